@@ -1,0 +1,104 @@
+"""fbresearch: customer-feedback (Voice of the Customer) research with honest uncertainty.
+
+The public API is re-exported here. Submodules are imported lazily on first use (PEP 562), so
+``import fbresearch`` is fast and a notebook that never fits topics never imports gensim.
+
+Examples
+--------
+>>> import fbresearch as fb
+>>> fb.nps([10, 9, 8, 3]).estimate
+25.0
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+__version__ = "0.1.0"
+
+# public name -> module that defines it
+_EXPORTS: dict[str, str] = {
+    # errors and results
+    "FbResearchError": "errors",
+    "FeedbackDataError": "errors",
+    "ParamsError": "errors",
+    "AnalysisError": "errors",
+    "ReportError": "errors",
+    "ReportLockedError": "errors",
+    "Estimate": "results",
+    "Finding": "results",
+    "Result": "results",
+    # data
+    "load_feedback": "data",
+    "load_orders": "data",
+    "load_invitations": "data",
+    "load_inputs": "data",
+    "latest_complete_month": "data",
+    "Feedback": "data",
+    "ReportInputs": "data",
+    "sample_data": "sample",
+    "SampleData": "sample",
+    # text
+    "detect_language": "text",
+    "tokenize": "text",
+    "redact": "text",
+    "sentiment": "text",
+    # metrics
+    "nps": "metrics",
+    "csat": "metrics",
+    "ces": "metrics",
+    "proportion": "metrics",
+    "kpi_table": "metrics",
+    "kpi_trend": "metrics",
+    "response_rate": "metrics",
+    "acknowledged_within": "metrics",
+    # segments
+    "rfm_segments": "segments",
+    "cluster_segments": "segments",
+    "profile_segments": "segments",
+    "segment_migration": "segments",
+    "churn_risk": "segments",
+    # topics
+    "fit_topics": "topics",
+    "TopicModel": "topics",
+    # drivers
+    "key_drivers": "drivers",
+    "relative_importance": "drivers",
+    "importance_performance": "drivers",
+    "driver_trend": "drivers",
+    # impact
+    "pre_post": "impact",
+    "diff_in_diff": "impact",
+    "interrupted_time_series": "impact",
+    "evaluate_improvement": "impact",
+    "minimum_detectable_effect": "impact",
+    # triage
+    "categorize": "triage",
+    "severity": "triage",
+    "response_times": "triage",
+    "close_the_loop": "triage",
+    "suspicious_feedback": "triage",
+    # presentation and running
+    "set_theme": "plots",
+    "show": "display",
+    "write_findings": "findings",
+    "run_report": "report",
+    "load_params": "report",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'fbresearch' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"fbresearch.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+

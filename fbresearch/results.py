@@ -1,0 +1,182 @@
+"""Estimate, Finding and the small frozen base every analysis result builds on.
+
+Every number a report shows lives in one of these objects, so a notebook never recomputes what
+an analysis already knows (the statsmodels results-object idea). The same names mean the same
+quantities everywhere: ``estimate``, ``ci_low``, ``ci_high``, ``n``, ``se``, ``p_value``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import pandas as pd
+
+__all__ = ["Estimate", "Finding", "Result", "format_number"]
+
+
+def format_number(value: float | None, digits: int = 1, percent: bool = False) -> str:
+    """Format a number for a reader: thousands separators, fixed digits, ``-`` for missing.
+
+    Examples
+    --------
+    >>> format_number(12345.678)
+    '12,345.7'
+    >>> format_number(0.4213, percent=True)
+    '42.1%'
+    >>> format_number(float("nan"))
+    '-'
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "-"
+    if percent:
+        return f"{100 * value:,.{digits}f}%"
+    return f"{value:,.{digits}f}"
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """A point estimate with its confidence interval.
+
+    Attributes
+    ----------
+    estimate, ci_low, ci_high : float
+        The estimate and the bounds of its ``confidence`` interval.
+    n : int
+        Number of observations behind it.
+    se : float, optional
+        Standard error, where defined.
+    p_value : float, optional
+        p-value of the test that goes with the estimate (for differences: against zero).
+    confidence : float
+        Confidence level of the interval.
+    name : str
+        What it measures, e.g. ``"NPS"``.
+    unit : str
+        ``"points"``, ``"share"`` (a proportion shown as a percentage), ``"ratio"`` or ``""``.
+
+    Examples
+    --------
+    >>> e = Estimate(42.0, 38.1, 45.9, n=500, name="NPS", unit="points")
+    >>> e.format()
+    '42.0 (38.1 to 45.9)'
+    >>> Estimate(0.42, 0.38, 0.46, n=500, unit="share").format(digits=0)
+    '42% (38% to 46%)'
+    >>> e.contains(40)
+    True
+    """
+
+    estimate: float
+    ci_low: float
+    ci_high: float
+    n: int
+    se: float | None = None
+    p_value: float | None = None
+    confidence: float = 0.95
+    name: str = ""
+    unit: str = ""
+
+    def contains(self, value: float) -> bool:
+        """Whether ``value`` lies inside the confidence interval (bounds included)."""
+        return self.ci_low <= value <= self.ci_high
+
+    @property
+    def significant(self) -> bool:
+        """Whether the interval excludes zero (or one, for a ratio)."""
+        null = 1.0 if self.unit == "ratio" else 0.0
+        return not self.contains(null)
+
+    def format(self, digits: int = 1) -> str:
+        """The estimate and its interval as a reader sees them, e.g. ``'42.0 (38.1 to 45.9)'``.
+
+        "to" instead of a dash keeps negative bounds readable: ``-3.0 (-5.1 to -0.9)``.
+        """
+        percent = self.unit == "share"
+        parts = [format_number(v, digits, percent) for v in (self.estimate, self.ci_low, self.ci_high)]
+        return f"{parts[0]} ({parts[1]} to {parts[2]})"
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict (NaN becomes None)."""
+        return {
+            k: (None if isinstance(v, float) and math.isnan(v) else v)
+            for k, v in asdict(self).items()
+        }
+
+    def to_frame(self) -> pd.DataFrame:
+        """A one-row tidy DataFrame with the standard column names."""
+        return pd.DataFrame([asdict(self)])
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One headline finding for the executive summary: a plain sentence and its number.
+
+    Attributes
+    ----------
+    sentence : str
+        One plain-language sentence with the number and its CI in it.
+    estimate : Estimate, optional
+        The number the sentence is about.
+    importance : float
+        0 to 1; the runner shows the most important findings of all analyses first.
+    analysis : str
+        The notebook or analysis it comes from (``"overview"``, ``"topics"``, ...).
+
+    Examples
+    --------
+    >>> f = Finding("NPS was 42 (38 to 46) in October.", importance=0.9, analysis="overview")
+    >>> f.to_dict()["importance"]
+    0.9
+    """
+
+    sentence: str
+    estimate: Estimate | None = None
+    importance: float = 0.5
+    analysis: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "sentence": self.sentence,
+            "estimate": self.estimate.to_dict() if self.estimate is not None else None,
+            "importance": float(self.importance),
+            "analysis": self.analysis,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Finding:
+        est = data.get("estimate")
+        return cls(
+            sentence=data["sentence"],
+            estimate=Estimate(**{k: (math.nan if v is None and k in ("estimate", "ci_low", "ci_high") else v) for k, v in est.items()}) if est else None,
+            importance=float(data.get("importance", 0.5)),
+            analysis=data.get("analysis", ""),
+        )
+
+
+@dataclass(frozen=True, eq=False)
+class Result:
+    """Base of every analysis result: a tidy ``table``, plain ``summary()``, ``plot()``.
+
+    Subclasses are frozen dataclasses that add their own fields and override ``summary``,
+    ``plot`` and ``findings``. Displaying a result in JupyterLab shows its summary and table.
+    """
+
+    table: pd.DataFrame = field(repr=False)
+
+    def summary(self) -> str:
+        """A few plain sentences for stakeholders."""
+        return ""
+
+    def findings(self) -> list[Finding]:
+        """Headline findings for the executive summary (may be empty)."""
+        return []
+
+    def plot(self, ax=None):  # noqa: ANN001 - matplotlib Axes
+        """Draw the result's standard chart on ``ax`` (a new figure when None); return the Axes."""
+        raise NotImplementedError(f"{type(self).__name__} has no standard chart")
+
+    def _repr_html_(self) -> str:
+        from fbresearch.display import result_html
+
+        return result_html(self)
