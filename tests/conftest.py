@@ -34,3 +34,6 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip(f"real review data not found at {SHARED_DATA} (optional)")
     return SHARED_DATA
+
+# Benchmarks are run by `make bench`, not collected as tests or doctests.
+collect_ignore = ["benchmarks"]
