@@ -37,6 +37,8 @@ _EXPORTS: dict[str, str] = {
     "latest_complete_month": "data",
     "Feedback": "data",
     "ReportInputs": "data",
+    "write_canonical": "data",
+    "file_sha256": "data",
     "sample_data": "sample",
     "SampleData": "sample",
     # text
@@ -59,6 +61,8 @@ _EXPORTS: dict[str, str] = {
     "profile_segments": "segments",
     "segment_migration": "segments",
     "churn_risk": "segments",
+    "customer_features": "segments",
+    "RFM_RULES": "segments",
     # topics
     "fit_topics": "topics",
     "TopicModel": "topics",
@@ -73,6 +77,8 @@ _EXPORTS: dict[str, str] = {
     "interrupted_time_series": "impact",
     "evaluate_improvement": "impact",
     "minimum_detectable_effect": "impact",
+    "ImpactResult": "impact",
+    "evaluate_improvements": "impact",
     # triage
     "categorize": "triage",
     "severity": "triage",

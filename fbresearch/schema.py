@@ -1,0 +1,180 @@
+"""The canonical data: column names, types, allowed ranges, and what is required.
+
+Everything downstream of :func:`fbresearch.load_feedback` may rely on these declarations: a
+column listed here has exactly the dtype given, and every score is a whole number inside its
+range (or missing). The tables are plain data so the loader, the docs and the tests read the
+same source.
+
+Examples
+--------
+>>> from fbresearch import schema
+>>> schema.SCORES["nps"]
+ScoreSpec(low=0, high=10, label='NPS (likelihood to recommend)')
+>>> schema.score_spec("rating_delivery").high
+5
+>>> schema.is_rating("rating_price"), schema.is_rating("ratings")
+(True, False)
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = [
+    "ScoreSpec",
+    "ID_COLUMNS",
+    "DATE_COLUMNS",
+    "CATEGORY_COLUMNS",
+    "TEXT_COLUMN",
+    "SCORES",
+    "RATING_PREFIX",
+    "RATING_SPEC",
+    "REQUIRED",
+    "ANSWER_COLUMNS",
+    "CANONICAL",
+    "FLAG_COLUMNS",
+    "ORDERS_COLUMNS",
+    "INVITATIONS_COLUMNS",
+    "MAX_INVALID_SHARE",
+    "STRAIGHT_LINE_MIN_RATINGS",
+    "DTYPES",
+    "is_rating",
+    "score_spec",
+    "rating_slug",
+]
+
+
+@dataclass(frozen=True)
+class ScoreSpec:
+    """Allowed whole-number range of a score column (both ends included)."""
+
+    low: int
+    high: int
+    label: str
+
+
+#: identifiers: kept as strings (never numbers: ``00123`` must stay ``00123``)
+ID_COLUMNS: tuple[str, ...] = ("response_id", "customer_id")
+#: timestamps: parsed to ``datetime64[ns]``, timezone-naive (aware stamps are converted first)
+DATE_COLUMNS: tuple[str, ...] = ("submitted_at", "responded_at", "resolved_at")
+#: small controlled vocabularies: ``category`` dtype, values stripped, lower case, ``_`` for spaces
+CATEGORY_COLUMNS: tuple[str, ...] = ("channel",)
+#: the verbatim: string dtype; blank or whitespace-only answers become missing
+TEXT_COLUMN = "text"
+
+#: survey scores: pandas ``Int64``, whole numbers in range
+SCORES: dict[str, ScoreSpec] = {
+    "nps": ScoreSpec(0, 10, "NPS (likelihood to recommend)"),
+    "csat": ScoreSpec(1, 5, "CSAT (satisfaction)"),
+    "ces": ScoreSpec(1, 7, "CES (customer effort)"),
+}
+#: attribute ratings used as drivers: every ``rating_<name>`` column
+RATING_PREFIX = "rating_"
+RATING_SPEC = ScoreSpec(1, 5, "attribute rating")
+
+#: a feedback file must have these columns
+REQUIRED: tuple[str, ...] = ("submitted_at",)
+#: ... and at least one of these; a row with none of them answered carries no feedback
+ANSWER_COLUMNS: tuple[str, ...] = ("nps", "csat", "ces", "text")
+
+#: every canonical name except the open-ended ``rating_<name>`` family
+CANONICAL: tuple[str, ...] = (
+    "response_id",
+    "customer_id",
+    "submitted_at",
+    "channel",
+    "nps",
+    "csat",
+    "ces",
+    "text",
+    "responded_at",
+    "resolved_at",
+)
+
+#: boolean columns the loader adds to the frame (row kept, problem flagged)
+FLAG_COLUMNS: dict[str, str] = {
+    "flag_empty_text": "the verbatim is empty or only whitespace",
+    "flag_straight_lined": "every attribute rating has the same value (at least 3 ratings)",
+    "flag_duplicate": "identical to an earlier row (no response_id to tell them apart)",
+}
+
+#: a score column with more invalid values than this share of its filled cells is unusable:
+#: hard error. Up to this share, the invalid values are set to missing and reported.
+MAX_INVALID_SHARE = 0.01
+#: straight-lining is only judged on rows that answered at least this many ratings
+STRAIGHT_LINE_MIN_RATINGS = 3
+
+#: orders (for RFM): ``amount`` is a float; negative amounts are returns (kept, ``is_return``)
+ORDERS_COLUMNS: dict[str, str] = {
+    "customer_id": "str",
+    "order_date": "datetime64[ns]",
+    "amount": "float64",
+}
+#: invitation counts (for response rates): one row per channel and month
+INVITATIONS_COLUMNS: dict[str, str] = {"channel": "category", "month": "str", "invited": "Int64"}
+
+#: dtype of every fixed canonical column (``rating_*`` columns are ``Int64`` too)
+DTYPES: dict[str, str] = {
+    "response_id": "str",
+    "customer_id": "str",
+    "submitted_at": "datetime64[ns]",
+    "channel": "category",
+    "nps": "Int64",
+    "csat": "Int64",
+    "ces": "Int64",
+    "text": "str",
+    "responded_at": "datetime64[ns]",
+    "resolved_at": "datetime64[ns]",
+}
+
+_SLUG = re.compile(r"[^\w]+")
+
+
+def is_rating(column: str) -> bool:
+    """Whether ``column`` is an attribute rating (``rating_<name>``).
+
+    Examples
+    --------
+    >>> is_rating("rating_delivery")
+    True
+    """
+    return column.startswith(RATING_PREFIX) and len(column) > len(RATING_PREFIX)
+
+
+def score_spec(column: str) -> ScoreSpec | None:
+    """The allowed range of a score or rating column, ``None`` for any other column.
+
+    Examples
+    --------
+    >>> score_spec("ces")
+    ScoreSpec(low=1, high=7, label='CES (customer effort)')
+    >>> score_spec("region") is None
+    True
+    """
+    if column in SCORES:
+        return SCORES[column]
+    if is_rating(column):
+        return RATING_SPEC
+    return None
+
+
+def rating_slug(name: str) -> str:
+    """The canonical ``rating_<slug>`` name for a user's rating column.
+
+    Lower case; every run of characters other than letters, digits and ``_`` becomes one ``_``
+    (Chinese characters are letters and are kept).
+
+    Examples
+    --------
+    >>> rating_slug("Delivery speed (1-5)")
+    'rating_delivery_speed_1_5'
+    >>> rating_slug("配送")
+    'rating_配送'
+    >>> rating_slug("rating_price")
+    'rating_price'
+    """
+    slug = _SLUG.sub("_", str(name).strip().lower()).strip("_")
+    if slug.startswith(RATING_PREFIX):
+        slug = slug[len(RATING_PREFIX) :]
+    return RATING_PREFIX + (slug or "unnamed")

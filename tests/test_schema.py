@@ -1,0 +1,37 @@
+"""The canonical schema: ranges, names and dtypes the loader and every analysis rely on."""
+
+from __future__ import annotations
+
+import pytest
+
+from fbresearch import schema
+
+
+@pytest.mark.parametrize(
+    ("column", "low", "high"),
+    [("nps", 0, 10), ("csat", 1, 5), ("ces", 1, 7), ("rating_delivery", 1, 5)],
+)
+def test_score_ranges_match_the_architecture_table(column, low, high):
+    # truth: ARCHITECTURE.md "Canonical data" table
+    spec = schema.score_spec(column)
+    assert (spec.low, spec.high) == (low, high)
+
+
+def test_non_scores_have_no_range():
+    assert schema.score_spec("region") is None
+    assert schema.score_spec("rating_") is None  # the bare prefix is not a rating
+
+
+def test_rating_slug_is_stable_and_keeps_chinese():
+    assert schema.rating_slug("  Delivery  Speed ") == "rating_delivery_speed"
+    assert schema.rating_slug("服务态度") == "rating_服务态度"
+    assert schema.rating_slug("Rating_Price") == "rating_price"
+    assert schema.rating_slug("???") == "rating_unnamed"
+
+
+def test_every_canonical_column_has_a_dtype():
+    assert set(schema.DTYPES) == set(schema.CANONICAL)
+    assert all(schema.DTYPES[c] == "Int64" for c in schema.SCORES)
+    assert all(schema.DTYPES[c] == "datetime64[ns]" for c in schema.DATE_COLUMNS)
+    assert set(schema.REQUIRED) <= set(schema.CANONICAL)
+    assert set(schema.ANSWER_COLUMNS) <= set(schema.CANONICAL)
