@@ -29,6 +29,8 @@ _EXPORTS: dict[str, str] = {
     "Estimate": "results",
     "Finding": "results",
     "Result": "results",
+    "Unavailable": "results",
+    "attempt": "results",
     # data
     "load_feedback": "data",
     "load_orders": "data",
@@ -71,6 +73,8 @@ _EXPORTS: dict[str, str] = {
     "relative_importance": "drivers",
     "importance_performance": "drivers",
     "driver_trend": "drivers",
+    "driver_label": "drivers",
+    "DriverResult": "drivers",
     # impact
     "pre_post": "impact",
     "diff_in_diff": "impact",

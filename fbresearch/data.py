@@ -488,13 +488,11 @@ class _Report:
 
 
 def _as_text(series: pd.Series) -> pd.Series:
-    """Strings, Unicode-normalised (NFKC: full-width digits), stripped, blanks as missing."""
-    codes, uniques = pd.factorize(series, use_na_sentinel=True)
-    values = pd.Series(uniques, dtype="str").str.normalize("NFKC").str.strip()
-    values = values.where(values.str.len() > 0)
-    out = pd.Series(values.to_numpy(dtype=object).take(codes, mode="clip"), index=series.index,
-                    dtype="object")
-    return out.where(codes >= 0).astype("str")
+    """Strings (pandas ``str`` dtype), stripped, blanks as missing; vectorised in pyarrow."""
+    text = series if pd.api.types.is_string_dtype(series.dtype) and not isinstance(
+        series.dtype, pd.CategoricalDtype) else series.astype("str")
+    text = text.astype("str").str.strip()
+    return text.where(text.str.len() > 0)
 
 
 def _examples(values: pd.Series, positions: np.ndarray, k: int = 3) -> str:
@@ -536,8 +534,8 @@ def _parse_dates(series: pd.Series, column: str, rep: _Report, tz: str) -> pd.Se
             got = pd.to_datetime(values, format="ISO8601", utc=True, errors="coerce")
             got = got.tz_convert(tz).tz_localize(None)
             if got.notna().any():
-                n_aware = int(np.isin(codes, todo.index[got.notna()]).sum())
-                rep.add("timezone", column, np.arange(n_aware), "converted",
+                rep.add("timezone", column, _positions_of(codes, todo.index[got.notna()]),
+                        "converted",
                         f"timestamps in {column} with UTC offsets converted to {tz} time")
         else:
             got = _best_format(values, column, rep, codes, todo.index)
@@ -775,7 +773,7 @@ def load_feedback(
 def _validate(frame: pd.DataFrame, rep: _Report, *, max_invalid: float, tz: str,
               n_read: int) -> pd.DataFrame:
     """Type and check every canonical column; drop and flag rows. Index: 0-based positions."""
-    out = frame.copy()
+    out = frame  # copy-on-write: assignments below never touch the caller's frame
     had_ids = "response_id" in out.columns
     for col in schema.ID_COLUMNS:
         if col in out.columns:

@@ -882,7 +882,7 @@ def key_drivers(
 
     if model not in _MODELS:
         raise AnalysisError(f"model={model!r} is not known: use one of {list(_MODELS)}.")
-    controls = tuple(dict.fromkeys(controls))
+    controls = (controls,) if isinstance(controls, str) else tuple(dict.fromkeys(controls))
     names = resolve_drivers(frame, drivers)
     data = _prepare(frame, outcome, names, extra=controls, missing=missing)
     design = _design(frame, data, controls)
@@ -1066,7 +1066,9 @@ class ImportancePerformanceResult(Result):
             if np.isfinite(low) and np.isfinite(high):
                 value += f", CI {low:.2f}-{high:.2f}"
         else:
-            value = f"{_pct(row['performance'])} top-box ratings{_ci_text(low, high)}"
+            value = f"{_pct(row['performance'])} top-box ratings"
+            if np.isfinite(low) and np.isfinite(high):
+                value += f", CI {100 * low:.0f}-{100 * high:.0f}%"
         where = "average" if self.median_performance else "the threshold"
         if row["performance"] == self.thresholds["performance"] and self.median_performance:
             return f"is rated about average ({value})"

@@ -590,6 +590,7 @@ def diff_in_diff(
     time: str | None = None,
     covariates: Sequence[str] = (),
     inference: str = "auto",
+    event_study: bool = True,
     confidence: float = 0.95,
 ) -> ImpactResult:
     """Difference-in-differences: the change in the treated group minus the change elsewhere.
@@ -640,6 +641,8 @@ def diff_in_diff(
     covariates : sequence of str
         Numeric columns to adjust for.
     inference : {"auto", "hc", "cluster", "cells"}
+    event_study : bool, default True
+        With ``time``: fit the leads-and-lags model and the pre-trend test.
     confidence : float, default 0.95
 
     Returns
@@ -769,7 +772,7 @@ def diff_in_diff(
     checks_rows: list[dict[str, Any]] = []
     event = None
     series = None
-    if time is not None:
+    if time is not None and event_study:
         event, wald = _event_study(y, tr, cov, clusters, times, po, inference, confidence, covariates, n_clusters)
         checks_rows.append(wald)
         series = _did_series(y, tr, po, times, effect)
@@ -1511,6 +1514,9 @@ def show_improvements(results: Sequence[ImpactResult | ImprovementFailure]) -> N
     """Show each evaluation in a notebook: verdict, effect table, chart, checks, progress."""
     from fbresearch.display import show
 
+    if not results:
+        show("No improvements are listed in params (notebooks: improvement: improvements:), so "
+             "there is nothing to evaluate this month.")
     for res in results:
         if isinstance(res, ImprovementFailure):
             show(res.summary())

@@ -293,7 +293,8 @@ def _score_values(frame: pd.DataFrame, column: str, low: float, high: float) -> 
         bad = converted.isna().to_numpy() & series.notna().to_numpy()
         if bad.any():
             raise AnalysisError(
-                f"column {column!r} holds values that are not numbers (rows {_rows_hint(frame.index, bad)}). "
+                f"column {column!r} holds values that are not numbers "
+                f"(rows {_rows_hint(frame.index, bad)}). "
                 f"Fix: clean the column or map the right column to {column!r} in params columns:."
             )
         series = converted
@@ -304,7 +305,7 @@ def _score_values(frame: pd.DataFrame, column: str, low: float, high: float) -> 
         raise AnalysisError(
             f"column {column!r} must hold whole numbers from {low:g} to {high:g}; found "
             f"{np.unique(values[bad])[:5].tolist()} (rows {_rows_hint(frame.index, bad)}). "
-            f"Fix: check the scale of {column!r} (load data with fb.load_feedback, which validates it)."
+            f"Fix: check the scale of {column!r} (fb.load_feedback validates it on loading)."
         )
     return values
 
@@ -346,7 +347,8 @@ def _prepare_keys(
             columns[key] = _to_period(frame[date], date, freq)
         else:
             raise AnalysisError(
-                f"cannot group by {key!r}: no such column (columns: {', '.join(map(str, frame.columns))}). "
+                f"cannot group by {key!r}: no such column "
+                f"(columns: {', '.join(map(str, frame.columns))}). "
                 f"Fix: name an existing column, or 'month' for the month of {date!r}."
             )
     time = next((k for k in keys if isinstance(columns[k].dtype, pd.PeriodDtype)), None)
@@ -386,8 +388,9 @@ def _aggregate(frame: pd.DataFrame, keys_frame: pd.DataFrame, keys: list[str],
     return work.groupby(group_keys, observed=True, sort=True, dropna=True).agg(**aggs).reset_index()
 
 
-def _metric_part(agg: pd.DataFrame, keys: list[str], metric: str, confidence: float) -> pd.DataFrame:
-    """Tidy rows of one metric: n, estimate, CI, se and the sufficient statistics (``_x``, ``_var``)."""
+def _metric_part(agg: pd.DataFrame, keys: list[str], metric: str,
+                 confidence: float) -> pd.DataFrame:
+    """Tidy rows of one metric: n, estimate, CI, se and sufficient statistics (``_x``, ``_var``)."""
     z = _z(confidence)
     out = agg[keys].copy() if keys else pd.DataFrame(index=agg.index)
     if metric == "volume":
@@ -442,8 +445,8 @@ def _add_change(part: pd.DataFrame, keys: list[str], time: str, metric: str,
             se0 = np.sqrt(pooled * (1 - pooled) * (1 / c["n"] + 1 / p["n"]))
             pval = np.where(se0 > 0, _two_sided_p(diff / se0), np.where(diff == 0, 1.0, 0.0))
             se = np.sqrt(c["se"] ** 2 + p["se"] ** 2)
-            low = diff - np.sqrt((c["estimate"] - c["ci_low"]) ** 2 + (p["ci_high"] - p["estimate"]) ** 2)
-            high = diff + np.sqrt((c["ci_high"] - c["estimate"]) ** 2 + (p["estimate"] - p["ci_low"]) ** 2)
+            low = diff - np.hypot(c["estimate"] - c["ci_low"], p["ci_high"] - p["estimate"])
+            high = diff + np.hypot(c["ci_high"] - c["estimate"], p["estimate"] - p["ci_low"])
         elif metric == "volume":
             # difference of two Poisson counts (normal approximation): Var = k1 + k2
             se = np.sqrt(c["n"] + p["n"])
@@ -516,7 +519,8 @@ def kpi_table(
     Examples
     --------
     >>> df = pd.DataFrame({
-    ...     "submitted_at": pd.to_datetime(["2026-09-03", "2026-09-20", "2026-10-02", "2026-10-15"]),
+    ...     "submitted_at": pd.to_datetime(["2026-09-03", "2026-09-20",
+    ...                                     "2026-10-02", "2026-10-15"]),
     ...     "nps": [10, 3, 9, 10], "csat": [5, 2, 4, 5]})
     >>> t = kpi_table(df, by="month", metrics=["nps", "csat"])
     >>> t.table[["month", "metric", "n", "estimate", "change"]]
@@ -661,7 +665,7 @@ def _group_text(row: pd.Series, others: list[str]) -> str:
 
 @dataclass(frozen=True, eq=False)
 class KpiTable(Result):
-    """KPIs per group with confidence intervals (and period-on-period changes); see :func:`kpi_table`.
+    """KPIs per group with CIs (and period-on-period changes); see :func:`kpi_table`.
 
     Attributes
     ----------
@@ -724,8 +728,10 @@ class KpiTable(Result):
 
     def last(self, periods: int = 1) -> KpiTable:
         """The same table restricted to its last ``periods`` periods."""
-        if self.time is None:
+        if self.time is None or self.table.empty:
             return self
+        if periods < 1:
+            raise AnalysisError(f"periods must be at least 1; got {periods!r}.")
         start = self.latest_period - (periods - 1)
         kept = self.table[self.table[self.time] >= start].reset_index(drop=True)
         return KpiTable(table=kept, by=self.by, time=self.time, metrics=self.metrics,
@@ -798,12 +804,13 @@ class KpiTable(Result):
                 sentences.extend(self._sentence(r, metric) for _, r in rows.iterrows())
                 continue
             moved = rows[rows["change_p_value"] < alpha].sort_values("change_p_value")
-            sentences.extend(self._sentence(r, metric) for _, r in moved.head(max_groups).iterrows())
+            sentences.extend(self._sentence(r, metric)
+                             for _, r in moved.head(max_groups).iterrows())
             label = METRICS[metric].label
             plural = f"{others[0]}s" if len(others) == 1 else "groups"
             if len(moved) > max_groups:
-                sentences.append(f"{label} also changed significantly for {len(moved) - max_groups} "
-                                 f"more {plural} (see the table).")
+                sentences.append(f"{label} also changed significantly for "
+                                 f"{len(moved) - max_groups} more {plural} (see the table).")
             elif len(moved) == 0:
                 sentences.append(f"{label} did not change significantly from the previous "
                                  f"{self.time} for any of the {len(rows)} {plural}.")
@@ -865,7 +872,8 @@ class KpiTable(Result):
                     out["Change vs previous"] = format_ci(
                         scale * row["change"], scale * row["change_ci_low"],
                         scale * row["change_ci_high"], digits=digits)
-                    out["p"] = _format_p(float(row["change_p_value"])).removeprefix("p = ")
+                    p_text = _format_p(float(row["change_p_value"]))
+                    out["p"] = p_text.removeprefix("p = ").removeprefix("p ")
             rows.append(out)
         return pd.DataFrame(rows)
 
@@ -1092,7 +1100,8 @@ def response_rate(
     if over.any():
         first = table[over].iloc[0]
         raise AnalysisError(
-            f"more responses than invitations for {', '.join(str(first[k]) for k in keys + ['month'])} "
+            f"more responses than invitations for "
+            f"{', '.join(str(first[k]) for k in keys + ['month'])} "
             f"({first['responses']:,} responses, {first['invited']:,} invited; {int(over.sum())} "
             f"group-months in all). Fix: check the invitation counts, or restrict feedback to "
             f"invited responses."
@@ -1178,7 +1187,8 @@ class AcknowledgedResult(Result):
         """Shares per group with CIs (or the overall share)."""
         from fbresearch import plots
 
-        data = self.table.assign(**{c: 100 * self.table[c] for c in ("estimate", "ci_low", "ci_high")})
+        data = self.table.assign(
+            **{c: 100 * self.table[c] for c in ("estimate", "ci_low", "ci_high")})
         x = self.by[0] if self.by else None
         if x is None:
             data = data.assign(group="all responses")

@@ -268,7 +268,8 @@ def kpi_trend_plot(data, x: str, y: str, ci_low: str, ci_high: str, hue: str | N
     --------
     >>> import pandas as pd
     >>> d = pd.DataFrame({"month": pd.period_range("2026-01", periods=3, freq="M"),
-    ...                   "nps": [30.0, 32.0, 35.0], "lo": [25.0, 27.0, 30.0], "hi": [35.0, 37.0, 40.0]})
+    ...                   "nps": [30.0, 32.0, 35.0], "lo": [25.0, 27.0, 30.0],
+    ...                   "hi": [35.0, 37.0, 40.0]})
     >>> ax = kpi_trend_plot(d, "month", "nps", "lo", "hi", ylabel="NPS")
     >>> len(ax.lines)
     1
@@ -422,10 +423,12 @@ def plot_event_study(data, ax=None, ylabel: str = "Effect", title: str | None = 
     ax = new_axes(ax)
     rel = data["relative_period"].to_numpy()
     est = data["estimate"].to_numpy()
-    colors = [PALETTE[7] if r < 0 else PALETTE[0] for r in rel]
-    ax.errorbar(rel, est, yerr=[est - data["ci_low"].to_numpy(), data["ci_high"].to_numpy() - est],
-                fmt="none", ecolor=colors, elinewidth=1.5, capsize=2)
-    ax.scatter(rel, est, c=colors, s=25, zorder=3)
+    low, high = data["ci_low"].to_numpy(), data["ci_high"].to_numpy()
+    for part, color, label in ((rel < 0, PALETTE[7], "before the change"),
+                               (rel >= 0, PALETTE[0], "after the change")):
+        ax.errorbar(rel[part], est[part], yerr=[est[part] - low[part], high[part] - est[part]],
+                    fmt="o", color=color, elinewidth=1.5, capsize=2, markersize=5, label=label)
+    ax.legend(loc="best", fontsize="small", frameon=False)
     ax.axhline(0, color="black", linewidth=0.8)
     ax.axvline(-0.5, color=PALETTE[7], linestyle=":", linewidth=1)
     ax.set_xlabel("months relative to the change (0 = first month after; -1 = reference)")

@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["Estimate", "Finding", "Result", "format_number"]
+__all__ = ["Estimate", "Finding", "Result", "Unavailable", "attempt", "format_number"]
 
 
 def format_number(value: float | None, digits: int = 1, percent: bool = False) -> str:
@@ -180,3 +180,56 @@ class Result:
         from fbresearch.display import result_html
 
         return result_html(self)
+
+
+@dataclass(frozen=True, eq=False)
+class Unavailable(Result):
+    """Stands in for a result an analysis could not produce; its summary says why.
+
+    ``plot()`` draws a short note and ``findings()`` is empty, so a report page reads well
+    whatever the data. Made by :func:`attempt`.
+    """
+
+    message: str = ""
+
+    def summary(self) -> str:
+        return self.message
+
+    def plot(self, ax=None):  # noqa: ANN001, ANN201
+        from fbresearch.plots import new_axes
+
+        ax = new_axes(ax, figsize=(8, 1.2))
+        ax.axis("off")
+        ax.text(0.5, 0.5, "Not available: see the message above.", ha="center", va="center")
+        return ax
+
+
+def attempt(
+    analysis: Any,
+    *args: Any,
+    what: str = "This analysis",
+    unavailable: type[Unavailable] = Unavailable,
+    **kwargs: Any,
+) -> Result:
+    """Run ``analysis(*args, **kwargs)``; on a data or analysis problem return an ``Unavailable``.
+
+    Notebooks use it so that a page shows a clear message instead of a traceback. Only
+    fbresearch's own errors (which carry a reader-ready message) are caught: a bug still raises.
+    A first argument that is None (data the run was not given) is reported as missing data.
+
+    Examples
+    --------
+    >>> from fbresearch.metrics import ces
+    >>> attempt(ces, [9], what="Customer effort").summary()  # doctest: +ELLIPSIS
+    'Customer effort could not run: CES scores must be whole numbers from 1 to 7...'
+    >>> attempt(ces, None, what="Customer effort").summary()
+    'Customer effort needs data that this run was not given.'
+    """
+    from fbresearch.errors import FbResearchError
+
+    if args and args[0] is None:
+        return unavailable(table=pd.DataFrame(), message=f"{what} needs data that this run was not given.")
+    try:
+        return analysis(*args, **kwargs)
+    except FbResearchError as err:
+        return unavailable(table=pd.DataFrame(), message=f"{what} could not run: {err}")

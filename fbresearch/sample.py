@@ -89,7 +89,7 @@ _RATING_MEAN = (_RATING_P * np.arange(1, 6)).sum(axis=1)
 _STRAIGHT_LINE_SHARE = 0.02
 _RATING_MISSING = 0.03
 
-NPS_INTERCEPT = 7.4
+NPS_INTERCEPT = 7.2
 # NPS noise: a centred, left-skewed gamma (upper tail bounded at K*THETA), so answers pile up
 # at 8-10 without being clipped at 10 more than rarely, and angry outliers reach the bottom.
 NPS_NOISE_K, NPS_NOISE_THETA = 1.0, 0.45
@@ -379,19 +379,23 @@ def sample_data(n_responses: int = 5000, seed: int = 0) -> SampleData:
 
     **The satisfaction model.** Ratings are drawn first (a common factor correlates them),
     independently of everything else. Latent satisfaction in NPS points is
-    ``s = sum_i w_i (rating_i - mean_i) + group shift + seasonality + improvement + u`` with
-    ``u ~ N(0, 0.3)``. The NPS answer is ``clip(round(7.7 + s + e), 0, 10)``, ``e`` a centred
-    left-skewed gamma (k=3, theta=0.32): the OLS coefficients of ``nps`` on the five ratings are
-    ``truth["driver_weights"]`` (clipping under 1%). CSAT is ``clip(round(4.0 + 0.55 s + N(0,
-    0.55)), 1, 5)``, CES ``clip(round(5.3 + 0.65 s + N(0, 0.8)), 1, 7)``.
+    ``s = sum_i w_i (rating_i - mean_i) + group shift + seasonality + improvement + u - incident``
+    with ``u ~ N(0, 0.3)`` and, for about 5% of responses, a bad incident (Gamma(2, 1)). The NPS
+    answer is ``clip(round(7.2 + s + e), 0, 10)`` with ``e = 0.45 - Exponential(0.45)`` (left
+    skewed, bounded above): the OLS coefficients of ``nps`` on the five ratings are
+    ``truth["driver_weights"]`` (delivery 0.6, quality 0.45, service 0.3, price 0.2, app 0.1;
+    clipping about 0.4%). CSAT is ``clip(round(4.0 + 0.6 s + N(0, 0.55)), 1, 5)``, CES
+    ``clip(round(5.3 + 0.65 s + N(0, 0.8)), 1, 7)``.
 
     **Planted customer groups** (``customers["group"]``, ``truth["segment"]``): champions (12%:
-    30 orders a year, median order 110, latent +0.4), loyal (23%: 12 a year, 55, +0.2), new (15%:
-    signed up 20-150 days before the end, 10 a year, 45, 0), at_risk (20%: 12 a year until they
-    stopped 150-300 days before the end, 60, -0.5), occasional (30%: 2.5 a year, 30, -0.15). They
-    separate on the standardized features ``log1p(purchase count)``, ``log1p(net spend)``,
-    recency (days from the last purchase to 2026-11-01) and tenure (days from ``signup_date`` to
-    2026-11-01): k-means with k=5 recovers them (adjusted Rand index about 0.9).
+    45 orders a year, median order 140, latent +0.3), loyal (23%: 12 a year, 50, +0.2), new (15%:
+    signed up 20-150 days before the end, 10 a year, 45, 0), at_risk (20%: 15 a year until they
+    stopped 180-330 days before the end, 60, -0.5), occasional (30%: 3 a year, 25, -0.15); the
+    others signed up 2023-05 to 2025-04. Orders follow a renewal process (Gamma(3) gaps around
+    the customer's own rate). The groups separate on the standardized features
+    ``log1p(purchase count)``, ``log1p(net spend)``, recency (days from the last purchase to
+    2026-11-01) and tenure (days from ``signup_date`` to 2026-11-01): k-means with k=5 recovers
+    them (adjusted Rand index about 0.95).
 
     **truth** keys (Series aligned to ``feedback``'s index unless stated):
 
@@ -411,13 +415,14 @@ def sample_data(n_responses: int = 5000, seed: int = 0) -> SampleData:
       ``metric`` "csat", ``treated_regions``, ``control_regions``, ``effect`` (exact mean effect
       on the CSAT answer of treated scored responses after the change: the average of
       E[csat | shift] - E[csat | no shift] over the CSAT noise), ``effect_nps`` (same for the NPS
-      answer), ``latent_shift`` (0.7 NPS points), ``n_treated_post``). Level change only: no
+      answer), ``latent_shift`` (0.6 NPS points), ``n_treated_post``). Level change only: no
       slope change and no other region-specific trend.
     - ``seasonality`` (dict month 1-12 -> shift of latent satisfaction in NPS points; CSAT moves
-      0.55 times as much).
+      0.6 times as much; peak in July, trough in January, December -0.26).
     - ``churn`` (dict: ``window_days`` 90, ``lapse_probability`` by NPS group (the planted chance
       that a customer places no order in the 90 days after a scored response, on top of natural
       gaps), ``observed_lapse_rate`` by NPS group in this sample, ``applies_to``).
+    - ``category_of_topic`` (the topic -> category mapping above).
     - ``fake`` (bool Series: the fake-review batch: about 1% of rows, channel review, one
       Chinese template lightly varied, new accounts, all on 2026-10-14), ``fake_day``.
     - ``severity`` (Series: urgent where an urgent phrasing was planted, important for
@@ -427,13 +432,20 @@ def sample_data(n_responses: int = 5000, seed: int = 0) -> SampleData:
       times were built around).
     - ``pii`` (list of the planted personal-data strings: e-mails, Chinese mobiles, 18-digit ID
       numbers with a valid check character, Luhn-valid card numbers, URLs with a query string).
-    - ``group_satisfaction`` (group -> latent shift), ``latent`` (dict of the model constants).
+    - ``group_satisfaction`` (group -> latent shift), ``latent`` (dict of the model constants and
+      ``nps_clipped_share``, the share of NPS answers clipped at 0 or 10).
+
+    Response times: first response median 1.5 h (urgent), 8 h (important), 20 h (general) times a
+    channel factor (call_center 0.4, app 0.8, survey and web 1, email 1.3, review 1.6, social 4);
+    resolution a further 12 h / 48 h / 72 h median; 7% of cases (15% on social) are never
+    resolved, and cases not answered or resolved by 2026-11-01 are NaT (about 9% open in all,
+    a quarter of October's).
 
     Examples
     --------
     >>> s = sample_data(500)
     >>> s.feedback.shape
-    (500, 19)
+    (500, 17)
     >>> sorted(s.truth["driver_weights"])[:2]
     ['rating_app', 'rating_delivery']
     >>> s.truth["improvement"]["change_date"]

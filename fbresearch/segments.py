@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from fbresearch import results
 from fbresearch import metrics as kpi
 from fbresearch.errors import AnalysisError, FeedbackDataError
 from fbresearch.results import Estimate, Finding, Result, format_number
@@ -1597,24 +1598,8 @@ def _toy_churn_data(n_customers: int = 1500, seed: int = 0) -> tuple[pd.DataFram
 
 
 @dataclass(frozen=True, eq=False)
-class Unavailable(SegmentResult):
-    """Stands in for a result an analysis could not produce; its summary says why.
-
-    ``plot()`` draws the message, ``findings()`` is empty, so a notebook page reads well.
-    """
-
-    message: str = ""
-
-    def summary(self) -> str:
-        return self.message
-
-    def plot(self, ax=None):  # noqa: ANN001, ANN201
-        from fbresearch.plots import new_axes
-
-        ax = new_axes(ax, figsize=(8, 1.2))
-        ax.axis("off")
-        ax.text(0.5, 0.5, "Not available: see the message above.", ha="center", va="center")
-        return ax
+class Unavailable(results.Unavailable, SegmentResult):
+    """An unavailable segmentation result: ``assign`` gives every row a missing segment."""
 
     def assign(
         self, frame: pd.DataFrame, customer: str = "customer_id", name: str = "segment"
@@ -1623,10 +1608,7 @@ class Unavailable(SegmentResult):
 
 
 def attempt(analysis: Any, *args: Any, what: str = "This analysis", **kwargs: Any) -> Result:
-    """Run ``analysis(*args, **kwargs)``; on a data or analysis problem return :class:`Unavailable`.
-
-    Only fbresearch's own errors (which carry a reader-ready message) are caught; a bug still
-    raises.
+    """:func:`fbresearch.results.attempt` with a segmentation-aware stand-in (see ``Unavailable``).
 
     Examples
     --------
@@ -1635,13 +1617,4 @@ def attempt(analysis: Any, *args: Any, what: str = "This analysis", **kwargs: An
     >>> res.summary()  # doctest: +ELLIPSIS
     'RFM segmentation could not run: RFM scores rank customers against each other...'
     """
-    from fbresearch.errors import FbResearchError
-
-    if args and args[0] is None:
-        return Unavailable(
-            table=pd.DataFrame(), message=f"{what} needs order data; none was given."
-        )
-    try:
-        return analysis(*args, **kwargs)
-    except FbResearchError as err:
-        return Unavailable(table=pd.DataFrame(), message=f"{what} could not run: {err}")
+    return results.attempt(analysis, *args, what=what, unavailable=Unavailable, **kwargs)

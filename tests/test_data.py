@@ -554,3 +554,10 @@ def test_load_inputs_validates_a_non_canonical_file(tmp_path):
     assert inputs.source == "raw.csv" and inputs.truth is None and inputs.orders is None
     assert inputs.invitations["invited"].tolist() == [40]
     assert "1 with an empty verbatim" in inputs.quality_summary()
+
+
+def test_the_callers_frame_is_not_changed():
+    raw = pd.DataFrame({"Date": ["2026-10-01", "2026-10-02"], "nps": ["9", " 7"]})
+    before = raw.copy()
+    load_feedback(raw, columns={"submitted_at": "Date"})
+    pd.testing.assert_frame_equal(raw, before)

@@ -273,7 +273,8 @@ def test_summary_and_findings_say_what_changed_and_whether_significant():
     found = t.findings()
     assert all(isinstance(f, Finding) for f in found) and len(found) == 2
     nps_finding = next(f for f in found if f.sentence.startswith("NPS"))
-    assert nps_finding.importance > next(f for f in found if f.sentence.startswith("CSAT")).importance
+    csat_finding = next(f for f in found if f.sentence.startswith("CSAT"))
+    assert nps_finding.importance > csat_finding.importance  # significant vs unchanged
     assert nps_finding.estimate.contains(100 * (np.mean(octo == 10) - np.mean(octo == 3)))
 
 
@@ -289,6 +290,10 @@ def test_display_table_reads_like_a_report():
     assert shown.iloc[3]["Estimate (95% CI)"] == "80.0% (60.9%–91.1%)"
     assert shown.iloc[3]["Change vs previous"].startswith("30.0 (")  # percentage points
     assert t.last(1).table["month"].astype(str).unique().tolist() == ["2026-10"]
+    assert row["p"] == "0.11"  # p = 0.11144 (hand computation above)
+    big = metrics.kpi_table(_two_months().assign(nps=[0] * 20 + [10] * 25), by="month",
+                            metrics="nps").display_table()
+    assert big.iloc[1]["p"] == "< 0.001"
 
 
 # --- response_rate -------------------------------------------------------------------------
@@ -375,7 +380,7 @@ def test_acknowledged_within_errors_name_the_column():
         metrics.acknowledged_within(_acks().drop(columns="responded_at"))
     bad = _acks()
     bad.loc[2, "responded_at"] = pd.Timestamp("2026-09-30")
-    with pytest.raises(AnalysisError, match=r"'responded_at' is earlier than 'submitted_at'.*rows 2"):
+    with pytest.raises(AnalysisError, match=r"'responded_at' is earlier than 'submitted_at'.*2"):
         metrics.acknowledged_within(bad)
     with pytest.raises(AnalysisError, match="hours must be positive"):
         metrics.acknowledged_within(_acks(), hours=0)
@@ -390,7 +395,7 @@ def test_response_rate_leaves_out_months_after_the_data():
     assert set(metrics.response_rate(later, fb, through="2026-09").table["month"].astype(str)) == {
         "2026-09"}
     r = metrics.response_rate(later, fb, through="2026-11")
-    assert r.table["estimate"].iloc[-1] == 0.0
-    assert isinstance(r.plot(), object)  # a 0% rate draws without a negative error bar
+    assert r.table.loc[r.table["month"] == pd.Period("2026-11", "M"), "estimate"].tolist() == [0.0]
+    r.plot(month="2026-11")  # a 0% rate draws (no negative error bar from rounding)
     with pytest.raises(AnalysisError, match="no invitation counts"):
         metrics.response_rate(None, fb)

@@ -139,7 +139,7 @@ def test_topic_words_are_tokens_of_their_topic_and_distinctive():
         en = " ".join(topic["en"]["complaint"] + topic["en"]["praise"]).lower()
         tokens[name, "en"] = re.findall(r"[a-z]+", en)
         zh = topic["zh"]["complaint"] + topic["zh"]["praise"]
-        tokens[name, "zh"] = [w for p in zh for w in jieba.lcut(p)]
+        tokens[name, "zh"] = [w.lower() for p in zh for w in jieba.lcut(p)]
     for name, topic in topics.items():
         for lang in ("en", "zh"):
             for word in topic["words"][lang]:
