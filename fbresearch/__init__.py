@@ -95,6 +95,8 @@ _EXPORTS: dict[str, str] = {
     "write_findings": "findings",
     "run_report": "report",
     "load_params": "report",
+    "ReportRun": "report",
+    "read_findings": "findings",
 }
 
 __all__ = sorted(_EXPORTS)

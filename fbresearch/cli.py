@@ -19,8 +19,10 @@ __all__ = ["main", "build_parser", "EXIT_CODES"]
 
 EXIT_CODES = {
     0: "success",
-    1: "a notebook failed; the message names it and the cell (the failed run is kept in <out>/<period>.failed/)",
-    2: "bad input: params, data file or arguments (the message names the key, file, column or rows)",
+    1: "a notebook failed; the message names it and the cell "
+    "(the failed run is kept in <out>/<period>.failed/)",
+    2: "bad input: params, data file or arguments "
+    "(the message names the key, file, column or rows)",
     3: "another run is writing the same period (lock file <out>/.<period>.lock)",
     4: "unexpected error (details in the period's run.log; set FBRESEARCH_DEBUG=1 for a traceback)",
     130: "interrupted",
@@ -33,7 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``fbresearch`` command."""
     parser = argparse.ArgumentParser(
         prog="fbresearch",
-        description="Customer-feedback research: monthly HTML reports from papermill-run notebooks.",
+        description="Customer-feedback research: monthly HTML reports from notebooks.",
         epilog=_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -48,30 +50,65 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     rep.add_argument("--params", metavar="FILE", help="params YAML (default: params/monthly.yaml)")
-    rep.add_argument("--period", metavar="YYYY-MM", help="report month (default: latest complete month in the data)")
-    rep.add_argument("--data", metavar="PATH", help="feedback file (CSV, Parquet, Excel) overriding params' data")
-    rep.add_argument("--out", metavar="DIR", default="reports", help="reports folder (default: reports)")
-    rep.add_argument("--workers", metavar="N", type=int, help="notebooks run in parallel (default: params report.workers)")
-    rep.add_argument("--dry-run", action="store_true", help="validate params and data and list what would run; run nothing")
+    rep.add_argument(
+        "--period",
+        metavar="YYYY-MM",
+        help="report month (default: latest complete month in the data)",
+    )
+    rep.add_argument(
+        "--data", metavar="PATH", help="feedback file (CSV, Parquet, Excel) overriding params' data"
+    )
+    rep.add_argument(
+        "--out", metavar="DIR", default="reports", help="reports folder (default: reports)"
+    )
+    rep.add_argument(
+        "--workers",
+        metavar="N",
+        type=int,
+        help="notebooks run in parallel (default: params report.workers)",
+    )
+    rep.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="validate params and data and list what would run; run nothing",
+    )
 
-    smp = sub.add_parser("sample", help="write the built-in sample data to a file",
-                         description="Write the built-in sample feedback (canonical columns) to CSV or Parquet.")
+    smp = sub.add_parser(
+        "sample",
+        help="write the built-in sample data to a file",
+        description="Write the built-in sample feedback (canonical columns) to CSV or Parquet.",
+    )
     smp.add_argument("--out", metavar="FILE", required=True, help="output file: .csv or .parquet")
-    smp.add_argument("--n", metavar="N", type=int, default=5000, help="number of responses (default 5000)")
+    smp.add_argument(
+        "--n", metavar="N", type=int, default=5000, help="number of responses (default 5000)"
+    )
     smp.add_argument("--seed", metavar="S", type=int, default=0, help="random seed (default 0)")
 
-    val = sub.add_parser("validate", help="check a feedback file and print its data-quality summary",
-                         description="Load and validate a feedback file; print what was dropped or flagged.",
-                         epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    val = sub.add_parser(
+        "validate",
+        help="check a feedback file and print its data-quality summary",
+        description="Load and validate a feedback file; print what was dropped or flagged.",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     val.add_argument("file", metavar="FILE", help="feedback file (CSV, Parquet, Excel)")
-    val.add_argument("--params", metavar="FILE", help="params YAML whose columns/ratings mapping to use")
+    val.add_argument(
+        "--params", metavar="FILE", help="params YAML whose columns/ratings mapping to use"
+    )
     return parser
 
 
 def _report(args: argparse.Namespace) -> int:
     from fbresearch.report import run_report
 
-    run_report(args.params, period=args.period, out=args.out, data=args.data, dry_run=args.dry_run, workers=args.workers)
+    run_report(
+        args.params,
+        period=args.period,
+        out=args.out,
+        data=args.data,
+        dry_run=args.dry_run,
+        workers=args.workers,
+    )
     return 0
 
 
@@ -107,12 +144,15 @@ def _validate(args: argparse.Namespace) -> int:
     if len(feedback.quality):
         for row in feedback.quality.to_dict("records"):
             column = f" [{row['column']}]" if row.get("column") else ""
-            print(f"  - {row['check']}{column}: {int(row['rows']):,} row(s) {row['action']}: {row['message']}")
+            print(
+                f"  - {row['check']}{column}: {int(row['rows']):,} row(s) {row['action']}: "
+                f"{row['message']}"
+            )
     return 0
 
 
 def _yaml_keys(path: str) -> dict:
-    """The params file's keys with its paths resolved (notebooks are not needed to validate data)."""
+    """The params file's keys with paths resolved (notebooks are not needed to validate data)."""
     from fbresearch.params import _read_yaml
 
     given = _read_yaml(Path(path))

@@ -95,10 +95,18 @@ def format_value(value: Any, percent: bool = False, digits: int | None = None) -
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, pd.Timestamp):
-        return value.strftime("%Y-%m-%d") if value == value.normalize() else value.strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, int) or (hasattr(value, "dtype") and getattr(value.dtype, "kind", "") in "iu"):
+        return (
+            value.strftime("%Y-%m-%d")
+            if value == value.normalize()
+            else value.strftime("%Y-%m-%d %H:%M")
+        )
+    if isinstance(value, int) or (
+        hasattr(value, "dtype") and getattr(value.dtype, "kind", "") in "iu"
+    ):
         return f"{int(value):,}"
-    if isinstance(value, float) or (hasattr(value, "dtype") and getattr(value.dtype, "kind", "") == "f"):
+    if isinstance(value, float) or (
+        hasattr(value, "dtype") and getattr(value.dtype, "kind", "") == "f"
+    ):
         value = float(value)
         if math.isinf(value):
             return "∞" if value > 0 else "−∞"
@@ -170,18 +178,24 @@ def _readable(frame: pd.DataFrame) -> pd.DataFrame:
         if has_ci and col == "estimate":
             out[f"estimate ({level or '95% '}CI)"] = [
                 format_ci(e, lo, hi, percent=bool(s))
-                for e, lo, hi, s in zip(values, data["ci_low"], data["ci_high"], row_share, strict=True)
+                for e, lo, hi, s in zip(
+                    values, data["ci_low"], data["ci_high"], row_share, strict=True
+                )
             ]
             continue
         if col == "p_value":
             out[col] = [
-                _MISSING if _is_missing(p) else ("<0.001" if float(p) < 0.001 else f"{float(p):.3f}")
+                _MISSING
+                if _is_missing(p)
+                else ("<0.001" if float(p) < 0.001 else f"{float(p):.3f}")
                 for p in values
             ]
             continue
         percent = _share_column(col, values)
         if col == "se":
-            out[col] = [format_value(v, percent=bool(s)) for v, s in zip(values, row_share, strict=True)]
+            out[col] = [
+                format_value(v, percent=bool(s)) for v, s in zip(values, row_share, strict=True)
+            ]
             continue
         if values.dtype.kind in "OUT" or isinstance(values.dtype, pd.StringDtype):
             out[col] = [_MISSING if _is_missing(v) else _redact(format_value(v)) for v in values]
@@ -192,7 +206,9 @@ def _readable(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _numeric_columns(frame: pd.DataFrame) -> set[str]:
     data = frame if isinstance(frame.index, pd.RangeIndex) else frame.reset_index()
-    return {str(c) for c in data.columns if data[c].dtype.kind in "iuf" or c in ("estimate", "p_value")}
+    return {
+        str(c) for c in data.columns if data[c].dtype.kind in "iuf" or c in ("estimate", "p_value")
+    }
 
 
 def table_html(
@@ -234,7 +250,11 @@ def table_html(
 
     head = "".join(f"<th{cls(c)}>{escape(c)}</th>" for c in readable.columns)
     rows = "".join(
-        "<tr>" + "".join(f"<td{cls(c)}>{escape(v)}</td>" for c, v in zip(readable.columns, row, strict=True)) + "</tr>"
+        "<tr>"
+        + "".join(
+            f"<td{cls(c)}>{escape(v)}</td>" for c, v in zip(readable.columns, row, strict=True)
+        )
+        + "</tr>"
         for row in readable.itertuples(index=False, name=None)
     )
     cap = f"<caption>{escape(caption)}</caption>" if caption else ""
@@ -244,7 +264,10 @@ def table_html(
         if total > max_rows
         else ""
     )
-    return f'<table class="fb-table">{cap}<thead><tr>{head}</tr></thead><tbody>{rows}</tbody>{more}</table>'
+    return (
+        f'<table class="fb-table">{cap}<thead><tr>{head}</tr></thead>'
+        f"<tbody>{rows}</tbody>{more}</table>"
+    )
 
 
 def result_html(result: Any, caption: str | None = None) -> str:
@@ -263,7 +286,8 @@ def figure_html(figure: Any, caption: str | None = None) -> str:
     data = base64.b64encode(buffer.getvalue()).decode("ascii")
     alt = escape(caption or "Figure")
     cap = f'<figcaption class="fb-caption">{escape(caption)}</figcaption>' if caption else ""
-    return f'<figure class="fb-figure"><img alt="{alt}" src="data:image/png;base64,{data}">{cap}</figure>'
+    img = f'<img alt="{alt}" src="data:image/png;base64,{data}">'
+    return f'<figure class="fb-figure">{img}{cap}</figure>'
 
 
 def _html(markup: str) -> None:
@@ -312,6 +336,10 @@ def show(obj: Any, caption: str | None = None) -> None:
     if hasattr(obj, "format") and hasattr(obj, "ci_low"):  # an Estimate
         name = f"{obj.name}: " if getattr(obj, "name", "") else ""
         percent = getattr(obj, "unit", "") == "share"
-        _html(f'<p class="fb-estimate">{escape(name)}<strong>{escape(format_ci(obj.estimate, obj.ci_low, obj.ci_high, percent=percent))}</strong></p>')
+        _html(
+            f'<p class="fb-estimate">{escape(name)}<strong>'
+            f"{escape(format_ci(obj.estimate, obj.ci_low, obj.ci_high, percent=percent))}"
+            "</strong></p>"
+        )
         return
     _html(result_html(obj, label))

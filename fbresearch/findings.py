@@ -64,7 +64,9 @@ class FindingList(list):
         return f'<div class="fb-findings-box"><h2>Key findings</h2><ul>{items}</ul></div>'
 
 
-def write_findings(path: str | os.PathLike[str] | None, *items: Any, analysis: str = "") -> list[Finding]:
+def write_findings(
+    path: str | os.PathLike[str] | None, *items: Any, analysis: str = ""
+) -> list[Finding]:
     """Write headline findings as JSON for the report runner and return them.
 
     Parameters
@@ -106,7 +108,10 @@ def write_findings(path: str | os.PathLike[str] | None, *items: Any, analysis: s
         target.parent.mkdir(parents=True, exist_ok=True)
         payload = {"version": _VERSION, "findings": [f.to_dict() for f in found]}
         tmp = target.with_name(target.name + ".tmp")
-        tmp.write_text(json.dumps(payload, ensure_ascii=False, indent=1, allow_nan=False) + "\n", encoding="utf-8")
+        tmp.write_text(
+            json.dumps(payload, ensure_ascii=False, indent=1, allow_nan=False) + "\n",
+            encoding="utf-8",
+        )
         tmp.replace(target)
     return found
 
@@ -134,7 +139,9 @@ def read_findings(path: str | os.PathLike[str]) -> list[Finding]:
         items = payload["findings"] if isinstance(payload, dict) else payload
         return [Finding.from_dict(item) for item in items]
     except (ValueError, KeyError, TypeError) as exc:
-        raise ReportError(f"{target}: not a findings file written by write_findings ({exc}).") from exc
+        raise ReportError(
+            f"{target}: not a findings file written by write_findings ({exc})."
+        ) from exc
 
 
 def top_findings(findings: Iterable[Finding], k: int = 8) -> list[Finding]:
@@ -142,7 +149,8 @@ def top_findings(findings: Iterable[Finding], k: int = 8) -> list[Finding]:
 
     Examples
     --------
-    >>> fs = [Finding("a", importance=0.2), Finding("b", importance=0.9), Finding("c", importance=0.5)]
+    >>> fs = [Finding("a", importance=0.2), Finding("b", importance=0.9),
+    ...       Finding("c", importance=0.5)]
     >>> [f.sentence for f in top_findings(fs, k=2)]
     ['b', 'c']
     """

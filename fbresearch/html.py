@@ -32,7 +32,8 @@ __all__ = [
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 _KEEP_MIME = ("text/html", "image/png", "image/jpeg", "text/markdown", "text/plain")
 _MPL_REPR = re.compile(
-    r"^\s*(\[?<(Figure size|Axes|matplotlib\.|seaborn\.)[^>]*>\]?\s*|\[(<matplotlib[^\]]*)\]\s*|Text\(.*\)\s*)$",
+    r"^\s*(\[?<(Figure size|Axes|matplotlib\.|seaborn\.)[^>]*>\]?\s*"
+    r"|\[(<matplotlib[^\]]*)\]\s*|Text\(.*\)\s*)$",
     re.DOTALL,
 )
 _DROP_TAGS = ("script", "iframe", "object", "embed", "link", "meta", "base", "form", "svg")
@@ -77,8 +78,10 @@ def render(template: str, **context: Any) -> str:
     footer.update(context["footer"])
     context["footer"] = footer
     context.setdefault("page_title", context.get("heading", "Report"))
-    return _environment().get_template(template).render(
-        css=Markup(_css()), version=fbresearch.__version__, **context
+    return (
+        _environment()
+        .get_template(template)
+        .render(css=Markup(_css()), version=fbresearch.__version__, **context)
     )
 
 
@@ -100,14 +103,26 @@ def sanitize_html(markup: str) -> str:
             value = tag.attrs[attr]
             value = " ".join(value) if isinstance(value, list) else str(value)
             lowered = value.strip().lower()
-            if attr.lower().startswith("on") or attr.lower() in ("srcset", "formaction", "style") and "url(" in lowered:
+            if (
+                attr.lower().startswith("on")
+                or attr.lower() in ("srcset", "formaction", "style")
+                and "url(" in lowered
+            ):
                 del tag.attrs[attr]
-            elif attr.lower() in ("src", "poster", "data") and not lowered.startswith("data:image/"):
+            elif attr.lower() in ("src", "poster", "data") and not lowered.startswith(
+                "data:image/"
+            ):
                 del tag.attrs[attr]
-            elif attr.lower() == "href" and lowered.startswith(("javascript:", "vbscript:", "data:")):
+            elif attr.lower() == "href" and lowered.startswith(
+                ("javascript:", "vbscript:", "data:")
+            ):
                 del tag.attrs[attr]
     for node in soup.find_all(string=True):
-        if isinstance(node, NavigableString) and node.parent is not None and node.parent.name != "style":
+        if (
+            isinstance(node, NavigableString)
+            and node.parent is not None
+            and node.parent.name != "style"
+        ):
             text = str(node)
             redacted = _redact(text)
             if redacted != text:
@@ -160,10 +175,14 @@ def clean_notebook(nb: Any) -> Any:
                         continue
                     for key in ("text/plain", "text/markdown"):
                         if key in data:
-                            data[key] = _redact("".join(data[key]) if isinstance(data[key], list) else data[key])
+                            data[key] = _redact(
+                                "".join(data[key]) if isinstance(data[key], list) else data[key]
+                            )
                     if "text/html" in data:
                         value = data["text/html"]
-                        data["text/html"] = sanitize_html("".join(value) if isinstance(value, list) else value)
+                        data["text/html"] = sanitize_html(
+                            "".join(value) if isinstance(value, list) else value
+                        )
                     out["data"] = data
                     out["metadata"] = {}
                     outputs.append(out)
@@ -193,7 +212,7 @@ def _toc_and_body(body: str) -> tuple[str, list[tuple[int, str, str]], str | Non
     soup = BeautifulSoup(body, "html.parser")
     # code cells without outputs leave empty boxes behind
     for div in soup.select("div.code_cell"):
-        if not div.find(["img", "table", "p", "pre", "div"], class_=lambda c: c != "output_wrapper") and not div.get_text(strip=True) and not div.find("img"):
+        if div.select_one("div.output_area") is None:
             div.decompose()
     title = None
     first_h1 = soup.find("h1")
@@ -213,6 +232,17 @@ def _toc_and_body(body: str) -> tuple[str, list[tuple[int, str, str]], str | Non
         text = heading.get_text(" ", strip=True).rstrip("¶").strip()
         toc.append((int(heading.name[1]), anchor, text))
     return str(soup), toc, title
+
+
+def _nest(toc: list[tuple[int, str, str]]) -> list[dict[str, Any]]:
+    """Level-3 headings become children of the level-2 heading before them."""
+    nested: list[dict[str, Any]] = []
+    for level, anchor, text in toc:
+        if level == 3 and nested:
+            nested[-1]["children"].append({"anchor": anchor, "text": text})
+        else:
+            nested.append({"anchor": anchor, "text": text, "children": []})
+    return nested
 
 
 def notebook_page(
@@ -235,7 +265,7 @@ def notebook_page(
         page_title=f"{heading} · {period_label} · {report_title}",
         subtitle=f"{report_title} · {period_label}",
         crumbs=[("All reports", "../index.html"), (period_label, "index.html")],
-        toc=toc if len(toc) >= 2 else [],
+        toc=_nest(toc) if len(toc) >= 2 else [],
         body=Markup(body),
         error=error,
         footer=footer,
@@ -245,8 +275,8 @@ def notebook_page(
 def kpi_view(kpi: Mapping[str, Any]) -> dict[str, str]:
     """Display strings for one headline KPI dict (see ``report.headline_kpis``)."""
     percent = kpi.get("unit") == "share"
-    value = format_value(kpi["estimate"], percent=percent)
-    ci = format_ci(kpi["estimate"], kpi["ci_low"], kpi["ci_high"], percent=percent)
+    value = format_value(kpi["estimate"], percent=percent, digits=1)
+    ci = format_ci(kpi["estimate"], kpi["ci_low"], kpi["ci_high"], percent=percent, digits=1)
     ci = ci[ci.find("(") + 1 : -1] if "(" in ci else "–"
     change, cls = "", "fb-flat"
     diff = kpi.get("change")
@@ -285,8 +315,18 @@ def period_page(
     for f in findings:
         est = f.get("estimate")
         number = ""
-        if est and est.get("estimate") is not None and f.get("sentence", "").find(format_value(est["estimate"])) < 0:
-            number = format_ci(est["estimate"], est.get("ci_low"), est.get("ci_high"), percent=est.get("unit") == "share")
+        # sentences carry their number and CI; a sentence without any number gets it appended
+        if (
+            est
+            and est.get("estimate") is not None
+            and not any(c.isdigit() for c in f.get("sentence", ""))
+        ):
+            number = format_ci(
+                est["estimate"],
+                est.get("ci_low"),
+                est.get("ci_high"),
+                percent=est.get("unit") == "share",
+            )
         analysis = f.get("analysis") or ""
         items.append(
             {
@@ -319,7 +359,9 @@ def period_page(
     )
 
 
-def reports_page(*, report_title: str, periods: Sequence[Mapping[str, Any]], footer: Mapping[str, Any]) -> str:
+def reports_page(
+    *, report_title: str, periods: Sequence[Mapping[str, Any]], footer: Mapping[str, Any]
+) -> str:
     """``reports/index.html``: every period, newest first, with its headline KPIs and movement."""
     names: list[str] = []
     views = []
@@ -338,7 +380,8 @@ def reports_page(*, report_title: str, periods: Sequence[Mapping[str, Any]], foo
                 "status_text": "complete" if p["status"] == "ok" else "FAILED",
                 "kpis": kpis,
                 "notebooks": [
-                    {"href": f"{p['period']}/{nb['name']}.html", "title": nb["title"]} for nb in p.get("notebooks", [])
+                    {"href": f"{p['period']}/{nb['name']}.html", "title": nb["title"]}
+                    for nb in p.get("notebooks", [])
                 ],
             }
         )

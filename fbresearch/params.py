@@ -152,10 +152,18 @@ def notebook_parameters(path: str | os.PathLike[str]) -> list[str]:
             try:
                 tree = ast.parse(cell.source)
             except SyntaxError as exc:
-                raise ParamsError(f"{path}: the parameters cell is not valid Python ({exc}).") from exc
+                raise ParamsError(
+                    f"{path}: the parameters cell is not valid Python ({exc})."
+                ) from exc
             names: list[str] = []
             for node in tree.body:
-                targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else []
+                targets = (
+                    node.targets
+                    if isinstance(node, ast.Assign)
+                    else [node.target]
+                    if isinstance(node, ast.AnnAssign)
+                    else []
+                )
                 for target in targets:
                     if isinstance(target, ast.Name) and target.id not in names:
                         names.append(target.id)
@@ -179,7 +187,10 @@ def _read_yaml(path: Path) -> dict[str, Any]:
     import yaml
 
     if not path.exists():
-        raise ParamsError(f"{path}: params file not found. Fix: pass an existing YAML file (see params/monthly.yaml).")
+        raise ParamsError(
+            f"{path}: params file not found. "
+            "Fix: pass an existing YAML file (see params/monthly.yaml)."
+        )
     try:
         loaded = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
     except yaml.YAMLError as exc:
@@ -187,7 +198,9 @@ def _read_yaml(path: Path) -> dict[str, Any]:
     if loaded is None:
         return {}
     if not isinstance(loaded, dict):
-        raise ParamsError(f"{path}: params must be a mapping of keys to values, not {type(loaded).__name__}.")
+        raise ParamsError(
+            f"{path}: params must be a mapping of keys to values, not {type(loaded).__name__}."
+        )
     return loaded
 
 
@@ -204,16 +217,18 @@ def check_period(period: Any, source: str = "period") -> str | None:
     --------
     >>> check_period("2026-10")
     '2026-10'
-    >>> check_period("2026-13")
+    >>> check_period("2026-13")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    fbresearch.errors.ParamsError: period: period must look like 'YYYY-MM' (e.g. '2026-10'), not '2026-13'.
+    fbresearch.errors.ParamsError: period: period must look like 'YYYY-MM' ..., not '2026-13'.
     """
     if period is None:
         return None
     text = str(period)
     if not _PERIOD.match(text):
-        raise ParamsError(f"{source}: period must look like 'YYYY-MM' (e.g. '2026-10'), not {text!r}.")
+        raise ParamsError(
+            f"{source}: period must look like 'YYYY-MM' (e.g. '2026-10'), not {text!r}."
+        )
     return text
 
 
@@ -243,10 +258,10 @@ def load_params(params: str | os.PathLike[str] | Mapping[str, Any] | None = None
     --------
     >>> load_params({"sample_size": 800, "notebooks": {}}).sample_size
     800
-    >>> load_params({"sampel_size": 800})
+    >>> load_params({"sampel_size": 800})  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    fbresearch.errors.ParamsError: <dict>: unknown key 'sampel_size' in params. Did you mean 'sample_size'? Allowed keys: data, orders, invitations, columns, ratings, sample_size, seed, period, notebooks_dir, notebooks, report.
+    fbresearch.errors.ParamsError: <dict>: unknown key 'sampel_size' in params. Did you mean ...
     """
     if params is None and DEFAULT_PARAMS_FILE.exists():
         params = DEFAULT_PARAMS_FILE
@@ -278,37 +293,55 @@ def load_params(params: str | os.PathLike[str] | Mapping[str, Any] | None = None
     for key in ("columns", "ratings"):
         value = merged[key] or {}
         if not isinstance(value, Mapping) or not all(isinstance(v, str) for v in value.values()):
-            raise ParamsError(f"{source}: {key!r} must map canonical names to your column names, e.g. {{nps: 'Q1'}}.")
+            raise ParamsError(
+                f"{source}: {key!r} must map canonical names to your column names, "
+                "e.g. {nps: 'Q1'}."
+            )
         merged[key] = {str(k): v for k, v in value.items()}
     sample_size = _int(merged["sample_size"], "sample_size", source, 1)
     seed = _int(merged["seed"], "seed", source, 0)
     report = merged["report"]
     _int(report["workers"], "report.workers", source, 1)
     _int(report["findings"], "report.findings", source, 1)
-    if not isinstance(report["timeout"], int | float) or isinstance(report["timeout"], bool) or report["timeout"] <= 0:
-        raise ParamsError(f"{source}: 'report.timeout' must be a positive number of seconds, not {report['timeout']!r}.")
+    if (
+        not isinstance(report["timeout"], int | float)
+        or isinstance(report["timeout"], bool)
+        or report["timeout"] <= 0
+    ):
+        raise ParamsError(
+            f"{source}: 'report.timeout' must be a positive number of seconds, "
+            f"not {report['timeout']!r}."
+        )
     if not isinstance(report["title"], str):
         raise ParamsError(f"{source}: 'report.title' must be text.")
     period = check_period(merged["period"], source)
 
-    notebooks_dir = _resolve(merged["notebooks_dir"], base, "notebooks_dir", source) or DEFAULT_NOTEBOOKS_DIR
+    notebooks_dir = (
+        _resolve(merged["notebooks_dir"], base, "notebooks_dir", source) or DEFAULT_NOTEBOOKS_DIR
+    )
     if not notebooks_dir.is_dir():
         raise ParamsError(f"{source}: notebooks_dir {str(notebooks_dir)!r} is not a folder.")
     available = sorted(p.stem for p in notebooks_dir.glob("*.ipynb"))
     listed = merged["notebooks"]
     if listed is None:
-        order = [n for n in NOTEBOOK_ORDER if n in available] + [n for n in available if n not in NOTEBOOK_ORDER]
+        order = [n for n in NOTEBOOK_ORDER if n in available] + [
+            n for n in available if n not in NOTEBOOK_ORDER
+        ]
         listed = {name: {} for name in order}
     if isinstance(listed, list):
         listed = {name: {} for name in listed}
     if not isinstance(listed, Mapping):
-        raise ParamsError(f"{source}: 'notebooks' must map notebook names to their parameters, e.g. {{overview: {{}}}}.")
+        raise ParamsError(
+            f"{source}: 'notebooks' must map notebook names to their parameters, "
+            "e.g. {overview: {}}."
+        )
     notebooks: dict[str, dict[str, Any]] = {}
     for name, own in listed.items():
         name = str(name)
         if name not in available:
             raise ParamsError(
-                f"{source}: notebook {name!r} not found in {notebooks_dir}.{_suggest(name, available)} "
+                f"{source}: notebook {name!r} not found in {notebooks_dir}."
+                f"{_suggest(name, available)} "
                 f"Available notebooks: {', '.join(available) or '(none)'}."
             )
         own = dict(own or {})
@@ -323,7 +356,9 @@ def load_params(params: str | os.PathLike[str] | Mapping[str, Any] | None = None
         _check_keys(own, own_names, f"notebooks.{name} (the parameters of {name}.ipynb)", source)
         notebooks[name] = own
 
-    files = {key: _resolve(merged[key], base, key, source) for key in ("data", "orders", "invitations")}
+    files = {
+        key: _resolve(merged[key], base, key, source) for key in ("data", "orders", "invitations")
+    }
     raw = {
         **merged,
         **{key: None if path is None else str(path) for key, path in files.items()},

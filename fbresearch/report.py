@@ -36,14 +36,35 @@ from typing import Any
 from fbresearch.errors import FbResearchError, ParamsError, ReportError, ReportLockedError
 from fbresearch.params import REPO, Params, check_period, load_params
 
-__all__ = ["run_report", "ReportRun", "NotebookRun", "load_params", "period_lock", "headline_kpis", "exit_code"]
+__all__ = [
+    "run_report",
+    "ReportRun",
+    "NotebookRun",
+    "load_params",
+    "period_lock",
+    "headline_kpis",
+    "exit_code",
+]
 
 log = logging.getLogger("fbresearch.report")
 
 #: Packages whose versions the manifest records.
 PACKAGES = (
-    "fbresearch", "numpy", "pandas", "scipy", "statsmodels", "scikit-learn", "gensim", "jieba",
-    "matplotlib", "seaborn", "pyarrow", "papermill", "nbconvert", "nbformat", "ipykernel",
+    "fbresearch",
+    "numpy",
+    "pandas",
+    "scipy",
+    "statsmodels",
+    "scikit-learn",
+    "gensim",
+    "jieba",
+    "matplotlib",
+    "seaborn",
+    "pyarrow",
+    "papermill",
+    "nbconvert",
+    "nbformat",
+    "ipykernel",
 )
 _KPIS = (("nps", "NPS"), ("csat", "CSAT"), ("ces", "CES"))
 
@@ -103,7 +124,7 @@ class ReportRun:
     status : str
         ``"ok"``, ``"failed"`` or ``"dry-run"``.
     folder : Path or None
-        The period folder written (``<out>/<period>`` or, after a failure, ``<out>/<period>.failed``).
+        The period folder written (``<out>/<period>``; after a failure ``<out>/<period>.failed``).
     notebooks : list of NotebookRun
     manifest : dict
     message : str
@@ -150,7 +171,11 @@ def period_lock(out: Path, period: str):  # noqa: ANN201 - context manager
     """
     out.mkdir(parents=True, exist_ok=True)
     path = out / f".{period}.lock"
-    record = {"pid": os.getpid(), "host": socket.gethostname(), "started": datetime.now(UTC).isoformat(timespec="seconds")}
+    record = {
+        "pid": os.getpid(),
+        "host": socket.gethostname(),
+        "started": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
     for _ in range(3):
         try:
             fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
@@ -200,24 +225,36 @@ def _load_data(params: Params) -> _Data:
 
     def record(kind: str, path: Path | None) -> None:
         if path is not None and path.exists():
-            files[kind] = {"path": str(path), "sha256": fbdata.file_sha256(path), "bytes": path.stat().st_size}
+            files[kind] = {
+                "path": str(path),
+                "sha256": fbdata.file_sha256(path),
+                "bytes": path.stat().st_size,
+            }
 
     if params.data is None:
         from fbresearch.sample import sample_data
 
         sample = sample_data(n_responses=params.sample_size, seed=params.seed)
         feedback = fbdata.load_feedback(sample.feedback)
-        orders = fbdata.load_orders(sample.orders) if getattr(sample, "orders", None) is not None else None
+        orders = (
+            fbdata.load_orders(sample.orders)
+            if getattr(sample, "orders", None) is not None
+            else None
+        )
         invitations = getattr(sample, "invitations", None)
         if invitations is not None:
             invitations = fbdata.load_invitations(invitations)
         source = f"built-in sample ({params.sample_size:,} responses, seed {params.seed})"
     else:
-        feedback = fbdata.load_feedback(params.data, columns=params.columns or None, ratings=params.ratings or None)
+        feedback = fbdata.load_feedback(
+            params.data, columns=params.columns or None, ratings=params.ratings or None
+        )
         record("feedback", params.data)
         orders = fbdata.load_orders(params.orders) if params.orders is not None else None
         record("orders", params.orders)
-        invitations = fbdata.load_invitations(params.invitations) if params.invitations is not None else None
+        invitations = (
+            fbdata.load_invitations(params.invitations) if params.invitations is not None else None
+        )
         record("invitations", params.invitations)
         source = params.data.name
     return _Data(feedback, orders, invitations, source, files)
@@ -239,7 +276,8 @@ def _pick_period(params: Params, period: str | None, frame: Any) -> str:
         raise FeedbackDataError(
             f"no responses in the period {chosen}; the data covers {covered}",
             column="submitted_at",
-            fix="choose a period inside the data (--period YYYY-MM), or leave it empty for the latest complete month.",
+            fix="choose a period inside the data (--period YYYY-MM), or leave it empty "
+            "for the latest complete month.",
         )
     return chosen
 
@@ -314,11 +352,25 @@ def _execute(task: dict[str, Any]) -> dict[str, Any]:
             request_save_on_cell_execute=False,
         )
     except pm.PapermillExecutionError as exc:
-        error = {"cell_index": exc.cell_index, "execution_count": exc.exec_count, "ename": exc.ename, "evalue": exc.evalue}
+        error = {
+            "cell_index": exc.cell_index,
+            "execution_count": exc.exec_count,
+            "ename": exc.ename,
+            "evalue": exc.evalue,
+        }
     except Exception as exc:  # noqa: BLE001 - kernel died, timeout, ...: reported, not raised
-        error = {"cell_index": None, "execution_count": None, "ename": type(exc).__name__, "evalue": str(exc)}
+        error = {
+            "cell_index": None,
+            "execution_count": None,
+            "ename": type(exc).__name__,
+            "evalue": str(exc),
+        }
     output = Path(task["output"])
-    nb = nbformat.read(output, as_version=4) if output.exists() else nbformat.read(task["input"], as_version=4)
+    nb = (
+        nbformat.read(output, as_version=4)
+        if output.exists()
+        else nbformat.read(task["input"], as_version=4)
+    )
     if error is not None:
         error = _locate_error(nb, error)
     from fbresearch.html import clean_notebook
@@ -335,7 +387,12 @@ def _execute(task: dict[str, Any]) -> dict[str, Any]:
     nbformat.write(clean_notebook(nb), output)
     Path(task["html"]).write_text(page, encoding="utf-8")
     title = _first_heading(nb) or task["name"]
-    return {"name": task["name"], "error": error, "seconds": time.perf_counter() - start, "title": title}
+    return {
+        "name": task["name"],
+        "error": error,
+        "seconds": time.perf_counter() - start,
+        "title": title,
+    }
 
 
 def _first_heading(nb: Any) -> str:
@@ -355,11 +412,17 @@ def _locate_error(nb: Any, error: dict[str, Any]) -> dict[str, Any]:
     error = dict(error)
     error["evalue"] = _redact(str(error.get("evalue") or ""))
     # papermill counts cells of the executed notebook before it added its error banners
-    cells = [c for c in nb.cells if "papermill-error-cell-tag" not in c.get("metadata", {}).get("tags", [])]
+    cells = [
+        c
+        for c in nb.cells
+        if "papermill-error-cell-tag" not in c.get("metadata", {}).get("tags", [])
+    ]
     if index is None or index >= len(cells):
         error.update(cell="?", source="")
         return error
-    shift = sum(1 for c in cells[:index] if "injected-parameters" in c.get("metadata", {}).get("tags", []))
+    shift = sum(
+        1 for c in cells[:index] if "injected-parameters" in c.get("metadata", {}).get("tags", [])
+    )
     failing = cells[index]
     error["cell_index"] = index - shift
     error["cell"] = index - shift + 1
@@ -367,7 +430,9 @@ def _locate_error(nb: Any, error: dict[str, Any]) -> dict[str, Any]:
     return error
 
 
-def _run_notebooks(tasks: list[dict[str, Any]], workers: int, progress: Callable[[str], None]) -> dict[str, dict[str, Any]]:
+def _run_notebooks(
+    tasks: list[dict[str, Any]], workers: int, progress: Callable[[str], None]
+) -> dict[str, dict[str, Any]]:
     import multiprocessing
 
     results: dict[str, dict[str, Any]] = {}
@@ -386,12 +451,22 @@ def _run_notebooks(tasks: list[dict[str, Any]], workers: int, progress: Callable
             except Exception as exc:  # noqa: BLE001 - a worker crashed: the notebook failed
                 result = {
                     "name": task["name"],
-                    "error": {"cell": "?", "cell_index": None, "ename": type(exc).__name__, "evalue": str(exc), "source": ""},
+                    "error": {
+                        "cell": "?",
+                        "cell_index": None,
+                        "ename": type(exc).__name__,
+                        "evalue": str(exc),
+                        "source": "",
+                    },
                     "seconds": 0.0,
                     "title": task["name"],
                 }
             results[task["name"]] = result
-            status = "ok" if result["error"] is None else f"FAILED at cell {result['error'].get('cell', '?')}"
+            status = (
+                "ok"
+                if result["error"] is None
+                else f"FAILED at cell {result['error'].get('cell', '?')}"
+            )
             progress(f"[{done}/{total}] {task['name']} ... {status} {result['seconds']:.1f} s")
     return results
 
@@ -414,11 +489,18 @@ def _git() -> dict[str, Any] | None:
         return None
     try:
         commit = subprocess.run(
-            ["git", "-C", str(REPO), "rev-parse", "HEAD"], capture_output=True, text=True, timeout=10, check=True
+            ["git", "-C", str(REPO), "rev-parse", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=True,
         ).stdout.strip()
         dirty = subprocess.run(
             ["git", "-C", str(REPO), "status", "--porcelain", "--untracked-files=no"],
-            capture_output=True, text=True, timeout=20, check=False,
+            capture_output=True,
+            text=True,
+            timeout=20,
+            check=False,
         ).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         return None
@@ -468,7 +550,10 @@ def _update_reports_index(out: Path, title: str) -> Path:
                 "label": _period_label(folder.name),
                 "status": manifest.get("status", "ok"),
                 "kpis": manifest.get("headline", []),
-                "notebooks": [{"name": n["name"], "title": n.get("title") or n["name"]} for n in manifest.get("notebooks", [])],
+                "notebooks": [
+                    {"name": n["name"], "title": n.get("title") or n["name"]}
+                    for n in manifest.get("notebooks", [])
+                ],
             }
         )
     page = reports_page(report_title=title, periods=periods, footer={"source": "", "rows": ""})
@@ -532,7 +617,11 @@ def run_report(
 
     Examples
     --------
-    >>> run = run_report({"notebooks": {}}, dry_run=True, progress=None)  # doctest: +SKIP
+    A dry run validates params and data and lists what would run, writing nothing:
+
+    >>> run = run_report({"notebooks": {}, "sample_size": 500}, dry_run=True, progress=None)
+    >>> run.status, run.period
+    ('dry-run', '2026-10')
     """
     say = progress or (lambda line: None)
     started = datetime.now(UTC)
@@ -540,7 +629,9 @@ def run_report(
     loaded = load_params(params)
     if data is not None:
         loaded = load_params({**loaded.raw, "data": str(Path(data).resolve())})
-    if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int) or workers < 1):
+    if workers is not None and (
+        isinstance(workers, bool) or not isinstance(workers, int) or workers < 1
+    ):
         raise ParamsError(f"workers must be a whole number >= 1, not {workers!r}.")
     n_workers = workers or loaded.workers
     inputs = _load_data(loaded)
@@ -556,13 +647,23 @@ def run_report(
     }
     names = list(loaded.notebooks)
     if dry_run:
-        say(f"Dry run: period {chosen}, data {inputs.source} ({rows['feedback']:,} responses, {rows['period']:,} in the period), {n_workers} worker(s).")
+        say(
+            f"Dry run: period {chosen}, data {inputs.source} ({rows['feedback']:,} responses, "
+            f"{rows['period']:,} in the period), {n_workers} worker(s)."
+        )
         for i, name in enumerate(names, start=1):
             own = loaded.notebooks[name]
             extra = ", ".join(f"{k}={v!r}" for k, v in own.items()) or "defaults"
             say(f"[{i}/{len(names)}] {name} would run with {extra}")
         say(f"Would write {Path(out) / chosen}/ and update {Path(out) / 'index.html'}.")
-        return ReportRun(chosen, "dry-run", None, [NotebookRun(n, "planned", parameters=loaded.notebooks[n]) for n in names], {}, "dry run: nothing was run")
+        return ReportRun(
+            chosen,
+            "dry-run",
+            None,
+            [NotebookRun(n, "planned", parameters=loaded.notebooks[n]) for n in names],
+            {},
+            "dry run: nothing was run",
+        )
 
     out = Path(out).resolve()  # notebooks run with their own folder as working directory
     out.mkdir(parents=True, exist_ok=True)
@@ -578,14 +679,23 @@ def run_report(
         try:
             from fbresearch.data import write_canonical
 
-            log.info("fbresearch report: period %s, params %s, data %s, %d worker(s)", chosen, loaded.source, inputs.source, n_workers)
-            paths = write_canonical(inputs.feedback, work, orders=inputs.orders, invitations=inputs.invitations)
+            log.info(
+                "fbresearch report: period %s, params %s, data %s, %d worker(s)",
+                chosen,
+                loaded.source,
+                inputs.source,
+                n_workers,
+            )
+            paths = write_canonical(
+                inputs.feedback, work, orders=inputs.orders, invitations=inputs.invitations
+            )
             canonical = {k: {"file": Path(p).name, "sha256": _sha(p)} for k, p in paths.items()}
             for kind, info in inputs.files.items():
                 log.info("input %s: %s sha256 %s", kind, info["path"], info["sha256"])
             footer = {
                 "source": inputs.source,
-                "rows": f"{rows['feedback']:,} responses in total, {rows['period']:,} in {_period_label(chosen)}",
+                "rows": f"{rows['feedback']:,} responses in total, "
+                f"{rows['period']:,} in {_period_label(chosen)}",
                 "generated": started.strftime("%Y-%m-%d %H:%M UTC"),
             }
             common = {
@@ -629,9 +739,21 @@ def run_report(
 
             results = _run_notebooks(tasks, n_workers, note)
             return _finish(
-                out=out, staging=staging, chosen=chosen, loaded=loaded, inputs=inputs, rows=rows,
-                tasks=tasks, results=results, canonical=canonical, footer=footer, started=started,
-                t0=t0, title=title, say=say, n_workers=n_workers,
+                out=out,
+                staging=staging,
+                chosen=chosen,
+                loaded=loaded,
+                inputs=inputs,
+                rows=rows,
+                tasks=tasks,
+                results=results,
+                canonical=canonical,
+                footer=footer,
+                started=started,
+                t0=t0,
+                title=title,
+                say=say,
+                n_workers=n_workers,
             )
         except BaseException:
             if staging.exists():
@@ -654,7 +776,24 @@ def _sha(path: Any) -> str:
     return file_sha256(path)
 
 
-def _finish(*, out, staging, chosen, loaded, inputs, rows, tasks, results, canonical, footer, started, t0, title, say, n_workers) -> ReportRun:  # noqa: ANN001
+def _finish(
+    *,
+    out,
+    staging,
+    chosen,
+    loaded,
+    inputs,
+    rows,
+    tasks,
+    results,
+    canonical,
+    footer,
+    started,
+    t0,
+    title,
+    say,
+    n_workers,
+) -> ReportRun:  # noqa: ANN001
     from fbresearch.findings import read_findings, top_findings
     from fbresearch.html import period_page
 
@@ -665,7 +804,9 @@ def _finish(*, out, staging, chosen, loaded, inputs, rows, tasks, results, canon
         result = results[name]
         found = read_findings(staging / f"{name}.findings.json")
         for f in found:
-            all_findings.append(f if f.analysis else type(f)(f.sentence, f.estimate, f.importance, name))
+            all_findings.append(
+                f if f.analysis else type(f)(f.sentence, f.estimate, f.importance, name)
+            )
         runs.append(
             NotebookRun(
                 name=name,
@@ -721,7 +862,11 @@ def _finish(*, out, staging, chosen, loaded, inputs, rows, tasks, results, canon
     }
     failed_text = ""
     if failed:
-        failed_text = message + ". The executed notebooks are kept in this folder; the previous report for this period (if any) is unchanged."
+        failed_text = (
+            message
+            + ". The executed notebooks are kept in this folder; the previous report for this "
+            "period (if any) is unchanged."
+        )
     page = period_page(
         report_title=title,
         period_label=_period_label(chosen),
@@ -732,7 +877,9 @@ def _finish(*, out, staging, chosen, loaded, inputs, rows, tasks, results, canon
         failed=failed_text,
     )
     (staging / "index.html").write_text(page, encoding="utf-8")
-    (staging / "manifest.json").write_text(json.dumps(_json_ready(manifest), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    (staging / "manifest.json").write_text(
+        json.dumps(_json_ready(manifest), ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+    )
     log.info("run %s in %.1f s", status, manifest["seconds"])
 
     target = out / (chosen if not failed else f"{chosen}.failed")
@@ -750,14 +897,24 @@ def _finish(*, out, staging, chosen, loaded, inputs, rows, tasks, results, canon
         error.run = run  # type: ignore[attr-defined]
         raise error
     index = _update_reports_index(out, title)
-    say(f"Report for {chosen} written to {target}/ ({len(runs)} notebook(s), {manifest['seconds']:.1f} s); all periods: {index}")
-    return ReportRun(chosen, "ok", target, runs, manifest, f"report for {chosen} written to {target}")
+    say(
+        f"Report for {chosen} written to {target}/ ({len(runs)} notebook(s), "
+        f"{manifest['seconds']:.1f} s); all periods: {index}"
+    )
+    return ReportRun(
+        chosen, "ok", target, runs, manifest, f"report for {chosen} written to {target}"
+    )
 
 
 def _quality_counts(quality: Any) -> list[dict[str, Any]]:
     try:
         return [
-            {"check": str(r["check"]), "column": None if r["column"] is None else str(r["column"]), "rows": int(r["rows"]), "action": str(r["action"])}
+            {
+                "check": str(r["check"]),
+                "column": None if r["column"] is None else str(r["column"]),
+                "rows": int(r["rows"]),
+                "action": str(r["action"]),
+            }
             for r in quality.to_dict("records")
         ]
     except (AttributeError, KeyError, TypeError, ValueError):
@@ -795,4 +952,3 @@ def exit_code(error: BaseException) -> int:
     if isinstance(error, FbResearchError):
         return 2
     return 4
-

@@ -54,16 +54,19 @@ RATINGS = ("rating_delivery", "rating_quality", "rating_price", "rating_service"
 # share of customers, orders per year while active, median order amount, shift in latent
 # satisfaction (NPS-answer points), relative propensity to answer, plan mix (basic, plus, premium)
 _GROUPS: dict[str, dict[str, Any]] = {
-    "champions": dict(share=0.12, rate=45.0, amount=140.0, sat=0.30, respond=2.0,
-                      plan=(0.25, 0.35, 0.40)),
-    "loyal": dict(share=0.23, rate=12.0, amount=50.0, sat=0.20, respond=1.5,
-                  plan=(0.45, 0.35, 0.20)),
-    "new": dict(share=0.15, rate=10.0, amount=45.0, sat=0.00, respond=1.5,
-                plan=(0.70, 0.20, 0.10)),
-    "at_risk": dict(share=0.20, rate=15.0, amount=60.0, sat=-0.50, respond=1.0,
-                    plan=(0.50, 0.30, 0.20)),
-    "occasional": dict(share=0.30, rate=3.0, amount=25.0, sat=-0.15, respond=0.6,
-                       plan=(0.75, 0.20, 0.05)),
+    "champions": dict(
+        share=0.12, rate=45.0, amount=140.0, sat=0.30, respond=2.0, plan=(0.25, 0.35, 0.40)
+    ),
+    "loyal": dict(
+        share=0.23, rate=12.0, amount=50.0, sat=0.20, respond=1.5, plan=(0.45, 0.35, 0.20)
+    ),
+    "new": dict(share=0.15, rate=10.0, amount=45.0, sat=0.00, respond=1.5, plan=(0.70, 0.20, 0.10)),
+    "at_risk": dict(
+        share=0.20, rate=15.0, amount=60.0, sat=-0.50, respond=1.0, plan=(0.50, 0.30, 0.20)
+    ),
+    "occasional": dict(
+        share=0.30, rate=3.0, amount=25.0, sat=-0.15, respond=0.6, plan=(0.75, 0.20, 0.05)
+    ),
 }
 GROUP_NAMES = tuple(_GROUPS)
 
@@ -77,13 +80,16 @@ DRIVER_WEIGHTS = {
     "rating_app": 0.10,
 }
 # Marginal distribution of each rating (1..5); a common factor correlates them mildly.
-_RATING_P = np.array([
-    [0.06, 0.09, 0.20, 0.35, 0.30],
-    [0.04, 0.07, 0.18, 0.38, 0.33],
-    [0.08, 0.14, 0.30, 0.30, 0.18],
-    [0.05, 0.08, 0.20, 0.35, 0.32],
-    [0.05, 0.08, 0.22, 0.37, 0.28],
-])
+# Delivery, the strongest driver, is also rated lowest: the sample's "fix first" story.
+_RATING_P = np.array(
+    [
+        [0.06, 0.16, 0.33, 0.28, 0.17],
+        [0.04, 0.07, 0.18, 0.38, 0.33],
+        [0.06, 0.10, 0.24, 0.35, 0.25],
+        [0.05, 0.08, 0.20, 0.35, 0.32],
+        [0.05, 0.08, 0.22, 0.37, 0.28],
+    ]
+)
 _RATING_RHO = 0.3  # loading of the common factor (latent correlation between ratings)
 _RATING_MEAN = (_RATING_P * np.arange(1, 6)).sum(axis=1)
 _STRAIGHT_LINE_SHARE = 0.02
@@ -103,8 +109,15 @@ SEASON_AMPLITUDE = 0.30  # latent shift peaks in July (+) and bottoms in January
 
 # --- churn, triage and text plants -----------------------------------------------------------
 LAPSE_PROBABILITY = {"detractor": 0.35, "passive": 0.15, "promoter": 0.05}
-_TOPIC_BASE = {"delivery": 0.22, "quality": 0.20, "price": 0.14, "service": 0.12, "app": 0.12,
-               "refund": 0.08, "packaging": 0.12}
+_TOPIC_BASE = {
+    "delivery": 0.21,
+    "quality": 0.19,
+    "price": 0.13,
+    "service": 0.13,
+    "app": 0.12,
+    "refund": 0.10,
+    "packaging": 0.12,
+}
 _EMPTY_SHARE = 0.05
 _URGENT_SHARE = 0.03
 _PII_SHARE = 0.01
@@ -112,8 +125,15 @@ _FAKE_SHARE = 0.01
 RESPONSE_LIMIT_HOURS = {"urgent": 4, "important": 24, "general": 72}
 _RESPONSE_MEDIAN_HOURS = {"urgent": 1.5, "important": 8.0, "general": 20.0}
 _RESOLUTION_MEDIAN_HOURS = {"urgent": 12.0, "important": 48.0, "general": 72.0}
-_CHANNEL_SPEED = {"survey": 1.0, "email": 1.3, "web": 1.0, "app": 0.8, "call_center": 0.4,
-                  "social": 4.0, "review": 1.6}
+_CHANNEL_SPEED = {
+    "survey": 1.0,
+    "email": 1.3,
+    "web": 1.0,
+    "app": 0.8,
+    "call_center": 0.4,
+    "social": 4.0,
+    "review": 1.6,
+}
 SLOW_CHANNEL = "social"
 _STUCK = {"default": 0.07, SLOW_CHANNEL: 0.15}  # cases that stay open (fell through the cracks)
 _INVITE_RATE = {"survey": 0.18, "email": 0.15, "web": 0.22, "app": 0.20, "call_center": 0.24}
@@ -201,14 +221,16 @@ def _customers(rng: np.random.Generator, n_customers: int) -> pd.DataFrame:
     region = rng.choice(len(REGIONS), n_customers, p=REGION_SHARES)
     language = np.where(rng.random(n_customers) < 0.6, "zh", "en")
     width = max(6, len(str(n_customers)))
-    return pd.DataFrame({
-        "customer_id": _ids("C", np.arange(1, n_customers + 1), width),
-        "region": pd.Series(np.asarray(REGIONS, dtype=object)[region], dtype="str"),
-        "plan": pd.Series(np.asarray(PLANS, dtype=object)[plan], dtype="str"),
-        "language": pd.Series(language.astype(object), dtype="str"),
-        "signup_date": signup,
-        "group": pd.Series(np.asarray(GROUP_NAMES, dtype=object)[group], dtype="str"),
-    })
+    return pd.DataFrame(
+        {
+            "customer_id": _ids("C", np.arange(1, n_customers + 1), width),
+            "region": pd.Series(np.asarray(REGIONS, dtype=object)[region], dtype="str"),
+            "plan": pd.Series(np.asarray(PLANS, dtype=object)[plan], dtype="str"),
+            "language": pd.Series(language.astype(object), dtype="str"),
+            "signup_date": signup,
+            "group": pd.Series(np.asarray(GROUP_NAMES, dtype=object)[group], dtype="str"),
+        }
+    )
 
 
 def _month_volumes(rng: np.random.Generator) -> tuple[pd.DatetimeIndex, np.ndarray]:
@@ -228,8 +250,34 @@ def _submitted(rng: np.random.Generator, n: int) -> np.ndarray:
     month = rng.choice(len(months), n, p=p)
     start = months.to_numpy()[month]
     day = np.floor(rng.random(n) * months.days_in_month.to_numpy()[month])
-    hour_w = np.array([1, 0.5, 0.3, 0.2, 0.2, 0.3, 0.8, 1.5, 2.5, 3, 3.2, 3.5,
-                       4, 3.5, 3, 3, 3.2, 3.5, 4, 4.5, 4.5, 4, 3, 2])
+    hour_w = np.array(
+        [
+            1,
+            0.5,
+            0.3,
+            0.2,
+            0.2,
+            0.3,
+            0.8,
+            1.5,
+            2.5,
+            3,
+            3.2,
+            3.5,
+            4,
+            3.5,
+            3,
+            3,
+            3.2,
+            3.5,
+            4,
+            4.5,
+            4.5,
+            4,
+            3,
+            2,
+        ]
+    )
     hour = rng.choice(24, n, p=hour_w / hour_w.sum())
     sec = rng.integers(0, 3600, n)
     offset = (day * 86400 + hour * 3600 + sec).astype(np.int64)
@@ -254,9 +302,9 @@ def _assign_customers(
 
 def _ratings(rng: np.random.Generator, n: int) -> np.ndarray:
     common = rng.standard_normal(n)
-    latent = np.sqrt(_RATING_RHO) * common[:, None] + np.sqrt(1 - _RATING_RHO) * rng.standard_normal(
-        (n, len(RATINGS))
-    )
+    latent = np.sqrt(_RATING_RHO) * common[:, None] + np.sqrt(
+        1 - _RATING_RHO
+    ) * rng.standard_normal((n, len(RATINGS)))
     cuts = stats.norm.ppf(np.cumsum(_RATING_P, axis=1)[:, :-1])
     ratings = np.empty((n, len(RATINGS)), dtype=np.int64)
     for j in range(len(RATINGS)):
@@ -278,8 +326,18 @@ def _nps_exceed(x: np.ndarray) -> np.ndarray:
 
 
 def _pii_strings(rng: np.random.Generator, kinds: np.ndarray) -> list[str]:
-    names = ["zhang.wei", "li.na", "wang.fang", "liu.yang", "chen.jing", "john.smith",
-             "emily.chen", "mike.wong", "sarah.lee", "david.zhao"]
+    names = [
+        "zhang.wei",
+        "li.na",
+        "wang.fang",
+        "liu.yang",
+        "chen.jing",
+        "john.smith",
+        "emily.chen",
+        "mike.wong",
+        "sarah.lee",
+        "david.zhao",
+    ]
     domains = ["example.com", "qq.com", "163.com", "gmail.com", "outlook.com"]
     areas = ["110101", "310104", "440305", "330106", "510107", "420102"]
     out = []
@@ -298,12 +356,14 @@ def _pii_strings(rng: np.random.Generator, kinds: np.ndarray) -> list[str]:
             body = head + "".join(map(str, rng.integers(0, 10, 15 - len(head))))
             number = body + _luhn_check(body)
             if rng.random() < 0.3:
-                number = " ".join(number[i:i + 4] for i in range(0, 16, 4))
+                number = " ".join(number[i : i + 4] for i in range(0, 16, 4))
             out.append(number)
         else:
             token = "".join(rng.choice(list("abcdef0123456789"), 12))
-            out.append(f"https://www.shop-example.com/order/track?order_id={rng.integers(10**7, 10**8)}"
-                       f"&token={token}")
+            out.append(
+                f"https://www.shop-example.com/order/track?order_id={rng.integers(10**7, 10**8)}"
+                f"&token={token}"
+            )
     return out
 
 
@@ -323,8 +383,13 @@ def _luhn_check(body: str) -> str:
     return str((10 - total % 10) % 10)
 
 
-def _pick(rng: np.random.Generator, bank: np.ndarray, offset: np.ndarray, size: np.ndarray,
-          cell: np.ndarray) -> np.ndarray:
+def _pick(
+    rng: np.random.Generator,
+    bank: np.ndarray,
+    offset: np.ndarray,
+    size: np.ndarray,
+    cell: np.ndarray,
+) -> np.ndarray:
     """One phrase per row from the bank cell ``cell`` (offset/size index the flat bank)."""
     return bank[offset[cell] + np.floor(rng.random(len(cell)) * size[cell]).astype(np.int64)]
 
@@ -451,7 +516,11 @@ def sample_data(n_responses: int = 5000, seed: int = 0) -> SampleData:
     >>> s.truth["improvement"]["change_date"]
     '2026-03-01'
     """
-    if not isinstance(n_responses, (int, np.integer)) or isinstance(n_responses, bool) or n_responses < 100:
+    if (
+        not isinstance(n_responses, (int, np.integer))
+        or isinstance(n_responses, bool)
+        or n_responses < 100
+    ):
         raise ParamsError(
             f"sample_data: n_responses must be a whole number of at least 100, got {n_responses!r}."
         )
@@ -494,7 +563,9 @@ def sample_data(n_responses: int = 5000, seed: int = 0) -> SampleData:
     nps_clipped = float(np.mean((nps_round < 0) | (nps_round > 10)))
     nps = np.clip(nps_round, 0, 10).astype(np.int64)
     csat_mean = CSAT_INTERCEPT + CSAT_SLOPE * latent
-    csat = np.clip(np.round(csat_mean + rng.normal(0, CSAT_NOISE_SD, n_real)), 1, 5).astype(np.int64)
+    csat = np.clip(np.round(csat_mean + rng.normal(0, CSAT_NOISE_SD, n_real)), 1, 5).astype(
+        np.int64
+    )
     ces = np.clip(
         np.round(CES_INTERCEPT + CES_SLOPE * latent + rng.normal(0, CES_NOISE_SD, n_real)), 1, 7
     ).astype(np.int64)
@@ -503,16 +574,30 @@ def sample_data(n_responses: int = 5000, seed: int = 0) -> SampleData:
     tp = treated & post & scored
     csat_cuts = np.arange(1.5, 5.0)
     normal_cdf = lambda x: stats.norm.cdf(x / CSAT_NOISE_SD)  # noqa: E731
-    effect_csat = float(np.mean(
-        _expected_ordinal(csat_mean[tp], csat_cuts, normal_cdf)
-        - _expected_ordinal(csat_mean[tp] - CSAT_SLOPE * IMPROVEMENT_SHIFT, csat_cuts, normal_cdf)
-    )) if tp.any() else float("nan")
+    effect_csat = (
+        float(
+            np.mean(
+                _expected_ordinal(csat_mean[tp], csat_cuts, normal_cdf)
+                - _expected_ordinal(
+                    csat_mean[tp] - CSAT_SLOPE * IMPROVEMENT_SHIFT, csat_cuts, normal_cdf
+                )
+            )
+        )
+        if tp.any()
+        else float("nan")
+    )
     nps_mean = NPS_INTERCEPT + latent
     nps_cuts = np.arange(0.5, 10.0)
-    effect_nps = float(np.mean(
-        _expected_ordinal(nps_mean[tp], nps_cuts, _nps_exceed)
-        - _expected_ordinal(nps_mean[tp] - IMPROVEMENT_SHIFT, nps_cuts, _nps_exceed)
-    )) if tp.any() else float("nan")
+    effect_nps = (
+        float(
+            np.mean(
+                _expected_ordinal(nps_mean[tp], nps_cuts, _nps_exceed)
+                - _expected_ordinal(nps_mean[tp] - IMPROVEMENT_SHIFT, nps_cuts, _nps_exceed)
+            )
+        )
+        if tp.any()
+        else float("nan")
+    )
 
     # --- topics, tone and text ---
     tone_sd = np.std(latent) if n_real > 1 else 1.0
@@ -530,32 +615,52 @@ def sample_data(n_responses: int = 5000, seed: int = 0) -> SampleData:
     topic = np.argmax(logw + rng.gumbel(size=logw.shape), axis=1)  # Gumbel-max: categorical draw
     # complaint probability: from the topic's own rating, or from latent satisfaction
     tr = topic_rating[np.arange(n_real), topic]
-    logit = np.where(np.isnan(tr), -1.3 * z + np.where(topic == topic_names.index("refund"), 1.5, 0),
-                     1.5 * (3 - np.nan_to_num(tr)))
+    logit = np.where(
+        np.isnan(tr),
+        -1.3 * z + np.where(topic == topic_names.index("refund"), 1.5, 0),
+        1.5 * (3 - np.nan_to_num(tr)),
+    )
     complaint = rng.random(n_real) < 1 / (1 + np.exp(-logit))
     is_en = language == "en"
     lang_i = (~is_en).astype(np.int64)  # 0 en, 1 zh
 
-    tcells = [phrases["topics"][t][lang][tone] for t in topic_names for lang in ("en", "zh")
-              for tone in ("praise", "complaint")]
+    tcells = [
+        phrases["topics"][t][lang][tone]
+        for t in topic_names
+        for lang in ("en", "zh")
+        for tone in ("praise", "complaint")
+    ]
     bank, off, size = _flat_bank(tcells)
     cell = (topic * 2 + lang_i) * 2 + complaint
     first_idx = off[cell] + np.floor(rng.random(n_real) * size[cell]).astype(np.int64)
     s1 = bank[first_idx]
     sep = np.where(is_en, " ", "").astype(object)
-    extra = rng.random(n_real)
-    same = extra < 0.35
-    second_idx = off[cell] + (first_idx - off[cell] + 1
-                              + np.floor(rng.random(n_real) * (size[cell] - 1)).astype(np.int64)) % size[cell]
-    s2 = np.where(same, bank[second_idx], "")
+    # 1-3 distinct sentences from the main topic (30/50/20%); in 10% of texts the last
+    # sentence is about another topic; a generic filler closes a fifth of the shorter texts
+    n_main = 1 + (rng.random(n_real) < 0.7) + (rng.random(n_real) < 2 / 7)
+    pos1 = first_idx - off[cell]
+    d2 = 1 + np.floor(rng.random(n_real) * (size[cell] - 1)).astype(np.int64)
+    d3 = 1 + np.floor(rng.random(n_real) * (size[cell] - 2)).astype(np.int64)
+    d3 = d3 + (d3 >= d2)
+    s2 = np.where(n_main >= 2, bank[off[cell] + (pos1 + d2) % size[cell]], "")
+    s3 = np.where(n_main == 3, bank[off[cell] + (pos1 + d3) % size[cell]], "")
     other_topic = (topic + 1 + rng.integers(0, len(topic_names) - 1, n_real)) % len(topic_names)
     otr = topic_rating[np.arange(n_real), other_topic]
-    o_complaint = np.where(np.isnan(otr), complaint, rng.random(n_real) < 1 / (1 + np.exp(-1.5 * (3 - np.nan_to_num(otr)))))
-    sec = (extra >= 0.35) & (extra < 0.47)
-    s2 = np.where(sec, _pick(rng, bank, off, size, (other_topic * 2 + lang_i) * 2 + o_complaint), s2)
-    fcells = [phrases["filler"][lang][tone] for lang in ("en", "zh") for tone in ("praise", "complaint")]
+    o_complaint = np.where(
+        np.isnan(otr),
+        complaint,
+        rng.random(n_real) < 1 / (1 + np.exp(-1.5 * (3 - np.nan_to_num(otr)))),
+    )
+    secondary = _pick(rng, bank, off, size, (other_topic * 2 + lang_i) * 2 + o_complaint)
+    sec = (rng.random(n_real) < 0.10) & (n_main >= 2)
+    s2 = np.where(sec & (n_main == 2), secondary, s2)
+    s3 = np.where(sec & (n_main == 3), secondary, s3)
+    fcells = [
+        phrases["filler"][lang][tone] for lang in ("en", "zh") for tone in ("praise", "complaint")
+    ]
     fbank, foff, fsize = _flat_bank(fcells)
-    filler = np.where(rng.random(n_real) < 0.25, _pick(rng, fbank, foff, fsize, lang_i * 2 + complaint), "")
+    use_filler = (rng.random(n_real) < 0.2) & (n_main <= 2)
+    filler = np.where(use_filler, _pick(rng, fbank, foff, fsize, lang_i * 2 + complaint), "")
 
     empty = rng.random(n_real) < _EMPTY_SHARE
     # urgent phrasings, mostly in complaints (about 3% of all texts)
@@ -574,10 +679,12 @@ def sample_data(n_responses: int = 5000, seed: int = 0) -> SampleData:
             out = np.where(p != "", out + sep + p, out)
         return out
 
-    text = join([s1, s2, filler, urgent_text])
+    text = join([s1, s2, s3, filler, urgent_text])
     # personal data in about 1% of texts
     pii_rows = np.flatnonzero((~empty) & (rng.random(n_real) < _PII_SHARE))
-    kinds = np.array(["email", "phone", "id_card", "card", "url"])[rng.integers(0, 5, len(pii_rows))]
+    kinds = np.array(["email", "phone", "id_card", "card", "url"])[
+        rng.integers(0, 5, len(pii_rows))
+    ]
     pii = _pii_strings(rng, kinds)
     for row, kind, value in zip(pii_rows, kinds, pii, strict=True):
         templates = phrases["pii"][language[row]][kind]
@@ -602,21 +709,22 @@ def sample_data(n_responses: int = 5000, seed: int = 0) -> SampleData:
     def cat(real: np.ndarray, fake_values: np.ndarray) -> np.ndarray:
         return np.concatenate([real, fake_values])[order]
 
+    # one id width for customers and the fake accounts (numbered after the real customers)
     cwidth = max(6, len(str(n_customers + n_fake)))
-    cust_ids = customers["customer_id"].to_numpy(dtype=object)[cust]
-    fake_ids = _ids("C", np.arange(n_customers + 1, n_customers + n_fake + 1), cwidth).to_numpy(dtype=object)
-    if cwidth != max(6, len(str(n_customers))):  # keep one width for every id
-        cust_ids = _ids("C", cust + 1, cwidth).to_numpy(dtype=object)
-        customers = customers.assign(customer_id=_ids("C", np.arange(1, n_customers + 1), cwidth))
+    customers = customers.assign(customer_id=_ids("C", np.arange(1, n_customers + 1), cwidth))
+    customer_number = cat(cust + 1, np.arange(n_customers + 1, n_customers + n_fake + 1))
     fake_region = rng.choice(len(REGIONS), n_fake, p=REGION_SHARES)
 
     region_all = cat(region, fake_region)
-    plan_all = cat(customers["plan"].to_numpy(dtype=object)[cust], np.full(n_fake, "basic", dtype=object))
+    plan_all = cat(
+        customers["plan"].to_numpy(dtype=object)[cust], np.full(n_fake, "basic", dtype=object)
+    )
     channel_all = cat(channel, np.full(n_fake, CHANNELS.index("review")))
     scored_all = channel_all < len(SCORED_CHANNELS)
     lang_all = cat(language, np.full(n_fake, fake["language"], dtype=object))
-    topic_all = cat(np.asarray(topic_names, dtype=object)[topic],
-                    np.full(n_fake, fake["topic"], dtype=object))
+    topic_all = cat(
+        np.asarray(topic_names, dtype=object)[topic], np.full(n_fake, fake["topic"], dtype=object)
+    )
     text_all = cat(text, np.array(fake_text, dtype=object))
     topic_all = np.where(text_all == "", None, topic_all)
     complaint_all = cat(complaint, np.zeros(n_fake, bool))
@@ -629,17 +737,19 @@ def sample_data(n_responses: int = 5000, seed: int = 0) -> SampleData:
         return pd.Series(arr)
 
     width = max(7, len(str(n)))
-    feedback = pd.DataFrame({
-        "response_id": _ids("R", np.arange(1, n + 1), width),
-        "customer_id": pd.Series(cat(cust_ids, fake_ids), dtype="str"),
-        "submitted_at": all_when[order],
-        "channel": pd.Series(np.asarray(CHANNELS, dtype=object)[channel_all], dtype="str"),
-        "region": pd.Series(np.asarray(REGIONS, dtype=object)[region_all], dtype="str"),
-        "plan": pd.Series(plan_all, dtype="str"),
-        "nps": score(nps),
-        "csat": score(csat),
-        "ces": score(ces),
-    })
+    feedback = pd.DataFrame(
+        {
+            "response_id": _ids("R", np.arange(1, n + 1), width),
+            "customer_id": _ids("C", customer_number, cwidth),
+            "submitted_at": all_when[order],
+            "channel": pd.Series(np.asarray(CHANNELS, dtype=object)[channel_all], dtype="str"),
+            "region": pd.Series(np.asarray(REGIONS, dtype=object)[region_all], dtype="str"),
+            "plan": pd.Series(plan_all, dtype="str"),
+            "nps": score(nps),
+            "csat": score(csat),
+            "ces": score(ces),
+        }
+    )
     for j, col in enumerate(RATINGS):
         feedback[col] = score(ratings[:, j], missing=rng.random(n) < _RATING_MISSING)
     feedback["text"] = pd.Series(text_all, dtype="str")
@@ -647,10 +757,16 @@ def sample_data(n_responses: int = 5000, seed: int = 0) -> SampleData:
     # --- severity and the response loop ---
     nps_all = feedback["nps"]
     detractor = (nps_all <= 6).fillna(False).to_numpy(dtype=bool)
-    important = detractor | (~scored_all & complaint_all & ~cat(np.zeros(n_real, bool), np.ones(n_fake, bool)))
+    important = detractor | (
+        ~scored_all & complaint_all & ~cat(np.zeros(n_real, bool), np.ones(n_fake, bool))
+    )
     sev = np.where(urgent_all, "urgent", np.where(important, "important", "general")).astype(object)
-    responded, resolved = _response_times(rng, feedback["submitted_at"].to_numpy(), sev,
-                                          np.asarray(CHANNELS, dtype=object)[channel_all])
+    responded, resolved = _response_times(
+        rng,
+        feedback["submitted_at"].to_numpy(),
+        sev,
+        np.asarray(CHANNELS, dtype=object)[channel_all],
+    )
     feedback["responded_at"] = responded
     feedback["resolved_at"] = resolved
 
@@ -659,22 +775,37 @@ def sample_data(n_responses: int = 5000, seed: int = 0) -> SampleData:
 
     index = feedback.index
     category_of = {t: phrases["topics"][t]["category"] for t in topic_names}
-    group_series = pd.Series(customers["group"].to_numpy(), index=pd.Index(customers["customer_id"], name="customer_id"),
-                             name="segment", dtype="str")
+    group_series = pd.Series(
+        customers["group"].to_numpy(),
+        index=pd.Index(customers["customer_id"], name="customer_id"),
+        name="segment",
+        dtype="str",
+    )
     truth: dict[str, Any] = {
         "topic": pd.Series(topic_all, index=index, name="topic", dtype=object),
         "topic_names": topic_names,
-        "topics": {t: {lang: list(phrases["topics"][t]["words"][lang]) for lang in ("en", "zh")}
-                   for t in topic_names},
+        "topics": {
+            t: {lang: list(phrases["topics"][t]["words"][lang]) for lang in ("en", "zh")}
+            for t in topic_names
+        },
         "language": pd.Series(lang_all, index=index, name="language", dtype="str"),
-        "category": pd.Series([category_of.get(t) if t else None for t in topic_all], index=index,
-                              name="category", dtype=object),
+        "category": pd.Series(
+            [category_of.get(t) if t else None for t in topic_all],
+            index=index,
+            name="category",
+            dtype=object,
+        ),
         "category_of_topic": category_of,
         "driver_outcome": "nps",
         "driver_weights": dict(DRIVER_WEIGHTS),
         "segment": group_series,
         "segment_names": list(GROUP_NAMES),
-        "segment_features": ["log1p(purchase count)", "log1p(net spend)", "recency days", "tenure days"],
+        "segment_features": [
+            "log1p(purchase count)",
+            "log1p(net spend)",
+            "recency days",
+            "tenure days",
+        ],
         "group_satisfaction": {k: g["sat"] for k, g in _GROUPS.items()},
         "improvement": {
             "name": "Faster delivery",
@@ -696,25 +827,32 @@ def sample_data(n_responses: int = 5000, seed: int = 0) -> SampleData:
         "response_limits_hours": dict(RESPONSE_LIMIT_HOURS),
         "pii": pii,
         "latent": {
-            "nps_intercept": NPS_INTERCEPT, "nps_noise": f"{NPS_NOISE_K * NPS_NOISE_THETA:g} - Gamma(k={NPS_NOISE_K:g}, theta={NPS_NOISE_THETA:g})",
+            "nps_intercept": NPS_INTERCEPT,
+            "nps_noise": f"{NPS_NOISE_K * NPS_NOISE_THETA:g} - "
+            f"Gamma(k={NPS_NOISE_K:g}, theta={NPS_NOISE_THETA:g})",
             "csat": {"intercept": CSAT_INTERCEPT, "slope": CSAT_SLOPE, "noise_sd": CSAT_NOISE_SD},
             "ces": {"intercept": CES_INTERCEPT, "slope": CES_SLOPE, "noise_sd": CES_NOISE_SD},
-            "latent_noise_sd": LATENT_NOISE_SD, "nps_clipped_share": nps_clipped,
+            "latent_noise_sd": LATENT_NOISE_SD,
+            "nps_clipped_share": nps_clipped,
         },
     }
-    return SampleData(feedback=feedback, orders=orders, customers=customers,
-                      invitations=invitations, truth=truth)
+    return SampleData(
+        feedback=feedback, orders=orders, customers=customers, invitations=invitations, truth=truth
+    )
 
 
-def _response_times(rng: np.random.Generator, submitted: np.ndarray, sev: np.ndarray,
-                    channel: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _response_times(
+    rng: np.random.Generator, submitted: np.ndarray, sev: np.ndarray, channel: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     n = len(submitted)
     speed = pd.Series(channel).map(_CHANNEL_SPEED).to_numpy(dtype=float)
     first_med = pd.Series(sev).map(_RESPONSE_MEDIAN_HOURS).to_numpy(dtype=float)
     fix_med = pd.Series(sev).map(_RESOLUTION_MEDIAN_HOURS).to_numpy(dtype=float)
     first_h = first_med * speed * np.exp(rng.normal(0, 0.7, n))
     fix_h = fix_med * np.sqrt(speed) * np.exp(rng.normal(0, 0.9, n))
-    stuck = rng.random(n) < np.where(channel == SLOW_CHANNEL, _STUCK[SLOW_CHANNEL], _STUCK["default"])
+    stuck = rng.random(n) < np.where(
+        channel == SLOW_CHANNEL, _STUCK[SLOW_CHANNEL], _STUCK["default"]
+    )
     to_ns = lambda h: (np.round(h * 3600) * 10**9).astype(np.int64).astype("timedelta64[ns]")  # noqa: E731
     responded = submitted + to_ns(first_h)
     resolved = responded + to_ns(fix_h)
@@ -726,8 +864,13 @@ def _response_times(rng: np.random.Generator, submitted: np.ndarray, sev: np.nda
     return responded.astype("datetime64[ns]"), resolved.astype("datetime64[ns]")
 
 
-def _orders(rng: np.random.Generator, customers: pd.DataFrame, group: np.ndarray,
-            feedback: pd.DataFrame, is_fake: np.ndarray) -> tuple[pd.DataFrame, dict[str, Any]]:
+def _orders(
+    rng: np.random.Generator,
+    customers: pd.DataFrame,
+    group: np.ndarray,
+    feedback: pd.DataFrame,
+    is_fake: np.ndarray,
+) -> tuple[pd.DataFrame, dict[str, Any]]:
     """Orders per customer (Poisson in time per group), returns, and the planted churn lapses."""
     nc = len(customers)
     signup = customers["signup_date"].to_numpy()
@@ -757,13 +900,14 @@ def _orders(rng: np.random.Generator, customers: pd.DataFrame, group: np.ndarray
     who, offset = who[inside], offset[inside]
     first = np.r_[0, np.cumsum(np.bincount(who, minlength=nc))[:-1]]
     when = start[who] + (offset * 86400).astype(np.int64).astype("timedelta64[s]")
-    median = np.array([g["amount"] for g in _GROUPS.values()])[group] * np.exp(rng.normal(0, 0.3, nc))
+    median = np.array([g["amount"] for g in _GROUPS.values()])[group] * np.exp(
+        rng.normal(0, 0.3, nc)
+    )
     amount = np.round(median[who] * np.exp(rng.normal(0, 0.4, len(who))), 2)
 
     # churn: after a scored response, a lapse (no order for 90 days) by NPS group
     fb = feedback.loc[~is_fake & feedback["nps"].notna(), ["customer_id", "submitted_at", "nps"]]
-    code = {c: i for i, c in enumerate(customers["customer_id"])}
-    fb_cust = fb["customer_id"].map(code).to_numpy(dtype=np.int64)
+    fb_cust = pd.Index(customers["customer_id"]).get_indexer(fb["customer_id"]).astype(np.int64)
     fb_time = fb["submitted_at"].to_numpy()
     fb_nps = fb["nps"].to_numpy(dtype=np.int64)
     nps_group = np.where(fb_nps <= 6, 0, np.where(fb_nps <= 8, 1, 2))
@@ -778,34 +922,46 @@ def _orders(rng: np.random.Generator, customers: pd.DataFrame, group: np.ndarray
 
     # returns: about 1% of purchases come back a few days later (negative amount)
     ret = rng.random(len(who)) < 0.01
-    ret_when = when[ret] + (rng.uniform(1, 10, ret.sum()) * 86400).astype(np.int64).astype("timedelta64[s]")
+    ret_when = when[ret] + (rng.uniform(1, 10, ret.sum()) * 86400).astype(np.int64).astype(
+        "timedelta64[s]"
+    )
     inside = ret_when < np.datetime64(END.to_datetime64(), "s")
     all_who = np.concatenate([who, who[ret][inside]])
     all_when = np.concatenate([when, ret_when[inside]]).astype("datetime64[ns]")
     all_amount = np.concatenate([amount, -amount[ret][inside]])
-    order = np.lexsort((all_who, all_when))
+    order = np.argsort(all_when, kind="stable")
     n_orders = len(order)
-    orders = pd.DataFrame({
-        "order_id": _ids("O", np.arange(1, n_orders + 1), max(8, len(str(n_orders)))),
-        "customer_id": pd.Series(customers["customer_id"].to_numpy(dtype=object)[all_who[order]], dtype="str"),
-        "order_date": all_when[order],
-        "amount": all_amount[order],
-    })
+    orders = pd.DataFrame(
+        {
+            "order_id": _ids("O", np.arange(1, n_orders + 1), max(8, len(str(n_orders)))),
+            "customer_id": _ids("C", all_who[order] + 1, len(customers["customer_id"].iloc[0]) - 1),
+            "order_date": all_when[order],
+            "amount": all_amount[order],
+        }
+    )
 
     # observed lapse rate: no purchase within 90 days after each eligible scored response
     purchase = all_amount[order] > 0
-    observed = _lapsed(all_who[order][purchase], all_when[order][purchase],
-                       fb_cust[eligible], fb_time[eligible], window)
+    observed = _lapsed(
+        all_who[order][purchase],
+        all_when[order][purchase],
+        fb_cust[eligible],
+        fb_time[eligible],
+        window,
+    )
     names = ("detractor", "passive", "promoter")
     churn = {
         "window_days": LAPSE_WINDOW_DAYS,
         "outcome": "no purchase order in the 90 days after a scored response",
         "lapse_probability": dict(LAPSE_PROBABILITY),
         "observed_lapse_rate": {
-            k: float(observed[nps_group[eligible] == i].mean()) if (nps_group[eligible] == i).any() else float("nan")
+            k: float(observed[nps_group[eligible] == i].mean())
+            if (nps_group[eligible] == i).any()
+            else float("nan")
             for i, k in enumerate(names)
         },
-        "applies_to": f"scored responses submitted on or before {pd.Timestamp(last_eligible):%Y-%m-%d}",
+        "applies_to": "scored responses submitted on or before "
+        f"{pd.Timestamp(last_eligible):%Y-%m-%d}",
         "nps_groups": {"detractor": "0-6", "passive": "7-8", "promoter": "9-10"},
     }
     return orders, churn
@@ -817,8 +973,9 @@ def _keys(who: np.ndarray, when: np.ndarray) -> np.ndarray:
     return who.astype(np.int64) * 2**32 + seconds
 
 
-def _outside_lapses(who: np.ndarray, when: np.ndarray, l_who: np.ndarray, l_time: np.ndarray,
-                    window: np.timedelta64) -> np.ndarray:
+def _outside_lapses(
+    who: np.ndarray, when: np.ndarray, l_who: np.ndarray, l_time: np.ndarray, window: np.timedelta64
+) -> np.ndarray:
     """True for orders not inside (lapse time, lapse time + window] of their customer's lapses."""
     if len(l_who) == 0:
         return np.ones(len(who), bool)
@@ -830,8 +987,9 @@ def _outside_lapses(who: np.ndarray, when: np.ndarray, l_who: np.ndarray, l_time
     return ~(same & (key_o - prev <= window.astype("timedelta64[s]").astype(np.int64)))
 
 
-def _lapsed(who: np.ndarray, when: np.ndarray, r_who: np.ndarray, r_time: np.ndarray,
-            window: np.timedelta64) -> np.ndarray:
+def _lapsed(
+    who: np.ndarray, when: np.ndarray, r_who: np.ndarray, r_time: np.ndarray, window: np.timedelta64
+) -> np.ndarray:
     """For each response, True when its customer has no order in (time, time + window]."""
     key_o = np.sort(_keys(who, when))
     key_r = _keys(r_who, r_time)
@@ -846,14 +1004,19 @@ def _invitations(rng: np.random.Generator, feedback: pd.DataFrame) -> pd.DataFra
     months = pd.period_range(RESPONSES_START, END - pd.Timedelta(days=1), freq="M")
     scored = feedback[feedback["channel"].isin(SCORED_CHANNELS)]
     counts = (
-        scored.groupby([scored["channel"], scored["submitted_at"].dt.to_period("M")]).size()
+        scored.groupby([scored["channel"], scored["submitted_at"].dt.to_period("M")])
+        .size()
         .reindex(pd.MultiIndex.from_product([list(SCORED_CHANNELS), months]), fill_value=0)
     )
-    rate = np.array([_INVITE_RATE[c] for c, _ in counts.index]) * np.exp(rng.normal(0, 0.08, len(counts)))
+    rate = np.array([_INVITE_RATE[c] for c, _ in counts.index]) * np.exp(
+        rng.normal(0, 0.08, len(counts))
+    )
     rate = np.clip(rate, 0.15, 0.25)
     invited = np.maximum(np.round(counts.to_numpy() / rate), counts.to_numpy()).astype(np.int64)
-    return pd.DataFrame({
-        "channel": pd.Series([c for c, _ in counts.index], dtype="str"),
-        "month": pd.Series([str(m) for _, m in counts.index], dtype="str"),
-        "invited": invited,
-    })
+    return pd.DataFrame(
+        {
+            "channel": pd.Series([c for c, _ in counts.index], dtype="str"),
+            "month": pd.Series([str(m) for _, m in counts.index], dtype="str"),
+            "invited": invited,
+        }
+    )

@@ -13,7 +13,9 @@ from fbresearch.report import period_lock
 
 
 def run_cli(*args: str, cwd=None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "fbresearch", *args], capture_output=True, text=True, cwd=cwd)
+    return subprocess.run(
+        [sys.executable, "-m", "fbresearch", *args], capture_output=True, text=True, cwd=cwd
+    )
 
 
 def test_help_documents_exit_codes():
@@ -68,7 +70,11 @@ def test_validate_hard_error_exit_2_without_traceback(tmp_path):
     bad.write_text("submitted_at,nps\nnot a date,9\nalso not,10\n")
     done = run_cli("validate", str(bad))
     assert done.returncode == 2
-    assert "bad.csv" in done.stderr and "submitted_at" in done.stderr and "Traceback" not in done.stderr
+    assert (
+        "bad.csv" in done.stderr
+        and "submitted_at" in done.stderr
+        and "Traceback" not in done.stderr
+    )
 
 
 def test_validate_uses_params_mapping(tmp_path, capsys):

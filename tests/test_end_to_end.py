@@ -1,4 +1,4 @@
-"""End to end: the CLI on the built-in sample with the real overview notebook, into a temp folder."""
+"""End to end: the CLI on the built-in sample with the real overview notebook, to a temp folder."""
 
 from __future__ import annotations
 
@@ -24,7 +24,8 @@ def e2e(tmp_path_factory):
     out = root / "reports"
     done = subprocess.run(
         [sys.executable, "-m", "fbresearch", "report", "--params", str(params), "--out", str(out)],
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
     )
     return done, out
 
@@ -50,7 +51,11 @@ def test_html_holds_headline_numbers_and_no_code(e2e, sample):
     assert expected in top
     for page in out.rglob("*.html"):
         html = page.read_text()
-        assert "fb.load_inputs" not in html and "import fbresearch" not in html and "<script" not in html
+        assert (
+            "fb.load_inputs" not in html
+            and "import fbresearch" not in html
+            and "<script" not in html
+        )
 
 
 def test_manifest_complete(e2e):
@@ -58,6 +63,8 @@ def test_manifest_complete(e2e):
     manifest = json.loads((out / "2026-10" / "manifest.json").read_text())
     assert manifest["status"] == "ok" and manifest["notebooks"][0]["status"] == "ok"
     assert manifest["data"]["source"].startswith("built-in sample")
-    assert all(re.fullmatch(r"[0-9a-f]{64}", v["sha256"]) for v in manifest["data"]["canonical"].values())
+    assert all(
+        re.fullmatch(r"[0-9a-f]{64}", v["sha256"]) for v in manifest["data"]["canonical"].values()
+    )
     assert manifest["data"]["rows"]["feedback"] > 4000
     assert {"pandas", "papermill", "python"} <= set(manifest["packages"])

@@ -22,7 +22,7 @@ from fbresearch.errors import FeedbackDataError, ParamsError, ReportError, Repor
 from fbresearch.params import load_params, notebook_parameters
 from fbresearch.report import headline_kpis, period_lock, run_report
 
-PROTOCOL = '''period = None            # "YYYY-MM"
+PROTOCOL = """period = None            # "YYYY-MM"
 data_path = None         # canonical feedback file
 orders_path = None       # canonical orders
 invitations_path = None  # invitation counts
@@ -30,38 +30,61 @@ quality_path = None      # data-quality report
 sample_size = 5000       # rows of the built-in sample
 seed = 0
 findings_path = None     # where write_findings writes
-label = "plain"          # a notebook parameter of its own'''
+label = "plain"          # a notebook parameter of its own"""
 
 XSS = ["<script>alert(1)</script>", '<img src=x onerror="alert(2)">']
 PII = [
-    "li.na@example.com",            # e-mail
-    "13912345678",                  # Chinese mobile
-    "11010519491231002X",           # Chinese resident ID (valid checksum)
-    "4111 1111 1111 1111",          # card number (Luhn-valid)
+    "li.na@example.com",  # e-mail
+    "13912345678",  # Chinese mobile
+    "11010519491231002X",  # Chinese resident ID (valid checksum)
+    "4111 1111 1111 1111",  # card number (Luhn-valid)
 ]
 
 GOOD_CELLS = [
     ("md", "## Volume\n\nHow many customers answered."),
-    ("code", "import fbresearch as fb\nimport pandas as pd\nfrom fbresearch.results import Estimate, Finding\n"
-             "fb.set_theme()\ninputs = fb.load_inputs(data_path, period=period, quality_path=quality_path)\n"
-             "fb.show(f'{len(inputs.current)} responses in {inputs.period}; label {label}')"),
+    (
+        "code",
+        "import fbresearch as fb\nimport pandas as pd\n"
+        "from fbresearch.results import Estimate, Finding\n"
+        "fb.set_theme()\n"
+        "inputs = fb.load_inputs(data_path, period=period, quality_path=quality_path)\n"
+        "fb.show(f'{len(inputs.current)} responses in {inputs.period}; label {label}')",
+    ),
     ("md", "## Verbatims"),
-    ("code", "texts = inputs.current['text'].dropna()\nplanted = texts[texts.str.contains('PLANTED')]\n"
-             "print(list(planted))\nfb.show(planted.to_frame(), caption='Planted verbatims')\n"
-             "for t in planted:\n    fb.show(t)\nplanted.to_frame()"),
+    (
+        "code",
+        "texts = inputs.current['text'].dropna()\nplanted = texts[texts.str.contains('PLANTED')]\n"
+        "print(list(planted))\nfb.show(planted.to_frame(), caption='Planted verbatims')\n"
+        "for t in planted:\n    fb.show(t)\nplanted.to_frame()",
+    ),
     ("md", "## Chart"),
-    ("code", "import matplotlib.pyplot as plt\nfig, ax = plt.subplots()\nax.bar(['东部 East', 'West'], [3, 5])\n"
-             "ax.set_title('地区 by region')\nfb.show(ax, caption='Responses by region')\nfig2, ax2 = plt.subplots()\nax2.plot([1, 2])"),
-    ("code", "import warnings\nwarnings.warn('a warning no reader should see')\n"
-             "import sys\nprint('stderr text no reader should see', file=sys.stderr)"),
-    ("code", "fb.write_findings(findings_path,\n"
-             "    Finding('NPS was 42.0 (38.1 to 45.9) in the month.', Estimate(42.0, 38.1, 45.9, n=500, name='NPS', unit='points'), importance=0.9),\n"
-             "    Finding('A customer wrote: ' + planted.iloc[0], importance=0.5))"),
+    (
+        "code",
+        "import matplotlib.pyplot as plt\nfig, ax = plt.subplots()\n"
+        "ax.bar(['东部 East', 'West'], [3, 5])\n"
+        "ax.set_title('地区 by region')\nfb.show(ax, caption='Responses by region')\n"
+        "fig2, ax2 = plt.subplots()\nax2.plot([1, 2])",
+    ),
+    (
+        "code",
+        "import warnings\nwarnings.warn('a warning no reader should see')\n"
+        "import sys\nprint('stderr text no reader should see', file=sys.stderr)",
+    ),
+    (
+        "code",
+        "fb.write_findings(findings_path,\n"
+        "    Finding('NPS was 42.0 (38.1 to 45.9) in the month.',\n"
+        "            Estimate(42.0, 38.1, 45.9, n=500, name='NPS', unit='points'),\n"
+        "            importance=0.9),\n"
+        "    Finding('A customer wrote: ' + planted.iloc[0], importance=0.5))",
+    ),
 ]
 BAD_CELLS = [("md", "## Step"), ("code", "x = 1"), ("code", "raise ValueError('planted failure')")]
 
 
-def make_notebook(path: Path, cells, title: str = "Tiny analysis", parameters: str = PROTOCOL) -> Path:
+def make_notebook(
+    path: Path, cells, title: str = "Tiny analysis", parameters: str = PROTOCOL
+) -> Path:
     """Write a notebook that follows the protocol: title, parameters cell, then ``cells``."""
     nb = nbformat.v4.new_notebook()
     nb.metadata.kernelspec = {"name": "python3", "display_name": "Python 3", "language": "python"}
@@ -71,7 +94,11 @@ def make_notebook(path: Path, cells, title: str = "Tiny analysis", parameters: s
     body = [nbformat.v4.new_markdown_cell(f"# {title}\n\nWhat this page shows.")]
     body.append(param)
     for kind, source in cells:
-        body.append(nbformat.v4.new_markdown_cell(source) if kind == "md" else nbformat.v4.new_code_cell(source))
+        body.append(
+            nbformat.v4.new_markdown_cell(source)
+            if kind == "md"
+            else nbformat.v4.new_code_cell(source)
+        )
     nb.cells = body
     nbformat.write(nb, path)
     return path
@@ -82,8 +109,12 @@ def planted_data(folder: Path) -> Path:
     from fbresearch.sample import sample_data
 
     frame = sample_data(n_responses=1500, seed=0).feedback.copy()
-    october = frame.index[(frame["submitted_at"].dt.to_period("M") == "2026-10") & frame["nps"].notna()][:6]
-    texts = [f"PLANTED {x} bad delivery" for x in XSS] + [f"PLANTED call me {p} about my order" for p in PII]
+    october = frame.index[
+        (frame["submitted_at"].dt.to_period("M") == "2026-10") & frame["nps"].notna()
+    ][:6]
+    texts = [f"PLANTED {x} bad delivery" for x in XSS] + [
+        f"PLANTED call me {p} about my order" for p in PII
+    ]
     frame.loc[october, "text"] = texts
     path = folder / "planted.csv"
     frame.to_csv(path, index=False)
@@ -102,7 +133,11 @@ def setup(tmp_path_factory):
     nbs.mkdir()
     make_notebook(nbs / "good.ipynb", GOOD_CELLS)
     make_notebook(nbs / "bad.ipynb", BAD_CELLS, title="Broken analysis")
-    make_notebook(nbs / "second.ipynb", [("code", "import fbresearch as fb\nfb.show('second page')")], title="Second")
+    make_notebook(
+        nbs / "second.ipynb",
+        [("code", "import fbresearch as fb\nfb.show('second page')")],
+        title="Second",
+    )
     params = {
         "data": str(planted_data(root)),
         "notebooks_dir": str(nbs),
@@ -133,7 +168,12 @@ def test_unknown_key_names_key_file_and_allowed(tmp_path):
     with pytest.raises(ParamsError) as err:
         load_params(path)
     text = str(err.value)
-    assert "sampel_size" in text and str(path) in text and "sample_size" in text and "Allowed keys" in text
+    assert (
+        "sampel_size" in text
+        and str(path) in text
+        and "sample_size" in text
+        and "Allowed keys" in text
+    )
 
 
 def test_unknown_report_key_and_bad_types(tmp_path):
@@ -173,7 +213,9 @@ def test_default_params_file_is_valid():
     listed = yaml.safe_load(DEFAULT_PARAMS_FILE.read_text())["notebooks"] or {}
     missing = [n for n in listed if not (DEFAULT_NOTEBOOKS_DIR / f"{n}.ipynb").exists()]
     if missing:
-        pytest.skip(f"notebooks listed in params/monthly.yaml not written yet: {', '.join(missing)}")
+        pytest.skip(
+            f"notebooks listed in params/monthly.yaml not written yet: {', '.join(missing)}"
+        )
     loaded = load_params(None)
     assert list(loaded.notebooks) == list(listed)
     assert loaded.seed == 0 and loaded.report["workers"] >= 1
@@ -217,8 +259,12 @@ def test_lock_held_refuses_and_stale_lock_is_taken(tmp_path):
                 pass
     assert not (tmp_path / ".2026-10.lock").exists()
     # a lock left by a process that has exited is stale
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
-    (tmp_path / ".2026-10.lock").write_text(json.dumps({"pid": int(dead.stdout), "host": os.uname().nodename}))
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
+    (tmp_path / ".2026-10.lock").write_text(
+        json.dumps({"pid": int(dead.stdout), "host": os.uname().nodename})
+    )
     with period_lock(tmp_path, "2026-10") as path:
         assert json.loads(path.read_text())["pid"] == os.getpid()
 
@@ -245,7 +291,7 @@ def test_dry_run_runs_nothing_and_writes_nothing(setup, tmp_path, monkeypatch, c
     _, params = setup
     out = tmp_path / "reports"
     run = run_report(params, out=out, dry_run=True)
-    assert run.status == "dry-run" and [n.status for n in run.notebooks] == ["planned"]
+    assert run.status == "dry-run" and [n.status for n in run.notebooks] == ["planned"] * 2
     assert not out.exists()
     printed = capsys.readouterr().out
     assert "good would run" in printed and "2026-10" in printed
@@ -279,7 +325,9 @@ def test_manifest_is_complete(report):
     assert manifest["started_at"] <= manifest["finished_at"]
     nb, second = manifest["notebooks"]
     assert second["name"] == "second" and second["findings"] == 0
-    assert nb["name"] == "good" and nb["status"] == "ok" and nb["seconds"] > 0 and nb["findings"] == 2
+    assert (
+        nb["name"] == "good" and nb["status"] == "ok" and nb["seconds"] > 0 and nb["findings"] == 2
+    )
     assert manifest["status"] == "ok" and manifest["period"] == "2026-10"
     assert {k["name"] for k in manifest["headline"]} == {"NPS", "CSAT", "CES"}
     assert manifest["git"] is None or re.fullmatch(r"[0-9a-f]{40}", manifest["git"]["commit"])
@@ -289,9 +337,20 @@ def test_pages_have_no_code_stderr_or_external_loads(report):
     out, _ = report
     for page in out.rglob("*.html"):
         html = page.read_text()
-        for forbidden in ('class="jp-InputArea', "input_area", "<script", "http://", "https://",
-                          "<Figure size", "a warning no reader should see", "stderr text no reader",
-                          "fb.show(", "import fbresearch", "<link", "@import"):
+        for forbidden in (
+            'class="jp-InputArea',
+            "input_area",
+            "<script",
+            "http://",
+            "https://",
+            "<Figure size",
+            "a warning no reader should see",
+            "stderr text no reader",
+            "fb.show(",
+            "import fbresearch",
+            "<link",
+            "@import",
+        ):
             assert forbidden not in html, (page.name, forbidden)
 
 
@@ -319,7 +378,9 @@ def test_planted_markup_is_escaped_on_every_page(report):
         assert "<script>alert(1)" not in html and "<img src=x" not in html
         soup = BeautifulSoup(html, "html.parser")
         assert not soup.find_all("script")
-        assert not [t for t in soup.find_all(True) if any(a.lower().startswith("on") for a in t.attrs)]
+        assert not [
+            t for t in soup.find_all(True) if any(a.lower().startswith("on") for a in t.attrs)
+        ]
     good = (out / "2026-10" / "good.html").read_text()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in good  # shown as text
     assert "&lt;img src=x onerror=" in good
@@ -370,18 +431,26 @@ def test_failed_notebook_keeps_earlier_report_intact(report, setup, capsys):
     with pytest.raises(ReportError) as err:
         run_report({**params, "notebooks": {"bad": {}}}, out=out)
     error = err.value
-    assert error.notebook == "bad" and error.ename == "ValueError" and error.cell_index == 4  # 0-based: title, parameters, heading, x = 1, raise
-    assert "'bad' failed in cell 5" in str(error) and "raise ValueError" in str(error) and "planted failure" in str(error)
+    assert (
+        error.notebook == "bad" and error.ename == "ValueError" and error.cell_index == 4
+    )  # 0-based: title, parameters, heading, x = 1, raise
+    assert (
+        "'bad' failed in cell 5" in str(error)
+        and "raise ValueError" in str(error)
+        and "planted failure" in str(error)
+    )
     assert "[1/1] bad ... FAILED at cell 5" in capsys.readouterr().out
     # the published period and the index are byte-identical
     for path, content in before.items():
         assert path.read_bytes() == content, path
     failed = out / "2026-10.failed"
     executed = nbformat.read(failed / "bad.ipynb", as_version=4)
-    assert any(o.get("output_type") == "display_data" and "planted failure" in str(o) for c in executed.cells for o in c.get("outputs", []))
+    assert any(
+        o.get("output_type") == "display_data" and "planted failure" in str(o)
+        for c in executed.cells
+        for o in c.get("outputs", [])
+    )
     page = (failed / "bad.html").read_text()
     assert "did not complete" in page and "cell 5" in page and "Traceback" not in page
     assert json.loads((failed / "manifest.json").read_text())["notebooks"][0]["status"] == "failed"
     assert not [p for p in out.iterdir() if p.name.startswith(".")]
-
-
