@@ -88,7 +88,9 @@ _EXPORTS: dict[str, str] = {
     "severity": "triage",
     "response_times": "triage",
     "close_the_loop": "triage",
-    "suspicious_feedback": "triage",
+    "suspicious_feedback": "suspicious",
+    "severity_mix": "triage",
+    "category_frame": "triage",
     # presentation and running
     "set_theme": "plots",
     "show": "display",

@@ -1256,6 +1256,39 @@ def _select(frame: pd.DataFrame, columns: Sequence[str], label: str) -> pd.DataF
     return frame[wanted]
 
 
+@dataclass(frozen=True)
+class LoadedSample:
+    """The built-in sample, validated like a user's data (see :func:`load_sample`)."""
+
+    feedback: Feedback
+    orders: pd.DataFrame
+    invitations: pd.DataFrame
+    truth: dict
+
+
+def load_sample(n_responses: int = 5000, seed: int = 0) -> LoadedSample:
+    """Make the built-in sample and pass it through the same loaders as a user's files.
+
+    Examples
+    --------
+    >>> sample = load_sample(500)
+    >>> sample.feedback.source
+    'built-in sample (500 responses, seed 0)'
+    """
+    from dataclasses import replace
+
+    from .sample import sample_data
+
+    data = sample_data(n_responses, seed)
+    source = f"built-in sample ({n_responses:,} responses, seed {seed})"
+    return LoadedSample(
+        feedback=replace(load_feedback(data.feedback), source=source),
+        orders=load_orders(data.orders),
+        invitations=load_invitations(data.invitations),
+        truth=data.truth,
+    )
+
+
 def load_inputs(
     data_path: str | Path | None = None,
     *,
@@ -1319,16 +1352,12 @@ def load_inputs(
         quality = read_quality(quality_path) if quality_path is not None else _empty_quality()
     else:
         if path is None:
-            from .sample import sample_data
-
-            data = sample_data(sample_size, seed)
-            source = f"built-in sample ({sample_size:,} responses, seed {seed})"
-            loaded = load_feedback(data.feedback)
-            truth = data.truth
+            sample = load_sample(sample_size, seed)
+            loaded, truth, source = sample.feedback, sample.truth, sample.feedback.source
             if orders_path is None:
-                orders = load_orders(data.orders)
-            if invitations_path is None and getattr(data, "invitations", None) is not None:
-                invitations = load_invitations(data.invitations)
+                orders = sample.orders
+            if invitations_path is None:
+                invitations = sample.invitations
         else:
             loaded = load_feedback(path)
             source = path.name

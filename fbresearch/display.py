@@ -274,7 +274,8 @@ def result_html(result: Any, caption: str | None = None) -> str:
     """A result's summary paragraph followed by its table, both escaped."""
     summary = result.summary() if hasattr(result, "summary") else ""
     paragraph = f'<p class="fb-summary">{escape(_redact(summary))}</p>' if summary else ""
-    table = getattr(result, "table", None)
+    shown = getattr(result, "display_table", None)
+    table = shown() if callable(shown) else getattr(result, "table", None)
     return paragraph + (table_html(table, caption) if isinstance(table, pd.DataFrame) else "")
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import copy
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -278,7 +279,7 @@ def kpi_view(kpi: Mapping[str, Any]) -> dict[str, str]:
     value = format_value(kpi["estimate"], percent=percent, digits=1)
     ci = format_ci(kpi["estimate"], kpi["ci_low"], kpi["ci_high"], percent=percent, digits=1)
     ci = ci[ci.find("(") + 1 : -1] if "(" in ci else "–"
-    change, cls = "", "fb-flat"
+    change, short, cls = "", "", "fb-flat"
     diff = kpi.get("change")
     if diff is not None and kpi.get("previous_period"):
         shown = format_value(abs(diff) * (100 if percent else 1), digits=1)
@@ -286,15 +287,19 @@ def kpi_view(kpi: Mapping[str, Any]) -> dict[str, str]:
         arrow = "▲" if diff > 0 else "▼" if diff < 0 else "●"
         sig = "significant" if kpi.get("change_significant") else "not significant"
         change = f"{arrow} {shown}{unit} vs {kpi['previous_period']} ({sig})"
+        month = datetime.strptime(kpi["previous_period"], "%Y-%m").strftime("%b")
+        short = f"{arrow} {shown}{unit} vs {month}"
+        if not kpi.get("change_significant"):
+            short += " (n.s.)"
+        # higher is better for all three KPIs (CES is on the 1-7 "7 = very easy" scale)
         cls = ("fb-up" if diff > 0 else "fb-down") if kpi.get("change_significant") else "fb-flat"
-        if kpi.get("lower_is_better") and kpi.get("change_significant"):
-            cls = "fb-down" if diff > 0 else "fb-up"
     return {
         "name": str(kpi["name"]),
         "value": value,
         "ci": ci,
         "n": format_value(int(kpi["n"])),
         "change": change,
+        "short_change": short,
         "change_class": cls,
     }
 
@@ -380,7 +385,11 @@ def reports_page(
                 "status_text": "complete" if p["status"] == "ok" else "FAILED",
                 "kpis": kpis,
                 "notebooks": [
-                    {"href": f"{p['period']}/{nb['name']}.html", "title": nb["title"]}
+                    {
+                        "href": f"{p['period']}/{nb['name']}.html",
+                        "title": nb["name"].replace("_", " ").capitalize(),
+                        "long_title": nb["title"],
+                    }
                     for nb in p.get("notebooks", [])
                 ],
             }

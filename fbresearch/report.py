@@ -232,19 +232,9 @@ def _load_data(params: Params) -> _Data:
             }
 
     if params.data is None:
-        from fbresearch.sample import sample_data
-
-        sample = sample_data(n_responses=params.sample_size, seed=params.seed)
-        feedback = fbdata.load_feedback(sample.feedback)
-        orders = (
-            fbdata.load_orders(sample.orders)
-            if getattr(sample, "orders", None) is not None
-            else None
-        )
-        invitations = getattr(sample, "invitations", None)
-        if invitations is not None:
-            invitations = fbdata.load_invitations(invitations)
-        source = f"built-in sample ({params.sample_size:,} responses, seed {params.seed})"
+        sample = fbdata.load_sample(params.sample_size, params.seed)
+        feedback, orders, invitations = sample.feedback, sample.orders, sample.invitations
+        source = feedback.source
     else:
         feedback = fbdata.load_feedback(
             params.data, columns=params.columns or None, ratings=params.ratings or None
@@ -285,35 +275,41 @@ def _pick_period(params: Params, period: str | None, frame: Any) -> str:
 def headline_kpis(frame: Any, period: str) -> list[dict[str, Any]]:
     """NPS, CSAT and CES of the period with CIs, and their change from the month before.
 
-    The change is significant at the 5% level when it exceeds 1.96 standard errors of a
-    difference of two independent estimates.
+    The numbers and the change test come from :func:`fbresearch.metrics.kpi_table` (by month),
+    so the index page and the overview page can never disagree.
     """
     import math
 
     import pandas as pd
 
-    from fbresearch import metrics
+    from fbresearch.metrics import kpi_table
 
+    current = pd.Period(period, freq="M")
     month = frame["submitted_at"].dt.to_period("M")
-    current, previous = pd.Period(period, freq="M"), pd.Period(period, freq="M") - 1
+    window = frame.loc[(month == current) | (month == current - 1)]
+    present = [column for column, _ in _KPIS if column in window.columns]
+    if window.empty or not present:
+        return []
+    table = kpi_table(window, by="month", metrics=tuple(present))
+    months = set(table.table[table.time])
     kpis = []
     for column, label in _KPIS:
-        if column not in frame.columns:
+        if column not in present or current not in months:
             continue
-        now = getattr(metrics, column)(frame.loc[month == current, column].dropna())
+        now = table.estimate(column, month=current)
         if now.n == 0 or math.isnan(now.estimate):
             continue
-        entry = {**now.to_dict(), "name": label, "lower_is_better": column == "ces"}
-        before = getattr(metrics, column)(frame.loc[month == previous, column].dropna())
-        if before.n > 0 and not math.isnan(before.estimate):
-            diff = now.estimate - before.estimate
-            se = math.sqrt((now.se or 0) ** 2 + (before.se or 0) ** 2)
-            entry.update(
-                previous_period=str(previous),
-                previous=before.to_dict(),
-                change=diff,
-                change_significant=bool(se > 0 and abs(diff) > 1.959963984540054 * se),
-            )
+        entry = {**now.to_dict(), "name": label}
+        if current - 1 in months:
+            before = table.estimate(column, month=current - 1)
+            change = table.change(column, month=current)
+            if before.n > 0 and not math.isnan(change.estimate):
+                entry.update(
+                    previous_period=str(current - 1),
+                    previous=before.to_dict(),
+                    change=change.estimate,
+                    change_significant=bool(change.significant),
+                )
         kpis.append(entry)
     return kpis
 

@@ -172,6 +172,10 @@ class Result:
         """Headline findings for the executive summary (may be empty)."""
         return []
 
+    def display_table(self) -> pd.DataFrame:
+        """The table as a reader sees it (labels, CIs as text); ``table`` unless overridden."""
+        return self.table
+
     def plot(self, ax=None):  # noqa: ANN001 - matplotlib Axes
         """Draw the result's standard chart on ``ax`` (a new figure when None); return the Axes."""
         raise NotImplementedError(f"{type(self).__name__} has no standard chart")

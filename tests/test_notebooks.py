@@ -1,0 +1,69 @@
+"""Notebook hygiene: the rules every notebook in notebooks/ follows (see CONTRIBUTING.md).
+
+Executing them is nbval's job (``make test`` runs ``--nbval-lax notebooks``) and the end-to-end
+test's; this file checks what makes them runnable by papermill and safe to commit.
+"""
+
+from __future__ import annotations
+
+import ast
+
+import nbformat
+import pytest
+import yaml
+
+from fbresearch.params import NOTEBOOK_ORDER, PROTOCOL_PARAMETERS
+
+STANDARD_PARAMETERS = set(PROTOCOL_PARAMETERS)
+EXPECTED = set(NOTEBOOK_ORDER)
+
+
+def _notebooks(repo):
+    return sorted((repo / "notebooks").glob("*.ipynb"))
+
+
+def _parameters_cell(nb):
+    cells = [c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])]
+    assert len(cells) == 1, "exactly one cell must be tagged 'parameters'"
+    return cells[0]
+
+
+def test_every_analysis_has_a_notebook_and_a_params_entry(repo):
+    names = {p.stem for p in _notebooks(repo)}
+    assert names == EXPECTED
+    params = yaml.safe_load((repo / "params" / "monthly.yaml").read_text())
+    assert set(params["notebooks"]) == EXPECTED
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_notebook_is_committable_and_papermill_ready(repo, name):
+    nb = nbformat.read(repo / "notebooks" / f"{name}.ipynb", as_version=4)
+    nbformat.validate(nb)
+    assert nb.metadata["kernelspec"]["name"] == "python3"
+    assert nb.metadata["language_info"]["name"] == "python"
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            assert not cell.outputs and cell.execution_count is None, "strip outputs before committing"
+    assert nb.cells[0].cell_type == "markdown", "a notebook opens with a title for the reader"
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_parameters_cell_declares_the_standard_parameters(repo, name):
+    nb = nbformat.read(repo / "notebooks" / f"{name}.ipynb", as_version=4)
+    tree = ast.parse(_parameters_cell(nb).source)
+    declared = {t.id for node in tree.body if isinstance(node, ast.Assign) for t in node.targets}
+    assert STANDARD_PARAMETERS <= declared
+    params = yaml.safe_load((repo / "params" / "monthly.yaml").read_text())
+    assert set(params["notebooks"][name] or {}) <= declared, "params/monthly.yaml names an unknown parameter"
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_code_cells_are_short_and_call_the_package(repo, name):
+    # narrative in notebooks, logic in fbresearch/: no function definitions, no long cells
+    nb = nbformat.read(repo / "notebooks" / f"{name}.ipynb", as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type != "code" or "parameters" in cell.metadata.get("tags", []):
+            continue
+        tree = ast.parse(cell.source)
+        assert not any(isinstance(n, ast.FunctionDef | ast.ClassDef) for n in ast.walk(tree)), cell.source
+        assert len([ln for ln in cell.source.splitlines() if ln.strip()]) <= 14, cell.source
