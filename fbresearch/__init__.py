@@ -48,6 +48,7 @@ _EXPORTS: dict[str, str] = {
     "tokenize": "text",
     "redact": "text",
     "sentiment": "text",
+    "promoter_labels": "text",
     # metrics
     "nps": "metrics",
     "csat": "metrics",
@@ -68,6 +69,9 @@ _EXPORTS: dict[str, str] = {
     # topics
     "fit_topics": "topics",
     "TopicModel": "topics",
+    "format_emerging": "topics",
+    "format_pain_points": "topics",
+    "topic_findings": "topics",
     # drivers
     "key_drivers": "drivers",
     "relative_importance": "drivers",
@@ -91,6 +95,8 @@ _EXPORTS: dict[str, str] = {
     "suspicious_feedback": "suspicious",
     "severity_mix": "triage",
     "category_frame": "triage",
+    "category_kpis": "triage",
+    "add_triage_columns": "triage",
     # presentation and running
     "set_theme": "plots",
     "show": "display",

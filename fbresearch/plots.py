@@ -559,7 +559,10 @@ def plot_topic_shares(table, ax=None):  # noqa: ANN001, ANN201
 
 
 def plot_topic_selection(selection, axes=None):  # noqa: ANN001, ANN201
-    """Coherence and stability against the number of topics K, per language; chosen K marked."""
+    """Coherence and stability against the number of topics K, per language; chosen K marked.
+
+    Draws on two Axes (``axes``, or a new figure's) and returns their Figure.
+    """
     if axes is None:
         set_theme()
         _, axes = plt.subplots(1, 2, figsize=(9, 3.6))
@@ -570,21 +573,21 @@ def plot_topic_selection(selection, axes=None):  # noqa: ANN001, ANN201
             chosen = part[part["chosen"]]
             ax.scatter(chosen["k"], chosen[column], s=160, facecolors="none",
                        edgecolors=color, linewidths=2)
-    axes[0].set_title("Coherence (c_v): higher = clearer topics")
-    axes[1].set_title("Stability across seeds: higher = reproducible")
+    axes[0].set_title("Coherence (c_v): higher = clearer")
+    axes[1].set_title("Stability across resamples")
     for ax in axes:
         ax.set_xlabel("number of topics K (circled: chosen)")
         ax.legend(title="language")
     axes[1].set_ylim(0, 1.05)
-    plt.tight_layout()
-    return axes
+    axes[0].figure.tight_layout()
+    return axes[0].figure
 
 
 def plot_topic_prevalence(prevalence, ax=None, top: int = 6):  # noqa: ANN001, ANN201
     """Share of each topic per period with its CI band (``TopicModel.prevalence``).
 
     Only the ``top`` largest topics of each language are drawn, one panel per language when
-    ``ax`` is None.
+    ``ax`` is None (then the Figure is returned; with ``ax``, the Axes).
     """
     data = prevalence.copy()
     data["when"] = data["period"].astype(str)
@@ -612,8 +615,10 @@ def plot_topic_prevalence(prevalence, ax=None, top: int = 6):  # noqa: ANN001, A
         ax_.set_ylabel("share of texts (95% CI band)")
         ax_.set_title({"zh": "Chinese topics", "en": "English topics"}.get(lang, lang))
         ax_.legend(fontsize="x-small", loc="upper left")
-    plt.tight_layout()
-    return axes[0] if len(axes) == 1 else axes
+    if ax is not None:
+        return ax
+    axes[0].figure.tight_layout()
+    return axes[0].figure
 
 
 def plot_pain_points(table, ax=None, unit: str = "NPS"):  # noqa: ANN001, ANN201

@@ -92,6 +92,7 @@ _RATING_P = np.array(
 )
 _RATING_RHO = 0.3  # loading of the common factor (latent correlation between ratings)
 _RATING_MEAN = (_RATING_P * np.arange(1, 6)).sum(axis=1)
+NEVER_CONTACTED_SHARE = 0.2  # non-urgent detractors whose feedback is never answered
 _STRAIGHT_LINE_SHARE = 0.02
 _RATING_MISSING = 0.03
 
@@ -493,6 +494,8 @@ def sample_data(n_responses: int = 5000, seed: int = 0) -> SampleData:
     - ``severity`` (Series: urgent where an urgent phrasing was planted, important for
       detractors (nps <= 6) and for complaints on text-only channels, general otherwise).
     - ``slow_channel`` ("social": its response times break the limits most),
+    - ``never_contacted`` (bool Series: non-urgent detractors, about a fifth, whose feedback is
+      never answered: ``responded_at`` and ``resolved_at`` stay NaT),
       ``response_limits_hours`` (urgent 4, important 24, general 72: the limits the planted
       times were built around).
     - ``pii`` (list of the planted personal-data strings: e-mails, Chinese mobiles, 18-digit ID
@@ -767,8 +770,12 @@ def sample_data(n_responses: int = 5000, seed: int = 0) -> SampleData:
         sev,
         np.asarray(CHANNELS, dtype=object)[channel_all],
     )
-    feedback["responded_at"] = responded
-    feedback["resolved_at"] = resolved
+    # About a fifth of non-urgent detractors are never contacted: the closed-loop page compares
+    # them with the contacted ones. A child generator keeps every other draw unchanged.
+    loop_rng = np.random.default_rng(rng.bit_generator.seed_seq.spawn(1)[0])
+    never = detractor & (sev != "urgent") & (loop_rng.random(len(sev)) < NEVER_CONTACTED_SHARE)
+    feedback["responded_at"] = np.where(never, np.datetime64("NaT", "ns"), responded)
+    feedback["resolved_at"] = np.where(never, np.datetime64("NaT", "ns"), resolved)
 
     orders, churn = _orders(rng, customers, cgroup, feedback, is_fake)
     invitations = _invitations(rng, feedback)
@@ -824,6 +831,7 @@ def sample_data(n_responses: int = 5000, seed: int = 0) -> SampleData:
         "fake_day": FAKE_DAY.strftime("%Y-%m-%d"),
         "severity": pd.Series(sev, index=index, name="severity", dtype="str"),
         "slow_channel": SLOW_CHANNEL,
+        "never_contacted": pd.Series(never, index=index, name="never_contacted"),
         "response_limits_hours": dict(RESPONSE_LIMIT_HOURS),
         "pii": pii,
         "latent": {

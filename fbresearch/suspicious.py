@@ -28,6 +28,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+
 import numpy as np
 import pandas as pd
 
@@ -35,13 +36,19 @@ from fbresearch.errors import AnalysisError, FeedbackDataError
 from fbresearch.metrics import proportion
 from fbresearch.results import Estimate, Finding, Result
 
-__all__ = ["suspicious_feedback", "SuspiciousResult", "minhash_signatures", "near_duplicate_groups",
-           "shingle_hashes", "REASONS"]
+__all__ = [
+    "suspicious_feedback",
+    "SuspiciousResult",
+    "minhash_signatures",
+    "near_duplicate_groups",
+    "shingle_hashes",
+    "REASONS",
+]
 
 #: Reasons a response can be flagged, with the sentence a reader sees.
 REASONS = {
     "copied_text_burst": "the same or nearly the same text from many different customers within a "
-                         "short window",
+    "short window",
     "near_duplicate": "a long text nearly identical to another customer's",
     "customer_burst": "one customer (or source) sent many responses within a short window",
     "gibberish": "no real words (symbols only, one character repeated, or keyboard mashing)",
@@ -50,9 +57,26 @@ REASONS = {
 
 #: Placeholder and boilerplate texts that carry no feedback (compared after normalizing).
 TEMPLATES = (
-    "好评", "五星好评", "默认好评", "系统默认好评", "此用户没有填写评价", "此用户未填写评价",
-    "此用户未填写评价内容", "用户未填写评价", "满分好评", "好评好评", "五星", "默认评价",
-    "five stars", "5 stars", "default review", "no comment", "n a", "na", "nil", "test",
+    "好评",
+    "五星好评",
+    "默认好评",
+    "系统默认好评",
+    "此用户没有填写评价",
+    "此用户未填写评价",
+    "此用户未填写评价内容",
+    "用户未填写评价",
+    "满分好评",
+    "好评好评",
+    "五星",
+    "默认评价",
+    "five stars",
+    "5 stars",
+    "default review",
+    "no comment",
+    "n a",
+    "na",
+    "nil",
+    "test",
 )
 
 _MERSENNE = np.uint64((1 << 61) - 1)
@@ -120,22 +144,30 @@ def shingle_hashes(units: pd.Series, ngram: int = 3) -> tuple[np.ndarray, np.nda
 
 
 def _permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """The (a, b) of datasketch's MinHash for ``seed``, so signatures match datasketch's."""
+    """The (a, b) of datasketch's MinHash (``scheme="legacy"``) for ``seed``."""
     gen = np.random.RandomState(seed)
     perm = np.array(
-        [(gen.randint(1, _MERSENNE, dtype=np.uint64), gen.randint(0, _MERSENNE, dtype=np.uint64))
-         for _ in range(num_perm)],
+        [
+            (gen.randint(1, _MERSENNE, dtype=np.uint64), gen.randint(0, _MERSENNE, dtype=np.uint64))
+            for _ in range(num_perm)
+        ],
         dtype=np.uint64,
     ).T
     return perm[0], perm[1]
 
 
-def minhash_signatures(doc: np.ndarray, hashes: np.ndarray, n_docs: int, num_perm: int = 64,
-                       seed: int = 1, chunk: int = 1_000_000) -> np.ndarray:
+def minhash_signatures(
+    doc: np.ndarray,
+    hashes: np.ndarray,
+    n_docs: int,
+    num_perm: int = 64,
+    seed: int = 1,
+    chunk: int = 250_000,
+) -> np.ndarray:
     """MinHash signatures (n_docs x num_perm, uint64) from shingle hashes, vectorized.
 
-    The same universal hashing as ``datasketch.MinHash`` (``(a * h + b) mod (2**61 - 1)``, kept
-    to 32 bits, the same ``a``, ``b`` for the same seed), computed for all shingles at once in
+    The same universal hashing as ``datasketch.MinHash(scheme="legacy")`` (``(a * h + b) mod
+    (2**61 - 1)``, kept to 32 bits, the same ``a``, ``b`` for the same seed), computed for all shingles at once in
     chunks and reduced per text with ``numpy.minimum.reduceat``: datasketch updates one text at
     a time in Python, which costs minutes per million texts. Texts without shingles get the
     maximum value everywhere (they match nothing).
@@ -151,8 +183,8 @@ def minhash_signatures(doc: np.ndarray, hashes: np.ndarray, n_docs: int, num_per
     if len(doc) == 0:
         return sig
     for lo in range(0, len(doc), chunk):
-        d = doc[lo:lo + chunk]
-        h = hashes[lo:lo + chunk]
+        d = doc[lo : lo + chunk]
+        h = hashes[lo : lo + chunk]
         with np.errstate(over="ignore"):
             ph = np.bitwise_and((h[:, None] * a[None, :] + b[None, :]) % _MERSENNE, _MAX_HASH)
         starts = np.flatnonzero(np.r_[True, d[1:] != d[:-1]])
@@ -162,10 +194,21 @@ def minhash_signatures(doc: np.ndarray, hashes: np.ndarray, n_docs: int, num_per
     return sig
 
 
-def near_duplicate_groups(signatures: np.ndarray, threshold: float = 0.5, bands: int | None = None,
-                          has_text: np.ndarray | None = None) -> np.ndarray:
+def near_duplicate_groups(
+    signatures: np.ndarray,
+    threshold: float = 0.5,
+    bands: int | None = None,
+    has_text: np.ndarray | None = None,
+    seconds: np.ndarray | None = None,
+    window: float | None = None,
+) -> np.ndarray:
     """Group texts whose MinHash signatures collide in an LSH band and agree on at least
     ``threshold`` of their values (estimated Jaccard); connected groups share one id.
+
+    With ``seconds`` and ``window``, texts are linked only to the previous text of their
+    bucket in time and only when it came at most ``window`` seconds earlier: groups are then
+    local in time, so common short texts spread over months do not chain into one giant group
+    that swallows a burst.
 
     Banding is done with numpy (a sort per band) rather than ``datasketch.MinHashLSH``, whose
     per-text Python inserts and queries take minutes per million texts. With 64 permutations the
@@ -188,17 +231,24 @@ def near_duplicate_groups(signatures: np.ndarray, threshold: float = 0.5, bands:
     idx_valid = np.flatnonzero(valid)
     src, dst = [], []
     for band in range(bands):
-        part = signatures[idx_valid, band * rows_per:(band + 1) * rows_per]
+        part = signatures[idx_valid, band * rows_per : (band + 1) * rows_per]
         key = np.zeros(len(idx_valid), np.uint64)
         with np.errstate(over="ignore"):
             for r in range(rows_per):  # one 64-bit key per band (collisions are re-checked below)
                 key = key * np.uint64(0x100000001B3) + part[:, r]
-        order = np.argsort(key, kind="stable")
-        ks = key[order]
-        first = np.r_[True, ks[1:] != ks[:-1]]
-        head = np.maximum.accumulate(np.where(first, np.arange(len(ks)), 0))
-        pair = ~first
-        src.append(idx_valid[order[head[pair]]])
+        if seconds is None:
+            order = np.argsort(key, kind="stable")
+            ks = key[order]
+            first = np.r_[True, ks[1:] != ks[:-1]]
+            head = np.maximum.accumulate(np.where(first, np.arange(len(ks)), 0))
+            pair = ~first
+            src.append(idx_valid[order[head[pair]]])
+        else:
+            sec = seconds[idx_valid]
+            order = np.lexsort((sec, key))
+            ks = key[order]
+            pair = np.r_[False, (ks[1:] == ks[:-1]) & (np.diff(sec[order]) <= window)]
+            src.append(idx_valid[order[np.flatnonzero(pair) - 1]])
         dst.append(idx_valid[order[pair]])
     s = np.concatenate(src) if src else np.zeros(0, np.int64)
     d = np.concatenate(dst) if dst else np.zeros(0, np.int64)
@@ -207,7 +257,9 @@ def near_duplicate_groups(signatures: np.ndarray, threshold: float = 0.5, bands:
         s, d = pairs[:, 0], pairs[:, 1]
         agree = np.empty(len(s))
         for lo in range(0, len(s), 500_000):
-            agree[lo:lo + 500_000] = (signatures[s[lo:lo + 500_000]] == signatures[d[lo:lo + 500_000]]).mean(axis=1)
+            agree[lo : lo + 500_000] = (
+                signatures[s[lo : lo + 500_000]] == signatures[d[lo : lo + 500_000]]
+            ).mean(axis=1)
         ok = agree >= threshold
         s, d = s[ok], d[ok]
     graph = coo_matrix((np.ones(len(s), np.int8), (s, d)), shape=(n, n))
@@ -215,8 +267,9 @@ def near_duplicate_groups(signatures: np.ndarray, threshold: float = 0.5, bands:
     return labels.astype(np.int64)
 
 
-def _window_counts(group: np.ndarray, seconds: np.ndarray, who: np.ndarray | None,
-                   window: float) -> np.ndarray:
+def _window_counts(
+    group: np.ndarray, seconds: np.ndarray, who: np.ndarray | None, window: float
+) -> np.ndarray:
     """For each row: rows of the same group within ``window`` seconds either side (itself
     included); with ``who``, distinct values of ``who`` among them."""
     order = np.lexsort((seconds, group))
@@ -280,20 +333,34 @@ class SuspiciousResult(Result):
         if k == 0:
             text = f"None of the {self.flagged.n:,} responses was flagged as suspicious."
         else:
-            parts = [f"{int(r.responses):,} for {r.reason.replace('_', ' ')}"
-                     for r in self.table.itertuples() if r.responses > 0]
-            text = (f"{k:,} of {self.flagged.n:,} responses ({self.flagged.format(1)}) were flagged as "
-                    f"suspicious: {'; '.join(parts)}. "
-                    + ("They are left out of the KPIs on this page." if self.exclude else
-                       "They are shown here and still counted in the KPIs (params can exclude them)."))
+            parts = [
+                f"{int(r.responses):,} for {r.reason.replace('_', ' ')}"
+                for r in self.table.itertuples()
+                if r.responses > 0
+            ]
+            text = (
+                f"{k:,} of {self.flagged.n:,} responses ({self.flagged.format(1)}) were flagged as "
+                f"suspicious: {'; '.join(parts)}. "
+                + (
+                    "They are left out of the KPIs on this page."
+                    if self.exclude
+                    else "They are shown here and still counted in the KPIs (params can exclude them)."
+                )
+            )
         return text + "".join(f" {n}" for n in self.notes)
 
     def findings(self) -> list[Finding]:
         if self.flagged is None or not self.flags["suspicious"].any():
             return []
-        return [Finding(f"{int(self.flags['suspicious'].sum()):,} responses ({self.flagged.format(1)}) "
-                        f"were flagged as suspicious feedback.", self.flagged, importance=0.5,
-                        analysis="closed_loop")]
+        return [
+            Finding(
+                f"{int(self.flags['suspicious'].sum()):,} responses ({self.flagged.format(1)}) "
+                f"were flagged as suspicious feedback.",
+                self.flagged,
+                importance=0.5,
+                analysis="closed_loop",
+            )
+        ]
 
     def plot(self, ax=None):  # noqa: ANN001, ANN201
         from fbresearch import plots
@@ -306,10 +373,20 @@ def _gibberish(texts: pd.Series, units: pd.Series) -> np.ndarray:
     length = visible.str.len().fillna(0).to_numpy()
     n_units = units.map(len).to_numpy()
     no_words = (length >= 3) & (n_units == 0)
-    repeated = (length >= 6) & visible.str.fullmatch(r"(.)\1{5,}").fillna(False).to_numpy(dtype=bool)
+    repeated = (length >= 6) & visible.str.fullmatch(r"(.)\1{5,}").fillna(False).to_numpy(
+        dtype=bool
+    )
     latin = texts.str.lower().str.findall(_LATIN_WORD.pattern)
-    mash = latin.map(lambda ws: len(ws) > 0 and sum(not _VOWELS.search(w[1:-1] or w) or
-                                                     bool(re.search(r"[^aeiouy]{6,}", w)) for w in ws) / len(ws) >= 0.5)
+    mash = latin.map(
+        lambda ws: (
+            len(ws) > 0
+            and sum(
+                not _VOWELS.search(w[1:-1] or w) or bool(re.search(r"[^aeiouy]{6,}", w)) for w in ws
+            )
+            / len(ws)
+            >= 0.5
+        )
+    )
     only_latin = n_units == latin.map(len).to_numpy()
     return no_words | repeated | (mash.to_numpy(dtype=bool) & only_latin & (n_units > 0))
 
@@ -319,8 +396,10 @@ def _template(units: pd.Series, templates: tuple[str, ...]) -> np.ndarray:
     norm |= {"".join(_UNIT.findall(t.lower())) for t in templates}
     joined = units.map(lambda u: " ".join(u)).to_numpy(dtype=object)
     joined_cjk = units.map(lambda u: "".join(u)).to_numpy(dtype=object)
-    return np.array([(a in norm or b in norm) and a != "" for a, b in zip(joined, joined_cjk, strict=True)],
-                    dtype=bool)
+    return np.array(
+        [(a in norm or b in norm) and a != "" for a, b in zip(joined, joined_cjk, strict=True)],
+        dtype=bool,
+    )
 
 
 def suspicious_feedback(
@@ -338,7 +417,6 @@ def suspicious_feedback(
     long_text_units: int = 60,
     burst_count: int = 4,
     burst_hours: float = 1,
-    burst_alpha: float = 1e-4,
     templates: tuple[str, ...] = TEMPLATES,
     exclude: bool = False,
     seed: int = 1,
@@ -349,8 +427,9 @@ def suspicious_feedback(
 
     * ``copied_text_burst``: its text is a near-duplicate (MinHash + LSH, estimated Jaccard of
       ``ngram``-unit shingles at least ``threshold``) of texts from at least ``min_customers`` different
-      customers within ``window_hours`` either side, more than the group's own average rate
-      makes plausible (Poisson, one-sided p below ``burst_alpha``): a coordinated batch;
+      customers within ``window_hours`` either side (texts are linked only to similar texts
+      sent within that window, so common short texts spread over months do not chain into one
+      group): a coordinated batch;
     * ``near_duplicate``: a long text (``long_text_units`` characters or words or more) nearly
       identical to another customer's at any time: long texts do not repeat by chance, while
       short ones ("Delivery was late again.") do;
@@ -381,8 +460,10 @@ def suspicious_feedback(
     if not isinstance(frame, pd.DataFrame):
         raise FeedbackDataError("suspicious_feedback needs a DataFrame of feedback")
     if text not in frame.columns:
-        raise AnalysisError(f"column {text!r} (the verbatim) is not in the data, so texts cannot be "
-                            f"screened. Fix: map your text column to {text!r} in params columns:.")
+        raise AnalysisError(
+            f"column {text!r} (the verbatim) is not in the data, so texts cannot be "
+            f"screened. Fix: map your text column to {text!r} in params columns:."
+        )
     if not 0 < threshold <= 1:
         raise AnalysisError(f"threshold must be in (0, 1]; got {threshold!r}.")
     n = len(frame)
@@ -395,8 +476,11 @@ def suspicious_feedback(
     size = np.bincount(group, minlength=n)[group]
     notes = []
 
-    who = (frame[customer].astype("object").fillna("(missing)").to_numpy() if customer and customer in frame.columns
-           else np.arange(n).astype(object))
+    who = (
+        frame[customer].astype("object").fillna("(missing)").to_numpy()
+        if customer and customer in frame.columns
+        else np.arange(n).astype(object)
+    )
     if customer and customer not in frame.columns:
         notes.append(f"No {customer!r} column: every response is treated as a different customer.")
     codes = pd.factorize(who)[0]
@@ -409,7 +493,9 @@ def suspicious_feedback(
         stamps = pd.to_datetime(frame[time], errors="coerce")
         if isinstance(stamps.dtype, pd.DatetimeTZDtype):
             stamps = stamps.dt.tz_convert("UTC").dt.tz_localize(None)
-        seconds = ((stamps - pd.Timestamp("1970-01-01")).dt.total_seconds()).to_numpy(dtype=float, na_value=np.nan)
+        seconds = ((stamps - pd.Timestamp("1970-01-01")).dt.total_seconds()).to_numpy(
+            dtype=float, na_value=np.nan
+        )
     else:
         notes.append("Without submission times, bursts cannot be checked.")
     if seconds is not None:
@@ -418,17 +504,14 @@ def suspicious_feedback(
         cand = near_dup & ok
         burst = np.zeros(n, bool)
         if cand.any():
-            from scipy import stats
-
-            idx = np.flatnonzero(cand)
-            counts = _window_counts(group[idx], sec[idx], codes[idx], window_hours * 3600)
-            # A burst must also be unusual for its group: big groups of common short texts
-            # ("Delivery was fast.") recur every day. Poisson scan: more texts within the window
-            # than the group's own average rate makes plausible (one-sided p below burst_alpha).
-            span = max(np.ptp(sec[ok]), 2 * window_hours * 3600) if ok.any() else 1.0
-            expected = size[idx] * (2 * window_hours * 3600) / span
-            needed = np.maximum(min_customers, stats.poisson.isf(burst_alpha, expected) + 1)
-            burst[idx] = counts >= needed
+            w = window_hours * 3600
+            local = near_duplicate_groups(
+                sig, threshold, has_text=has_text & ok, seconds=sec, window=w
+            )
+            idx = np.flatnonzero(cand & (np.bincount(local, minlength=n)[local] >= min_customers))
+            if len(idx):
+                counts = _window_counts(local[idx], sec[idx], codes[idx], w)
+                burst[idx] = counts >= min_customers
         reasons["copied_text_burst"] = burst
         keys = [("customer", codes)] if customer and customer in frame.columns else []
         if source and source in frame.columns:
@@ -447,19 +530,35 @@ def suspicious_feedback(
 
     order = list(REASONS)
     matrix = np.column_stack([reasons[r] for r in order])
-    reason_text = np.array([", ".join(r for r, f in zip(order, row, strict=True) if f) for row in matrix],
-                           dtype=object)
+    reason_text = np.array(
+        [", ".join(r for r, f in zip(order, row, strict=True) if f) for row in matrix], dtype=object
+    )
     suspicious = matrix.any(axis=1)
-    flags = pd.DataFrame({"suspicious": suspicious, "reason": reason_text, "group": group,
-                          "group_size": size, "near_duplicate": near_dup}, index=frame.index)
+    flags = pd.DataFrame(
+        {
+            "suspicious": suspicious,
+            "reason": reason_text,
+            "group": group,
+            "group_size": size,
+            "near_duplicate": near_dup,
+        },
+        index=frame.index,
+    )
     rows = []
     for r in order:
         e = proportion(int(reasons[r].sum()), n)
         rows.append((r, REASONS[r], int(reasons[r].sum()), e.estimate, e.ci_low, e.ci_high))
-    table = pd.DataFrame(rows, columns=["reason", "meaning", "responses", "estimate", "ci_low", "ci_high"])
+    table = pd.DataFrame(
+        rows, columns=["reason", "meaning", "responses", "estimate", "ci_low", "ci_high"]
+    )
     table["unit"] = "share"
     flagged = proportion(int(suspicious.sum()), n, name="flagged as suspicious")
     nd_share = float(near_dup.sum() / has_text.sum()) if has_text.any() else math.nan
-    return SuspiciousResult(table=table, flags=flags, flagged=flagged, near_duplicate_share=nd_share,
-                            exclude=bool(exclude), notes=tuple(notes))
-
+    return SuspiciousResult(
+        table=table,
+        flags=flags,
+        flagged=flagged,
+        near_duplicate_share=nd_share,
+        exclude=bool(exclude),
+        notes=tuple(notes),
+    )

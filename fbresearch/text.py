@@ -37,6 +37,7 @@ __all__ = [
     "stopwords",
     "redact",
     "sentiment",
+    "promoter_labels",
     "SentimentResult",
     "clean_text",
 ]
@@ -488,6 +489,27 @@ class SentimentResult(Result):
     accuracy: Estimate | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
 
+    def by_group(self, groups: Any, confidence: float = 0.95) -> pd.DataFrame:
+        """Share of negative texts per group (e.g. channel) with Wilson intervals.
+
+        Examples
+        --------
+        >>> r = sentiment(["太慢了", "很好", "rude staff", "great"])
+        >>> r.by_group(["app", "app", "web", "web"])["Negative (CI)"].tolist()
+        ['50% (9% to 91%)', '50% (9% to 91%)']
+        """
+        from fbresearch.metrics import proportion
+
+        values = groups if isinstance(groups, pd.Series) else pd.Series(list(groups))
+        frame = pd.DataFrame({"group": values.to_numpy(),
+                              "negative": (self.table["sentiment"] == "negative").to_numpy()})
+        rows = []
+        for group, part in frame.dropna().groupby("group", sort=True):
+            est = proportion(int(part["negative"].sum()), len(part), confidence)
+            rows.append({"Group": group, "Texts": len(part),
+                         "Negative (CI)": est.format(digits=0)})
+        return pd.DataFrame(rows)
+
     def summary(self) -> str:
         counts = self.table["sentiment"].value_counts(normalize=True)
         text = (
@@ -500,6 +522,21 @@ class SentimentResult(Result):
                 f"{self.accuracy.format(digits=0)}."
             )
         return text
+
+
+def promoter_labels(nps: Iterable[Any] | pd.Series) -> pd.Series:
+    """Sentiment training labels from NPS answers: 1 promoter (9-10), 0 detractor (0-6).
+
+    Passives (7-8) and missing answers are missing: they teach the model nothing clear.
+
+    Examples
+    --------
+    >>> promoter_labels([10, 7, 3, None]).tolist()
+    [1.0, nan, 0.0, nan]
+    """
+    values = pd.to_numeric(pd.Series(nps).astype("object"), errors="coerce").astype(float)
+    return pd.Series(np.select([values >= 9, values <= 6], [1.0, 0.0], np.nan),
+                     index=values.index, name="label")
 
 
 def sentiment(

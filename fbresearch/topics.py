@@ -17,9 +17,9 @@ Examples
 >>> from fbresearch.topics import fit_topics
 >>> texts = (["delivery courier late slow driver"] * 30 + ["refund charge invoice billing payment"] * 30
 ...          + ["app crash login update screen"] * 30)
->>> model = fit_topics(texts, num_topics=3, language="en", seed=0, passes=20)
->>> sorted(model.labels.values())
-['app / crash / login', 'charge / invoice / billing', 'delivery / courier / late']
+>>> model = fit_topics(texts, num_topics=3, language="en", seed=0)
+>>> sorted(" ".join(sorted(g.head(5))) for _, g in model.topics.groupby("topic")["term"])
+['app crash login screen update', 'billing charge invoice payment refund', 'courier delivery driver late slow']
 """
 
 from __future__ import annotations
@@ -36,10 +36,13 @@ import pandas as pd
 
 from fbresearch import metrics
 from fbresearch.errors import AnalysisError, FeedbackDataError
-from fbresearch.results import Finding, Result
+from fbresearch.results import Estimate, Finding, Result
 from fbresearch.text import _as_series, detect_language, phrases, redact, tokenize
 
-__all__ = ["fit_topics", "TopicModel", "topic_stability"]
+__all__ = [
+    "fit_topics", "TopicModel", "topic_stability", "topic_diversity", "format_emerging",
+    "format_pain_points", "topic_findings",
+]
 
 LANGUAGES = ("zh", "en")
 #: Usable documents needed per topic: fewer and LDA finds noise, not topics.
@@ -75,14 +78,21 @@ class TopicModel(Result):
         Topic id -> short label from its top terms (phrases first).
     selection : DataFrame
         The K choice: ``language``, ``k``, ``coherence`` (mean c_v of the topics of all
-        resampled fits) and ``coherence_se`` (its standard error), ``stability`` (mean
-        best-match top-term overlap between fits on different resamples, 0 to 1), ``chosen``.
+        resampled fits) and ``coherence_se`` (its standard error), ``diversity`` (share of
+        distinct words among the topics' top terms), ``stability`` (mean best-match top-term
+        overlap between fits on different resamples, 0 to 1), ``chosen``. K is the smallest
+        whose coherence x diversity is within one standard error of the best (see
+        ``_choose_k``).
     languages : Series
         Language of each text.
     usable : Series of bool
         Whether a text kept at least one modelled term.
     notes : tuple of str
         Plain sentences about what was skipped and why (a language with too few texts).
+    models, documents : dict
+        Per language: the gensim ``LdaModel`` (its ``id2word`` is the dictionary) and the
+        modelled tokens of the usable texts, in input order (for coherence or other models on
+        the same tokens).
     """
 
     topics: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
@@ -96,6 +106,7 @@ class TopicModel(Result):
     seed: int = 0
     texts: pd.Series = field(default_factory=pd.Series, repr=False)
     models: dict[str, Any] = field(default_factory=dict, repr=False)
+    documents: dict[str, list[list[str]]] = field(default_factory=dict, repr=False)
 
     # ---------------------------------------------------------------- per text
 
@@ -110,8 +121,9 @@ class TopicModel(Result):
     def representative(self, topic: str, k: int = 3, max_chars: int = 300) -> pd.DataFrame:
         """The ``k`` texts most about ``topic``, redacted of personal data.
 
-        Texts are ranked by their weight on the topic; duplicates and texts of under 5 characters
-        are skipped, and long texts are cut to ``max_chars``.
+        Texts are ranked by their weight on the topic; duplicates, texts of under 5 characters
+        and texts over 2,000 characters (pasted logs or pages) are skipped, and the rest are
+        cut to ``max_chars``.
 
         Returns
         -------
@@ -125,7 +137,7 @@ class TopicModel(Result):
         for idx, w in order.items():
             raw = str(self.texts.loc[idx]).strip()
             key = raw[:80]
-            if len(raw) < 5 or key in seen:
+            if not 5 <= len(raw) <= 2000 or key in seen:
                 continue
             seen.add(key)
             text = redact(raw)
@@ -232,10 +244,11 @@ class TopicModel(Result):
                     continue
                 p1, p0 = x1 / n1, x0 / n0
                 if 0 < x1 + x0 < n1 + n0:
-                    p_value = float(test_proportions_2indep(
-                        x1, n1, x0, n0, method="score", alternative="larger").pvalue)
-                    low, high = confint_proportions_2indep(
-                        x1, n1, x0, n0, method="newcomb", alpha=1 - confidence)
+                    with np.errstate(divide="ignore", invalid="ignore"):  # ratios of a zero share
+                        p_value = float(test_proportions_2indep(
+                            x1, n1, x0, n0, method="score", alternative="larger").pvalue)
+                        low, high = confint_proportions_2indep(
+                            x1, n1, x0, n0, method="newcomb", alpha=1 - confidence)
                 else:
                     p_value, low, high = 1.0, p1 - p0, p1 - p0
                 lang_rows.append({"topic": topic, "label": self.labels[topic], "language": lang,
@@ -315,6 +328,27 @@ class TopicModel(Result):
 
     # ---------------------------------------------------------------- reporting
 
+    def overview(self, language: str | None = None, k: int = 3) -> pd.DataFrame:
+        """Display table: each topic's label, top words, share and ``k`` redacted verbatims.
+
+        Parameters
+        ----------
+        language : {"zh", "en"}, optional
+            Only this language's topics (all when None).
+        k : int, default 3
+            Representative verbatims per topic (see :meth:`representative`).
+        """
+        rows = []
+        table = self.table if language is None else self.table[self.table["language"] == language]
+        for row in table.sort_values(["language", "share"], ascending=[False, False]).itertuples():
+            examples = self.representative(row.topic, k)["text"].tolist()
+            rows.append({"Topic": row.topic, "Label": row.label,
+                         "Top words": ", ".join(row.top_terms.split(", ")[:8]),
+                         "Share of texts": f"{row.share:.0%}",
+                         **{f"Example {i + 1}": (examples[i] if i < len(examples) else "")
+                            for i in range(k)}})
+        return pd.DataFrame(rows)
+
     def summary(self) -> str:
         parts = []
         for lang, part in self.table.groupby("language", sort=False):
@@ -347,16 +381,25 @@ class TopicModel(Result):
         return plot_topic_shares(self.table, ax=ax)
 
     def plot_selection(self, axes=None):  # noqa: ANN001, ANN201
-        """The K choice: coherence and stability against K, the chosen K marked."""
+        """The K choice: coherence and stability against K, the chosen K marked (a Figure)."""
         from fbresearch.plots import plot_topic_selection
 
         return plot_topic_selection(self.selection, axes=axes)
 
     def plot_prevalence(self, by: Any, ax=None, confidence: float = 0.95):  # noqa: ANN001, ANN201
-        """Each topic's share per period with its confidence band."""
+        """Each topic's share per period with its confidence band (a Figure, one panel per
+        language, when ``ax`` is None)."""
         from fbresearch.plots import plot_topic_prevalence
 
         return plot_topic_prevalence(self.prevalence(by, confidence), ax=ax)
+
+    def plot_pain_points(self, pain: pd.DataFrame, ax=None):  # noqa: ANN001, ANN201
+        """Each topic's score with its CI (from :meth:`pain_points`), worst first."""
+        from fbresearch.plots import plot_pain_points
+
+        metric = pain.attrs.get("metric", "nps")
+        return plot_pain_points(pain, ax=ax, unit={"csat": "CSAT (share satisfied)"}.get(
+            metric, metric.upper()))
 
     # ---------------------------------------------------------------- helpers
 
@@ -368,6 +411,95 @@ class TopicModel(Result):
             raise AnalysisError(
                 f"no topic {topic!r}; the model's topics are {list(self.doc_topics.columns)}."
             )
+
+
+def format_emerging(table: pd.DataFrame) -> pd.DataFrame:
+    """Display version of :meth:`TopicModel.emerging`: shares and the change with its CI.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"topic": ["en-1"], "label": ["late / driver"], "share_now": [0.3],
+    ...                   "share_before": [0.2], "difference": [0.1], "ci_low": [0.02],
+    ...                   "ci_high": [0.18], "n_now": [200], "p_adjusted": [0.01], "rising": [True]})
+    >>> format_emerging(t).iloc[0].tolist()
+    ['en-1', 'late / driver', '30%', '20%', '+10 pts (+2 to +18)', 'yes']
+    """
+    return pd.DataFrame({
+        "Topic": table["topic"], "Label": table["label"],
+        "Share now": table["share_now"].map("{:.0%}".format),
+        "Share before": table["share_before"].map("{:.0%}".format),
+        "Change (CI)": [f"{100 * d:+.0f} pts ({100 * lo:+.0f} to {100 * hi:+.0f})" for d, lo, hi
+                        in zip(table["difference"], table["ci_low"], table["ci_high"],
+                               strict=True)],
+        "Rising": table["rising"].map({True: "yes", False: "no"}),
+    })
+
+
+def format_pain_points(table: pd.DataFrame) -> pd.DataFrame:
+    """Display version of :meth:`TopicModel.pain_points`: score with CI, volume, flag.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"rank": [1], "topic": ["zh-2"], "label": ["退款 / 申请"], "volume": [120],
+    ...                   "volume_share": [0.08], "n": [90], "estimate": [-35.0], "ci_low": [-50.1],
+    ...                   "ci_high": [-19.9], "overall": [10.0], "below_overall": [True]})
+    >>> t.attrs["metric"] = "nps"
+    >>> format_pain_points(t).iloc[0].astype(str).tolist()
+    ['1', 'zh-2', '退款 / 申请', '120 (8%)', '90', '-35.0 (-50.1 to -19.9)', 'yes']
+    """
+    metric = table.attrs.get("metric", "nps")
+    share = metric == "csat"
+    def fmt(v: float) -> str:
+        return "-" if pd.isna(v) else (f"{v:.0%}" if share else f"{v:.1f}")
+    name = {"nps": "NPS", "csat": "CSAT", "ces": "CES"}.get(metric, "Mean score")
+    return pd.DataFrame({
+        "Rank": table["rank"], "Topic": table["topic"], "Label": table["label"],
+        "Texts (share)": [f"{v:,} ({s:.0%})" for v, s in zip(table["volume"],
+                                                            table["volume_share"], strict=True)],
+        "Scored": table["n"],
+        f"{name} (CI)": [f"{fmt(e)} ({fmt(lo)} to {fmt(hi)})" if not pd.isna(e) else "-"
+                         for e, lo, hi in zip(table["estimate"], table["ci_low"],
+                                              table["ci_high"], strict=True)],
+        "Clearly below all": table["below_overall"].map({True: "yes", False: "no"}),
+    })
+
+
+def topic_findings(model: TopicModel, rising: pd.DataFrame | None = None,
+                   pain: pd.DataFrame | None = None) -> list[Finding]:
+    """Headline findings for the executive summary: top topics, rising topics, worst pain point.
+
+    Examples
+    --------
+    >>> topic_findings.__name__
+    'topic_findings'
+    """
+    out = model.findings()
+    if rising is not None and len(rising):
+        for row in rising[rising["rising"]].itertuples():
+            est = Estimate(row.difference, row.ci_low, row.ci_high, n=int(row.n_now),
+                           p_value=row.p_adjusted, name=f"change in share of {row.topic}",
+                           unit="share")
+            out.append(Finding(
+                f"Rising topic in {rising.attrs.get('period', 'this period')}: "
+                f"\u201c{row.label}\u201d is the main topic of {row.share_now:.0%} of texts "
+                f"against {row.share_before:.0%} before (change "
+                f"{100 * row.difference:+.0f} points, CI {100 * row.ci_low:+.0f} to "
+                f"{100 * row.ci_high:+.0f}).", estimate=est, importance=0.75, analysis="topics"))
+    if pain is not None and len(pain.dropna(subset=["estimate"])):
+        worst = pain.dropna(subset=["estimate"]).iloc[0]
+        if worst["below_overall"]:
+            metric = pain.attrs.get("metric", "nps")
+            unit = "share" if metric == "csat" else "points"
+            est = Estimate(worst["estimate"], worst["ci_low"], worst["ci_high"],
+                           n=int(worst["n"]), name=f"{metric.upper()} of {worst['topic']}",
+                           unit=unit)
+            overall = (f"{worst['overall']:.0%}" if unit == "share"
+                       else f"{worst['overall']:.1f}")
+            out.append(Finding(
+                f"Biggest pain point: customers writing about \u201c{worst['label']}\u201d give "
+                f"{metric.upper()} {est.format()} against {overall} overall.",
+                estimate=est, importance=0.8, analysis="topics"))
+    return out
 
 
 def _match_period(period: Any, periods: list[Any]) -> Any:
@@ -440,6 +572,15 @@ def _lda(corpus: list, dictionary: Any, k: int, seed: int, opts: dict[str, Any])
     return model
 
 
+def _bow(dictionary: Any, tokens: list[str], max_tokens: int) -> list[tuple[int, int]]:
+    """Bag of words of a text's first ``max_tokens`` tokens, each count capped at 5.
+
+    One pasted 50,000-character text would otherwise outweigh hundreds of reviews and pull
+    every topic towards its few words.
+    """
+    return [(i, min(c, 5)) for i, c in dictionary.doc2bow(tokens[:max_tokens])]
+
+
 def _top_terms(model: Any, topn: int) -> list[list[str]]:
     return [[model.id2word[i] for i, _ in model.get_topic_terms(t, topn)]
             for t in range(model.num_topics)]
@@ -478,6 +619,24 @@ def topic_stability(runs: Sequence[list[list[str]]]) -> float:
     return float(np.mean(scores)) if scores else math.nan
 
 
+def topic_diversity(topics: Sequence[Sequence[str]]) -> float:
+    """Share of distinct words among all topics' top terms (1 = no topic repeats another's words).
+
+    Dieng, Ruiz and Blei (2020, "Topic modeling in embedding spaces") define topic quality as
+    coherence times this diversity: a model that splits one subject into near-duplicate topics
+    ("fast delivery", "late delivery", "delivery") repeats words and scores lower.
+
+    Examples
+    --------
+    >>> topic_diversity([["late", "slow"], ["refund", "charge"]])
+    1.0
+    >>> topic_diversity([["late", "driver"], ["fast", "driver"]])
+    0.75
+    """
+    words = [w for topic in topics for w in topic]
+    return len(set(words)) / len(words) if words else math.nan
+
+
 def _coherence_per_topic(topic_lists: list[list[list[str]]], texts: list[list[str]],
                          dictionary: Any, measure: str) -> list[list[float]]:
     """c_v (or other) coherence of every topic of every model, with one co-occurrence pass."""
@@ -493,20 +652,22 @@ def _coherence_per_topic(topic_lists: list[list[list[str]]], texts: list[list[st
 
 
 def _choose_k(selection: pd.DataFrame, min_stability: float = 0.5) -> int:
-    """The smallest K whose coherence is within one standard error of the best (stable Ks only).
+    """The smallest K whose topic quality is within one standard error of the best.
 
-    Coherence usually keeps creeping up as K grows (big topics split by tone: "fast delivery"
-    and "late delivery"), so the largest coherence over-splits. As in the one-standard-error
-    rule of cross-validation, the smallest K that is not clearly worse than the best is taken.
-    Only Ks whose topics are reproducible across resamples (stability at least
-    ``min_stability``) compete; when none is, all do.
+    Topic quality is coherence times diversity (Dieng, Ruiz and Blei 2020): coherence alone
+    keeps creeping up as K grows because big subjects split by tone into near-duplicate topics
+    ("fast delivery", "late delivery"), which diversity penalises. As in the one-standard-error
+    rule of cross-validation, the smallest K not clearly worse than the best is taken. Only Ks
+    whose topics are reproducible across resamples (stability at least ``min_stability``)
+    compete; when none is, all do.
     """
     table = selection
     if table["stability"].notna().any() and (table["stability"] >= min_stability).any():
         table = table[table["stability"] >= min_stability]
-    best = table.loc[table["coherence"].idxmax()]
-    good = table[table["coherence"] >= best["coherence"] - best["coherence_se"]]
-    return int(good["k"].min())
+    quality = table["coherence"] * table["diversity"]
+    se = table["coherence_se"] * table["diversity"]
+    best = quality.idxmax()
+    return int(table.loc[quality >= quality[best] - se[best], "k"].min())
 
 
 def _label(terms: list[str], language: str, taken: set[str]) -> str:
@@ -542,6 +703,7 @@ def fit_topics(
     keep_n: int = 20000,
     use_phrases: bool = False,
     min_length: int = 2,
+    max_tokens: int = 200,
     user_dict: str | Iterable[str] | None = None,
     extra_stopwords: Iterable[str] | None = None,
     topn: int = 10,
@@ -575,12 +737,15 @@ def fit_topics(
         (``"auto"``). On real reviews this reaches c_v 0.67 against 0.58 for gensim's defaults.
     no_below, no_above, keep_n
         gensim ``Dictionary.filter_extremes``: drop terms in fewer than ``no_below`` texts
-        (lowered for small corpora) or in more than ``no_above`` of them; keep at most
-        ``keep_n`` terms.
+        (lowered for small corpora) or in more than ``no_above`` of them (raised to 1.5/K for
+        small K, so a topic's own words survive); keep at most ``keep_n`` terms.
     use_phrases : bool, default False
         Join frequent word pairs first (:func:`fbresearch.text.phrases`). Off by default: on
         the built-in sample, phrases glued fragments of stock sentences ("没得说预计") and
         lowered c_v from 0.77 to 0.55; turn it on for long, varied texts.
+    max_tokens : int, default 200
+        Tokens of a text used for the model (counts capped at 5 per term), so one very long
+        text cannot outweigh hundreds of reviews.
     min_length, user_dict, extra_stopwords
         Passed to :func:`fbresearch.text.tokenize`.
     topn : int, default 10
@@ -643,6 +808,7 @@ def fit_topics(
     coherences: list[float] = []
     labels: dict[str, str] = {}
     models: dict[str, Any] = {}
+    documents: dict[str, list[list[str]]] = {}
     counts = {}
     for lang in LANGUAGES:
         positions = np.flatnonzero(langs.to_numpy() == lang)
@@ -652,13 +818,16 @@ def fit_topics(
         docs = [tokens[i] for i in positions]
         if use_phrases:
             docs = phrases(docs, min_count=max(3, min(10, positions.size // 500)))
+        want = num_topics.get(lang) if isinstance(num_topics, dict) else num_topics
         dictionary = Dictionary(docs)
+        # a topic's own words can be in about 1/K of the texts: never drop those as too common
+        smallest_k = want if want is not None else k_low
         dictionary.filter_extremes(no_below=min(no_below, max(2, positions.size // 200)),
-                                   no_above=no_above, keep_n=keep_n)
+                                   no_above=max(no_above, min(0.9, 1.5 / smallest_k)),
+                                   keep_n=keep_n)
         docs = [[w for w in d if w in dictionary.token2id] for d in docs]
         ok = np.array([len(d) > 0 for d in docs], dtype=bool)
         counts[lang] = int(ok.sum())
-        want = num_topics.get(lang) if isinstance(num_topics, dict) else num_topics
         max_k = counts[lang] // DOCS_PER_TOPIC
         if counts[lang] < MIN_DOCS or (want is not None and want > max_k) or (
                 want is None and max_k < k_low):
@@ -667,17 +836,19 @@ def fit_topics(
                 f"{name} texts were not modelled: {counts[lang]} usable texts, at least {need} "
                 f"needed for {want or k_low} topics.")
             continue
-        corpus = [dictionary.doc2bow(d) for d, keep in zip(docs, ok, strict=True) if keep]
+        corpus = [_bow(dictionary, d, max_tokens) for d, keep in zip(docs, ok, strict=True)
+                  if keep]
         kept_docs = [d for d, keep in zip(docs, ok, strict=True) if keep]
         if want is None:
             ks = list(range(k_low, min(k_high, max_k) + 1))
             k, sel = _select_k(kept_docs, dictionary, ks, seed, seeds, sel_opts, topn, coherence,
-                               selection_sample, workers)
+                               selection_sample, workers, max_tokens)
             selections.append(sel.assign(language=lang))
         else:
             k = int(want)
         model = _lda(corpus, dictionary, k, seed, opts)
         models[lang] = model
+        documents[lang] = [d[:max_tokens] for d in kept_docs]
         ids = [f"{lang}-{t}" for t in range(k)]
         terms = _top_terms(model, topn)
         per_topic = _coherence_per_topic([terms], kept_docs, dictionary, coherence)[0]
@@ -699,13 +870,13 @@ def fit_topics(
                                "top_terms": ", ".join(terms[t]), "share": main[t] / len(corpus),
                                "n_texts": int(main[t]), "coherence": per_topic[t]})
     if not blocks:
-        detail = "; ".join(notes) if notes else "no Chinese or English texts were found"
+        detail = "; ".join(n.rstrip(".") for n in notes) or "no Chinese or English texts found"
         raise AnalysisError(
             f"too few usable texts to fit topics: {detail}. Texts that are empty, only stopwords, "
             "emoji or markup do not count. Use more texts (e.g. more months) or fewer topics.")
     doc_topics = _doc_topics(blocks, len(series), langs.to_numpy(), index)
     selection = (pd.concat(selections, ignore_index=True)[
-        ["language", "k", "coherence", "coherence_se", "stability", "chosen"]]
+        ["language", "k", "coherence", "coherence_se", "diversity", "stability", "chosen"]]
         if selections else pd.DataFrame(columns=["language", "k", "coherence", "coherence_se",
                                                  "stability", "chosen"]))
     return TopicModel(
@@ -721,6 +892,7 @@ def fit_topics(
         seed=seed,
         texts=series,
         models=models,
+        documents=documents,
     )
 
 
@@ -746,6 +918,7 @@ def _doc_topics(blocks: dict, n: int, langs: np.ndarray, index: pd.Index) -> pd.
 def _select_k(
     docs: list[list[str]], dictionary: Any, ks: list[int], seed: int, seeds: int,
     opts: dict[str, Any], topn: int, measure: str, sample: int | None, workers: int,
+    max_tokens: int,
 ) -> tuple[int, pd.DataFrame]:
     """Fit every K on ``seeds`` random subsamples, score coherence and stability, choose K.
 
@@ -759,7 +932,7 @@ def _select_k(
     for s in range(seeds):
         pick = np.sort(np.random.default_rng(seed + s).choice(len(docs), size, replace=False))
         runs_docs.append([docs[i] for i in pick])
-    corpora = [[dictionary.doc2bow(d) for d in part] for part in runs_docs]
+    corpora = [[_bow(dictionary, d, max_tokens) for d in part] for part in runs_docs]
     jobs = [(corpora[s], dictionary, k, seed + s, opts, topn) for k in ks for s in range(seeds)]
     if workers > 1:
         import multiprocessing
@@ -778,6 +951,8 @@ def _select_k(
         values = np.concatenate(block)
         rows.append({"k": k, "coherence": float(values.mean()),
                      "coherence_se": float(values.std(ddof=1) / np.sqrt(values.size)),
+                     "diversity": float(np.mean([topic_diversity(terms[(k, seed + s)])
+                                                 for s in range(seeds)])),
                      "stability": topic_stability([terms[(k, seed + s)] for s in range(seeds)])})
     table = pd.DataFrame(rows)
     if seeds < 2:

@@ -47,6 +47,8 @@ __all__ = [
     "CategoryResult",
     "load_taxonomy",
     "category_frame",
+    "category_kpis",
+    "add_triage_columns",
     "severity",
     "severity_mix",
     "SeverityMix",
@@ -67,8 +69,19 @@ UNCATEGORIZED = "uncategorized"
 
 _TAXONOMY_KEYS = ("categories", "description", "version")
 _CATEGORY_KEYS = ("label", "description", "en", "zh")
-_RULE_KEYS = ("name", "severity", "words", "column", "at_most", "at_least", "equals", "in",
-              "missing", "sentiment", "description")
+_RULE_KEYS = (
+    "name",
+    "severity",
+    "words",
+    "column",
+    "at_most",
+    "at_least",
+    "equals",
+    "in",
+    "missing",
+    "sentiment",
+    "description",
+)
 _RULES_KEYS = ("rules", "limits_hours", "description")
 
 
@@ -80,7 +93,9 @@ def _suggest(key: str, allowed: Sequence[str]) -> str:
 def _read_yaml(source: str | Path, what: str) -> Any:
     path = Path(source)
     if not path.is_file():
-        raise ParamsError(f"{what} file {str(path)!r} not found. Fix: give the path of a YAML file.")
+        raise ParamsError(
+            f"{what} file {str(path)!r} not found. Fix: give the path of a YAML file."
+        )
     try:
         return yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as err:
@@ -144,7 +159,9 @@ def load_taxonomy(taxonomy: str | Path | Mapping[str, Any] | Taxonomy | None = N
     elif isinstance(taxonomy, Mapping):
         raw, source = dict(taxonomy), "taxonomy"
     else:
-        raise ParamsError(f"taxonomy must be a path, a dict or None, not {type(taxonomy).__name__}.")
+        raise ParamsError(
+            f"taxonomy must be a path, a dict or None, not {type(taxonomy).__name__}."
+        )
     if not isinstance(raw, Mapping) or not raw:
         raise ParamsError(f"{source}: the taxonomy is empty. Fix: list categories and their words.")
     if "categories" in raw:
@@ -156,7 +173,9 @@ def load_taxonomy(taxonomy: str | Path | Mapping[str, Any] | Taxonomy | None = N
                 )
         raw = raw["categories"]
         if not isinstance(raw, Mapping) or not raw:
-            raise ParamsError(f"{source}: 'categories' is empty. Fix: list categories and their words.")
+            raise ParamsError(
+                f"{source}: 'categories' is empty. Fix: list categories and their words."
+            )
     labels: dict[str, str] = {}
     words: dict[str, tuple[str, ...]] = {}
     owner: dict[str, str] = {}
@@ -197,7 +216,9 @@ def load_taxonomy(taxonomy: str | Path | Mapping[str, Any] | Taxonomy | None = N
     return Taxonomy(labels=labels, words=words, source=source)
 
 
-def _entry_keys(taxonomy: Taxonomy, user_words: tuple[str, ...]) -> tuple[dict[str, str], int, list[str]]:
+def _entry_keys(
+    taxonomy: Taxonomy, user_words: tuple[str, ...]
+) -> tuple[dict[str, str], int, list[str]]:
     """Map each taxonomy entry, tokenized like the texts and joined without spaces, to its
     category; return the map, the longest entry in tokens, and entries that can never match."""
     from fbresearch.text import tokenize
@@ -218,12 +239,14 @@ def _entry_keys(taxonomy: Taxonomy, user_words: tuple[str, ...]) -> tuple[dict[s
                 f"{index[key]!r} once tokenized ({key!r}). Fix: keep it in one category only."
             )
         index[key] = cat
-        longest = max(longest, len(toks))
+        # a Chinese word may reach the texts cut in parts (配送费 = 配送 + 费): look further
+        longest = max(longest, len(toks), min(len(key), 3) if not _is_latin(key) else 1)
     return index, longest, unmatchable
 
 
-def _match(tokens: list[list[str]], index: dict[str, str], longest: int, categories: list[str]
-           ) -> tuple[np.ndarray, list[str | None]]:
+def _match(
+    tokens: list[list[str]], index: dict[str, str], longest: int, categories: list[str]
+) -> tuple[np.ndarray, list[str | None]]:
     """Boolean matrix (texts x categories) and each text's main category.
 
     The main category has the most matched entries; ties go to the earliest match. A plain
@@ -294,10 +317,13 @@ class CategoryResult(Result):
             return "No texts with words to categorize."
         rows = self.table[self.table["category"] != UNCATEGORIZED].sort_values("n", ascending=False)
         top = ", ".join(
-            f"{r.label} {format_number(r.estimate, 0, percent=True)}" for r in rows.head(3).itertuples()
+            f"{r.label} {format_number(r.estimate, 0, percent=True)}"
+            for r in rows.head(3).itertuples()
         )
-        text = (f"Of {self.uncategorized.n:,} texts with words, the largest categories were {top} "
-                f"(a text can be in several). {self.uncategorized.format(0)} fell in no category")
+        text = (
+            f"Of {self.uncategorized.n:,} texts with words, the largest categories were {top} "
+            f"(a text can be in several). {self.uncategorized.format(0)} fell in no category"
+        )
         if len(self.candidates):
             text += f"; the words most common among them are {', '.join(self.candidates['term'].head(6))}"
         text += "."
@@ -305,8 +331,10 @@ class CategoryResult(Result):
             overall = self.model[self.model["category"] == "macro average"]
             if len(overall):
                 r = overall.iloc[0]
-                text += (f" The model trained on labelled texts reached a held-out precision of "
-                         f"{r['precision']:.0%} and recall of {r['recall']:.0%} (macro average).")
+                text += (
+                    f" The model trained on labelled texts reached a held-out precision of "
+                    f"{r['precision']:.0%} and recall of {r['recall']:.0%} (macro average)."
+                )
         return text + "".join(f" {n}" for n in self.notes)
 
     def findings(self) -> list[Finding]:
@@ -314,20 +342,37 @@ class CategoryResult(Result):
             return []
         rows = self.table[self.table["category"] != UNCATEGORIZED]
         top = rows.loc[rows["n"].idxmax()]
-        est = Estimate(top["estimate"], top["ci_low"], top["ci_high"], n=int(self.uncategorized.n),
-                       name=f"share {top['label']}", unit="share")
+        est = Estimate(
+            top["estimate"],
+            top["ci_low"],
+            top["ci_high"],
+            n=int(self.uncategorized.n),
+            name=f"share {top['label']}",
+            unit="share",
+        )
         return [
-            Finding(f"The largest feedback category was {top['label'].lower()}: {est.format(0)} of "
-                    f"texts.", est, importance=0.55, analysis="closed_loop"),
-            Finding(f"{self.uncategorized.format(0)} of texts fell in no category of the taxonomy.",
-                    self.uncategorized, importance=0.3, analysis="closed_loop"),
+            Finding(
+                f"The largest feedback category was {top['label'].lower()}: {est.format(0)} of "
+                f"texts.",
+                est,
+                importance=0.55,
+                analysis="closed_loop",
+            ),
+            Finding(
+                f"{self.uncategorized.format(0)} of texts fell in no category of the taxonomy.",
+                self.uncategorized,
+                importance=0.3,
+                analysis="closed_loop",
+            ),
         ]
 
     def plot(self, ax=None):  # noqa: ANN001, ANN201
         """Share of texts per category with CIs."""
         from fbresearch import plots
 
-        data = self.table.assign(**{c: 100 * self.table[c] for c in ("estimate", "ci_low", "ci_high")})
+        data = self.table.assign(
+            **{c: 100 * self.table[c] for c in ("estimate", "ci_low", "ci_high")}
+        )
         return plots.category_shares(data, ax=ax)
 
 
@@ -387,7 +432,9 @@ def categorize(
     if tokens is None:
         tokens = tokenize(series, user_dict=user_words or None)
     elif len(tokens) != len(series):
-        raise AnalysisError(f"tokens has {len(tokens)} lists for {len(series)} texts; give one per text.")
+        raise AnalysisError(
+            f"tokens has {len(tokens)} lists for {len(series)} texts; give one per text."
+        )
     index, longest, unmatchable = _entry_keys(tax, user_words)
     cats = tax.categories
     hits, primary = _match(tokens, index, longest, cats)
@@ -403,25 +450,38 @@ def categorize(
         rows.append((c, tax.labels[c], k, e.estimate, e.ci_low, e.ci_high))
     none = has_words & ~hits.any(axis=1)
     unc = proportion(int(none.sum()), n_words, confidence, name="uncategorized")
-    rows.append((UNCATEGORIZED, "No category", int(none.sum()), unc.estimate, unc.ci_low, unc.ci_high))
+    rows.append(
+        (UNCATEGORIZED, "No category", int(none.sum()), unc.estimate, unc.ci_low, unc.ci_high)
+    )
     table = pd.DataFrame(rows, columns=["category", "label", "n", "estimate", "ci_low", "ci_high"])
     table["unit"] = "share"
 
     candidates = _candidates(tokens, none, hits.any(axis=1))
     notes = []
     if unmatchable:
-        notes.append(f"Taxonomy words that can never match (stopwords or single characters): "
-                     f"{', '.join(unmatchable[:8])}.")
+        notes.append(
+            f"Taxonomy words that can never match (stopwords or single characters): "
+            f"{', '.join(unmatchable[:8])}."
+        )
     model = predicted = None
     if labels is not None:
         model, predicted = _supervised(tokens, labels, series.index, seed)
-    return CategoryResult(table=table, labels=label_frame, primary=primary_s, uncategorized=unc,
-                          candidates=candidates, names=dict(tax.labels), model=model,
-                          predicted=predicted, notes=tuple(notes))
+    return CategoryResult(
+        table=table,
+        labels=label_frame,
+        primary=primary_s,
+        uncategorized=unc,
+        candidates=candidates,
+        names=dict(tax.labels),
+        model=model,
+        predicted=predicted,
+        notes=tuple(notes),
+    )
 
 
-def _candidates(tokens: Sequence[list[str]], none: np.ndarray, categorized: np.ndarray,
-                k: int = 12) -> pd.DataFrame:
+def _candidates(
+    tokens: Sequence[list[str]], none: np.ndarray, categorized: np.ndarray, k: int = 12
+) -> pd.DataFrame:
     """Words frequent in uncategorized texts and over-represented there (lift above 1.5)."""
     from collections import Counter
 
@@ -430,23 +490,32 @@ def _candidates(tokens: Sequence[list[str]], none: np.ndarray, categorized: np.n
     inside = Counter(w for i in np.flatnonzero(none) for w in set(tokens[i]))
     outside = Counter(w for i in np.flatnonzero(categorized) for w in set(tokens[i]))
     n_in, n_out = int(none.sum()), max(int(categorized.sum()), 1)
-    rows = [(w, c, c / n_in) for w, c in inside.most_common() if c >= 2
-            and (c / n_in) > 1.5 * (outside.get(w, 0) / n_out)]
+    rows = [
+        (w, c, c / n_in)
+        for w, c in inside.most_common()
+        if c >= 2 and (c / n_in) > 1.5 * (outside.get(w, 0) / n_out)
+    ]
     return pd.DataFrame(rows[:k], columns=["term", "texts", "share"])
 
 
-def _supervised(tokens: Sequence[list[str]], labels: Any, index: pd.Index, seed: int
-                ) -> tuple[pd.DataFrame, pd.Series]:
+def _supervised(
+    tokens: Sequence[list[str]], labels: Any, index: pd.Index, seed: int
+) -> tuple[pd.DataFrame, pd.Series]:
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
     from sklearn.metrics import precision_recall_fscore_support
     from sklearn.model_selection import train_test_split
     from sklearn.pipeline import make_pipeline
 
-    y = pd.Series(list(labels) if not isinstance(labels, pd.Series) else labels.tolist(), dtype=object)
+    y = pd.Series(
+        list(labels) if not isinstance(labels, pd.Series) else labels.tolist(), dtype=object
+    )
     if len(y) != len(tokens):
-        raise FeedbackDataError(f"labels has {len(y)} values for {len(tokens)} texts", column="labels",
-                                fix="give one label per text (missing where unlabelled).")
+        raise FeedbackDataError(
+            f"labels has {len(y)} values for {len(tokens)} texts",
+            column="labels",
+            fix="give one label per text (missing where unlabelled).",
+        )
     known = y.notna().to_numpy() & np.fromiter((len(t) > 0 for t in tokens), bool, len(tokens))
     counts = y[known].value_counts()
     if known.sum() < 40 or len(counts) < 2 or counts.min() < 4:
@@ -457,8 +526,9 @@ def _supervised(tokens: Sequence[list[str]], labels: Any, index: pd.Index, seed:
         )
     docs = np.array(list(tokens), dtype=object)
     idx = np.flatnonzero(known)
-    train, test = train_test_split(idx, test_size=0.25, random_state=seed,
-                                   stratify=y.iloc[idx].astype(str))
+    train, test = train_test_split(
+        idx, test_size=0.25, random_state=seed, stratify=y.iloc[idx].astype(str)
+    )
     model = make_pipeline(
         TfidfVectorizer(analyzer=lambda d: d, min_df=1, sublinear_tf=True),
         LogisticRegression(C=4.0, max_iter=2000),
@@ -466,11 +536,21 @@ def _supervised(tokens: Sequence[list[str]], labels: Any, index: pd.Index, seed:
     model.fit(list(docs[train]), y.iloc[train].astype(str))
     pred_test = model.predict(list(docs[test]))
     classes = sorted(counts.index.astype(str))
-    p, r, f, s = precision_recall_fscore_support(y.iloc[test].astype(str), pred_test, labels=classes,
-                                                 zero_division=0)
+    p, r, f, s = precision_recall_fscore_support(
+        y.iloc[test].astype(str), pred_test, labels=classes, zero_division=0
+    )
     scores = pd.DataFrame({"category": classes, "precision": p, "recall": r, "f1": f, "support": s})
-    macro = pd.DataFrame([{"category": "macro average", "precision": p.mean(), "recall": r.mean(),
-                           "f1": f.mean(), "support": int(s.sum())}])
+    macro = pd.DataFrame(
+        [
+            {
+                "category": "macro average",
+                "precision": p.mean(),
+                "recall": r.mean(),
+                "f1": f.mean(),
+                "support": int(s.sum()),
+            }
+        ]
+    )
     predicted = pd.Series(model.predict(list(docs)), index=index, dtype=object, name="predicted")
     predicted = predicted.where(~y.notna().to_numpy(), y.astype(object).to_numpy())
     return pd.concat([scores, macro], ignore_index=True), predicted
@@ -503,6 +583,82 @@ def category_frame(frame: pd.DataFrame, result: CategoryResult) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
+def category_kpis(
+    frame: pd.DataFrame,
+    result: CategoryResult,
+    *,
+    period: str | pd.Period | None = None,
+    months: int = 1,
+    metrics: Sequence[str] = ("volume", "nps", "csat"),
+    trend: bool = False,
+    confidence: float = 0.95,
+) -> Result:
+    """Volume and satisfaction by category (a response counts in each of its categories).
+
+    ``trend=False``: one row per category and metric over the ``months`` months ending with
+    ``period``; ``trend=True``: by month and category, with each month's change (see
+    :func:`fbresearch.metrics.kpi_table`). Metrics whose column is missing are left out.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"submitted_at": pd.to_datetime(["2026-10-02", "2026-10-03"]),
+    ...                    "text": ["late courier", "cold food"], "nps": [2, 9]})
+    >>> t = category_kpis(df, categorize(df["text"]), period="2026-10", metrics=["nps"])
+    >>> t.table[["category", "n", "estimate"]].values.tolist()
+    [['delivery_logistics', 1, -100.0], ['product_quality', 1, 100.0]]
+    """
+    from fbresearch.metrics import kpi_table
+
+    present = [m for m in metrics if m == "volume" or m.split("_")[0] in frame.columns]
+    if not present:
+        raise AnalysisError(f"none of the metrics {list(metrics)} has a column in the data.")
+    long = category_frame(frame, result)
+    month = long["submitted_at"].dt.to_period("M")
+    if period is not None:
+        end = pd.Period(period, "M")
+        long = long[(month > end - months) & (month <= end)]
+    if not len(long):
+        raise AnalysisError("no responses in the months asked for.")
+    long = long.assign(category=long["category"].cat.remove_unused_categories())
+    by = ["month", "category"] if trend else "category"
+    return kpi_table(long, by=by, metrics=list(present), confidence=confidence)
+
+
+def add_triage_columns(
+    frame: pd.DataFrame,
+    categories: Any = None,
+    graded: Any = None,
+    screen: Any = None,
+) -> pd.DataFrame:
+    """``frame`` with the triage columns other analyses use: ``category`` (main category),
+    ``severity``, ``severity_rule``, ``suspicious`` and ``suspicious_reason``.
+
+    Each input is the output of :func:`categorize`, :func:`severity` and
+    :func:`fbresearch.suspicious.suspicious_feedback` for ``frame``; one that is None or not
+    available (a notebook's ``attempt`` placeholder) adds no column. Rows the screen says to
+    exclude (``exclude=True``) are dropped.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"text": ["late courier", "ok"], "nps": [2, 9]})
+    >>> add_triage_columns(df, categorize(df["text"]), severity(df))[["category", "severity"]].values.tolist()
+    [['delivery_logistics', 'important'], [None, 'general']]
+    """
+    out = frame.copy()
+    primary = getattr(categories, "primary", None)
+    if isinstance(primary, pd.Series) and primary.index.equals(frame.index):
+        out["category"] = primary
+    if isinstance(graded, pd.DataFrame) and {"severity", "rule"} <= set(graded.columns):
+        out["severity"] = graded["severity"].reindex(frame.index)
+        out["severity_rule"] = graded["rule"].reindex(frame.index)
+    flags = getattr(screen, "flags", None)
+    if isinstance(flags, pd.DataFrame) and flags.index.equals(frame.index):
+        out["suspicious"] = flags["suspicious"]
+        out["suspicious_reason"] = flags["reason"]
+        out = screen.kept(out)
+    return out
+
+
 # =========================================================================== severity
 
 
@@ -513,8 +669,9 @@ class SeverityRules:
     source: str = "default severity rules"
 
 
-def load_severity_rules(rules: str | Path | Mapping[str, Any] | Sequence[Mapping[str, Any]] | None = None
-                        ) -> SeverityRules:
+def load_severity_rules(
+    rules: str | Path | Mapping[str, Any] | Sequence[Mapping[str, Any]] | None = None,
+) -> SeverityRules:
     """Read and check severity rules: the shipped defaults, a YAML file, a dict or a list.
 
     See ``fbresearch/data/severity_rules.yaml`` for the format. A list of rules keeps the
@@ -540,8 +697,10 @@ def load_severity_rules(rules: str | Path | Mapping[str, Any] | Sequence[Mapping
     if isinstance(raw, Mapping):
         for key in raw:
             if key not in _RULES_KEYS:
-                raise ParamsError(f"{source}: unknown key {key!r}; allowed keys are "
-                                  f"{', '.join(_RULES_KEYS)}.{_suggest(key, _RULES_KEYS)}")
+                raise ParamsError(
+                    f"{source}: unknown key {key!r}; allowed keys are "
+                    f"{', '.join(_RULES_KEYS)}.{_suggest(key, _RULES_KEYS)}"
+                )
         limits_raw = raw.get("limits_hours") or DEFAULT_LIMITS_HOURS
         raw_rules = raw.get("rules") or []
     else:
@@ -549,50 +708,69 @@ def load_severity_rules(rules: str | Path | Mapping[str, Any] | Sequence[Mapping
     limits = {**DEFAULT_LIMITS_HOURS}
     for grade, hours in dict(limits_raw).items():
         if grade not in SEVERITIES:
-            raise ParamsError(f"{source}: limits_hours has an unknown grade {grade!r}; use "
-                              f"{', '.join(SEVERITIES)}.")
+            raise ParamsError(
+                f"{source}: limits_hours has an unknown grade {grade!r}; use "
+                f"{', '.join(SEVERITIES)}."
+            )
         if not isinstance(hours, (int, float)) or not hours > 0:
-            raise ParamsError(f"{source}: limits_hours {grade}: must be a positive number of hours, "
-                              f"not {hours!r}.")
+            raise ParamsError(
+                f"{source}: limits_hours {grade}: must be a positive number of hours, "
+                f"not {hours!r}."
+            )
         limits[grade] = float(hours)
     out = []
     for i, rule in enumerate(raw_rules, start=1):
         if not isinstance(rule, Mapping):
-            raise ParamsError(f"{source}: rule {i} must be a mapping with name, severity and a condition.")
+            raise ParamsError(
+                f"{source}: rule {i} must be a mapping with name, severity and a condition."
+            )
         name = str(rule.get("name") or f"rule_{i}")
         for key in rule:
             if key not in _RULE_KEYS:
-                raise ParamsError(f"{source}: rule {name!r} has an unknown key {key!r}; allowed keys "
-                                  f"are {', '.join(_RULE_KEYS)}.{_suggest(key, _RULE_KEYS)}")
+                raise ParamsError(
+                    f"{source}: rule {name!r} has an unknown key {key!r}; allowed keys "
+                    f"are {', '.join(_RULE_KEYS)}.{_suggest(key, _RULE_KEYS)}"
+                )
         if rule.get("severity") not in SEVERITIES:
-            raise ParamsError(f"{source}: rule {name!r} has severity {rule.get('severity')!r}; use "
-                              f"one of {', '.join(SEVERITIES)}.")
+            raise ParamsError(
+                f"{source}: rule {name!r} has severity {rule.get('severity')!r}; use "
+                f"one of {', '.join(SEVERITIES)}."
+            )
         has_test = any(k in rule for k in ("at_most", "at_least", "equals", "in", "missing"))
         if "column" in rule and not has_test:
-            raise ParamsError(f"{source}: rule {name!r} names column {rule['column']!r} but no test; "
-                              f"add at_most, at_least, equals, in or missing.")
+            raise ParamsError(
+                f"{source}: rule {name!r} names column {rule['column']!r} but no test; "
+                f"add at_most, at_least, equals, in or missing."
+            )
         if has_test and "column" not in rule:
             raise ParamsError(f"{source}: rule {name!r} has a test but no column.")
         if not any(k in rule for k in ("words", "column", "sentiment")):
-            raise ParamsError(f"{source}: rule {name!r} has no condition; give words, column or sentiment.")
+            raise ParamsError(
+                f"{source}: rule {name!r} has no condition; give words, column or sentiment."
+            )
         if "words" in rule and not rule["words"]:
             raise ParamsError(f"{source}: rule {name!r} has an empty words list.")
         if rule.get("sentiment", "negative") not in ("negative", "positive", "neutral"):
-            raise ParamsError(f"{source}: rule {name!r}: sentiment must be negative, positive or neutral.")
+            raise ParamsError(
+                f"{source}: rule {name!r}: sentiment must be negative, positive or neutral."
+            )
         out.append({**rule, "name": name})
     return SeverityRules(rules=tuple(out), limits_hours=limits, source=source)
 
 
-def _rule_mask(rule: dict[str, Any], frame: pd.DataFrame, text: str, cache: dict[str, Any],
-               notes: list[str]) -> np.ndarray | None:
+def _rule_mask(
+    rule: dict[str, Any], frame: pd.DataFrame, text: str, cache: dict[str, Any], notes: list[str]
+) -> np.ndarray | None:
     """Rows meeting every condition of ``rule``; None when the rule cannot be evaluated."""
     n = len(frame)
     mask = np.ones(n, dtype=bool)
     if "column" in rule:
         col = rule["column"]
         if col not in frame.columns:
-            notes.append(f"Rule {rule['name']!r} was skipped: the data has no column {col!r} "
-                         f"(map a column to {col!r} in params columns:, or remove the rule).")
+            notes.append(
+                f"Rule {rule['name']!r} was skipped: the data has no column {col!r} "
+                f"(map a column to {col!r} in params columns:, or remove the rule)."
+            )
             return None
         values = frame[col]
         if "missing" in rule:
@@ -615,7 +793,9 @@ def _rule_mask(rule: dict[str, Any], frame: pd.DataFrame, text: str, cache: dict
         if "sentiment" not in cache:
             from fbresearch.text import sentiment
 
-            cache["sentiment"] = sentiment(cache["texts"], method="lexicon").table["sentiment"].to_numpy()
+            cache["sentiment"] = (
+                sentiment(cache["texts"], method="lexicon").table["sentiment"].to_numpy()
+            )
         mask &= cache["sentiment"] == rule["sentiment"]
     return mask
 
@@ -682,8 +862,10 @@ def severity(
     """
     parsed = load_severity_rules(rules)
     if not isinstance(frame, pd.DataFrame):
-        raise FeedbackDataError("severity needs a DataFrame of feedback",
-                                fix="pass the feedback table, e.g. inputs.feedback.")
+        raise FeedbackDataError(
+            "severity needs a DataFrame of feedback",
+            fix="pass the feedback table, e.g. inputs.feedback.",
+        )
     from fbresearch.text import _as_series
 
     cache: dict[str, Any] = {}
@@ -700,10 +882,13 @@ def severity(
         hit = open_ & mask
         grade[hit], rule_of[hit] = rule["severity"], rule["name"]
         open_ &= ~hit
-    out = pd.DataFrame({
-        "severity": pd.Categorical(grade, categories=SEVERITIES[::-1], ordered=True),
-        "rule": pd.Series(rule_of, dtype="str").to_numpy(),
-    }, index=frame.index)
+    out = pd.DataFrame(
+        {
+            "severity": pd.Categorical(grade, categories=SEVERITIES[::-1], ordered=True),
+            "rule": pd.Series(rule_of, dtype="str").to_numpy(),
+        },
+        index=frame.index,
+    )
     out.attrs["limits_hours"] = dict(parsed.limits_hours)
     out.attrs["notes"] = list(notes)
     out.attrs["rule_order"] = [r["name"] for r in parsed.rules] + ["default"]
@@ -722,21 +907,39 @@ class SeverityMix(Result):
         n = int(g["n"].sum())
         if n == 0:
             return "No responses to grade."
-        parts = [f"{grade} {format_number(g.loc[grade, 'estimate'], 1, percent=True)} "
-                 f"({int(g.loc[grade, 'n']):,})" for grade in SEVERITIES if grade in g.index]
-        return (f"Of {n:,} responses: " + ", ".join(parts) + ". Each response is graded by the "
-                f"first rule it meets; the table counts responses by rule."
-                + "".join(f" {x}" for x in self.notes))
+        parts = [
+            f"{grade} {format_number(g.loc[grade, 'estimate'], 1, percent=True)} "
+            f"({int(g.loc[grade, 'n']):,})"
+            for grade in SEVERITIES
+            if grade in g.index
+        ]
+        return (
+            f"Of {n:,} responses: " + ", ".join(parts) + ". Each response is graded by the "
+            "first rule it meets; the table counts responses by rule."
+            + "".join(f" {x}" for x in self.notes)
+        )
 
     def findings(self) -> list[Finding]:
         g = self.grades.set_index("severity")
         if "urgent" not in g.index or g["n"].sum() == 0:
             return []
         r = g.loc["urgent"]
-        est = Estimate(r["estimate"], r["ci_low"], r["ci_high"], n=int(g["n"].sum()),
-                       name="urgent share", unit="share")
-        return [Finding(f"{int(r['n']):,} responses ({est.format(1)}) were graded urgent.", est,
-                        importance=0.5, analysis="closed_loop")]
+        est = Estimate(
+            r["estimate"],
+            r["ci_low"],
+            r["ci_high"],
+            n=int(g["n"].sum()),
+            name="urgent share",
+            unit="share",
+        )
+        return [
+            Finding(
+                f"{int(r['n']):,} responses ({est.format(1)}) were graded urgent.",
+                est,
+                importance=0.5,
+                analysis="closed_loop",
+            )
+        ]
 
     def plot(self, ax=None):  # noqa: ANN001, ANN201
         from fbresearch import plots
@@ -766,11 +969,13 @@ def severity_mix(graded: pd.DataFrame, confidence: float = 0.95) -> SeverityMix:
     grades["unit"] = "share"
     order = graded.attrs.get("rule_order") or sorted(graded["rule"].unique())
     by_rule = graded.groupby("rule", observed=True)["severity"].agg(["size", "first"])
-    table = pd.DataFrame({
-        "rule": order,
-        "severity": [str(by_rule.loc[r, "first"]) if r in by_rule.index else "" for r in order],
-        "responses": [int(by_rule.loc[r, "size"]) if r in by_rule.index else 0 for r in order],
-    })
+    table = pd.DataFrame(
+        {
+            "rule": order,
+            "severity": [str(by_rule.loc[r, "first"]) if r in by_rule.index else "" for r in order],
+            "responses": [int(by_rule.loc[r, "size"]) if r in by_rule.index else 0 for r in order],
+        }
+    )
     table["share"] = table["responses"] / max(n, 1)
     return SeverityMix(table=table, grades=grades, notes=tuple(graded.attrs.get("notes", ())))
 
@@ -860,21 +1065,30 @@ class ResponseTimesResult(Result):
         if r is None:
             return ""
         if math.isnan(r.estimate):
-            return (f" Fewer than half of the {r.n:,} cases were resolved by the end of the period, "
-                    f"so the median time to resolution is not reached yet.")
-        naive = ("" if math.isnan(self.naive_median_hours) else
-                 f"; counting only resolved cases would say {self.naive_median_hours:.0f} hours")
-        return (f" Half of the cases were resolved within {r.format(0)} hours (Kaplan-Meier median, "
-                f"{r.n:,} cases, open ones counted until the end of the period{naive}).")
+            return (
+                f" Fewer than half of the {r.n:,} cases were resolved by the end of the period, "
+                f"so the median time to resolution is not reached yet."
+            )
+        naive = (
+            ""
+            if math.isnan(self.naive_median_hours)
+            else f"; counting only resolved cases would say {self.naive_median_hours:.0f} hours"
+        )
+        return (
+            f" Half of the cases were resolved within {r.format(0)} hours (Kaplan-Meier median, "
+            f"{r.n:,} cases, open ones counted until the end of the period{naive})."
+        )
 
     def summary(self) -> str:
-        if self.within is None:
+        if self.within is None and self.resolution is None:
             return "No cases to measure response times on."
         limits = ", ".join(f"{g} {h:g} h" for g, h in self.limits_hours.items())
         text = ""
-        if self.within.n:
-            text = (f"{self.within.format(0)} of {self.within.n:,} cases were answered within their "
-                    f"grade's time limit ({limits}).")
+        if self.within is not None and self.within.n:
+            text = (
+                f"{self.within.format(0)} of {self.within.n:,} cases were answered within their "
+                f"grade's time limit ({limits})."
+            )
         text += self._resolution_text()
         if "channel" in self.worst:
             text += f" The channel that breaks its limits most is {self.worst['channel']}."
@@ -888,23 +1102,53 @@ class ResponseTimesResult(Result):
     def findings(self) -> list[Finding]:
         out = []
         if self.within is not None and self.within.n:
-            out.append(Finding(f"{self.within.format(0)} of cases were answered within their "
-                               f"grade's time limit.", self.within, importance=0.6,
-                               analysis="closed_loop"))
+            out.append(
+                Finding(
+                    f"{self.within.format(0)} of cases were answered within their "
+                    f"grade's time limit.",
+                    self.within,
+                    importance=0.6,
+                    analysis="closed_loop",
+                )
+            )
         rows = self.table[self.table["dimension"] == "channel"]
         if "channel" in self.worst and len(rows):
             r = rows[rows["group"] == self.worst["channel"]].iloc[0]
-            est = Estimate(r["estimate"], r["ci_low"], r["ci_high"], n=int(r["limit_due"]),
-                           name=f"within limit ({r['group']})", unit="share")
-            out.append(Finding(f"{r['group']} breaks its response-time limits most: only "
-                               f"{est.format(0)} answered in time.", est, importance=0.7,
-                               analysis="closed_loop"))
+            est = Estimate(
+                r["estimate"],
+                r["ci_low"],
+                r["ci_high"],
+                n=int(r["limit_due"]),
+                name=f"within limit ({r['group']})",
+                unit="share",
+            )
+            out.append(
+                Finding(
+                    f"{r['group']} breaks its response-time limits most: only "
+                    f"{est.format(0)} answered in time.",
+                    est,
+                    importance=0.7,
+                    analysis="closed_loop",
+                )
+            )
         if self.resolution is not None and not math.isnan(self.resolution.estimate):
-            out.append(Finding(f"Median time to resolution: {self.resolution.format(0)} hours.",
-                               self.resolution, importance=0.5, analysis="closed_loop"))
+            out.append(
+                Finding(
+                    f"Median time to resolution: {self.resolution.format(0)} hours.",
+                    self.resolution,
+                    importance=0.5,
+                    analysis="closed_loop",
+                )
+            )
         if len(self.open_urgent):
-            out.append(Finding(f"{len(self.open_urgent):,} urgent cases were still open at the end "
-                               f"of the period.", importance=0.75, analysis="closed_loop"))
+            out.append(
+                Finding(
+                    f"{len(self.open_urgent):,} urgent cases were still open at the end "
+                    f"of the period.",
+                    importance=0.75,
+                    analysis="closed_loop",
+                )
+            )
         return out
 
     def display_table(self) -> pd.DataFrame:
@@ -912,17 +1156,30 @@ class ResponseTimesResult(Result):
         from fbresearch.display import format_ci
 
         t = self.table
-        return pd.DataFrame({
-            "By": t["dimension"], "Group": t["group"], "Cases": t["cases"],
-            "Answered within limit (95% CI)": [format_ci(e, lo, hi, percent=True, digits=0)
-                                               for e, lo, hi in zip(t["estimate"], t["ci_low"], t["ci_high"], strict=True)],
-            "Median hours to first answer": t["median_response_hours"].round(1),
-            "Open at end": t["open"],
-            "Median hours to resolution (95% CI)": [
-                ("not reached" if math.isnan(e) and c > 0 else format_ci(e, lo, hi, digits=0))
-                for e, lo, hi, c in zip(t["km_median_hours"], t["km_ci_low"], t["km_ci_high"], t["cases"], strict=True)],
-            "Resolved cases only (biased)": t["naive_median_hours"].round(0),
-        })
+        return pd.DataFrame(
+            {
+                "By": t["dimension"],
+                "Group": t["group"],
+                "Cases": t["cases"],
+                "Answered within limit (95% CI)": [
+                    format_ci(e, lo, hi, percent=True, digits=0)
+                    for e, lo, hi in zip(t["estimate"], t["ci_low"], t["ci_high"], strict=True)
+                ],
+                "Median hours to first answer": t["median_response_hours"].round(1),
+                "Open at end": t["open"],
+                "Median hours to resolution (95% CI)": [
+                    ("not reached" if math.isnan(e) and c > 0 else format_ci(e, lo, hi, digits=0))
+                    for e, lo, hi, c in zip(
+                        t["km_median_hours"],
+                        t["km_ci_low"],
+                        t["km_ci_high"],
+                        t["cases"],
+                        strict=True,
+                    )
+                ],
+                "Resolved cases only (biased)": t["naive_median_hours"].round(0),
+            }
+        )
 
     def plot(self, ax=None, dimension: str = "channel"):  # noqa: ANN001, ANN201
         """Share answered within limits by ``dimension``, with CIs."""
@@ -949,7 +1206,8 @@ def _km(hours: np.ndarray, resolved: np.ndarray, confidence: float) -> tuple[flo
     sf = SurvfuncRight(hours, resolved.astype(float))
     median = float(sf.quantile(0.5))
     try:
-        low, high = sf.quantile_ci(0.5, alpha=1 - confidence, method="cloglog")
+        with np.errstate(divide="ignore", invalid="ignore"):  # log(0) at the curve's ends
+            low, high = sf.quantile_ci(0.5, alpha=1 - confidence, method="cloglog")
     except (ValueError, ZeroDivisionError, FloatingPointError):  # pragma: no cover - degenerate
         low, high = math.nan, math.nan
     low = math.nan if low is None else float(low)
@@ -1014,20 +1272,24 @@ def response_times(
 
     Examples
     --------
-    >>> df = pd.DataFrame({
-    ...     "submitted_at": pd.to_datetime(["2026-10-01 00:00"] * 6),
-    ...     "responded_at": pd.to_datetime(["2026-10-01 01:00"] * 6),
+    Six cases; two still open at 10:00, aged 3 h and 5 h (censored there):
+
+    >>> sub = pd.to_datetime(["2026-10-01 00:00", "2026-10-01 00:00", "2026-10-01 07:00",
+    ...                       "2026-10-01 00:00", "2026-10-01 05:00", "2026-10-01 00:00"])
+    >>> df = pd.DataFrame({"submitted_at": sub, "responded_at": sub + pd.Timedelta("30min"),
     ...     "resolved_at": pd.to_datetime(["2026-10-01 01:00", "2026-10-01 02:00", None,
     ...                                    "2026-10-01 04:00", None, "2026-10-01 06:00"])})
-    >>> r = response_times(df, asof="2026-10-01 03:00", window_days=None)
-    >>> r.resolution.estimate, r.naive_median_hours   # censored at 3 h: median 4 h, not 3 h
+    >>> r = response_times(df, asof="2026-10-01 10:00", window_days=None)
+    >>> r.resolution.estimate, r.naive_median_hours   # KM: 4 h; dropping open cases: 3 h
     (4.0, 3.0)
     """
     if not isinstance(frame, pd.DataFrame):
         raise FeedbackDataError("response_times needs a DataFrame of feedback")
     if submitted not in frame.columns:
-        raise AnalysisError(f"column {submitted!r} (when each response was submitted) is not in the "
-                            f"data, so response times cannot be measured.")
+        raise AnalysisError(
+            f"column {submitted!r} (when each response was submitted) is not in the "
+            f"data, so response times cannot be measured."
+        )
     have_resp, have_res = responded in frame.columns, resolved in frame.columns
     if not (have_resp or have_res):
         raise AnalysisError(
@@ -1038,16 +1300,28 @@ def response_times(
     lim = {**DEFAULT_LIMITS_HOURS, **{k: float(v) for k, v in (limits or {}).items()}}
     unknown = set(lim) - set(SEVERITIES)
     if unknown:
-        raise ParamsError(f"limits has unknown grades {sorted(unknown)}; use {', '.join(SEVERITIES)}.")
+        raise ParamsError(
+            f"limits has unknown grades {sorted(unknown)}; use {', '.join(SEVERITIES)}."
+        )
     n = len(frame)
     flags: dict[str, np.ndarray] = {}
     t0 = _parse_times(frame[submitted], submitted, flags)
-    t1 = _parse_times(frame[responded], responded, flags) if have_resp else pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
-    t2 = _parse_times(frame[resolved], resolved, flags) if have_res else pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
+    t1 = (
+        _parse_times(frame[responded], responded, flags)
+        if have_resp
+        else pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
+    )
+    t2 = (
+        _parse_times(frame[resolved], resolved, flags)
+        if have_res
+        else pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
+    )
     notes = []
     if not have_resp:
-        notes.append(f"The data has no {responded!r} column, so the share answered within the "
-                     f"limits cannot be shown; map it in params columns: to see it.")
+        notes.append(
+            f"The data has no {responded!r} column, so the share answered within the "
+            f"limits cannot be shown; map it in params columns: to see it."
+        )
     if not have_res:
         notes.append(f"The data has no {resolved!r} column, so time to resolution cannot be shown.")
     asof_ts = pd.Timestamp(asof) if asof is not None else pd.concat([t0, t1, t2]).max()
@@ -1074,11 +1348,18 @@ def response_times(
         "resolution_before_response": "resolution earlier than the feedback or answer (ignored)",
         "resolved_without_response": "resolved with no first answer recorded (counted as not answered)",
     }
-    quality = pd.DataFrame([
-        {"check": k, "rows": int(v.sum()),
-         "meaning": meaning.get(k, "text that could not be read as a date-time (left out)")}
-        for k, v in flags.items() if v.any()
-    ], columns=["check", "rows", "meaning"])
+    quality = pd.DataFrame(
+        [
+            {
+                "check": k,
+                "rows": int(v.sum()),
+                "meaning": meaning.get(k, "text that could not be read as a date-time (left out)"),
+            }
+            for k, v in flags.items()
+            if v.any()
+        ],
+        columns=["check", "rows", "meaning"],
+    )
 
     if isinstance(severity, pd.Series):
         grade = severity.reindex(frame.index).astype("object")
@@ -1102,7 +1383,6 @@ def response_times(
     dur = np.where(is_resolved, res_h, age_h)
     open_ = keep & ~is_resolved
 
-    work = pd.DataFrame({"grade": grade.to_numpy()}, index=frame.index)
     dims: list[tuple[str, np.ndarray]] = [("all", np.full(n, "all cases", dtype=object))]
     for col in by:
         if col == "severity":
@@ -1111,7 +1391,11 @@ def response_times(
             dims.append((col, frame[col].astype("object").fillna("(missing)").to_numpy()))
     rows = []
     for dim, values in dims:
-        groups = list(SEVERITIES) if dim == "severity" else sorted(pd.unique(values[keep]).tolist(), key=str)
+        groups = (
+            list(SEVERITIES)
+            if dim == "severity"
+            else sorted(pd.unique(values[keep]).tolist(), key=str)
+        )
         for g in groups:
             m = keep & (values == g)
             if not m.any():
@@ -1121,26 +1405,52 @@ def response_times(
             km = _km(dur[m], is_resolved[m], confidence) if have_res else (math.nan,) * 3
             rr = resp_h[m & ~np.isnan(resp_h)]
             rs = res_h[m & is_resolved]
-            rows.append({
-                "dimension": dim, "group": str(g), "cases": int(m.sum()), "limit_due": int(d.sum()),
-                "within": int((within & m).sum()),
-                "estimate": e.estimate if e else math.nan, "ci_low": e.ci_low if e else math.nan,
-                "ci_high": e.ci_high if e else math.nan,
-                "median_response_hours": float(np.median(rr)) if len(rr) else math.nan,
-                "open": int((open_ & m).sum()) if have_res else 0,
-                "km_median_hours": km[0], "km_ci_low": km[1], "km_ci_high": km[2],
-                "naive_median_hours": float(np.median(rs)) if len(rs) else math.nan,
-            })
+            rows.append(
+                {
+                    "dimension": dim,
+                    "group": str(g),
+                    "cases": int(m.sum()),
+                    "limit_due": int(d.sum()),
+                    "within": int((within & m).sum()),
+                    "estimate": e.estimate if e else math.nan,
+                    "ci_low": e.ci_low if e else math.nan,
+                    "ci_high": e.ci_high if e else math.nan,
+                    "median_response_hours": float(np.median(rr)) if len(rr) else math.nan,
+                    "open": int((open_ & m).sum()) if have_res else 0,
+                    "km_median_hours": km[0],
+                    "km_ci_low": km[1],
+                    "km_ci_high": km[2],
+                    "naive_median_hours": float(np.median(rs)) if len(rs) else math.nan,
+                }
+            )
     table = pd.DataFrame(rows)
     overall = table.iloc[0] if len(table) else None
-    within_est = (Estimate(overall["estimate"], overall["ci_low"], overall["ci_high"],
-                           n=int(overall["limit_due"]), name="answered within limit", unit="share",
-                           confidence=confidence)
-                  if overall is not None and have_resp else None)
-    resolution = (Estimate(overall["km_median_hours"], overall["km_ci_low"], overall["km_ci_high"],
-                           n=int(overall["cases"]), name="median hours to resolution", unit="",
-                           confidence=confidence)
-                  if overall is not None and have_res else None)
+    within_est = (
+        Estimate(
+            float(overall["estimate"]),
+            float(overall["ci_low"]),
+            float(overall["ci_high"]),
+            n=int(overall["limit_due"]),
+            name="answered within limit",
+            unit="share",
+            confidence=confidence,
+        )
+        if overall is not None and have_resp
+        else None
+    )
+    resolution = (
+        Estimate(
+            float(overall["km_median_hours"]),
+            float(overall["km_ci_low"]),
+            float(overall["km_ci_high"]),
+            n=int(overall["cases"]),
+            name="median hours to resolution",
+            unit="",
+            confidence=confidence,
+        )
+        if overall is not None and have_res
+        else None
+    )
     worst = {}
     if have_resp:
         for dim in ("channel", "category"):
@@ -1154,21 +1464,45 @@ def response_times(
 
         ou = keep & ~is_resolved & (grade.to_numpy() == "urgent")
         if window_days is not None:  # all open urgent cases, not only the window's
-            ou = t0.notna().to_numpy() & (t0 <= asof_ts).to_numpy() & ~is_resolved & (grade.to_numpy() == "urgent")
-        cols = {"submitted_at": t0[ou].dt.strftime("%Y-%m-%d %H:%M").to_numpy(),
-                "hours_open": np.round(age_h[ou], 0)}
+            ou = (
+                t0.notna().to_numpy()
+                & (t0 <= asof_ts).to_numpy()
+                & ~is_resolved
+                & (grade.to_numpy() == "urgent")
+            )
+        cols = {
+            "submitted_at": t0[ou].dt.strftime("%Y-%m-%d %H:%M").to_numpy(),
+            "hours_open": np.round(age_h[ou], 0),
+        }
         if "channel" in frame.columns:
             cols["channel"] = frame.loc[ou, "channel"].astype(str).to_numpy()
         if text in frame.columns:
-            cols["excerpt"] = [_excerpt(redact(str(t)) if isinstance(t, str) else "") for t in frame.loc[ou, text]]
-        open_urgent = pd.DataFrame(cols).sort_values("hours_open", ascending=False, ignore_index=True)
+            cols["excerpt"] = [
+                _excerpt(redact(str(t)) if isinstance(t, str) else "") for t in frame.loc[ou, text]
+            ]
+        open_urgent = pd.DataFrame(cols).sort_values(
+            "hours_open", ascending=False, ignore_index=True
+        )
 
-    survival = _curves(dur[keep], is_resolved[keep], grade.to_numpy()[keep]) if have_res else pd.DataFrame()
+    survival = (
+        _curves(dur[keep], is_resolved[keep], grade.to_numpy()[keep])
+        if have_res
+        else pd.DataFrame()
+    )
     return ResponseTimesResult(
-        table=table, within=within_est, resolution=resolution,
-        naive_median_hours=float(overall["naive_median_hours"]) if overall is not None else math.nan,
-        worst=worst, quality=quality, open_urgent=open_urgent, survival=survival,
-        limits_hours=lim, asof=asof_ts, notes=tuple(notes),
+        table=table,
+        within=within_est,
+        resolution=resolution,
+        naive_median_hours=float(overall["naive_median_hours"])
+        if overall is not None
+        else math.nan,
+        worst=worst,
+        quality=quality,
+        open_urgent=open_urgent,
+        survival=survival,
+        limits_hours=lim,
+        asof=asof_ts,
+        notes=tuple(notes),
     )
 
 
@@ -1186,10 +1520,20 @@ def _curves(hours: np.ndarray, resolved: np.ndarray, grade: np.ndarray) -> pd.Da
         if m.sum() < 2 or not resolved[m].any():
             continue
         sf = SurvfuncRight(hours[m], resolved[m].astype(float))
-        parts.append(pd.DataFrame({"severity": g, "hours": np.r_[0.0, sf.surv_times],
-                                   "resolved_share": np.r_[0.0, 1 - sf.surv_prob]}))
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
-        columns=["severity", "hours", "resolved_share"])
+        parts.append(
+            pd.DataFrame(
+                {
+                    "severity": g,
+                    "hours": np.r_[0.0, sf.surv_times],
+                    "resolved_share": np.r_[0.0, 1 - sf.surv_prob],
+                }
+            )
+        )
+    return (
+        pd.concat(parts, ignore_index=True)
+        if parts
+        else pd.DataFrame(columns=["severity", "hours", "resolved_share"])
+    )
 
 
 # =========================================================================== closing the loop
@@ -1218,20 +1562,31 @@ class LoopResult(Result):
     def summary(self) -> str:
         if self.contacted is None or self.contacted.n == 0:
             return "There were no detractors to follow up."
-        text = (f"{self.contacted.format(0)} of {self.contacted.n:,} detractors (NPS 0-6) were "
-                f"contacted or had their case resolved.")
+        text = (
+            f"{self.contacted.format(0)} of {self.contacted.n:,} detractors (NPS 0-6) were "
+            f"contacted or had their case resolved."
+        )
         if self.difference is not None:
-            text += (f" Among detractors who answered again later, the later NPS of those contacted "
-                     f"was {self.difference.format(0)} points different from those not contacted. "
-                     f"This is an observational comparison: contacted and not-contacted customers "
-                     f"may differ in other ways, so it is not proof that contacting works.")
+            text += (
+                f" Among detractors who answered again later, the later NPS of those contacted "
+                f"was {self.difference.format(0)} points different from those not contacted. "
+                f"This is an observational comparison: contacted and not-contacted customers "
+                f"may differ in other ways, so it is not proof that contacting works."
+            )
         return text + "".join(f" {x}" for x in self.notes)
 
     def findings(self) -> list[Finding]:
         if self.contacted is None or self.contacted.n == 0:
             return []
-        return [Finding(f"{self.contacted.format(0)} of detractors were contacted or had their case "
-                        f"resolved.", self.contacted, importance=0.55, analysis="closed_loop")]
+        return [
+            Finding(
+                f"{self.contacted.format(0)} of detractors were contacted or had their case "
+                f"resolved.",
+                self.contacted,
+                importance=0.55,
+                analysis="closed_loop",
+            )
+        ]
 
 
 def close_the_loop(
@@ -1265,11 +1620,15 @@ def close_the_loop(
     """
     for col in (nps, submitted):
         if col not in frame.columns:
-            raise AnalysisError(f"column {col!r} is not in the data; closing the loop needs NPS answers "
-                                f"with their dates.")
+            raise AnalysisError(
+                f"column {col!r} is not in the data; closing the loop needs NPS answers "
+                f"with their dates."
+            )
     if responded not in frame.columns and resolved not in frame.columns:
-        raise AnalysisError(f"closing the loop needs {responded!r} or {resolved!r} to know who was "
-                            f"contacted; the data has neither.")
+        raise AnalysisError(
+            f"closing the loop needs {responded!r} or {resolved!r} to know who was "
+            f"contacted; the data has neither."
+        )
     flags: dict[str, np.ndarray] = {}
     t0 = _parse_times(frame[submitted], submitted, flags)
     asof_ts = pd.Timestamp(asof) if asof is not None else t0.max()
@@ -1281,27 +1640,47 @@ def close_the_loop(
             contacted |= (t.notna() & (t <= asof_ts)).to_numpy()
     scored = (score.notna() & t0.notna() & (t0 <= asof_ts)).to_numpy()
     detractor = scored & (score <= 6).fillna(False).to_numpy(dtype=bool)
-    est = proportion(int((detractor & contacted).sum()), int(detractor.sum()), confidence,
-                     name="detractors contacted")
+    est = proportion(
+        int((detractor & contacted).sum()),
+        int(detractor.sum()),
+        confidence,
+        name="detractors contacted",
+    )
     notes = []
     rows = []
     difference = None
     if customer in frame.columns:
-        work = pd.DataFrame({"c": frame[customer].astype("object").to_numpy(), "t": t0.to_numpy(),
-                             "s": score.to_numpy(dtype=float, na_value=np.nan)})[scored]
+        work = pd.DataFrame(
+            {
+                "c": frame[customer].astype("object").to_numpy(),
+                "t": t0.to_numpy(),
+                "s": score.to_numpy(dtype=float, na_value=np.nan),
+            },
+            index=frame.index,
+        )[scored]
         work = work.sort_values(["c", "t"], kind="stable")
         work["next_s"] = work.groupby("c", sort=False)["s"].shift(-1)
         nxt = pd.Series(np.nan, index=frame.index)
         nxt[work.index] = work["next_s"].to_numpy()
         later = nxt.notna().to_numpy()
         ests = {}
-        for name, m in (("contacted", detractor & contacted), ("not contacted", detractor & ~contacted)):
+        for name, m in (
+            ("contacted", detractor & contacted),
+            ("not contacted", detractor & ~contacted),
+        ):
             vals = nxt[m & later].to_numpy()
             e = nps_estimate(vals, confidence) if len(vals) else None
             ests[name] = e
-            rows.append({"group": name, "detractors": int(m.sum()), "answered_again": int(len(vals)),
-                         "later_nps": e.estimate if e else math.nan,
-                         "ci_low": e.ci_low if e else math.nan, "ci_high": e.ci_high if e else math.nan})
+            rows.append(
+                {
+                    "group": name,
+                    "detractors": int(m.sum()),
+                    "answered_again": int(len(vals)),
+                    "later_nps": e.estimate if e else math.nan,
+                    "ci_low": e.ci_low if e else math.nan,
+                    "ci_high": e.ci_high if e else math.nan,
+                }
+            )
         a, b = ests["contacted"], ests["not contacted"]
         if a is not None and b is not None and a.n >= min_n and b.n >= min_n:
             from scipy import stats
@@ -1310,14 +1689,27 @@ def close_the_loop(
             se = math.sqrt((a.se or 0) ** 2 + (b.se or 0) ** 2)
             z = stats.norm.ppf(0.5 + confidence / 2)
             p = 2 * stats.norm.sf(abs(diff) / se) if se > 0 else math.nan
-            difference = Estimate(diff, diff - z * se, diff + z * se, n=a.n + b.n, se=se, p_value=p,
-                                  confidence=confidence, name="later NPS, contacted minus not",
-                                  unit="points")
+            difference = Estimate(
+                diff,
+                diff - z * se,
+                diff + z * se,
+                n=a.n + b.n,
+                se=se,
+                p_value=p,
+                confidence=confidence,
+                name="later NPS, contacted minus not",
+                unit="points",
+            )
         else:
-            notes.append(f"Too few detractors answered again later (fewer than {min_n} in a group) to "
-                         f"compare their later NPS.")
+            notes.append(
+                f"Too few detractors answered again later (fewer than {min_n} in a group) to "
+                f"compare their later NPS."
+            )
     else:
-        notes.append(f"Without a {customer!r} column, later answers of the same customer cannot be found.")
-    table = pd.DataFrame(rows, columns=["group", "detractors", "answered_again", "later_nps",
-                                        "ci_low", "ci_high"])
+        notes.append(
+            f"Without a {customer!r} column, later answers of the same customer cannot be found."
+        )
+    table = pd.DataFrame(
+        rows, columns=["group", "detractors", "answered_again", "later_nps", "ci_low", "ci_high"]
+    )
     return LoopResult(table=table, contacted=est, difference=difference, notes=tuple(notes))

@@ -149,7 +149,7 @@ def test_redact_series_list_and_missing():
     s = pd.Series(["mail a@b.cn", None, "fine"], index=[5, 6, 7])
     out = redact(s)
     assert out.index.tolist() == [5, 6, 7]
-    assert out[5] == "mail [email]" and out[6] is None and out[7] == "fine"
+    assert out[5] == "mail [email]" and pd.isna(out[6]) and out[7] == "fine"
     assert redact(["call 13812345678"]) == ["call [phone]"]
     assert redact(None) is None
 
