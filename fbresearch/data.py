@@ -1347,9 +1347,10 @@ def load_inputs(
     invitations = load_invitations(invitations_path) if invitations_path is not None else None
     path = None if data_path is None else Path(data_path)
     if path is not None and path.suffix.lower() in _PARQUET_SUFFIXES and path.exists():
-        source = path.name
         frame = _read_canonical(path, columns)
         quality = read_quality(quality_path) if quality_path is not None else _empty_quality()
+        # the runner's quality report remembers where the data really came from
+        source = quality.attrs.get("source") or path.name
     else:
         if path is None:
             sample = load_sample(sample_size, seed)

@@ -95,6 +95,7 @@ def write_findings(
     found = FindingList()
     for f in _expand(items):
         sentence = _redact(str(f.sentence))
+        sentence = sentence[:1].upper() + sentence[1:]  # "social breaks ..." starts a sentence
         found.append(
             Finding(
                 sentence=sentence,

@@ -12,6 +12,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import seaborn as sns
 from matplotlib import font_manager
+from matplotlib.ticker import MaxNLocator
 
 __all__ = ["set_theme", "new_axes", "PALETTE", "QUADRANT_COLORS"]
 
@@ -432,6 +433,7 @@ def plot_event_study(data, ax=None, ylabel: str = "Effect", title: str | None = 
     ax.axhline(0, color="black", linewidth=0.8)
     ax.axvline(-0.5, color=PALETTE[7], linestyle=":", linewidth=1)
     ax.set_xlabel("months relative to the change (0 = first month after; -1 = reference)")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_ylabel(ylabel)
     ax.set_title(title or "Before the change: check (should be near 0); after: effect")
     return ax

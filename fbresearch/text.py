@@ -65,7 +65,8 @@ _NEGATORS = {
            "从不", "毫不", "绝不", "不怎么"},
 }
 _INTENSIFIERS = {
-    "en": {"very", "really", "so", "extremely", "super", "too", "absolutely", "totally", "incredibly"},
+    "en": {"very", "really", "so", "extremely", "super", "too", "absolutely", "totally",
+           "incredibly"},
     "zh": {"很", "非常", "太", "特别", "超", "超级", "十分", "极", "极其", "真", "真的", "好", "挺",
            "相当", "最", "巨"},
 }
@@ -106,11 +107,13 @@ def detect_language(texts: Iterable[str] | pd.Series) -> pd.Series:
 
     Examples
     --------
-    >>> detect_language(["iPhone 屏幕太暗", "Great 服务 and fast delivery", "<p>😀</p>", None]).tolist()
+    >>> texts = ["iPhone 屏幕太暗", "Great 服务 and fast delivery", "<p>😀</p>", None]
+    >>> detect_language(texts).tolist()
     ['zh', 'en', 'other', 'other']
     """
     s = _as_series(texts)
-    s = s.str.replace(_RE_TAG.pattern, " ", regex=True).str.replace(_RE_URL.pattern, " ", regex=True)
+    s = s.str.replace(_RE_TAG.pattern, " ", regex=True)
+    s = s.str.replace(_RE_URL.pattern, " ", regex=True)
     cjk = s.str.count(f"[{_CJK}]").fillna(0).to_numpy(dtype=float)
     latin = s.str.count("[A-Za-z]").fillna(0).to_numpy(dtype=float)
     out = np.where((cjk > 0) & (cjk * 3 >= latin), "zh", np.where(latin > 0, "en", "other"))
@@ -584,9 +587,15 @@ def sentiment(
     ['positive', 'negative', 'negative', 'positive']
     """
     series = _as_series(texts)
+    if len(series) == 0:
+        raise FeedbackDataError("no texts to read the tone of", column="text",
+                                fix="pass at least one verbatim.")
     if method not in ("auto", "lexicon", "trained"):
         raise AnalysisError(f"method must be 'auto', 'lexicon' or 'trained', not {method!r}.")
-    langs = detect_language(series) if language == "auto" else pd.Series(language, index=series.index)
+    if language == "auto":
+        langs = detect_language(series)
+    else:
+        langs = pd.Series(language, index=series.index)
     tokens = tokenize(series, langs.tolist(), remove_stopwords=False, min_length=1)
     y = _sentiment_labels(labels, len(series)) if labels is not None else None
     labelled = ~np.isnan(y) if y is not None else None
@@ -626,8 +635,9 @@ def _sentiment_labels(labels: Any, n: int) -> np.ndarray:
             f"labels has {len(values)} values for {n} texts", column="labels",
             fix="give one label per text (missing for unlabelled texts).",
         )
-    mapping = {"positive": 1.0, "negative": 0.0, "pos": 1.0, "neg": 0.0, True: 1.0, False: 0.0,
-               1: 1.0, 0: 0.0, "1": 1.0, "0": 0.0}
+    # True == 1 and False == 0 as dict keys, so 1/0 and booleans share entries
+    mapping = {"positive": 1.0, "negative": 0.0, "pos": 1.0, "neg": 0.0, 1: 1.0, 0: 0.0,
+               "1": 1.0, "0": 0.0}
     out = np.array([np.nan if pd.isna(v) else mapping.get(v, -1.0) for v in values])
     if (out == -1.0).any():
         bad = values[out == -1.0].unique()[:3].tolist()
@@ -636,6 +646,11 @@ def _sentiment_labels(labels: Any, n: int) -> np.ndarray:
             column="labels", fix="map your labels to positive/negative first.",
         )
     return out
+
+
+def _words_and_pairs(tokens: list[str]) -> list[str]:
+    """Features of the trained sentiment model: words and adjacent word pairs ("not good")."""
+    return tokens + [f"{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False)]
 
 
 def _trained_scores(
@@ -647,7 +662,7 @@ def _trained_scores(
     from sklearn.pipeline import make_pipeline
 
     model = make_pipeline(
-        TfidfVectorizer(analyzer=lambda doc: doc + [f"{a} {b}" for a, b in zip(doc, doc[1:])],
+        TfidfVectorizer(analyzer=_words_and_pairs,
                         min_df=2, sublinear_tf=True),
         LogisticRegression(C=4.0, max_iter=1000),
     )

@@ -15,11 +15,16 @@ give the same topics whatever ``workers`` is.
 Examples
 --------
 >>> from fbresearch.topics import fit_topics
->>> texts = (["delivery courier late slow driver"] * 30 + ["refund charge invoice billing payment"] * 30
+>>> texts = (["delivery courier late slow driver"] * 30
+...          + ["refund charge invoice billing payment"] * 30
 ...          + ["app crash login update screen"] * 30)
 >>> model = fit_topics(texts, num_topics=3, language="en", seed=0)
->>> sorted(" ".join(sorted(g.head(5))) for _, g in model.topics.groupby("topic")["term"])
-['app crash login screen update', 'billing charge invoice payment refund', 'courier delivery driver late slow']
+>>> top5 = model.topics[model.topics["rank"] <= 5].groupby("topic")["term"]
+>>> for words in sorted(" ".join(sorted(terms)) for _, terms in top5):
+...     print(words)
+app crash login screen update
+billing charge invoice payment refund
+courier delivery driver late slow
 """
 
 from __future__ import annotations
@@ -290,6 +295,9 @@ class TopicModel(Result):
             ``ci_low``, ``ci_high``, ``overall`` (estimate over all scored usable texts) and
             ``below_overall`` (the topic's CI lies entirely below ``overall``).
         """
+        if scores is None:
+            raise AnalysisError(
+                f"the data has no {metric} column; pain points need scored responses.")
         funcs = {"nps": metrics.nps, "csat": metrics.csat, "ces": metrics.ces,
                  "mean": metrics.mean}
         if metric not in funcs:
@@ -420,7 +428,8 @@ def format_emerging(table: pd.DataFrame) -> pd.DataFrame:
     --------
     >>> t = pd.DataFrame({"topic": ["en-1"], "label": ["late / driver"], "share_now": [0.3],
     ...                   "share_before": [0.2], "difference": [0.1], "ci_low": [0.02],
-    ...                   "ci_high": [0.18], "n_now": [200], "p_adjusted": [0.01], "rising": [True]})
+    ...                   "ci_high": [0.18], "n_now": [200], "p_adjusted": [0.01],
+    ...                   "rising": [True]})
     >>> format_emerging(t).iloc[0].tolist()
     ['en-1', 'late / driver', '30%', '20%', '+10 pts (+2 to +18)', 'yes']
     """
@@ -902,7 +911,7 @@ def _doc_topics(blocks: dict, n: int, langs: np.ndarray, index: pd.Index) -> pd.
     col = 0
     prevalence_all = np.zeros(len(columns))
     total = 0
-    for lang, (positions, ok, theta, ids) in blocks.items():
+    for positions, ok, theta, ids in blocks.values():
         cols = slice(col, col + len(ids))
         lang_prev = theta.mean(axis=0)
         out[positions, cols] = lang_prev  # texts empty after cleaning: the language's prevalence

@@ -170,8 +170,9 @@ def test_redact_removes_every_planted_pii_from_the_sample(sample):
 
 def test_lexicon_sentiment_with_negation_and_intensifiers():
     # hand-labelled examples, including negated praise and negated complaints
-    texts = ["送餐很快，味道很好", "饭菜不新鲜，太难吃了", "不好吃", "味道不差", "The app is not good",
-             "not bad at all, fast delivery", "Terrible support, very rude", "ok"]
+    texts = ["送餐很快，味道很好", "饭菜不新鲜，太难吃了", "不好吃", "味道不差",
+             "The app is not good", "not bad at all, fast delivery", "Terrible support, very rude",
+             "ok"]
     r = sentiment(texts)
     assert r.method == "lexicon"
     assert r.table["sentiment"].tolist() == ["positive", "negative", "negative", "positive",

@@ -1,4 +1,4 @@
-"""Tests of fbresearch.topics: planted topics recovered, K chosen, trends, pain points, bad input."""
+"""Tests of fbresearch.topics: planted topics, K choice, trends, pain points, bad input."""
 
 from __future__ import annotations
 
@@ -273,3 +273,4 @@ def test_real_reviews_coherence_and_nmi(shared_data):
     keep = model.usable.to_numpy()
     # measured 0.28; a model blind to the source would give about 0
     assert normalized_mutual_info_score(source[keep], fit[keep]) > 0.2
+
