@@ -907,8 +907,12 @@ def diff_in_diff(
                 f"the analysis averages responses to {cluster}-by-month cells and treats cells as "
                 f"independent."
                 if inference == "cells"
-                else "responses are treated as independent; shocks shared within a cluster would make "
-                "the interval too narrow."
+                else (
+                    f"responses are clustered by {unit} only"
+                    if units is not None
+                    else "responses are treated as independent"
+                )
+                + "; shocks shared within a cluster would make the interval too narrow."
             )
         )
     checks_rows: list[dict[str, Any]] = []
