@@ -89,6 +89,9 @@ class NotebookRun:
         ``execution_count``, ``ename``, ``evalue``, ``source`` (first line of the cell).
     parameters : dict
         Parameters passed to it.
+    peak_rss_mib : float or None
+        Peak resident memory of its kernel in MiB (sampled every 0.1 s; None when psutil is
+        absent), so a run on large data shows which notebook needs the memory.
     """
 
     name: str
@@ -98,6 +101,7 @@ class NotebookRun:
     findings: int = 0
     error: dict[str, Any] | None = None
     parameters: dict[str, Any] = field(default_factory=dict, repr=False)
+    peak_rss_mib: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -105,6 +109,7 @@ class NotebookRun:
             "title": self.title,
             "status": self.status,
             "seconds": round(self.seconds, 2),
+            "peak_rss_mib": None if self.peak_rss_mib is None else round(self.peak_rss_mib),
             "findings": self.findings,
             "error": self.error,
             "parameters": {k: v for k, v in self.parameters.items() if not k.endswith("_path")},
@@ -335,6 +340,7 @@ def _execute(task: dict[str, Any]) -> dict[str, Any]:
     os.environ.setdefault("JUPYTER_PLATFORM_DIRS", "1")
     start = time.perf_counter()
     error = None
+    memory = _KernelMemory()
     try:
         pm.execute_notebook(
             task["input"],
@@ -361,6 +367,8 @@ def _execute(task: dict[str, Any]) -> dict[str, Any]:
             "ename": type(exc).__name__,
             "evalue": str(exc),
         }
+    finally:
+        memory.stop()
     output = Path(task["output"])
     nb = (
         nbformat.read(output, as_version=4)
@@ -388,7 +396,54 @@ def _execute(task: dict[str, Any]) -> dict[str, Any]:
         "error": error,
         "seconds": time.perf_counter() - start,
         "title": title,
+        "peak_rss_mib": memory.peak_mib,
     }
+
+
+class _KernelMemory:
+    """Peak resident memory of this worker's child processes (the notebook's kernel).
+
+    A worker runs one notebook at a time, so its children are that notebook's kernel. Sampled
+    every 0.1 s on a daemon thread; ``peak_mib`` is None when psutil is not installed.
+    """
+
+    def __init__(self) -> None:
+        import threading
+
+        self.peak = 0
+        self._stop = threading.Event()
+        try:
+            import psutil
+        except ImportError:  # pragma: no cover - psutil comes with ipykernel
+            self._thread = None
+            return
+        self._me = psutil.Process()
+        self._error = psutil.Error
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.1):
+            total = 0
+            try:
+                children = self._me.children(recursive=True)
+            except self._error:
+                continue
+            for child in children:
+                try:
+                    total += child.memory_info().rss
+                except self._error:
+                    continue
+            self.peak = max(self.peak, total)
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
+
+    @property
+    def peak_mib(self) -> float | None:
+        return None if self._thread is None else self.peak / 2**20
 
 
 def _first_heading(nb: Any) -> str:
@@ -456,6 +511,7 @@ def _run_notebooks(
                     },
                     "seconds": 0.0,
                     "title": task["name"],
+                    "peak_rss_mib": None,
                 }
             results[task["name"]] = result
             status = (
@@ -812,6 +868,7 @@ def _finish(
                 findings=len(found),
                 error=result["error"],
                 parameters=task["parameters"],
+                peak_rss_mib=result.get("peak_rss_mib"),
             )
         )
     failed = [r for r in runs if r.status == "failed"]

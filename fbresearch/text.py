@@ -262,7 +262,8 @@ def tokenize(
     Returns
     -------
     list of list of str
-        One token list per text, in input order.
+        One token list per text, in input order. Equal texts share one list object: copy a
+        list before changing it in place.
 
     Examples
     --------
@@ -289,14 +290,23 @@ def tokenize(
     pos_set = frozenset(pos) if pos is not None else None
     tokenizer = _jieba(*_user_dict_key(user_dict)) if (langs == "zh").any() else None
     out: list[list[str]] = []
-    for text, lang in zip(series.tolist(), langs, strict=True):
-        text = clean_text(text, max_chars) if text else ""
-        if not text or lang == "other":
-            out.append([])
-        elif lang == "zh":
-            out.append(_tokens_zh(text, tokenizer, stop_zh, stop_en, min_length, pos_set))
-        else:
-            out.append(_tokens_en(text, stop_en, min_length))
+    # Feedback repeats itself ("good", "好评", stock phrases): each distinct text is tokenized
+    # once and its repeats share that token list. Same tokens as one call per text, and on a
+    # million responses a fraction of the time and memory.
+    seen: dict[tuple[Any, Any], list[str]] = {}
+    for raw, lang in zip(series.tolist(), langs, strict=True):
+        key = (raw, lang)
+        tokens = seen.get(key)
+        if tokens is None:
+            text = clean_text(raw, max_chars) if raw else ""
+            if not text or lang == "other":
+                tokens = []
+            elif lang == "zh":
+                tokens = _tokens_zh(text, tokenizer, stop_zh, stop_en, min_length, pos_set)
+            else:
+                tokens = _tokens_en(text, stop_en, min_length)
+            seen[key] = tokens
+        out.append(tokens)
     return out
 
 
