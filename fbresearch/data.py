@@ -1246,6 +1246,18 @@ def _read_canonical(path: Path, columns: Sequence[str] | None) -> pd.DataFrame:
                                 fix="run the report again so the runner rewrites it.") from exc
 
 
+def _parquet_columns(path: Path) -> list[str]:
+    """The data columns of a Parquet file (pandas' stored index columns left out)."""
+    import pyarrow.parquet as pq
+
+    try:
+        names = pq.read_schema(path).names
+    except Exception as exc:  # pyarrow's errors for a damaged file vary
+        raise FeedbackDataError(f"the file cannot be read as Parquet ({exc})", source=path.name,
+                                fix="run the report again so the runner rewrites it.") from exc
+    return [n for n in names if not n.startswith("__index_level_")]
+
+
 def _select(frame: pd.DataFrame, columns: Sequence[str], label: str) -> pd.DataFrame:
     wanted = list(dict.fromkeys(["submitted_at", *columns]))
     absent = [c for c in wanted if c not in frame.columns]
@@ -1299,6 +1311,7 @@ def load_inputs(
     sample_size: int = 5000,
     seed: int = 0,
     columns: Sequence[str] | None = None,
+    drop: Sequence[str] | None = None,
 ) -> ReportInputs:
     """Load everything a report notebook needs, for one period.
 
@@ -1320,6 +1333,10 @@ def load_inputs(
     columns : list of str, optional
         Read only these canonical columns (``submitted_at`` is always read), e.g. leave out
         ``text`` where an analysis does not need it.
+    drop : list of str, optional
+        Leave these columns out where the data has them (e.g. ``["text"]``: a page that shows
+        no verbatims keeps a million texts out of memory). Unlike ``columns``, a column the
+        data lacks is not an error.
 
     Returns
     -------
@@ -1341,12 +1358,20 @@ def load_inputs(
     ...     inputs = load_inputs(paths["feedback"], columns=["nps"])
     >>> str(inputs.period), len(inputs.feedback), len(inputs.current), list(inputs.current.columns)
     ('2026-10', 2, 1, ['submitted_at', 'nps'])
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     paths = write_canonical(fb, tmp)
+    ...     inputs = load_inputs(paths["feedback"], drop=["text", "ces"])
+    >>> "text" in inputs.feedback.columns, "nps" in inputs.feedback.columns
+    (False, True)
     """
     truth = None
     orders = load_orders(orders_path) if orders_path is not None else None
     invitations = load_invitations(invitations_path) if invitations_path is not None else None
     path = None if data_path is None else Path(data_path)
+    dropped = set(drop or ()) - {"submitted_at"}
     if path is not None and path.suffix.lower() in _PARQUET_SUFFIXES and path.exists():
+        if dropped and columns is None:
+            columns = [c for c in _parquet_columns(path) if c not in dropped]
         frame = _read_canonical(path, columns)
         quality = read_quality(quality_path) if quality_path is not None else _empty_quality()
         # the runner's quality report remembers where the data really came from
@@ -1366,6 +1391,8 @@ def load_inputs(
         quality.attrs.update({"source": source, "n_read": loaded.n_read, "n_kept": len(frame)})
         if columns is not None:
             frame = _select(frame, columns, source)
+    if dropped & set(frame.columns):
+        frame = frame.drop(columns=[c for c in frame.columns if c in dropped])
     for key in ("n_read", "n_kept"):
         if quality.attrs.get(key) is None:
             quality.attrs[key] = len(frame)

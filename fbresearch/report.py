@@ -255,6 +255,16 @@ def _load_data(params: Params) -> _Data:
     return _Data(feedback, orders, invitations, source, files)
 
 
+def _slim(inputs: _Data) -> _Data:
+    """``inputs`` with only the columns :func:`headline_kpis` reads, and no orders."""
+    from dataclasses import replace
+
+    frame = inputs.feedback.frame
+    keep = [c for c in ("submitted_at", *(k for k, _ in _KPIS)) if c in frame.columns]
+    feedback = replace(inputs.feedback, frame=frame[keep].copy())
+    return _Data(feedback, None, None, inputs.source, inputs.files)
+
+
 def _pick_period(params: Params, period: str | None, frame: Any) -> str:
     import pandas as pd
 
@@ -742,6 +752,10 @@ def run_report(
                 inputs.feedback, work, orders=inputs.orders, invitations=inputs.invitations
             )
             canonical = {k: {"file": Path(p).name, "sha256": _sha(p)} for k, p in paths.items()}
+            # The notebooks read the canonical files; keep only what the index page needs
+            # (headline KPIs), so the runner holds little memory while the kernels run.
+            inputs = _slim(inputs)
+            frame = month = None
             for kind, info in inputs.files.items():
                 log.info("input %s: %s sha256 %s", kind, info["path"], info["sha256"])
             footer = {

@@ -257,16 +257,20 @@ def _match(
     hits = np.zeros((len(tokens), len(categories)), dtype=bool)
     primary: list[str | None] = []
     get = index.get
+    seen: dict[int, dict[str, int]] = {}  # tokenize shares one list between equal texts
     for i, toks in enumerate(tokens):
-        counts: dict[str, int] = {}
-        n = len(toks)
-        for start in range(n):
-            key = ""
-            for stop in range(start, min(n, start + longest)):
-                key += toks[stop]
-                cat = get(key)
-                if cat is not None:
-                    counts[cat] = counts.get(cat, 0) + 1
+        counts = seen.get(id(toks))
+        if counts is None:
+            counts = {}
+            n = len(toks)
+            for start in range(n):
+                key = ""
+                for stop in range(start, min(n, start + longest)):
+                    key += toks[stop]
+                    cat = get(key)
+                    if cat is not None:
+                        counts[cat] = counts.get(cat, 0) + 1
+            seen[id(toks)] = counts
         if counts:
             for cat in counts:
                 hits[i, col[cat]] = True
@@ -809,17 +813,24 @@ def _contains_words(cache: dict[str, Any], words: Sequence[str]) -> np.ndarray:
     keys = {"".join(t) for t in entry_tokens if t}
     longest = max((len(t) for t in entry_tokens), default=1)
     out = np.zeros(len(cache["tokens"]), dtype=bool)
+    # tokenize gives equal texts one shared list: match each distinct list once
+    done: dict[int, bool] = {}
     for i, toks in enumerate(cache["tokens"]):
-        n = len(toks)
-        for start in range(n):
-            key = ""
-            for stop in range(start, min(n, start + longest)):
-                key += toks[stop]
-                if key in keys:
-                    out[i] = True
+        found = done.get(id(toks))
+        if found is None:
+            found = False
+            n = len(toks)
+            for start in range(n):
+                key = ""
+                for stop in range(start, min(n, start + longest)):
+                    key += toks[stop]
+                    if key in keys:
+                        found = True
+                        break
+                if found:
                     break
-            if out[i]:
-                break
+            done[id(toks)] = found
+        out[i] = found
     return out
 
 

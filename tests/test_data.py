@@ -486,6 +486,23 @@ def test_reading_only_selected_columns(tmp_path):
     check_error(excinfo, file="feedback.parquet", column="npss", says=("Did you mean 'nps'",))
 
 
+def test_dropping_columns_keeps_the_rest(tmp_path):
+    # truth: the canonical file's own columns, minus the dropped ones; an absent one is fine
+    frame, paths = _canonical(tmp_path)
+    full = load_inputs(paths["feedback"])
+    slim = load_inputs(paths["feedback"], drop=["text", "no_such_column"])
+    assert "text" in full.feedback.columns
+    assert list(slim.feedback.columns) == [c for c in full.feedback.columns if c != "text"]
+    pd.testing.assert_frame_equal(slim.feedback, full.feedback.drop(columns="text"))
+    assert slim.period == full.period and len(slim.current) == len(full.current)
+
+
+@needs_sample
+def test_dropping_columns_from_the_sample():
+    inputs = load_inputs(sample_size=500, drop=["text"])
+    assert "text" not in inputs.feedback.columns and "nps" in inputs.feedback.columns
+
+
 def test_file_sha256(tmp_path):
     path = write(tmp_path, "x.bin", "fbresearch" * 100_000)
     assert file_sha256(path) == hashlib.sha256(path.read_bytes()).hexdigest()

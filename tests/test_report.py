@@ -328,6 +328,8 @@ def test_manifest_is_complete(report):
     assert (
         nb["name"] == "good" and nb["status"] == "ok" and nb["seconds"] > 0 and nb["findings"] == 2
     )
+    # the kernel's peak memory is recorded: a Python kernel that imported pandas holds > 50 MiB
+    assert nb["peak_rss_mib"] > 50 and second["peak_rss_mib"] > 50
     assert manifest["status"] == "ok" and manifest["period"] == "2026-10"
     assert {k["name"] for k in manifest["headline"]} == {"NPS", "CSAT", "CES"}
     assert manifest["git"] is None or re.fullmatch(r"[0-9a-f]{40}", manifest["git"]["commit"])

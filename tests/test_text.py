@@ -80,6 +80,16 @@ def test_tokenize_pos_filter_keeps_nouns():
     assert "骑手" in out and "态度" in out and "好吃" not in out
 
 
+def test_tokenize_repeated_texts_give_the_same_tokens_as_one_by_one():
+    # truth: tokenizing each text on its own; repeats share one list (tokenized once)
+    texts = ["送餐速度太慢了", "The courier was late", "送餐速度太慢了", "", None,
+             "The courier was late"]
+    together = tokenize(texts)
+    alone = [tokenize([t])[0] for t in texts]
+    assert together == alone
+    assert together[0] is together[2] and together[1] is together[5]
+
+
 def test_tokenize_bad_language_argument():
     with pytest.raises(AnalysisError, match="language"):
         tokenize(["x"], language="fr")

@@ -74,6 +74,27 @@ def test_dominant_topic_matches_planted_subject(planted):
     assert frame["topic"].nunique() == 5
 
 
+def test_fit_sample_fits_on_a_sample_and_scores_every_text():
+    # truth: each text's planted subject. Topics fitted on a random 150 of 300 English texts
+    # must still be the planted ones, and every text (in or out of the sample) is scored.
+    texts, truth = planted_corpus(n_per_topic=100, seed=3)
+    english = [(t, s) for t, s in zip(texts, truth, strict=True) if s.startswith("en")]
+    texts, truth = [t for t, _ in english], [s for _, s in english]
+    model = fit_topics(texts, num_topics=3, seed=0, fit_sample=150)
+    assert min(best_overlap(model, "en").values()) >= 6
+    assert len(model.documents["en"]) == 150
+    assert model.usable.all() and len(model.doc_topics) == len(texts)
+    frame = pd.DataFrame({"truth": truth, "topic": model.dominant})
+    purity = frame.groupby("topic")["truth"].agg(lambda s: s.value_counts(normalize=True).iloc[0])
+    assert purity.min() > 0.95 and frame["topic"].nunique() == 3
+    assert "fitted on a random 150 of 300 usable texts (seed 0)" in model.summary()
+    # a sample as large as the texts changes nothing
+    full = fit_topics(texts, num_topics=3, seed=0)
+    same = fit_topics(texts, num_topics=3, seed=0, fit_sample=300)
+    pd.testing.assert_frame_equal(full.doc_topics, same.doc_topics)
+    assert full.notes == same.notes
+
+
 def test_contract_shapes(planted):
     texts, truth, model = planted
     assert list(model.topics.columns) == ["topic", "rank", "term", "weight"]
