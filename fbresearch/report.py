@@ -265,6 +265,19 @@ def _slim(inputs: _Data) -> _Data:
     return _Data(feedback, None, None, inputs.source, inputs.files)
 
 
+def _release_memory() -> None:
+    """Hand freed data back to the system (pyarrow's pool keeps it otherwise)."""
+    import gc
+
+    gc.collect()
+    try:
+        import pyarrow as pa
+
+        pa.default_memory_pool().release_unused()
+    except (ImportError, AttributeError):  # pragma: no cover - old pyarrow
+        pass
+
+
 def _pick_period(params: Params, period: str | None, frame: Any) -> str:
     import pandas as pd
 
@@ -756,6 +769,7 @@ def run_report(
             # (headline KPIs), so the runner holds little memory while the kernels run.
             inputs = _slim(inputs)
             frame = month = None
+            _release_memory()
             for kind, info in inputs.files.items():
                 log.info("input %s: %s sha256 %s", kind, info["path"], info["sha256"])
             footer = {

@@ -102,6 +102,7 @@ class _TreeRSS:
     def __init__(self, pid: int) -> None:
         self.root = psutil.Process(pid)
         self.peak = 0
+        self.root_late = 0  # the runner's own RSS once the first notebook has started
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
@@ -116,6 +117,11 @@ class _TreeRSS:
             for proc in procs:
                 try:
                     total += proc.memory_info().rss
+                except psutil.Error:
+                    pass
+            if len(procs) > 3:  # runner, pool workers and at least one kernel
+                try:
+                    self.root_late = max(self.root_late, self.root.memory_info().rss)
                 except psutil.Error:
                     pass
             self.peak = max(self.peak, total)
@@ -143,7 +149,8 @@ def run_cli(label: str, args: list[str], out: Path, target: str = "") -> dict:
     note = f" (target {target})" if target else ""
     print(
         f"{label}: {seconds:.1f} s, peak RSS of runner + workers + kernels "
-        f"{tree.peak / 2**30:.2f} GiB, exit {proc.returncode}{note}",
+        f"{tree.peak / 2**30:.2f} GiB (runner alone while notebooks run: "
+        f"{tree.root_late / 2**20:,.0f} MiB), exit {proc.returncode}{note}",
         flush=True,
     )
     manifests = sorted(out.glob("*/manifest.json"))
