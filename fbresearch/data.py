@@ -241,8 +241,11 @@ def describe_quality(quality: pd.DataFrame, n_read: int, n_kept: int, source: st
     if not flagged.empty:
         parts = [f"{int(r.rows):,} {r.message}" for r in flagged.itertuples()]
         sentences.append("Flagged but kept: " + "; ".join(parts))
-    for action, verb in (("blanked", "set to missing"), ("filled", "filled in"),
-                         ("converted", "converted")):
+    for action, verb in (
+        ("blanked", "set to missing"),
+        ("filled", "filled in"),
+        ("converted", "converted"),
+    ):
         for r in by_action[action].itertuples():
             sentences.append(f"{int(r.rows):,} {r.message} ({verb})")
     if len(sentences) == 1 and dropped.empty:
@@ -270,8 +273,11 @@ def _check_path(source: str | Path, what: str = "feedback") -> Path:
             "run the command in, or the params file's folder).",
         )
     if path.is_dir():
-        raise FeedbackDataError(f"{str(path)!r} is a folder, not a file", source=label,
-                                fix=f"give the path of the {what} file itself.")
+        raise FeedbackDataError(
+            f"{str(path)!r} is a folder, not a file",
+            source=label,
+            fix=f"give the path of the {what} file itself.",
+        )
     suffix = path.suffix.lower()
     if suffix not in {*_CSV_SUFFIXES, *_PARQUET_SUFFIXES, *_EXCEL_SUFFIXES}:
         hint = " Old Excel .xls files: save them as .xlsx or CSV." if suffix == ".xls" else ""
@@ -281,8 +287,11 @@ def _check_path(source: str | Path, what: str = "feedback") -> Path:
             fix="use CSV (.csv, .tsv), Parquet (.parquet) or Excel (.xlsx)." + hint,
         )
     if path.stat().st_size == 0:
-        raise FeedbackDataError("the file is empty", source=label,
-                                fix="export the data again; the file has no header and no rows.")
+        raise FeedbackDataError(
+            "the file is empty",
+            source=label,
+            fix="export the data again; the file has no header and no rows.",
+        )
     return path
 
 
@@ -298,7 +307,9 @@ def _encodings(path: Path) -> list[str]:
 
 
 def _read_file(
-    path: Path, dtype: Mapping[str, str] | None = None, header_only: bool = False,
+    path: Path,
+    dtype: Mapping[str, str] | None = None,
+    header_only: bool = False,
     encoding: str | None = None,
 ) -> tuple[pd.DataFrame, str | None]:
     """Read a CSV, Parquet or Excel file; every failure becomes a FeedbackDataError."""
@@ -316,39 +327,58 @@ def _read_file(
             frame = pq.read_table(path).to_pandas()
             return frame.reset_index(drop=True), None
         if suffix in _EXCEL_SUFFIXES:
-            frame = pd.read_excel(path, sheet_name=0, engine="openpyxl", dtype=dict(dtype or {}),
-                                  nrows=0 if header_only else None)
+            frame = pd.read_excel(
+                path,
+                sheet_name=0,
+                engine="openpyxl",
+                dtype=dict(dtype or {}),
+                nrows=0 if header_only else None,
+            )
             return frame, None
         errors: list[str] = []
         for enc in [encoding] if encoding else _encodings(path):
             try:
-                frame = pd.read_csv(path, sep=_CSV_SUFFIXES[suffix], encoding=enc,
-                                    encoding_errors="strict", dtype=dict(dtype or {}),
-                                    nrows=0 if header_only else None, low_memory=False)
+                frame = pd.read_csv(
+                    path,
+                    sep=_CSV_SUFFIXES[suffix],
+                    encoding=enc,
+                    encoding_errors="strict",
+                    dtype=dict(dtype or {}),
+                    nrows=0 if header_only else None,
+                    low_memory=False,
+                )
             except UnicodeDecodeError as exc:
                 errors.append(f"{enc}: {exc.reason} at byte {exc.start}")
                 continue
             return frame, ("utf-8" if enc == "utf-8-sig" else enc)
         raise FeedbackDataError(
             "the file is neither UTF-8 nor GB18030/GBK text (" + "; ".join(errors) + ")",
-            source=label, fix="save the file as CSV UTF-8 (in Excel: Save As > CSV UTF-8).",
+            source=label,
+            fix="save the file as CSV UTF-8 (in Excel: Save As > CSV UTF-8).",
         )
     except FeedbackDataError:
         raise
     except pd.errors.EmptyDataError as exc:
-        raise FeedbackDataError("the file has no header and no rows", source=label,
-                                fix="export the data again, with a header row.") from exc
+        raise FeedbackDataError(
+            "the file has no header and no rows",
+            source=label,
+            fix="export the data again, with a header row.",
+        ) from exc
     except pd.errors.ParserError as exc:
         found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
         if found:
             expected, line, saw = (int(g) for g in found.groups())
             raise FeedbackDataError(
                 f"a row has {saw} fields where the header has {expected}",
-                source=label, rows=[line - 1],
-                fix="quote text fields that contain the separator (\"...\"), or export again.",
+                source=label,
+                rows=[line - 1],
+                fix='quote text fields that contain the separator ("..."), or export again.',
             ) from exc
-        raise FeedbackDataError(f"the file cannot be read as CSV ({exc})", source=label,
-                                fix="export it again as CSV UTF-8.") from exc
+        raise FeedbackDataError(
+            f"the file cannot be read as CSV ({exc})",
+            source=label,
+            fix="export it again as CSV UTF-8.",
+        ) from exc
     except Exception as exc:  # the read boundary: pyarrow, openpyxl and OS errors vary widely
         kind = {".parquet": "Parquet", ".pq": "Parquet"}.get(suffix, suffix.lstrip(".").upper())
         raise FeedbackDataError(
@@ -391,9 +421,11 @@ def _resolve_columns(
             raise FeedbackDataError(
                 f"the column mapping names {canonical!r}, which is not a canonical column."
                 + _closest(canonical, schema.CANONICAL),
-                source=label, column=canonical,
-                fix="map canonical names (" + ", ".join(schema.CANONICAL)
-                + ", rating_<name>) to your column names, e.g. {\"nps\": \"Q1 Recommend\"}.",
+                source=label,
+                column=canonical,
+                fix="map canonical names ("
+                + ", ".join(schema.CANONICAL)
+                + ', rating_<name>) to your column names, e.g. {"nps": "Q1 Recommend"}.',
             )
         wanted[canonical] = str(user)
     if isinstance(ratings, Mapping):
@@ -411,7 +443,8 @@ def _resolve_columns(
             raise FeedbackDataError(
                 f"the column mapping names {user!r} for {canonical!r}, but the file has no such "
                 f"column.{_closest(user, header)} The file's columns are {_columns_text(header)}",
-                source=label, column=user,
+                source=label,
+                column=user,
                 fix="correct the name in `columns:` (names must match exactly, including case "
                 "and spaces).",
             )
@@ -421,7 +454,9 @@ def _resolve_columns(
         targets = [c for c, u in wanted.items() if u == repeated[0]]
         raise FeedbackDataError(
             f"the column mapping uses {repeated[0]!r} for several columns ({', '.join(targets)})",
-            source=label, column=repeated[0], fix="map each of your columns to one canonical name.",
+            source=label,
+            column=repeated[0],
+            fix="map each of your columns to one canonical name.",
         )
 
     rename = {user: canonical for canonical, user in wanted.items()}
@@ -433,25 +468,33 @@ def _resolve_columns(
             raise FeedbackDataError(
                 f"the file has a column named {col!r} and the mapping also maps "
                 f"{wanted[col]!r} to {col!r}",
-                source=label, column=col,
+                source=label,
+                column=col,
                 fix=f"remove {col!r} from the mapping, or rename the file's {col!r} column.",
             )
         # canonical names match regardless of case and surrounding spaces ("NPS", " Text ")
         key = col.strip().lower()
-        if key != col and (key in schema.CANONICAL or schema.is_rating(key)) and key not in taken \
-                and key not in header:
+        if (
+            key != col
+            and (key in schema.CANONICAL or schema.is_rating(key))
+            and key not in taken
+            and key not in header
+        ):
             rename[col] = key
             taken.add(key)
     return rename
 
 
-def _missing_column_error(canonical: str, header: Sequence[str], label: str,
-                          fix: str) -> FeedbackDataError:
+def _missing_column_error(
+    canonical: str, header: Sequence[str], label: str, fix: str
+) -> FeedbackDataError:
     hints = _DATE_HINTS if canonical in schema.DATE_COLUMNS or "date" in canonical else ()
     return FeedbackDataError(
         f"there is no {canonical!r} column.{_closest(canonical, header, hints)} "
         f"The columns are {_columns_text(list(header))}",
-        source=label, column=canonical, fix=fix,
+        source=label,
+        column=canonical,
+        fix=fix,
     )
 
 
@@ -467,19 +510,32 @@ class _Report:
         self.label = label
         self.rows: list[dict] = []
 
-    def add(self, check: str, column: str | None, positions: np.ndarray, action: str,
-            message: str) -> None:
+    def add(
+        self, check: str, column: str | None, positions: np.ndarray, action: str, message: str
+    ) -> None:
         positions = np.asarray(positions)
         if positions.size:
-            self.rows.append({
-                "check": check, "column": column, "rows": int(positions.size), "action": action,
-                "example_rows": [int(p) + 1 for p in positions[:5]], "message": message,
-            })
+            self.rows.append(
+                {
+                    "check": check,
+                    "column": column,
+                    "rows": int(positions.size),
+                    "action": action,
+                    "example_rows": [int(p) + 1 for p in positions[:5]],
+                    "message": message,
+                }
+            )
 
-    def error(self, problem: str, column: str | None, positions: Iterable[int] = (),
-              fix: str | None = None) -> FeedbackDataError:
-        return FeedbackDataError(problem, source=self.label, column=column,
-                                 rows=[int(p) + 1 for p in positions], fix=fix)
+    def error(
+        self,
+        problem: str,
+        column: str | None,
+        positions: Iterable[int] = (),
+        fix: str | None = None,
+    ) -> FeedbackDataError:
+        return FeedbackDataError(
+            problem, source=self.label, column=column, rows=[int(p) + 1 for p in positions], fix=fix
+        )
 
     def frame(self) -> pd.DataFrame:
         if not self.rows:
@@ -489,8 +545,12 @@ class _Report:
 
 def _as_text(series: pd.Series) -> pd.Series:
     """Strings (pandas ``str`` dtype), stripped, blanks as missing; vectorised in pyarrow."""
-    text = series if pd.api.types.is_string_dtype(series.dtype) and not isinstance(
-        series.dtype, pd.CategoricalDtype) else series.astype("str")
+    text = (
+        series
+        if pd.api.types.is_string_dtype(series.dtype)
+        and not isinstance(series.dtype, pd.CategoricalDtype)
+        else series.astype("str")
+    )
     text = text.astype("str").str.strip()
     return text.where(text.str.len() > 0)
 
@@ -503,8 +563,13 @@ def _parse_dates(series: pd.Series, column: str, rep: _Report, tz: str) -> pd.Se
     """Parse one date column to timezone-naive ``datetime64[ns]`` (aware stamps: to ``tz``)."""
     if isinstance(series.dtype, pd.DatetimeTZDtype):
         out = series.dt.tz_convert(tz).dt.tz_localize(None)
-        rep.add("timezone", column, np.flatnonzero(out.notna().to_numpy()), "converted",
-                f"timestamps in {column} converted from {series.dtype.tz} to {tz} time")
+        rep.add(
+            "timezone",
+            column,
+            np.flatnonzero(out.notna().to_numpy()),
+            "converted",
+            f"timestamps in {column} converted from {series.dtype.tz} to {tz} time",
+        )
         return out.astype("datetime64[ns]")
     if pd.api.types.is_datetime64_dtype(series.dtype):
         return series.astype("datetime64[ns]")
@@ -525,7 +590,8 @@ def _parse_dates(series: pd.Series, column: str, rep: _Report, tz: str) -> pd.Se
                 f"some timestamps carry a UTC offset (e.g. {todo[aware].iloc[0]!r}, row "
                 f"{aware_pos[0] + 1}) and others do not (e.g. {todo[~aware].iloc[0]!r}); their "
                 "times cannot be put in one time zone",
-                column, naive_pos,
+                column,
+                naive_pos,
                 fix="export every timestamp with its offset (e.g. 2026-10-31T14:05:00+08:00), "
                 "or every one without.",
             )
@@ -534,9 +600,13 @@ def _parse_dates(series: pd.Series, column: str, rep: _Report, tz: str) -> pd.Se
             got = pd.to_datetime(values, format="ISO8601", utc=True, errors="coerce")
             got = got.tz_convert(tz).tz_localize(None)
             if got.notna().any():
-                rep.add("timezone", column, _positions_of(codes, todo.index[got.notna()]),
-                        "converted",
-                        f"timestamps in {column} with UTC offsets converted to {tz} time")
+                rep.add(
+                    "timezone",
+                    column,
+                    _positions_of(codes, todo.index[got.notna()]),
+                    "converted",
+                    f"timestamps in {column} with UTC offsets converted to {tz} time",
+                )
         else:
             got = _best_format(values, column, rep, codes, todo.index)
         parsed.loc[todo.index] = pd.Series(got, index=todo.index).astype("datetime64[ns]")
@@ -546,7 +616,8 @@ def _parse_dates(series: pd.Series, column: str, rep: _Report, tz: str) -> pd.Se
         raise rep.error(
             f"{positions.size:,} value(s) cannot be read as dates: "
             f"{_examples(raw.astype('object'), positions)}",
-            column, positions,
+            column,
+            positions,
             fix="use one date format for the whole column, e.g. 2026-10-31 or 2026-10-31 14:05, "
             "or correct those cells.",
         )
@@ -560,8 +631,9 @@ def _matches(values: pd.Series, pattern: str) -> pd.Series:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    found = pc.match_substring_regex(pa.array(values.to_numpy(dtype=object), type=pa.string()),
-                                     pattern)
+    found = pc.match_substring_regex(
+        pa.array(values.to_numpy(dtype=object), type=pa.string()), pattern
+    )
     return pd.Series(np.asarray(found, dtype=bool), index=values.index)
 
 
@@ -569,9 +641,11 @@ def _positions_of(codes: np.ndarray, unique_ids: Iterable[int]) -> np.ndarray:
     return np.flatnonzero(np.isin(codes, np.asarray(list(unique_ids), dtype=np.int64)))
 
 
-def _best_format(values: np.ndarray, column: str, rep: _Report, codes: np.ndarray,
-                 index: pd.Index) -> pd.DatetimeIndex:
+def _best_format(
+    values: np.ndarray, column: str, rep: _Report, codes: np.ndarray, index: pd.Index
+) -> pd.DatetimeIndex:
     """Parse with ISO 8601, else the single listed format that reads the most values."""
+
     def attempt(fmt: str) -> pd.DatetimeIndex:
         try:
             return pd.DatetimeIndex(pd.to_datetime(values, format=fmt, errors="coerce"))
@@ -591,7 +665,8 @@ def _best_format(values: np.ndarray, column: str, rep: _Report, codes: np.ndarra
             raise rep.error(
                 "the dates could be day/month/year or month/day/year (e.g. "
                 f"{values[differ[0]]!r}); every value fits both",
-                column, positions,
+                column,
+                positions,
                 fix="export dates as YYYY-MM-DD (e.g. 2026-10-31), which cannot be misread.",
             )
     for got in results.values():
@@ -605,8 +680,11 @@ def _parse_scores(series: pd.Series, column: str, rep: _Report, max_invalid: flo
     spec = schema.score_spec(column)
     assert spec is not None
     if pd.api.types.is_bool_dtype(series.dtype):
-        raise rep.error("holds true/false values, not scores", column,
-                        fix=f"use whole numbers {spec.low}-{spec.high}.")
+        raise rep.error(
+            "holds true/false values, not scores",
+            column,
+            fix=f"use whole numbers {spec.low}-{spec.high}.",
+        )
     if pd.api.types.is_numeric_dtype(series.dtype):
         numbers = series.astype("Float64").astype("float64").to_numpy(na_value=np.nan)
         not_number = np.zeros(len(series), dtype=bool)
@@ -638,25 +716,37 @@ def _parse_scores(series: pd.Series, column: str, rep: _Report, max_invalid: flo
         what = ", ".join(f"{int(m.sum()):,} {k}" for k, m in kinds.items() if m.any())
         if n_bad > max_invalid * n_filled:
             raw = series.astype("object")
-            fix = (f"{spec.label} answers must be whole numbers from {spec.low} to {spec.high}; "
-                   "correct those cells or leave them empty")
+            fix = (
+                f"{spec.label} answers must be whole numbers from {spec.low} to {spec.high}; "
+                "correct those cells or leave them empty"
+            )
             if not_number.any():
                 fix += "; text answers (e.g. 'Very satisfied') must be coded as numbers first"
             if outside.any():
-                fix += ("; if the column uses another scale (e.g. 1-10 for NPS), convert it, or "
-                        "check the column mapping")
+                fix += (
+                    "; if the column uses another scale (e.g. 1-10 for NPS), convert it, or "
+                    "check the column mapping"
+                )
             raise rep.error(
                 f"{n_bad:,} of {n_filled:,} answers are invalid ({what} {spec.low}-{spec.high}), "
                 f"e.g. {_examples(raw, positions)}",
-                column, positions, fix=fix + ".",
+                column,
+                positions,
+                fix=fix + ".",
             )
         for kind, mask in kinds.items():
-            rep.add(f"invalid_{column}", column, np.flatnonzero(mask), "blanked",
-                    f"{column} answers {kind}"
-                    + (f" {spec.low}-{spec.high}" if kind == "outside the range" else ""))
+            rep.add(
+                f"invalid_{column}",
+                column,
+                np.flatnonzero(mask),
+                "blanked",
+                f"{column} answers {kind}"
+                + (f" {spec.low}-{spec.high}" if kind == "outside the range" else ""),
+            )
         numbers = np.where(invalid, np.nan, numbers)
     return pd.Series(pd.array(np.round(numbers), dtype="Float64"), index=series.index).astype(
-        "Int64")
+        "Int64"
+    )
 
 
 def _parse_category(series: pd.Series) -> pd.Series:
@@ -745,33 +835,41 @@ def load_feedback(
             fix="pass a file path (CSV, Parquet, Excel) or a pandas DataFrame.",
         )
     if len(raw) == 0:
-        raise FeedbackDataError("the data has a header but no rows", source=label,
-                                fix="export the data again with its rows.")
+        raise FeedbackDataError(
+            "the data has a header but no rows",
+            source=label,
+            fix="export the data again with its rows.",
+        )
     frame = raw.rename(columns=rename)
     header = list(raw.columns)
     for required in schema.REQUIRED:
         if required not in frame.columns:
             raise _missing_column_error(
-                required, header, label,
+                required,
+                header,
+                label,
                 fix=f'name your date column in `columns:`, e.g. {{"{required}": "Date"}}.',
             )
     if not any(c in frame.columns for c in schema.ANSWER_COLUMNS):
         raise FeedbackDataError(
             "there is no answer column (none of nps, csat, ces, text). The columns are "
             + _columns_text(header),
-            source=label, column="nps",
+            source=label,
+            column="nps",
             fix='map at least one answer column, e.g. {"nps": "Q1 Recommend", "text": "Comment"}.',
         )
     rep = _Report(label)
     frame = _validate(frame, rep, max_invalid=max_invalid, tz=tz, n_read=len(raw))
     if original_index is not None:
         frame.index = original_index[frame.index.to_numpy()]
-    return Feedback(frame=frame, quality=rep.frame(), source=label, n_read=len(raw),
-                    encoding=encoding)
+    return Feedback(
+        frame=frame, quality=rep.frame(), source=label, n_read=len(raw), encoding=encoding
+    )
 
 
-def _validate(frame: pd.DataFrame, rep: _Report, *, max_invalid: float, tz: str,
-              n_read: int) -> pd.DataFrame:
+def _validate(
+    frame: pd.DataFrame, rep: _Report, *, max_invalid: float, tz: str, n_read: int
+) -> pd.DataFrame:
     """Type and check every canonical column; drop and flag rows. Index: 0-based positions."""
     out = frame  # copy-on-write: assignments below never touch the caller's frame
     had_ids = "response_id" in out.columns
@@ -793,9 +891,12 @@ def _validate(frame: pd.DataFrame, rep: _Report, *, max_invalid: float, tz: str,
     if no_date.any():
         positions = np.flatnonzero(no_date)
         if no_date.sum() > max_invalid * len(out):
-            raise rep.error(f"{positions.size:,} of {len(out):,} rows have no date",
-                            "submitted_at", positions,
-                            fix="fill in the submission date, or check the column mapping.")
+            raise rep.error(
+                f"{positions.size:,} of {len(out):,} rows have no date",
+                "submitted_at",
+                positions,
+                fix="fill in the submission date, or check the column mapping.",
+            )
         rep.add("missing_date", "submitted_at", positions, "dropped", "with no submission date")
         keep &= ~no_date
 
@@ -810,25 +911,39 @@ def _validate(frame: pd.DataFrame, rep: _Report, *, max_invalid: float, tz: str,
         answered = answered | ~flag_empty
     no_answer = ~answered & keep
     if no_answer.any():
-        rep.add("no_answer", ", ".join(c for c in schema.ANSWER_COLUMNS if c in out.columns),
-                np.flatnonzero(no_answer), "dropped",
-                "with no answer at all (no score and no text)")
+        rep.add(
+            "no_answer",
+            ", ".join(c for c in schema.ANSWER_COLUMNS if c in out.columns),
+            np.flatnonzero(no_answer),
+            "dropped",
+            "with no answer at all (no score and no text)",
+        )
         keep &= ~no_answer
 
     flag_duplicate = np.zeros(len(out), dtype=bool)
     if had_ids:
         missing_id = out["response_id"].isna().to_numpy()
         if missing_id.any():
-            rep.add("missing_id", "response_id", np.flatnonzero(missing_id), "filled",
-                    "missing response ids made from the row number")
+            rep.add(
+                "missing_id",
+                "response_id",
+                np.flatnonzero(missing_id),
+                "filled",
+                "missing response ids made from the row number",
+            )
         ids = out["response_id"]
-        dup = (ids.duplicated(keep=False).to_numpy() & ~missing_id & keep)
+        dup = ids.duplicated(keep=False).to_numpy() & ~missing_id & keep
         if dup.any():
             sub = out[dup]
             exact = np.zeros(len(out), dtype=bool)
             exact[np.flatnonzero(dup)[sub.duplicated(keep="first").to_numpy()]] = True
-            rep.add("duplicate", "response_id", np.flatnonzero(exact), "dropped",
-                    "exact duplicates of earlier rows")
+            rep.add(
+                "duplicate",
+                "response_id",
+                np.flatnonzero(exact),
+                "dropped",
+                "exact duplicates of earlier rows",
+            )
             keep &= ~exact
             rest = ids[keep & ~missing_id]
             conflict = rest[rest.duplicated(keep=False)]
@@ -840,23 +955,37 @@ def _validate(frame: pd.DataFrame, rep: _Report, *, max_invalid: float, tz: str,
                     f"{conflict.nunique():,} response id(s) appear on rows with different "
                     f"content, e.g. {first!r} on rows "
                     + ", ".join(str(p + 1) for p in positions[:5]),
-                    "response_id", all_pos,
+                    "response_id",
+                    all_pos,
                     fix="response_id must identify one response: check that the mapping does "
                     "not point at a customer or order id, or remove the outdated copies.",
                 )
     else:
         missing_id = np.ones(len(out), dtype=bool)
         flag_duplicate = out.duplicated(keep="first").to_numpy() & keep
-        rep.add("duplicate", None, np.flatnonzero(flag_duplicate), "flagged",
-                "identical to an earlier row (no response ids to tell them apart)")
+        rep.add(
+            "duplicate",
+            None,
+            np.flatnonzero(flag_duplicate),
+            "flagged",
+            "identical to an earlier row (no response ids to tell them apart)",
+        )
     if missing_id.any():
-        made = pd.Series([f"row{p + 1}" for p in np.flatnonzero(missing_id)],
-                         index=out.index[missing_id], dtype="str")
+        made = pd.Series(
+            [f"row{p + 1}" for p in np.flatnonzero(missing_id)],
+            index=out.index[missing_id],
+            dtype="str",
+        )
         ids = out["response_id"] if had_ids else pd.Series(pd.NA, index=out.index, dtype="str")
         out["response_id"] = ids.where(~missing_id, made)
 
-    rep.add("empty_text", "text", np.flatnonzero(flag_empty & keep), "flagged",
-            "with an empty verbatim (their scores still count)")
+    rep.add(
+        "empty_text",
+        "text",
+        np.flatnonzero(flag_empty & keep),
+        "flagged",
+        "with an empty verbatim (their scores still count)",
+    )
     rating_cols = [c for c in out.columns if schema.is_rating(c)]
     flag_straight = np.zeros(len(out), dtype=bool)
     if len(rating_cols) >= schema.STRAIGHT_LINE_MIN_RATINGS:
@@ -867,14 +996,22 @@ def _validate(frame: pd.DataFrame, rep: _Report, *, max_invalid: float, tz: str,
         lowest = np.where(np.isnan(values), np.inf, values).min(axis=1)
         spread = highest - lowest
         flag_straight = enough & (spread == 0)
-        rep.add("straight_lined", ", ".join(rating_cols), np.flatnonzero(flag_straight & keep),
-                "flagged", "with every attribute rating the same (straight-lining)")
+        rep.add(
+            "straight_lined",
+            ", ".join(rating_cols),
+            np.flatnonzero(flag_straight & keep),
+            "flagged",
+            "with every attribute rating the same (straight-lining)",
+        )
     out["flag_empty_text"] = flag_empty
     out["flag_straight_lined"] = flag_straight
     out["flag_duplicate"] = flag_duplicate
     if not keep.any():
-        raise rep.error("no usable rows are left after validation", None,
-                        fix="see the quality report: every row was dropped.")
+        raise rep.error(
+            "no usable rows are left after validation",
+            None,
+            fix="see the quality report: every row was dropped.",
+        )
     if not keep.all():
         out = out[keep]
     ordered = list(frame.columns) + ["response_id"] * (not had_ids) + list(schema.FLAG_COLUMNS)
@@ -886,8 +1023,13 @@ def _validate(frame: pd.DataFrame, rep: _Report, *, max_invalid: float, tz: str,
 # --------------------------------------------------------------------------------------------
 
 
-def _read_table(source: str | Path | pd.DataFrame, columns: Mapping[str, str] | None,
-                required: Sequence[str], what: str, example: str) -> tuple[pd.DataFrame, str]:
+def _read_table(
+    source: str | Path | pd.DataFrame,
+    columns: Mapping[str, str] | None,
+    required: Sequence[str],
+    what: str,
+    example: str,
+) -> tuple[pd.DataFrame, str]:
     """Read a small canonical table (orders, invitations) and rename its columns."""
     label = _label(source)
     if isinstance(source, pd.DataFrame):
@@ -901,36 +1043,54 @@ def _read_table(source: str | Path | pd.DataFrame, columns: Mapping[str, str] | 
         raw, _ = _read_file(path, dtype=ids, encoding=encoding)
         raw.columns = [str(c) for c in raw.columns]
     else:
-        raise FeedbackDataError(f"cannot read {what} from a {type(source).__name__}",
-                                fix="pass a file path (CSV, Parquet, Excel) or a DataFrame.")
+        raise FeedbackDataError(
+            f"cannot read {what} from a {type(source).__name__}",
+            fix="pass a file path (CSV, Parquet, Excel) or a DataFrame.",
+        )
     header = list(raw.columns)
     rename: dict[str, str] = {}
     for canonical, user in dict(columns or {}).items():
         if canonical not in required:
             raise FeedbackDataError(
                 f"the {what} column mapping names {canonical!r}, which is not one of "
-                + ", ".join(required) + "." + _closest(str(canonical), required),
-                source=label, column=str(canonical), fix=f"map {', '.join(required)} only.")
+                + ", ".join(required)
+                + "."
+                + _closest(str(canonical), required),
+                source=label,
+                column=str(canonical),
+                fix=f"map {', '.join(required)} only.",
+            )
         if user not in header:
             raise FeedbackDataError(
                 f"the column mapping names {user!r} for {canonical!r}, but the file has no such "
                 f"column.{_closest(str(user), header)} The file's columns are "
                 + _columns_text(header),
-                source=label, column=str(user), fix="correct the name in the mapping.")
+                source=label,
+                column=str(user),
+                fix="correct the name in the mapping.",
+            )
         rename[user] = canonical
     for col in header:
         key = col.strip().lower()
-        if col not in rename and key in required and key not in rename.values() \
-                and key not in header:
+        if (
+            col not in rename
+            and key in required
+            and key not in rename.values()
+            and key not in header
+        ):
             rename[col] = key
     frame = raw.rename(columns=rename)
     for col in required:
         if col not in frame.columns:
-            raise _missing_column_error(col, header, label,
-                                        fix=f"name it in the mapping, e.g. {example}.")
+            raise _missing_column_error(
+                col, header, label, fix=f"name it in the mapping, e.g. {example}."
+            )
     if len(frame) == 0:
-        raise FeedbackDataError(f"the {what} data has a header but no rows", source=label,
-                                fix="export the data again with its rows.")
+        raise FeedbackDataError(
+            f"the {what} data has a header but no rows",
+            source=label,
+            fix="export the data again with its rows.",
+        )
     return frame.reset_index(drop=True), label
 
 
@@ -972,8 +1132,13 @@ def load_orders(
     >>> orders["amount"].tolist(), orders["is_return"].tolist()
     ([1200.5, -30.0], [False, True])
     """
-    frame, label = _read_table(source, columns, list(schema.ORDERS_COLUMNS), "orders",
-                               '{"customer_id": "Customer", "order_date": "Date"}')
+    frame, label = _read_table(
+        source,
+        columns,
+        list(schema.ORDERS_COLUMNS),
+        "orders",
+        '{"customer_id": "Customer", "order_date": "Date"}',
+    )
     rep = _Report(label)
     frame["customer_id"] = _as_text(frame["customer_id"])
     frame["order_date"] = _parse_dates(frame["order_date"], "order_date", rep, tz)
@@ -981,17 +1146,19 @@ def load_orders(
     for col in schema.ORDERS_COLUMNS:
         missing = frame[col].isna().to_numpy()
         if missing.any():
-            raise rep.error(f"{int(missing.sum()):,} order(s) have no {col}", col,
-                            np.flatnonzero(missing),
-                            fix=f"fill in {col} for every order, or remove those rows.")
+            raise rep.error(
+                f"{int(missing.sum()):,} order(s) have no {col}",
+                col,
+                np.flatnonzero(missing),
+                fix=f"fill in {col} for every order, or remove those rows.",
+            )
     frame["is_return"] = (frame["amount"] < 0).to_numpy()
     ordered = [*schema.ORDERS_COLUMNS, "is_return"]
     return frame[ordered + [c for c in frame.columns if c not in ordered]]
 
 
 def _parse_amount(series: pd.Series, rep: _Report) -> pd.Series:
-    if pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(
-            series.dtype):
+    if pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series.dtype):
         return series.astype("float64")
     text = _as_text(series)
     # currency symbols, thousands separators and spaces: "¥1,200.50" -> "1200.50"
@@ -1000,9 +1167,13 @@ def _parse_amount(series: pd.Series, rep: _Report) -> pd.Series:
     bad = (numbers.isna() & text.notna()).to_numpy()
     if bad.any():
         positions = np.flatnonzero(bad)
-        raise rep.error(f"{positions.size:,} amount(s) are not numbers, e.g. "
-                        + _examples(series.astype("object"), positions),
-                        "amount", positions, fix="amounts must be numbers, e.g. 1200.50.")
+        raise rep.error(
+            f"{positions.size:,} amount(s) are not numbers, e.g. "
+            + _examples(series.astype("object"), positions),
+            "amount",
+            positions,
+            fix="amounts must be numbers, e.g. 1200.50.",
+        )
     return numbers
 
 
@@ -1027,8 +1198,13 @@ def load_invitations(source: str | Path | pd.DataFrame) -> pd.DataFrame:
     ...                                "invited": [1200]})).to_dict("records")
     [{'channel': 'email', 'month': '2026-10', 'invited': 1200}]
     """
-    frame, label = _read_table(source, None, list(schema.INVITATIONS_COLUMNS), "invitations",
-                               '{"channel": "Channel", "month": "Month", "invited": "Sent"}')
+    frame, label = _read_table(
+        source,
+        None,
+        list(schema.INVITATIONS_COLUMNS),
+        "invitations",
+        '{"channel": "Channel", "month": "Month", "invited": "Sent"}',
+    )
     rep = _Report(label)
     frame["channel"] = _parse_category(frame["channel"])
     month = frame["month"]
@@ -1041,15 +1217,23 @@ def load_invitations(source: str | Path | pd.DataFrame) -> pd.DataFrame:
     bad = (invited.isna() | (invited < 0) | (invited != np.round(invited))).to_numpy()
     if bad.any():
         positions = np.flatnonzero(bad)
-        raise rep.error("invitation counts must be whole numbers >= 0, e.g. "
-                        + _examples(frame["invited"].astype("object"), positions),
-                        "invited", positions, fix="correct those counts.")
+        raise rep.error(
+            "invitation counts must be whole numbers >= 0, e.g. "
+            + _examples(frame["invited"].astype("object"), positions),
+            "invited",
+            positions,
+            fix="correct those counts.",
+        )
     frame["invited"] = invited.astype("Int64")
     repeated = frame.duplicated(["channel", "month"], keep=False).to_numpy()
     if repeated.any():
         positions = np.flatnonzero(repeated)
-        raise rep.error("a channel and month appear more than once", "month", positions,
-                        fix="give one count per channel and month (add them up).")
+        raise rep.error(
+            "a channel and month appear more than once",
+            "month",
+            positions,
+            fix="give one count per channel and month (add them up).",
+        )
     frame = frame.sort_values(["month", "channel"], kind="stable").reset_index(drop=True)
     return frame[list(schema.INVITATIONS_COLUMNS)]
 
@@ -1079,8 +1263,11 @@ def latest_complete_month(dates: Iterable[Any]) -> pd.Period:
         stamps = stamps.dt.tz_localize(None)
     last = stamps.max()
     if pd.isna(last):
-        raise FeedbackDataError("there are no dates to choose a report month from",
-                                column="submitted_at", fix="check the submitted_at column.")
+        raise FeedbackDataError(
+            "there are no dates to choose a report month from",
+            column="submitted_at",
+            fix="check the submitted_at column.",
+        )
     month = last.to_period("M")
     return month if last.normalize() >= month.end_time.normalize() else month - 1
 
@@ -1092,22 +1279,28 @@ def _period(period: str | pd.Period | None, dates: pd.Series, label: str) -> pd.
         chosen = latest_complete_month(dates)
         if chosen < first.to_period("M"):
             raise FeedbackDataError(
-                f"the data ({covered}) does not cover a complete month", source=label,
-                column="submitted_at", fix="set period: \"YYYY-MM\" explicitly.")
+                f"the data ({covered}) does not cover a complete month",
+                source=label,
+                column="submitted_at",
+                fix='set period: "YYYY-MM" explicitly.',
+            )
         return chosen
     try:
         chosen = pd.Period(period, freq="M")
         if isinstance(period, str) and not re.fullmatch(r"\d{4}-\d{2}", period.strip()):
             raise ValueError(period)
     except (ValueError, TypeError) as exc:
-        raise ParamsError(f"period {period!r} is not a month; write it as YYYY-MM, "
-                          "e.g. 2026-10") from exc
+        raise ParamsError(
+            f"period {period!r} is not a month; write it as YYYY-MM, e.g. 2026-10"
+        ) from exc
     if not first.to_period("M") <= chosen <= last.to_period("M"):
         raise FeedbackDataError(
             f"the period {chosen} is outside the data, which covers {covered}",
-            source=label, column="submitted_at",
+            source=label,
+            column="submitted_at",
             fix=f"choose a month from {covered}, or leave period empty for the latest complete "
-            "month.")
+            "month.",
+        )
     return chosen
 
 
@@ -1169,8 +1362,9 @@ def write_canonical(
     for rec in payload["checks"]:
         rec["rows"] = int(rec["rows"])
         rec["example_rows"] = [int(r) for r in rec["example_rows"] or []]
-    paths["quality"].write_text(json.dumps(payload, ensure_ascii=False, indent=2) + "\n",
-                                encoding="utf-8")
+    paths["quality"].write_text(
+        json.dumps(payload, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
     for name, table in (("orders", orders), ("invitations", invitations)):
         if table is not None:
             paths[name] = folder / f"{name}.parquet"
@@ -1191,8 +1385,11 @@ def read_quality(path: str | Path) -> pd.DataFrame:
     try:
         payload = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise FeedbackDataError(f"the quality report cannot be read ({exc})", source=path.name,
-                                fix="run the report again; the runner writes this file.") from exc
+        raise FeedbackDataError(
+            f"the quality report cannot be read ({exc})",
+            source=path.name,
+            fix="run the report again; the runner writes this file.",
+        ) from exc
     checks = payload.get("checks", [])
     table = pd.DataFrame(checks, columns=list(QUALITY_COLUMNS)) if checks else _empty_quality()
     table.attrs.update({k: payload.get(k) for k in ("source", "n_read", "n_kept", "summary")})
@@ -1235,15 +1432,20 @@ def _read_canonical(path: Path, columns: Sequence[str] | None) -> pd.DataFrame:
             if absent:
                 raise FeedbackDataError(
                     f"the canonical file has no column {absent[0]!r}." + _closest(absent[0], names),
-                    source=path.name, column=absent[0],
-                    fix="map that column in params `columns:` so the runner writes it.")
+                    source=path.name,
+                    column=absent[0],
+                    fix="map that column in params `columns:` so the runner writes it.",
+                )
             return pq.read_pandas(path, columns=wanted).to_pandas()
         return pq.read_pandas(path).to_pandas()
     except FeedbackDataError:
         raise
     except Exception as exc:  # pyarrow's errors for a damaged file vary
-        raise FeedbackDataError(f"the file cannot be read as Parquet ({exc})", source=path.name,
-                                fix="run the report again so the runner rewrites it.") from exc
+        raise FeedbackDataError(
+            f"the file cannot be read as Parquet ({exc})",
+            source=path.name,
+            fix="run the report again so the runner rewrites it.",
+        ) from exc
 
 
 def _parquet_columns(path: Path) -> list[str]:
@@ -1253,8 +1455,11 @@ def _parquet_columns(path: Path) -> list[str]:
     try:
         names = pq.read_schema(path).names
     except Exception as exc:  # pyarrow's errors for a damaged file vary
-        raise FeedbackDataError(f"the file cannot be read as Parquet ({exc})", source=path.name,
-                                fix="run the report again so the runner rewrites it.") from exc
+        raise FeedbackDataError(
+            f"the file cannot be read as Parquet ({exc})",
+            source=path.name,
+            fix="run the report again so the runner rewrites it.",
+        ) from exc
     return [n for n in names if not n.startswith("__index_level_")]
 
 
@@ -1264,7 +1469,10 @@ def _select(frame: pd.DataFrame, columns: Sequence[str], label: str) -> pd.DataF
     if absent:
         raise FeedbackDataError(
             f"the data has no column {absent[0]!r}." + _closest(absent[0], list(frame.columns)),
-            source=label, column=absent[0], fix="ask for canonical column names only.")
+            source=label,
+            column=absent[0],
+            fix="ask for canonical column names only.",
+        )
     return frame[wanted]
 
 
@@ -1405,6 +1613,14 @@ def load_inputs(
     inside = upto & (stamps >= chosen.start_time).to_numpy()
     feedback = frame if upto.all() else frame[upto]
     current = frame[inside]
-    return ReportInputs(feedback=feedback, current=current, orders=orders,
-                        invitations=invitations, quality=quality, period=chosen, source=source,
-                        truth=truth, n_rows_read=n_read)
+    return ReportInputs(
+        feedback=feedback,
+        current=current,
+        orders=orders,
+        invitations=invitations,
+        quality=quality,
+        period=chosen,
+        source=source,
+        truth=truth,
+        n_rows_read=n_read,
+    )

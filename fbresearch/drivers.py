@@ -91,7 +91,7 @@ def driver_label(column: str) -> str:
     """
     if column in _KNOWN_OUTCOMES:
         return _KNOWN_OUTCOMES[column]
-    name = column[len("rating_"):] if column.startswith("rating_") else column
+    name = column[len("rating_") :] if column.startswith("rating_") else column
     name = name.replace("_", " ").strip()
     return name[:1].upper() + name[1:] if name else column
 
@@ -305,8 +305,10 @@ def _check(data: _Prepared, n_terms: int) -> None:
     for i in range(p):
         for j in range(i + 1, p):
             if abs(corr[i, j]) > 1 - 1e-10:
-                same = "identical to" if np.array_equal(values[:, i], values[:, j]) else (
-                    "perfectly correlated with"
+                same = (
+                    "identical to"
+                    if np.array_equal(values[:, i], values[:, j])
+                    else ("perfectly correlated with")
                 )
                 raise AnalysisError(
                     f"The driver {data.drivers[j]!r} is {same} {data.drivers[i]!r}, so their "
@@ -961,8 +963,12 @@ def key_drivers(
         low, high = _percentile_ci(imp.draws, confidence)
         share, _ = imp.normalized()
         by_driver = pd.DataFrame(
-            {"importance": imp.shares, "importance_ci_low": low, "importance_ci_high": high,
-             "explained_share": share},
+            {
+                "importance": imp.shares,
+                "importance_ci_low": low,
+                "importance_ci_high": high,
+                "explained_share": share,
+            },
             index=list(data.drivers),
         )
         table = table.join(by_driver, on="term")
@@ -1124,8 +1130,11 @@ class ImportancePerformanceResult(Result):
         head = (
             f"The ratings together explain {_pct(self.r_squared)} of the variation in {name} "
             f"(R² from {self.n:,} complete responses"
-            + (f"; {self.n_dropped:,} with a missing answer were left out"
-               if self.n_dropped else "")
+            + (
+                f"; {self.n_dropped:,} with a missing answer were left out"
+                if self.n_dropped
+                else ""
+            )
             + ")."
         )
         return " ".join([head] + self.sentences())
@@ -1168,7 +1177,8 @@ class ImportancePerformanceResult(Result):
         from fbresearch.plots import driver_importance
 
         return driver_importance(
-            self.table, title=f"Share of the explained variation in {_outcome_name(self.outcome)}",
+            self.table,
+            title=f"Share of the explained variation in {_outcome_name(self.outcome)}",
             ax=ax,
         )
 
@@ -1480,7 +1490,9 @@ def driver_trend(
         raise AnalysisError("window must be at least 1 previous period.")
     if date not in frame.columns:
         raise FeedbackDataError(
-            "date column not found", source="DataFrame", column=date,
+            "date column not found",
+            source="DataFrame",
+            column=date,
             fix="pass date= the column holding the response date.",
         )
     when = pd.to_datetime(frame[date], errors="coerce")
@@ -1493,9 +1505,7 @@ def driver_trend(
     first_previous = current - window
     in_current = (periods == current).to_numpy()
     in_previous = ((periods >= first_previous) & (periods < current)).to_numpy()
-    previous_text = (
-        str(first_previous) if window == 1 else f"{first_previous} to {current - 1}"
-    )
+    previous_text = str(first_previous) if window == 1 else f"{first_previous} to {current - 1}"
     for mask, label in ((in_current, str(current)), (in_previous, previous_text)):
         if not mask.any():
             raise AnalysisError(

@@ -46,9 +46,7 @@ def _z(confidence: float) -> float:
 
 def _check_confidence(confidence: float) -> None:
     if not 0 < confidence < 1:
-        raise AnalysisError(
-            f"confidence must be between 0 and 1 (e.g. 0.95); got {confidence!r}."
-        )
+        raise AnalysisError(f"confidence must be between 0 and 1 (e.g. 0.95); got {confidence!r}.")
 
 
 def _clean(scores: Iterable[float] | pd.Series, name: str, low: float, high: float) -> np.ndarray:
@@ -148,9 +146,12 @@ def nps(scores: Iterable[float] | pd.Series, confidence: float = 0.95) -> Estima
     values = _clean(scores, "NPS", 0, 10)
     n = values.size
     if n == 0:
-        return Estimate(np.nan, np.nan, np.nan, n=0, name="NPS", unit="points", confidence=confidence)
-    diff, se, low, high = _nps_interval(int(np.sum(values >= 9)), int(np.sum(values <= 6)), n,
-                                        _z(confidence))
+        return Estimate(
+            np.nan, np.nan, np.nan, n=0, name="NPS", unit="points", confidence=confidence
+        )
+    diff, se, low, high = _nps_interval(
+        int(np.sum(values >= 9)), int(np.sum(values <= 6)), n, _z(confidence)
+    )
     diff, se = float(diff), float(se)
     p_value = float(2 * stats.norm.sf(abs(diff) / se)) if se > 0 else (1.0 if diff == 0 else 0.0)
     return Estimate(
@@ -166,9 +167,7 @@ def nps(scores: Iterable[float] | pd.Series, confidence: float = 0.95) -> Estima
     )
 
 
-def proportion(
-    successes: int, n: int, confidence: float = 0.95, name: str = ""
-) -> Estimate:
+def proportion(successes: int, n: int, confidence: float = 0.95, name: str = "") -> Estimate:
     """A proportion with its Wilson score interval.
 
     Wilson's interval keeps its coverage near the nominal level for small n and for shares near
@@ -210,9 +209,7 @@ def csat(
     return proportion(int(np.isin(values, top_box).sum()), values.size, confidence, name="CSAT")
 
 
-def mean(
-    values: Iterable[float] | pd.Series, confidence: float = 0.95, name: str = ""
-) -> Estimate:
+def mean(values: Iterable[float] | pd.Series, confidence: float = 0.95, name: str = "") -> Estimate:
     """A mean with its t interval; ``p_value`` tests mean = 0.
 
     Examples
@@ -230,8 +227,9 @@ def mean(
     se, low, high = _t_interval(m, float(arr.std(ddof=1)), n, confidence)
     se = float(se)
     p_value = float(2 * stats.t.sf(abs(m) / se, df=n - 1)) if se > 0 else np.nan
-    return Estimate(m, float(low), float(high), n=n, se=se, p_value=p_value,
-                    confidence=confidence, name=name)
+    return Estimate(
+        m, float(low), float(high), n=n, se=se, p_value=p_value, confidence=confidence, name=name
+    )
 
 
 def ces(scores: Iterable[float] | pd.Series, confidence: float = 0.95) -> Estimate:
@@ -315,8 +313,10 @@ def _to_period(series: pd.Series, column: str, freq: str = "M") -> pd.Series:
     if isinstance(series.dtype, pd.PeriodDtype):
         return series.dt.asfreq(freq)
     try:
-        dates = series if pd.api.types.is_datetime64_any_dtype(series) else pd.to_datetime(
-            series.astype("object"), errors="raise", format="mixed"
+        dates = (
+            series
+            if pd.api.types.is_datetime64_any_dtype(series)
+            else pd.to_datetime(series.astype("object"), errors="raise", format="mixed")
         )
     except (ValueError, TypeError) as exc:
         raise AnalysisError(
@@ -355,11 +355,19 @@ def _prepare_keys(
     return pd.DataFrame(columns, index=frame.index), keys, time
 
 
-def _aggregate(frame: pd.DataFrame, keys_frame: pd.DataFrame, keys: list[str],
-               metrics: list[str], top_box: tuple[int, ...]) -> pd.DataFrame:
+def _aggregate(
+    frame: pd.DataFrame,
+    keys_frame: pd.DataFrame,
+    keys: list[str],
+    metrics: list[str],
+    top_box: tuple[int, ...],
+) -> pd.DataFrame:
     """One groupby over every metric's sufficient statistics."""
-    work = keys_frame if keys else pd.DataFrame({"_all": np.zeros(len(frame), dtype=np.int8)},
-                                                index=frame.index)
+    work = (
+        keys_frame
+        if keys
+        else pd.DataFrame({"_all": np.zeros(len(frame), dtype=np.int8)}, index=frame.index)
+    )
     group_keys = keys or ["_all"]
     data: dict[str, np.ndarray] = {}
     aggs: dict[str, tuple[str, str]] = {"_rows": ("_one", "size")}
@@ -388,21 +396,30 @@ def _aggregate(frame: pd.DataFrame, keys_frame: pd.DataFrame, keys: list[str],
     return work.groupby(group_keys, observed=True, sort=True, dropna=True).agg(**aggs).reset_index()
 
 
-def _metric_part(agg: pd.DataFrame, keys: list[str], metric: str,
-                 confidence: float) -> pd.DataFrame:
+def _metric_part(
+    agg: pd.DataFrame, keys: list[str], metric: str, confidence: float
+) -> pd.DataFrame:
     """Tidy rows of one metric: n, estimate, CI, se and sufficient statistics (``_x``, ``_var``)."""
     z = _z(confidence)
     out = agg[keys].copy() if keys else pd.DataFrame(index=agg.index)
     if metric == "volume":
         n = agg["_rows"].to_numpy(float)
         low, high = _poisson_interval(n, confidence)
-        cols = {"n": n, "estimate": n, "ci_low": low, "ci_high": high, "se": np.sqrt(n),
-                "_x": n, "_var": np.full_like(n, np.nan)}
+        cols = {
+            "n": n,
+            "estimate": n,
+            "ci_low": low,
+            "ci_high": high,
+            "se": np.sqrt(n),
+            "_x": n,
+            "_var": np.full_like(n, np.nan),
+        }
     else:
         n = agg[f"{metric}_n"].to_numpy(float)
         if metric == "nps":
-            est, se, low, high = _nps_interval(agg["nps_pro"].to_numpy(float),
-                                               agg["nps_det"].to_numpy(float), n, z)
+            est, se, low, high = _nps_interval(
+                agg["nps_pro"].to_numpy(float), agg["nps_det"].to_numpy(float), n, z
+            )
             est, se, low, high = 100 * est, 100 * se, 100 * low, 100 * high
             x = agg["nps_pro"].to_numpy(float)
             var = np.full_like(n, np.nan)
@@ -415,15 +432,23 @@ def _metric_part(agg: pd.DataFrame, keys: list[str], metric: str,
             var = agg[f"{metric}_var"].to_numpy(float)
             se, low, high = _t_interval(est, np.sqrt(var), n, confidence)
             x = est
-        cols = {"n": n, "estimate": est, "ci_low": low, "ci_high": high, "se": se,
-                "_x": x, "_var": var}
+        cols = {
+            "n": n,
+            "estimate": est,
+            "ci_low": low,
+            "ci_high": high,
+            "se": se,
+            "_x": x,
+            "_var": var,
+        }
     out = out.assign(metric=metric, **cols)
     out = out[out["n"] > 0]
     return out.assign(n=out["n"].astype("int64"))
 
 
-def _add_change(part: pd.DataFrame, keys: list[str], time: str, metric: str,
-                confidence: float) -> pd.DataFrame:
+def _add_change(
+    part: pd.DataFrame, keys: list[str], time: str, metric: str, confidence: float
+) -> pd.DataFrame:
     """Change from the previous period (same other keys), its CI and p-value."""
     stat_cols = ["n", "estimate", "ci_low", "ci_high", "se", "_x", "_var"]
     prev = part[keys + stat_cols].assign(**{time: part[time] + 1})
@@ -459,12 +484,18 @@ def _add_change(part: pd.DataFrame, keys: list[str], time: str, metric: str,
             df = (a + b) ** 2 / (a**2 / (c["n"] - 1) + b**2 / (p["n"] - 1))
             t = stats.t.ppf(0.5 + confidence / 2, df)
             low, high = diff - t * se, diff + t * se
-            pval = np.where(se > 0, 2 * stats.t.sf(np.abs(diff) / se, df),
-                            np.where(diff == 0, 1.0, 0.0))
+            pval = np.where(
+                se > 0, 2 * stats.t.sf(np.abs(diff) / se, df), np.where(diff == 0, 1.0, 0.0)
+            )
     pval = np.where(np.isnan(diff), np.nan, pval)
     merged = merged.drop(columns=[f"{k}_prev" for k in stat_cols])
-    return merged.assign(previous=p["estimate"], change=diff, change_ci_low=low,
-                         change_ci_high=high, change_p_value=pval)
+    return merged.assign(
+        previous=p["estimate"],
+        change=diff,
+        change_ci_low=low,
+        change_ci_high=high,
+        change_p_value=pval,
+    )
 
 
 def kpi_table(
@@ -560,8 +591,9 @@ def kpi_table(
     table = pd.concat(parts, ignore_index=True)
     front = keys + ["metric", "n", "estimate", "ci_low", "ci_high", "se"]
     table = table[front + [c for c in table.columns if c not in front]]
-    return KpiTable(table=table, by=tuple(keys), time=time, metrics=tuple(metric_list),
-                    confidence=confidence)
+    return KpiTable(
+        table=table, by=tuple(keys), time=time, metrics=tuple(metric_list), confidence=confidence
+    )
 
 
 def kpi_trend(
@@ -605,8 +637,9 @@ def kpi_trend(
             f"the data already has a column {name!r}; kpi_trend would shadow it. "
             f"Fix: rename that column, or call kpi_table(frame, by={name!r})."
         )
-    return kpi_table(frame, by=[name, *_as_list(by)], metrics=metric, confidence=confidence,
-                     date=date)
+    return kpi_table(
+        frame, by=[name, *_as_list(by)], metrics=metric, confidence=confidence, date=date
+    )
 
 
 # --- wording helpers -----------------------------------------------------------------------
@@ -632,16 +665,30 @@ def _format_p(p: float) -> str:
 
 def _row_estimate(row: pd.Series, metric: str, confidence: float) -> Estimate:
     spec = METRICS[metric]
-    return Estimate(float(row["estimate"]), float(row["ci_low"]), float(row["ci_high"]),
-                    n=int(row["n"]), se=float(row["se"]), confidence=confidence,
-                    name=spec.label, unit=spec.unit)
+    return Estimate(
+        float(row["estimate"]),
+        float(row["ci_low"]),
+        float(row["ci_high"]),
+        n=int(row["n"]),
+        se=float(row["se"]),
+        confidence=confidence,
+        name=spec.label,
+        unit=spec.unit,
+    )
 
 
 def _change_estimate(row: pd.Series, metric: str, confidence: float) -> Estimate:
     spec = METRICS[metric]
-    return Estimate(float(row["change"]), float(row["change_ci_low"]), float(row["change_ci_high"]),
-                    n=int(row["n"]), p_value=float(row["change_p_value"]), confidence=confidence,
-                    name=f"change in {spec.label}", unit=spec.unit)
+    return Estimate(
+        float(row["change"]),
+        float(row["change_ci_low"]),
+        float(row["change_ci_high"]),
+        n=int(row["n"]),
+        p_value=float(row["change_p_value"]),
+        confidence=confidence,
+        name=f"change in {spec.label}",
+        unit=spec.unit,
+    )
 
 
 def _format_level(metric: str, est: Estimate) -> str:
@@ -734,8 +781,9 @@ class KpiTable(Result):
             raise AnalysisError(f"periods must be at least 1; got {periods!r}.")
         start = self.latest_period - (periods - 1)
         kept = self.table[self.table[self.time] >= start].reset_index(drop=True)
-        return KpiTable(table=kept, by=self.by, time=self.time, metrics=self.metrics,
-                        confidence=self.confidence)
+        return KpiTable(
+            table=kept, by=self.by, time=self.time, metrics=self.metrics, confidence=self.confidence
+        )
 
     # --- reading -----------------------------------------------------------------------
 
@@ -761,11 +809,14 @@ class KpiTable(Result):
             return f"{text}, unchanged from {prev_label}."
         direction = "up" if change > 0 else "down"
         verdict = (
-            f"a significant {'rise' if change > 0 else 'fall'}" if p < alpha
+            f"a significant {'rise' if change > 0 else 'fall'}"
+            if p < alpha
             else "not a significant change"
         )
-        return (f"{text}, {direction} {_format_amount(metric, change)} from {prev_label} "
-                f"({_format_p(p)}): {verdict}.")
+        return (
+            f"{text}, {direction} {_format_amount(metric, change)} from {prev_label} "
+            f"({_format_p(p)}): {verdict}."
+        )
 
     def _latest_rows(self) -> pd.DataFrame:
         if self.time is None:
@@ -793,8 +844,10 @@ class KpiTable(Result):
                 worst = rows.loc[rows["estimate"].idxmin()]
                 if best.name != worst.name:
                     label = METRICS[metric].label
-                    b, w = (_format_level(metric, _row_estimate(r, metric, self.confidence))
-                            for r in (best, worst))
+                    b, w = (
+                        _format_level(metric, _row_estimate(r, metric, self.confidence))
+                        for r in (best, worst)
+                    )
                     sentences.append(
                         f"{label} was highest{_group_text(best, others)} at {b} and "
                         f"lowest{_group_text(worst, others)} at {w}."
@@ -804,19 +857,26 @@ class KpiTable(Result):
                 sentences.extend(self._sentence(r, metric) for _, r in rows.iterrows())
                 continue
             moved = rows[rows["change_p_value"] < alpha].sort_values("change_p_value")
-            sentences.extend(self._sentence(r, metric)
-                             for _, r in moved.head(max_groups).iterrows())
+            sentences.extend(
+                self._sentence(r, metric) for _, r in moved.head(max_groups).iterrows()
+            )
             label = METRICS[metric].label
             plural = f"{others[0]}s" if len(others) == 1 else "groups"
             if len(moved) > max_groups:
-                sentences.append(f"{label} also changed significantly for "
-                                 f"{len(moved) - max_groups} more {plural} (see the table).")
+                sentences.append(
+                    f"{label} also changed significantly for "
+                    f"{len(moved) - max_groups} more {plural} (see the table)."
+                )
             elif len(moved) == 0:
-                sentences.append(f"{label} did not change significantly from the previous "
-                                 f"{self.time} for any of the {len(rows)} {plural}.")
+                sentences.append(
+                    f"{label} did not change significantly from the previous "
+                    f"{self.time} for any of the {len(rows)} {plural}."
+                )
             elif len(rows) > len(moved):
-                sentences.append(f"{label} did not change significantly for the other "
-                                 f"{len(rows) - len(moved)} {plural}.")
+                sentences.append(
+                    f"{label} did not change significantly for the other "
+                    f"{len(rows) - len(moved)} {plural}."
+                )
         return " ".join(sentences)
 
     def findings(self) -> list[Finding]:
@@ -836,9 +896,14 @@ class KpiTable(Result):
                 importance = weight[metric] - (0 if significant or self.time is None else 0.2)
                 if self._others:  # one of many group comparisons: less weight
                     importance -= 0.3
-                out.append(Finding(self._sentence(row, metric),
-                                   _row_estimate(row, metric, self.confidence),
-                                   importance=round(importance, 2), analysis="overview"))
+                out.append(
+                    Finding(
+                        self._sentence(row, metric),
+                        _row_estimate(row, metric, self.confidence),
+                        importance=round(importance, 2),
+                        analysis="overview",
+                    )
+                )
         return out
 
     def display_table(self) -> pd.DataFrame:
@@ -861,8 +926,13 @@ class KpiTable(Result):
             out["Metric"] = METRICS[metric].label
             out["n"] = f"{row['n']:,}"
             digits = METRICS[metric].digits
-            out[level] = format_ci(row["estimate"], row["ci_low"], row["ci_high"],
-                                   percent=metric == "csat", digits=digits)
+            out[level] = format_ci(
+                row["estimate"],
+                row["ci_low"],
+                row["ci_high"],
+                percent=metric == "csat",
+                digits=digits,
+            )
             if self.time is not None:
                 if pd.isna(row["change"]):
                     out["Change vs previous"] = "-"
@@ -870,8 +940,11 @@ class KpiTable(Result):
                 else:
                     scale = 100 if metric == "csat" else 1  # shares: percentage points
                     out["Change vs previous"] = format_ci(
-                        scale * row["change"], scale * row["change_ci_low"],
-                        scale * row["change_ci_high"], digits=digits)
+                        scale * row["change"],
+                        scale * row["change_ci_low"],
+                        scale * row["change_ci_high"],
+                        digits=digits,
+                    )
                     p_text = _format_p(float(row["change_p_value"]))
                     out["p"] = p_text.removeprefix("p = ").removeprefix("p ")
             rows.append(out)
@@ -889,8 +962,10 @@ class KpiTable(Result):
         span = f"{_period_label(periods.min())} to {_period_label(periods.max())}"
         if metric == "volume":
             return f"Responses by {self.time}{f' and {hue}' if hue else ''}, {span}."
-        return (f"{label} by {self.time}{f' and {hue}' if hue else ''}, {span}; the shaded band is "
-                f"the {100 * self.confidence:.0f}% confidence interval.")
+        return (
+            f"{label} by {self.time}{f' and {hue}' if hue else ''}, {span}; the shaded band is "
+            f"the {100 * self.confidence:.0f}% confidence interval."
+        )
 
     def plot(self, ax=None, metric: str | None = None, hue: str | None = None):  # noqa: ANN001, ANN201
         """Trend with CI band (by period), bars of volume by period, or estimates by group."""
@@ -902,20 +977,48 @@ class KpiTable(Result):
         spec = METRICS[metric]
         data = self.table[self.table["metric"] == metric].copy()
         hue = hue or (self._others[0] if self._others else None)
-        ylabel = {"csat": "CSAT (% satisfied)", "nps": "NPS (points)", "ces": "CES (mean, 1-7)",
-                  "csat_mean": "Mean CSAT (1-5)", "volume": "Responses"}[metric]
+        ylabel = {
+            "csat": "CSAT (% satisfied)",
+            "nps": "NPS (points)",
+            "ces": "CES (mean, 1-7)",
+            "csat_mean": "Mean CSAT (1-5)",
+            "volume": "Responses",
+        }[metric]
         if metric == "csat":
             data = data.assign(**{c: 100 * data[c] for c in ("estimate", "ci_low", "ci_high")})
         if self.time is None:
             x = self.by[0] if self.by else "metric"
-            return plots.estimate_plot(data, x=x, y="estimate", ci_low="ci_low", ci_high="ci_high",
-                                       ax=ax, ylabel=ylabel, title=spec.label)
+            return plots.estimate_plot(
+                data,
+                x=x,
+                y="estimate",
+                ci_low="ci_low",
+                ci_high="ci_high",
+                ax=ax,
+                ylabel=ylabel,
+                title=spec.label,
+            )
         if metric == "volume":
-            return plots.volume_plot(data, x=self.time, y="n", hue=hue, ax=ax, ylabel=ylabel,
-                                     title="Responses by month" + (f" and {hue}" if hue else ""))
-        return plots.kpi_trend_plot(data, x=self.time, y="estimate", ci_low="ci_low",
-                                    ci_high="ci_high", hue=hue, ax=ax, ylabel=ylabel,
-                                    title=f"{spec.label} by {self.time}")
+            return plots.volume_plot(
+                data,
+                x=self.time,
+                y="n",
+                hue=hue,
+                ax=ax,
+                ylabel=ylabel,
+                title="Responses by month" + (f" and {hue}" if hue else ""),
+            )
+        return plots.kpi_trend_plot(
+            data,
+            x=self.time,
+            y="estimate",
+            ci_low="ci_low",
+            ci_high="ci_high",
+            hue=hue,
+            ax=ax,
+            ylabel=ylabel,
+            title=f"{spec.label} by {self.time}",
+        )
 
 
 # --- response rate -------------------------------------------------------------------------
@@ -943,16 +1046,22 @@ class ResponseRateResult(Result):
         return self.table[self.table["month"] == self.table["month"].max()]
 
     def _sentence(self, row: pd.Series) -> str:
-        est = Estimate(row["estimate"], row["ci_low"], row["ci_high"], n=int(row["invited"]),
-                       unit="share")
+        est = Estimate(
+            row["estimate"], row["ci_low"], row["ci_high"], n=int(row["invited"]), unit="share"
+        )
         group = _group_text(row, list(self.by))
         where = {"below": "below", "within": "within", "above": "above"}[row["status"]]
         clear = "clearly " if row["clear"] and row["status"] != "within" else ""
-        hedge = ("" if row["clear"] or row["status"] == "within"
-                 else ", though its confidence interval reaches into the range")
-        return (f"The response rate{group} was {est.format()} in {_period_label(row['month'])} "
-                f"({row['responses']:,} of {row['invited']:,} invited), {clear}{where} the "
-                f"{_benchmark_text(self.benchmark)} benchmark{hedge}.")
+        hedge = (
+            ""
+            if row["clear"] or row["status"] == "within"
+            else ", though its confidence interval reaches into the range"
+        )
+        return (
+            f"The response rate{group} was {est.format()} in {_period_label(row['month'])} "
+            f"({row['responses']:,} of {row['invited']:,} invited), {clear}{where} the "
+            f"{_benchmark_text(self.benchmark)} benchmark{hedge}."
+        )
 
     def summary(self) -> str:
         """One sentence per group for the latest month."""
@@ -965,10 +1074,19 @@ class ResponseRateResult(Result):
         rows = self._latest()
         rows = rows[rows["clear"] & (rows["status"] != "within")]
         return [
-            Finding(self._sentence(r), Estimate(r["estimate"], r["ci_low"], r["ci_high"],
-                                                n=int(r["invited"]), unit="share",
-                                                name="response rate"),
-                    importance=0.55 if r["status"] == "below" else 0.4, analysis="overview")
+            Finding(
+                self._sentence(r),
+                Estimate(
+                    r["estimate"],
+                    r["ci_low"],
+                    r["ci_high"],
+                    n=int(r["invited"]),
+                    unit="share",
+                    name="response rate",
+                ),
+                importance=0.55 if r["status"] == "below" else 0.4,
+                analysis="overview",
+            )
             for _, r in rows.iterrows()
         ]
 
@@ -1002,10 +1120,18 @@ class ResponseRateResult(Result):
         else:
             x, title = "month", "Response rate by month"
         data = data.assign(**{c: 100 * data[c] for c in ("estimate", "ci_low", "ci_high")})
-        return plots.estimate_plot(data, x=x, y="estimate", ci_low="ci_low", ci_high="ci_high",
-                                   band=tuple(100 * b for b in self.benchmark),
-                                   band_label=f"benchmark {_benchmark_text(self.benchmark)}", ax=ax,
-                                   ylabel="Response rate (%)", title=title)
+        return plots.estimate_plot(
+            data,
+            x=x,
+            y="estimate",
+            ci_low="ci_low",
+            ci_high="ci_high",
+            band=tuple(100 * b for b in self.benchmark),
+            band_label=f"benchmark {_benchmark_text(self.benchmark)}",
+            ax=ax,
+            ylabel="Response rate (%)",
+            title=title,
+        )
 
 
 def response_rate(
@@ -1068,8 +1194,10 @@ def response_rate(
             "a file of channel, month and invited in params (invitations:)."
         )
     keys = _as_list(by)
-    for name, frame, needed in (("invitations", invitations, keys + ["month", "invited"]),
-                                ("feedback", feedback, keys + [date])):
+    for name, frame, needed in (
+        ("invitations", invitations, keys + ["month", "invited"]),
+        ("feedback", feedback, keys + [date]),
+    ):
         if not isinstance(frame, pd.DataFrame):
             raise AnalysisError(f"{name} must be a pandas DataFrame; got {type(frame).__name__}.")
         missing = [c for c in needed if c not in frame.columns]
@@ -1085,8 +1213,9 @@ def response_rate(
             f"invitations column 'invited' must hold positive whole numbers (rows "
             f"{_rows_hint(invitations.index, bad)}). Fix: correct or remove those rows."
         )
-    inv = invitations[keys].assign(month=_to_period(invitations["month"], "month"),
-                                   invited=invited.astype("int64"))
+    inv = invitations[keys].assign(
+        month=_to_period(invitations["month"], "month"), invited=invited.astype("int64")
+    )
     inv = inv.groupby(keys + ["month"], observed=True, sort=True).agg(invited=("invited", "sum"))
     resp = feedback[keys].assign(month=_to_period(feedback[date], date))
     counts = resp.groupby(keys + ["month"], observed=True).size().rename("responses")
@@ -1106,14 +1235,19 @@ def response_rate(
             f"group-months in all). Fix: check the invitation counts, or restrict feedback to "
             f"invited responses."
         )
-    p, _, low, high = _wilson(table["responses"].to_numpy(float), table["invited"].to_numpy(float),
-                              _z(confidence))
+    p, _, low, high = _wilson(
+        table["responses"].to_numpy(float), table["invited"].to_numpy(float), _z(confidence)
+    )
     status = np.where(p < low_b, "below", np.where(p > high_b, "above", "within"))
-    clear = np.where(status == "below", high < low_b, np.where(status == "above", low > high_b,
-                                                               (low >= low_b) & (high <= high_b)))
+    clear = np.where(
+        status == "below",
+        high < low_b,
+        np.where(status == "above", low > high_b, (low >= low_b) & (high <= high_b)),
+    )
     table = table.assign(estimate=p, ci_low=low, ci_high=high, status=status, clear=clear)
-    return ResponseRateResult(table=table, by=tuple(keys), benchmark=(low_b, high_b),
-                              confidence=confidence)
+    return ResponseRateResult(
+        table=table, by=tuple(keys), benchmark=(low_b, high_b), confidence=confidence
+    )
 
 
 # --- acknowledged within a limit -----------------------------------------------------------
@@ -1138,35 +1272,57 @@ class AcknowledgedResult(Result):
         if self.overall is None or self.overall.n == 0:
             return "No responses to measure acknowledgement times on."
         never = int(self.table["never"].sum())
-        text = (f"{self.overall.format()} of {self.overall.n:,} responses were acknowledged within "
-                f"{self.hours:g} hours ({never:,} never acknowledged, counted as not within).")
+        text = (
+            f"{self.overall.format()} of {self.overall.n:,} responses were acknowledged within "
+            f"{self.hours:g} hours ({never:,} never acknowledged, counted as not within)."
+        )
         if self.by and len(self.table) > 1:
             worst = self.table.loc[self.table["estimate"].idxmin()]
             best = self.table.loc[self.table["estimate"].idxmax()]
-            fmt = (Estimate(r["estimate"], r["ci_low"], r["ci_high"], n=1, unit="share").format()
-                   for r in (worst, best))
+            fmt = (
+                Estimate(r["estimate"], r["ci_low"], r["ci_high"], n=1, unit="share").format()
+                for r in (worst, best)
+            )
             w, b = fmt
-            text += (f" The lowest share was{_group_text(worst, list(self.by))}, {w}; the highest"
-                     f"{_group_text(best, list(self.by))}, {b}.")
+            text += (
+                f" The lowest share was{_group_text(worst, list(self.by))}, {w}; the highest"
+                f"{_group_text(best, list(self.by))}, {b}."
+            )
         return text
 
     def findings(self) -> list[Finding]:
         """The overall share (importance 0.6) and groups clearly below it (0.65)."""
         if self.overall is None or self.overall.n == 0:
             return []
-        out = [Finding(
-            f"{self.overall.format()} of responses were acknowledged within {self.hours:g} hours.",
-            self.overall, importance=0.6, analysis="overview")]
+        out = [
+            Finding(
+                f"{self.overall.format()} of responses were acknowledged within {self.hours:g} hours.",
+                self.overall,
+                importance=0.6,
+                analysis="overview",
+            )
+        ]
         if self.by:
             slow = self.table[self.table["ci_high"] < self.overall.estimate]
             for _, r in slow.iterrows():
-                est = Estimate(r["estimate"], r["ci_low"], r["ci_high"], n=int(r["n"]),
-                               unit="share", name="acknowledged within limit")
-                out.append(Finding(
-                    f"Only {est.format()} of responses{_group_text(r, list(self.by))} were "
-                    f"acknowledged within {self.hours:g} hours, clearly below the overall "
-                    f"{format_number(self.overall.estimate, percent=True)}.",
-                    est, importance=0.65, analysis="overview"))
+                est = Estimate(
+                    r["estimate"],
+                    r["ci_low"],
+                    r["ci_high"],
+                    n=int(r["n"]),
+                    unit="share",
+                    name="acknowledged within limit",
+                )
+                out.append(
+                    Finding(
+                        f"Only {est.format()} of responses{_group_text(r, list(self.by))} were "
+                        f"acknowledged within {self.hours:g} hours, clearly below the overall "
+                        f"{format_number(self.overall.estimate, percent=True)}.",
+                        est,
+                        importance=0.65,
+                        analysis="overview",
+                    )
+                )
         return out
 
     def display_table(self) -> pd.DataFrame:
@@ -1188,14 +1344,22 @@ class AcknowledgedResult(Result):
         from fbresearch import plots
 
         data = self.table.assign(
-            **{c: 100 * self.table[c] for c in ("estimate", "ci_low", "ci_high")})
+            **{c: 100 * self.table[c] for c in ("estimate", "ci_low", "ci_high")}
+        )
         x = self.by[0] if self.by else None
         if x is None:
             data = data.assign(group="all responses")
             x = "group"
-        return plots.estimate_plot(data, x=x, y="estimate", ci_low="ci_low", ci_high="ci_high",
-                                   ax=ax, ylabel=f"Acknowledged within {self.hours:g} h (%)",
-                                   title=f"Acknowledged within {self.hours:g} hours")
+        return plots.estimate_plot(
+            data,
+            x=x,
+            y="estimate",
+            ci_low="ci_low",
+            ci_high="ci_high",
+            ax=ax,
+            ylabel=f"Acknowledged within {self.hours:g} h (%)",
+            title=f"Acknowledged within {self.hours:g} hours",
+        )
 
 
 def acknowledged_within(
@@ -1255,8 +1419,13 @@ def acknowledged_within(
     keys = _as_list(by)
     for column in [start, end, *keys]:
         if column not in frame.columns:
-            what = ("the time each response was acknowledged" if column == end
-                    else "the submission time" if column == start else "a grouping column")
+            what = (
+                "the time each response was acknowledged"
+                if column == end
+                else "the submission time"
+                if column == start
+                else "a grouping column"
+            )
             raise AnalysisError(
                 f"column {column!r} ({what}) is not in the data, so the share acknowledged within "
                 f"{hours:g} hours cannot be computed. Fix: map your column to {column!r} in "
@@ -1283,16 +1452,21 @@ def acknowledged_within(
     work = work[keep]
     group = keys or (lambda _: "all")
     table = work.groupby(group, observed=True, sort=True).agg(
-        n=("_within", "size"), acknowledged=("_within", "sum"), never=("_never", "sum"),
-        median_hours=("_hours", "median"))
+        n=("_within", "size"),
+        acknowledged=("_within", "sum"),
+        never=("_never", "sum"),
+        median_hours=("_hours", "median"),
+    )
     table = table.reset_index(drop=not keys).astype({"acknowledged": "int64", "never": "int64"})
     z = _z(confidence)
     p, _, low, high = _wilson(table["acknowledged"].to_numpy(float), table["n"].to_numpy(float), z)
     table = table.assign(estimate=p, ci_low=low, ci_high=high)
-    overall = proportion(int(work["_within"].sum()), len(work), confidence,
-                         name=f"acknowledged within {hours:g} h")
-    return AcknowledgedResult(table=table, hours=float(hours), by=tuple(keys), overall=overall,
-                              confidence=confidence)
+    overall = proportion(
+        int(work["_within"].sum()), len(work), confidence, name=f"acknowledged within {hours:g} h"
+    )
+    return AcknowledgedResult(
+        table=table, hours=float(hours), by=tuple(keys), overall=overall, confidence=confidence
+    )
 
 
 def _as_datetime(series: pd.Series, column: str) -> pd.Series:

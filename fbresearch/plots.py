@@ -105,18 +105,35 @@ def importance_performance_matrix(
     """
     ax = new_axes(ax, figsize=(8, 6))
     sns.scatterplot(
-        data=data, x="performance", y="importance", hue="quadrant", palette=QUADRANT_COLORS,
-        hue_order=[q for q in QUADRANT_COLORS if q in set(data["quadrant"])], s=90, ax=ax,
+        data=data,
+        x="performance",
+        y="importance",
+        hue="quadrant",
+        palette=QUADRANT_COLORS,
+        hue_order=[q for q in QUADRANT_COLORS if q in set(data["quadrant"])],
+        s=90,
+        ax=ax,
         zorder=3,
     )
     ax.errorbar(
-        data["performance"], data["importance"], xerr=_errorbar_columns(data, "performance"),
-        yerr=_errorbar_columns(data, "importance"), fmt="none", ecolor="0.55", elinewidth=1,
-        capsize=3, zorder=2,
+        data["performance"],
+        data["importance"],
+        xerr=_errorbar_columns(data, "performance"),
+        yerr=_errorbar_columns(data, "importance"),
+        fmt="none",
+        ecolor="0.55",
+        elinewidth=1,
+        capsize=3,
+        zorder=2,
     )
     for row in data.itertuples():
-        ax.annotate(row.label, (row.performance, row.importance), xytext=(6, 6),
-                    textcoords="offset points", fontsize=10)
+        ax.annotate(
+            row.label,
+            (row.performance, row.importance),
+            xytext=(6, 6),
+            textcoords="offset points",
+            fontsize=10,
+        )
     ax.axvline(thresholds["performance"], color="0.5", linestyle="--", linewidth=1)
     ax.axhline(thresholds["importance"], color="0.5", linestyle="--", linewidth=1)
     ax.yaxis.set_major_formatter(lambda v, _: f"{100 * v:.0f}%")
@@ -130,8 +147,17 @@ def importance_performance_matrix(
         "possible overkill": (0.98, 0.03, "right", "bottom"),
     }
     for name, (x, y, ha, va) in corners.items():
-        ax.text(x, y, name, transform=ax.transAxes, ha=ha, va=va, fontsize=10,
-                color=QUADRANT_COLORS[name], alpha=0.9)
+        ax.text(
+            x,
+            y,
+            name,
+            transform=ax.transAxes,
+            ha=ha,
+            va=va,
+            fontsize=10,
+            color=QUADRANT_COLORS[name],
+            alpha=0.9,
+        )
     ax.set_xlabel(f"Performance: {performance_label.lower()} (with CI)")
     ax.set_ylabel("Importance: share of explained variation (with CI)")
     ax.legend(title=None, loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False)
@@ -141,7 +167,9 @@ def importance_performance_matrix(
 
 
 def driver_coefficients(
-    data, title: str | None = None, ax=None,  # noqa: ANN001
+    data,
+    title: str | None = None,
+    ax=None,  # noqa: ANN001
     xlabel: str = "Standardized effect per SD of the rating (with CI)",
 ):  # noqa: ANN201
     """Standardized coefficients with CIs, one row per driver (``label``, ``std_coef``, CIs)."""
@@ -149,11 +177,18 @@ def driver_coefficients(
     ax = new_axes(ax, figsize=(8, 0.5 * len(ordered) + 1.5))
     y = range(len(ordered))
     ax.errorbar(
-        ordered["std_coef"], list(y),
-        xerr=_errorbar_columns(ordered.rename(columns={"std_ci_low": "std_coef_ci_low",
-                                                       "std_ci_high": "std_coef_ci_high"}),
-                               "std_coef"),
-        fmt="o", color=PALETTE[0], ecolor=PALETTE[0], capsize=3,
+        ordered["std_coef"],
+        list(y),
+        xerr=_errorbar_columns(
+            ordered.rename(
+                columns={"std_ci_low": "std_coef_ci_low", "std_ci_high": "std_coef_ci_high"}
+            ),
+            "std_coef",
+        ),
+        fmt="o",
+        color=PALETTE[0],
+        ecolor=PALETTE[0],
+        capsize=3,
     )
     ax.axvline(0, color="0.4", linewidth=1)
     ax.set_yticks(list(y), ordered["label"])
@@ -168,8 +203,14 @@ def driver_importance(data, title: str | None = None, ax=None):  # noqa: ANN001,
     """Horizontal bars of each driver's share of explained variation with CI error bars."""
     ordered = data.sort_values("importance", ascending=False)
     ax = new_axes(ax, figsize=(8, 0.5 * len(ordered) + 1.5))
-    ax.barh(ordered["label"], ordered["importance"], xerr=_errorbar_columns(ordered, "importance"),
-            color=PALETTE[0], ecolor="0.3", capsize=3)
+    ax.barh(
+        ordered["label"],
+        ordered["importance"],
+        xerr=_errorbar_columns(ordered, "importance"),
+        color=PALETTE[0],
+        ecolor="0.3",
+        capsize=3,
+    )
     ax.invert_yaxis()
     ax.xaxis.set_major_formatter(lambda v, _: f"{100 * v:.0f}%")
     ax.set_xlabel("Share of the explained variation (with CI)")
@@ -179,7 +220,11 @@ def driver_importance(data, title: str | None = None, ax=None):  # noqa: ANN001,
 
 
 def driver_change(
-    data, current: str, previous: str, title: str | None = None, ax=None  # noqa: ANN001
+    data,
+    current: str,
+    previous: str,
+    title: str | None = None,
+    ax=None,  # noqa: ANN001
 ):  # noqa: ANN201
     """Each driver's importance before and now, with CIs; a line joins the two points."""
     import numpy as np
@@ -193,8 +238,17 @@ def driver_change(
         ("previous", -0.12, PALETTE[7], previous),
         ("current", 0.12, PALETTE[0], current),
     ):
-        ax.errorbar(ordered[column], y + offset, xerr=_errorbar_columns(ordered, column), fmt="o",
-                    color=colour, ecolor=colour, capsize=3, label=name, zorder=2)
+        ax.errorbar(
+            ordered[column],
+            y + offset,
+            xerr=_errorbar_columns(ordered, column),
+            fmt="o",
+            color=colour,
+            ecolor=colour,
+            capsize=3,
+            label=name,
+            zorder=2,
+        )
     arrows = {"more important": "  ▲", "less important": "  ▼"}
     labels = [f"{row.label}{arrows.get(row.direction, '')}" for row in ordered.itertuples()]
     ax.set_yticks(y, labels)
@@ -222,7 +276,7 @@ def _kpi_dates(values):  # noqa: ANN001, ANN202
 
 
 def _kpi_tick(value, first: bool) -> str:  # noqa: ANN001
-    """"Oct" within a year, "Jan\\n2026" at the first bar and at each new year."""
+    """ "Oct" within a year, "Jan\\n2026" at the first bar and at each new year."""
     import pandas as pd
 
     if isinstance(value, pd.Period) and value.freqstr.startswith("M"):
@@ -242,9 +296,18 @@ def _kpi_finish(ax, xlabel, ylabel, title, created=False):  # noqa: ANN001, ANN2
     return ax
 
 
-def kpi_trend_plot(data, x: str, y: str, ci_low: str, ci_high: str, hue: str | None = None,
-                   ax=None, xlabel: str | None = None, ylabel: str | None = None,  # noqa: ANN001
-                   title: str | None = None):  # noqa: ANN201
+def kpi_trend_plot(
+    data,
+    x: str,
+    y: str,
+    ci_low: str,
+    ci_high: str,
+    hue: str | None = None,
+    ax=None,
+    xlabel: str | None = None,
+    ylabel: str | None = None,  # noqa: ANN001
+    title: str | None = None,
+):  # noqa: ANN201
     """A KPI over time: a line per ``hue`` level with its confidence band.
 
     Parameters
@@ -287,8 +350,14 @@ def kpi_trend_plot(data, x: str, y: str, ci_low: str, ci_high: str, hue: str | N
         color = PALETTE[i % len(PALETTE)]
         label = None if level is None else str(level)
         ax.plot(xs, part[y].to_numpy(float), marker="o", color=color, label=label)
-        ax.fill_between(xs, part[ci_low].to_numpy(float), part[ci_high].to_numpy(float),
-                        color=color, alpha=0.18 if hue is None else 0.10, linewidth=0)
+        ax.fill_between(
+            xs,
+            part[ci_low].to_numpy(float),
+            part[ci_high].to_numpy(float),
+            color=color,
+            alpha=0.18 if hue is None else 0.10,
+            linewidth=0,
+        )
     if len(data) and hasattr(_kpi_dates(data[x]), "dt"):
         locator = mdates.AutoDateLocator(minticks=3, maxticks=12)
         ax.xaxis.set_major_locator(locator)
@@ -298,9 +367,17 @@ def kpi_trend_plot(data, x: str, y: str, ci_low: str, ci_high: str, hue: str | N
     return _kpi_finish(ax, xlabel, ylabel, title, created)
 
 
-def volume_plot(data, x: str, y: str, hue: str | None = None, ax=None,  # noqa: ANN001
-                stacked: bool = True, xlabel: str | None = None, ylabel: str | None = None,
-                title: str | None = None):  # noqa: ANN201
+def volume_plot(
+    data,
+    x: str,
+    y: str,
+    hue: str | None = None,
+    ax=None,  # noqa: ANN001
+    stacked: bool = True,
+    xlabel: str | None = None,
+    ylabel: str | None = None,
+    title: str | None = None,
+):  # noqa: ANN201
     """Counts by period as bars, stacked (or side by side) by ``hue`` (e.g. channel).
 
     Examples
@@ -320,8 +397,9 @@ def volume_plot(data, x: str, y: str, hue: str | None = None, ax=None,  # noqa: 
     if hue is None:
         wide = data.groupby(x, observed=True, sort=True)[y].sum().to_frame(y)
     else:
-        wide = data.pivot_table(index=x, columns=hue, values=y, aggfunc="sum", fill_value=0,
-                                observed=True).sort_index()
+        wide = data.pivot_table(
+            index=x, columns=hue, values=y, aggfunc="sum", fill_value=0, observed=True
+        ).sort_index()
     positions = np.arange(len(wide))
     k = wide.shape[1]
     width = 0.8 if stacked or k == 1 else 0.8 / k
@@ -329,8 +407,14 @@ def volume_plot(data, x: str, y: str, hue: str | None = None, ax=None,  # noqa: 
     for i, column in enumerate(wide.columns):
         values = wide[column].to_numpy(float)
         offset = 0 if stacked or k == 1 else (i - (k - 1) / 2) * width
-        ax.bar(positions + offset, values, width=width, bottom=bottom if stacked else None,
-               color=PALETTE[i % len(PALETTE)], label=None if hue is None else str(column))
+        ax.bar(
+            positions + offset,
+            values,
+            width=width,
+            bottom=bottom if stacked else None,
+            color=PALETTE[i % len(PALETTE)],
+            label=None if hue is None else str(column),
+        )
         if stacked:
             bottom = bottom + values
     ax.set_xticks(positions, [_kpi_tick(v, i == 0) for i, v in enumerate(wide.index)])
@@ -340,10 +424,19 @@ def volume_plot(data, x: str, y: str, hue: str | None = None, ax=None,  # noqa: 
     return _kpi_finish(ax, xlabel, ylabel, title, created)
 
 
-def estimate_plot(data, x: str, y: str, ci_low: str, ci_high: str, ax=None,  # noqa: ANN001
-                  band: tuple[float, float] | None = None, band_label: str = "benchmark",
-                  xlabel: str | None = None, ylabel: str | None = None,
-                  title: str | None = None):  # noqa: ANN201
+def estimate_plot(
+    data,
+    x: str,
+    y: str,
+    ci_low: str,
+    ci_high: str,
+    ax=None,  # noqa: ANN001
+    band: tuple[float, float] | None = None,
+    band_label: str = "benchmark",
+    xlabel: str | None = None,
+    ylabel: str | None = None,
+    title: str | None = None,
+):  # noqa: ANN201
     """Estimates per category as points with CI whiskers, optionally over a shaded target band.
 
     Examples
@@ -367,8 +460,9 @@ def estimate_plot(data, x: str, y: str, ci_low: str, ci_high: str, ax=None,  # n
     err = np.clip(err, 0, None)  # rounding can put a bound a hair past the estimate
     if band is not None:
         ax.axhspan(band[0], band[1], color=PALETTE[2], alpha=0.15, label=band_label)
-    ax.errorbar(positions, est, yerr=err, fmt="o", color=PALETTE[0], capsize=4,
-                label="estimate (CI)")
+    ax.errorbar(
+        positions, est, yerr=err, fmt="o", color=PALETTE[0], capsize=4, label="estimate (CI)"
+    )
     ax.set_xticks(positions, labels)
     ax.set_xlim(-0.5, len(data) - 0.5)
     ax.grid(axis="x", visible=False)
@@ -383,12 +477,24 @@ def estimate_plot(data, x: str, y: str, ci_low: str, ci_high: str, ax=None,  # n
 def _mark_change(ax, change) -> None:  # noqa: ANN001
     if change is not None:
         ax.axvline(change, color=PALETTE[7], linestyle=":", linewidth=1)
-        ax.annotate("change", (change, 1), xycoords=("data", "axes fraction"),
-                    xytext=(3, -12), textcoords="offset points", fontsize="small", color=PALETTE[7])
+        ax.annotate(
+            "change",
+            (change, 1),
+            xycoords=("data", "axes fraction"),
+            xytext=(3, -12),
+            textcoords="offset points",
+            fontsize="small",
+            color=PALETTE[7],
+        )
 
 
-def plot_counterfactual(data, ax=None, change=None, title: str | None = None,  # noqa: ANN001, ANN201
-                        ylabel: str = ""):
+def plot_counterfactual(
+    data,
+    ax=None,
+    change=None,
+    title: str | None = None,  # noqa: ANN001, ANN201
+    ylabel: str = "",
+):
     """The metric over time with the no-change counterfactual and its band.
 
     ``data`` has ``period``, ``observed``, ``counterfactual``, ``cf_low``, ``cf_high`` and
@@ -397,18 +503,44 @@ def plot_counterfactual(data, ax=None, change=None, title: str | None = None,  #
     ax = new_axes(ax)
     x = data["period"]
     if "comparison" in data and data["comparison"].notna().any():
-        ax.plot(x, data["comparison"], color=PALETTE[7], marker="o", markersize=3, linewidth=1,
-                label="comparison groups")
-        ax.plot(x, data["observed"], color=PALETTE[0], marker="o", markersize=4,
-                label="groups that got the change")
+        ax.plot(
+            x,
+            data["comparison"],
+            color=PALETTE[7],
+            marker="o",
+            markersize=3,
+            linewidth=1,
+            label="comparison groups",
+        )
+        ax.plot(
+            x,
+            data["observed"],
+            color=PALETTE[0],
+            marker="o",
+            markersize=4,
+            label="groups that got the change",
+        )
     else:
         ax.scatter(x, data["observed"], color=PALETTE[0], s=18, label="observed", zorder=3)
     if "fitted" in data and data["fitted"].notna().any():
         ax.plot(x, data["fitted"], color=PALETTE[0], linewidth=1.5, label="fitted")
-    ax.plot(x, data["counterfactual"], color=PALETTE[3], linestyle="--", linewidth=1.5,
-            label="without the change (counterfactual)")
-    ax.fill_between(x, data["cf_low"], data["cf_high"], color=PALETTE[3], alpha=0.15, linewidth=0,
-                    label="95% band")
+    ax.plot(
+        x,
+        data["counterfactual"],
+        color=PALETTE[3],
+        linestyle="--",
+        linewidth=1.5,
+        label="without the change (counterfactual)",
+    )
+    ax.fill_between(
+        x,
+        data["cf_low"],
+        data["cf_high"],
+        color=PALETTE[3],
+        alpha=0.15,
+        linewidth=0,
+        label="95% band",
+    )
     _mark_change(ax, change)
     ax.set_xlabel("")
     ax.set_ylabel(ylabel)
@@ -425,10 +557,21 @@ def plot_event_study(data, ax=None, ylabel: str = "Effect", title: str | None = 
     rel = data["relative_period"].to_numpy()
     est = data["estimate"].to_numpy()
     low, high = data["ci_low"].to_numpy(), data["ci_high"].to_numpy()
-    for part, color, label in ((rel < 0, PALETTE[7], "before the change"),
-                               (rel >= 0, PALETTE[0], "after the change")):
-        ax.errorbar(rel[part], est[part], yerr=[est[part] - low[part], high[part] - est[part]],
-                    fmt="o", color=color, elinewidth=1.5, capsize=2, markersize=5, label=label)
+    for part, color, label in (
+        (rel < 0, PALETTE[7], "before the change"),
+        (rel >= 0, PALETTE[0], "after the change"),
+    ):
+        ax.errorbar(
+            rel[part],
+            est[part],
+            yerr=[est[part] - low[part], high[part] - est[part]],
+            fmt="o",
+            color=color,
+            elinewidth=1.5,
+            capsize=2,
+            markersize=5,
+            label=label,
+        )
     ax.legend(loc="best", fontsize="small", frameon=False)
     ax.axhline(0, color="black", linewidth=0.8)
     ax.axvline(-0.5, color=PALETTE[7], linestyle=":", linewidth=1)
@@ -443,9 +586,15 @@ def plot_pre_post(data, ax=None, title: str | None = None, ylabel: str = ""):  #
     """Before and after window means (``window``, ``value``, ``ci_low``, ``ci_high``)."""
     ax = new_axes(ax)
     values = data["value"].to_numpy()
-    ax.errorbar(range(len(data)), values,
-                yerr=[values - data["ci_low"].to_numpy(), data["ci_high"].to_numpy() - values],
-                fmt="o", color=PALETTE[0], capsize=4, markersize=7)
+    ax.errorbar(
+        range(len(data)),
+        values,
+        yerr=[values - data["ci_low"].to_numpy(), data["ci_high"].to_numpy() - values],
+        fmt="o",
+        color=PALETTE[0],
+        capsize=4,
+        markersize=7,
+    )
     ax.set_xticks(range(len(data)), data["window"])
     ax.set_xlim(-0.5, len(data) - 0.5)
     ax.set_ylabel(ylabel)
@@ -466,11 +615,21 @@ def plot_rfm_segments(table, ax=None):  # noqa: ANN001, ANN201
     data = table[table["customers"] > 0]
     long = pd.concat(
         [
-            pd.DataFrame({"segment": data["segment"], "measure": "customers", "share": 100 * data["share"]}),
-            pd.DataFrame({"segment": data["segment"], "measure": "revenue", "share": 100 * data["revenue_share"]}),
+            pd.DataFrame(
+                {"segment": data["segment"], "measure": "customers", "share": 100 * data["share"]}
+            ),
+            pd.DataFrame(
+                {
+                    "segment": data["segment"],
+                    "measure": "revenue",
+                    "share": 100 * data["revenue_share"],
+                }
+            ),
         ]
     )
-    sns.barplot(long, y="segment", x="share", hue="measure", ax=ax, palette=[PALETTE[0], PALETTE[2]])
+    sns.barplot(
+        long, y="segment", x="share", hue="measure", ax=ax, palette=[PALETTE[0], PALETTE[2]]
+    )
     ax.set_xlabel("% of customers / % of revenue")
     ax.set_ylabel("")
     ax.legend(title="")
@@ -483,7 +642,15 @@ def plot_cluster_profiles(table, features, ax=None):  # noqa: ANN001, ANN201
     ax = new_axes(ax, figsize=(8, 0.6 * len(table) + 2))
     z = table.set_index("cluster")[[f"{f}_z" for f in features]]
     z.columns = list(features)
-    sns.heatmap(z, annot=True, fmt=".1f", center=0, cmap="vlag", cbar_kws={"label": "SD from average"}, ax=ax)
+    sns.heatmap(
+        z,
+        annot=True,
+        fmt=".1f",
+        center=0,
+        cmap="vlag",
+        cbar_kws={"label": "SD from average"},
+        ax=ax,
+    )
     ax.set_ylabel("")
     ax.set_title("What sets each cluster apart")
     return ax
@@ -499,11 +666,21 @@ def plot_segment_scores(table, ax=None):  # noqa: ANN001, ANN201
     for i, row in enumerate(table.itertuples()):
         colour = PALETTE[3] if row.significant else PALETTE[0]
         ax.errorbar(
-            scale * row.estimate, i,
+            scale * row.estimate,
+            i,
             xerr=[[scale * (row.estimate - row.ci_low)], [scale * (row.ci_high - row.estimate)]],
-            fmt="o", color=colour, mfc="white" if row.small_sample else colour, capsize=3,
+            fmt="o",
+            color=colour,
+            mfc="white" if row.small_sample else colour,
+            capsize=3,
         )
-    ax.set_yticks(list(y), [f"{s}{' (n<30)' if small else ''}" for s, small in zip(table["segment"], table["small_sample"])])
+    ax.set_yticks(
+        list(y),
+        [
+            f"{s}{' (n<30)' if small else ''}"
+            for s, small in zip(table["segment"], table["small_sample"], strict=True)
+        ],
+    )
     ax.invert_yaxis()
     ax.set_xlabel(f"{metric}{' (% top box)' if metric == 'CSAT' else ''} with 95% CI")
     ax.set_title(f"{metric} by segment (red: differs from the rest after Holm correction)")
@@ -515,7 +692,14 @@ def plot_segment_migration(matrix, ax=None):  # noqa: ANN001, ANN201
     ax = new_axes(ax, figsize=(9, 6))
     rows = matrix[matrix.sum(axis=1) > 0]
     shares = rows.div(rows.sum(axis=1), axis=0) * 100
-    sns.heatmap(shares, annot=True, fmt=".0f", cmap="Blues", cbar_kws={"label": "% of previous segment"}, ax=ax)
+    sns.heatmap(
+        shares,
+        annot=True,
+        fmt=".0f",
+        cmap="Blues",
+        cbar_kws={"label": "% of previous segment"},
+        ax=ax,
+    )
     ax.set_xlabel("segment now")
     ax.set_ylabel("segment last period")
     ax.set_title("Where last period's customers are now (% of each row)")
@@ -527,8 +711,12 @@ def plot_odds_ratios(table, ax=None):  # noqa: ANN001, ANN201
     ax = new_axes(ax, figsize=(8, 0.5 * len(table) + 1.5))
     for i, row in enumerate(table.itertuples()):
         ax.errorbar(
-            row.odds_ratio, i, xerr=[[row.odds_ratio - row.ci_low], [row.ci_high - row.odds_ratio]],
-            fmt="o", color=PALETTE[3] if row.ci_low > 1 or row.ci_high < 1 else PALETTE[0], capsize=3,
+            row.odds_ratio,
+            i,
+            xerr=[[row.odds_ratio - row.ci_low], [row.ci_high - row.odds_ratio]],
+            fmt="o",
+            color=PALETTE[3] if row.ci_low > 1 or row.ci_high < 1 else PALETTE[0],
+            capsize=3,
         )
     ax.axvline(1, color="grey", lw=1, ls="--")
     ax.set_xscale("log")
@@ -573,8 +761,14 @@ def plot_topic_selection(selection, axes=None):  # noqa: ANN001, ANN201
         for ax, column in zip(axes, ("coherence", "stability"), strict=True):
             ax.plot(part["k"], part[column], marker="o", color=color, label=lang)
             chosen = part[part["chosen"]]
-            ax.scatter(chosen["k"], chosen[column], s=160, facecolors="none",
-                       edgecolors=color, linewidths=2)
+            ax.scatter(
+                chosen["k"],
+                chosen[column],
+                s=160,
+                facecolors="none",
+                edgecolors=color,
+                linewidths=2,
+            )
     axes[0].set_title("Coherence (c_v): higher = clearer")
     axes[1].set_title("Stability across resamples")
     for ax in axes:
@@ -608,8 +802,13 @@ def plot_topic_prevalence(prevalence, ax=None, top: int = 6):  # noqa: ANN001, A
         for j, (topic, rows) in enumerate(part[part["topic"].isin(keep)].groupby("topic")):
             x = rows["when"].map(pos)
             color = PALETTE[j % len(PALETTE)]
-            ax_.plot(x, rows["share"], color=color, marker=".",
-                     label=f"{topic}: {rows['label'].iloc[0]}"[:34])
+            ax_.plot(
+                x,
+                rows["share"],
+                color=color,
+                marker=".",
+                label=f"{topic}: {rows['label'].iloc[0]}"[:34],
+            )
             ax_.fill_between(x, rows["ci_low"], rows["ci_high"], color=color, alpha=0.15)
         step = max(1, len(periods) // 6)
         ax_.set_xticks(range(0, len(periods), step), periods[::step])
@@ -629,9 +828,14 @@ def plot_pain_points(table, ax=None, unit: str = "NPS"):  # noqa: ANN001, ANN201
     ax = new_axes(ax, figsize=(8, 0.35 * len(data) + 1.2))
     y = range(len(data))
     colors = [PALETTE[3] if b else PALETTE[7] for b in data["below_overall"]]
-    ax.errorbar(data["estimate"], y, xerr=[data["estimate"] - data["ci_low"],
-                                           data["ci_high"] - data["estimate"]],
-                fmt="none", ecolor="grey", capsize=3)
+    ax.errorbar(
+        data["estimate"],
+        y,
+        xerr=[data["estimate"] - data["ci_low"], data["ci_high"] - data["estimate"]],
+        fmt="none",
+        ecolor="grey",
+        capsize=3,
+    )
     ax.scatter(data["estimate"], y, c=colors, zorder=3)
     ax.axvline(data["overall"].iloc[0], color="black", linestyle="--", linewidth=1)
     ax.set_yticks(list(y), _topic_names(data))
@@ -674,9 +878,16 @@ def category_shares(data, ax=None):  # noqa: ANN001, ANN201
     ax = new_axes(ax, figsize=(8, 0.45 * len(data) + 1.2))
     data = data.sort_values("estimate", ascending=False)
     colors = [PALETTE[7] if c == "uncategorized" else PALETTE[0] for c in data["category"]]
-    return _hbar_ci(ax, data["label"], data["estimate"], data["ci_low"], data["ci_high"], colors,
-                    "% of texts (95% CI); a text can be in several categories",
-                    "Feedback by category")
+    return _hbar_ci(
+        ax,
+        data["label"],
+        data["estimate"],
+        data["ci_low"],
+        data["ci_high"],
+        colors,
+        "% of texts (95% CI); a text can be in several categories",
+        "Feedback by category",
+    )
 
 
 def severity_rules(table, ax=None):  # noqa: ANN001, ANN201
@@ -684,8 +895,12 @@ def severity_rules(table, ax=None):  # noqa: ANN001, ANN201
     colors = {"urgent": PALETTE[3], "important": PALETTE[1], "general": PALETTE[7]}
     ax = new_axes(ax, figsize=(8, 0.45 * len(table) + 1.2))
     y = range(len(table))
-    ax.barh(list(y), table["responses"], color=[colors.get(s, PALETTE[0]) for s in table["severity"]])
-    ax.set_yticks(list(y), [f"{r} ({s})" for r, s in zip(table["rule"], table["severity"], strict=True)])
+    ax.barh(
+        list(y), table["responses"], color=[colors.get(s, PALETTE[0]) for s in table["severity"]]
+    )
+    ax.set_yticks(
+        list(y), [f"{r} ({s})" for r, s in zip(table["rule"], table["severity"], strict=True)]
+    )
     ax.invert_yaxis()
     ax.set_xlabel("responses graded by the rule")
     ax.set_title("Severity: which rule graded each response")
@@ -698,11 +913,19 @@ def within_limit(data, overall: float | None = None, ax=None):  # noqa: ANN001, 
     a dashed line marks the overall share."""
     ax = new_axes(ax, figsize=(8, 0.45 * len(data) + 1.2))
     data = data.sort_values("estimate")
-    colors = [PALETTE[3] if overall is not None and hi < overall else PALETTE[0]
-              for hi in data["ci_high"]]
-    _hbar_ci(ax, data["group"], data["estimate"], data["ci_low"], data["ci_high"], colors,
-             "% answered within the time limit of their grade (95% CI)",
-             "Answered in time (red: clearly below the overall share)")
+    colors = [
+        PALETTE[3] if overall is not None and hi < overall else PALETTE[0] for hi in data["ci_high"]
+    ]
+    _hbar_ci(
+        ax,
+        data["group"],
+        data["estimate"],
+        data["ci_low"],
+        data["ci_high"],
+        colors,
+        "% answered within the time limit of their grade (95% CI)",
+        "Answered in time (red: clearly below the overall share)",
+    )
     if overall is not None:
         ax.axvline(overall, color="black", ls="--", lw=1)
     ax.set_xlim(0, 100)
@@ -714,8 +937,13 @@ def resolution_curves(survival, ax=None):  # noqa: ANN001, ANN201
     ax = new_axes(ax, figsize=(8, 4))
     colors = {"urgent": PALETTE[3], "important": PALETTE[1], "general": PALETTE[0]}
     for grade, part in survival.groupby("severity", sort=False):
-        ax.step(part["hours"], 100 * part["resolved_share"], where="post", label=grade,
-                color=colors.get(grade))
+        ax.step(
+            part["hours"],
+            100 * part["resolved_share"],
+            where="post",
+            label=grade,
+            color=colors.get(grade),
+        )
     ax.axhline(50, color="grey", ls=":", lw=1)
     ax.set_xlabel("hours since the feedback was submitted")
     ax.set_ylabel("% of cases resolved (Kaplan-Meier)")

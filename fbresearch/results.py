@@ -93,7 +93,9 @@ class Estimate:
         "to" instead of a dash keeps negative bounds readable: ``-3.0 (-5.1 to -0.9)``.
         """
         percent = self.unit == "share"
-        parts = [format_number(v, digits, percent) for v in (self.estimate, self.ci_low, self.ci_high)]
+        parts = [
+            format_number(v, digits, percent) for v in (self.estimate, self.ci_low, self.ci_high)
+        ]
         return f"{parts[0]} ({parts[1]} to {parts[2]})"
 
     def to_dict(self) -> dict[str, Any]:
@@ -148,7 +150,14 @@ class Finding:
         est = data.get("estimate")
         return cls(
             sentence=data["sentence"],
-            estimate=Estimate(**{k: (math.nan if v is None and k in ("estimate", "ci_low", "ci_high") else v) for k, v in est.items()}) if est else None,
+            estimate=Estimate(
+                **{
+                    k: (math.nan if v is None and k in ("estimate", "ci_low", "ci_high") else v)
+                    for k, v in est.items()
+                }
+            )
+            if est
+            else None,
             importance=float(data.get("importance", 0.5)),
             analysis=data.get("analysis", ""),
         )
@@ -232,7 +241,9 @@ def attempt(
     from fbresearch.errors import FbResearchError
 
     if args and args[0] is None:
-        return unavailable(table=pd.DataFrame(), message=f"{what} needs data that this run was not given.")
+        return unavailable(
+            table=pd.DataFrame(), message=f"{what} needs data that this run was not given."
+        )
     try:
         return analysis(*args, **kwargs)
     except FbResearchError as err:

@@ -173,7 +173,11 @@ class SampleData:
 
 @lru_cache(maxsize=1)
 def _phrases() -> dict[str, Any]:
-    text = resources.files("fbresearch").joinpath("data", "sample_phrases.yaml").read_text("utf-8")
+    text = (
+        resources.files("fbresearch")
+        .joinpath("resources", "sample_phrases.yaml")
+        .read_text("utf-8")
+    )
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     return yaml.load(text, Loader=loader)
 

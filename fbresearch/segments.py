@@ -27,8 +27,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from fbresearch import results
 from fbresearch import metrics as kpi
+from fbresearch import results
 from fbresearch.errors import AnalysisError, FeedbackDataError
 from fbresearch.results import Estimate, Finding, Result, format_number
 

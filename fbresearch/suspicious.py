@@ -477,9 +477,7 @@ def suspicious_feedback(
     # responses repeating short texts need a fraction of the time and memory (a list of
     # one-character units per row would take gigabytes). Missing texts count as "".
     which, distinct_texts = pd.factorize(frame[text], use_na_sentinel=False)
-    texts_u = pd.Series(
-        ["" if _missing(v) else str(v) for v in distinct_texts], dtype="object"
-    )
+    texts_u = pd.Series(["" if _missing(v) else str(v) for v in distinct_texts], dtype="object")
     units_u = _units(texts_u)
     n_units = units_u.map(len).to_numpy(dtype=np.int64)[which]
     gibberish = _gibberish(texts_u, units_u)[which]

@@ -56,19 +56,95 @@ _RE_EN_TOKEN = re.compile(r"[a-z]+(?:'[a-z]+)*")
 _RE_ZH_KEEP = re.compile(rf"[{_CJK}]+|[A-Za-z]+(?:'[A-Za-z]+)*")
 
 _NEGATORS = {
-    "en": {"not", "no", "never", "without", "hardly", "barely", "nothing", "nobody", "neither",
-           "nor", "dont", "didnt", "doesnt", "isnt", "wasnt", "cant", "wont", "arent", "werent",
-           "havent", "hasnt", "couldnt", "wouldnt", "shouldnt", "don't", "didn't", "doesn't",
-           "isn't", "wasn't", "can't", "won't", "aren't", "weren't", "haven't", "hasn't",
-           "couldn't", "wouldn't", "shouldn't"},
-    "zh": {"不", "没", "没有", "别", "未", "无", "非", "不是", "不太", "不算", "不够", "并不",
-           "从不", "毫不", "绝不", "不怎么"},
+    "en": {
+        "not",
+        "no",
+        "never",
+        "without",
+        "hardly",
+        "barely",
+        "nothing",
+        "nobody",
+        "neither",
+        "nor",
+        "dont",
+        "didnt",
+        "doesnt",
+        "isnt",
+        "wasnt",
+        "cant",
+        "wont",
+        "arent",
+        "werent",
+        "havent",
+        "hasnt",
+        "couldnt",
+        "wouldnt",
+        "shouldnt",
+        "don't",
+        "didn't",
+        "doesn't",
+        "isn't",
+        "wasn't",
+        "can't",
+        "won't",
+        "aren't",
+        "weren't",
+        "haven't",
+        "hasn't",
+        "couldn't",
+        "wouldn't",
+        "shouldn't",
+    },
+    "zh": {
+        "不",
+        "没",
+        "没有",
+        "别",
+        "未",
+        "无",
+        "非",
+        "不是",
+        "不太",
+        "不算",
+        "不够",
+        "并不",
+        "从不",
+        "毫不",
+        "绝不",
+        "不怎么",
+    },
 }
 _INTENSIFIERS = {
-    "en": {"very", "really", "so", "extremely", "super", "too", "absolutely", "totally",
-           "incredibly"},
-    "zh": {"很", "非常", "太", "特别", "超", "超级", "十分", "极", "极其", "真", "真的", "好", "挺",
-           "相当", "最", "巨"},
+    "en": {
+        "very",
+        "really",
+        "so",
+        "extremely",
+        "super",
+        "too",
+        "absolutely",
+        "totally",
+        "incredibly",
+    },
+    "zh": {
+        "很",
+        "非常",
+        "太",
+        "特别",
+        "超",
+        "超级",
+        "十分",
+        "极",
+        "极其",
+        "真",
+        "真的",
+        "好",
+        "挺",
+        "相当",
+        "最",
+        "巨",
+    },
 }
 
 
@@ -125,7 +201,7 @@ def detect_language(texts: Iterable[str] | pd.Series) -> pd.Series:
 
 @cache
 def _stopword_file(language: str) -> frozenset[str]:
-    path = resources.files("fbresearch") / "data" / f"stopwords_{language}.txt"
+    path = resources.files("fbresearch") / "resources" / f"stopwords_{language}.txt"
     words = path.read_text(encoding="utf-8").splitlines()
     return frozenset(w.strip() for w in words if w.strip() and not w.startswith("#"))
 
@@ -191,13 +267,18 @@ def _user_dict_key(user_dict: str | Iterable[str] | None) -> tuple[tuple[str, ..
 
 def _tokens_en(text: str, stop: frozenset[str], min_length: int) -> list[str]:
     return [
-        t for t in _RE_EN_TOKEN.findall(text.lower())
+        t
+        for t in _RE_EN_TOKEN.findall(text.lower())
         if len(t) >= min_length and t not in stop and "'" not in t
     ]
 
 
 def _tokens_zh(
-    text: str, tokenizer: Any, stop: frozenset[str], stop_en: frozenset[str], min_length: int,
+    text: str,
+    tokenizer: Any,
+    stop: frozenset[str],
+    stop_en: frozenset[str],
+    min_length: int,
     pos: frozenset[str] | None,
 ) -> list[str]:
     out: list[str] = []
@@ -214,8 +295,11 @@ def _tokens_zh(
         else:
             import jieba.posseg
 
-            words = [w for w, flag in jieba.posseg.POSTokenizer(tokenizer).lcut(chunk)
-                     if flag[:1] in pos or flag[:2] in pos]
+            words = [
+                w
+                for w, flag in jieba.posseg.POSTokenizer(tokenizer).lcut(chunk)
+                if flag[:1] in pos or flag[:2] in pos
+            ]
         out.extend(w for w in words if len(w) >= min_length and w not in stop)
     return out
 
@@ -331,8 +415,12 @@ def phrases(
     if not any(token_lists):
         return [list(t) for t in token_lists]
     model = Phrases(
-        token_lists, min_count=min_count, threshold=threshold, scoring="npmi",
-        delimiter=delimiter, connector_words=ENGLISH_CONNECTOR_WORDS,
+        token_lists,
+        min_count=min_count,
+        threshold=threshold,
+        scoring="npmi",
+        delimiter=delimiter,
+        connector_words=ENGLISH_CONNECTOR_WORDS,
     ).freeze()
     return [model[list(tokens)] for tokens in token_lists]
 
@@ -400,7 +488,7 @@ def _redact_one(text: str) -> str:
     if not text:
         return text
     # a URL's trailing sentence punctuation stays in the text
-    text = _RE_PII_URL.sub(lambda m: "[url]" + m.group(0)[len(m.group(0).rstrip(".,;:!?")):], text)
+    text = _RE_PII_URL.sub(lambda m: "[url]" + m.group(0)[len(m.group(0).rstrip(".,;:!?")) :], text)
     text = _RE_EMAIL.sub("[email]", text)
     if not any(c.isdigit() for c in text):
         return text
@@ -447,7 +535,7 @@ def redact(text: Any) -> Any:
 
 @cache
 def _lexicon(language: str) -> dict[str, float]:
-    path = resources.files("fbresearch") / "data" / f"sentiment_{language}.txt"
+    path = resources.files("fbresearch") / "resources" / f"sentiment_{language}.txt"
     out: dict[str, float] = {}
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith("#"):
@@ -514,13 +602,16 @@ class SentimentResult(Result):
         from fbresearch.metrics import proportion
 
         values = groups if isinstance(groups, pd.Series) else pd.Series(list(groups))
-        frame = pd.DataFrame({"group": values.to_numpy(),
-                              "negative": (self.table["sentiment"] == "negative").to_numpy()})
+        frame = pd.DataFrame(
+            {
+                "group": values.to_numpy(),
+                "negative": (self.table["sentiment"] == "negative").to_numpy(),
+            }
+        )
         rows = []
         for group, part in frame.dropna().groupby("group", sort=True):
             est = proportion(int(part["negative"].sum()), len(part), confidence)
-            rows.append({"Group": group, "Texts": len(part),
-                         "Negative (CI)": est.format(digits=0)})
+            rows.append({"Group": group, "Texts": len(part), "Negative (CI)": est.format(digits=0)})
         return pd.DataFrame(rows)
 
     def summary(self) -> str:
@@ -548,8 +639,9 @@ def promoter_labels(nps: Iterable[Any] | pd.Series) -> pd.Series:
     [1.0, nan, 0.0, nan]
     """
     values = pd.to_numeric(pd.Series(nps).astype("object"), errors="coerce").astype(float)
-    return pd.Series(np.select([values >= 9, values <= 6], [1.0, 0.0], np.nan),
-                     index=values.index, name="label")
+    return pd.Series(
+        np.select([values >= 9, values <= 6], [1.0, 0.0], np.nan), index=values.index, name="label"
+    )
 
 
 def sentiment(
@@ -566,7 +658,7 @@ def sentiment(
     Two methods:
 
     * ``"lexicon"`` (works on any text, both languages): sums the polarities of the shipped
-      lexicons (``fbresearch/data/sentiment_{zh,en}.txt``) over the text's tokens, flipping a
+      lexicons (``fbresearch/resources/sentiment_{zh,en}.txt``) over the text's tokens, flipping a
       word after a negator (不, 没有, not, never) and boosting it after an intensifier (很, 太,
       very); the score is ``tanh(sum / 2)``.
     * ``"trained"``: TF-IDF on the tokens (words and word pairs, negations kept) and a
@@ -598,8 +690,9 @@ def sentiment(
     """
     series = _as_series(texts)
     if len(series) == 0:
-        raise FeedbackDataError("no texts to read the tone of", column="text",
-                                fix="pass at least one verbatim.")
+        raise FeedbackDataError(
+            "no texts to read the tone of", column="text", fix="pass at least one verbatim."
+        )
     if method not in ("auto", "lexicon", "trained"):
         raise AnalysisError(f"method must be 'auto', 'lexicon' or 'trained', not {method!r}.")
     if language == "auto":
@@ -609,9 +702,7 @@ def sentiment(
     tokens = tokenize(series, langs.tolist(), remove_stopwords=False, min_length=1)
     y = _sentiment_labels(labels, len(series)) if labels is not None else None
     labelled = ~np.isnan(y) if y is not None else None
-    enough = (
-        y is not None and min((y[labelled] == 1).sum(), (y[labelled] == 0).sum()) >= 20
-    )
+    enough = y is not None and min((y[labelled] == 1).sum(), (y[labelled] == 0).sum()) >= 20
     if method == "trained" and not enough:
         raise AnalysisError(
             "the trained sentiment method needs labels with at least 20 positive and 20 "
@@ -623,37 +714,53 @@ def sentiment(
         score, correct = _trained_scores(tokens, y, labelled, seed)
         accuracy = _accuracy(correct)
     else:
-        raw = np.array([_lexicon_score(t, lang) if lang in ("zh", "en") else 0.0
-                        for t, lang in zip(tokens, langs, strict=True)])
+        raw = np.array(
+            [
+                _lexicon_score(t, lang) if lang in ("zh", "en") else 0.0
+                for t, lang in zip(tokens, langs, strict=True)
+            ]
+        )
         score = np.tanh(raw / 2)
         if y is not None and labelled.any():
             correct = (score[labelled] > 0) == (y[labelled] == 1)
             accuracy = _accuracy(correct)
-    label = np.where(score > neutral_band, "positive",
-                     np.where(score < -neutral_band, "negative", "neutral"))
+    label = np.where(
+        score > neutral_band, "positive", np.where(score < -neutral_band, "negative", "neutral")
+    )
     table = pd.DataFrame(
         {"language": langs.to_numpy(), "score": score, "sentiment": label}, index=series.index
     )
-    return SentimentResult(table=table, method="trained" if use_trained else "lexicon",
-                           accuracy=accuracy)
+    return SentimentResult(
+        table=table, method="trained" if use_trained else "lexicon", accuracy=accuracy
+    )
 
 
 def _sentiment_labels(labels: Any, n: int) -> np.ndarray:
     values = pd.Series(list(labels) if not isinstance(labels, pd.Series) else labels.tolist())
     if len(values) != n:
         raise FeedbackDataError(
-            f"labels has {len(values)} values for {n} texts", column="labels",
+            f"labels has {len(values)} values for {n} texts",
+            column="labels",
             fix="give one label per text (missing for unlabelled texts).",
         )
     # True == 1 and False == 0 as dict keys, so 1/0 and booleans share entries
-    mapping = {"positive": 1.0, "negative": 0.0, "pos": 1.0, "neg": 0.0, 1: 1.0, 0: 0.0,
-               "1": 1.0, "0": 0.0}
+    mapping = {
+        "positive": 1.0,
+        "negative": 0.0,
+        "pos": 1.0,
+        "neg": 0.0,
+        1: 1.0,
+        0: 0.0,
+        "1": 1.0,
+        "0": 0.0,
+    }
     out = np.array([np.nan if pd.isna(v) else mapping.get(v, -1.0) for v in values])
     if (out == -1.0).any():
         bad = values[out == -1.0].unique()[:3].tolist()
         raise FeedbackDataError(
             f"sentiment labels must be 1/0, True/False or 'positive'/'negative'; found {bad}",
-            column="labels", fix="map your labels to positive/negative first.",
+            column="labels",
+            fix="map your labels to positive/negative first.",
         )
     return out
 
@@ -672,8 +779,7 @@ def _trained_scores(
     from sklearn.pipeline import make_pipeline
 
     model = make_pipeline(
-        TfidfVectorizer(analyzer=_words_and_pairs,
-                        min_df=2, sublinear_tf=True),
+        TfidfVectorizer(analyzer=_words_and_pairs, min_df=2, sublinear_tf=True),
         LogisticRegression(C=4.0, max_iter=1000),
     )
     docs = np.array(tokens, dtype=object)

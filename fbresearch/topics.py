@@ -45,8 +45,13 @@ from fbresearch.results import Estimate, Finding, Result
 from fbresearch.text import _as_series, detect_language, phrases, redact, tokenize
 
 __all__ = [
-    "fit_topics", "TopicModel", "topic_stability", "topic_diversity", "format_emerging",
-    "format_pain_points", "topic_findings",
+    "fit_topics",
+    "TopicModel",
+    "topic_stability",
+    "topic_diversity",
+    "format_emerging",
+    "format_pain_points",
+    "topic_findings",
 ]
 
 LANGUAGES = ("zh", "en")
@@ -120,8 +125,12 @@ class TopicModel(Result):
     def dominant(self) -> pd.Series:
         """The main topic of each text (None where the text is not usable)."""
         main = self.doc_topics.to_numpy().argmax(axis=1)
-        out = pd.Series(np.asarray(self.doc_topics.columns)[main], index=self.doc_topics.index,
-                        dtype="object", name="topic")
+        out = pd.Series(
+            np.asarray(self.doc_topics.columns)[main],
+            index=self.doc_topics.index,
+            dtype="object",
+            name="topic",
+        )
         return out.where(self.usable.to_numpy(), None)
 
     def representative(self, topic: str, k: int = 3, max_chars: int = 300) -> pd.DataFrame:
@@ -161,7 +170,8 @@ class TopicModel(Result):
         if len(values) != len(self.doc_topics):
             raise FeedbackDataError(
                 f"'by' has {len(values)} values for {len(self.doc_topics)} texts",
-                column="by", fix="pass one value per text, aligned with the texts fitted.",
+                column="by",
+                fix="pass one value per text, aligned with the texts fitted.",
             )
         values = pd.Series(values.to_numpy(), index=self.doc_topics.index)
         if pd.api.types.is_datetime64_any_dtype(values):
@@ -187,20 +197,46 @@ class TopicModel(Result):
             ``share``, ``ci_low``, ``ci_high``.
         """
         groups = self._groups(by)
-        frame = pd.DataFrame({"period": groups, "language": self.languages.to_numpy(),
-                              "topic": self.dominant.to_numpy()})[self.usable.to_numpy()]
+        frame = pd.DataFrame(
+            {
+                "period": groups,
+                "language": self.languages.to_numpy(),
+                "topic": self.dominant.to_numpy(),
+            }
+        )[self.usable.to_numpy()]
         frame = frame[frame["period"].notna()]
         rows = []
         for (period, lang), part in frame.groupby(["period", "language"], sort=True):
             counts = part["topic"].value_counts()
             for topic in self._topics_of(lang):
                 est = metrics.proportion(int(counts.get(topic, 0)), len(part), confidence)
-                rows.append({"period": period, "topic": topic, "label": self.labels[topic],
-                             "language": lang, "count": int(counts.get(topic, 0)),
-                             "n": len(part), "share": est.estimate, "ci_low": est.ci_low,
-                             "ci_high": est.ci_high})
-        return pd.DataFrame(rows, columns=["period", "topic", "label", "language", "count", "n",
-                                           "share", "ci_low", "ci_high"])
+                rows.append(
+                    {
+                        "period": period,
+                        "topic": topic,
+                        "label": self.labels[topic],
+                        "language": lang,
+                        "count": int(counts.get(topic, 0)),
+                        "n": len(part),
+                        "share": est.estimate,
+                        "ci_low": est.ci_low,
+                        "ci_high": est.ci_high,
+                    }
+                )
+        return pd.DataFrame(
+            rows,
+            columns=[
+                "period",
+                "topic",
+                "label",
+                "language",
+                "count",
+                "n",
+                "share",
+                "ci_low",
+                "ci_high",
+            ],
+        )
 
     def emerging(
         self, by: Any, period: Any = None, window: int = 3, confidence: float = 0.95
@@ -251,24 +287,52 @@ class TopicModel(Result):
                 p1, p0 = x1 / n1, x0 / n0
                 if 0 < x1 + x0 < n1 + n0:
                     with np.errstate(divide="ignore", invalid="ignore"):  # ratios of a zero share
-                        p_value = float(test_proportions_2indep(
-                            x1, n1, x0, n0, method="score", alternative="larger").pvalue)
+                        p_value = float(
+                            test_proportions_2indep(
+                                x1, n1, x0, n0, method="score", alternative="larger"
+                            ).pvalue
+                        )
                         low, high = confint_proportions_2indep(
-                            x1, n1, x0, n0, method="newcomb", alpha=1 - confidence)
+                            x1, n1, x0, n0, method="newcomb", alpha=1 - confidence
+                        )
                 else:
                     p_value, low, high = 1.0, p1 - p0, p1 - p0
-                lang_rows.append({"topic": topic, "label": self.labels[topic], "language": lang,
-                                  "share_now": p1, "share_before": p0, "difference": p1 - p0,
-                                  "ci_low": float(low), "ci_high": float(high), "n_now": n1,
-                                  "n_before": n0, "p_value": p_value})
+                lang_rows.append(
+                    {
+                        "topic": topic,
+                        "label": self.labels[topic],
+                        "language": lang,
+                        "share_now": p1,
+                        "share_before": p0,
+                        "difference": p1 - p0,
+                        "ci_low": float(low),
+                        "ci_high": float(high),
+                        "n_now": n1,
+                        "n_before": n0,
+                        "p_value": p_value,
+                    }
+                )
             if lang_rows:
                 adjusted = multipletests([r["p_value"] for r in lang_rows], method="holm")[1]
                 for r, p in zip(lang_rows, adjusted, strict=True):
                     r["p_adjusted"] = float(p)
                     r["rising"] = bool(p < 1 - confidence and r["difference"] > 0)
                 rows.extend(lang_rows)
-        columns = ["topic", "label", "language", "share_now", "share_before", "difference",
-                   "ci_low", "ci_high", "n_now", "n_before", "p_value", "p_adjusted", "rising"]
+        columns = [
+            "topic",
+            "label",
+            "language",
+            "share_now",
+            "share_before",
+            "difference",
+            "ci_low",
+            "ci_high",
+            "n_now",
+            "n_before",
+            "p_value",
+            "p_adjusted",
+            "rising",
+        ]
         out = pd.DataFrame(rows, columns=columns)
         out.attrs.update(period=current, before=before)
         return out.sort_values("difference", ascending=False, kind="stable").reset_index(drop=True)
@@ -298,9 +362,9 @@ class TopicModel(Result):
         """
         if scores is None:
             raise AnalysisError(
-                f"the data has no {metric} column; pain points need scored responses.")
-        funcs = {"nps": metrics.nps, "csat": metrics.csat, "ces": metrics.ces,
-                 "mean": metrics.mean}
+                f"the data has no {metric} column; pain points need scored responses."
+            )
+        funcs = {"nps": metrics.nps, "csat": metrics.csat, "ces": metrics.ces, "mean": metrics.mean}
         if metric not in funcs:
             raise AnalysisError(f"metric must be one of {sorted(funcs)}, not {metric!r}.")
         values = self._groups(scores)
@@ -318,18 +382,21 @@ class TopicModel(Result):
             mask = (dominant == topic).to_numpy()
             scored = values[mask].dropna()
             est = funcs[metric](scored, confidence=confidence) if len(scored) else None
-            rows.append({
-                "topic": topic, "label": self.labels[topic],
-                "language": str(self.table.set_index("topic").loc[topic, "language"]),
-                "volume": int(volume.get(topic, 0)),
-                "volume_share": float(volume.get(topic, 0) / max(usable.sum(), 1)),
-                "n": len(scored),
-                "estimate": est.estimate if est else math.nan,
-                "ci_low": est.ci_low if est else math.nan,
-                "ci_high": est.ci_high if est else math.nan,
-                "overall": overall.estimate,
-                "below_overall": bool(est is not None and est.ci_high < overall.estimate),
-            })
+            rows.append(
+                {
+                    "topic": topic,
+                    "label": self.labels[topic],
+                    "language": str(self.table.set_index("topic").loc[topic, "language"]),
+                    "volume": int(volume.get(topic, 0)),
+                    "volume_share": float(volume.get(topic, 0) / max(usable.sum(), 1)),
+                    "n": len(scored),
+                    "estimate": est.estimate if est else math.nan,
+                    "ci_low": est.ci_low if est else math.nan,
+                    "ci_high": est.ci_high if est else math.nan,
+                    "overall": overall.estimate,
+                    "below_overall": bool(est is not None and est.ci_high < overall.estimate),
+                }
+            )
         out = pd.DataFrame(rows).sort_values("estimate", kind="stable", na_position="last")
         out.insert(0, "rank", np.arange(1, len(out) + 1))
         out.attrs.update(metric=metric)
@@ -351,11 +418,18 @@ class TopicModel(Result):
         table = self.table if language is None else self.table[self.table["language"] == language]
         for row in table.sort_values(["language", "share"], ascending=[False, False]).itertuples():
             examples = self.representative(row.topic, k)["text"].tolist()
-            rows.append({"Topic": row.topic, "Label": row.label,
-                         "Top words": ", ".join(row.top_terms.split(", ")[:8]),
-                         "Share of texts": f"{row.share:.0%}",
-                         **{f"Example {i + 1}": (examples[i] if i < len(examples) else "")
-                            for i in range(k)}})
+            rows.append(
+                {
+                    "Topic": row.topic,
+                    "Label": row.label,
+                    "Top words": ", ".join(row.top_terms.split(", ")[:8]),
+                    "Share of texts": f"{row.share:.0%}",
+                    **{
+                        f"Example {i + 1}": (examples[i] if i < len(examples) else "")
+                        for i in range(k)
+                    },
+                }
+            )
         return pd.DataFrame(rows)
 
     def summary(self) -> str:
@@ -377,10 +451,15 @@ class TopicModel(Result):
             top = part.sort_values("share", ascending=False).iloc[0]
             n = int(self.usable[self.languages == lang].sum())
             est = metrics.proportion(int(top["n_texts"]), n, name=f"share of {top['topic']}")
-            out.append(Finding(
-                f"The most discussed {'Chinese' if lang == 'zh' else 'English'} topic is "
-                f"\u201c{top['label']}\u201d: the main topic of {est.format(digits=0)} of texts.",
-                estimate=est, importance=0.5, analysis="topics"))
+            out.append(
+                Finding(
+                    f"The most discussed {'Chinese' if lang == 'zh' else 'English'} topic is "
+                    f"\u201c{top['label']}\u201d: the main topic of {est.format(digits=0)} of texts.",
+                    estimate=est,
+                    importance=0.5,
+                    analysis="topics",
+                )
+            )
         return out
 
     def plot(self, ax=None):  # noqa: ANN001, ANN201 - matplotlib Axes
@@ -407,8 +486,9 @@ class TopicModel(Result):
         from fbresearch.plots import plot_pain_points
 
         metric = pain.attrs.get("metric", "nps")
-        return plot_pain_points(pain, ax=ax, unit={"csat": "CSAT (share satisfied)"}.get(
-            metric, metric.upper()))
+        return plot_pain_points(
+            pain, ax=ax, unit={"csat": "CSAT (share satisfied)"}.get(metric, metric.upper())
+        )
 
     # ---------------------------------------------------------------- helpers
 
@@ -434,15 +514,21 @@ def format_emerging(table: pd.DataFrame) -> pd.DataFrame:
     >>> format_emerging(t).iloc[0].tolist()
     ['en-1', 'late / driver', '30%', '20%', '+10 pts (+2 to +18)', 'yes']
     """
-    return pd.DataFrame({
-        "Topic": table["topic"], "Label": table["label"],
-        "Share now": table["share_now"].map("{:.0%}".format),
-        "Share before": table["share_before"].map("{:.0%}".format),
-        "Change (CI)": [f"{100 * d:+.0f} pts ({100 * lo:+.0f} to {100 * hi:+.0f})" for d, lo, hi
-                        in zip(table["difference"], table["ci_low"], table["ci_high"],
-                               strict=True)],
-        "Rising": table["rising"].map({True: "yes", False: "no"}),
-    })
+    return pd.DataFrame(
+        {
+            "Topic": table["topic"],
+            "Label": table["label"],
+            "Share now": table["share_now"].map("{:.0%}".format),
+            "Share before": table["share_before"].map("{:.0%}".format),
+            "Change (CI)": [
+                f"{100 * d:+.0f} pts ({100 * lo:+.0f} to {100 * hi:+.0f})"
+                for d, lo, hi in zip(
+                    table["difference"], table["ci_low"], table["ci_high"], strict=True
+                )
+            ],
+            "Rising": table["rising"].map({True: "yes", False: "no"}),
+        }
+    )
 
 
 def format_pain_points(table: pd.DataFrame) -> pd.DataFrame:
@@ -459,23 +545,35 @@ def format_pain_points(table: pd.DataFrame) -> pd.DataFrame:
     """
     metric = table.attrs.get("metric", "nps")
     share = metric == "csat"
+
     def fmt(v: float) -> str:
         return "-" if pd.isna(v) else (f"{v:.0%}" if share else f"{v:.1f}")
+
     name = {"nps": "NPS", "csat": "CSAT", "ces": "CES"}.get(metric, "Mean score")
-    return pd.DataFrame({
-        "Rank": table["rank"], "Topic": table["topic"], "Label": table["label"],
-        "Texts (share)": [f"{v:,} ({s:.0%})" for v, s in zip(table["volume"],
-                                                            table["volume_share"], strict=True)],
-        "Scored": table["n"],
-        f"{name} (CI)": [f"{fmt(e)} ({fmt(lo)} to {fmt(hi)})" if not pd.isna(e) else "-"
-                         for e, lo, hi in zip(table["estimate"], table["ci_low"],
-                                              table["ci_high"], strict=True)],
-        "Clearly below all": table["below_overall"].map({True: "yes", False: "no"}),
-    })
+    return pd.DataFrame(
+        {
+            "Rank": table["rank"],
+            "Topic": table["topic"],
+            "Label": table["label"],
+            "Texts (share)": [
+                f"{v:,} ({s:.0%})"
+                for v, s in zip(table["volume"], table["volume_share"], strict=True)
+            ],
+            "Scored": table["n"],
+            f"{name} (CI)": [
+                f"{fmt(e)} ({fmt(lo)} to {fmt(hi)})" if not pd.isna(e) else "-"
+                for e, lo, hi in zip(
+                    table["estimate"], table["ci_low"], table["ci_high"], strict=True
+                )
+            ],
+            "Clearly below all": table["below_overall"].map({True: "yes", False: "no"}),
+        }
+    )
 
 
-def topic_findings(model: TopicModel, rising: pd.DataFrame | None = None,
-                   pain: pd.DataFrame | None = None) -> list[Finding]:
+def topic_findings(
+    model: TopicModel, rising: pd.DataFrame | None = None, pain: pd.DataFrame | None = None
+) -> list[Finding]:
     """Headline findings for the executive summary: top topics, rising topics, worst pain point.
 
     Examples
@@ -486,29 +584,50 @@ def topic_findings(model: TopicModel, rising: pd.DataFrame | None = None,
     out = model.findings()
     if rising is not None and len(rising):
         for row in rising[rising["rising"]].itertuples():
-            est = Estimate(row.difference, row.ci_low, row.ci_high, n=int(row.n_now),
-                           p_value=row.p_adjusted, name=f"change in share of {row.topic}",
-                           unit="share")
-            out.append(Finding(
-                f"Rising topic in {rising.attrs.get('period', 'this period')}: "
-                f"\u201c{row.label}\u201d is the main topic of {row.share_now:.0%} of texts "
-                f"against {row.share_before:.0%} before (change "
-                f"{100 * row.difference:+.0f} points, CI {100 * row.ci_low:+.0f} to "
-                f"{100 * row.ci_high:+.0f}).", estimate=est, importance=0.75, analysis="topics"))
+            est = Estimate(
+                row.difference,
+                row.ci_low,
+                row.ci_high,
+                n=int(row.n_now),
+                p_value=row.p_adjusted,
+                name=f"change in share of {row.topic}",
+                unit="share",
+            )
+            out.append(
+                Finding(
+                    f"Rising topic in {rising.attrs.get('period', 'this period')}: "
+                    f"\u201c{row.label}\u201d is the main topic of {row.share_now:.0%} of texts "
+                    f"against {row.share_before:.0%} before (change "
+                    f"{100 * row.difference:+.0f} points, CI {100 * row.ci_low:+.0f} to "
+                    f"{100 * row.ci_high:+.0f}).",
+                    estimate=est,
+                    importance=0.75,
+                    analysis="topics",
+                )
+            )
     if pain is not None and len(pain.dropna(subset=["estimate"])):
         worst = pain.dropna(subset=["estimate"]).iloc[0]
         if worst["below_overall"]:
             metric = pain.attrs.get("metric", "nps")
             unit = "share" if metric == "csat" else "points"
-            est = Estimate(worst["estimate"], worst["ci_low"], worst["ci_high"],
-                           n=int(worst["n"]), name=f"{metric.upper()} of {worst['topic']}",
-                           unit=unit)
-            overall = (f"{worst['overall']:.0%}" if unit == "share"
-                       else f"{worst['overall']:.1f}")
-            out.append(Finding(
-                f"Biggest pain point: customers writing about \u201c{worst['label']}\u201d give "
-                f"{metric.upper()} {est.format()} against {overall} overall.",
-                estimate=est, importance=0.8, analysis="topics"))
+            est = Estimate(
+                worst["estimate"],
+                worst["ci_low"],
+                worst["ci_high"],
+                n=int(worst["n"]),
+                name=f"{metric.upper()} of {worst['topic']}",
+                unit=unit,
+            )
+            overall = f"{worst['overall']:.0%}" if unit == "share" else f"{worst['overall']:.1f}"
+            out.append(
+                Finding(
+                    f"Biggest pain point: customers writing about \u201c{worst['label']}\u201d give "
+                    f"{metric.upper()} {est.format()} against {overall} overall.",
+                    estimate=est,
+                    importance=0.8,
+                    analysis="topics",
+                )
+            )
     return out
 
 
@@ -553,8 +672,14 @@ def _nmf_start(corpus: list, n_terms: int, k: int, seed: int) -> np.ndarray:
     from sklearn.exceptions import ConvergenceWarning
 
     counts = corpus2csc(corpus, num_terms=n_terms).T.tocsr().astype(float)
-    nmf = NMF(k, init="nndsvda", beta_loss="kullback-leibler", solver="mu", max_iter=100,
-              random_state=seed)
+    nmf = NMF(
+        k,
+        init="nndsvda",
+        beta_loss="kullback-leibler",
+        solver="mu",
+        max_iter=100,
+        random_state=seed,
+    )
     with warnings.catch_warnings():
         # 100 multiplicative updates are a start for LDA, not a converged model
         warnings.simplefilter("ignore", ConvergenceWarning)
@@ -570,15 +695,28 @@ def _lda(corpus: list, dictionary: Any, k: int, seed: int, opts: dict[str, Any])
 
     with _quiet_gensim():
         model = LdaModel(
-            id2word=dictionary, num_topics=k, random_state=seed, passes=opts["passes"],
-            iterations=opts["iterations"], chunksize=opts["chunksize"], alpha=opts["alpha"],
-            eta=opts["eta"], offset=opts["offset"], eval_every=None, minimum_probability=0.0,
+            id2word=dictionary,
+            num_topics=k,
+            random_state=seed,
+            passes=opts["passes"],
+            iterations=opts["iterations"],
+            chunksize=opts["chunksize"],
+            alpha=opts["alpha"],
+            eta=opts["eta"],
+            offset=opts["offset"],
+            eval_every=None,
+            minimum_probability=0.0,
         )
         model.state.sstats = _nmf_start(corpus, len(dictionary), k, seed).astype(model.dtype)
         model.sync_state()
         if opts["passes"] > 0:
-            model.update(corpus, passes=opts["passes"], chunksize=opts["chunksize"],
-                         iterations=opts["iterations"], offset=opts["offset"])
+            model.update(
+                corpus,
+                passes=opts["passes"],
+                chunksize=opts["chunksize"],
+                iterations=opts["iterations"],
+                offset=opts["offset"],
+            )
     return model
 
 
@@ -592,8 +730,10 @@ def _bow(dictionary: Any, tokens: list[str], max_tokens: int) -> list[tuple[int,
 
 
 def _top_terms(model: Any, topn: int) -> list[list[str]]:
-    return [[model.id2word[i] for i, _ in model.get_topic_terms(t, topn)]
-            for t in range(model.num_topics)]
+    return [
+        [model.id2word[i] for i, _ in model.get_topic_terms(t, topn)]
+        for t in range(model.num_topics)
+    ]
 
 
 def _fit_candidate(args: tuple) -> tuple[int, int, list[list[str]]]:
@@ -647,13 +787,15 @@ def topic_diversity(topics: Sequence[Sequence[str]]) -> float:
     return len(set(words)) / len(words) if words else math.nan
 
 
-def _coherence_per_topic(topic_lists: list[list[list[str]]], texts: list[list[str]],
-                         dictionary: Any, measure: str) -> list[list[float]]:
+def _coherence_per_topic(
+    topic_lists: list[list[list[str]]], texts: list[list[str]], dictionary: Any, measure: str
+) -> list[list[float]]:
     """c_v (or other) coherence of every topic of every model, with one co-occurrence pass."""
     from gensim.models import CoherenceModel
 
-    cm = CoherenceModel.for_topics(topic_lists, texts=texts, dictionary=dictionary,
-                                   coherence=measure, processes=1)
+    cm = CoherenceModel.for_topics(
+        topic_lists, texts=texts, dictionary=dictionary, coherence=measure, processes=1
+    )
     out = []
     for topics in topic_lists:
         cm.topics = topics
@@ -801,8 +943,9 @@ def fit_topics(
 
     series = _as_series(texts)
     if len(series) == 0:
-        raise FeedbackDataError("no texts to model", column="text",
-                                fix="pass at least a few dozen non-empty verbatims.")
+        raise FeedbackDataError(
+            "no texts to model", column="text", fix="pass at least a few dozen non-empty verbatims."
+        )
     if isinstance(language, str) and language == "auto":
         langs = detect_language(series)
     elif isinstance(language, str):
@@ -814,10 +957,17 @@ def fit_topics(
     k_low, k_high = int(k_range[0]), int(k_range[1])
     if not 2 <= k_low <= k_high:
         raise AnalysisError(f"k_range must be two integers 2 <= low <= high, not {k_range}.")
-    opts = {"passes": passes, "iterations": iterations, "alpha": alpha, "eta": eta,
-            "chunksize": chunksize, "offset": offset}
-    sel_opts = dict(opts, passes=selection_passes or max(2, passes // 2),
-                    iterations=min(iterations, 50))
+    opts = {
+        "passes": passes,
+        "iterations": iterations,
+        "alpha": alpha,
+        "eta": eta,
+        "chunksize": chunksize,
+        "offset": offset,
+    }
+    sel_opts = dict(
+        opts, passes=selection_passes or max(2, passes // 2), iterations=min(iterations, 50)
+    )
     tokens = tokenize(series, langs.tolist(), user_dict, extra_stopwords, min_length=min_length)
 
     index = series.index
@@ -840,39 +990,58 @@ def fit_topics(
         dictionary = Dictionary(docs)
         # a topic's own words can be in about 1/K of the texts: never drop those as too common
         smallest_k = want if want is not None else k_low
-        dictionary.filter_extremes(no_below=min(no_below, max(2, positions.size // 200)),
-                                   no_above=max(no_above, min(0.9, 1.5 / smallest_k)),
-                                   keep_n=keep_n)
+        dictionary.filter_extremes(
+            no_below=min(no_below, max(2, positions.size // 200)),
+            no_above=max(no_above, min(0.9, 1.5 / smallest_k)),
+            keep_n=keep_n,
+        )
         docs = [[w for w in d if w in dictionary.token2id] for d in docs]
         ok = np.array([len(d) > 0 for d in docs], dtype=bool)
         counts[lang] = int(ok.sum())
         max_k = counts[lang] // DOCS_PER_TOPIC
-        if counts[lang] < MIN_DOCS or (want is not None and want > max_k) or (
-                want is None and max_k < k_low):
+        if (
+            counts[lang] < MIN_DOCS
+            or (want is not None and want > max_k)
+            or (want is None and max_k < k_low)
+        ):
             need = max(MIN_DOCS, DOCS_PER_TOPIC * (want or k_low))
             notes.append(
                 f"{name} texts were not modelled: {counts[lang]} usable texts, at least {need} "
-                f"needed for {want or k_low} topics.")
+                f"needed for {want or k_low} topics."
+            )
             continue
-        corpus = [_bow(dictionary, d, max_tokens) for d, keep in zip(docs, ok, strict=True)
-                  if keep]
+        corpus = [_bow(dictionary, d, max_tokens) for d, keep in zip(docs, ok, strict=True) if keep]
         kept_docs = [d for d, keep in zip(docs, ok, strict=True) if keep]
         if want is None:
             ks = list(range(k_low, min(k_high, max_k) + 1))
-            k, sel = _select_k(kept_docs, dictionary, ks, seed, seeds, sel_opts, topn, coherence,
-                               selection_sample, workers, max_tokens)
+            k, sel = _select_k(
+                kept_docs,
+                dictionary,
+                ks,
+                seed,
+                seeds,
+                sel_opts,
+                topn,
+                coherence,
+                selection_sample,
+                workers,
+                max_tokens,
+            )
             selections.append(sel.assign(language=lang))
         else:
             k = int(want)
         fit_corpus, fit_docs = corpus, kept_docs
         if fit_sample is not None and len(corpus) > int(fit_sample):
-            pick = np.sort(np.random.default_rng(seed).choice(len(corpus), int(fit_sample),
-                                                               replace=False))
+            pick = np.sort(
+                np.random.default_rng(seed).choice(len(corpus), int(fit_sample), replace=False)
+            )
             fit_corpus = [corpus[i] for i in pick]
             fit_docs = [kept_docs[i] for i in pick]
-            notes.append(f"{name} topics were fitted on a random {len(pick):,} of "
-                         f"{len(corpus):,} usable texts (seed {seed}); all texts were then "
-                         "scored.")
+            notes.append(
+                f"{name} topics were fitted on a random {len(pick):,} of "
+                f"{len(corpus):,} usable texts (seed {seed}); all texts were then "
+                "scored."
+            )
         model = _lda(fit_corpus, dictionary, k, seed, opts)
         models[lang] = model
         documents[lang] = [d[:max_tokens] for d in fit_docs]
@@ -891,21 +1060,41 @@ def fit_topics(
         for t, tid in enumerate(ids):
             labels[tid] = _label(terms[t], lang, set(labels.values()))
             for rank, (term_id, weight) in enumerate(model.get_topic_terms(t, topn), start=1):
-                topic_rows.append({"topic": tid, "rank": rank, "term": dictionary[term_id],
-                                   "weight": float(weight)})
-            table_rows.append({"topic": tid, "language": lang, "label": labels[tid],
-                               "top_terms": ", ".join(terms[t]), "share": main[t] / len(corpus),
-                               "n_texts": int(main[t]), "coherence": per_topic[t]})
+                topic_rows.append(
+                    {
+                        "topic": tid,
+                        "rank": rank,
+                        "term": dictionary[term_id],
+                        "weight": float(weight),
+                    }
+                )
+            table_rows.append(
+                {
+                    "topic": tid,
+                    "language": lang,
+                    "label": labels[tid],
+                    "top_terms": ", ".join(terms[t]),
+                    "share": main[t] / len(corpus),
+                    "n_texts": int(main[t]),
+                    "coherence": per_topic[t],
+                }
+            )
     if not blocks:
         detail = "; ".join(n.rstrip(".") for n in notes) or "no Chinese or English texts found"
         raise AnalysisError(
             f"too few usable texts to fit topics: {detail}. Texts that are empty, only stopwords, "
-            "emoji or markup do not count. Use more texts (e.g. more months) or fewer topics.")
+            "emoji or markup do not count. Use more texts (e.g. more months) or fewer topics."
+        )
     doc_topics = _doc_topics(blocks, len(series), langs.to_numpy(), index)
-    selection = (pd.concat(selections, ignore_index=True)[
-        ["language", "k", "coherence", "coherence_se", "diversity", "stability", "chosen"]]
-        if selections else pd.DataFrame(columns=["language", "k", "coherence", "coherence_se",
-                                                 "stability", "chosen"]))
+    selection = (
+        pd.concat(selections, ignore_index=True)[
+            ["language", "k", "coherence", "coherence_se", "diversity", "stability", "chosen"]
+        ]
+        if selections
+        else pd.DataFrame(
+            columns=["language", "k", "coherence", "coherence_se", "stability", "chosen"]
+        )
+    )
     return TopicModel(
         table=pd.DataFrame(table_rows),
         topics=pd.DataFrame(topic_rows, columns=["topic", "rank", "term", "weight"]),
@@ -943,8 +1132,16 @@ def _doc_topics(blocks: dict, n: int, langs: np.ndarray, index: pd.Index) -> pd.
 
 
 def _select_k(
-    docs: list[list[str]], dictionary: Any, ks: list[int], seed: int, seeds: int,
-    opts: dict[str, Any], topn: int, measure: str, sample: int | None, workers: int,
+    docs: list[list[str]],
+    dictionary: Any,
+    ks: list[int],
+    seed: int,
+    seeds: int,
+    opts: dict[str, Any],
+    topn: int,
+    measure: str,
+    sample: int | None,
+    workers: int,
     max_tokens: int,
 ) -> tuple[int, pd.DataFrame]:
     """Fit every K on ``seeds`` random subsamples, score coherence and stability, choose K.
@@ -974,13 +1171,19 @@ def _select_k(
     per_topic = _coherence_per_topic(runs, runs_docs[0], dictionary, measure)
     rows = []
     for i, k in enumerate(ks):
-        block = per_topic[i * seeds:(i + 1) * seeds]
+        block = per_topic[i * seeds : (i + 1) * seeds]
         values = np.concatenate(block)
-        rows.append({"k": k, "coherence": float(values.mean()),
-                     "coherence_se": float(values.std(ddof=1) / np.sqrt(values.size)),
-                     "diversity": float(np.mean([topic_diversity(terms[(k, seed + s)])
-                                                 for s in range(seeds)])),
-                     "stability": topic_stability([terms[(k, seed + s)] for s in range(seeds)])})
+        rows.append(
+            {
+                "k": k,
+                "coherence": float(values.mean()),
+                "coherence_se": float(values.std(ddof=1) / np.sqrt(values.size)),
+                "diversity": float(
+                    np.mean([topic_diversity(terms[(k, seed + s)]) for s in range(seeds)])
+                ),
+                "stability": topic_stability([terms[(k, seed + s)] for s in range(seeds)]),
+            }
+        )
     table = pd.DataFrame(rows)
     if seeds < 2:
         table["stability"] = math.nan

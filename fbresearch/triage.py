@@ -103,7 +103,7 @@ def _read_yaml(source: str | Path, what: str) -> Any:
 
 
 def _package_yaml(name: str) -> Any:
-    return yaml.safe_load((resources.files("fbresearch") / "data" / name).read_text("utf-8"))
+    return yaml.safe_load((resources.files("fbresearch") / "resources" / name).read_text("utf-8"))
 
 
 def _is_latin(word: str) -> bool:
@@ -129,7 +129,7 @@ class Taxonomy:
 def load_taxonomy(taxonomy: str | Path | Mapping[str, Any] | Taxonomy | None = None) -> Taxonomy:
     """Read and check a taxonomy: the shipped default, a YAML file or a dict.
 
-    The format is that of ``fbresearch/data/taxonomy.yaml``: ``categories:`` mapping each
+    The format is that of ``fbresearch/resources/taxonomy.yaml``: ``categories:`` mapping each
     category to ``label``, ``description`` and its words per language (``en``, ``zh``). A plain
     dict ``{category: [words]}`` is accepted too.
 
@@ -400,7 +400,7 @@ def categorize(
     ----------
     texts : list or Series of str
     taxonomy : path, dict or None
-        None: the shipped default for service businesses (``fbresearch/data/taxonomy.yaml``);
+        None: the shipped default for service businesses (``fbresearch/resources/taxonomy.yaml``);
         see :func:`load_taxonomy`.
     tokens : list of list of str, optional
         Tokens of the texts already made by :func:`fbresearch.text.tokenize` (reused, not
@@ -678,7 +678,7 @@ def load_severity_rules(
 ) -> SeverityRules:
     """Read and check severity rules: the shipped defaults, a YAML file, a dict or a list.
 
-    See ``fbresearch/data/severity_rules.yaml`` for the format. A list of rules keeps the
+    See ``fbresearch/resources/severity_rules.yaml`` for the format. A list of rules keeps the
     default time limits.
 
     Examples
@@ -844,7 +844,7 @@ def severity(
 
     Rules are tried in order and the first whose conditions all hold grades the response;
     a response no rule matches is ``general`` (rule ``"default"``). The default rules
-    (``fbresearch/data/severity_rules.yaml``): urgent for safety or health words, legal or
+    (``fbresearch/resources/severity_rules.yaml``): urgent for safety or health words, legal or
     regulator threats and churn intent (cancel my account, 注销); important for detractors
     (NPS 0-6), CSAT 1-2 and texts reading negative; general otherwise.
 

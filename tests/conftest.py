@@ -35,5 +35,6 @@ def shared_data() -> Path:
         pytest.skip(f"real review data not found at {SHARED_DATA} (optional)")
     return SHARED_DATA
 
+
 # Benchmarks are run by `make bench`, not collected as tests or doctests.
 collect_ignore = ["benchmarks"]

@@ -84,8 +84,10 @@ def test_good_csv_has_canonical_types_and_file_row_index(tmp_path):
 
 
 def test_gbk_csv_loads_with_chinese_text_intact(tmp_path):
-    text = ("submitted_at,渠道,nps,text\n2026-10-01,微信,9,送货很快，包装完好\n"
-            "2026-10-02,电话,2,客服态度差\n")
+    text = (
+        "submitted_at,渠道,nps,text\n2026-10-01,微信,9,送货很快，包装完好\n"
+        "2026-10-02,电话,2,客服态度差\n"
+    )
     path = write(tmp_path, "export_gbk.csv", text, encoding="gbk")
     with pytest.raises(UnicodeDecodeError):
         path.read_bytes().decode("utf-8")  # the fixture really is not UTF-8
@@ -104,22 +106,33 @@ def test_utf8_bom_csv_header_is_clean(tmp_path):
 
 
 def test_excel_input(tmp_path):
-    raw = pd.DataFrame({
-        "ID": ["007", "008"], "Date": pd.to_datetime(["2026-10-01", "2026-10-05"]),
-        "Score": [8, 10], "备注": ["还行", "很好"],
-    })
+    raw = pd.DataFrame(
+        {
+            "ID": ["007", "008"],
+            "Date": pd.to_datetime(["2026-10-01", "2026-10-05"]),
+            "Score": [8, 10],
+            "备注": ["还行", "很好"],
+        }
+    )
     path = tmp_path / "survey.xlsx"
     raw.to_excel(path, index=False)
-    fb = load_feedback(path, columns={"response_id": "ID", "submitted_at": "Date", "nps": "Score",
-                                      "text": "备注"})
+    fb = load_feedback(
+        path, columns={"response_id": "ID", "submitted_at": "Date", "nps": "Score", "text": "备注"}
+    )
     assert fb.frame["response_id"].tolist() == ["007", "008"]  # leading zeros kept
     assert fb.frame["submitted_at"].tolist() == list(pd.to_datetime(["2026-10-01", "2026-10-05"]))
     assert fb.frame["text"].tolist() == ["还行", "很好"]
 
 
 def test_parquet_input(tmp_path):
-    raw = pd.DataFrame({"submitted_at": pd.to_datetime(["2026-10-01", "2026-10-02"]),
-                        "csat": [4.0, np.nan], "text": ["ok", "bad"], "region": ["East", "West"]})
+    raw = pd.DataFrame(
+        {
+            "submitted_at": pd.to_datetime(["2026-10-01", "2026-10-02"]),
+            "csat": [4.0, np.nan],
+            "text": ["ok", "bad"],
+            "region": ["East", "West"],
+        }
+    )
     path = tmp_path / "feedback.parquet"
     raw.to_parquet(path)
     fb = load_feedback(path)
@@ -128,8 +141,7 @@ def test_parquet_input(tmp_path):
 
 
 def test_dataframe_input_keeps_its_index(tmp_path):
-    raw = pd.DataFrame({"submitted_at": ["2026-10-01"] * 3, "nps": [1, 2, 3]},
-                       index=[10, 20, 30])
+    raw = pd.DataFrame({"submitted_at": ["2026-10-01"] * 3, "nps": [1, 2, 3]}, index=[10, 20, 30])
     raw = pd.concat([raw, raw.iloc[[0]]])  # an exact duplicate row without ids is flagged only
     fb = load_feedback(raw)
     assert fb.frame.index.tolist() == [10, 20, 30, 10]
@@ -202,8 +214,12 @@ def test_mapping_names_a_missing_column(tmp_path):
     path = write(tmp_path, "q.csv", "Date,Q1 Recommend,Comment\n2026-10-01,9,ok\n")
     with pytest.raises(FeedbackDataError) as excinfo:
         load_feedback(path, columns={"submitted_at": "Date", "nps": "Q1 Recomend"})
-    check_error(excinfo, file="q.csv", column="Q1 Recomend",
-                says=("Did you mean 'Q1 Recommend'", "'Date', 'Q1 Recommend', 'Comment'"))
+    check_error(
+        excinfo,
+        file="q.csv",
+        column="Q1 Recomend",
+        says=("Did you mean 'Q1 Recommend'", "'Date', 'Q1 Recommend', 'Comment'"),
+    )
 
 
 def test_mapping_with_an_unknown_canonical_name(tmp_path):
@@ -218,8 +234,13 @@ def test_unparseable_dates_list_rows_and_values(tmp_path):
     path = write(tmp_path, "dates.csv", "submitted_at,nps\n" + "\n".join(rows) + "\n")
     with pytest.raises(FeedbackDataError) as excinfo:
         load_feedback(path)
-    check_error(excinfo, file="dates.csv", column="submitted_at", rows=[2, 4],
-                says=("'yesterday' (row 2)", "'31/02/2026' (row 4)"))
+    check_error(
+        excinfo,
+        file="dates.csv",
+        column="submitted_at",
+        rows=[2, 4],
+        says=("'yesterday' (row 2)", "'31/02/2026' (row 4)"),
+    )
 
 
 def test_day_first_dates_are_parsed_and_ambiguous_ones_refused(tmp_path):
@@ -229,13 +250,20 @@ def test_day_first_dates_are_parsed_and_ambiguous_ones_refused(tmp_path):
     path = write(tmp_path, "ambiguous.csv", "submitted_at,nps\n01/02/2026,9\n03/04/2026,8\n")
     with pytest.raises(FeedbackDataError) as excinfo:
         load_feedback(path)
-    check_error(excinfo, file="ambiguous.csv", column="submitted_at", rows=[1, 2],
-                says=("day/month/year or month/day/year",))
+    check_error(
+        excinfo,
+        file="ambiguous.csv",
+        column="submitted_at",
+        rows=[1, 2],
+        says=("day/month/year or month/day/year",),
+    )
 
 
 def test_timezone_offsets_are_converted_to_one_zone(tmp_path):
-    text = ("submitted_at,nps\n2026-10-01T08:00:00+08:00,9\n2026-10-01T00:00:00Z,8\n"
-            "2026-09-30T20:00:00-04:00,7\n")
+    text = (
+        "submitted_at,nps\n2026-10-01T08:00:00+08:00,9\n2026-10-01T00:00:00Z,8\n"
+        "2026-09-30T20:00:00-04:00,7\n"
+    )
     fb = load_feedback(write(tmp_path, "tz.csv", text))
     # truth: all three stamps are the same instant, 2026-10-01 00:00 UTC
     assert fb.frame["submitted_at"].tolist() == [pd.Timestamp("2026-10-01 00:00")] * 3
@@ -253,18 +281,28 @@ def test_naive_and_aware_stamps_mixed_is_an_error(tmp_path):
 
 @pytest.mark.parametrize(
     ("column", "bad", "range_text"),
-    [("nps", "11", "0-10"), ("csat", "0", "1-5"), ("ces", "8", "1-7"),
-     ("rating_delivery", "6", "1-5")],
+    [
+        ("nps", "11", "0-10"),
+        ("csat", "0", "1-5"),
+        ("ces", "8", "1-7"),
+        ("rating_delivery", "6", "1-5"),
+    ],
 )
 def test_out_of_range_scores(tmp_path, column, bad, range_text):
     good = {"nps": "9", "csat": "4", "ces": "2", "rating_delivery": "3"}[column]
     values = [good, good, bad, good, bad]
     text = f"submitted_at,text,{column}\n" + "".join(
-        f"2026-10-0{i + 1},t,{v}\n" for i, v in enumerate(values))
+        f"2026-10-0{i + 1},t,{v}\n" for i, v in enumerate(values)
+    )
     with pytest.raises(FeedbackDataError) as excinfo:
         load_feedback(write(tmp_path, "range.csv", text))
-    check_error(excinfo, file="range.csv", column=column, rows=[3, 5],
-                says=(f"2 outside the range {range_text}", f"{bad} (row 3)"))
+    check_error(
+        excinfo,
+        file="range.csv",
+        column=column,
+        rows=[3, 5],
+        says=(f"2 outside the range {range_text}", f"{bad} (row 3)"),
+    )
 
 
 def test_non_integer_score(tmp_path):
@@ -278,8 +316,13 @@ def test_non_numeric_score_text(tmp_path):
     text = "submitted_at,csat\n2026-10-01,4\n2026-10-02,Very satisfied\n2026-10-03,5\n"
     with pytest.raises(FeedbackDataError) as excinfo:
         load_feedback(write(tmp_path, "words.csv", text))
-    check_error(excinfo, file="words.csv", column="csat", rows=[2],
-                says=("1 not numbers", "'Very satisfied' (row 2)", "coded as numbers"))
+    check_error(
+        excinfo,
+        file="words.csv",
+        column="csat",
+        rows=[2],
+        says=("1 not numbers", "'Very satisfied' (row 2)", "coded as numbers"),
+    )
 
 
 def test_numeric_text_with_spaces_and_decimals_is_accepted(tmp_path):
@@ -320,8 +363,13 @@ def test_conflicting_duplicate_ids_are_an_error(tmp_path):
     text = GOOD + "a2,2026-10-09 10:30,web,8,4,changed my mind\n"
     with pytest.raises(FeedbackDataError) as excinfo:
         load_feedback(write(tmp_path, "conflict.csv", text))
-    check_error(excinfo, file="conflict.csv", column="response_id", rows=[2, 4],
-                says=("'a2' on rows 2, 4", "customer"))
+    check_error(
+        excinfo,
+        file="conflict.csv",
+        column="response_id",
+        rows=[2, 4],
+        says=("'a2' on rows 2, 4", "customer"),
+    )
 
 
 def test_empty_texts_are_flagged_and_counted(tmp_path):
@@ -334,13 +382,15 @@ def test_empty_texts_are_flagged_and_counted(tmp_path):
 
 
 def test_straight_lining_is_flagged_not_dropped(tmp_path):
-    raw = pd.DataFrame({
-        "submitted_at": ["2026-10-01"] * 5,
-        "nps": [9, 9, 2, 5, 5],
-        "Speed": [5, 5, 1, 3, None],
-        "Price": [5, 4, 1, 3, 2],
-        "Staff": [5, 3, 1, 3, 2],
-    })
+    raw = pd.DataFrame(
+        {
+            "submitted_at": ["2026-10-01"] * 5,
+            "nps": [9, 9, 2, 5, 5],
+            "Speed": [5, 5, 1, 3, None],
+            "Price": [5, 4, 1, 3, 2],
+            "Staff": [5, 3, 1, 3, 2],
+        }
+    )
     fb = load_feedback(raw, ratings=["Speed", "Price", "Staff"])
     # hand-worked: rows 1 and 3 are all equal; row 4 too; row 5 has only 2 ratings answered
     assert fb.frame["flag_straight_lined"].tolist() == [True, False, True, True, False]
@@ -362,8 +412,10 @@ def test_canonical_names_match_regardless_of_case(tmp_path):
 
 
 def test_summary_sentences_hand_worked(tmp_path):
-    text = ('response_id,submitted_at,nps,text\na,2026-10-01,9,good\na,2026-10-01,9,good\n'
-            'b,2026-10-02,,\nc,2026-10-03,4,\n')
+    text = (
+        "response_id,submitted_at,nps,text\na,2026-10-01,9,good\na,2026-10-01,9,good\n"
+        "b,2026-10-02,,\nc,2026-10-03,4,\n"
+    )
     fb = load_feedback(write(tmp_path, "s.csv", text))
     assert fb.summary() == (
         "2 of 4 responses read from s.csv were kept; 2 dropped: "
@@ -376,10 +428,11 @@ def test_summary_sentences_hand_worked(tmp_path):
 
 
 def test_load_orders_maps_parses_and_marks_returns(tmp_path):
-    text = "Customer,Date,Total\n0042,2026-01-05,\"1,200.50\"\n0042,2026-02-01,-30\n"
-    orders = load_orders(write(tmp_path, "orders.csv", text),
-                         columns={"customer_id": "Customer", "order_date": "Date",
-                                  "amount": "Total"})
+    text = 'Customer,Date,Total\n0042,2026-01-05,"1,200.50"\n0042,2026-02-01,-30\n'
+    orders = load_orders(
+        write(tmp_path, "orders.csv", text),
+        columns={"customer_id": "Customer", "order_date": "Date", "amount": "Total"},
+    )
     assert orders["customer_id"].tolist() == ["0042", "0042"]
     assert orders["amount"].tolist() == [1200.5, -30.0]
     assert orders["is_return"].tolist() == [False, True]
@@ -414,9 +467,15 @@ def test_load_invitations(tmp_path):
 
 @pytest.mark.parametrize(
     ("last", "expected"),
-    [("2026-10-31", "2026-10"), ("2026-10-31 23:59", "2026-10"), ("2026-11-15", "2026-10"),
-     ("2026-11-30", "2026-11"), ("2024-02-28", "2024-01"), ("2024-02-29", "2024-02"),
-     ("2026-01-01", "2025-12")],
+    [
+        ("2026-10-31", "2026-10"),
+        ("2026-10-31 23:59", "2026-10"),
+        ("2026-11-15", "2026-10"),
+        ("2026-11-30", "2026-11"),
+        ("2024-02-28", "2024-01"),
+        ("2024-02-29", "2024-02"),
+        ("2026-01-01", "2025-12"),
+    ],
 )
 def test_latest_complete_month(last, expected):
     dates = pd.Series(pd.to_datetime(["2024-01-01", last], format="ISO8601"))
@@ -430,12 +489,14 @@ def test_latest_complete_month_needs_dates():
 
 def _canonical(tmp_path):
     days = pd.date_range("2026-08-01", "2026-10-31", freq="D")
-    raw = pd.DataFrame({
-        "submitted_at": days,
-        "nps": np.arange(len(days)) % 11,
-        "channel": np.where(np.arange(len(days)) % 2, "web", "email"),
-        "text": [f"comment {i}" for i in range(len(days))],
-    })
+    raw = pd.DataFrame(
+        {
+            "submitted_at": days,
+            "nps": np.arange(len(days)) % 11,
+            "channel": np.where(np.arange(len(days)) % 2, "web", "email"),
+            "text": [f"comment {i}" for i in range(len(days))],
+        }
+    )
     fb = load_feedback(raw)
     return fb, write_canonical(fb, tmp_path / "canonical")
 
@@ -450,20 +511,26 @@ def test_period_selection_and_period_outside_the_data(tmp_path):
     assert september.current["submitted_at"].dt.month.unique().tolist() == [9]
     with pytest.raises(FeedbackDataError) as excinfo:
         load_inputs(paths["feedback"], period="2027-01")
-    check_error(excinfo, file="feedback.parquet", column="submitted_at",
-                says=("covers 2026-08 to 2026-10",))
+    check_error(
+        excinfo, file="feedback.parquet", column="submitted_at", says=("covers 2026-08 to 2026-10",)
+    )
     with pytest.raises(ParamsError):
         load_inputs(paths["feedback"], period="October")
 
 
 def test_parquet_round_trip_is_lossless(tmp_path):
-    raw = pd.DataFrame({
-        "response_id": ["r1", "r2", "r3", "r3"],
-        "submitted_at": ["2026-10-01 10:00", "2026-10-02", "2026-10-03", "2026-10-03"],
-        "channel": ["app", "web", "app", "app"],
-        "nps": [9, None, 3, 3], "rating_speed": [5, 4, None, None], "text": ["好", "", "ok", "ok"],
-        "region": ["East", "West", None, None],
-    }, index=[5, 6, 7, 8])
+    raw = pd.DataFrame(
+        {
+            "response_id": ["r1", "r2", "r3", "r3"],
+            "submitted_at": ["2026-10-01 10:00", "2026-10-02", "2026-10-03", "2026-10-03"],
+            "channel": ["app", "web", "app", "app"],
+            "nps": [9, None, 3, 3],
+            "rating_speed": [5, 4, None, None],
+            "text": ["好", "", "ok", "ok"],
+            "region": ["East", "West", None, None],
+        },
+        index=[5, 6, 7, 8],
+    )
     fb = load_feedback(raw)
     paths = write_canonical(fb, tmp_path)
     back = pd.read_parquet(paths["feedback"])
@@ -523,10 +590,17 @@ def test_load_inputs_with_the_sample(sample):
     # truth Series stay aligned: the loader keeps the sample's index
     assert inputs.feedback.index.isin(sample.truth["topic"].index).all()
     assert inputs.orders is not None and {"customer_id", "order_date", "amount"} <= set(
-        inputs.orders.columns)
+        inputs.orders.columns
+    )
     assert inputs.invitations is not None
-    assert set(inputs.quality.columns) == {"check", "column", "rows", "action", "example_rows",
-                                           "message"}
+    assert set(inputs.quality.columns) == {
+        "check",
+        "column",
+        "rows",
+        "action",
+        "example_rows",
+        "message",
+    }
     # every dropped row is accounted for in the quality table, and the summary says so
     dropped = int(inputs.quality.loc[inputs.quality["action"] == "dropped", "rows"].sum())
     assert dropped == len(sample.feedback) - len(inputs.feedback)

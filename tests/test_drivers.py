@@ -25,16 +25,17 @@ from fbresearch.drivers import (
 from fbresearch.errors import AnalysisError, FeedbackDataError
 
 PLANTED = {
-    "rating_delivery": 1.2, "rating_quality": 0.8, "rating_price": 0.5, "rating_service": 0.25,
+    "rating_delivery": 1.2,
+    "rating_quality": 0.8,
+    "rating_price": 0.5,
+    "rating_service": 0.25,
 }
 
 
 def planted_frame(n: int = 3000, seed: int = 0, missing: int = 0) -> pd.DataFrame:
     """1-5 ratings (independent) and an outcome y = 2 + sum(b_j x_j) + N(0, 1.5^2)."""
     rng = np.random.default_rng(seed)
-    frame = pd.DataFrame(
-        {c: pd.array(rng.integers(1, 6, n), dtype="Int64") for c in PLANTED}
-    )
+    frame = pd.DataFrame({c: pd.array(rng.integers(1, 6, n), dtype="Int64") for c in PLANTED})
     x = frame.to_numpy(dtype=float)
     frame["nps"] = 2 + x @ np.array(list(PLANTED.values())) + rng.normal(0, 1.5, n)
     frame["plan"] = rng.choice(["basic", "plus", "premium"], n)
@@ -295,13 +296,22 @@ def test_bootstrap_cis_are_seeded_worker_independent_and_cover_the_planted_order
         (lambda f: f.assign(rating_price=3), AnalysisError, "rating_price"),
         (lambda f: f.assign(rating_copy=f["rating_quality"]), AnalysisError, "rating_copy"),
         (lambda f: f.assign(nps=7.0), AnalysisError, "nps"),
-        (lambda f: f.assign(rating_price=pd.array([pd.NA] * len(f), dtype="Int64")),
-         FeedbackDataError, "rating_price"),
+        (
+            lambda f: f.assign(rating_price=pd.array([pd.NA] * len(f), dtype="Int64")),
+            FeedbackDataError,
+            "rating_price",
+        ),
         (lambda f: f.assign(rating_price=["good"] * len(f)), FeedbackDataError, "rating_price"),
         (lambda f: f.head(4), AnalysisError, "5 model terms"),
     ],
-    ids=["constant", "identical", "outcome-one-value", "all-missing", "non-numeric",
-         "more-drivers-than-responses"],
+    ids=[
+        "constant",
+        "identical",
+        "outcome-one-value",
+        "all-missing",
+        "non-numeric",
+        "more-drivers-than-responses",
+    ],
 )
 def test_bad_input_names_the_column_and_the_fix(change, error, column):
     frame = change(planted_frame(200, seed=14))
@@ -342,11 +352,18 @@ def ip_frame(n: int = 3000, seed: int = 16) -> pd.DataFrame:
     low = rng.choice([1, 2, 3, 4, 5], size=(n, 2), p=[0.3, 0.3, 0.2, 0.1, 0.1])
     high = rng.choice([1, 2, 3, 4, 5], size=(n, 2), p=[0.05, 0.05, 0.2, 0.3, 0.4])
     frame = pd.DataFrame(
-        {"rating_a": low[:, 0], "rating_b": high[:, 0],
-         "rating_c": low[:, 1], "rating_d": high[:, 1]}
+        {
+            "rating_a": low[:, 0],
+            "rating_b": high[:, 0],
+            "rating_c": low[:, 1],
+            "rating_d": high[:, 1],
+        }
     )
-    frame["nps"] = 1.5 * frame["rating_a"] + 1.5 * frame["rating_b"] + 0.1 * frame["rating_c"] + (
-        0.1 * frame["rating_d"] + rng.normal(0, 1, n)
+    frame["nps"] = (
+        1.5 * frame["rating_a"]
+        + 1.5 * frame["rating_b"]
+        + 0.1 * frame["rating_c"]
+        + (0.1 * frame["rating_d"] + rng.normal(0, 1, n))
     )
     return frame
 
@@ -356,8 +373,10 @@ def test_importance_performance_quadrants_match_the_planted_ones():
     result = importance_performance(ip_frame(), "nps", "rating_*", bootstrap=50)
     quadrant = result.table.set_index("driver")["quadrant"].to_dict()
     assert quadrant == {
-        "rating_a": "fix first", "rating_b": "keep up",
-        "rating_c": "low priority", "rating_d": "possible overkill",
+        "rating_a": "fix first",
+        "rating_b": "keep up",
+        "rating_c": "low priority",
+        "rating_d": "possible overkill",
     }
     assert list(result.table["quadrant"]) == list(QUADRANTS)
     assert result.table["importance"].sum() == pytest.approx(1.0, abs=1e-12)
@@ -407,8 +426,13 @@ def test_driver_trend_detects_a_planted_shift_in_importance():
     late = when >= pd.Timestamp("2026-10-01")
     y = np.where(late, x[:, 1], x[:, 0]) * 1.5 + 0.5 * x[:, 2] + rng.normal(0, 1, n)
     frame = pd.DataFrame(
-        {"submitted_at": when, "rating_a": x[:, 0], "rating_b": x[:, 1], "rating_c": x[:, 2],
-         "nps": y}
+        {
+            "submitted_at": when,
+            "rating_a": x[:, 0],
+            "rating_b": x[:, 1],
+            "rating_c": x[:, 2],
+            "nps": y,
+        }
     )
     result = driver_trend(frame, "nps", "rating_*", period="2026-10", window=3, bootstrap=100)
     direction = result.table.set_index("driver")["direction"]

@@ -31,15 +31,18 @@ OCT_NPS = [10] * 10 + [9] * 5 + [8] * 4 + [7] * 2 + [6, 4, 2, 0]
 def _two_months() -> pd.DataFrame:
     """September: SEPT_NPS; October: OCT_NPS; CSAT and CES alongside; channel a/b alternating."""
     n1, n2 = len(SEPT_NPS), len(OCT_NPS)
-    return pd.DataFrame({
-        "submitted_at": pd.to_datetime(["2026-09-10"] * n1 + ["2026-10-10"] * n2),
-        "channel": (["a", "b"] * 23)[: n1 + n2],
-        "nps": pd.array(SEPT_NPS + OCT_NPS, dtype="Int64"),
-        # September: 10 of 20 satisfied (4-5); October: 20 of 25
-        "csat": pd.array([5] * 6 + [4] * 4 + [3] * 5 + [2] * 5 + [5] * 12 + [4] * 8 + [2] * 5,
-                         dtype="Int64"),
-        "ces": pd.array([4, 5] * 10 + [6, 7, 5, 6, 7] * 5, dtype="Int64"),
-    })
+    return pd.DataFrame(
+        {
+            "submitted_at": pd.to_datetime(["2026-09-10"] * n1 + ["2026-10-10"] * n2),
+            "channel": (["a", "b"] * 23)[: n1 + n2],
+            "nps": pd.array(SEPT_NPS + OCT_NPS, dtype="Int64"),
+            # September: 10 of 20 satisfied (4-5); October: 20 of 25
+            "csat": pd.array(
+                [5] * 6 + [4] * 4 + [3] * 5 + [2] * 5 + [5] * 12 + [4] * 8 + [2] * 5, dtype="Int64"
+            ),
+            "ces": pd.array([4, 5] * 10 + [6, 7, 5, 6, 7] * 5, dtype="Int64"),
+        }
+    )
 
 
 # --- single-sample estimators against hand-worked examples --------------------------------
@@ -102,7 +105,8 @@ def test_nps_interval_covers_true_value_93_to_97_percent():
     scores = [10] * counts[0, 0] + [8] * counts[0, 1] + [3] * counts[0, 2]
     e = metrics.nps(scores)
     assert (e.estimate, e.ci_low, e.ci_high) == pytest.approx(
-        (100 * diff[0], 100 * low[0], 100 * high[0]))
+        (100 * diff[0], 100 * low[0], 100 * high[0])
+    )
 
 
 def test_wilson_interval_covers_true_share_93_to_97_percent():
@@ -127,7 +131,8 @@ def test_kpi_table_overall_equals_single_sample_estimators():
     for name, fn in (("nps", metrics.nps), ("csat", metrics.csat), ("ces", metrics.ces)):
         e, ref = t.estimate(name), fn(df[name])
         assert (e.estimate, e.ci_low, e.ci_high, e.n) == pytest.approx(
-            (ref.estimate, ref.ci_low, ref.ci_high, ref.n))
+            (ref.estimate, ref.ci_low, ref.ci_high, ref.n)
+        )
     assert t.estimate("volume").estimate == 45
     # exact Poisson interval of 45: chi2(0.025, 90)/2 and chi2(0.975, 92)/2
     assert t.estimate("volume").ci_low == pytest.approx(stats.chi2.ppf(0.025, 90) / 2)
@@ -190,8 +195,9 @@ def test_kpi_table_csat_ces_volume_changes_match_independent_implementations():
 
 def test_change_needs_the_period_just_before():
     df = _two_months()
-    df["submitted_at"] = df["submitted_at"].where(df["submitted_at"].dt.month == 10,
-                                                  pd.Timestamp("2026-08-10"))
+    df["submitted_at"] = df["submitted_at"].where(
+        df["submitted_at"].dt.month == 10, pd.Timestamp("2026-08-10")
+    )
     t = metrics.kpi_table(df, by="month", metrics="nps")
     assert t.table["change"].isna().all()  # August and October are not consecutive
     assert "no September figure" in t.summary()
@@ -260,9 +266,13 @@ def test_summary_and_findings_say_what_changed_and_whether_significant():
     sept = rng.choice([10, 8, 3], size=400, p=[0.2, 0.4, 0.4])
     octo = rng.choice([10, 8, 3], size=400, p=[0.6, 0.3, 0.1])
     csat = np.tile([5, 4, 3, 2], 200)
-    df = pd.DataFrame({
-        "submitted_at": pd.to_datetime(["2026-09-15"] * 400 + ["2026-10-15"] * 400),
-        "nps": np.concatenate([sept, octo]), "csat": csat})
+    df = pd.DataFrame(
+        {
+            "submitted_at": pd.to_datetime(["2026-09-15"] * 400 + ["2026-10-15"] * 400),
+            "nps": np.concatenate([sept, octo]),
+            "csat": csat,
+        }
+    )
     t = metrics.kpi_table(df, by="month", metrics=["nps", "csat"])
     text = t.summary()
     assert "in October 2026, up" in text and "from September" in text
@@ -281,8 +291,14 @@ def test_summary_and_findings_say_what_changed_and_whether_significant():
 def test_display_table_reads_like_a_report():
     t = metrics.kpi_table(_two_months(), by="month", metrics=["nps", "csat"])
     shown = t.display_table()
-    assert list(shown.columns) == ["Month", "Metric", "n", "Estimate (95% CI)",
-                                   "Change vs previous", "p"]
+    assert list(shown.columns) == [
+        "Month",
+        "Metric",
+        "n",
+        "Estimate (95% CI)",
+        "Change vs previous",
+        "p",
+    ]
     row = shown.iloc[1]
     assert row["Month"] == "Oct 2026"
     assert row["Estimate (95% CI)"] == "44.0 (14.5–73.5)"  # 44 +- 1.96 * 15.0519
@@ -291,8 +307,9 @@ def test_display_table_reads_like_a_report():
     assert shown.iloc[3]["Change vs previous"].startswith("30.0 (")  # percentage points
     assert t.last(1).table["month"].astype(str).unique().tolist() == ["2026-10"]
     assert row["p"] == "0.11"  # p = 0.11144 (hand computation above)
-    big = metrics.kpi_table(_two_months().assign(nps=[0] * 20 + [10] * 25), by="month",
-                            metrics="nps").display_table()
+    big = metrics.kpi_table(
+        _two_months().assign(nps=[0] * 20 + [10] * 25), by="month", metrics="nps"
+    ).display_table()
     assert big.iloc[1]["p"] == "< 0.001"
 
 
@@ -300,14 +317,25 @@ def test_display_table_reads_like_a_report():
 
 
 def _invitations_and_feedback() -> tuple[pd.DataFrame, pd.DataFrame]:
-    inv = pd.DataFrame({"channel": ["email", "web", "app", "email"],
-                        "month": ["2026-10", "2026-10", "2026-10", "2026-09"],
-                        "invited": [100, 50, 40, 80]})
-    fb = pd.DataFrame({
-        "channel": ["email"] * 12 + ["web"] * 10 + ["app"] * 16 + ["email"] * 20 + ["social"] * 5,
-        "submitted_at": pd.to_datetime(["2026-10-05"] * 38 + ["2026-09-05"] * 20
-                                       + ["2026-10-01"] * 5),
-    })
+    inv = pd.DataFrame(
+        {
+            "channel": ["email", "web", "app", "email"],
+            "month": ["2026-10", "2026-10", "2026-10", "2026-09"],
+            "invited": [100, 50, 40, 80],
+        }
+    )
+    fb = pd.DataFrame(
+        {
+            "channel": ["email"] * 12
+            + ["web"] * 10
+            + ["app"] * 16
+            + ["email"] * 20
+            + ["social"] * 5,
+            "submitted_at": pd.to_datetime(
+                ["2026-10-05"] * 38 + ["2026-09-05"] * 20 + ["2026-10-01"] * 5
+            ),
+        }
+    )
     return inv, fb
 
 
@@ -347,12 +375,14 @@ def test_response_rate_bad_inputs():
 
 def _acks() -> pd.DataFrame:
     t0 = pd.Timestamp("2026-10-01 09:00")
-    return pd.DataFrame({
-        "channel": ["app", "app", "app", "web", "web"],
-        "submitted_at": [t0] * 5,
-        # app: 1 h, 23 h (within), 25 h (not); web: 24 h exactly (within), never
-        "responded_at": [t0 + pd.Timedelta(hours=h) for h in (1, 23, 25, 24)] + [pd.NaT],
-    })
+    return pd.DataFrame(
+        {
+            "channel": ["app", "app", "app", "web", "web"],
+            "submitted_at": [t0] * 5,
+            # app: 1 h, 23 h (within), 25 h (not); web: 24 h exactly (within), never
+            "responded_at": [t0 + pd.Timedelta(hours=h) for h in (1, 23, 25, 24)] + [pd.NaT],
+        }
+    )
 
 
 def test_acknowledged_within_counts_never_acknowledged_as_not_within():
@@ -388,12 +418,15 @@ def test_acknowledged_within_errors_name_the_column():
 
 def test_response_rate_leaves_out_months_after_the_data():
     inv, fb = _invitations_and_feedback()
-    later = pd.concat([inv, pd.DataFrame({"channel": ["email"], "month": ["2026-11"],
-                                          "invited": [90]})], ignore_index=True)
+    later = pd.concat(
+        [inv, pd.DataFrame({"channel": ["email"], "month": ["2026-11"], "invited": [90]})],
+        ignore_index=True,
+    )
     # November has invitations but no feedback yet: by default not a 0% rate, but left out
     assert metrics.response_rate(later, fb).table["month"].max() == pd.Period("2026-10", "M")
     assert set(metrics.response_rate(later, fb, through="2026-09").table["month"].astype(str)) == {
-        "2026-09"}
+        "2026-09"
+    }
     r = metrics.response_rate(later, fb, through="2026-11")
     assert r.table.loc[r.table["month"] == pd.Period("2026-11", "M"), "estimate"].tolist() == [0.0]
     r.plot(month="2026-11")  # a 0% rate draws (no negative error bar from rounding)

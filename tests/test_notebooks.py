@@ -43,7 +43,9 @@ def test_notebook_is_committable_and_papermill_ready(repo, name):
     assert nb.metadata["language_info"]["name"] == "python"
     for cell in nb.cells:
         if cell.cell_type == "code":
-            assert not cell.outputs and cell.execution_count is None, "strip outputs before committing"
+            assert not cell.outputs and cell.execution_count is None, (
+                "strip outputs before committing"
+            )
     assert nb.cells[0].cell_type == "markdown", "a notebook opens with a title for the reader"
 
 
@@ -54,7 +56,9 @@ def test_parameters_cell_declares_the_standard_parameters(repo, name):
     declared = {t.id for node in tree.body if isinstance(node, ast.Assign) for t in node.targets}
     assert STANDARD_PARAMETERS <= declared
     params = yaml.safe_load((repo / "params" / "monthly.yaml").read_text())
-    assert set(params["notebooks"][name] or {}) <= declared, "params/monthly.yaml names an unknown parameter"
+    assert set(params["notebooks"][name] or {}) <= declared, (
+        "params/monthly.yaml names an unknown parameter"
+    )
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
@@ -65,5 +69,7 @@ def test_code_cells_are_short_and_call_the_package(repo, name):
         if cell.cell_type != "code" or "parameters" in cell.metadata.get("tags", []):
             continue
         tree = ast.parse(cell.source)
-        assert not any(isinstance(n, ast.FunctionDef | ast.ClassDef) for n in ast.walk(tree)), cell.source
+        assert not any(isinstance(n, ast.FunctionDef | ast.ClassDef) for n in ast.walk(tree)), (
+            cell.source
+        )
         assert len([ln for ln in cell.source.splitlines() if ln.strip()]) <= 14, cell.source

@@ -27,8 +27,11 @@ def _trend(hue: bool) -> pd.DataFrame:
     frames = []
     for i, channel in enumerate(["app", "web"] if hue else ["all"]):
         est = pd.Series(range(12), dtype=float) + 10 * i
-        frames.append(pd.DataFrame({"month": months, "channel": channel, "est": est,
-                                    "lo": est - 3, "hi": est + 3}))
+        frames.append(
+            pd.DataFrame(
+                {"month": months, "channel": channel, "est": est, "lo": est - 3, "hi": est + 3}
+            )
+        )
     return pd.concat(frames, ignore_index=True)
 
 
@@ -56,8 +59,13 @@ def test_kpi_trend_plot_uses_the_given_axes_and_month_labels():
 
 
 def test_volume_plot_stacks_bars_by_channel():
-    d = pd.DataFrame({"month": pd.period_range("2026-08", periods=3, freq="M").repeat(2),
-                      "channel": ["app", "web"] * 3, "n": [10, 5, 12, 6, 9, 7]})
+    d = pd.DataFrame(
+        {
+            "month": pd.period_range("2026-08", periods=3, freq="M").repeat(2),
+            "channel": ["app", "web"] * 3,
+            "n": [10, 5, 12, 6, 9, 7],
+        }
+    )
     ax = plots.volume_plot(d, "month", "n", hue="channel")
     assert isinstance(ax, Axes)
     assert len(ax.patches) == 6
@@ -69,8 +77,14 @@ def test_volume_plot_stacks_bars_by_channel():
 
 
 def test_estimate_plot_draws_points_and_band():
-    d = pd.DataFrame({"channel": ["app", "web", "email"], "r": [12.0, 20.0, 30.0],
-                      "lo": [9.0, 17.0, 26.0], "hi": [15.0, 23.0, 34.0]})
+    d = pd.DataFrame(
+        {
+            "channel": ["app", "web", "email"],
+            "r": [12.0, 20.0, 30.0],
+            "lo": [9.0, 17.0, 26.0],
+            "hi": [15.0, 23.0, 34.0],
+        }
+    )
     ax = plots.estimate_plot(d, "channel", "r", "lo", "hi", band=(15, 25))
     assert isinstance(ax, Axes)
     assert len(ax.patches) == 1  # the benchmark band
@@ -78,12 +92,14 @@ def test_estimate_plot_draws_points_and_band():
 
 
 def test_result_plot_methods_return_axes():
-    df = pd.DataFrame({
-        "submitted_at": pd.to_datetime(["2026-08-03", "2026-09-04", "2026-10-05"] * 4),
-        "channel": ["app"] * 6 + ["web"] * 6,
-        "nps": [10, 3, 9, 8, 7, 10, 0, 9, 10, 6, 9, 9],
-        "csat": [5, 4, 3, 2, 5, 5, 4, 4, 1, 5, 4, 5],
-    })
+    df = pd.DataFrame(
+        {
+            "submitted_at": pd.to_datetime(["2026-08-03", "2026-09-04", "2026-10-05"] * 4),
+            "channel": ["app"] * 6 + ["web"] * 6,
+            "nps": [10, 3, 9, 8, 7, 10, 0, 9, 10, 6, 9, 9],
+            "csat": [5, 4, 3, 2, 5, 5, 4, 4, 1, 5, 4, 5],
+        }
+    )
     t = metrics.kpi_table(df, by="month", metrics=["nps", "csat", "volume"])
     ax = t.plot(metric="csat")
     assert len(ax.lines) == 1 and max(ax.lines[0].get_ydata()) > 1  # shares drawn as percent
@@ -93,8 +109,9 @@ def test_result_plot_methods_return_axes():
 
 def _chinese_figure():
     plots.set_theme()
-    ax = plots.kpi_trend_plot(_trend(False), "month", "est", "lo", "hi",
-                              ylabel="净推荐值", title="净推荐值趋势 (NPS)")
+    ax = plots.kpi_trend_plot(
+        _trend(False), "month", "est", "lo", "hi", ylabel="净推荐值", title="净推荐值趋势 (NPS)"
+    )
     return ax.figure
 
 

@@ -24,8 +24,18 @@ from fbresearch.text import (
 
 def test_detect_language_by_script_share():
     # hand-labelled examples: pure, mixed both ways, markup, emoji, digits, missing
-    texts = ["送餐很快", "Fast delivery", "iPhone 屏幕太暗了", "Great 服务, fast delivery overall",
-             "<b>味道不错</b>", "😀👍", "12345", None, "", "<p>Nice</p> https://例子.cn"]
+    texts = [
+        "送餐很快",
+        "Fast delivery",
+        "iPhone 屏幕太暗了",
+        "Great 服务, fast delivery overall",
+        "<b>味道不错</b>",
+        "😀👍",
+        "12345",
+        None,
+        "",
+        "<p>Nice</p> https://例子.cn",
+    ]
     expected = ["zh", "en", "zh", "en", "zh", "other", "other", "other", "other", "en"]
     assert detect_language(texts).tolist() == expected
 
@@ -45,9 +55,14 @@ def test_single_string_is_a_clear_error():
 
 
 def test_tokenize_strips_markup_emoji_numbers_and_stopwords():
-    texts = ["<div class='x'>The courier was <b>LATE</b> again!!! 😡 3 times &amp; rude</div>",
-             "送餐速度太慢了😡，等了2个小时，饭菜都凉了！！！",
-             "", None, "😀😀", "the and of very really"]
+    texts = [
+        "<div class='x'>The courier was <b>LATE</b> again!!! 😡 3 times &amp; rude</div>",
+        "送餐速度太慢了😡，等了2个小时，饭菜都凉了！！！",
+        "",
+        None,
+        "😀😀",
+        "the and of very really",
+    ]
     out = tokenize(texts)
     assert out[0] == ["courier", "late", "times", "rude"]
     assert "送餐" in out[1] and "饭菜" in out[1]
@@ -82,8 +97,14 @@ def test_tokenize_pos_filter_keeps_nouns():
 
 def test_tokenize_repeated_texts_give_the_same_tokens_as_one_by_one():
     # truth: tokenizing each text on its own; repeats share one list (tokenized once)
-    texts = ["送餐速度太慢了", "The courier was late", "送餐速度太慢了", "", None,
-             "The courier was late"]
+    texts = [
+        "送餐速度太慢了",
+        "The courier was late",
+        "送餐速度太慢了",
+        "",
+        None,
+        "The courier was late",
+    ]
     together = tokenize(texts)
     alone = [tokenize([t])[0] for t in texts]
     assert together == alone
@@ -106,8 +127,14 @@ def test_stopword_lists_hold_review_filler():
 
 
 def test_phrases_join_frequent_pairs():
-    docs = [["customer", "service", "slow"], ["customer", "service", "rude"], ["slow", "app"],
-            ["app", "crash"], ["driver", "slow"], ["rude", "driver"]] * 10
+    docs = [
+        ["customer", "service", "slow"],
+        ["customer", "service", "rude"],
+        ["slow", "app"],
+        ["app", "crash"],
+        ["driver", "slow"],
+        ["rude", "driver"],
+    ] * 10
     out = phrases(docs, min_count=3)
     assert out[0] == ["customer_service", "slow"] and out[2] == ["slow", "app"]
     assert phrases([[], []]) == [[], []]
@@ -128,20 +155,26 @@ def test_import_is_light_and_jieba_is_quiet():
 
 PII = {
     "[email]": ["li.wei@example.com", "zhang_san+shop@mail.qq.com"],
-    "[phone]": ["13812345678", "138 1234 5678", "+86 139-1234-5678", "0086 13812345678",
-                "010-12345678", "(415) 555-0100", "+44 20 7946 0958"],
+    "[phone]": [
+        "13812345678",
+        "138 1234 5678",
+        "+86 139-1234-5678",
+        "0086 13812345678",
+        "010-12345678",
+        "(415) 555-0100",
+        "+44 20 7946 0958",
+    ],
     # GB 11643 checksum examples (the X and a digit check character) and a legacy 15-digit ID
     "[id]": ["11010519491231002X", "420102196108053934", "110105491231002"],
     # Luhn-valid test numbers: Visa 16, Mastercard with dashes, Amex 15, with spaces
-    "[card]": ["4111111111111111", "5500-0000-0000-0004", "378282246310005",
-               "4111 1111 1111 1111"],
-    "[url]": ["https://shop.example.com/track?order=123&token=abc",
-              "www.example.cn/o?id=7"],
+    "[card]": ["4111111111111111", "5500-0000-0000-0004", "378282246310005", "4111 1111 1111 1111"],
+    "[url]": ["https://shop.example.com/track?order=123&token=abc", "www.example.cn/o?id=7"],
 }
 
 
-@pytest.mark.parametrize(("label", "value"),
-                         [(lab, v) for lab, values in PII.items() for v in values])
+@pytest.mark.parametrize(
+    ("label", "value"), [(lab, v) for lab, values in PII.items() for v in values]
+)
 def test_redact_each_kind(label, value):
     out = redact(f"联系我：{value}，谢谢 / contact {value} thanks")
     assert value not in out
@@ -150,8 +183,10 @@ def test_redact_each_kind(label, value):
 
 def test_redact_leaves_non_personal_numbers():
     # fail the checks: wrong ID checksum, Luhn-invalid card, dates, order numbers, prices
-    text = ("ID 110105194912310021, card 4111111111111112, on 2026-10-31 at 10:30, "
-            "order #20261031, paid 128.50 yuan, 3 items")
+    text = (
+        "ID 110105194912310021, card 4111111111111112, on 2026-10-31 at 10:30, "
+        "order #20261031, paid 128.50 yuan, 3 items"
+    )
     assert redact(text) == text
 
 
@@ -180,13 +215,28 @@ def test_redact_removes_every_planted_pii_from_the_sample(sample):
 
 def test_lexicon_sentiment_with_negation_and_intensifiers():
     # hand-labelled examples, including negated praise and negated complaints
-    texts = ["送餐很快，味道很好", "饭菜不新鲜，太难吃了", "不好吃", "味道不差",
-             "The app is not good", "not bad at all, fast delivery", "Terrible support, very rude",
-             "ok"]
+    texts = [
+        "送餐很快，味道很好",
+        "饭菜不新鲜，太难吃了",
+        "不好吃",
+        "味道不差",
+        "The app is not good",
+        "not bad at all, fast delivery",
+        "Terrible support, very rude",
+        "ok",
+    ]
     r = sentiment(texts)
     assert r.method == "lexicon"
-    assert r.table["sentiment"].tolist() == ["positive", "negative", "negative", "positive",
-                                             "negative", "positive", "negative", "neutral"]
+    assert r.table["sentiment"].tolist() == [
+        "positive",
+        "negative",
+        "negative",
+        "positive",
+        "negative",
+        "positive",
+        "negative",
+        "neutral",
+    ]
     assert r.table["score"].between(-1, 1).all()
 
 
@@ -197,8 +247,10 @@ def test_trained_sentiment_learns_planted_labels():
     bad, good = ["glorp", "zorbly", "meh-ish"], ["splendiferous", "yumsy", "zingy"]
     filler = ["order", "today", "app", "meal", "driver"]
     labels = rng.integers(0, 2, 300)
-    texts = [" ".join(rng.choice(good if y else bad, 2).tolist() + rng.choice(filler, 3).tolist())
-             for y in labels]
+    texts = [
+        " ".join(rng.choice(good if y else bad, 2).tolist() + rng.choice(filler, 3).tolist())
+        for y in labels
+    ]
     scored = pd.Series(labels.astype(float))
     scored[250:] = np.nan  # unscored texts get predictions too
     r = sentiment(texts, labels=scored)

@@ -40,8 +40,14 @@ def planted_corpus(n_per_topic: int = 60, seed: int = 0) -> tuple[list[str], lis
 def planted():
     texts, truth = planted_corpus()
     # bad input mixed in: empty, stopwords only, emoji only, markup, None, a 50,000-char text
-    extra = ["", "the and of very really", "😀👍🎉", "<p><br/></p>", None,
-             "送餐 骑手 " * 8_000 + "准时"]
+    extra = [
+        "",
+        "the and of very really",
+        "😀👍🎉",
+        "<p><br/></p>",
+        None,
+        "送餐 骑手 " * 8_000 + "准时",
+    ]
     texts = texts + extra
     truth = truth + [None] * len(extra)
     model = fit_topics(texts, num_topics={"en": 3, "zh": 2}, seed=0)
@@ -138,8 +144,9 @@ def test_representative_texts_are_redacted(planted):
     assert top["weight"].is_monotonic_decreasing
     # plant an e-mail and a mobile in every text of one topic: what is shown must be redacted
     members = set(np.flatnonzero((model.dominant == topic).to_numpy()))
-    leaky = [f"{t} li.wei@example.com 13812345678" if i in members else t
-             for i, t in enumerate(texts)]
+    leaky = [
+        f"{t} li.wei@example.com 13812345678" if i in members else t for i, t in enumerate(texts)
+    ]
     m2 = fit_topics(leaky, num_topics={"en": 3, "zh": 2}, seed=0)
     shown = " ".join(m2.representative(m2.dominant.iloc[0], k=3)["text"])
     assert "li.wei@example.com" not in shown and "13812345678" not in shown
@@ -178,8 +185,12 @@ def test_pain_points_rank_planted_low_scores_first(planted):
     texts, truth, model = planted
     truth = pd.Series(truth)
     rng = np.random.default_rng(1)
-    nps = pd.Series(np.where(truth == "en-refund", rng.integers(0, 5, len(truth)),
-                             rng.integers(9, 11, len(truth))), dtype="Int64")
+    nps = pd.Series(
+        np.where(
+            truth == "en-refund", rng.integers(0, 5, len(truth)), rng.integers(9, 11, len(truth))
+        ),
+        dtype="Int64",
+    )
     nps[truth.isna()] = pd.NA
     table = model.pain_points(nps, metric="nps")
     refund = model.dominant[truth == "en-refund"].mode().iloc[0]
@@ -248,8 +259,10 @@ def sample_overlap(model, truth, language: str) -> dict[str, int]:
     """Planted topic -> best top-10 overlap (case-insensitive) with any fitted topic."""
     fitted = model.topics[model.topics["topic"].str.startswith(language)]
     tops = fitted.groupby("topic")["term"].apply(lambda s: {w.lower() for w in s})
-    return {name: max(len({w.lower() for w in words[language]} & top) for top in tops)
-            for name, words in truth["topics"].items()}
+    return {
+        name: max(len({w.lower() for w in words[language]} & top) for top in tops)
+        for name, words in truth["topics"].items()
+    }
 
 
 @pytest.mark.slow
@@ -271,8 +284,13 @@ def test_sample_dominant_topic_agrees_with_planted_topic(sample, sample_model):
     # truth: truth["topic"]; normalized mutual information between it and the dominant topic
     from sklearn.metrics import normalized_mutual_info_score
 
-    frame = pd.DataFrame({"truth": sample.truth["topic"], "fit": sample_model.dominant,
-                          "lang": sample.truth["language"]}).dropna()
+    frame = pd.DataFrame(
+        {
+            "truth": sample.truth["topic"],
+            "fit": sample_model.dominant,
+            "lang": sample.truth["language"],
+        }
+    ).dropna()
     for lang, part in frame.groupby("lang"):
         assert normalized_mutual_info_score(part["truth"], part["fit"]) > 0.5, lang
 
@@ -284,8 +302,9 @@ def test_real_reviews_coherence_and_nmi(shared_data):
     from sklearn.metrics import normalized_mutual_info_score
 
     food = pd.read_csv(shared_data / "waimai_10k.csv").sample(1500, random_state=0)
-    hotel = pd.read_csv(shared_data / "ChnSentiCorp_htl_all.csv").dropna().sample(1500,
-                                                                                  random_state=0)
+    hotel = (
+        pd.read_csv(shared_data / "ChnSentiCorp_htl_all.csv").dropna().sample(1500, random_state=0)
+    )
     texts = pd.concat([food["review"], hotel["review"]], ignore_index=True)
     source = np.repeat([0, 1], 1500)
     model = fit_topics(texts, num_topics=6, seed=0)
@@ -294,4 +313,3 @@ def test_real_reviews_coherence_and_nmi(shared_data):
     keep = model.usable.to_numpy()
     # measured 0.28; a model blind to the source would give about 0
     assert normalized_mutual_info_score(source[keep], fit[keep]) > 0.2
-

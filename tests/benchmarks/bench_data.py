@@ -29,19 +29,35 @@ def _synthetic(n: int, seed: int = 0) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     start = np.datetime64("2025-05-01T00:00:00")
     seconds = rng.integers(0, 548 * 86_400, n)
-    words = np.array(["delivery", "slow", "great", "price", "app", "crash", "送货", "很快",
-                      "客服", "太贵", "包装", "满意"])
-    frame = pd.DataFrame({
-        "response_id": [f"R{i:08d}" for i in range(n)],
-        "customer_id": [f"C{i:07d}" for i in rng.integers(0, n // 5 + 1, n)],
-        "submitted_at": np.sort(start + seconds.astype("timedelta64[s]")),
-        "channel": rng.choice(["survey", "email", "web", "app", "call_center"], n),
-        "region": rng.choice(["East", "North", "South", "West"], n),
-        "nps": rng.integers(0, 11, n),
-        "csat": rng.integers(1, 6, n),
-        "ces": rng.integers(1, 8, n),
-        "text": [" ".join(rng.choice(words, 8)) for _ in range(n)],
-    })
+    words = np.array(
+        [
+            "delivery",
+            "slow",
+            "great",
+            "price",
+            "app",
+            "crash",
+            "送货",
+            "很快",
+            "客服",
+            "太贵",
+            "包装",
+            "满意",
+        ]
+    )
+    frame = pd.DataFrame(
+        {
+            "response_id": [f"R{i:08d}" for i in range(n)],
+            "customer_id": [f"C{i:07d}" for i in rng.integers(0, n // 5 + 1, n)],
+            "submitted_at": np.sort(start + seconds.astype("timedelta64[s]")),
+            "channel": rng.choice(["survey", "email", "web", "app", "call_center"], n),
+            "region": rng.choice(["East", "North", "South", "West"], n),
+            "nps": rng.integers(0, 11, n),
+            "csat": rng.integers(1, 6, n),
+            "ces": rng.integers(1, 8, n),
+            "text": [" ".join(rng.choice(words, 8)) for _ in range(n)],
+        }
+    )
     for name in ("delivery", "quality", "price", "service", "app"):
         frame[f"rating_{name}"] = rng.integers(1, 6, n)
     return frame
@@ -50,8 +66,10 @@ def _synthetic(n: int, seed: int = 0) -> pd.DataFrame:
 def inputs(n: int) -> dict[str, Path]:
     """CSV and Parquet feedback files of ``n`` responses, generated once."""
     CACHE.mkdir(exist_ok=True)
-    paths = {"csv": CACHE / f"bench_data_feedback_{n}.csv",
-             "parquet": CACHE / f"bench_data_feedback_{n}.parquet"}
+    paths = {
+        "csv": CACHE / f"bench_data_feedback_{n}.csv",
+        "parquet": CACHE / f"bench_data_feedback_{n}.parquet",
+    }
     if not all(p.exists() for p in paths.values()):
         if importlib.util.find_spec("fbresearch.sample") is not None:
             from fbresearch.sample import sample_data
@@ -91,8 +109,9 @@ def step(name: str, n: int) -> None:
         columns = None
         label = "all columns"
         if name == "inputs_no_text":
-            columns = [c for c in pq.read_schema(path).names
-                       if c != "text" and not c.startswith("__")]
+            columns = [
+                c for c in pq.read_schema(path).names if c != "text" and not c.startswith("__")
+            ]
             label = "without text"
         with measure(f"load_inputs {n:,} rows canonical Parquet, {label}", "seconds") as m:
             got = load_inputs(path, columns=columns)

@@ -29,13 +29,15 @@ def synthetic_feedback(n: int = N_ROWS, seed: int = 0) -> pd.DataFrame:
         values = rng.integers(low, high + 1, n)
         return pd.arrays.IntegerArray(values, rng.random(n) < 0.05)
 
-    return pd.DataFrame({
-        "submitted_at": start + seconds.astype("timedelta64[s]"),
-        "channel": pd.Categorical.from_codes(rng.integers(0, len(CHANNELS), n), CHANNELS),
-        "nps": scores(0, 10),
-        "csat": scores(1, 5),
-        "ces": scores(1, 7),
-    })
+    return pd.DataFrame(
+        {
+            "submitted_at": start + seconds.astype("timedelta64[s]"),
+            "channel": pd.Categorical.from_codes(rng.integers(0, len(CHANNELS), n), CHANNELS),
+            "nps": scores(0, 10),
+            "csat": scores(1, 5),
+            "ces": scores(1, 7),
+        }
+    )
 
 
 def main() -> None:
@@ -43,8 +45,9 @@ def main() -> None:
 
     frame = synthetic_feedback()
     kpi_table(frame.head(1000), by=["month", "channel"])  # warm-up: imports, first calls
-    with measure(f"kpi_table by month x channel, nps+csat+ces+volume, {N_ROWS:,} rows",
-                 target="1-2 s") as m:
+    with measure(
+        f"kpi_table by month x channel, nps+csat+ces+volume, {N_ROWS:,} rows", target="1-2 s"
+    ) as m:
         table = kpi_table(frame, by=["month", "channel"], metrics=["nps", "csat", "ces", "volume"])
         m["rows_out"] = len(table.table)
     with measure(f"kpi_table by month, nps+csat, {N_ROWS:,} rows", target="< 1 s"):

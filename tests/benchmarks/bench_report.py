@@ -85,9 +85,7 @@ def params_file(folder: Path, fmt: str = "parquet") -> Path:
     import yaml
 
     raw = yaml.safe_load((REPO / "params" / "monthly.yaml").read_text(encoding="utf-8"))
-    raw.update(
-        data=None, orders=f"orders.{fmt}", invitations=f"invitations.{fmt}", period=None
-    )
+    raw.update(data=None, orders=f"orders.{fmt}", invitations=f"invitations.{fmt}", period=None)
     path = folder / f"params_{fmt}.yaml"
     path.write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path

@@ -29,8 +29,11 @@ from _measure import SHARED_DATA, measure  # noqa: E402
 def _coherence(topics: list[list[str]], docs: list[list[str]], dictionary) -> float:  # noqa: ANN001
     from gensim.models import CoherenceModel
 
-    return float(CoherenceModel(topics=topics, texts=docs, dictionary=dictionary,
-                                coherence="c_v", processes=1).get_coherence())
+    return float(
+        CoherenceModel(
+            topics=topics, texts=docs, dictionary=dictionary, coherence="c_v", processes=1
+        ).get_coherence()
+    )
 
 
 def _nmi(label: np.ndarray | None, dominant: np.ndarray) -> str:
@@ -39,8 +42,14 @@ def _nmi(label: np.ndarray | None, dominant: np.ndarray) -> str:
     return "-" if label is None else f"{normalized_mutual_info_score(label, dominant):.3f}"
 
 
-def compare(name: str, model, language: str, k: int, labels: dict[str, np.ndarray],  # noqa: ANN001
-            fit_seconds: float) -> None:
+def compare(
+    name: str,
+    model,
+    language: str,
+    k: int,
+    labels: dict[str, np.ndarray],  # noqa: ANN001
+    fit_seconds: float,
+) -> None:
     """Print c_v, NMI and time of fbresearch's model, then of the others on the same tokens."""
     from gensim.models import LdaModel
     from sklearn.decomposition import LatentDirichletAllocation
@@ -54,35 +63,61 @@ def compare(name: str, model, language: str, k: int, labels: dict[str, np.ndarra
 
     def report(label: str, topics: list[list[str]], dominant: np.ndarray, seconds: float) -> None:
         nmis = ", ".join(f"NMI {key} {_nmi(v, dominant)}" for key, v in kept.items())
-        print(f"  {label}: fit {seconds:.1f} s, c_v {_coherence(topics, docs, dictionary):.3f}"
-              f"{', ' + nmis if nmis else ''}", flush=True)
+        print(
+            f"  {label}: fit {seconds:.1f} s, c_v {_coherence(topics, docs, dictionary):.3f}"
+            f"{', ' + nmis if nmis else ''}",
+            flush=True,
+        )
 
     ours = model.topics[model.topics["topic"].str.startswith(language)]
-    report("fbresearch fit_topics (end to end: tokenize, dictionary, fit, c_v)",
-           ours.groupby("topic", sort=False)["term"].apply(list).tolist(),
-           model.dominant.to_numpy()[keep], fit_seconds)
+    report(
+        "fbresearch fit_topics (end to end: tokenize, dictionary, fit, c_v)",
+        ours.groupby("topic", sort=False)["term"].apply(list).tolist(),
+        model.dominant.to_numpy()[keep],
+        fit_seconds,
+    )
     from fbresearch.topics import _bow, _lda
 
     start = time.perf_counter()  # the model alone, on the same tokens as the others below
-    again = _lda([_bow(dictionary, d, 200) for d in docs], dictionary, k, 0,
-                 {"passes": 5, "iterations": 100, "alpha": "auto", "eta": "auto",
-                  "chunksize": 2000, "offset": 64.0})
+    again = _lda(
+        [_bow(dictionary, d, 200) for d in docs],
+        dictionary,
+        k,
+        0,
+        {
+            "passes": 5,
+            "iterations": 100,
+            "alpha": "auto",
+            "eta": "auto",
+            "chunksize": 2000,
+            "offset": 64.0,
+        },
+    )
     seconds = time.perf_counter() - start
-    theta = np.array([[p for _, p in again.get_document_topics(b, minimum_probability=0.0)]
-                      for b in corpus])
-    report("fbresearch model only (NMF start + gensim LdaModel, 5 passes)",
-           [[dictionary[i] for i, _ in again.get_topic_terms(t, 10)] for t in range(k)],
-           theta.argmax(axis=1), seconds)
+    theta = np.array(
+        [[p for _, p in again.get_document_topics(b, minimum_probability=0.0)] for b in corpus]
+    )
+    report(
+        "fbresearch model only (NMF start + gensim LdaModel, 5 passes)",
+        [[dictionary[i] for i, _ in again.get_topic_terms(t, 10)] for t in range(k)],
+        theta.argmax(axis=1),
+        seconds,
+    )
 
     start = time.perf_counter()
-    lda = LdaModel(corpus, id2word=dictionary, num_topics=k, passes=5, random_state=0,
-                   eval_every=None)
+    lda = LdaModel(
+        corpus, id2word=dictionary, num_topics=k, passes=5, random_state=0, eval_every=None
+    )
     seconds = time.perf_counter() - start
-    theta = np.array([[p for _, p in lda.get_document_topics(b, minimum_probability=0.0)]
-                      for b in corpus])
-    report("gensim defaults (online VB, 5 passes)",
-           [[dictionary[i] for i, _ in lda.get_topic_terms(t, 10)] for t in range(k)],
-           theta.argmax(axis=1), seconds)
+    theta = np.array(
+        [[p for _, p in lda.get_document_topics(b, minimum_probability=0.0)] for b in corpus]
+    )
+    report(
+        "gensim defaults (online VB, 5 passes)",
+        [[dictionary[i] for i, _ in lda.get_topic_terms(t, 10)] for t in range(k)],
+        theta.argmax(axis=1),
+        seconds,
+    )
 
     import tomotopy as tp
 
@@ -92,21 +127,28 @@ def compare(name: str, model, language: str, k: int, labels: dict[str, np.ndarra
         mdl.add_doc(d)
     mdl.train(500, workers=1)
     seconds = time.perf_counter() - start
-    report("tomotopy Gibbs (500 iterations, 1 worker)",
-           [[w for w, _ in mdl.get_topic_words(t, top_n=10)] for t in range(k)],
-           np.array([int(np.argmax(doc.get_topic_dist())) for doc in mdl.docs]), seconds)
+    report(
+        "tomotopy Gibbs (500 iterations, 1 worker)",
+        [[w for w, _ in mdl.get_topic_words(t, top_n=10)] for t in range(k)],
+        np.array([int(np.argmax(doc.get_topic_dist())) for doc in mdl.docs]),
+        seconds,
+    )
 
     from gensim.matutils import corpus2csc
 
     counts = corpus2csc(corpus, num_terms=len(dictionary)).T.tocsr()
     start = time.perf_counter()
-    sk = LatentDirichletAllocation(n_components=k, learning_method="online", random_state=0,
-                                   max_iter=10, n_jobs=1)
+    sk = LatentDirichletAllocation(
+        n_components=k, learning_method="online", random_state=0, max_iter=10, n_jobs=1
+    )
     doc_topic = sk.fit_transform(counts)
     seconds = time.perf_counter() - start
-    report("scikit-learn LDA (online VB, 10 iterations)",
-           [[dictionary[i] for i in np.argsort(-row)[:10]] for row in sk.components_],
-           doc_topic.argmax(axis=1), seconds)
+    report(
+        "scikit-learn LDA (online VB, 10 iterations)",
+        [[dictionary[i] for i in np.argsort(-row)[:10]] for row in sk.components_],
+        doc_topic.argmax(axis=1),
+        seconds,
+    )
 
 
 def real_reviews(k: int) -> None:
@@ -119,21 +161,31 @@ def real_reviews(k: int) -> None:
     print(f"real reviews: {len(data):,} (waimai_10k + ChnSentiCorp_htl_all)", flush=True)
     with measure("real reviews: tokenize (jieba)"):
         tokenize(data["review"], "zh")
-    with measure("real reviews: fit_topics K=10 (tokenize, dictionary, NMF start, LDA, c_v)",
-                 target="at most 2x tomotopy's time") as m:
+    with measure(
+        "real reviews: fit_topics K=10 (tokenize, dictionary, NMF start, LDA, c_v)",
+        target="at most 2x tomotopy's time",
+    ) as m:
         model = fit_topics(data["review"], num_topics=k, language="zh", seed=0)
-    compare("real reviews", model, "zh", k,
-            {"source": data["source"].to_numpy(), "sentiment": data["label"].to_numpy()},
-            m["seconds"])
+    compare(
+        "real reviews",
+        model,
+        "zh",
+        k,
+        {"source": data["source"].to_numpy(), "sentiment": data["label"].to_numpy()},
+        m["seconds"],
+    )
     for file in ("waimai_10k.csv", "ChnSentiCorp_htl_all.csv"):
         part = pd.read_csv(SHARED_DATA / file).dropna()
         for method in ("lexicon", "trained"):
             start = time.perf_counter()
             result = sentiment(part["review"], labels=part["label"], method=method)
-            print(f"sentiment accuracy, {file}, {method}"
-                  f"{' (5-fold cross-validated)' if method == 'trained' else ''}: "
-                  f"{result.accuracy.format(digits=1)} on {result.accuracy.n:,} reviews, "
-                  f"{time.perf_counter() - start:.1f} s", flush=True)
+            print(
+                f"sentiment accuracy, {file}, {method}"
+                f"{' (5-fold cross-validated)' if method == 'trained' else ''}: "
+                f"{result.accuracy.format(digits=1)} on {result.accuracy.n:,} reviews, "
+                f"{time.perf_counter() - start:.1f} s",
+                flush=True,
+            )
 
 
 def sample_texts(n: int, k: int) -> None:
