@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 from fbresearch.errors import AnalysisError, FeedbackDataError
 from fbresearch.metrics import proportion
@@ -419,6 +420,7 @@ def suspicious_feedback(
     ngram: int = 2,
     min_customers: int = 5,
     window_hours: float = 24,
+    burst_p: float = 1e-6,
     long_text_units: int = 60,
     burst_count: int = 4,
     burst_hours: float = 1,
@@ -434,7 +436,12 @@ def suspicious_feedback(
       ``ngram``-unit shingles at least ``threshold``) of texts from at least ``min_customers`` different
       customers within ``window_hours`` either side (texts are linked only to similar texts
       sent within that window, so common short texts spread over months do not chain into one
-      group): a coordinated batch;
+      group), **and** that many is far more than the text's usual rate would bring into such a
+      window (Poisson tail probability below ``burst_p``, given how often the same text
+      appears over the whole data, when the data spans ten windows or more): a coordinated
+      batch. The rate check keeps stock phrases
+      that many customers write every day ("送餐很快", "Delivery was late again.") from being
+      called a batch in large data;
     * ``near_duplicate``: a long text (``long_text_units`` characters or words or more) nearly
       identical to another customer's at any time: long texts do not repeat by chance, while
       short ones ("Delivery was late again.") do;
@@ -528,7 +535,15 @@ def suspicious_feedback(
             idx = np.flatnonzero(cand & (np.bincount(local, minlength=n)[local] >= min_customers))
             if len(idx):
                 counts = _window_counts(local[idx], sec[idx], codes[idx], w)
-                burst[idx] = counts >= min_customers
+                # the text's usual number of customers in a window this long, from its frequency
+                # over the whole data (``size``: its near-duplicate group over all time)
+                # (data spanning fewer than ten windows has no usual rate to compare with)
+                span = float(np.ptp(sec[ok]))
+                unusual = True
+                if span >= 10 * 2 * w:
+                    usual = size[idx] * (2 * w / span)
+                    unusual = stats.poisson.sf(counts - 1, usual) < burst_p
+                burst[idx] = (counts >= min_customers) & unusual
         reasons["copied_text_burst"] = burst
         keys = [("customer", codes)] if customer and customer in frame.columns else []
         if source and source in frame.columns:

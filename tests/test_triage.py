@@ -355,3 +355,33 @@ def test_real_reviews_categorized_and_screened(shared_data):
     assert 1 - cats.uncategorized.estimate >= 0.6
     r = suspicious_feedback(pd.DataFrame({"text": reviews}))
     assert r.flagged.estimate < 0.1
+
+
+def test_stock_phrase_written_every_day_is_not_a_batch_but_a_burst_is():
+    # truth: a short phrase that 10 different customers write every day for 60 days is normal
+    # traffic (a fixed ">= 5 customers in 24 h" rule would flag all 600 of them); 8 copies of a
+    # long template from 8 new customers within one hour are a coordinated batch
+    days = pd.date_range("2026-08-01", periods=60, freq="D")
+    stock = pd.DataFrame(
+        {
+            "customer_id": [f"s{d}-{i}" for d in range(60) for i in range(10)],
+            "submitted_at": [day + pd.Timedelta(hours=i) for day in days for i in range(10)],
+            "text": ["送餐很快，好评"] * 600,
+        }
+    )
+    batch = pd.DataFrame(
+        {
+            "customer_id": [f"new{i}" for i in range(8)],
+            "submitted_at": pd.Timestamp("2026-09-10 12:00")
+            + pd.to_timedelta(range(8), unit="min"),
+            "text": [
+                f"这家店真的太棒了，强烈推荐给大家，第{i}次购买，物流超快，包装精美！"
+                for i in range(8)
+            ],
+        }
+    )
+    frame = pd.concat([stock, batch], ignore_index=True)
+    reasons = suspicious_feedback(frame).flags["reason"]
+    copied = reasons.str.contains("copied_text_burst")
+    assert not copied.iloc[:600].any()
+    assert copied.iloc[600:].all()
