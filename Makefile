@@ -32,10 +32,11 @@ venv: $(STAMP)
 report: $(STAMP)
 	$(VENV)/bin/fbresearch report --params $(PARAMS) --out $(OUT) $(if $(PERIOD),--period $(PERIOD))
 
-# Unit, statistical and end-to-end tests plus every notebook under nbval, on $(WORKERS) processes.
+# Lint (ruff check), then unit, statistical and end-to-end tests plus every notebook under nbval, on $(WORKERS) processes.
 # One BLAS thread per test process: the $(WORKERS) processes already use the cores, and many
 # small fits run faster without thread start-up and oversubscription.
 test: $(STAMP)
+	$(VENV)/bin/ruff check fbresearch tests
 	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 $(PY) -m pytest -n $(WORKERS) --dist loadfile --doctest-modules --nbval-lax fbresearch tests notebooks
 
 bench: $(STAMP)

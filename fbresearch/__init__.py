@@ -62,6 +62,8 @@ _EXPORTS: dict[str, str] = {
     "rfm_segments": "segments",
     "cluster_segments": "segments",
     "profile_segments": "segments",
+    "profile_attributes": "segments",
+    "segment_attributes": "segments",
     "segment_migration": "segments",
     "churn_risk": "segments",
     "customer_features": "segments",

@@ -297,6 +297,10 @@ def _html(markup: str) -> None:
     display(HTML(markup))
 
 
+#: the stand-ins already shown on this page (see ``show``), held so that none is shown twice
+_SHOWN_UNAVAILABLE: list[Any] = []
+
+
 def show(obj: Any, caption: str | None = None) -> None:
     """Display a result, table, figure or Axes in a notebook, numbered and captioned.
 
@@ -316,6 +320,15 @@ def show(obj: Any, caption: str | None = None) -> None:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
+    from fbresearch.results import Unavailable
+
+    if isinstance(obj, Unavailable):
+        # once per stand-in (its plot() returns itself), and never under a caption that
+        # would promise a table or chart the page does not have
+        if not any(seen is obj for seen in _SHOWN_UNAVAILABLE):
+            _SHOWN_UNAVAILABLE.append(obj)
+            _html(f'<p class="fb-unavailable">{escape(_redact(obj.message))}</p>')
+        return
     if isinstance(obj, Axes):
         obj = obj.figure
     if isinstance(obj, Figure):

@@ -199,8 +199,10 @@ class Result:
 class Unavailable(Result):
     """Stands in for a result an analysis could not produce; its summary says why.
 
-    ``plot()`` draws a short note and ``findings()`` is empty, so a report page reads well
-    whatever the data. Made by :func:`attempt`.
+    ``findings()`` is empty, ``plot()`` and every other optional method return the stand-in
+    itself, and :func:`fbresearch.display.show` prints its message once, as a "not shown" block
+    without the caption of the table or chart it replaces, so a page reads well whatever the
+    data. Made by :func:`attempt`.
     """
 
     message: str = ""
@@ -208,13 +210,16 @@ class Unavailable(Result):
     def summary(self) -> str:
         return self.message
 
-    def plot(self, ax=None):  # noqa: ANN001, ANN201
-        from fbresearch.plots import new_axes
+    def __getattr__(self, name: str) -> Any:
+        # Any other optional method of the result it stands in for (``trend()``,
+        # ``representative()``, ...) answers with this same stand-in, so a page needs no guards.
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return lambda *args, **kwargs: self
 
-        ax = new_axes(ax, figsize=(8, 1.2))
-        ax.axis("off")
-        ax.text(0.5, 0.5, "Not available: see the message above.", ha="center", va="center")
-        return ax
+    def plot(self, ax=None, **options):  # noqa: ANN001, ANN201
+        # No empty chart: ``show`` prints the message once and skips the caption.
+        return self
 
 
 def attempt(
@@ -222,13 +227,15 @@ def attempt(
     *args: Any,
     what: str = "This analysis",
     unavailable: type[Unavailable] = Unavailable,
+    needs: str | None = None,
     **kwargs: Any,
 ) -> Result:
     """Run ``analysis(*args, **kwargs)``; on a data or analysis problem return an ``Unavailable``.
 
     Notebooks use it so that a page shows a clear message instead of a traceback. Only
     fbresearch's own errors (which carry a reader-ready message) are caught: a bug still raises.
-    A first argument that is None (data the run was not given) is reported as missing data.
+    A first argument that is None (data the run was not given) is reported as missing data; with
+    ``needs`` (what the input is and how to supply it, for the reader), so is any None argument.
 
     Examples
     --------
@@ -236,14 +243,20 @@ def attempt(
     >>> attempt(ces, [9], what="Customer effort").summary()  # doctest: +ELLIPSIS
     'Customer effort could not run: CES scores must be whole numbers from 1 to 7...'
     >>> attempt(ces, None, what="Customer effort").summary()
-    'Customer effort needs data that this run was not given.'
+    'Customer effort is not shown: it needs data that this run was not given.'
+    >>> attempt(ces, None, what="Customer effort", needs="a ces column (1-7)").summary()
+    'Customer effort is not shown: it needs a ces column (1-7).'
     """
     from fbresearch.errors import FbResearchError
 
-    if args and args[0] is None:
-        return unavailable(
-            table=pd.DataFrame(), message=f"{what} needs data that this run was not given."
-        )
+    # a missing first input, or (when the caller names what is needed) any missing input
+    if (args and args[0] is None) or (needs and any(a is None for a in args)):
+        wanted = needs or "data that this run was not given"
+        return unavailable(table=pd.DataFrame(), message=f"{what} is not shown: it needs {wanted}.")
+    missing = next((a for a in args if isinstance(a, Unavailable)), None)
+    if missing is not None:
+        # an earlier step could not run: say why once, instead of failing on its stand-in
+        return unavailable(table=pd.DataFrame(), message=f"{what} is not shown: {missing.message}")
     try:
         return analysis(*args, **kwargs)
     except FbResearchError as err:

@@ -19,7 +19,8 @@ def _parse(spec: str) -> tuple[str, str | None]:
 
 def _pyproject(repo) -> dict[str, str | None]:
     meta = tomllib.loads((repo / "pyproject.toml").read_text())["project"]
-    specs = list(meta["dependencies"]) + list(meta["optional-dependencies"]["test"])
+    extras = meta["optional-dependencies"]
+    specs = list(meta["dependencies"]) + list(extras["test"]) + list(extras["dev"])
     return dict(_parse(s) for s in specs)
 
 
@@ -60,3 +61,10 @@ def test_comparison_peers_stay_out_of_the_runtime_dependencies(repo):
 def test_console_script_points_at_the_cli(repo):
     meta = tomllib.loads((repo / "pyproject.toml").read_text())["project"]
     assert meta["scripts"]["fbresearch"] == "fbresearch.cli:main"
+
+
+def test_the_version_lives_in_one_place(repo):
+    meta = tomllib.loads((repo / "pyproject.toml").read_text())
+    assert "version" not in meta["project"]
+    assert meta["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "fbresearch.__version__"}
+    assert (repo / "LICENSE").read_text().startswith("MIT License")
