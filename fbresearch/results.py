@@ -206,6 +206,8 @@ class Unavailable(Result):
     """
 
     message: str = ""
+    #: why, in a form a later step that needed this result can repeat ("it needs ...")
+    reason: str = ""
 
     def summary(self) -> str:
         return self.message
@@ -251,13 +253,19 @@ def attempt(
 
     # a missing first input, or (when the caller names what is needed) any missing input
     if (args and args[0] is None) or (needs and any(a is None for a in args)):
-        wanted = needs or "data that this run was not given"
-        return unavailable(table=pd.DataFrame(), message=f"{what} is not shown: it needs {wanted}.")
+        reason = f"it needs {needs or 'data that this run was not given'}."
+        return unavailable(
+            table=pd.DataFrame(), message=f"{what} is not shown: {reason}", reason=reason
+        )
     missing = next((a for a in args if isinstance(a, Unavailable)), None)
     if missing is not None:
-        # an earlier step could not run: say why once, instead of failing on its stand-in
-        return unavailable(table=pd.DataFrame(), message=f"{what} is not shown: {missing.message}")
+        # an earlier step could not run: repeat its reason instead of failing on its stand-in
+        reason = missing.reason or missing.message
+        return unavailable(
+            table=pd.DataFrame(), message=f"{what} is not shown: {reason}", reason=reason
+        )
     try:
         return analysis(*args, **kwargs)
     except FbResearchError as err:
-        return unavailable(table=pd.DataFrame(), message=f"{what} could not run: {err}")
+        reason = f"{what} could not run: {err}"
+        return unavailable(table=pd.DataFrame(), message=reason, reason=reason)
