@@ -1,0 +1,38 @@
+import math
+
+import pytest
+
+from fbresearch.format import confidence_label, format_interval, format_number, format_p
+
+
+@pytest.mark.parametrize(
+    ("c", "label"), [(0.9, "90%"), (0.95, "95%"), (0.99, "99%"), (0.8, "80%"), (0.975, "97.5%")]
+)
+def test_confidence_label(c, label):
+    assert confidence_label(c) == label
+
+
+def test_confidence_label_rejects_out_of_range():
+    with pytest.raises(ValueError):
+        confidence_label(95)
+
+
+def test_interval_and_rounding():
+    assert format_interval(38.14, 45.87) == "38.1 to 45.9"
+    assert format_interval(0.381, 0.459, percent=True) == "38.1 to 45.9"
+    assert format_interval(1.005, 2.0, digits=0) == "1 to 2"
+    assert format_interval(math.nan, 1) == "–"
+
+
+def test_no_negative_zero():
+    assert format_number(-0.04) == "0.0"
+    assert format_number(-0.0) == "0.0"
+    assert format_number(-0.06) == "-0.1"
+    assert format_interval(-0.0004, 0.0004, digits=3) == "0.000 to 0.000"
+
+
+def test_p_values():
+    assert format_p(0.0004) == "<0.001"
+    assert format_p(0.001) == "0.001"
+    assert format_p(0.04321) == "0.043"
+    assert format_p(None) == "–"
