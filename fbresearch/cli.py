@@ -114,7 +114,7 @@ def _report(args: argparse.Namespace) -> int:
 
 def _sample(args: argparse.Namespace) -> int:
     from fbresearch.errors import ParamsError
-    from fbresearch.sample import sample_data
+    from fbresearch.io.sample import sample_data
 
     out = Path(args.out)
     if out.suffix.lower() not in (".csv", ".parquet"):
@@ -132,7 +132,7 @@ def _sample(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from fbresearch.data import load_feedback
+    from fbresearch.io.load import load_feedback
     from fbresearch.params import load_params
 
     columns = ratings = None

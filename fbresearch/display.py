@@ -60,7 +60,7 @@ def escape(text: Any) -> str:
 
 def _redact(text: str) -> str:
     try:
-        from fbresearch.text import redact
+        from fbresearch.text.tokenize import redact
     except ImportError:
         return text
     return redact(text)

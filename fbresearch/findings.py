@@ -27,7 +27,7 @@ _VERSION = 1
 def _redact(text: str) -> str:
     """Personal data never reaches a report: sentences pass through ``text.redact`` when present."""
     try:
-        from fbresearch.text import redact
+        from fbresearch.text.tokenize import redact
     except ImportError:  # text.py is optional for the findings round trip itself
         return text
     return redact(text)

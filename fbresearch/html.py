@@ -42,7 +42,7 @@ _DROP_TAGS = ("script", "iframe", "object", "embed", "link", "meta", "base", "fo
 
 def _redact(text: str) -> str:
     try:
-        from fbresearch.text import redact
+        from fbresearch.text.tokenize import redact
     except ImportError:
         return text
     return redact(text)

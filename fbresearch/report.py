@@ -281,7 +281,7 @@ def _release_memory() -> None:
 def _pick_period(params: Params, period: str | None, frame: Any) -> str:
     import pandas as pd
 
-    from fbresearch.data import latest_complete_month
+    from fbresearch.io.load import latest_complete_month
     from fbresearch.errors import FeedbackDataError
 
     chosen = check_period(period, "--period") or params.period
@@ -752,7 +752,7 @@ def run_report(
         log.addHandler(handler)
         log.setLevel(logging.INFO)
         try:
-            from fbresearch.data import write_canonical
+            from fbresearch.io.load import write_canonical
 
             log.info(
                 "fbresearch report: period %s, params %s, data %s, %d worker(s)",
@@ -851,7 +851,7 @@ def run_report(
 
 
 def _sha(path: Any) -> str:
-    from fbresearch.data import file_sha256
+    from fbresearch.io.load import file_sha256
 
     return file_sha256(path)
 

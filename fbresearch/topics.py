@@ -42,7 +42,7 @@ import pandas as pd
 from fbresearch import metrics
 from fbresearch.errors import AnalysisError, FeedbackDataError
 from fbresearch.results import Estimate, Finding, Result
-from fbresearch.text import _as_series, detect_language, phrases, redact, tokenize
+from fbresearch.text.tokenize import _as_series, detect_language, phrases, redact, tokenize
 
 __all__ = [
     "fit_topics",
@@ -893,14 +893,14 @@ def fit_topics(
         (lowered for small corpora) or in more than ``no_above`` of them (raised to 1.5/K for
         small K, so a topic's own words survive); keep at most ``keep_n`` terms.
     use_phrases : bool, default False
-        Join frequent word pairs first (:func:`fbresearch.text.phrases`). Off by default: on
+        Join frequent word pairs first (:func:`fbresearch.text.tokenize.phrases`). Off by default: on
         the built-in sample, phrases glued fragments of stock sentences ("没得说预计") and
         lowered c_v from 0.77 to 0.55; turn it on for long, varied texts.
     max_tokens : int, default 200
         Tokens of a text used for the model (counts capped at 5 per term), so one very long
         text cannot outweigh hundreds of reviews.
     min_length, user_dict, extra_stopwords
-        Passed to :func:`fbresearch.text.tokenize`.
+        Passed to :func:`fbresearch.text.tokenize.tokenize`.
     topn : int, default 10
         Top terms per topic (for the tables, coherence and stability).
     coherence : {"c_v", "c_npmi"}, default "c_v"

@@ -221,7 +221,7 @@ def _entry_keys(
 ) -> tuple[dict[str, str], int, list[str]]:
     """Map each taxonomy entry, tokenized like the texts and joined without spaces, to its
     category; return the map, the longest entry in tokens, and entries that can never match."""
-    from fbresearch.text import tokenize
+    from fbresearch.text.tokenize import tokenize
 
     entries = [(w, c) for c, ws in taxonomy.words.items() for w in ws]
     tokens = tokenize([w for w, _ in entries], user_dict=user_words or None)
@@ -403,7 +403,7 @@ def categorize(
         None: the shipped default for service businesses (``fbresearch/resources/taxonomy.yaml``);
         see :func:`load_taxonomy`.
     tokens : list of list of str, optional
-        Tokens of the texts already made by :func:`fbresearch.text.tokenize` (reused, not
+        Tokens of the texts already made by :func:`fbresearch.text.tokenize.tokenize` (reused, not
         recomputed). Without them the texts are tokenized with the taxonomy's Chinese words as
         a jieba user dictionary.
     labels : list or Series, optional
@@ -428,7 +428,7 @@ def categorize(
     >>> round(r.uncategorized.estimate, 2)   # 0 of the 2 texts with words
     0.0
     """
-    from fbresearch.text import _as_series, tokenize
+    from fbresearch.text.tokenize import _as_series, tokenize
 
     series = _as_series(texts)
     tax = load_taxonomy(taxonomy)
@@ -795,7 +795,7 @@ def _rule_mask(
         mask &= _contains_words(cache, rule["words"])
     if "sentiment" in rule:
         if "sentiment" not in cache:
-            from fbresearch.text import sentiment
+            from fbresearch.text.tokenize import sentiment
 
             cache["sentiment"] = (
                 sentiment(cache["texts"], method="lexicon").table["sentiment"].to_numpy()
@@ -805,7 +805,7 @@ def _rule_mask(
 
 
 def _contains_words(cache: dict[str, Any], words: Sequence[str]) -> np.ndarray:
-    from fbresearch.text import tokenize
+    from fbresearch.text.tokenize import tokenize
 
     if "tokens" not in cache:
         cache["tokens"] = tokenize(cache["texts"], remove_stopwords=False, min_length=1)
@@ -877,7 +877,7 @@ def severity(
             "severity needs a DataFrame of feedback",
             fix="pass the feedback table, e.g. inputs.feedback.",
         )
-    from fbresearch.text import _as_series
+    from fbresearch.text.tokenize import _as_series
 
     cache: dict[str, Any] = {}
     if text in frame.columns:
@@ -1471,7 +1471,7 @@ def response_times(
 
     open_urgent = pd.DataFrame()
     if have_res:
-        from fbresearch.text import redact
+        from fbresearch.text.tokenize import redact
 
         ou = keep & ~is_resolved & (grade.to_numpy() == "urgent")
         if window_days is not None:  # all open urgent cases, not only the window's

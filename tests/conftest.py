@@ -23,7 +23,7 @@ def repo() -> Path:
 @pytest.fixture(scope="session")
 def sample():
     """The default built-in sample (5,000 responses, seed 0)."""
-    from fbresearch.sample import sample_data
+    from fbresearch.io.sample import sample_data
 
     return sample_data()
 

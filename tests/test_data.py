@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 from fbresearch import FeedbackDataError, ParamsError
-from fbresearch.data import (
+from fbresearch.io.load import (
     file_sha256,
     latest_complete_month,
     load_feedback,
@@ -27,8 +27,8 @@ from fbresearch.data import (
     write_canonical,
 )
 
-HAS_SAMPLE = importlib.util.find_spec("fbresearch.sample") is not None
-needs_sample = pytest.mark.skipif(not HAS_SAMPLE, reason="fbresearch.sample is not written yet")
+HAS_SAMPLE = importlib.util.find_spec("fbresearch.io.sample") is not None
+needs_sample = pytest.mark.skipif(not HAS_SAMPLE, reason="fbresearch.io.sample is not written yet")
 
 
 def write(tmp_path, name, text, encoding="utf-8"):

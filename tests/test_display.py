@@ -52,7 +52,7 @@ def test_table_joins_ci_formats_shares_and_hides_range_index():
 
 
 def test_planted_markup_and_pii_are_neutralised(shown):
-    pytest.importorskip("fbresearch.text")
+    pytest.importorskip("fbresearch.text.tokenize")
     show(
         pd.DataFrame({"text": ["<script>alert(1)</script>", "mail li.na@example.com"]}),
         caption="<b>cap</b>",

@@ -43,7 +43,7 @@ def test_none_path_writes_nothing_and_missing_file_reads_empty(tmp_path):
 
 
 def test_personal_data_is_redacted_and_bad_items_refused(tmp_path):
-    pytest.importorskip("fbresearch.text")
+    pytest.importorskip("fbresearch.text.tokenize")
     (f,) = write_findings(
         tmp_path / "f.json", Finding("Customer li.na@example.com wrote 13912345678")
     )

@@ -106,7 +106,7 @@ def make_notebook(
 
 def planted_data(folder: Path) -> Path:
     """The 1,500-response sample with planted markup and personal data in October 2026 texts."""
-    from fbresearch.sample import sample_data
+    from fbresearch.io.sample import sample_data
 
     frame = sample_data(n_responses=1500, seed=0).feedback.copy()
     october = frame.index[

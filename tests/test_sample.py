@@ -17,7 +17,7 @@ from sklearn.metrics import adjusted_rand_score
 from sklearn.preprocessing import StandardScaler
 
 from fbresearch.errors import ParamsError
-from fbresearch.sample import RATINGS, SampleData, _phrases, sample_data
+from fbresearch.io.sample import RATINGS, SampleData, _phrases, sample_data
 
 FEEDBACK_COLUMNS = [
     "response_id",

@@ -1,4 +1,4 @@
-"""Tests of fbresearch.text: language detection, tokenizing, phrases, redaction, sentiment."""
+"""Tests of fbresearch.text.tokenize: language detection, tokenizing, phrases, redaction, sentiment."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from fbresearch.errors import AnalysisError, FeedbackDataError
-from fbresearch.text import (
+from fbresearch.text.tokenize import (
     detect_language,
     phrases,
     redact,
@@ -142,7 +142,7 @@ def test_phrases_join_frequent_pairs():
 
 def test_import_is_light_and_jieba_is_quiet():
     code = (
-        "import sys, fbresearch.text as t\n"
+        "import sys, fbresearch.text.tokenize as t\n"
         "print(any(m in sys.modules for m in ('jieba', 'gensim', 'sklearn')))\n"
         "t.tokenize(['送餐很快'])\n"
     )

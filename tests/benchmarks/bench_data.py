@@ -2,7 +2,7 @@
 
 Target context: the whole monthly report on 1,000,000 responses in 15 minutes and 6 GiB, so
 loading should take seconds. Inputs are generated once into ``.bench-cache/`` (the built-in
-sample at that size, or a synthetic frame when ``fbresearch.sample`` is absent). Each step runs
+sample at that size, or a synthetic frame when ``fbresearch.io.sample`` is absent). Each step runs
 in a fresh Python process so its peak RSS is its own.
 
 Run: ``python tests/benchmarks/bench_data.py [--sizes 100000 1000000]``.
@@ -71,8 +71,8 @@ def inputs(n: int) -> dict[str, Path]:
         "parquet": CACHE / f"bench_data_feedback_{n}.parquet",
     }
     if not all(p.exists() for p in paths.values()):
-        if importlib.util.find_spec("fbresearch.sample") is not None:
-            from fbresearch.sample import sample_data
+        if importlib.util.find_spec("fbresearch.io.sample") is not None:
+            from fbresearch.io.sample import sample_data
 
             frame = sample_data(n, 0).feedback
         else:
@@ -84,7 +84,7 @@ def inputs(n: int) -> dict[str, Path]:
 
 def canonical(n: int) -> Path:
     """The runner's canonical feedback.parquet for ``n`` responses, written once."""
-    from fbresearch.data import load_feedback, write_canonical
+    from fbresearch.io.load import load_feedback, write_canonical
 
     folder = CACHE / f"bench_data_canonical_{n}"
     if not (folder / "feedback.parquet").exists():
@@ -94,7 +94,7 @@ def canonical(n: int) -> Path:
 
 def step(name: str, n: int) -> None:
     """Run one measured step (in its own process)."""
-    from fbresearch.data import load_feedback, load_inputs
+    from fbresearch.io.load import load_feedback, load_inputs
 
     if name in ("csv", "parquet"):
         path = inputs(n)[name]

@@ -48,7 +48,7 @@ def main() -> None:
         flush=True,
     )
     from fbresearch.impact import evaluate_improvement
-    from fbresearch.sample import sample_data
+    from fbresearch.io.sample import sample_data
 
     sample = sample_data()
     imp = sample.truth["improvement"]

@@ -49,8 +49,8 @@ TARGETS = {100_000: ("2 min", 120.0, None), 1_000_000: ("15 min, 6 GiB", 900.0, 
 _GENERATE = r"""
 import sys
 from pathlib import Path
-from fbresearch.data import load_invitations, load_orders
-from fbresearch.sample import sample_data
+from fbresearch.io.load import load_invitations, load_orders
+from fbresearch.io.sample import sample_data
 
 n, folder = int(sys.argv[1]), Path(sys.argv[2])
 data = sample_data(n_responses=n, seed=0)

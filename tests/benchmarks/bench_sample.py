@@ -14,7 +14,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _measure import measure  # noqa: E402
 
-from fbresearch.sample import sample_data  # noqa: E402
+from fbresearch.io.sample import sample_data  # noqa: E402
 
 
 def main() -> None:

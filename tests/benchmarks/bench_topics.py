@@ -153,7 +153,7 @@ def compare(
 
 def real_reviews(k: int) -> None:
     from fbresearch import fit_topics, sentiment
-    from fbresearch.text import tokenize
+    from fbresearch.text.tokenize import tokenize
 
     food = pd.read_csv(SHARED_DATA / "waimai_10k.csv").assign(source=0)
     hotel = pd.read_csv(SHARED_DATA / "ChnSentiCorp_htl_all.csv").assign(source=1)
@@ -190,7 +190,7 @@ def real_reviews(k: int) -> None:
 
 def sample_texts(n: int, k: int) -> None:
     from fbresearch import fit_topics, sample_data
-    from fbresearch.text import tokenize
+    from fbresearch.text.tokenize import tokenize
 
     with measure(f"sample_data({n:,})"):
         sample = sample_data(n_responses=n, seed=0)

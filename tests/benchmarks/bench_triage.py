@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _measure import SHARED_DATA, measure  # noqa: E402
 
 from fbresearch.suspicious import suspicious_feedback  # noqa: E402
-from fbresearch.text import tokenize  # noqa: E402
+from fbresearch.text.tokenize import tokenize  # noqa: E402
 from fbresearch.triage import _is_latin, categorize, load_taxonomy  # noqa: E402
 
 N = int(os.environ.get("FB_BENCH_N", 1_000_000))
@@ -64,7 +64,7 @@ def real_reviews() -> None:
 
 
 def million() -> None:
-    from fbresearch.sample import sample_data
+    from fbresearch.io.sample import sample_data
 
     with measure(f"generate {N:,} sample responses"):
         feedback = sample_data(N, seed=0).feedback

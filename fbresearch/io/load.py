@@ -69,8 +69,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import schema
-from .errors import FeedbackDataError, ParamsError
+from fbresearch import schema
+from fbresearch.errors import FeedbackDataError, ParamsError
 
 __all__ = [
     "Feedback",

@@ -1,12 +1,12 @@
 """Text preparation for bilingual (Chinese/English) feedback: language, tokens, phrases, redaction,
 sentiment.
 
-``import fbresearch.text`` is light: jieba, gensim and scikit-learn are imported inside the
+``import fbresearch.text.tokenize`` is light: jieba, gensim and scikit-learn are imported inside the
 functions that need them, so a notebook that only redacts never pays for them.
 
 Examples
 --------
->>> from fbresearch.text import detect_language, redact
+>>> from fbresearch.text.tokenize import detect_language, redact
 >>> detect_language(["送餐很快，味道不错", "The app keeps crashing", "👍 123"]).tolist()
 ['zh', 'en', 'other']
 >>> redact("Mail me at li.wei@example.com or call 138 0013 8000.")

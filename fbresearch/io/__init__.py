@@ -1,0 +1,1 @@
+"""Reading, validating and sampling feedback data (layer above the base modules)."""

@@ -1,0 +1,1 @@
+"""Text processing: language detection, tokenizing and sentiment."""
