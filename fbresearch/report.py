@@ -224,7 +224,7 @@ class _Data:
 
 
 def _load_data(params: Params) -> _Data:
-    from fbresearch import data as fbdata
+    from fbresearch.io import load as fbdata
 
     files: dict[str, dict[str, Any]] = {}
 
@@ -281,8 +281,8 @@ def _release_memory() -> None:
 def _pick_period(params: Params, period: str | None, frame: Any) -> str:
     import pandas as pd
 
-    from fbresearch.io.load import latest_complete_month
     from fbresearch.errors import FeedbackDataError
+    from fbresearch.io.load import latest_complete_month
 
     chosen = check_period(period, "--period") or params.period
     dates = frame["submitted_at"]
