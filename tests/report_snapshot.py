@@ -1,0 +1,121 @@
+"""Behaviour snapshot of the sample report: findings and every page's tables, per seed.
+
+The layering work (issue 13) moves code without changing what a report says. This script records
+what the default report on the built-in sample says (each notebook's findings JSON and the text of
+every table on every HTML page) and compares a later run with that record.
+
+Usage::
+
+    python tests/report_snapshot.py save  tests/snapshots   # before a move (seeds 0 and 1)
+    python tests/report_snapshot.py check tests/snapshots   # after it: prints every difference
+    python tests/report_snapshot.py check tests/snapshots topics drivers   # only these pages
+
+``check`` exits 1 when anything differs. Differences in confidence labels ("95%" where the run's
+level was another) are the only ones the move may make; none arise at the default 0.95.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+SEEDS = (0, 1)
+# Fields that depend on the machine or the clock, not on what the report says.
+_VOLATILE = {"seconds", "peak_mib", "written_at", "started_at", "finished_at", "versions", "git"}
+
+
+def _tables(html: str) -> list[list[list[str]]]:
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(html, "html.parser")
+    tables = []
+    for table in soup.find_all("table"):
+        rows = []
+        for tr in table.find_all("tr"):
+            rows.append([" ".join(cell.get_text(" ").split()) for cell in tr.find_all(["th", "td"])])
+        tables.append(rows)
+    return tables
+
+
+def _findings(path: Path) -> list[dict[str, Any]]:
+    if not path.exists():
+        return []
+    found = json.loads(path.read_text(encoding="utf-8")).get("findings", [])
+    return [{k: v for k, v in item.items() if k not in _VOLATILE} for item in found]
+
+
+def snapshot(seed: int, only: list[str] | None = None) -> dict[str, Any]:
+    """Run params/monthly.yaml on the sample with ``seed``; return findings and tables per page."""
+    from fbresearch.report import run_report
+
+    import yaml
+
+    monthly = Path(__file__).resolve().parents[1] / "params" / "monthly.yaml"
+    params: dict[str, Any] = yaml.safe_load(monthly.read_text(encoding="utf-8"))
+    params["seed"] = seed
+    if only:
+        params["notebooks"] = {k: v for k, v in params["notebooks"].items() if k in only}
+    with tempfile.TemporaryDirectory() as out:
+        run = run_report(params, out=out, progress=None)
+        folder = Path(out) / run.period
+        pages = {}
+        for html in sorted(folder.glob("*.html")):
+            if html.name == "index.html":
+                continue
+            name = html.stem
+            pages[name] = {
+                "findings": _findings(folder / f"{name}.findings.json"),
+                "tables": _tables(html.read_text(encoding="utf-8")),
+            }
+        return {"period": run.period, "pages": pages}
+
+
+def _diff(old: Any, new: Any, where: str, out: list[str]) -> None:
+    if isinstance(old, dict) and isinstance(new, dict):
+        for key in sorted(set(old) | set(new), key=str):
+            if key not in new:
+                out.append(f"{where}/{key}: removed")
+            elif key not in old:
+                out.append(f"{where}/{key}: added")
+            else:
+                _diff(old[key], new[key], f"{where}/{key}", out)
+    elif isinstance(old, list) and isinstance(new, list):
+        if len(old) != len(new):
+            out.append(f"{where}: {len(old)} items before, {len(new)} now")
+        for i, (a, b) in enumerate(zip(old, new, strict=False)):
+            _diff(a, b, f"{where}[{i}]", out)
+    elif old != new:
+        out.append(f"{where}: {old!r} -> {new!r}")
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) < 2 or argv[0] not in {"save", "check"}:
+        print(__doc__)
+        return 2
+    mode, folder, only = argv[0], Path(argv[1]), argv[2:]
+    folder.mkdir(parents=True, exist_ok=True)
+    failed = False
+    for seed in SEEDS:
+        path = folder / f"report_seed{seed}.json"
+        now = snapshot(seed, only)
+        if mode == "save":
+            path.write_text(json.dumps(now, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+            print(f"seed {seed}: saved {path} ({len(now['pages'])} pages)")
+            continue
+        before = json.loads(path.read_text(encoding="utf-8"))
+        if only:
+            before["pages"] = {k: v for k, v in before["pages"].items() if k in only}
+        differences: list[str] = []
+        _diff(before, now, f"seed{seed}", differences)
+        print(f"seed {seed}: {len(differences)} differences")
+        for line in differences[:200]:
+            print("  " + line)
+        failed |= bool(differences)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
