@@ -13,6 +13,8 @@ from typing import Any
 
 import pandas as pd
 
+from fbresearch import evidence
+
 __all__ = ["Estimate", "Finding", "Result", "Unavailable", "attempt", "format_number"]
 
 
@@ -83,9 +85,8 @@ class Estimate:
 
     @property
     def significant(self) -> bool:
-        """Whether the interval excludes zero (or one, for a ratio)."""
-        null = 1.0 if self.unit == "ratio" else 0.0
-        return not self.contains(null)
+        """Whether the interval excludes zero (or one, for a ratio): asks :mod:`fbresearch.evidence`."""
+        return evidence.is_significant(self)
 
     def format(self, digits: int = 1) -> str:
         """The estimate and its interval as a reader sees them, e.g. ``'42.0 (38.1 to 45.9)'``.

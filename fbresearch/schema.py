@@ -42,6 +42,9 @@ __all__ = [
     "is_rating",
     "score_spec",
     "rating_slug",
+    "MetricSpec",
+    "METRICS",
+    "metric_spec",
 ]
 
 
@@ -178,3 +181,111 @@ def rating_slug(name: str) -> str:
     if slug.startswith(RATING_PREFIX):
         slug = slug[len(RATING_PREFIX) :]
     return RATING_PREFIX + (slug or "unnamed")
+
+
+@dataclass(frozen=True)
+class MetricSpec:
+    """How a reported measure is named, scaled and read: the one registry every page uses.
+
+    Attributes
+    ----------
+    key : str
+        The name in params and code (``"nps"``).
+    label : str
+        Short label for tables and charts (``"NPS"``).
+    long_label : str
+        What it is, in a few words, for captions and the glossary.
+    unit : str
+        ``"points"`` (NPS, -100 to 100), ``"percent"`` (a share shown as %), or ``"score"``
+        (a mean on the answer scale, see ``scale``).
+    scale : tuple of float
+        The range the reported number can take (``(-100, 100)`` for NPS points).
+    direction : int
+        +1 when higher is better, -1 when lower is better.
+    digits : int
+        Decimals shown.
+    change_unit : str
+        Unit of a difference between two values (``"points"``, ``"percentage points"``).
+    """
+
+    key: str
+    label: str
+    long_label: str
+    unit: str
+    scale: tuple[float, float]
+    direction: int = 1
+    digits: int = 1
+    change_unit: str = ""
+
+
+#: every measure a page reports, by key; ``metric_spec`` adds ``rating_<name>`` columns
+METRICS: dict[str, MetricSpec] = {
+    "nps": MetricSpec(
+        "nps",
+        "NPS",
+        "Net Promoter Score (promoters minus detractors)",
+        "points",
+        (-100, 100),
+        1,
+        1,
+        "points",
+    ),
+    "csat": MetricSpec(
+        "csat",
+        "CSAT",
+        "share of satisfied answers (4 or 5 of 5)",
+        "percent",
+        (0, 100),
+        1,
+        1,
+        "percentage points",
+    ),
+    "csat_mean": MetricSpec(
+        "csat_mean",
+        "Mean CSAT",
+        "mean satisfaction answer (1-5)",
+        "score",
+        (1, 5),
+        1,
+        2,
+        "points",
+    ),
+    "ces": MetricSpec(
+        "ces",
+        "CES",
+        "mean customer-effort answer (1-7, higher is easier)",
+        "score",
+        (1, 7),
+        1,
+        2,
+        "points",
+    ),
+    "volume": MetricSpec(
+        "volume", "Responses", "number of responses", "count", (0, float("inf")), 1, 0
+    ),
+}
+
+
+def metric_spec(key: str) -> MetricSpec:
+    """The :class:`MetricSpec` of ``key``; ``rating_<name>`` columns get a mean-rating spec.
+
+    Examples
+    --------
+    >>> metric_spec("nps").label, metric_spec("rating_delivery").label
+    ('NPS', 'Delivery rating')
+    """
+    if key in METRICS:
+        return METRICS[key]
+    if is_rating(key):
+        name = key[len(RATING_PREFIX) :].replace("_", " ").strip().capitalize()
+        return MetricSpec(
+            key,
+            f"{name} rating",
+            f"mean {name.lower()} rating (1-5)",
+            "score",
+            (1, 5),
+            1,
+            2,
+            "points",
+        )
+    raise KeyError(f"unknown metric {key!r}; known: {', '.join(METRICS)} or rating_<name>")

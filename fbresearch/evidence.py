@@ -1,0 +1,50 @@
+"""The one evidence policy: what a page may call significant, clear or uncertain.
+
+Narrative modules never compare a p-value or an interval with a threshold of their own; they ask
+this module. One place to decide means one place to make the decision honest (small samples,
+intervals that could not be computed, many tests at once).
+
+Examples
+--------
+>>> from fbresearch.results import Estimate
+>>> is_significant(Estimate(2.0, 0.5, 3.5, n=400))
+True
+>>> is_significant(Estimate(2.0, -0.5, 4.5, n=400))
+False
+>>> is_significant(Estimate(1.3, 1.1, 1.5, n=400, unit="ratio"))
+True
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+__all__ = ["null_value", "is_significant", "interval_known"]
+
+
+def null_value(estimate: Any) -> float:
+    """The value of "no effect" for ``estimate``: 1 for a ratio, else 0."""
+    return 1.0 if getattr(estimate, "unit", "") == "ratio" else 0.0
+
+
+def interval_known(estimate: Any) -> bool:
+    """Whether both bounds of the interval are finite numbers."""
+    bounds = (getattr(estimate, "ci_low", None), getattr(estimate, "ci_high", None))
+    return all(b is not None and math.isfinite(float(b)) for b in bounds)
+
+
+def is_significant(estimate: Any) -> bool:
+    """Whether ``estimate``'s interval excludes "no effect" (0, or 1 for a ratio).
+
+    Parameters
+    ----------
+    estimate : Estimate
+        Anything with ``ci_low``, ``ci_high`` and ``unit``.
+
+    Returns
+    -------
+    bool
+    """
+    null = null_value(estimate)
+    return not (estimate.ci_low <= null <= estimate.ci_high)
