@@ -49,9 +49,9 @@ def _findings(path: Path) -> list[dict[str, Any]]:
 
 def snapshot(seed: int, only: list[str] | None = None) -> dict[str, Any]:
     """Run params/monthly.yaml on the sample with ``seed``; return findings and tables per page."""
-    from fbresearch.report import run_report
-
     import yaml
+
+    from fbresearch.report import run_report
 
     monthly = Path(__file__).resolve().parents[1] / "params" / "monthly.yaml"
     params: dict[str, Any] = yaml.safe_load(monthly.read_text(encoding="utf-8"))
