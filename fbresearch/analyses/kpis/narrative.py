@@ -31,6 +31,7 @@ __all__ = [
     "acknowledged_findings",
     "acknowledged_display_table",
     "period_label",
+    "benchmark_text",
     "p_text",
 ]
 
@@ -97,7 +98,14 @@ def _group_text(row: pd.Series, others: list[str]) -> str:
     return " for " + ", ".join(str(row[k]) for k in others) if others else ""
 
 
-def _benchmark_text(benchmark: tuple[float, float]) -> str:
+def benchmark_text(benchmark: tuple[float, float]) -> str:
+    """A benchmark range of shares as a reader reads it.
+
+    Examples
+    --------
+    >>> benchmark_text((0.15, 0.25))
+    '15-25%'
+    """
     low, high = benchmark
     return f"{100 * low:.0f}-{100 * high:.0f}%"
 
@@ -331,7 +339,7 @@ def rate_sentence(result: ResponseRateResult, row: pd.Series) -> str:
     return (
         f"The response rate{group} was {est.format()} in {period_label(row['month'])} "
         f"({row['responses']:,} of {row['invited']:,} invited), {clear}{row['status']} the "
-        f"{_benchmark_text(result.benchmark)} benchmark{hedge}."
+        f"{benchmark_text(result.benchmark)} benchmark{hedge}."
     )
 
 
@@ -367,7 +375,7 @@ def rate_display_table(result: ResponseRateResult) -> pd.DataFrame:
     out[f"Response rate ({confidence_label(result.confidence)} CI)"] = [
         _format_ci(r.estimate, r.ci_low, r.ci_high, percent=True) for r in table.itertuples()
     ]
-    out[f"vs {_benchmark_text(result.benchmark)} benchmark"] = [
+    out[f"vs {benchmark_text(result.benchmark)} benchmark"] = [
         ("clearly " if c and s != "within" else "") + s
         for s, c in zip(table["status"], table["clear"], strict=True)
     ]

@@ -11,7 +11,7 @@ import matplotlib.pyplot as plt  # noqa: F401 - the examples close their figures
 import numpy as np
 import pandas as pd
 
-from fbresearch.analyses.kpis.narrative import period_label
+from fbresearch.analyses.kpis.narrative import benchmark_text, period_label
 from fbresearch.analyses.kpis.results import AcknowledgedResult, KpiTable, ResponseRateResult
 from fbresearch.errors import AnalysisError
 from fbresearch.plots import PALETTE, new_axes
@@ -318,15 +318,14 @@ def plot_response_rate(result: ResponseRateResult, ax=None, month: str | pd.Peri
         x, title = result.by[0], f"Response rate, {period_label(period)}"
     else:
         x, title = "month", "Response rate by month"
-    low, high = result.benchmark
     return estimate_plot(
         _as_percent(data),
         x=x,
         y="estimate",
         ci_low="ci_low",
         ci_high="ci_high",
-        band=(100 * low, 100 * high),
-        band_label=f"benchmark {100 * low:.0f}-{100 * high:.0f}%",
+        band=tuple(100 * b for b in result.benchmark),
+        band_label=f"benchmark {benchmark_text(result.benchmark)}",
         ax=ax,
         ylabel="Response rate (%)",
         title=title,
