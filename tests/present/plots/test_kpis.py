@@ -1,5 +1,5 @@
-"""Tests for the KPI charts in fbresearch.plots: each returns an Axes and draws what it should,
-and Chinese labels render with the theme's CJK font (no "missing glyph" warning)."""
+"""Tests for fbresearch.present.plots.kpis: each KPI chart returns an Axes and draws what it
+should, and Chinese labels render with the theme's CJK font (no "missing glyph" warning)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,9 @@ import pytest
 from matplotlib.axes import Axes
 from matplotlib.collections import PolyCollection
 
-from fbresearch import metrics, plots
+from fbresearch import plots
+from fbresearch.analyses import kpis
+from fbresearch.present.plots import kpis as kpi_plots
 
 
 @pytest.fixture(autouse=True)
@@ -40,18 +42,18 @@ def _bands(ax: Axes) -> int:
 
 
 def test_kpi_trend_plot_draws_a_line_and_band_per_level():
-    ax = plots.kpi_trend_plot(_trend(False), "month", "est", "lo", "hi", ylabel="NPS")
+    ax = kpi_plots.kpi_trend_plot(_trend(False), "month", "est", "lo", "hi", ylabel="NPS")
     assert isinstance(ax, Axes)
     assert len(ax.lines) == 1 and _bands(ax) == 1
     assert len(ax.lines[0].get_xdata()) == 12
-    ax = plots.kpi_trend_plot(_trend(True), "month", "est", "lo", "hi", hue="channel")
+    ax = kpi_plots.kpi_trend_plot(_trend(True), "month", "est", "lo", "hi", hue="channel")
     assert len(ax.lines) == 2 and _bands(ax) == 2
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["app", "web"]
 
 
 def test_kpi_trend_plot_uses_the_given_axes_and_month_labels():
     fig, ax = plt.subplots()
-    out = plots.kpi_trend_plot(_trend(False), "month", "est", "lo", "hi", ax=ax)
+    out = kpi_plots.kpi_trend_plot(_trend(False), "month", "est", "lo", "hi", ax=ax)
     assert out is ax
     fig.canvas.draw()
     labels = " ".join(t.get_text() for t in ax.get_xticklabels())
@@ -66,13 +68,15 @@ def test_volume_plot_stacks_bars_by_channel():
             "n": [10, 5, 12, 6, 9, 7],
         }
     )
-    ax = plots.volume_plot(d, "month", "n", hue="channel")
+    ax = kpi_plots.volume_plot(d, "month", "n", hue="channel")
     assert isinstance(ax, Axes)
     assert len(ax.patches) == 6
     heights = sorted(p.get_y() + p.get_height() for p in ax.patches)
     assert heights[-1] == 18  # stacked: 12 + 6 in September
     assert [t.get_text() for t in ax.get_xticklabels()] == ["Aug\n2026", "Sep", "Oct"]
-    grouped = plots.volume_plot(d, "month", "n", hue="channel", stacked=False, ax=plt.subplots()[1])
+    grouped = kpi_plots.volume_plot(
+        d, "month", "n", hue="channel", stacked=False, ax=plt.subplots()[1]
+    )
     assert max(p.get_height() for p in grouped.patches) == 12
 
 
@@ -85,7 +89,7 @@ def test_estimate_plot_draws_points_and_band():
             "hi": [15.0, 23.0, 34.0],
         }
     )
-    ax = plots.estimate_plot(d, "channel", "r", "lo", "hi", band=(15, 25))
+    ax = kpi_plots.estimate_plot(d, "channel", "r", "lo", "hi", band=(15, 25))
     assert isinstance(ax, Axes)
     assert len(ax.patches) == 1  # the benchmark band
     assert [t.get_text() for t in ax.get_xticklabels()] == ["app", "web", "email"]
@@ -100,16 +104,16 @@ def test_result_plot_methods_return_axes():
             "csat": [5, 4, 3, 2, 5, 5, 4, 4, 1, 5, 4, 5],
         }
     )
-    t = metrics.kpi_table(df, by="month", metrics=["nps", "csat", "volume"])
+    t = kpis.kpi_table(df, by="month", metrics=["nps", "csat", "volume"])
     ax = t.plot(metric="csat")
     assert len(ax.lines) == 1 and max(ax.lines[0].get_ydata()) > 1  # shares drawn as percent
-    assert len(metrics.kpi_table(df, by=["month", "channel"], metrics="volume").plot().patches) == 6
-    assert isinstance(metrics.kpi_table(df, by="channel").plot(), Axes)
+    assert len(kpis.kpi_table(df, by=["month", "channel"], metrics="volume").plot().patches) == 6
+    assert isinstance(kpis.kpi_table(df, by="channel").plot(), Axes)
 
 
 def _chinese_figure():
     plots.set_theme()
-    ax = plots.kpi_trend_plot(
+    ax = kpi_plots.kpi_trend_plot(
         _trend(False), "month", "est", "lo", "hi", ylabel="净推荐值", title="净推荐值趋势 (NPS)"
     )
     return ax.figure
@@ -129,3 +133,13 @@ def test_missing_glyph_check_can_fail_without_the_cjk_font():
         text.set_fontfamily(["DejaVu Sans"])
     with pytest.warns(UserWarning, match="missing from font"):
         fig.savefig(io.BytesIO(), format="png")
+
+
+def test_axis_labels_come_from_the_metrics_registry():
+    assert [kpi_plots.axis_label(m) for m in ("nps", "csat", "ces", "csat_mean", "volume")] == [
+        "NPS (points)",
+        "CSAT (% satisfied)",
+        "CES (mean, 1-7)",
+        "Mean CSAT (1-5)",
+        "Responses",
+    ]

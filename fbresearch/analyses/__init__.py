@@ -1,0 +1,1 @@
+"""The analyses: one subpackage per analysis (estimators, frozen results, narrative)."""

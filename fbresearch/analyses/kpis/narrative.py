@@ -1,0 +1,463 @@
+"""What the KPI results say: sentences, findings, captions and reader tables.
+
+Every number is written by :mod:`fbresearch.format` (or ``Estimate.format``), every label and
+unit comes from :data:`fbresearch.schema.METRICS`, and every confidence level is read from the
+result (:func:`fbresearch.format.confidence_label`), never written in.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from fbresearch.analyses.kpis.results import (
+    AcknowledgedResult,
+    KpiTable,
+    ResponseRateResult,
+    _row_estimate,
+)
+from fbresearch.format import confidence_label, format_number, format_p
+from fbresearch.results import Estimate, Finding
+from fbresearch.schema import metric_spec
+
+__all__ = [
+    "kpi_summary",
+    "kpi_findings",
+    "kpi_display_table",
+    "kpi_caption",
+    "rate_summary",
+    "rate_findings",
+    "rate_display_table",
+    "acknowledged_summary",
+    "acknowledged_findings",
+    "acknowledged_display_table",
+    "period_label",
+    "benchmark_text",
+    "p_text",
+]
+
+#: importance of a metric's headline finding (before the adjustments in :func:`kpi_findings`)
+_WEIGHT = {"nps": 0.9, "csat": 0.85, "ces": 0.75, "csat_mean": 0.7, "volume": 0.6}
+
+
+# --- wording helpers -----------------------------------------------------------------------
+
+
+def period_label(period: pd.Period, short: bool = False) -> str:
+    """A period as a reader names it: "October 2026" (``short``: "Oct 2026").
+
+    Examples
+    --------
+    >>> period_label(pd.Period("2026-10", freq="M")), period_label(pd.Period("2026-10", "M"), True)
+    ('October 2026', 'Oct 2026')
+    """
+    if period.freqstr.startswith("M"):
+        return period.strftime("%b %Y" if short else "%B %Y")
+    return str(period)
+
+
+def _previous_label(period: pd.Period, previous: pd.Period) -> str:
+    if period.freqstr.startswith("M") and period.year == previous.year:
+        return previous.strftime("%B")
+    return period_label(previous)
+
+
+def p_text(p: float) -> str:
+    """A p-value for a sentence: ``"p < 0.001"``, ``"p = 0.043"``, two decimals from 0.1.
+
+    The digits are :func:`fbresearch.format.format_p`'s; at 0.1 and above the report has always
+    shown two decimals (``"p = 0.65"``), kept so that the report says the same.
+
+    Examples
+    --------
+    >>> p_text(0.0004), p_text(0.0432), p_text(0.6512)
+    ('p < 0.001', 'p = 0.043', 'p = 0.65')
+    """
+    text = format_p(p)
+    if text.startswith("<"):
+        return "p < " + text[1:]
+    return "p = " + (text if p < 0.1 else format_number(p, 2))
+
+
+def _format_level(metric: str, est: Estimate) -> str:
+    return est.format(digits=metric_spec(metric).digits)
+
+
+def _format_amount(metric: str, value: float) -> str:
+    """The size of a change with its unit: "7.1 percentage points", "2.9 points", "50", "0.19"."""
+    spec = metric_spec(metric)
+    if spec.unit == "percent":
+        return f"{format_number(abs(value), spec.digits, percent=True)} {spec.change_unit}"
+    if spec.unit == "count":
+        return f"{abs(value):,.0f}"
+    if spec.unit == "points":
+        return f"{format_number(abs(value), spec.digits)} {spec.change_unit}"
+    return format_number(abs(value), spec.digits)
+
+
+def _group_text(row: pd.Series, others: list[str]) -> str:
+    return " for " + ", ".join(str(row[k]) for k in others) if others else ""
+
+
+def benchmark_text(benchmark: tuple[float, float]) -> str:
+    """A benchmark range of shares as a reader reads it.
+
+    Examples
+    --------
+    >>> benchmark_text((0.15, 0.25))
+    '15-25%'
+    """
+    low, high = benchmark
+    return f"{100 * low:.0f}-{100 * high:.0f}%"
+
+
+def _format_ci(estimate: float, low: float, high: float, **options: object) -> str:
+    # The reader-table style ("42.0 (38.1–45.9)") lives in the display module of the present
+    # layer; imported here, not at the top, so this analyses module imports nothing above it.
+    from fbresearch.display import format_ci
+
+    return format_ci(estimate, low, high, **options)
+
+
+# --- KpiTable ------------------------------------------------------------------------------
+
+
+def kpi_sentence(result: KpiTable, row: pd.Series, metric: str) -> str:
+    """One sentence on one row of a :class:`KpiTable`: level, change, and whether significant."""
+    spec = metric_spec(metric)
+    level = _row_estimate(row, metric, result.confidence)
+    group = _group_text(row, result._others)
+    if metric == "volume":
+        head = f"There were {row['n']:,} responses{group}"
+    else:
+        head = f"{spec.label}{group} was {_format_level(metric, level)}"
+    if result.time is None:
+        return f"{head}, from {row['n']:,} answers." if metric != "volume" else f"{head}."
+    period = row[result.time]
+    text = f"{head} in {period_label(period)}"
+    prev_label = _previous_label(period, period - 1)
+    if pd.isna(row["change"]):
+        return f"{text}; there is no {prev_label} figure to compare with."
+    change = float(row["change"])
+    p = float(row["change_p_value"])
+    alpha = 1 - result.confidence
+    if change == 0:
+        return f"{text}, unchanged from {prev_label}."
+    direction = "up" if change > 0 else "down"
+    verdict = (
+        f"a significant {'rise' if change > 0 else 'fall'}"
+        if p < alpha
+        else "not a significant change"
+    )
+    return (
+        f"{text}, {direction} {_format_amount(metric, change)} from {prev_label} "
+        f"({p_text(p)}): {verdict}."
+    )
+
+
+def _groups_summary(result: KpiTable, rows: pd.DataFrame, metric: str, max_groups: int) -> list:
+    """Sentences for one metric over many groups: the significant changes, then the rest."""
+    others = result._others
+    alpha = 1 - result.confidence
+    moved = rows[rows["change_p_value"] < alpha].sort_values("change_p_value")
+    sentences = [kpi_sentence(result, r, metric) for _, r in moved.head(max_groups).iterrows()]
+    label = metric_spec(metric).label
+    plural = f"{others[0]}s" if len(others) == 1 else "groups"
+    if len(moved) > max_groups:
+        sentences.append(
+            f"{label} also changed significantly for "
+            f"{len(moved) - max_groups} more {plural} (see the table)."
+        )
+    elif len(moved) == 0:
+        sentences.append(
+            f"{label} did not change significantly from the previous "
+            f"{result.time} for any of the {len(rows)} {plural}."
+        )
+    elif len(rows) > len(moved):
+        sentences.append(
+            f"{label} did not change significantly for the other {len(rows) - len(moved)} {plural}."
+        )
+    return sentences
+
+
+def kpi_summary(result: KpiTable, max_groups: int = 6) -> str:
+    """Plain sentences: each metric's latest level, its change and whether it is significant.
+
+    Examples
+    --------
+    >>> from fbresearch.analyses.kpis import kpi_table
+    >>> df = pd.DataFrame({"nps": [10, 9, 3, 10]})
+    >>> kpi_summary(kpi_table(df, metrics="nps"))
+    'NPS was 50.0 (-34.9 to 100.0), from 4 answers.'
+    """
+    if result.table.empty:
+        return "There were no answers to compute the KPIs from."
+    latest = result._latest_rows()
+    sentences: list[str] = []
+    others = result._others
+    for metric in result.metrics:
+        rows = latest[latest["metric"] == metric]
+        if rows.empty:
+            continue
+        if result.time is None and others:
+            best = rows.loc[rows["estimate"].idxmax()]
+            worst = rows.loc[rows["estimate"].idxmin()]
+            if best.name != worst.name:
+                b, w = (
+                    _format_level(metric, _row_estimate(r, metric, result.confidence))
+                    for r in (best, worst)
+                )
+                sentences.append(
+                    f"{metric_spec(metric).label} was highest{_group_text(best, others)} at {b} "
+                    f"and lowest{_group_text(worst, others)} at {w}."
+                )
+                continue
+        if len(rows) <= 1 or not others:
+            sentences.extend(kpi_sentence(result, r, metric) for _, r in rows.iterrows())
+            continue
+        sentences.extend(_groups_summary(result, rows, metric, max_groups))
+    return " ".join(sentences)
+
+
+def kpi_findings(result: KpiTable) -> list[Finding]:
+    """Headline findings: each metric's latest level and change (importance 0.4-0.9)."""
+    out: list[Finding] = []
+    alpha = 1 - result.confidence
+    latest = result._latest_rows()
+    for metric in result.metrics:
+        rows = latest[latest["metric"] == metric]
+        if result._others:
+            if result.time is None:
+                continue
+            rows = rows[rows["change_p_value"] < alpha].sort_values("change_p_value").head(3)
+        for _, row in rows.iterrows():
+            significant = result.time is not None and row["change_p_value"] < alpha
+            importance = _WEIGHT[metric] - (0 if significant or result.time is None else 0.2)
+            if result._others:  # one of many group comparisons: less weight
+                importance -= 0.3
+            out.append(
+                Finding(
+                    kpi_sentence(result, row, metric),
+                    _row_estimate(row, metric, result.confidence),
+                    importance=round(importance, 2),
+                    analysis="overview",
+                )
+            )
+    return out
+
+
+def kpi_display_table(result: KpiTable) -> pd.DataFrame:
+    """The table as a reader sees it: periods as "Oct 2026", estimates with their CIs.
+
+    CSAT changes are in percentage points; the CI column names the result's own level.
+    """
+    level = f"Estimate ({confidence_label(result.confidence)} CI)"
+    rows = []
+    for _, row in result.table.iterrows():
+        metric = row["metric"]
+        spec = metric_spec(metric)
+        out = {}
+        for key in result.by:
+            value = row[key]
+            out[key.replace("_", " ").capitalize()] = (
+                period_label(value, short=True) if isinstance(value, pd.Period) else value
+            )
+        out["Metric"] = spec.label
+        out["n"] = f"{row['n']:,}"
+        percent = spec.unit == "percent"
+        out[level] = _format_ci(
+            row["estimate"], row["ci_low"], row["ci_high"], percent=percent, digits=spec.digits
+        )
+        if result.time is not None:
+            if pd.isna(row["change"]):
+                out["Change vs previous"] = "-"
+                out["p"] = "-"
+            else:
+                scale = 100 if percent else 1  # shares: percentage points
+                out["Change vs previous"] = _format_ci(
+                    scale * row["change"],
+                    scale * row["change_ci_low"],
+                    scale * row["change_ci_high"],
+                    digits=spec.digits,
+                )
+                shown = p_text(float(row["change_p_value"]))
+                out["p"] = shown.removeprefix("p = ").removeprefix("p ")
+        rows.append(out)
+    return pd.DataFrame(rows)
+
+
+def kpi_caption(result: KpiTable, metric: str | None = None) -> str:
+    """A figure caption for ``KpiTable.plot``: the metric, the periods and the CI level.
+
+    Examples
+    --------
+    >>> from fbresearch.analyses.kpis import kpi_table
+    >>> kpi_caption(kpi_table(pd.DataFrame({"nps": [10, 3]}), metrics="nps", confidence=0.9))
+    'NPS: estimates with 90% confidence intervals.'
+    """
+    metric = metric or result.metrics[0]
+    label = metric_spec(metric).label
+    level = confidence_label(result.confidence)
+    hue = result._others[0] if result._others else None
+    if result.time is None:
+        by = f" by {result.by[0]}" if result.by else ""
+        return f"{label}{by}: estimates with {level} confidence intervals."
+    periods = result.table[result.time]
+    span = f"{period_label(periods.min())} to {period_label(periods.max())}"
+    if metric == "volume":
+        return f"Responses by {result.time}{f' and {hue}' if hue else ''}, {span}."
+    return (
+        f"{label} by {result.time}{f' and {hue}' if hue else ''}, {span}; the shaded band is "
+        f"the {level} confidence interval."
+    )
+
+
+# --- ResponseRateResult --------------------------------------------------------------------
+
+
+def _rate_estimate(row: pd.Series, confidence: float, name: str = "") -> Estimate:
+    return Estimate(
+        row["estimate"],
+        row["ci_low"],
+        row["ci_high"],
+        n=int(row["invited"]),
+        unit="share",
+        name=name,
+        confidence=confidence,
+    )
+
+
+def rate_sentence(result: ResponseRateResult, row: pd.Series) -> str:
+    """One sentence on one group-month of a :class:`ResponseRateResult`."""
+    est = _rate_estimate(row, result.confidence)
+    group = _group_text(row, list(result.by))
+    clear = "clearly " if row["clear"] and row["status"] != "within" else ""
+    hedge = (
+        ""
+        if row["clear"] or row["status"] == "within"
+        else ", though its confidence interval reaches into the range"
+    )
+    return (
+        f"The response rate{group} was {est.format()} in {period_label(row['month'])} "
+        f"({row['responses']:,} of {row['invited']:,} invited), {clear}{row['status']} the "
+        f"{benchmark_text(result.benchmark)} benchmark{hedge}."
+    )
+
+
+def rate_summary(result: ResponseRateResult) -> str:
+    """One sentence per group for the latest month."""
+    if result.table.empty:
+        return "No invitations to compute response rates from."
+    return " ".join(rate_sentence(result, r) for _, r in result._latest().iterrows())
+
+
+def rate_findings(result: ResponseRateResult) -> list[Finding]:
+    """Groups clearly outside the benchmark in the latest month."""
+    rows = result._latest()
+    rows = rows[rows["clear"] & (rows["status"] != "within")]
+    return [
+        Finding(
+            rate_sentence(result, r),
+            _rate_estimate(r, result.confidence, name="response rate"),
+            importance=0.55 if r["status"] == "below" else 0.4,
+            analysis="overview",
+        )
+        for _, r in rows.iterrows()
+    ]
+
+
+def rate_display_table(result: ResponseRateResult) -> pd.DataFrame:
+    """Readable table: "Oct 2026", "1,234", "18.2% (16.1%–20.5%)", "below benchmark"."""
+    table = result.table
+    out = pd.DataFrame({k.replace("_", " ").capitalize(): table[k] for k in result.by})
+    out["Month"] = [period_label(p, short=True) for p in table["month"]]
+    out["Invited"] = [f"{v:,}" for v in table["invited"]]
+    out["Responses"] = [f"{v:,}" for v in table["responses"]]
+    out[f"Response rate ({confidence_label(result.confidence)} CI)"] = [
+        _format_ci(r.estimate, r.ci_low, r.ci_high, percent=True) for r in table.itertuples()
+    ]
+    out[f"vs {benchmark_text(result.benchmark)} benchmark"] = [
+        ("clearly " if c and s != "within" else "") + s
+        for s, c in zip(table["status"], table["clear"], strict=True)
+    ]
+    return out
+
+
+# --- AcknowledgedResult --------------------------------------------------------------------
+
+
+def _share_estimate(r: pd.Series, n: int, confidence: float, name: str = "") -> Estimate:
+    return Estimate(
+        r["estimate"],
+        r["ci_low"],
+        r["ci_high"],
+        n=n,
+        unit="share",
+        name=name,
+        confidence=confidence,
+    )
+
+
+def acknowledged_summary(result: AcknowledgedResult) -> str:
+    """The overall share and, by group, the slowest and fastest groups."""
+    overall = result.overall
+    if overall is None or overall.n == 0:
+        return "No responses to measure acknowledgement times on."
+    never = int(result.table["never"].sum())
+    text = (
+        f"{overall.format()} of {overall.n:,} responses were acknowledged within "
+        f"{result.hours:g} hours ({never:,} never acknowledged, counted as not within)."
+    )
+    if result.by and len(result.table) > 1:
+        worst = result.table.loc[result.table["estimate"].idxmin()]
+        best = result.table.loc[result.table["estimate"].idxmax()]
+        w, b = (_share_estimate(r, 1, result.confidence).format() for r in (worst, best))
+        text += (
+            f" The lowest share was{_group_text(worst, list(result.by))}, {w}; the highest"
+            f"{_group_text(best, list(result.by))}, {b}."
+        )
+    return text
+
+
+def acknowledged_findings(result: AcknowledgedResult) -> list[Finding]:
+    """The overall share (importance 0.6) and groups clearly below it (0.65)."""
+    overall = result.overall
+    if overall is None or overall.n == 0:
+        return []
+    hours = f"{result.hours:g} hours"
+    out = [
+        Finding(
+            f"{overall.format()} of responses were acknowledged within {hours}.",
+            overall,
+            importance=0.6,
+            analysis="overview",
+        )
+    ]
+    if not result.by:
+        return out
+    whole = f"{format_number(overall.estimate, percent=True)}%"
+    slow = result.table[result.table["ci_high"] < overall.estimate]
+    for _, r in slow.iterrows():
+        est = _share_estimate(r, int(r["n"]), result.confidence, name="acknowledged within limit")
+        out.append(
+            Finding(
+                f"Only {est.format()} of responses{_group_text(r, list(result.by))} were "
+                f"acknowledged within {hours}, clearly below the overall {whole}.",
+                est,
+                importance=0.65,
+                analysis="overview",
+            )
+        )
+    return out
+
+
+def acknowledged_display_table(result: AcknowledgedResult) -> pd.DataFrame:
+    """Readable table of the shares with CIs."""
+    table = result.table
+    out = pd.DataFrame({k.replace("_", " ").capitalize(): table[k] for k in result.by})
+    out["Responses"] = [f"{v:,}" for v in table["n"]]
+    out[f"Within {result.hours:g} h ({confidence_label(result.confidence)} CI)"] = [
+        _format_ci(r.estimate, r.ci_low, r.ci_high, percent=True) for r in table.itertuples()
+    ]
+    out["Never acknowledged"] = [f"{v:,}" for v in table["never"]]
+    out["Median hours (acknowledged)"] = [format_number(v) for v in table["median_hours"]]
+    return out

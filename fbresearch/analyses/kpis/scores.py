@@ -1,0 +1,224 @@
+"""Single-sample KPI estimators with confidence intervals: NPS, CSAT, CES, proportions, means.
+
+These are the building blocks every analysis uses. Their formulas live in small vectorized
+helpers (``_nps_interval``, ``_wilson``, ``_t_interval``, ``_poisson_interval``) that
+:func:`fbresearch.analyses.kpis.kpi_table` also applies to every group at once, so a table of a
+million rows by month and channel costs one ``groupby`` and never re-derives a formula.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from fbresearch.errors import AnalysisError
+from fbresearch.results import Estimate
+
+__all__ = ["nps", "csat", "ces", "proportion", "mean"]
+
+
+def _z(confidence: float) -> float:
+    return float(stats.norm.ppf(0.5 + confidence / 2))
+
+
+def _check_confidence(confidence: float) -> None:
+    if not 0 < confidence < 1:
+        raise AnalysisError(f"confidence must be between 0 and 1 (e.g. 0.95); got {confidence!r}.")
+
+
+def _clean(scores: Iterable[float] | pd.Series, name: str, low: float, high: float) -> np.ndarray:
+    values = pd.to_numeric(pd.Series(scores, dtype="object"), errors="coerce").dropna()
+    values = values.to_numpy(dtype=float)
+    bad = values[(values < low) | (values > high) | (values != np.round(values))]
+    if bad.size:
+        raise AnalysisError(
+            f"{name} scores must be whole numbers from {low:g} to {high:g}; found {bad[:5].tolist()}."
+        )
+    return values
+
+
+# --- the formulas (vectorized: scalars or arrays) ------------------------------------------
+# Written with numpy rather than taken from statsmodels because kpi_table applies each one to
+# every group of a table in a single array operation; the tests check them against
+# statsmodels/scipy and against hand-worked examples.
+
+
+def _nps_interval(n_pro, n_det, n, z):  # noqa: ANN001, ANN202 - scalars or arrays
+    """NPS as a fraction (-1..1), its standard error and interval bounds (clipped to -1..1).
+
+    One multinomial sample: Var(p_pro - p_det) = (p_pro + p_det - (p_pro - p_det)**2) / n.
+    """
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p_pro = np.divide(n_pro, n)
+        p_det = np.divide(n_det, n)
+        diff = p_pro - p_det
+        se = np.sqrt(np.maximum(p_pro + p_det - diff**2, 0.0) / n)
+    return diff, se, np.maximum(diff - z * se, -1.0), np.minimum(diff + z * se, 1.0)
+
+
+def _wilson(successes, n, z):  # noqa: ANN001, ANN202 - scalars or arrays
+    """Share, its (Wald) standard error and the Wilson score interval bounds."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = np.divide(successes, n)
+        denom = 1 + z**2 / n
+        centre = (p + z**2 / (2 * n)) / denom
+        half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * np.square(n))) / denom
+        se = np.sqrt(p * (1 - p) / n)
+    return p, se, np.maximum(centre - half, 0.0), np.minimum(centre + half, 1.0)
+
+
+def _t_interval(m, sd, n, confidence):  # noqa: ANN001, ANN202 - scalars or arrays
+    """Standard error and t-interval bounds of a mean (NaN where n < 2)."""
+    n = np.asarray(n, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        se = sd / np.sqrt(n)
+        t = stats.t.ppf(0.5 + confidence / 2, df=np.where(n >= 2, n - 1, np.nan))
+    return se, m - t * se, m + t * se
+
+
+def _poisson_interval(count, confidence):  # noqa: ANN001, ANN202 - scalars or arrays
+    """Exact (Garwood) interval of a Poisson count, from the chi-squared distribution."""
+    alpha = 1 - confidence
+    count = np.asarray(count, dtype=float)
+    low = np.where(count > 0, stats.chi2.ppf(alpha / 2, 2 * count) / 2, 0.0)
+    high = stats.chi2.ppf(1 - alpha / 2, 2 * count + 2) / 2
+    return low, high
+
+
+def _two_sided_p(z):  # noqa: ANN001, ANN202
+    return 2 * stats.norm.sf(np.abs(z))
+
+
+# --- single-sample estimators --------------------------------------------------------------
+
+
+def nps(scores: Iterable[float] | pd.Series, confidence: float = 0.95) -> Estimate:
+    """Net Promoter Score in points (-100 to 100) with a confidence interval.
+
+    NPS is the share of promoters (9-10) minus the share of detractors (0-6). Its variance is the
+    variance of a difference of two proportions from one multinomial sample:
+    ``(p_promoter + p_detractor - (p_promoter - p_detractor)**2) / n``. Missing answers are
+    ignored.
+
+    Parameters
+    ----------
+    scores : array-like of int
+        Answers on the 0-10 likelihood-to-recommend scale.
+    confidence : float, default 0.95
+        Confidence level of the interval.
+
+    Returns
+    -------
+    Estimate
+        In points; ``p_value`` tests NPS = 0.
+
+    Examples
+    --------
+    >>> e = nps([10, 10, 9, 8, 7, 6, 3, 10, 9, 0])
+    >>> e.estimate
+    20.0
+    >>> round(e.ci_low, 1), round(e.ci_high, 1)
+    (-34.0, 74.0)
+    """
+    values = _clean(scores, "NPS", 0, 10)
+    n = values.size
+    if n == 0:
+        return Estimate(
+            np.nan, np.nan, np.nan, n=0, name="NPS", unit="points", confidence=confidence
+        )
+    diff, se, low, high = _nps_interval(
+        int(np.sum(values >= 9)), int(np.sum(values <= 6)), n, _z(confidence)
+    )
+    diff, se = float(diff), float(se)
+    p_value = float(2 * stats.norm.sf(abs(diff) / se)) if se > 0 else (1.0 if diff == 0 else 0.0)
+    return Estimate(
+        100 * diff,
+        100 * float(low),
+        100 * float(high),
+        n=n,
+        se=100 * se,
+        p_value=p_value,
+        confidence=confidence,
+        name="NPS",
+        unit="points",
+    )
+
+
+def proportion(successes: int, n: int, confidence: float = 0.95, name: str = "") -> Estimate:
+    """A proportion with its Wilson score interval.
+
+    Wilson's interval keeps its coverage near the nominal level for small n and for shares near
+    0 or 1, where the textbook Wald interval fails.
+
+    Examples
+    --------
+    >>> e = proportion(8, 10)
+    >>> round(e.ci_low, 4), round(e.ci_high, 4)
+    (0.4902, 0.9433)
+    """
+    if n == 0:
+        return Estimate(np.nan, np.nan, np.nan, n=0, name=name, unit="share", confidence=confidence)
+    p, se, low, high = _wilson(successes, n, _z(confidence))
+    return Estimate(
+        float(p),
+        float(low),
+        float(high),
+        n=int(n),
+        se=float(se),
+        confidence=confidence,
+        name=name,
+        unit="share",
+    )
+
+
+def csat(
+    scores: Iterable[float] | pd.Series, top_box: tuple[int, ...] = (4, 5), confidence: float = 0.95
+) -> Estimate:
+    """CSAT: the share of satisfied answers (the top box of a 1-5 scale), Wilson interval.
+
+    Examples
+    --------
+    >>> e = csat([5, 4, 4, 3, 1, 5, 5, 2, 4, 4])
+    >>> e.estimate, e.unit
+    (0.7, 'share')
+    """
+    values = _clean(scores, "CSAT", 1, 5)
+    return proportion(int(np.isin(values, top_box).sum()), values.size, confidence, name="CSAT")
+
+
+def mean(values: Iterable[float] | pd.Series, confidence: float = 0.95, name: str = "") -> Estimate:
+    """A mean with its t interval; ``p_value`` tests mean = 0.
+
+    Examples
+    --------
+    >>> e = mean([1, 2, 3, 4, 5])
+    >>> e.estimate, round(e.ci_low, 3), round(e.ci_high, 3)
+    (3.0, 1.037, 4.963)
+    """
+    arr = pd.to_numeric(pd.Series(values, dtype="object"), errors="coerce").dropna().to_numpy(float)
+    n = arr.size
+    if n < 2:
+        est = float(arr[0]) if n == 1 else np.nan
+        return Estimate(est, np.nan, np.nan, n=n, name=name, confidence=confidence)
+    m = float(arr.mean())
+    se, low, high = _t_interval(m, float(arr.std(ddof=1)), n, confidence)
+    se = float(se)
+    p_value = float(2 * stats.t.sf(abs(m) / se, df=n - 1)) if se > 0 else np.nan
+    return Estimate(
+        m, float(low), float(high), n=n, se=se, p_value=p_value, confidence=confidence, name=name
+    )
+
+
+def ces(scores: Iterable[float] | pd.Series, confidence: float = 0.95) -> Estimate:
+    """Customer Effort Score: the mean of 1-7 answers (7 = very easy) with its t interval.
+
+    Examples
+    --------
+    >>> ces([7, 6, 5, 7, 3]).estimate
+    5.6
+    """
+    values = _clean(scores, "CES", 1, 7)
+    return mean(values, confidence, name="CES")

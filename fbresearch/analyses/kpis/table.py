@@ -1,0 +1,416 @@
+"""KPI tables: every metric per group in one ``groupby``, with the change between periods.
+
+:func:`kpi_table` builds the tidy KPI table (one row per group and metric, with n and CI, and the
+change from the previous period when grouped by month); :func:`kpi_trend` is its shorthand for
+one metric over time. Labels, units and decimals of each metric come from
+:data:`fbresearch.schema.METRICS`; valid answer ranges from :data:`fbresearch.schema.SCORES`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from fbresearch.analyses.kpis.results import KpiTable
+from fbresearch.analyses.kpis.scores import (
+    _check_confidence,
+    _nps_interval,
+    _poisson_interval,
+    _t_interval,
+    _two_sided_p,
+    _wilson,
+    _z,
+)
+from fbresearch.errors import AnalysisError
+from fbresearch.schema import SCORES, metric_spec
+
+__all__ = ["kpi_table", "kpi_trend", "SOURCE_COLUMNS"]
+
+#: The metrics :func:`kpi_table` knows, each with the canonical answer column it is computed
+#: from (None: it counts responses). Labels and units: :data:`fbresearch.schema.METRICS`.
+SOURCE_COLUMNS: dict[str, str | None] = {
+    "nps": "nps",
+    "csat": "csat",
+    "ces": "ces",
+    "csat_mean": "csat",
+    "volume": None,
+}
+
+_TIME_NAMES = {"M": "month", "W": "week", "Q": "quarter", "Y": "year", "D": "day"}
+
+
+def _as_list(value: str | Sequence[str] | None) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    return list(value)
+
+
+def _rows_hint(index: pd.Index, mask: np.ndarray) -> str:
+    rows = index[mask][:5].tolist()
+    more = int(mask.sum()) - len(rows)
+    return ", ".join(str(r) for r in rows) + (f" and {more} more" if more > 0 else "")
+
+
+def _score_values(frame: pd.DataFrame, column: str, low: float, high: float) -> np.ndarray:
+    """A score column as floats (NaN = missing), checked for range and whole numbers."""
+    series = frame[column]
+    if pd.api.types.is_bool_dtype(series) or not pd.api.types.is_numeric_dtype(series):
+        converted = pd.to_numeric(series.astype("object"), errors="coerce")
+        bad = converted.isna().to_numpy() & series.notna().to_numpy()
+        if bad.any():
+            raise AnalysisError(
+                f"column {column!r} holds values that are not numbers "
+                f"(rows {_rows_hint(frame.index, bad)}). "
+                f"Fix: clean the column or map the right column to {column!r} in params columns:."
+            )
+        series = converted
+    values = series.to_numpy(dtype=float, na_value=np.nan)
+    with np.errstate(invalid="ignore"):
+        bad = ~np.isnan(values) & ((values < low) | (values > high) | (values != np.round(values)))
+    if bad.any():
+        raise AnalysisError(
+            f"column {column!r} must hold whole numbers from {low:g} to {high:g}; found "
+            f"{np.unique(values[bad])[:5].tolist()} (rows {_rows_hint(frame.index, bad)}). "
+            f"Fix: check the scale of {column!r} (fb.load_feedback validates it on loading)."
+        )
+    return values
+
+
+def _to_period(series: pd.Series, column: str, freq: str = "M") -> pd.Series:
+    """A date-like column as pandas Periods of ``freq``, with a clear error when it cannot be."""
+    if isinstance(series.dtype, pd.PeriodDtype):
+        return series.dt.asfreq(freq)
+    try:
+        dates = (
+            series
+            if pd.api.types.is_datetime64_any_dtype(series)
+            else pd.to_datetime(series.astype("object"), errors="raise", format="mixed")
+        )
+    except (ValueError, TypeError) as exc:
+        raise AnalysisError(
+            f"column {column!r} could not be read as dates ({exc}). "
+            f"Fix: give dates such as 2026-10-31 (or months such as 2026-10)."
+        ) from None
+    if getattr(dates.dt, "tz", None) is not None:
+        dates = dates.dt.tz_localize(None)
+    return dates.dt.to_period(freq)
+
+
+def _prepare_keys(
+    frame: pd.DataFrame, by: str | Sequence[str] | None, date: str
+) -> tuple[pd.DataFrame, list[str], str | None]:
+    """Group columns for ``by`` (deriving ``month`` from ``date`` on request) and the time key."""
+    keys = _as_list(by)
+    columns: dict[str, pd.Series] = {}
+    for key in keys:
+        if key in frame.columns:
+            columns[key] = frame[key]
+        elif key in _TIME_NAMES.values():
+            if date not in frame.columns:
+                raise AnalysisError(
+                    f"by={key!r} needs the date column {date!r}, which is not in the data. "
+                    f"Fix: pass date=<your date column> or map it to {date!r}."
+                )
+            freq = next(f for f, name in _TIME_NAMES.items() if name == key)
+            columns[key] = _to_period(frame[date], date, freq)
+        else:
+            raise AnalysisError(
+                f"cannot group by {key!r}: no such column "
+                f"(columns: {', '.join(map(str, frame.columns))}). "
+                f"Fix: name an existing column, or 'month' for the month of {date!r}."
+            )
+    time = next((k for k in keys if isinstance(columns[k].dtype, pd.PeriodDtype)), None)
+    return pd.DataFrame(columns, index=frame.index), keys, time
+
+
+def _aggregate(
+    frame: pd.DataFrame,
+    keys_frame: pd.DataFrame,
+    keys: list[str],
+    metrics: list[str],
+    top_box: tuple[int, ...],
+) -> pd.DataFrame:
+    """One groupby over every metric's sufficient statistics."""
+    work = (
+        keys_frame
+        if keys
+        else pd.DataFrame({"_all": np.zeros(len(frame), dtype=np.int8)}, index=frame.index)
+    )
+    group_keys = keys or ["_all"]
+    data: dict[str, np.ndarray] = {}
+    aggs: dict[str, tuple[str, str]] = {"_rows": ("_one", "size")}
+    data["_one"] = np.ones(len(frame), dtype=np.int8)
+    for metric in metrics:
+        column = SOURCE_COLUMNS[metric]
+        if column is None:
+            continue
+        values = _score_values(frame, column, SCORES[column].low, SCORES[column].high)
+        ok = ~np.isnan(values)
+        data[f"{metric}_ok"] = ok
+        aggs[f"{metric}_n"] = (f"{metric}_ok", "sum")
+        if metric == "nps":
+            data["nps_pro"] = values >= 9
+            data["nps_det"] = ok & (values <= 6)
+            aggs["nps_pro"] = ("nps_pro", "sum")
+            aggs["nps_det"] = ("nps_det", "sum")
+        elif metric == "csat":
+            data["csat_top"] = np.isin(values, top_box)
+            aggs["csat_top"] = ("csat_top", "sum")
+        else:
+            data[f"{metric}_v"] = values
+            aggs[f"{metric}_mean"] = (f"{metric}_v", "mean")
+            aggs[f"{metric}_var"] = (f"{metric}_v", "var")
+    work = work.assign(**data)
+    return work.groupby(group_keys, observed=True, sort=True, dropna=True).agg(**aggs).reset_index()
+
+
+def _metric_part(
+    agg: pd.DataFrame, keys: list[str], metric: str, confidence: float
+) -> pd.DataFrame:
+    """Tidy rows of one metric: n, estimate, CI, se and sufficient statistics (``_x``, ``_var``)."""
+    z = _z(confidence)
+    out = agg[keys].copy() if keys else pd.DataFrame(index=agg.index)
+    if metric == "volume":
+        n = agg["_rows"].to_numpy(float)
+        low, high = _poisson_interval(n, confidence)
+        cols = {
+            "n": n,
+            "estimate": n,
+            "ci_low": low,
+            "ci_high": high,
+            "se": np.sqrt(n),
+            "_x": n,
+            "_var": np.full_like(n, np.nan),
+        }
+    else:
+        n = agg[f"{metric}_n"].to_numpy(float)
+        if metric == "nps":
+            est, se, low, high = _nps_interval(
+                agg["nps_pro"].to_numpy(float), agg["nps_det"].to_numpy(float), n, z
+            )
+            est, se, low, high = 100 * est, 100 * se, 100 * low, 100 * high
+            x = agg["nps_pro"].to_numpy(float)
+            var = np.full_like(n, np.nan)
+        elif metric == "csat":
+            x = agg["csat_top"].to_numpy(float)
+            est, se, low, high = _wilson(x, n, z)
+            var = np.full_like(n, np.nan)
+        else:
+            est = agg[f"{metric}_mean"].to_numpy(float)
+            var = agg[f"{metric}_var"].to_numpy(float)
+            se, low, high = _t_interval(est, np.sqrt(var), n, confidence)
+            x = est
+        cols = {
+            "n": n,
+            "estimate": est,
+            "ci_low": low,
+            "ci_high": high,
+            "se": se,
+            "_x": x,
+            "_var": var,
+        }
+    out = out.assign(metric=metric, **cols)
+    out = out[out["n"] > 0]
+    return out.assign(n=out["n"].astype("int64"))
+
+
+def _add_change(
+    part: pd.DataFrame, keys: list[str], time: str, metric: str, confidence: float
+) -> pd.DataFrame:
+    """Change from the previous period (same other keys), its CI and p-value."""
+    stat_cols = ["n", "estimate", "ci_low", "ci_high", "se", "_x", "_var"]
+    prev = part[keys + stat_cols].assign(**{time: part[time] + 1})
+    merged = part.merge(prev, on=keys, how="left", suffixes=("", "_prev"))
+    z = _z(confidence)
+    c = {k: merged[k].to_numpy(float) for k in stat_cols}
+    p = {k: merged[f"{k}_prev"].to_numpy(float) for k in stat_cols}
+    diff = c["estimate"] - p["estimate"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if metric == "nps":
+            # two independent NPS estimates: the variance of the difference is the sum
+            se = np.sqrt(c["se"] ** 2 + p["se"] ** 2)
+            low, high = diff - z * se, diff + z * se
+            pval = np.where(se > 0, _two_sided_p(diff / se), np.where(diff == 0, 1.0, 0.0))
+        elif metric == "csat":
+            # two-proportion z test (pooled SE) for the p-value; Newcombe's hybrid score
+            # interval (built from the two Wilson intervals) for the CI of the difference
+            pooled = (c["_x"] + p["_x"]) / (c["n"] + p["n"])
+            se0 = np.sqrt(pooled * (1 - pooled) * (1 / c["n"] + 1 / p["n"]))
+            pval = np.where(se0 > 0, _two_sided_p(diff / se0), np.where(diff == 0, 1.0, 0.0))
+            se = np.sqrt(c["se"] ** 2 + p["se"] ** 2)
+            low = diff - np.hypot(c["estimate"] - c["ci_low"], p["ci_high"] - p["estimate"])
+            high = diff + np.hypot(c["ci_high"] - c["estimate"], p["estimate"] - p["ci_low"])
+        elif metric == "volume":
+            # difference of two Poisson counts (normal approximation): Var = k1 + k2
+            se = np.sqrt(c["n"] + p["n"])
+            low, high = diff - z * se, diff + z * se
+            pval = np.where(se > 0, _two_sided_p(diff / se), 1.0)
+        else:
+            # Welch's t test for two means with unequal variances
+            a, b = c["_var"] / c["n"], p["_var"] / p["n"]
+            se = np.sqrt(a + b)
+            df = (a + b) ** 2 / (a**2 / (c["n"] - 1) + b**2 / (p["n"] - 1))
+            t = stats.t.ppf(0.5 + confidence / 2, df)
+            low, high = diff - t * se, diff + t * se
+            pval = np.where(
+                se > 0, 2 * stats.t.sf(np.abs(diff) / se, df), np.where(diff == 0, 1.0, 0.0)
+            )
+    pval = np.where(np.isnan(diff), np.nan, pval)
+    merged = merged.drop(columns=[f"{k}_prev" for k in stat_cols])
+    return merged.assign(
+        previous=p["estimate"],
+        change=diff,
+        change_ci_low=low,
+        change_ci_high=high,
+        change_p_value=pval,
+    )
+
+
+def kpi_table(
+    frame: pd.DataFrame,
+    by: str | Sequence[str] | None = None,
+    metrics: str | Sequence[str] = ("nps", "csat"),
+    confidence: float = 0.95,
+    *,
+    date: str = "submitted_at",
+    top_box: tuple[int, ...] = (4, 5),
+) -> KpiTable:
+    """KPIs with confidence intervals, overall or per group, with the change between periods.
+
+    Each metric uses the package's one formula: NPS (points, multinomial variance), CSAT
+    (top-box share, Wilson interval), CES and ``csat_mean`` (mean, t interval) and ``volume``
+    (the number of responses, exact Poisson interval). Missing answers are ignored per metric;
+    rows with a missing group value are left out; groups without any answer to a metric get no
+    row for it.
+
+    When ``by`` includes a period column (``"month"``, or any column of pandas Period dtype), each
+    row also gets the change from the previous period of the same group (the period just
+    before; no row for it gives no change) with its CI and a two-sided p-value: NPS, the
+    difference of two independent estimates (variance = sum of the variances); CSAT, the
+    two-proportion z test (Newcombe's interval for the difference); CES and ``csat_mean``,
+    Welch's t test; volume, the difference of two Poisson counts (normal approximation; months
+    of different length are compared as they are). p-values are not adjusted for the number of
+    groups compared.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Canonical feedback data (columns ``nps``, ``csat``, ``ces`` as needed).
+    by : str or list of str, optional
+        Grouping columns. ``"month"`` (also ``"week"``, ``"quarter"``) means the period of
+        ``date`` unless the frame has a column of that name. None: one overall row per metric.
+    metrics : str or sequence of str, default ("nps", "csat")
+        Any of ``"nps"``, ``"csat"``, ``"ces"``, ``"csat_mean"``, ``"volume"``.
+    confidence : float, default 0.95
+        Confidence level of every interval.
+    date : str, default "submitted_at"
+        The date column used for ``by="month"``.
+    top_box : tuple of int, default (4, 5)
+        CSAT answers that count as satisfied.
+
+    Returns
+    -------
+    KpiTable
+        ``.table``: the group columns, ``metric``, ``n``, ``estimate``, ``ci_low``, ``ci_high``,
+        ``se`` and, by period, ``previous``, ``change``, ``change_ci_low``, ``change_ci_high``,
+        ``change_p_value``. NPS is in points, CSAT a share (0-1), CES a mean, volume a count.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({
+    ...     "submitted_at": pd.to_datetime(["2026-09-03", "2026-09-20",
+    ...                                     "2026-10-02", "2026-10-15"]),
+    ...     "nps": [10, 3, 9, 10], "csat": [5, 2, 4, 5]})
+    >>> t = kpi_table(df, by="month", metrics=["nps", "csat"])
+    >>> t.table[["month", "metric", "n", "estimate", "change"]]
+         month metric  n  estimate  change
+    0  2026-09    nps  2       0.0     NaN
+    1  2026-10    nps  2     100.0   100.0
+    2  2026-09   csat  2       0.5     NaN
+    3  2026-10   csat  2       1.0     0.5
+    >>> t.estimate("nps", month="2026-10").estimate
+    100.0
+    """
+    if not isinstance(frame, pd.DataFrame):
+        raise AnalysisError(f"kpi_table needs a pandas DataFrame; got {type(frame).__name__}.")
+    _check_confidence(confidence)
+    metric_list = _as_list(metrics)
+    unknown = [m for m in metric_list if m not in SOURCE_COLUMNS]
+    if unknown or not metric_list:
+        raise AnalysisError(
+            f"unknown metric(s) {unknown or metric_list!r}. "
+            f"Fix: choose from {', '.join(SOURCE_COLUMNS)}."
+        )
+    for m in metric_list:
+        column = SOURCE_COLUMNS[m]
+        if column is not None and column not in frame.columns:
+            raise AnalysisError(
+                f"metric {m!r} needs the column {column!r}, which is not in the data. "
+                f"Fix: map your {metric_spec(m).label} column to {column!r} (params columns:) "
+                f"or leave {m!r} out of metrics."
+            )
+    keys_frame, keys, time = _prepare_keys(frame, by, date)
+    agg = _aggregate(frame, keys_frame, keys, metric_list, top_box)
+    parts = []
+    for m in metric_list:
+        part = _metric_part(agg, keys, m, confidence)
+        if time is not None:
+            part = _add_change(part, keys, time, m, confidence)
+        parts.append(part.drop(columns=["_x", "_var"]))
+    table = pd.concat(parts, ignore_index=True)
+    front = keys + ["metric", "n", "estimate", "ci_low", "ci_high", "se"]
+    table = table[front + [c for c in table.columns if c not in front]]
+    return KpiTable(
+        table=table, by=tuple(keys), time=time, metrics=tuple(metric_list), confidence=confidence
+    )
+
+
+def kpi_trend(
+    frame: pd.DataFrame,
+    metric: str | Sequence[str] = "nps",
+    date: str = "submitted_at",
+    freq: str = "M",
+    by: str | Sequence[str] | None = None,
+    confidence: float = 0.95,
+) -> KpiTable:
+    """A KPI per period (month by default), with the change from each previous period.
+
+    Shorthand for :func:`kpi_table` with the period of ``date`` as the first grouping column.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Canonical feedback data.
+    metric : str or sequence of str, default "nps"
+        Metric name(s) as in :func:`kpi_table`.
+    date : str, default "submitted_at"
+        Date column.
+    freq : {"M", "W", "Q", "Y", "D"}, default "M"
+        Period length.
+    by : str or list of str, optional
+        Further grouping columns (e.g. ``"channel"``: one trend per channel).
+    confidence : float, default 0.95
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"submitted_at": pd.to_datetime(["2026-01-05", "2026-02-05"]),
+    ...                    "nps": [10, 0]})
+    >>> kpi_trend(df).table["estimate"].tolist()
+    [100.0, -100.0]
+    """
+    if freq not in _TIME_NAMES:
+        raise AnalysisError(f"freq must be one of {', '.join(_TIME_NAMES)}; got {freq!r}.")
+    name = _TIME_NAMES[freq]
+    if name in frame.columns:
+        raise AnalysisError(
+            f"the data already has a column {name!r}; kpi_trend would shadow it. "
+            f"Fix: rename that column, or call kpi_table(frame, by={name!r})."
+        )
+    return kpi_table(
+        frame, by=[name, *_as_list(by)], metrics=metric, confidence=confidence, date=date
+    )

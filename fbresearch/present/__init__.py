@@ -1,0 +1,1 @@
+"""Presentation: display, reader tables, findings and one plot module per analysis."""

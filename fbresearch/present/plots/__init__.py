@@ -1,0 +1,1 @@
+"""Charts, one module per analysis (``kpis``, ...), in the report theme of ``fbresearch.plots``."""

@@ -1,0 +1,106 @@
+"""Tests for fbresearch.analyses.kpis.narrative: sentences, findings, reader tables, captions.
+
+Each statistical test names its truth: a hand-worked example (arithmetic in the comments), an
+independent implementation (statsmodels / scipy), or the known parameters of a simulation.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from fbresearch.analyses import kpis
+from fbresearch.analyses.kpis import narrative
+from fbresearch.results import Finding
+
+from .kpi_data import _two_months
+
+
+def test_summary_and_findings_say_what_changed_and_whether_significant():
+    # planted: September 20% promoters / 40% detractors, October 60% / 10% (n = 400 each):
+    # NPS -20 -> +50, a change far beyond chance; CSAT identical in both months.
+    rng = np.random.default_rng(7)
+    sept = rng.choice([10, 8, 3], size=400, p=[0.2, 0.4, 0.4])
+    octo = rng.choice([10, 8, 3], size=400, p=[0.6, 0.3, 0.1])
+    csat = np.tile([5, 4, 3, 2], 200)
+    df = pd.DataFrame(
+        {
+            "submitted_at": pd.to_datetime(["2026-09-15"] * 400 + ["2026-10-15"] * 400),
+            "nps": np.concatenate([sept, octo]),
+            "csat": csat,
+        }
+    )
+    t = kpis.kpi_table(df, by="month", metrics=["nps", "csat"])
+    text = t.summary()
+    assert "in October 2026, up" in text and "from September" in text
+    assert "a significant rise" in text
+    # CSAT 200/400 = 0.5 both months; Wilson: centre 0.5, half-width
+    # 1.96 * sqrt(0.25/400 + 3.8415/640000) / (1 + 3.8415/400) = 0.04877 -> 45.1% to 54.9%
+    assert "CSAT was 50.0% (45.1% to 54.9%) in October 2026, unchanged from September." in text
+    found = t.findings()
+    assert all(isinstance(f, Finding) for f in found) and len(found) == 2
+    nps_finding = next(f for f in found if f.sentence.startswith("NPS"))
+    csat_finding = next(f for f in found if f.sentence.startswith("CSAT"))
+    assert nps_finding.importance > csat_finding.importance  # significant vs unchanged
+    assert nps_finding.estimate.contains(100 * (np.mean(octo == 10) - np.mean(octo == 3)))
+
+
+def test_display_table_reads_like_a_report():
+    t = kpis.kpi_table(_two_months(), by="month", metrics=["nps", "csat"])
+    shown = t.display_table()
+    assert list(shown.columns) == [
+        "Month",
+        "Metric",
+        "n",
+        "Estimate (95% CI)",
+        "Change vs previous",
+        "p",
+    ]
+    row = shown.iloc[1]
+    assert row["Month"] == "Oct 2026"
+    assert row["Estimate (95% CI)"] == "44.0 (14.5–73.5)"  # 44 +- 1.96 * 15.0519
+    assert row["Change vs previous"] == "39.0 (-9.0 to 87.0)"
+    assert shown.iloc[3]["Estimate (95% CI)"] == "80.0% (60.9%–91.1%)"
+    assert shown.iloc[3]["Change vs previous"].startswith("30.0 (")  # percentage points
+    assert t.last(1).table["month"].astype(str).unique().tolist() == ["2026-10"]
+    assert row["p"] == "0.11"  # p = 0.11144 (hand computation above)
+    big = kpis.kpi_table(
+        _two_months().assign(nps=[0] * 20 + [10] * 25), by="month", metrics="nps"
+    ).display_table()
+    assert big.iloc[1]["p"] == "< 0.001"
+
+
+def test_p_text_uses_the_one_p_value_format():
+    # format.format_p's digits below 0.1; two decimals from 0.1 as the report always showed
+    assert narrative.p_text(0.0004) == "p < 0.001"
+    assert narrative.p_text(0.04321) == "p = 0.043"
+    assert narrative.p_text(0.6512) == "p = 0.65"
+
+
+def test_labels_and_captions_name_the_results_own_confidence_level():
+    df = _two_months()
+    t = kpis.kpi_table(df, by="month", metrics=["nps", "csat"], confidence=0.9)
+    assert "Estimate (90% CI)" in t.display_table().columns
+    assert t.caption().endswith("the 90% confidence interval.")
+    assert "95%" not in t.caption() and "95%" not in t.summary()
+    overall = kpis.kpi_table(df, by="channel", metrics="nps", confidence=0.8)
+    assert overall.caption() == "NPS by channel: estimates with 80% confidence intervals."
+    at_95 = kpis.kpi_table(df, by="month", metrics="nps")
+    assert "Estimate (95% CI)" in at_95.display_table().columns
+
+
+def test_rate_tables_name_the_confidence_level():
+    inv = pd.DataFrame({"channel": ["email"], "month": ["2026-10"], "invited": [200]})
+    fb = pd.DataFrame(
+        {
+            "channel": ["email"] * 12,
+            "submitted_at": pd.to_datetime(["2026-10-05"] * 12),
+            "responded_at": pd.to_datetime(["2026-10-05 10:00"] * 12),
+        }
+    )
+    rate = kpis.response_rate(inv, fb, confidence=0.9)
+    assert "Response rate (90% CI)" in rate.display_table().columns
+    # 12 of 200 = 6% against 15-25%: the 90% Wilson CI (about 3.9% to 9.1%) is clearly below
+    assert rate.findings()[0].estimate.confidence == 0.9
+    ack = kpis.acknowledged_within(fb, confidence=0.9)
+    assert "Within 24 h (90% CI)" in ack.display_table().columns
