@@ -1,0 +1,1 @@
+"""Presentation: display, tables, findings and one plot module per analysis."""

@@ -1,0 +1,1 @@
+"""Charts, one module per analysis; each function takes tidy data, accepts ``ax=`` and returns the Axes."""
