@@ -3,7 +3,7 @@
 Examples
 --------
 >>> round(_auc_estimate(0.8, 50, 50).ci_low, 3)
-0.714
+0.713
 """
 
 from __future__ import annotations
@@ -64,11 +64,12 @@ def churn_risk(
     >>> t = pd.Timestamp("2025-05-01") + pd.to_timedelta(rng.integers(0, 540, n), "D")
     >>> nps = rng.integers(0, 11, n)
     >>> fbk = pd.DataFrame({"customer_id": ids, "submitted_at": t, "nps": nps,
-    ...                     "csat": np.clip(1 + nps // 2.5, 1, 5)})
+    ...                     "csat": rng.integers(1, 6, n)})
     >>> again = rng.random(n) < np.where(nps <= 6, 0.35, 0.75)
     >>> orders = pd.DataFrame({
     ...     "customer_id": ids + [c for c, a in zip(ids, again) if a],
-    ...     "order_date": list(t - pd.Timedelta(days=30)) + list((t + pd.Timedelta(days=20))[again]),
+    ...     "order_date": list(t - pd.to_timedelta(rng.integers(1, 200, n), "D"))
+    ...                   + list((t + pd.Timedelta(days=20))[again]),
     ...     "amount": 50.0})
     >>> res = churn_risk(fbk, orders, asof="2026-10")
     >>> res.odds_ratios["detractor"].estimate > 1

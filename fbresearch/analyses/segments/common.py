@@ -3,7 +3,7 @@
 Examples
 --------
 >>> _asof_timestamp("2026-03", pd.Series(dtype="datetime64[ns]"))
-Timestamp('2026-03-31 23:59:59.999999999')
+Timestamp('2026-03-31 23:59:59.999999')
 >>> SEGMENT_ORDER[0], MIN_RESPONSES
 ('champions', 30)
 """

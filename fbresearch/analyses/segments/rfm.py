@@ -5,7 +5,7 @@ Examples
 >>> orders = pd.DataFrame({"customer_id": ["a", "b"], "amount": [10.0, 20.0],
 ...                        "order_date": pd.to_datetime(["2026-01-05", "2026-01-20"])})
 >>> rfm_segments(orders).labels.astype(str).tolist()
-['hibernating', 'champions']
+['lost', 'about to sleep']
 """
 
 from __future__ import annotations
