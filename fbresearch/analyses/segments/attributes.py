@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import numpy as np
 import pandas as pd
 
-from fbresearch.analyses.segments.profile import profile_segments
+from fbresearch.analyses.segments.profile import _holm, profile_segments
 from fbresearch.analyses.segments.results import ProfileResult
 from fbresearch.errors import AnalysisError
 from fbresearch.schema import CANONICAL, FLAG_COLUMNS, RATING_PREFIX
@@ -80,8 +79,6 @@ def profile_attributes(
     >>> res.table[["segment", "estimate", "significant"]].values.tolist()
     [['region: N', 50.0, True], ['region: S', -50.0, True]]
     """
-    from statsmodels.stats.multitest import multipletests
-
     attributes = (
         list(attributes) if attributes is not None else segment_attributes(frame, max_levels)
     )
@@ -117,12 +114,7 @@ def profile_attributes(
         for key, est in res.estimates.items():
             estimates[(f"{attribute}: {key[0]}", *key[1:])] = est
     table = pd.concat(tables, ignore_index=True)
-    table["p_holm"] = np.nan
-    for name in table["metric"].unique():
-        sel = (table["metric"] == name) & table["p_value"].notna()
-        if sel.any():
-            table.loc[sel, "p_holm"] = multipletests(table.loc[sel, "p_value"], method="holm")[1]
-    table["significant"] = (table["p_holm"] < alpha) & ~table["small_sample"]
+    _holm(table, alpha)
     return ProfileResult(
         table=table,
         notes=(),

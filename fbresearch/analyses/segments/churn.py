@@ -76,7 +76,6 @@ def churn_risk(
     True
     """
     import statsmodels.formula.api as smf
-    from sklearn.metrics import roc_auc_score
 
     data, excluded = _clean_orders(orders, customer, date, amount)
     asof_ts = _asof_timestamp(asof, data["date"])
@@ -104,6 +103,67 @@ def churn_risk(
             "no response with NPS and CSAT comes from a customer with orders; churn risk needs both."
         )
 
+    model_data, after = _model_data(fb, purchases, window_days, asof_ts)
+    labelled = model_data.loc[model_data["closed"]]
+    if len(labelled) < 50 or labelled["lapsed"].nunique() < 2:
+        raise AnalysisError(
+            f"only {len(labelled)} responses have a closed {window_days}-day window (or all had the same outcome);"
+            " churn risk needs more history before the report date."
+        )
+    formula = "lapsed ~ detractor + passive + csat + log_orders + log_recency"
+    groups = pd.factorize(labelled["customer"])[0]
+    fit = smf.logit(formula, labelled).fit(disp=0, cov_type="cluster", cov_kwds={"groups": groups})
+    odds, rows = _odds_ratios(fit, confidence)
+
+    auc, n_train, n_test, test_months, notes = _holdout_auc(
+        labelled, formula, holdout_months, confidence
+    )
+
+    # at risk now: open windows, no purchase since the response, high value
+    spend = (
+        purchases.loc[purchases["date"] > asof_ts - pd.Timedelta(days=365)]
+        .groupby("customer")["amount"]
+        .sum()
+    )
+    cutoff = spend.quantile(1 - high_value_share) if len(spend) else math.inf
+    open_ = model_data.loc[~model_data["closed"]]
+    latest = open_.groupby("customer").tail(1)
+    no_order_since = after.loc[latest.index, "next"].isna().to_numpy()
+    latest = latest.loc[no_order_since]
+    high = latest["customer"].map(spend).fillna(0).to_numpy() >= cutoff
+    latest = latest.loc[high]
+    lapses = int(labelled["lapsed"].sum())
+    if risk_threshold is None:
+        risk_threshold = min(0.5, 2 * lapses / len(labelled))
+    risk = fit.predict(latest) if len(latest) else pd.Series(dtype=float)
+    at_risk = pd.Series(np.asarray(risk), index=latest["customer"].to_numpy(), name="risk")
+    at_risk = at_risk[at_risk >= risk_threshold].sort_values(ascending=False)
+    if no_orders:
+        notes.append(f"{no_orders:,} responses from customers with no orders were left out.")
+    return ChurnResult(
+        table=pd.DataFrame(rows),
+        notes=tuple(notes),
+        odds_ratios=odds,
+        auc=auc,
+        lapse_rate=kpi.proportion(lapses, len(labelled), name="lapse rate"),
+        window_days=window_days,
+        n_train=n_train,
+        n_test=n_test,
+        test_months=test_months,
+        at_risk_count=len(at_risk),
+        high_value_count=int(high.sum()),
+        risk_threshold=risk_threshold,
+        at_risk=at_risk,
+        model=fit,
+        confidence=confidence,
+    )
+
+
+def _model_data(
+    fb: pd.DataFrame, purchases: pd.DataFrame, window_days: int, asof_ts: pd.Timestamp
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One row per response: the lapse outcome, the predictors, whether its window has closed;
+    and the next purchase after each response (``after["next"]``)."""
     # history at t: cumulative purchases per customer, looked up with merge_asof (vectorized)
     hist = purchases[["customer", "date", "amount"]].assign(
         cum=purchases.groupby("customer").cumcount() + 1
@@ -150,15 +210,11 @@ def churn_risk(
             "closed": closes <= asof_ts,
         }
     )
-    labelled = model_data.loc[model_data["closed"]]
-    if len(labelled) < 50 or labelled["lapsed"].nunique() < 2:
-        raise AnalysisError(
-            f"only {len(labelled)} responses have a closed {window_days}-day window (or all had the same outcome);"
-            " churn risk needs more history before the report date."
-        )
-    formula = "lapsed ~ detractor + passive + csat + log_orders + log_recency"
-    groups = pd.factorize(labelled["customer"])[0]
-    fit = smf.logit(formula, labelled).fit(disp=0, cov_type="cluster", cov_kwds={"groups": groups})
+    return model_data, after
+
+
+def _odds_ratios(fit: Any, confidence: float) -> tuple[dict[str, Estimate], list[dict]]:
+    """Each term's odds ratio (an Estimate, unit ``"ratio"``) and the rows of the result table."""
     ci = fit.conf_int(alpha=1 - confidence)
     meaning = {
         "detractor": "NPS 0-6 vs promoters (9-10)",
@@ -192,6 +248,18 @@ def churn_risk(
                 meaning=meaning[term],
             )
         )
+    return odds, rows
+
+
+def _holdout_auc(
+    labelled: pd.DataFrame, formula: str, holdout_months: int, confidence: float
+) -> tuple[Estimate, int, int, tuple[str, ...], list[str]]:
+    """Refit on all labelled months but the last ``holdout_months``; AUC on those months.
+
+    Returns the AUC, the train and test sizes, the test months and notes for the reader.
+    """
+    import statsmodels.formula.api as smf
+    from sklearn.metrics import roc_auc_score
 
     months = sorted(labelled["month"].unique())
     notes = []
@@ -216,45 +284,7 @@ def churn_risk(
         notes.append(
             f"Too few months ({len(months)}) with a closed window to hold any out; AUC not measured."
         )
-
-    # at risk now: open windows, no purchase since the response, high value
-    spend = (
-        purchases.loc[purchases["date"] > asof_ts - pd.Timedelta(days=365)]
-        .groupby("customer")["amount"]
-        .sum()
-    )
-    cutoff = spend.quantile(1 - high_value_share) if len(spend) else math.inf
-    open_ = model_data.loc[~model_data["closed"]]
-    latest = open_.groupby("customer").tail(1)
-    no_order_since = after.loc[latest.index, "next"].isna().to_numpy()
-    latest = latest.loc[no_order_since]
-    high = latest["customer"].map(spend).fillna(0).to_numpy() >= cutoff
-    latest = latest.loc[high]
-    lapses = int(labelled["lapsed"].sum())
-    if risk_threshold is None:
-        risk_threshold = min(0.5, 2 * lapses / len(labelled))
-    risk = fit.predict(latest) if len(latest) else pd.Series(dtype=float)
-    at_risk = pd.Series(np.asarray(risk), index=latest["customer"].to_numpy(), name="risk")
-    at_risk = at_risk[at_risk >= risk_threshold].sort_values(ascending=False)
-    if no_orders:
-        notes.append(f"{no_orders:,} responses from customers with no orders were left out.")
-    return ChurnResult(
-        table=pd.DataFrame(rows),
-        notes=tuple(notes),
-        odds_ratios=odds,
-        auc=auc,
-        lapse_rate=kpi.proportion(lapses, len(labelled), name="lapse rate"),
-        window_days=window_days,
-        n_train=n_train,
-        n_test=n_test,
-        test_months=test_months,
-        at_risk_count=len(at_risk),
-        high_value_count=int(high.sum()),
-        risk_threshold=risk_threshold,
-        at_risk=at_risk,
-        model=fit,
-        confidence=confidence,
-    )
+    return auc, n_train, n_test, test_months, notes
 
 
 def _auc_estimate(auc: float, n_pos: int, n_neg: int, confidence: float = 0.95) -> Estimate:

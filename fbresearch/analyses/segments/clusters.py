@@ -168,7 +168,6 @@ def cluster_segments(
     (2, ['frequent, detractors', 'infrequent, promoters'])
     """
     from sklearn.cluster import KMeans
-    from sklearn.metrics import adjusted_rand_score, silhouette_score
     from sklearn.preprocessing import StandardScaler
 
     features = list(features)
@@ -219,42 +218,11 @@ def cluster_segments(
 
     silhouette = pd.DataFrame(columns=["k", "silhouette"])
     if k is None:
-        rows = []
-        for kk in range(lo, hi + 1):
-            lab = KMeans(kk, n_init=4, random_state=seed).fit_predict(z[sub])
-            rows.append(
-                (
-                    kk,
-                    float(
-                        silhouette_score(
-                            z[sub], lab, sample_size=min(len(sub), 5000), random_state=seed
-                        )
-                    ),
-                )
-            )
-        silhouette = pd.DataFrame(rows, columns=["k", "silhouette"])
+        silhouette = _silhouettes(z[sub], lo, hi, seed)
         k = int(silhouette.loc[silhouette["silhouette"].idxmax(), "k"])
     main = KMeans(k, n_init=4, random_state=seed).fit(z)
     labels = main.labels_
-    # stability on the same sample as the silhouette (at most sample_size customers): refits
-    # with other seeds against the main fit's labels of those customers
-    aris = [
-        adjusted_rand_score(
-            labels[sub], KMeans(k, n_init=4, random_state=seed + s).fit_predict(z[sub])
-        )
-        for s in range(1, max(n_seeds, 1))
-    ]
-    stability = (
-        Estimate(
-            float(np.mean(aris)),
-            float(np.min(aris)),
-            float(np.max(aris)),
-            n=len(aris),
-            name="adjusted Rand index",
-        )
-        if aris
-        else None
-    )
+    stability = _stability(z[sub], labels[sub], k, seed, n_seeds)
 
     centres_z = pd.DataFrame(main.cluster_centers_, columns=features)
     names = _cluster_names(centres_z)
@@ -273,6 +241,44 @@ def cluster_segments(
         stability=stability,
         features=tuple(features),
         logged=tuple(logged),
+    )
+
+
+def _silhouettes(z: np.ndarray, lo: int, hi: int, seed: int) -> pd.DataFrame:
+    """Mean silhouette of k-means with each k from ``lo`` to ``hi`` on the rows ``z``."""
+    from sklearn.cluster import KMeans
+    from sklearn.metrics import silhouette_score
+
+    rows = []
+    for kk in range(lo, hi + 1):
+        lab = KMeans(kk, n_init=4, random_state=seed).fit_predict(z)
+        score = silhouette_score(z, lab, sample_size=min(len(z), 5000), random_state=seed)
+        rows.append((kk, float(score)))
+    return pd.DataFrame(rows, columns=["k", "silhouette"])
+
+
+def _stability(
+    z: np.ndarray, labels: np.ndarray, k: int, seed: int, n_seeds: int
+) -> Estimate | None:
+    """Mean adjusted Rand index of refits with other seeds against ``labels`` (range as interval).
+
+    Runs on the same sample as the silhouette (at most ``sample_size`` customers).
+    """
+    from sklearn.cluster import KMeans
+    from sklearn.metrics import adjusted_rand_score
+
+    aris = [
+        adjusted_rand_score(labels, KMeans(k, n_init=4, random_state=seed + s).fit_predict(z))
+        for s in range(1, max(n_seeds, 1))
+    ]
+    if not aris:
+        return None
+    return Estimate(
+        float(np.mean(aris)),
+        float(np.min(aris)),
+        float(np.max(aris)),
+        n=len(aris),
+        name="adjusted Rand index",
     )
 
 

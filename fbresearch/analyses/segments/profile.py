@@ -69,9 +69,6 @@ def profile_segments(
     >>> res.table[["segment", "estimate", "difference", "significant"]].values.tolist()
     [['a', 50.0, 100.0, True], ['b', -50.0, -100.0, True]]
     """
-    from statsmodels.stats.multitest import multipletests
-    from statsmodels.stats.proportion import confint_proportions_2indep, proportions_ztest
-
     _require(frame, [segment], "frame", "add segments first, e.g. rfm.assign(feedback).")
     known = {"nps", "csat", "csat_mean"}
     bad = [m for m in metrics if m not in known]
@@ -93,7 +90,6 @@ def profile_segments(
         else sorted(seg.unique())
     )
     order = [s for s in map(str, order) if (seg == s).any()]
-    z = float(stats.norm.ppf(0.5 + confidence / 2))
     rows, estimates = [], {}
     for m in metrics:
         col = m.removesuffix("_mean")
@@ -103,48 +99,8 @@ def profile_segments(
         for s in order:
             inside = (seg == s).to_numpy()
             a, b = values[inside & ok], values[~inside & ok]
-            if m == "nps":
-                name = metric_spec("nps").label
-                ea, eb = _nps(a, confidence), _nps(b, confidence)
-                diff = ea.estimate - eb.estimate
-                se = (
-                    math.sqrt((ea.se or 0) ** 2 + (eb.se or 0) ** 2)
-                    if len(a) and len(b)
-                    else math.nan
-                )
-                p = float(2 * stats.norm.sf(abs(diff) / se)) if se and se > 0 else math.nan
-                lo_d, hi_d = diff - z * se, diff + z * se
-            elif m == "csat":
-                name = metric_spec("csat").label
-                ea, eb = kpi.csat(a, confidence=confidence), kpi.csat(b, confidence=confidence)
-                xa, xb = int(np.isin(a, (4, 5)).sum()), int(np.isin(b, (4, 5)).sum())
-                diff = ea.estimate - eb.estimate
-                if len(a) and len(b) and 0 < xa + xb < len(a) + len(b):
-                    p = float(proportions_ztest([xa, xb], [len(a), len(b)])[1])
-                    lo_d, hi_d = confint_proportions_2indep(
-                        xa, len(a), xb, len(b), method="newcomb", alpha=1 - confidence
-                    )
-                    se = math.sqrt(
-                        ea.estimate * (1 - ea.estimate) / len(a)
-                        + eb.estimate * (1 - eb.estimate) / len(b)
-                    )
-                else:
-                    p, lo_d, hi_d, se = math.nan, math.nan, math.nan, math.nan
-            else:
-                name = metric_spec("csat_mean").label
-                ea, eb = (
-                    kpi.mean(a, confidence, name=name),
-                    kpi.mean(b, confidence, name=name),
-                )
-                diff = ea.estimate - eb.estimate
-                if len(a) > 1 and len(b) > 1:
-                    test = stats.ttest_ind(a, b, equal_var=False)
-                    p = float(test.pvalue)
-                    ci = test.confidence_interval(confidence)
-                    lo_d, hi_d = float(ci.low), float(ci.high)
-                    se = math.sqrt(a.var(ddof=1) / len(a) + b.var(ddof=1) / len(b))
-                else:
-                    p, lo_d, hi_d, se = math.nan, math.nan, math.nan, math.nan
+            name = metric_spec(m).label
+            ea, eb, diff, lo_d, hi_d, p, se = _compare(m, a, b, confidence)
             estimates[(s, name)] = ea
             unit = "share" if m == "csat" else "points" if m == "nps" else ""
             estimates[(s, name, "diff")] = Estimate(
@@ -175,13 +131,9 @@ def profile_segments(
                 )
             )
     table = pd.DataFrame(rows)
-    table["p_holm"] = np.nan
-    for name in table["metric"].unique():
-        sel = (table["metric"] == name) & table["p_value"].notna()
-        if sel.any():
-            table.loc[sel, "p_holm"] = multipletests(table.loc[sel, "p_value"], method="holm")[1]
+    table["p_holm"] = np.nan  # column order: p_value, p_holm, small_sample, significant
     table["small_sample"] = table["n"] < MIN_RESPONSES
-    table["significant"] = (table["p_holm"] < alpha) & ~table["small_sample"]
+    _holm(table, alpha)
 
     topics = pd.DataFrame(columns=["segment", "topic", "count", "share", "share_rest", "lift"])
     table["top_topics"] = ""
@@ -208,6 +160,62 @@ def profile_segments(
         alpha=alpha,
         confidence=confidence,
     )
+
+
+def _holm(table: pd.DataFrame, alpha: float) -> None:
+    """Holm-adjust ``p_value`` per metric over every row into ``p_holm``; mark ``significant``
+    (adjusted p below ``alpha`` and not ``small_sample``). Changes ``table`` in place."""
+    from statsmodels.stats.multitest import multipletests
+
+    table["p_holm"] = np.nan
+    for name in table["metric"].unique():
+        sel = (table["metric"] == name) & table["p_value"].notna()
+        if sel.any():
+            table.loc[sel, "p_holm"] = multipletests(table.loc[sel, "p_value"], method="holm")[1]
+    table["significant"] = (table["p_holm"] < alpha) & ~table["small_sample"]
+
+
+def _compare(m: str, a: pd.Series, b: pd.Series, confidence: float) -> tuple:
+    """Segment ``a`` against the rest ``b`` on metric ``m``: the two scores, the difference,
+    its interval, the test's p-value and its standard error (see :func:`profile_segments`)."""
+    from statsmodels.stats.proportion import confint_proportions_2indep, proportions_ztest
+
+    if m == "nps":
+        ea, eb = _nps(a, confidence), _nps(b, confidence)
+        diff = ea.estimate - eb.estimate
+        se = math.sqrt((ea.se or 0) ** 2 + (eb.se or 0) ** 2) if len(a) and len(b) else math.nan
+        p = float(2 * stats.norm.sf(abs(diff) / se)) if se and se > 0 else math.nan
+        z = float(stats.norm.ppf(0.5 + confidence / 2))
+        lo_d, hi_d = diff - z * se, diff + z * se
+    elif m == "csat":
+        ea, eb = kpi.csat(a, confidence=confidence), kpi.csat(b, confidence=confidence)
+        xa, xb = int(np.isin(a, (4, 5)).sum()), int(np.isin(b, (4, 5)).sum())
+        diff = ea.estimate - eb.estimate
+        if len(a) and len(b) and 0 < xa + xb < len(a) + len(b):
+            p = float(proportions_ztest([xa, xb], [len(a), len(b)])[1])
+            lo_d, hi_d = confint_proportions_2indep(
+                xa, len(a), xb, len(b), method="newcomb", alpha=1 - confidence
+            )
+            se = math.sqrt(
+                ea.estimate * (1 - ea.estimate) / len(a) + eb.estimate * (1 - eb.estimate) / len(b)
+            )
+        else:
+            p, lo_d, hi_d, se = math.nan, math.nan, math.nan, math.nan
+    else:
+        ea, eb = (
+            kpi.mean(a, confidence, name=metric_spec(m).label),
+            kpi.mean(b, confidence, name=metric_spec(m).label),
+        )
+        diff = ea.estimate - eb.estimate
+        if len(a) > 1 and len(b) > 1:
+            test = stats.ttest_ind(a, b, equal_var=False)
+            p = float(test.pvalue)
+            ci = test.confidence_interval(confidence)
+            lo_d, hi_d = float(ci.low), float(ci.high)
+            se = math.sqrt(a.var(ddof=1) / len(a) + b.var(ddof=1) / len(b))
+        else:
+            p, lo_d, hi_d, se = math.nan, math.nan, math.nan, math.nan
+    return ea, eb, diff, lo_d, hi_d, p, se
 
 
 def _nps(values: pd.Series, confidence: float) -> Estimate:
