@@ -1,0 +1,264 @@
+"""Sentences and headline findings of the segmentation results.
+
+No summary or finding ever names a customer: they carry counts only. Numbers are written by
+:mod:`fbresearch.format`, metric units come from :data:`fbresearch.schema.METRICS`, and whether
+an odds ratio is clear is decided by :mod:`fbresearch.evidence`.
+
+Examples
+--------
+>>> _pct(0.4213)
+'42%'
+>>> _diff_text(0.031, "CSAT"), _diff_text(-4.26, "NPS")
+('3.1 pp', '-4.3 points')
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from fbresearch import evidence
+from fbresearch import metrics as kpi
+from fbresearch.analyses.segments.common import MIN_RESPONSES, NEW_CUSTOMER
+from fbresearch.analyses.segments.results import (
+    ChurnResult,
+    ClusterResult,
+    MigrationResult,
+    ProfileResult,
+    RFMResult,
+    SegmentResult,
+)
+from fbresearch.format import format_number
+from fbresearch.results import Finding
+from fbresearch.schema import METRICS
+
+__all__ = [
+    "rfm_summary",
+    "rfm_findings",
+    "cluster_summary",
+    "cluster_findings",
+    "profile_summary",
+    "profile_findings",
+    "migration_summary",
+    "churn_summary",
+    "churn_findings",
+]
+
+#: table label ("NPS", "CSAT", ...) -> METRICS key
+_KEY_BY_LABEL = {spec.label: key for key, spec in METRICS.items()}
+
+
+def _pct(x: float, digits: int = 0) -> str:
+    """A share as a percentage with its sign, ``"-"`` when missing."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "-"
+    return f"{format_number(x, digits, percent=True)}%"
+
+
+def _diff_text(value: float, metric: str) -> str:
+    """A difference in ``metric`` (a table label) in its change unit."""
+    spec = METRICS.get(_KEY_BY_LABEL.get(metric, ""))
+    if spec is None:
+        return format_number(value, 2)
+    if spec.unit == "percent":
+        return f"{format_number(value, spec.digits, percent=True)} pp"
+    if spec.unit == "points":
+        return f"{format_number(value, spec.digits)} points"
+    return format_number(value, spec.digits)
+
+
+def _with_notes(res: SegmentResult, text: str) -> str:
+    return " ".join([text, *res.notes]).strip()
+
+
+def rfm_summary(res: RFMResult) -> str:
+    """Plain sentences of a :class:`RFMResult`."""
+    t = res.table[res.table["customers"] > 0]
+    n = int(t["customers"].sum())
+    top = t.sort_values("revenue_share", ascending=False).iloc[0]
+    champ = t.set_index("segment").get("customers", pd.Series(dtype=float))
+    risk = t[t["segment"].isin(["at risk", "can't lose"])]
+    parts = [
+        f"{n:,} customers with orders up to {res.asof:%Y-%m-%d} fall into {len(t)} RFM segments.",
+        f"The largest share of revenue comes from {top['segment']} "
+        f"({_pct(top['revenue_share'])} of revenue from {_pct(top['share'])} of customers).",
+    ]
+    if "champions" in champ.index:
+        row = t.set_index("segment").loc["champions"]
+        parts.append(
+            f"Champions are {_pct(row['share'])} of customers and bring {_pct(row['revenue_share'])} of revenue."
+        )
+    if len(risk):
+        parts.append(
+            f"{int(risk['customers'].sum()):,} once-valuable customers have not bought for a long time "
+            f"(at risk or can't lose; {_pct(risk['revenue_share'].sum())} of revenue)."
+        )
+    return _with_notes(res, " ".join(parts))
+
+
+def rfm_findings(res: RFMResult) -> list[Finding]:
+    """Headline findings of a :class:`RFMResult`."""
+    t = res.table.set_index("segment")
+    out = []
+    risk = t.loc[[s for s in ("at risk", "can't lose") if s in t.index]]
+    n = int(t["customers"].sum())
+    k = int(risk["customers"].sum())
+    if k:
+        share = kpi.proportion(k, n, name="customers at risk or can't lose")
+        out.append(
+            Finding(
+                f"{_pct(share.estimate)} of customers ({k:,}) are once-valuable customers who have not "
+                f"bought for a long time; they brought {_pct(risk['revenue_share'].sum())} of revenue.",
+                estimate=share,
+                importance=0.6,
+                analysis="segmentation",
+            )
+        )
+    return out
+
+
+def cluster_summary(res: ClusterResult) -> str:
+    """Plain sentences of a :class:`ClusterResult`."""
+    t = res.table
+    names = "; ".join(f"{r.cluster} ({_pct(r.share)})" for r in t.itertuples())
+    text = f"k-means finds {res.k} customer groups: {names}."
+    if len(res.silhouette):
+        best = res.silhouette.loc[res.silhouette["k"] == res.k, "silhouette"].iloc[0]
+        text += f" {res.k} groups separate best (silhouette {best:.2f})."
+    if res.stability is not None:
+        s = res.stability.estimate
+        word = "stable" if s >= 0.8 else "fairly stable" if s >= 0.6 else "not stable"
+        text += (
+            f" The grouping is {word} across random starts "
+            f"(adjusted Rand index {s:.2f}; 1 means identical)."
+        )
+    return _with_notes(res, text)
+
+
+def cluster_findings(res: ClusterResult) -> list[Finding]:
+    """Headline findings of a :class:`ClusterResult`."""
+    return [Finding(res.summary().split(". ")[0] + ".", importance=0.4, analysis="segmentation")]
+
+
+def profile_summary(res: ProfileResult) -> str:
+    """Plain sentences of a :class:`ProfileResult`."""
+    t = res.table
+    parts = []
+    for metric in t["metric"].unique():
+        rows = t[t["metric"] == metric]
+        sig = rows[rows["significant"]]
+        if len(sig):
+            bits = [
+                f"{r.segment} {'higher' if r.difference > 0 else 'lower'} by "
+                f"{_diff_text(r.difference, metric)} ({_diff_text(r.diff_low, metric)} to "
+                f"{_diff_text(r.diff_high, metric)})"
+                for r in sig.itertuples()
+            ]
+            parts.append(
+                f"{metric}: {len(sig)} of {len(rows)} segments differ from the rest after Holm "
+                f"correction: {'; '.join(bits)}."
+            )
+        else:
+            parts.append(
+                f"{metric}: no segment differs significantly from the rest after Holm correction."
+            )
+    small = sorted(set(t.loc[t["small_sample"], "segment"]))
+    if small:
+        parts.append(
+            f"Fewer than {MIN_RESPONSES} responses in {', '.join(small)}: too few to say; "
+            "their figures are shown for completeness only."
+        )
+    return _with_notes(res, " ".join(parts))
+
+
+def profile_findings(res: ProfileResult) -> list[Finding]:
+    """Headline findings of a :class:`ProfileResult`."""
+    out = []
+    for r in res.table[res.table["significant"]].itertuples():
+        est = res.estimates[(r.segment, r.metric, "diff")]
+        out.append(
+            Finding(
+                f"{r.metric} among {r.segment} is {_diff_text(abs(r.difference), r.metric)} "
+                f"{'higher' if r.difference > 0 else 'lower'} than among other customers "
+                f"({_diff_text(r.diff_low, r.metric)} to {_diff_text(r.diff_high, r.metric)}, "
+                "Holm-corrected test).",
+                estimate=est,
+                importance=min(0.9, 0.5 + abs(r.difference) / (100 if r.metric == "NPS" else 1)),
+                analysis="segmentation",
+            )
+        )
+    return out
+
+
+def migration_summary(res: MigrationResult) -> str:
+    """Plain sentences of a :class:`MigrationResult`."""
+    t = res.table
+    old = t[t["previous"] != NEW_CUSTOMER]
+    stayed = int(old.loc[old["previous"] == old["current"], "customers"].sum())
+    total = int(old["customers"].sum())
+    new = int(t.loc[t["previous"] == NEW_CUSTOMER, "customers"].sum())
+    moves = old[old["previous"] != old["current"]].nlargest(2, "customers")
+    text = (
+        f"Between {res.asof_previous:%Y-%m-%d} and {res.asof_current:%Y-%m-%d}, "
+        f"{_pct(stayed / total if total else math.nan)} of existing customers stayed in their segment "
+        f"and {new:,} new customers arrived."
+    )
+    if len(moves):
+        text += (
+            " Largest moves: "
+            + "; ".join(
+                f"{int(r.customers):,} from {r.previous} to {r.current}" for r in moves.itertuples()
+            )
+            + "."
+        )
+    return _with_notes(res, text)
+
+
+def churn_summary(res: ChurnResult) -> str:
+    """Plain sentences of a :class:`ChurnResult`."""
+    parts = [
+        f"{_pct(res.lapse_rate.estimate)} of customers who answered did not order again within "
+        f"{res.window_days} days."
+    ]
+    for term in ("detractor", "passive"):
+        if term in res.odds_ratios:
+            e = res.odds_ratios[term]
+            parts.append(
+                f"{'Detractors' if term == 'detractor' else 'Passives'} had {e.estimate:.2f} times the odds of "
+                f"lapsing ({e.ci_low:.2f} to {e.ci_high:.2f}) of promoters with the same recent orders."
+            )
+    if res.auc is not None and not math.isnan(res.auc.estimate):
+        parts.append(
+            f"On later months the model had not seen, it ranks a lapsing customer above a staying one "
+            f"{_pct(res.auc.estimate)} of the time (AUC {res.auc.format(2)}; 50% is a coin toss)."
+        )
+    parts.append(
+        f"{res.at_risk_count:,} of {res.high_value_count:,} high-value customers who answered recently "
+        f"and have not ordered since have a predicted lapse risk of {_pct(res.risk_threshold)} or more."
+    )
+    return _with_notes(res, " ".join(parts))
+
+
+def churn_findings(res: ChurnResult) -> list[Finding]:
+    """Headline findings of a :class:`ChurnResult`."""
+    out = []
+    if "detractor" in res.odds_ratios:
+        e = res.odds_ratios["detractor"]
+        out.append(
+            Finding(
+                f"Detractors had {e.estimate:.1f} times the odds of promoters of not ordering again within "
+                f"{res.window_days} days (odds ratio {e.format(2)}).",
+                estimate=e,
+                importance=0.7 if evidence.is_significant(e) else 0.3,
+                analysis="segmentation",
+            )
+        )
+    out.append(
+        Finding(
+            f"{res.at_risk_count:,} high-value customers who answered recently are at risk of lapsing.",
+            importance=0.6,
+            analysis="segmentation",
+        )
+    )
+    return out

@@ -1,0 +1,249 @@
+"""Satisfaction by segment: each segment against the rest, Holm-corrected, with topic lift.
+
+Examples
+--------
+>>> frame = pd.DataFrame({"seg": ["a"] * 40 + ["b"] * 40, "nps": [10, 3] * 40})
+>>> bool(profile_segments(frame, "seg", metrics=("nps",)).table["significant"].any())
+False
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from fbresearch import metrics as kpi
+from fbresearch.analyses.segments.common import MIN_RESPONSES, _require
+from fbresearch.analyses.segments.results import ProfileResult
+from fbresearch.errors import AnalysisError
+from fbresearch.results import Estimate
+from fbresearch.schema import metric_spec
+
+__all__ = ["profile_segments"]
+
+
+def profile_segments(
+    frame: pd.DataFrame,
+    segment: str,
+    metrics: Sequence[str] = ("nps", "csat"),
+    topic: str | None = None,
+    confidence: float = 0.95,
+    alpha: float = 0.05,
+) -> ProfileResult:
+    """NPS and CSAT by segment with CIs, each segment against the rest, Holm-corrected.
+
+    For each segment and metric: the segment's score with its CI (from :mod:`fbresearch.metrics`),
+    the rest's score, and the difference with a test:
+
+    - NPS: the difference of two independent NPS, ``se = sqrt(se_segment**2 + se_rest**2)``,
+      a z test and a Wald interval;
+    - CSAT (the top-box share): a two-proportion z test (pooled, statsmodels
+      ``proportions_ztest``) and a Newcombe interval for the difference
+      (``confint_proportions_2indep``);
+    - ``csat_mean`` (the mean 1-5 answer): Welch's t test.
+
+    p-values are Holm-adjusted over the segments, per metric (statsmodels ``multipletests``).
+    A segment with fewer than :data:`MIN_RESPONSES` responses is kept in the correction but is
+    flagged ``small_sample`` and never marked significant. With ``topic`` (a column of topic
+    labels), each segment's most over-represented topics (lift = share in the segment / share in
+    the rest, at least 5 mentions) are listed.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        One row per response with a ``segment`` column (e.g. from ``RFMResult.assign``).
+    segment : str
+        The column holding segment labels; rows without one are left out.
+    metrics : sequence of {"nps", "csat", "csat_mean"}
+    topic : str, optional
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"seg": ["a"] * 40 + ["b"] * 40,
+    ...                       "nps": [10] * 30 + [3] * 10 + [10] * 10 + [3] * 30})
+    >>> res = profile_segments(frame, "seg", metrics=("nps",))
+    >>> res.table[["segment", "estimate", "difference", "significant"]].values.tolist()
+    [['a', 50.0, 100.0, True], ['b', -50.0, -100.0, True]]
+    """
+    _require(frame, [segment], "frame", "add segments first, e.g. rfm.assign(feedback).")
+    known = {"nps", "csat", "csat_mean"}
+    bad = [m for m in metrics if m not in known]
+    if bad:
+        raise AnalysisError(f"unknown metric {bad[0]!r}; choose from {sorted(known)}.")
+    _require(
+        frame,
+        [m.removesuffix("_mean") for m in metrics],
+        "frame",
+        "pass the score columns or fewer metrics.",
+    )
+    data = frame.loc[frame[segment].notna()]
+    if data.empty:
+        raise AnalysisError(f"no row has a value in {segment!r}; assign segments before profiling.")
+    seg = data[segment].astype(str)
+    order = (
+        list(data[segment].cat.categories)
+        if isinstance(data[segment].dtype, pd.CategoricalDtype)
+        else sorted(seg.unique())
+    )
+    order = [s for s in map(str, order) if (seg == s).any()]
+    rows, estimates = [], {}
+    for m in metrics:
+        col = m.removesuffix("_mean")
+        values = pd.to_numeric(data[col], errors="coerce").astype(float)
+        ok = values.notna().to_numpy()
+        total = int(ok.sum())
+        for s in order:
+            inside = (seg == s).to_numpy()
+            a, b = values[inside & ok], values[~inside & ok]
+            name = metric_spec(m).label
+            ea, eb, diff, lo_d, hi_d, p, se = _compare(m, a, b, confidence)
+            estimates[(s, name)] = ea
+            unit = "share" if m == "csat" else "points" if m == "nps" else ""
+            estimates[(s, name, "diff")] = Estimate(
+                float(diff),
+                float(lo_d),
+                float(hi_d),
+                n=len(a),
+                se=se,
+                p_value=p,
+                confidence=confidence,
+                name=f"{name} difference",
+                unit=unit,
+            )
+            rows.append(
+                dict(
+                    segment=s,
+                    metric=name,
+                    n=len(a),
+                    share=len(a) / total if total else math.nan,
+                    estimate=ea.estimate,
+                    ci_low=ea.ci_low,
+                    ci_high=ea.ci_high,
+                    rest=eb.estimate,
+                    difference=diff,
+                    diff_low=float(lo_d),
+                    diff_high=float(hi_d),
+                    p_value=p,
+                )
+            )
+    table = pd.DataFrame(rows)
+    table["p_holm"] = np.nan  # column order: p_value, p_holm, small_sample, significant
+    table["small_sample"] = table["n"] < MIN_RESPONSES
+    _holm(table, alpha)
+
+    topics = pd.DataFrame(columns=["segment", "topic", "count", "share", "share_rest", "lift"])
+    table["top_topics"] = ""
+    if topic is not None:
+        _require(
+            frame, [topic], "frame", "pass the column with topic labels as topic=, or topic=None."
+        )
+        topics = _topic_lift(seg, data[topic])
+        tops = (
+            topics.groupby("segment").apply(
+                lambda g: ", ".join(g.nlargest(3, "lift")["topic"].astype(str)),
+                include_groups=False,
+            )
+            if len(topics)
+            else pd.Series(dtype=str)
+        )
+        table["top_topics"] = table["segment"].map(tops).fillna("")
+    return ProfileResult(
+        table=table,
+        notes=(),
+        estimates=estimates,
+        topics=topics,
+        segment=segment,
+        alpha=alpha,
+        confidence=confidence,
+    )
+
+
+def _holm(table: pd.DataFrame, alpha: float) -> None:
+    """Holm-adjust ``p_value`` per metric over every row into ``p_holm``; mark ``significant``
+    (adjusted p below ``alpha`` and not ``small_sample``). Changes ``table`` in place."""
+    from statsmodels.stats.multitest import multipletests
+
+    table["p_holm"] = np.nan
+    for name in table["metric"].unique():
+        sel = (table["metric"] == name) & table["p_value"].notna()
+        if sel.any():
+            table.loc[sel, "p_holm"] = multipletests(table.loc[sel, "p_value"], method="holm")[1]
+    table["significant"] = (table["p_holm"] < alpha) & ~table["small_sample"]
+
+
+def _compare(m: str, a: pd.Series, b: pd.Series, confidence: float) -> tuple:
+    """Segment ``a`` against the rest ``b`` on metric ``m``: the two scores, the difference,
+    its interval, the test's p-value and its standard error (see :func:`profile_segments`)."""
+    from statsmodels.stats.proportion import confint_proportions_2indep, proportions_ztest
+
+    if m == "nps":
+        ea, eb = _nps(a, confidence), _nps(b, confidence)
+        diff = ea.estimate - eb.estimate
+        se = math.sqrt((ea.se or 0) ** 2 + (eb.se or 0) ** 2) if len(a) and len(b) else math.nan
+        p = float(2 * stats.norm.sf(abs(diff) / se)) if se and se > 0 else math.nan
+        z = float(stats.norm.ppf(0.5 + confidence / 2))
+        lo_d, hi_d = diff - z * se, diff + z * se
+    elif m == "csat":
+        ea, eb = kpi.csat(a, confidence=confidence), kpi.csat(b, confidence=confidence)
+        xa, xb = int(np.isin(a, (4, 5)).sum()), int(np.isin(b, (4, 5)).sum())
+        diff = ea.estimate - eb.estimate
+        if len(a) and len(b) and 0 < xa + xb < len(a) + len(b):
+            p = float(proportions_ztest([xa, xb], [len(a), len(b)])[1])
+            lo_d, hi_d = confint_proportions_2indep(
+                xa, len(a), xb, len(b), method="newcomb", alpha=1 - confidence
+            )
+            se = math.sqrt(
+                ea.estimate * (1 - ea.estimate) / len(a) + eb.estimate * (1 - eb.estimate) / len(b)
+            )
+        else:
+            p, lo_d, hi_d, se = math.nan, math.nan, math.nan, math.nan
+    else:
+        ea, eb = (
+            kpi.mean(a, confidence, name=metric_spec(m).label),
+            kpi.mean(b, confidence, name=metric_spec(m).label),
+        )
+        diff = ea.estimate - eb.estimate
+        if len(a) > 1 and len(b) > 1:
+            test = stats.ttest_ind(a, b, equal_var=False)
+            p = float(test.pvalue)
+            ci = test.confidence_interval(confidence)
+            lo_d, hi_d = float(ci.low), float(ci.high)
+            se = math.sqrt(a.var(ddof=1) / len(a) + b.var(ddof=1) / len(b))
+        else:
+            p, lo_d, hi_d, se = math.nan, math.nan, math.nan, math.nan
+    return ea, eb, diff, lo_d, hi_d, p, se
+
+
+def _nps(values: pd.Series, confidence: float) -> Estimate:
+    """``metrics.nps`` for a float Series (already cleaned of missing values)."""
+    return (
+        kpi.nps(values.astype(int), confidence=confidence)
+        if len(values)
+        else kpi.nps([], confidence)
+    )
+
+
+def _topic_lift(seg: pd.Series, topic: pd.Series, min_count: int = 5) -> pd.DataFrame:
+    """Share of each topic within each segment against the rest; topics with lift > 1 only."""
+    ok = topic.notna().to_numpy()
+    seg, topic = seg[ok], topic[ok].astype(str)
+    counts = pd.crosstab(seg, topic)
+    n_seg = counts.sum(axis=1)
+    rest_counts = counts.sum(axis=0) - counts
+    share = counts.div(n_seg, axis=0)
+    share_rest = rest_counts.div(n_seg.sum() - n_seg, axis=0)
+    out = pd.DataFrame(
+        {
+            "count": counts.stack(),
+            "share": share.stack(),
+            "share_rest": share_rest.stack(),
+        }
+    ).reset_index()
+    out.columns = ["segment", "topic", "count", "share", "share_rest"]
+    out["lift"] = out["share"] / out["share_rest"]
+    out = out[(out["count"] >= min_count) & (out["lift"] > 1)]
+    return out.sort_values(["segment", "lift"], ascending=[True, False], ignore_index=True)

@@ -1,0 +1,36 @@
+"""Tests of fbresearch.analyses.segments.narrative: units, percentages, the evidence policy."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from fbresearch.analyses.segments import ChurnResult, profile_segments
+from fbresearch.analyses.segments.narrative import _diff_text, _pct, churn_findings
+from fbresearch.results import Estimate
+
+
+def test_units_follow_the_metrics_registry():
+    assert _diff_text(0.031, "CSAT") == "3.1 pp"
+    assert _diff_text(-4.26, "NPS") == "-4.3 points"
+    assert _diff_text(0.123, "Mean CSAT") == "0.12"
+    assert _pct(0.5) == "50%" and _pct(math.nan) == "-"
+
+
+def test_profile_sentences_name_the_difference_in_points():
+    frame = pd.DataFrame(
+        {"seg": ["a"] * 40 + ["b"] * 40, "nps": [10] * 30 + [3] * 10 + [10] * 10 + [3] * 30}
+    )
+    res = profile_segments(frame, "seg", metrics=("nps",))
+    assert "a higher by 100.0 points" in res.summary()
+    assert res.findings()[0].sentence.startswith("NPS among a is 100.0 points higher")
+
+
+def test_churn_importance_asks_evidence():
+    def result(low: float) -> ChurnResult:
+        e = Estimate(2.0, low, 3.0, n=100, unit="ratio", name="odds ratio: detractor")
+        return ChurnResult(table=pd.DataFrame(), odds_ratios={"detractor": e})
+
+    assert churn_findings(result(1.2))[0].importance == 0.7
+    assert churn_findings(result(0.8))[0].importance == 0.3
