@@ -1,0 +1,1 @@
+"""The analyses: one package each (estimators with numbers only, frozen results, narrative)."""

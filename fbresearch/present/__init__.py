@@ -1,0 +1,1 @@
+"""Presentation: display, the one table renderer, findings and one plot module per analysis."""

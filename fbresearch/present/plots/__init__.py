@@ -1,0 +1,1 @@
+"""Seaborn figures, one module per analysis, in the report theme of :mod:`fbresearch.plots`."""
