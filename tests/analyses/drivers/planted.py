@@ -1,0 +1,57 @@
+"""Generated data with planted driver effects, shared by the driver tests."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+PLANTED = {
+    "rating_delivery": 1.2,
+    "rating_quality": 0.8,
+    "rating_price": 0.5,
+    "rating_service": 0.25,
+}
+
+
+def planted_frame(n: int = 3000, seed: int = 0, missing: int = 0) -> pd.DataFrame:
+    """1-5 ratings (independent) and an outcome y = 2 + sum(b_j x_j) + N(0, 1.5^2)."""
+    rng = np.random.default_rng(seed)
+    frame = pd.DataFrame({c: pd.array(rng.integers(1, 6, n), dtype="Int64") for c in PLANTED})
+    x = frame.to_numpy(dtype=float)
+    frame["nps"] = 2 + x @ np.array(list(PLANTED.values())) + rng.normal(0, 1.5, n)
+    frame["plan"] = rng.choice(["basic", "plus", "premium"], n)
+    if missing:
+        rows = rng.choice(n, missing, replace=False)
+        frame.loc[rows, "rating_price"] = pd.NA
+    return frame
+
+
+def lstsq_r2(x: np.ndarray, y: np.ndarray) -> float:
+    """R squared of an OLS fit with intercept on raw rows (numpy lstsq): the independent path."""
+    design = np.column_stack([np.ones(len(y)), x])
+    beta = np.linalg.lstsq(design, y, rcond=None)[0]
+    resid = y - design @ beta
+    return 1 - resid @ resid / ((y - y.mean()) @ (y - y.mean()))
+
+
+def ip_frame(n: int = 3000, seed: int = 16) -> pd.DataFrame:
+    """Planted quadrants: a important and poorly rated, b important and well rated,
+    c unimportant and poorly rated, d unimportant and well rated."""
+    rng = np.random.default_rng(seed)
+    low = rng.choice([1, 2, 3, 4, 5], size=(n, 2), p=[0.3, 0.3, 0.2, 0.1, 0.1])
+    high = rng.choice([1, 2, 3, 4, 5], size=(n, 2), p=[0.05, 0.05, 0.2, 0.3, 0.4])
+    frame = pd.DataFrame(
+        {
+            "rating_a": low[:, 0],
+            "rating_b": high[:, 0],
+            "rating_c": low[:, 1],
+            "rating_d": high[:, 1],
+        }
+    )
+    frame["nps"] = (
+        1.5 * frame["rating_a"]
+        + 1.5 * frame["rating_b"]
+        + 0.1 * frame["rating_c"]
+        + (0.1 * frame["rating_d"] + rng.normal(0, 1, n))
+    )
+    return frame

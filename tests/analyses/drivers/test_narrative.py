@@ -1,0 +1,70 @@
+"""Tests of fbresearch.analyses.drivers.narrative: findings, reader tables, captions."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from fbresearch.analyses.drivers import (
+    driver_label,
+    driver_trend,
+    importance_performance,
+    key_drivers,
+    narrative,
+)
+from fbresearch.format import format_p
+from fbresearch.schema import METRICS
+
+from .planted import ip_frame
+
+
+def test_findings_and_reader_tables():
+    # With no "fix first" driver the headline is the most important driver (planted: a and b
+    # carry 1.5 each; forcing the performance threshold to 0 puts every driver in "keep up").
+    frame = ip_frame(800, seed=20)
+    result = importance_performance(
+        frame, "nps", "rating_*", thresholds={"performance": 0.0}, bootstrap=20
+    )
+    findings = result.findings()
+    assert len(findings) == 1 and findings[0].estimate.unit == "share"
+    assert findings[0].sentence.split()[0] in ("A", "B")
+    shown = result.display_table()
+    assert list(shown.columns[:3]) == ["Priority", "Attribute", "Quadrant"]
+    assert shown["Share of explained variation"].str.match(r"\d+% \(\d+% to \d+%\)").all()
+    assert "the threshold" in result.sentences()[0]
+    regression = key_drivers(frame, "nps", "rating_*", importance="lmg")
+    assert regression.display_table()["Per rating point (points)"].str.contains(" to ").all()
+
+
+def test_captions_and_summaries_name_the_results_own_confidence():
+    # Deliberate fix: labels come from confidence_label(result.confidence), so a 90% run says 90%.
+    frame = ip_frame(600, seed=21)
+    matrix = importance_performance(frame, "nps", "rating_*", bootstrap=20, confidence=0.9)
+    assert "90% confidence" in matrix.caption("July 2026")
+    assert "July 2026" in matrix.caption("July 2026")
+    assert "90% confidence" in matrix.table_caption()
+    regression = key_drivers(frame, "nps", "rating_*", confidence=0.975)
+    assert "97.5% confidence" in regression.table_caption("a window")
+    assert "95%" not in regression.table_caption() + matrix.caption()
+
+
+def test_trend_summary_without_change_names_the_confidence():
+    rng = np.random.default_rng(5)
+    frame = ip_frame(900, seed=5)
+    frame["submitted_at"] = pd.Timestamp("2026-07-01") + pd.to_timedelta(
+        rng.integers(0, 123, len(frame)), unit="D"
+    )
+    trend = driver_trend(frame, "nps", "rating_*", period="2026-10", bootstrap=30, confidence=0.8)
+    assert "80%" in trend.table_caption()
+    if not trend.sentences():
+        assert "every change's 80% CI includes zero" in trend.summary()
+
+
+def test_p_values_use_the_one_formatter_and_labels_the_registry():
+    frame = ip_frame(400, seed=6)
+    regression = key_drivers(frame, "nps", "rating_*")
+    shown = regression.display_table()["p-value"]
+    assert list(shown) == [format_p(p) for p in regression.table["p_value"]]
+    assert narrative.outcome_name("csat") == METRICS["csat"].label
+    assert driver_label("ces") == METRICS["ces"].label
+    assert narrative.missing_text({}) == "none"
