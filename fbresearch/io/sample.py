@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from fbresearch.errors import ParamsError
-from fbresearch.io.sample_model import (  # noqa: F401  (TEMPORARY SHIM: names tests import)
+from fbresearch.io.sample_model import (
     _FAKE_SHARE,
     _GROUPS,
     _RATING_MISSING,

@@ -68,7 +68,11 @@ def _orders(
     feedback: pd.DataFrame,
     is_fake: np.ndarray,
 ) -> tuple[pd.DataFrame, dict[str, Any]]:
-    """Orders per customer (Poisson in time per group), returns, and the planted churn lapses."""
+    """Orders per customer (a renewal process per group), returns, and the planted churn lapses.
+
+    Long on purpose: the draws must stay in this order for a seed to keep giving the same
+    sample byte for byte, and the lapses and returns act on the orders drawn just before.
+    """
     nc = len(customers)
     signup = customers["signup_date"].to_numpy()
     start = np.maximum(signup, np.datetime64(ORDERS_START.to_datetime64(), "ns"))

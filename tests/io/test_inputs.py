@@ -1,6 +1,13 @@
-"""What a notebook loads: periods, columns, the sample, inputs files (fbresearch.io.inputs)."""
+"""What a notebook loads (fbresearch.io.inputs): periods, columns, the sample, and the
+notebook-input protocol (write_inputs, read_inputs, load_inputs given an inputs file, pages).
+
+The truths are hand-made inputs files and small canonical data sets whose rows and columns are
+known, so each test knows what ``load_inputs`` must return.
+"""
 
 from __future__ import annotations
+
+import json
 
 import numpy as np
 import pandas as pd
@@ -9,7 +16,13 @@ from loader_cases import GOOD, check_error, write
 
 from fbresearch import FeedbackDataError, ParamsError
 from fbresearch.io.canonical import write_canonical
-from fbresearch.io.inputs import latest_complete_month, load_inputs
+from fbresearch.io.inputs import (
+    PAGE_COLUMNS,
+    latest_complete_month,
+    load_inputs,
+    read_inputs,
+    write_inputs,
+)
 from fbresearch.io.load import load_feedback
 
 
@@ -138,3 +151,126 @@ def test_load_inputs_validates_a_non_canonical_file(tmp_path):
     assert inputs.source == "raw.csv" and inputs.truth is None and inputs.orders is None
     assert inputs.invitations["invited"].tolist() == [40]
     assert "1 with an empty verbatim" in inputs.quality_summary()
+
+
+# --- the inputs file and pages ----------------------------------------------------------
+
+
+def _small_canonical(folder):
+    days = pd.date_range("2026-08-01", "2026-10-31", freq="D")
+    raw = pd.DataFrame(
+        {
+            "submitted_at": days,
+            "nps": np.arange(len(days)) % 11,
+            "text": [f"comment {i}" for i in range(len(days))],
+        }
+    )
+    return write_canonical(load_feedback(raw), folder)
+
+
+def test_write_inputs_stores_relative_paths_inside_its_folder(tmp_path):
+    paths = _small_canonical(tmp_path / "data")
+    elsewhere = tmp_path.parent / "orders.parquet"
+    path = write_inputs(
+        tmp_path / "inputs.json",
+        data_path=paths["feedback"],
+        quality_path=paths["quality"],
+        orders_path=elsewhere,
+        sample_size=700,
+    )
+    stored = json.loads(path.read_text(encoding="utf-8"))
+    assert stored == {
+        "data_path": "data/feedback.parquet",
+        "orders_path": elsewhere.resolve().as_posix(),
+        "invitations_path": None,
+        "quality_path": "data/quality.json",
+        "sample_size": 700,
+    }
+    resolved = read_inputs(path)
+    assert resolved["data_path"] == str(tmp_path / "data/feedback.parquet")
+    assert resolved["orders_path"] == elsewhere.resolve().as_posix()
+
+
+def test_an_inputs_file_loads_the_same_as_the_old_call(tmp_path):
+    paths = _small_canonical(tmp_path / "data")
+    inputs_path = write_inputs(
+        tmp_path / "inputs.json", data_path=paths["feedback"], quality_path=paths["quality"]
+    )
+    new = load_inputs(inputs_path, period="2026-09")
+    old = load_inputs(paths["feedback"], quality_path=paths["quality"], period="2026-09")
+    pd.testing.assert_frame_equal(new.feedback, old.feedback)
+    pd.testing.assert_frame_equal(new.current, old.current)
+    assert new.period == old.period and new.source == old.source == "DataFrame"
+    assert new.n_rows_read == old.n_rows_read == 92 and len(new.current) == 30
+
+
+def test_a_moved_report_folder_still_loads(tmp_path):
+    paths = _small_canonical(tmp_path / "a" / "data")
+    write_inputs(tmp_path / "a" / "inputs.json", data_path=paths["feedback"])
+    (tmp_path / "a").rename(tmp_path / "b")
+    inputs = load_inputs(tmp_path / "b" / "inputs.json")
+    assert len(inputs.feedback) == 92 and str(inputs.period) == "2026-10"
+
+
+def test_hand_written_inputs_file_with_defaults_is_the_sample(tmp_path):
+    path = tmp_path / "inputs.json"
+    path.write_text('{"sample_size": 400}', encoding="utf-8")
+    inputs = load_inputs(path, seed=1, page="overview")
+    assert inputs.source == "built-in sample (400 responses, seed 1)"
+    assert "text" not in inputs.feedback.columns and "nps" in inputs.feedback.columns
+    assert inputs.orders is not None and inputs.invitations is not None and inputs.truth
+
+
+def test_keywords_override_the_inputs_file(tmp_path):
+    paths = _small_canonical(tmp_path / "data")
+    inv = tmp_path / "inv.csv"
+    inv.write_text("channel,month,invited\nemail,2026-10,40\n", encoding="utf-8")
+    path = write_inputs(tmp_path / "inputs.json", data_path=paths["feedback"])
+    assert load_inputs(path).invitations is None
+    inputs = load_inputs(path, invitations_path=inv)
+    assert inputs.invitations["invited"].tolist() == [40]
+
+
+def test_page_columns_drop_what_the_page_does_not_show(tmp_path):
+    paths = _small_canonical(tmp_path)
+    assert PAGE_COLUMNS["overview"] == ("text",)
+    assert all(PAGE_COLUMNS[p] == () for p in PAGE_COLUMNS if p != "overview")
+    overview = load_inputs(paths["feedback"], page="overview")
+    topics = load_inputs(paths["feedback"], page="topics")
+    assert list(overview.feedback.columns) == [c for c in topics.feedback.columns if c != "text"]
+    both = load_inputs(paths["feedback"], page="overview", drop=["nps"])
+    assert "nps" not in both.feedback.columns and "text" not in both.feedback.columns
+    with pytest.raises(ParamsError, match="not a report page"):
+        load_inputs(paths["feedback"], page="summary")
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("{not json", "cannot be read"),
+        ("[1, 2]", "JSON object"),
+        ('{"data_paht": "x.parquet"}', "Did you mean 'data_path'"),
+        ('{"data_path": 3}', "not a path"),
+        ('{"sample_size": "many"}', "not a whole number"),
+    ],
+)
+def test_a_bad_inputs_file_is_a_clear_error(tmp_path, text, says):
+    path = tmp_path / "inputs.json"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(FeedbackDataError) as excinfo:
+        load_inputs(path)
+    assert excinfo.value.source == "inputs.json" and says in str(excinfo.value)
+    assert excinfo.value.fix
+
+
+def test_a_missing_inputs_file_is_a_clear_error(tmp_path):
+    with pytest.raises(FeedbackDataError, match="inputs file cannot be read"):
+        load_inputs(tmp_path / "nowhere.json")
+
+
+def test_the_data_path_given_twice_is_refused(tmp_path):
+    paths = _small_canonical(tmp_path)
+    with pytest.raises(ParamsError, match="once"):
+        load_inputs(paths["feedback"], data_path=paths["feedback"])
+    by_keyword = load_inputs(data_path=paths["feedback"])
+    assert len(by_keyword.feedback) == 92
