@@ -128,3 +128,36 @@ def test_a_few_invalid_scores_among_many_are_blanked_and_counted(tmp_path):
     assert set(q["action"]) == {"blanked"}
     assert "2 nps answers" not in fb.summary()  # reported per kind
     assert "1 nps answers outside the range 0-10 (set to missing)" in fb.summary()
+
+
+# --- the parsers called directly ------------------------------------------------------------
+
+
+def test_parse_category_cleans_spelling_variants():
+    from fbresearch.io.parse import _parse_category
+
+    got = _parse_category(pd.Series([" Call Center", "call-center", "WEB", None, "  "]))
+    assert got.tolist()[:3] == ["call_center", "call_center", "web"]
+    assert got.isna().tolist() == [False, False, False, True, True]
+    assert isinstance(got.dtype, pd.CategoricalDtype)
+
+
+def test_parse_amount_reads_currency_text_and_refuses_words():
+    from fbresearch.io.parse import _parse_amount
+    from fbresearch.io.validate import _Report
+
+    rep = _Report("orders.csv")
+    got = _parse_amount(pd.Series(["¥1,200.50", " -30 ", "7"]), rep)
+    assert got.tolist() == [1200.5, -30.0, 7.0] and rep.rows == []
+    with pytest.raises(FeedbackDataError) as excinfo:
+        _parse_amount(pd.Series(["12", "free"]), rep)
+    assert excinfo.value.rows == (2,) and excinfo.value.column == "amount"
+
+
+def test_parse_dates_picks_the_one_format_that_reads_every_value():
+    from fbresearch.io.parse import _parse_dates
+    from fbresearch.io.validate import _Report
+
+    got = _parse_dates(pd.Series(["31.10.2026", "01.11.2026", None]), "d", _Report("x"), "UTC")
+    assert got.tolist()[:2] == [pd.Timestamp("2026-10-31"), pd.Timestamp("2026-11-01")]
+    assert pd.isna(got.iloc[2]) and str(got.dtype) == "datetime64[ns]"

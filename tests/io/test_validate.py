@@ -91,3 +91,59 @@ def test_blank_dates_few_dropped_many_refused(tmp_path):
     with pytest.raises(FeedbackDataError) as excinfo:
         load_feedback(write(tmp_path, "many.csv", text))
     check_error(excinfo, file="many.csv", column="submitted_at", rows=[2, 3], says=("no date",))
+
+
+# --- the quality report called directly -----------------------------------------------------
+
+
+def test_describe_quality_names_every_action_hand_worked():
+    from fbresearch.io.validate import describe_quality
+
+    q = pd.DataFrame(
+        [
+            {
+                "check": "duplicate",
+                "column": "response_id",
+                "rows": 2,
+                "action": "dropped",
+                "example_rows": [4, 5],
+                "message": "exact duplicates of earlier rows",
+            },
+            {
+                "check": "empty_text",
+                "column": "text",
+                "rows": 3,
+                "action": "flagged",
+                "example_rows": [1],
+                "message": "with an empty verbatim",
+            },
+            {
+                "check": "invalid_nps",
+                "column": "nps",
+                "rows": 1,
+                "action": "blanked",
+                "example_rows": [9],
+                "message": "nps answers outside the range 0-10",
+            },
+        ]
+    )
+    assert describe_quality(q, 1200, 1198, "built-in sample") == (
+        "1,198 of 1,200 responses read from the built-in sample were kept; 2 dropped: 2 exact "
+        "duplicates of earlier rows. Flagged but kept: 3 with an empty verbatim. 1 nps answers "
+        "outside the range 0-10 (set to missing)."
+    )
+
+
+def test_report_counts_rows_and_gives_one_based_examples():
+    import numpy as np
+
+    from fbresearch.io.validate import QUALITY_COLUMNS, _Report
+
+    rep = _Report("survey.csv")
+    rep.add("x", "nps", np.arange(7), "flagged", "seven rows")
+    rep.add("y", "nps", np.array([], dtype=int), "flagged", "nothing: not recorded")
+    table = rep.frame()
+    assert list(table.columns) == list(QUALITY_COLUMNS) and len(table) == 1
+    assert table.iloc[0]["rows"] == 7 and table.iloc[0]["example_rows"] == [1, 2, 3, 4, 5]
+    err = rep.error("bad", "nps", [0, 2], fix="fix it.")
+    assert err.source == "survey.csv" and err.rows == (1, 3)
