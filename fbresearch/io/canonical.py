@@ -106,6 +106,32 @@ def read_quality(path: str | Path) -> pd.DataFrame:
     """Read the ``quality.json`` written by :func:`write_canonical` as a quality table.
 
     ``.attrs`` holds ``source``, ``n_read``, ``n_kept`` and ``summary``.
+
+    Parameters
+    ----------
+    path : path
+        The ``quality.json`` file.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`~fbresearch.io.validate.QUALITY_COLUMNS`, one row per check.
+
+    Raises
+    ------
+    FeedbackDataError
+        The file is missing or is not JSON.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from fbresearch.io.load import load_feedback
+    >>> fb = load_feedback(pd.DataFrame({"submitted_at": ["2026-10-01"] * 2, "nps": [9, 9],
+    ...                                  "text": ["ok", " "]}))
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     table = read_quality(write_canonical(fb, tmp)["quality"])
+    >>> table["check"].tolist(), table.attrs["n_read"]
+    (['empty_text'], 2)
     """
     path = Path(path)
     try:

@@ -1,5 +1,5 @@
 # TEMPORARY SHIM (issue 13 integration removes it): the end of this module re-exports the
-# names that moved to fbresearch.io.validate, .parse, .canonical and .inputs.
+# names that moved to fbresearch.io.validate, .parse, .orders, .canonical and .inputs.
 """Reading feedback, orders and invitation counts: read files, map columns, decode encodings.
 
 :func:`load_feedback` turns a user's file (CSV in UTF-8, UTF-8 with BOM or GB18030/GBK;
@@ -40,15 +40,7 @@ import pandas as pd
 
 from fbresearch import schema
 from fbresearch.errors import FeedbackDataError
-from fbresearch.io.parse import (
-    _as_text,  # noqa: F401  (TEMPORARY SHIM: re-exported)
-    _examples,  # noqa: F401
-    _parse_amount,  # noqa: F401
-    _parse_category,  # noqa: F401
-    _parse_dates,  # noqa: F401
-)
 from fbresearch.io.validate import (
-    QUALITY_COLUMNS,
     _closest,
     _columns_text,
     _empty_quality,
@@ -445,11 +437,18 @@ def load_feedback(
 
 # --------------------------------------------------------------------------------------------
 # TEMPORARY SHIM (issue 13 integration removes it): names that moved out of this module.
-# The validate and parse names above are imported for use here and stay importable from here;
-# canonical and inputs import this module, so theirs are resolved on first access.
+# orders, canonical and inputs import this module, so every moved name is resolved on first
+# access (``from fbresearch.io.load import load_inputs`` keeps working).
 # --------------------------------------------------------------------------------------------
 
 _MOVED = {
+    "QUALITY_COLUMNS": "validate",
+    "_as_text": "parse",
+    "_examples": "parse",
+    "_parse_amount": "parse",
+    "_parse_category": "parse",
+    "_parse_dates": "parse",
+    "_parse_scores": "parse",
     "write_canonical": "canonical",
     "read_quality": "canonical",
     "file_sha256": "canonical",
@@ -468,7 +467,6 @@ _MOVED = {
     "_period": "inputs",
     "_select": "inputs",
 }
-_SHIM_EAGER = (QUALITY_COLUMNS, describe_quality, _empty_quality, _validate, _Report)
 
 
 def __getattr__(name: str) -> Any:
