@@ -84,7 +84,8 @@ def inputs(n: int) -> dict[str, Path]:
 
 def canonical(n: int) -> Path:
     """The runner's canonical feedback.parquet for ``n`` responses, written once."""
-    from fbresearch.io.load import load_feedback, write_canonical
+    from fbresearch.io.canonical import write_canonical
+    from fbresearch.io.load import load_feedback
 
     folder = CACHE / f"bench_data_canonical_{n}"
     if not (folder / "feedback.parquet").exists():
@@ -94,7 +95,8 @@ def canonical(n: int) -> Path:
 
 def step(name: str, n: int) -> None:
     """Run one measured step (in its own process)."""
-    from fbresearch.io.load import load_feedback, load_inputs
+    from fbresearch.io.inputs import load_inputs
+    from fbresearch.io.load import load_feedback
 
     if name in ("csv", "parquet"):
         path = inputs(n)[name]

@@ -17,7 +17,8 @@ from sklearn.metrics import adjusted_rand_score
 from sklearn.preprocessing import StandardScaler
 
 from fbresearch.errors import ParamsError
-from fbresearch.io.sample import RATINGS, SampleData, _phrases, sample_data
+from fbresearch.io.sample import SampleData, sample_data
+from fbresearch.io.sample_model import RATINGS, _phrases
 
 FEEDBACK_COLUMNS = [
     "response_id",

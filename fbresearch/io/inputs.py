@@ -1,0 +1,543 @@
+"""What a report notebook loads: :func:`load_inputs`, its result, and the inputs file.
+
+The runner validates the user's data once and writes canonical files
+(:mod:`fbresearch.io.canonical`); then it writes ONE small JSON *inputs file* with
+:func:`write_inputs` that says where they are. Every notebook loads its data with one line::
+
+    inputs = fb.load_inputs(inputs_path, period=period, seed=seed, page="overview")
+
+``load_inputs`` takes, as its first argument, either that inputs file (a ``.json`` path) or, as
+before, the data path itself with the other paths as keywords (``load_inputs(data_path,
+orders_path=..., quality_path=...)``). ``page`` names the report page; :data:`PAGE_COLUMNS` says
+which columns it leaves out (the overview shows no verbatims, so ``text`` stays on disk).
+With no data path at all, the built-in sample (:func:`fbresearch.io.sample.sample_data`) is
+made and validated like a user's data.
+
+The inputs file holds ``data_path``, ``orders_path``, ``invitations_path``, ``quality_path``
+(each a path or ``null``) and ``sample_size``. Relative paths are relative to the inputs
+file's own folder, so a report folder can be moved as a whole.
+
+Examples
+--------
+>>> import tempfile, os
+>>> with tempfile.TemporaryDirectory() as tmp:
+...     path = write_inputs(os.path.join(tmp, "inputs.json"), sample_size=500)
+...     inputs = load_inputs(path, page="overview")
+>>> inputs.source, "text" in inputs.feedback.columns
+('built-in sample (500 responses, seed 0)', False)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from fbresearch.errors import FeedbackDataError, ParamsError
+from fbresearch.io.canonical import _parquet_columns, _read_canonical, read_quality
+from fbresearch.io.load import _PARQUET_SUFFIXES, Feedback, load_feedback
+from fbresearch.io.orders import load_invitations, load_orders
+from fbresearch.io.sample import sample_data
+from fbresearch.io.validate import _closest, _empty_quality, describe_quality
+
+__all__ = [
+    "PAGE_COLUMNS",
+    "ReportInputs",
+    "LoadedSample",
+    "latest_complete_month",
+    "load_inputs",
+    "load_sample",
+    "read_inputs",
+    "write_inputs",
+]
+
+#: Columns each report page leaves out of memory (``load_inputs(..., page=name)``); a page
+#: not listed here may not be named. Every page reads ``submitted_at``.
+PAGE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "overview": ("text",),
+    "segmentation": (),
+    "topics": (),
+    "drivers": (),
+    "improvement": (),
+    "closed_loop": (),
+}
+
+#: the keys of an inputs file, and what a missing key means
+_INPUT_KEYS: dict[str, Any] = {
+    "data_path": None,
+    "orders_path": None,
+    "invitations_path": None,
+    "quality_path": None,
+    "sample_size": 5000,
+}
+_PATH_KEYS = ("data_path", "orders_path", "invitations_path", "quality_path")
+
+
+@dataclass(frozen=True, eq=False)
+class ReportInputs:
+    """Everything a report notebook reads, loaded once by :func:`load_inputs`.
+
+    Attributes
+    ----------
+    feedback : pandas.DataFrame
+        Responses submitted up to the end of ``period`` (history for trends).
+    current : pandas.DataFrame
+        Responses submitted in ``period``.
+    orders, invitations : pandas.DataFrame or None
+        Canonical orders and invitation counts, when available.
+    quality : pandas.DataFrame
+        The data-quality table (see :class:`Feedback`).
+    period : pandas.Period
+        The report month.
+    source : str
+        Where the data came from (a file name, or the built-in sample and its size and seed).
+    truth : dict or None
+        The planted truth of the built-in sample; ``None`` for real data.
+    n_rows_read : int
+        Rows read before the period was applied.
+    """
+
+    feedback: pd.DataFrame
+    current: pd.DataFrame
+    orders: pd.DataFrame | None
+    invitations: pd.DataFrame | None
+    quality: pd.DataFrame
+    period: pd.Period
+    source: str
+    truth: dict | None
+    n_rows_read: int
+
+    def quality_summary(self) -> str:
+        """The data-quality sentences of :meth:`Feedback.summary` for these inputs."""
+        n_kept = int(self.quality.attrs.get("n_kept", self.n_rows_read))
+        n_read = int(self.quality.attrs.get("n_read", n_kept))
+        return describe_quality(self.quality, n_read, n_kept, self.source)
+
+
+def latest_complete_month(dates: Iterable[Any]) -> pd.Period:
+    """The latest month whose last day is covered by the data.
+
+    Parameters
+    ----------
+    dates : array-like of datetimes
+        E.g. the ``submitted_at`` column.
+
+    Examples
+    --------
+    >>> latest_complete_month(pd.to_datetime(["2026-10-01 10:00", "2026-10-31 08:00"]))
+    Period('2026-10', 'M')
+    >>> latest_complete_month(pd.to_datetime(["2026-10-01", "2026-11-15"]))
+    Period('2026-10', 'M')
+    """
+    stamps = pd.to_datetime(pd.Series(list(dates) if not hasattr(dates, "dtype") else dates))
+    if isinstance(stamps.dtype, pd.DatetimeTZDtype):
+        stamps = stamps.dt.tz_localize(None)
+    last = stamps.max()
+    if pd.isna(last):
+        raise FeedbackDataError(
+            "there are no dates to choose a report month from",
+            column="submitted_at",
+            fix="check the submitted_at column.",
+        )
+    month = last.to_period("M")
+    return month if last.normalize() >= month.end_time.normalize() else month - 1
+
+
+def _period(period: str | pd.Period | None, dates: pd.Series, label: str) -> pd.Period:
+    first, last = dates.min(), dates.max()
+    covered = f"{first:%Y-%m} to {last:%Y-%m}" if pd.notna(first) else "no months"
+    if period is None:
+        chosen = latest_complete_month(dates)
+        if chosen < first.to_period("M"):
+            raise FeedbackDataError(
+                f"the data ({covered}) does not cover a complete month",
+                source=label,
+                column="submitted_at",
+                fix='set period: "YYYY-MM" explicitly.',
+            )
+        return chosen
+    try:
+        chosen = pd.Period(period, freq="M")
+        if isinstance(period, str) and not re.fullmatch(r"\d{4}-\d{2}", period.strip()):
+            raise ValueError(period)
+    except (ValueError, TypeError) as exc:
+        raise ParamsError(
+            f"period {period!r} is not a month; write it as YYYY-MM, e.g. 2026-10"
+        ) from exc
+    if not first.to_period("M") <= chosen <= last.to_period("M"):
+        raise FeedbackDataError(
+            f"the period {chosen} is outside the data, which covers {covered}",
+            source=label,
+            column="submitted_at",
+            fix=f"choose a month from {covered}, or leave period empty for the latest complete "
+            "month.",
+        )
+    return chosen
+
+
+def _select(frame: pd.DataFrame, columns: Sequence[str], label: str) -> pd.DataFrame:
+    wanted = list(dict.fromkeys(["submitted_at", *columns]))
+    absent = [c for c in wanted if c not in frame.columns]
+    if absent:
+        raise FeedbackDataError(
+            f"the data has no column {absent[0]!r}." + _closest(absent[0], list(frame.columns)),
+            source=label,
+            column=absent[0],
+            fix="ask for canonical column names only.",
+        )
+    return frame[wanted]
+
+
+@dataclass(frozen=True)
+class LoadedSample:
+    """The built-in sample, validated like a user's data (see :func:`load_sample`)."""
+
+    feedback: Feedback
+    orders: pd.DataFrame
+    invitations: pd.DataFrame
+    truth: dict
+
+
+def load_sample(n_responses: int = 5000, seed: int = 0) -> LoadedSample:
+    """Make the built-in sample and pass it through the same loaders as a user's files.
+
+    Examples
+    --------
+    >>> sample = load_sample(500)
+    >>> sample.feedback.source
+    'built-in sample (500 responses, seed 0)'
+    """
+    data = sample_data(n_responses, seed)
+    source = f"built-in sample ({n_responses:,} responses, seed {seed})"
+    return LoadedSample(
+        feedback=replace(load_feedback(data.feedback), source=source),
+        orders=load_orders(data.orders),
+        invitations=load_invitations(data.invitations),
+        truth=data.truth,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# The inputs file: one small JSON the runner writes and every notebook reads
+# --------------------------------------------------------------------------------------------
+
+
+def _stored_path(value: str | Path | None, folder: Path) -> str | None:
+    """A path as the inputs file stores it: relative to ``folder`` when inside it."""
+    if value is None:
+        return None
+    path = Path(value).resolve()
+    try:
+        return path.relative_to(folder.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def write_inputs(
+    path: str | Path,
+    *,
+    data_path: str | Path | None = None,
+    orders_path: str | Path | None = None,
+    invitations_path: str | Path | None = None,
+    quality_path: str | Path | None = None,
+    sample_size: int = 5000,
+) -> Path:
+    """Write the inputs file that tells every notebook where its data are.
+
+    Parameters
+    ----------
+    path : path
+        The JSON file to write (its folder is created if needed).
+    data_path, orders_path, invitations_path, quality_path : path, optional
+        As for :func:`load_inputs`. ``data_path=None``: the built-in sample. Paths inside the
+        inputs file's folder are stored relative to it, others as absolute paths.
+    sample_size : int
+        Size of the built-in sample when ``data_path`` is ``None``.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = write_inputs(os.path.join(tmp, "inputs.json"),
+    ...                         data_path=os.path.join(tmp, "data", "feedback.parquet"))
+    ...     stored = read_inputs(path, resolve=False)
+    >>> stored["data_path"], stored["orders_path"], stored["sample_size"]
+    ('data/feedback.parquet', None, 5000)
+    """
+    path = Path(path)
+    folder = path.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    given = {
+        "data_path": data_path,
+        "orders_path": orders_path,
+        "invitations_path": invitations_path,
+        "quality_path": quality_path,
+    }
+    payload: dict[str, Any] = {key: _stored_path(value, folder) for key, value in given.items()}
+    payload["sample_size"] = int(sample_size)
+    path.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
+    return path
+
+
+def read_inputs(path: str | Path, *, resolve: bool = True) -> dict[str, Any]:
+    """Read an inputs file written by :func:`write_inputs`.
+
+    Parameters
+    ----------
+    path : path
+        The JSON file.
+    resolve : bool
+        Turn relative paths into paths from the inputs file's folder (``False``: as stored).
+
+    Returns
+    -------
+    dict
+        ``data_path``, ``orders_path``, ``invitations_path``, ``quality_path`` (str or
+        ``None``) and ``sample_size`` (int); keys the file lacks take their defaults.
+
+    Raises
+    ------
+    FeedbackDataError
+        The file is missing, is not JSON, or holds keys or values it should not.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = os.path.join(tmp, "inputs.json")
+    ...     with open(path, "w") as fh:
+    ...         _ = fh.write('{"quality_path": "quality.json"}')
+    ...     got = read_inputs(path)
+    ...     same = got["quality_path"] == os.path.join(tmp, "quality.json")
+    >>> same, got["data_path"], got["sample_size"]
+    (True, None, 5000)
+    """
+    path = Path(path)
+    fix = "run the report again; the runner writes this file (fbresearch.write_inputs)."
+    try:
+        payload = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise FeedbackDataError(
+            f"the inputs file cannot be read ({exc})", source=path.name, fix=fix
+        ) from exc
+    if not isinstance(payload, dict):
+        raise FeedbackDataError(
+            "the inputs file does not hold a JSON object", source=path.name, fix=fix
+        )
+    unknown = sorted(set(payload) - set(_INPUT_KEYS))
+    if unknown:
+        raise FeedbackDataError(
+            f"the inputs file has an unknown key {unknown[0]!r}."
+            + _closest(unknown[0], list(_INPUT_KEYS)),
+            source=path.name,
+            fix="use only " + ", ".join(_INPUT_KEYS) + ".",
+        )
+    out = {**_INPUT_KEYS, **payload}
+    for key in _PATH_KEYS:
+        value = out[key]
+        if value is not None and not isinstance(value, str):
+            raise FeedbackDataError(
+                f"{key} in the inputs file is {value!r}, not a path", source=path.name, fix=fix
+            )
+        if value is not None and resolve and not Path(value).is_absolute():
+            out[key] = os.path.join(path.parent, value)
+    size = out["sample_size"]
+    if isinstance(size, bool) or not isinstance(size, int):
+        raise FeedbackDataError(
+            f"sample_size in the inputs file is {size!r}, not a whole number",
+            source=path.name,
+            fix=fix,
+        )
+    return out
+
+
+def _page_drop(page: str | None) -> tuple[str, ...]:
+    if page is None:
+        return ()
+    if page not in PAGE_COLUMNS:
+        raise ParamsError(
+            f"page {page!r} is not a report page; pages are " + ", ".join(PAGE_COLUMNS) + "."
+        )
+    return PAGE_COLUMNS[page]
+
+
+# --------------------------------------------------------------------------------------------
+# load_inputs: the notebooks' single entry point
+# --------------------------------------------------------------------------------------------
+
+
+def load_inputs(
+    source: str | Path | None = None,
+    *,
+    data_path: str | Path | None = None,
+    orders_path: str | Path | None = None,
+    invitations_path: str | Path | None = None,
+    quality_path: str | Path | None = None,
+    period: str | pd.Period | None = None,
+    sample_size: int | None = None,
+    seed: int = 0,
+    columns: Sequence[str] | None = None,
+    drop: Sequence[str] | None = None,
+    page: str | None = None,
+) -> ReportInputs:
+    """Load everything a report notebook needs, for one period.
+
+    Parameters
+    ----------
+    source : path, optional
+        Either the runner's inputs file (a ``.json`` path, see :func:`write_inputs`), or the
+        data path itself (old call style; same as ``data_path``): the canonical
+        ``feedback.parquet`` the runner wrote (another CSV, Parquet or Excel file in canonical
+        columns is validated with :func:`~fbresearch.io.load.load_feedback`). ``None``: the
+        built-in sample (:func:`fbresearch.sample_data`), validated like a user's data.
+    data_path : path, optional
+        The data path by keyword (not together with a data path as ``source``).
+    orders_path, invitations_path : path, optional
+        Canonical orders and invitation counts. ``None``: the inputs file's; else the sample's
+        when there is no data path, else no orders / invitations.
+    quality_path : path, optional
+        The runner's ``quality.json`` (``None``: the inputs file's, if any).
+    period : str, optional
+        ``"YYYY-MM"``; ``None``: the latest complete month in the data.
+    sample_size : int, optional
+        Size of the built-in sample (``None``: the inputs file's, else 5000).
+    seed : int
+        Seed of the built-in sample.
+    columns : list of str, optional
+        Read only these canonical columns (``submitted_at`` is always read), e.g. leave out
+        ``text`` where an analysis does not need it.
+    drop : list of str, optional
+        Leave these columns out where the data has them (e.g. ``["text"]``: a page that shows
+        no verbatims keeps a million texts out of memory). Unlike ``columns``, a column the
+        data lacks is not an error.
+    page : str, optional
+        A report page (a key of :data:`PAGE_COLUMNS`): its columns to leave out are added to
+        ``drop``.
+
+    Returns
+    -------
+    ReportInputs
+
+    Raises
+    ------
+    FeedbackDataError
+        A period outside the data (the message says which months it covers), or unreadable
+        files (the inputs file included).
+    ParamsError
+        A period that is not a month, an unknown ``page``, or two data paths.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> from fbresearch.io.canonical import write_canonical
+    >>> fb = load_feedback(pd.DataFrame({"submitted_at": ["2026-09-30", "2026-10-31"],
+    ...                                  "nps": [9, 3], "text": ["ok", "slow"]}))
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     paths = write_canonical(fb, tmp)
+    ...     inputs = load_inputs(paths["feedback"], columns=["nps"])
+    >>> str(inputs.period), len(inputs.feedback), len(inputs.current), list(inputs.current.columns)
+    ('2026-10', 2, 1, ['submitted_at', 'nps'])
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     paths = write_canonical(fb, tmp)
+    ...     inputs = load_inputs(paths["feedback"], drop=["text", "ces"])
+    >>> "text" in inputs.feedback.columns, "nps" in inputs.feedback.columns
+    (False, True)
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     paths = write_canonical(fb, tmp)
+    ...     inputs_file = write_inputs(os.path.join(tmp, "inputs.json"),
+    ...                                data_path=paths["feedback"], quality_path=paths["quality"])
+    ...     inputs = load_inputs(inputs_file, page="overview")
+    >>> inputs.source, list(inputs.feedback.columns)[:2], "text" in inputs.feedback.columns
+    ('DataFrame', ['submitted_at', 'nps'], False)
+    """
+    given = {
+        "orders_path": orders_path,
+        "invitations_path": invitations_path,
+        "quality_path": quality_path,
+        "sample_size": sample_size,
+    }
+    where = _where(source, data_path, given)
+    dropped = (set(drop or ()) | set(_page_drop(page))) - {"submitted_at"}
+    orders_path, invitations_path = where["orders_path"], where["invitations_path"]
+    orders = load_orders(orders_path) if orders_path is not None else None
+    invitations = load_invitations(invitations_path) if invitations_path is not None else None
+    path = None if where["data_path"] is None else Path(where["data_path"])
+    truth = None
+    if path is not None and path.suffix.lower() in _PARQUET_SUFFIXES and path.exists():
+        if dropped and columns is None:
+            columns = [c for c in _parquet_columns(path) if c not in dropped]
+        frame = _read_canonical(path, columns)
+        quality_at = where["quality_path"]
+        quality = read_quality(quality_at) if quality_at is not None else _empty_quality()
+        # the runner's quality report remembers where the data really came from
+        label = quality.attrs.get("source") or path.name
+    else:
+        if path is None:
+            sample = load_sample(where["sample_size"], seed)
+            loaded, truth, label = sample.feedback, sample.truth, sample.feedback.source
+            orders = sample.orders if orders_path is None else orders
+            invitations = sample.invitations if invitations_path is None else invitations
+        else:
+            loaded = load_feedback(path)
+            label = path.name
+        frame, quality = loaded.frame, loaded.quality
+        quality.attrs.update({"source": label, "n_read": loaded.n_read, "n_kept": len(frame)})
+        if columns is not None:
+            frame = _select(frame, columns, label)
+    if dropped & set(frame.columns):
+        frame = frame.drop(columns=[c for c in frame.columns if c in dropped])
+    for key in ("n_read", "n_kept"):
+        if quality.attrs.get(key) is None:
+            quality.attrs[key] = len(frame)
+    chosen = _period(period, frame["submitted_at"], label)
+    feedback, current = _cut(frame, chosen)
+    return ReportInputs(
+        feedback=feedback,
+        current=current,
+        orders=orders,
+        invitations=invitations,
+        quality=quality,
+        period=chosen,
+        source=label,
+        truth=truth,
+        n_rows_read=int(quality.attrs["n_read"]),
+    )
+
+
+def _where(
+    source: str | Path | None, data_path: str | Path | None, given: dict[str, Any]
+) -> dict[str, Any]:
+    """Where the data are: an inputs file's entries, overridden by the keywords given."""
+    if source is not None and Path(source).suffix.lower() == ".json":
+        where = read_inputs(source)
+    else:
+        if source is not None and data_path is not None:
+            raise ParamsError(
+                "load_inputs: give the data path once (as the first argument or as data_path=)."
+            )
+        where = {**_INPUT_KEYS, "data_path": source if source is not None else None}
+    if data_path is not None:
+        where["data_path"] = data_path
+    where.update({key: value for key, value in given.items() if value is not None})
+    return where
+
+
+def _cut(frame: pd.DataFrame, chosen: pd.Period) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Responses up to the end of ``chosen`` (history) and those inside it."""
+    stamps = frame["submitted_at"]
+    end = (chosen + 1).start_time
+    upto = (stamps < end).to_numpy()
+    inside = upto & (stamps >= chosen.start_time).to_numpy()
+    feedback = frame if upto.all() else frame[upto]
+    return feedback, frame[inside]
