@@ -12,7 +12,6 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import seaborn as sns
 from matplotlib import font_manager
-from matplotlib.ticker import MaxNLocator
 
 __all__ = ["set_theme", "new_axes", "PALETTE", "QUADRANT_COLORS"]
 
@@ -471,138 +470,6 @@ def estimate_plot(
     return _kpi_finish(ax, xlabel, ylabel, title, created)
 
 
-# --- improvement (impact): counterfactual, event study, pre/post ---------------------------
-
-
-def _mark_change(ax, change) -> None:  # noqa: ANN001
-    if change is not None:
-        ax.axvline(change, color=PALETTE[7], linestyle=":", linewidth=1)
-        ax.annotate(
-            "change",
-            (change, 1),
-            xycoords=("data", "axes fraction"),
-            xytext=(3, -12),
-            textcoords="offset points",
-            fontsize="small",
-            color=PALETTE[7],
-        )
-
-
-def plot_counterfactual(
-    data,
-    ax=None,
-    change=None,
-    title: str | None = None,  # noqa: ANN001, ANN201
-    ylabel: str = "",
-):
-    """The metric over time with the no-change counterfactual and its band.
-
-    ``data`` has ``period``, ``observed``, ``counterfactual``, ``cf_low``, ``cf_high`` and
-    optionally ``fitted`` (the model's line) and ``comparison`` (the control group's series).
-    """
-    ax = new_axes(ax)
-    x = data["period"]
-    if "comparison" in data and data["comparison"].notna().any():
-        ax.plot(
-            x,
-            data["comparison"],
-            color=PALETTE[7],
-            marker="o",
-            markersize=3,
-            linewidth=1,
-            label="comparison groups",
-        )
-        ax.plot(
-            x,
-            data["observed"],
-            color=PALETTE[0],
-            marker="o",
-            markersize=4,
-            label="groups that got the change",
-        )
-    else:
-        ax.scatter(x, data["observed"], color=PALETTE[0], s=18, label="observed", zorder=3)
-    if "fitted" in data and data["fitted"].notna().any():
-        ax.plot(x, data["fitted"], color=PALETTE[0], linewidth=1.5, label="fitted")
-    ax.plot(
-        x,
-        data["counterfactual"],
-        color=PALETTE[3],
-        linestyle="--",
-        linewidth=1.5,
-        label="without the change (counterfactual)",
-    )
-    ax.fill_between(
-        x,
-        data["cf_low"],
-        data["cf_high"],
-        color=PALETTE[3],
-        alpha=0.15,
-        linewidth=0,
-        label="95% band",
-    )
-    _mark_change(ax, change)
-    ax.set_xlabel("")
-    ax.set_ylabel(ylabel)
-    if title:
-        ax.set_title(title)
-    ax.legend(loc="best", fontsize="small", frameon=False)
-    ax.figure.autofmt_xdate()
-    return ax
-
-
-def plot_event_study(data, ax=None, ylabel: str = "Effect", title: str | None = None):  # noqa: ANN001, ANN201
-    """Event-study estimates (``relative_period``, ``estimate``, ``ci_low``, ``ci_high``)."""
-    ax = new_axes(ax)
-    rel = data["relative_period"].to_numpy()
-    est = data["estimate"].to_numpy()
-    low, high = data["ci_low"].to_numpy(), data["ci_high"].to_numpy()
-    for part, color, label in (
-        (rel < 0, PALETTE[7], "before the change"),
-        (rel >= 0, PALETTE[0], "after the change"),
-    ):
-        ax.errorbar(
-            rel[part],
-            est[part],
-            yerr=[est[part] - low[part], high[part] - est[part]],
-            fmt="o",
-            color=color,
-            elinewidth=1.5,
-            capsize=2,
-            markersize=5,
-            label=label,
-        )
-    ax.legend(loc="best", fontsize="small", frameon=False)
-    ax.axhline(0, color="black", linewidth=0.8)
-    ax.axvline(-0.5, color=PALETTE[7], linestyle=":", linewidth=1)
-    ax.set_xlabel("months relative to the change (0 = first month after; -1 = reference)")
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_ylabel(ylabel)
-    ax.set_title(title or "Before the change: check (should be near 0); after: effect")
-    return ax
-
-
-def plot_pre_post(data, ax=None, title: str | None = None, ylabel: str = ""):  # noqa: ANN001, ANN201
-    """Before and after window means (``window``, ``value``, ``ci_low``, ``ci_high``)."""
-    ax = new_axes(ax)
-    values = data["value"].to_numpy()
-    ax.errorbar(
-        range(len(data)),
-        values,
-        yerr=[values - data["ci_low"].to_numpy(), data["ci_high"].to_numpy() - values],
-        fmt="o",
-        color=PALETTE[0],
-        capsize=4,
-        markersize=7,
-    )
-    ax.set_xticks(range(len(data)), data["window"])
-    ax.set_xlim(-0.5, len(data) - 0.5)
-    ax.set_ylabel(ylabel)
-    if title:
-        ax.set_title(title)
-    return ax
-
-
 # --- segmentation: RFM sizes and revenue, cluster profiles, scores by segment, migration, churn --
 
 
@@ -965,3 +832,16 @@ def suspicious_reasons(table, ax=None):  # noqa: ANN001, ANN201
     ax.set_title("Suspicious feedback by reason")
     ax.grid(axis="y", visible=False)
     return ax
+
+
+# TEMPORARY SHIM (issue 13 integration removes it): the improvement charts moved to
+# fbresearch.present.plots.impact; loaded on first use, since that module imports this one.
+_MOVED_TO_IMPACT = ("plot_counterfactual", "plot_event_study", "plot_pre_post", "_mark_change")
+
+
+def __getattr__(name: str):  # noqa: ANN202
+    if name in _MOVED_TO_IMPACT:
+        from fbresearch.present.plots import impact
+
+        return getattr(impact, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

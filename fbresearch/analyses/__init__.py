@@ -1,0 +1,1 @@
+"""The analyses: one subpackage each (estimators, frozen results, narrative)."""

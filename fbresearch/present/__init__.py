@@ -1,0 +1,1 @@
+"""Presentation layer: display, tables, findings and plots of the analyses' results."""

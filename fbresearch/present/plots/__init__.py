@@ -1,0 +1,1 @@
+"""Charts, one module per analysis (each draws its results' standard charts)."""
