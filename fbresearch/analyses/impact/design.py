@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from fbresearch.analyses.impact import narrative
 from fbresearch.analyses.impact.common import (
     MIN_ITS_POINTS,
     _check_change_inside,
@@ -26,7 +27,6 @@ from fbresearch.analyses.impact.common import (
 )
 from fbresearch.analyses.impact.did import diff_in_diff
 from fbresearch.analyses.impact.its import interrupted_time_series
-from fbresearch.analyses.impact.narrative import improvement_verdict, progress_against_target
 from fbresearch.analyses.impact.prepost import pre_post
 from fbresearch.analyses.impact.results import ImpactResult, ImprovementFailure
 from fbresearch.analyses.impact.series import monthly_series
@@ -117,139 +117,31 @@ def evaluate_improvement(
         raise AnalysisError(f"Column {metric!r} has no answers. Fix: choose a metric with data.")
     _check_change_inside(dates[answered], change, date)
     label = metric_label(metric)
-    treated = [str(g) for g in treated_regions] if treated_regions else []
-    controls: list[str] = []
-    reason_extra = ""
     data = frame.loc[answered]
-    if treated:
-        _require(frame, group_column)
-        present = set(data[group_column].astype(str))
-        missing = [g for g in treated if g not in present]
-        if missing:
-            raise AnalysisError(
-                f"Treated group(s) {missing} have no {label} answers in column {group_column!r} "
-                f"(groups present: {sorted(present)}). Fix: check the names in params `improvement:`."
-            )
-        if control_regions:
-            controls = [str(g) for g in control_regions]
-            missing = [g for g in controls if g not in present]
-            if missing:
-                raise AnalysisError(
-                    f"Control group(s) {missing} have no {label} answers in column {group_column!r} "
-                    f"(groups present: {sorted(present)}). Fix: check the names in params `improvement:`."
-                )
-            overlap = set(controls) & set(treated)
-            if overlap:
-                raise AnalysisError(
-                    f"Groups {sorted(overlap)} are listed as both treated and control."
-                )
-        else:
-            controls = sorted(present - set(treated))
-            if not controls:
-                reason_extra = (
-                    f" Every {group_column} got the change, so there is no comparison group for a "
-                    f"difference-in-differences."
-                )
-    groups = data[group_column].astype(str) if treated else None
+    treated, controls, reason_extra = _groups(
+        data, treated_regions, control_regions, group_column, label
+    )
     if treated and controls:
-        sub = data.loc[groups.isin(treated + controls)]
-        sub_dates = _dates(sub, date)
-        work = pd.DataFrame(
-            {
-                "y": _metric_values(sub, metric),
-                "treated": sub[group_column].astype(str).isin(treated).astype(int).to_numpy(),
-                "post": (sub_dates >= change).astype(int).to_numpy(),
-                group_column: sub[group_column].astype(str).to_numpy(),
-                "month": sub_dates.dt.to_period("M").dt.to_timestamp().to_numpy(),
-            }
+        res, design_reason, baseline = _evaluate_did(
+            data, metric, date, change, treated, controls, group_column, unit, confidence
         )
-        if unit is not None and unit not in work.columns:
-            work[unit] = sub[unit].to_numpy()
-        if not work.loc[work.post == 1, "y"].notna().any():
-            raise AnalysisError(
-                f"No {label} answers after {change.date()}. Fix: wait for data from after the launch."
-            )
-        inference = "auto"
-        if change != change.to_period("M").to_timestamp():
-            inference = "hc"  # the change falls inside a month: cells would mix before and after
-        res = diff_in_diff(
-            work,
-            "y",
-            "treated",
-            "post",
-            cluster=group_column,
-            time="month",
-            unit=unit,
-            inference=inference,
-            confidence=confidence,
-        )
-        res = replace(
-            res, outcome=metric, effect=replace(res.effect, name=f"Effect of {name} on {label}")
-        )
-        design_reason = (
-            f"Design: difference-in-differences, comparing the {_plural(group_column)} that got "
-            f"the change ({', '.join(treated)}) with those that did not ({', '.join(controls)}), "
-            f"before and after {change.date()}; season and company-wide trends shared by both "
-            f"cancel out."
-        )
-        baseline = _baseline(
-            sub.loc[sub[group_column].astype(str).isin(treated)], metric, date, change
-        )
-        whom = f" in the {_plural(group_column)} that got {_lower(name)} ({', '.join(treated)}), compared with the others ({', '.join(controls)})"
+        whom = narrative.whom_phrase(group_column, name, treated, controls)
     else:
-        rows = data.loc[groups.isin(treated)] if treated else data
-        series = monthly_series(rows, metric, date, change_date=change)
-        n_pre, n_post = int((series.post == 0).sum()), int((series.post == 1).sum())
-        if n_post == 0:
-            raise AnalysisError(
-                f"No {label} answers after {change.date()}. Fix: wait for data from after the launch."
-            )
-        baseline = _baseline(rows, metric, date, change)
-        whom = (
-            f" in the {_plural(group_column)} that got {_lower(name)} ({', '.join(treated)})"
-            if treated
-            else ""
+        rows = data.loc[data[group_column].astype(str).isin(treated)] if treated else data
+        res, design_reason = _evaluate_series(
+            rows, metric, date, change, seasonality, min_points, confidence
         )
-        if n_pre >= min_points and n_post >= min_points:
-            use_season = len(series) >= 1.5 * seasonality
-            res = interrupted_time_series(
-                series,
-                "value",
-                "period",
-                "post",
-                seasonality=seasonality if use_season else None,
-                confidence=confidence,
-                min_points=min_points,
-            )
-            res = replace(
-                res, outcome=metric, effect=replace(res.effect, name=f"Effect of {name} on {label}")
-            )
-            design_reason = (
-                f"Design: interrupted time series of the monthly {label} ({n_pre} months before, "
-                f"{n_post} after), projecting the pre-change trend"
-                + (" and season" if use_season else "")
-                + " forward as the no-change counterfactual."
-                + ("" if treated or not treated_regions else "")
-            )
-            if not use_season:
-                design_reason += (
-                    f" The series is too short (under {1.5 * seasonality:g} months) "
-                    f"to separate season from the change."
-                )
-        else:
-            res = pre_post(rows, metric, date, change, confidence=confidence)
-            res = replace(res, effect=replace(res.effect, name=f"Effect of {name} on {label}"))
-            design_reason = (
-                f"Design: before/after comparison of equal windows. No comparison group, and too "
-                f"few months for a time series ({n_pre} before, {n_post} after; {min_points} each "
-                f"side needed)."
-            )
+        baseline = _baseline(rows, metric, date, change)
+        whom = narrative.whom_phrase(group_column, name, treated) if treated else ""
         if not treated:
             design_reason += " No treated and control groups were given."
         design_reason += reason_extra
-    verdict = improvement_verdict(res, name, label, whom)
+    res = replace(
+        res, outcome=metric, effect=replace(res.effect, name=f"Effect of {name} on {label}")
+    )
+    verdict = narrative.improvement_verdict(res, name, label, whom)
     progress = (
-        progress_against_target(res, target, baseline, change, dates.max(), label)
+        narrative.progress_against_target(res, target, baseline, change, dates.max(), label)
         if target
         else None
     )
@@ -258,12 +150,123 @@ def evaluate_improvement(
     )
 
 
-def _plural(word: str) -> str:
-    return word if word.endswith("s") else word + "s"
+def _groups(
+    data: pd.DataFrame,
+    treated_regions: Iterable[str] | None,
+    control_regions: Iterable[str] | None,
+    group_column: str,
+    label: str,
+) -> tuple[list[str], list[str], str]:
+    """Treated and control groups (checked against the data) and a note when there are no controls."""
+    treated = [str(g) for g in treated_regions] if treated_regions else []
+    if not treated:
+        return [], [], ""
+    _require(data, group_column)
+    present = set(data[group_column].astype(str))
+    missing = [g for g in treated if g not in present]
+    if missing:
+        raise AnalysisError(
+            f"Treated group(s) {missing} have no {label} answers in column {group_column!r} "
+            f"(groups present: {sorted(present)}). Fix: check the names in params `improvement:`."
+        )
+    if not control_regions:
+        controls = sorted(present - set(treated))
+        return treated, controls, "" if controls else narrative.no_controls_note(group_column)
+    controls = [str(g) for g in control_regions]
+    missing = [g for g in controls if g not in present]
+    if missing:
+        raise AnalysisError(
+            f"Control group(s) {missing} have no {label} answers in column {group_column!r} "
+            f"(groups present: {sorted(present)}). Fix: check the names in params `improvement:`."
+        )
+    overlap = set(controls) & set(treated)
+    if overlap:
+        raise AnalysisError(f"Groups {sorted(overlap)} are listed as both treated and control.")
+    return treated, controls, ""
 
 
-def _lower(name: str) -> str:
-    return name[:1].lower() + name[1:] if name[1:2].islower() or len(name) < 2 else name
+def _evaluate_did(
+    data: pd.DataFrame,
+    metric: str,
+    date: str,
+    change: pd.Timestamp,
+    treated: list[str],
+    controls: list[str],
+    group_column: str,
+    unit: str | None,
+    confidence: float,
+) -> tuple[ImpactResult, str, float]:
+    """Difference-in-differences on responses by group and month; the reason and the baseline."""
+    groups = data[group_column].astype(str)
+    sub = data.loc[groups.isin(treated + controls)]
+    sub_dates = _dates(sub, date)
+    work = pd.DataFrame(
+        {
+            "y": _metric_values(sub, metric),
+            "treated": sub[group_column].astype(str).isin(treated).astype(int).to_numpy(),
+            "post": (sub_dates >= change).astype(int).to_numpy(),
+            group_column: sub[group_column].astype(str).to_numpy(),
+            "month": sub_dates.dt.to_period("M").dt.to_timestamp().to_numpy(),
+        }
+    )
+    if unit is not None and unit not in work.columns:
+        work[unit] = sub[unit].to_numpy()
+    if not work.loc[work.post == 1, "y"].notna().any():
+        raise AnalysisError(
+            f"No {metric_label(metric)} answers after {change.date()}. "
+            f"Fix: wait for data from after the launch."
+        )
+    inference = "auto"
+    if change != change.to_period("M").to_timestamp():
+        inference = "hc"  # the change falls inside a month: cells would mix before and after
+    res = diff_in_diff(
+        work,
+        "y",
+        "treated",
+        "post",
+        cluster=group_column,
+        time="month",
+        unit=unit,
+        inference=inference,
+        confidence=confidence,
+    )
+    reason = narrative.did_reason(group_column, treated, controls, change)
+    baseline = _baseline(sub.loc[sub[group_column].astype(str).isin(treated)], metric, date, change)
+    return res, reason, baseline
+
+
+def _evaluate_series(
+    rows: pd.DataFrame,
+    metric: str,
+    date: str,
+    change: pd.Timestamp,
+    seasonality: int,
+    min_points: int,
+    confidence: float,
+) -> tuple[ImpactResult, str]:
+    """An interrupted time series of the monthly metric when long enough, else pre/post."""
+    series = monthly_series(rows, metric, date, change_date=change)
+    n_pre, n_post = int((series.post == 0).sum()), int((series.post == 1).sum())
+    if n_post == 0:
+        raise AnalysisError(
+            f"No {metric_label(metric)} answers after {change.date()}. "
+            f"Fix: wait for data from after the launch."
+        )
+    if n_pre >= min_points and n_post >= min_points:
+        use_season = len(series) >= 1.5 * seasonality
+        res = interrupted_time_series(
+            series,
+            "value",
+            "period",
+            "post",
+            seasonality=seasonality if use_season else None,
+            confidence=confidence,
+            min_points=min_points,
+        )
+        reason = narrative.its_reason(metric_label(metric), n_pre, n_post, use_season, seasonality)
+        return res, reason
+    res = pre_post(rows, metric, date, change, confidence=confidence)
+    return res, narrative.prepost_reason(n_pre, n_post, min_points)
 
 
 def _baseline(rows: pd.DataFrame, metric: str, date: str, change: pd.Timestamp) -> float:

@@ -28,6 +28,11 @@ __all__ = [
     "event_study_caption",
     "summary",
     "findings",
+    "did_reason",
+    "its_reason",
+    "prepost_reason",
+    "no_controls_note",
+    "whom_phrase",
 ]
 
 
@@ -276,3 +281,99 @@ def findings(result: ImpactResult) -> list[Finding]:
             analysis="improvement",
         )
     ]
+
+
+# --------------------------------------------------------------------------------------------
+# Why this design (set by evaluate_improvement)
+# --------------------------------------------------------------------------------------------
+def _plural(word: str) -> str:
+    return word if word.endswith("s") else word + "s"
+
+
+def _lower(name: str) -> str:
+    return name[:1].lower() + name[1:] if name[1:2].islower() or len(name) < 2 else name
+
+
+def did_reason(
+    group_column: str, treated: list[str], controls: list[str], change: pd.Timestamp
+) -> str:
+    """Why difference-in-differences: the groups compared, before and after the change.
+
+    Examples
+    --------
+    >>> did_reason("region", ["East"], ["West"], pd.Timestamp("2026-01-01"))[:60]
+    'Design: difference-in-differences, comparing the regions tha'
+    """
+    return (
+        f"Design: difference-in-differences, comparing the {_plural(group_column)} that got "
+        f"the change ({', '.join(treated)}) with those that did not ({', '.join(controls)}), "
+        f"before and after {change.date()}; season and company-wide trends shared by both "
+        f"cancel out."
+    )
+
+
+def its_reason(label: str, n_pre: int, n_post: int, use_season: bool, seasonality: float) -> str:
+    """Why an interrupted time series, and whether season could be separated from the change.
+
+    Examples
+    --------
+    >>> its_reason("CSAT", 9, 9, False, 12)[-60:]
+    ' short (under 18 months) to separate season from the change.'
+    """
+    text = (
+        f"Design: interrupted time series of the monthly {label} ({n_pre} months before, "
+        f"{n_post} after), projecting the pre-change trend"
+        + (" and season" if use_season else "")
+        + " forward as the no-change counterfactual."
+    )
+    if not use_season:
+        text += (
+            f" The series is too short (under {1.5 * seasonality:g} months) "
+            f"to separate season from the change."
+        )
+    return text
+
+
+def prepost_reason(n_pre: int, n_post: int, min_points: int) -> str:
+    """Why pre/post: no comparison group and too few months for a time series.
+
+    Examples
+    --------
+    >>> prepost_reason(3, 2, 8)[-40:]
+    '(3 before, 2 after; 8 each side needed).'
+    """
+    return (
+        f"Design: before/after comparison of equal windows. No comparison group, and too "
+        f"few months for a time series ({n_pre} before, {n_post} after; {min_points} each "
+        f"side needed)."
+    )
+
+
+def no_controls_note(group_column: str) -> str:
+    """The note added when every group got the change.
+
+    Examples
+    --------
+    >>> no_controls_note("region")
+    ' Every region got the change, so there is no comparison group for a difference-in-differences.'
+    """
+    return (
+        f" Every {group_column} got the change, so there is no comparison group for a "
+        f"difference-in-differences."
+    )
+
+
+def whom_phrase(
+    group_column: str, name: str, treated: list[str], controls: list[str] | None = None
+) -> str:
+    """Who the verdict is about: the groups that got the change (and the others compared).
+
+    Examples
+    --------
+    >>> whom_phrase("region", "Faster delivery", ["East", "South"], ["North", "West"])
+    ' in the regions that got faster delivery (East, South), compared with the others (North, West)'
+    """
+    text = f" in the {_plural(group_column)} that got {_lower(name)} ({', '.join(treated)})"
+    if controls:
+        text += f", compared with the others ({', '.join(controls)})"
+    return text
