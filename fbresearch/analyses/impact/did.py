@@ -128,6 +128,8 @@ def diff_in_diff(
     >>> res.effect.contains(0.3)
     True
     """
+    # Long (~110 lines) on purpose: input checks, then one pass from the chosen fit to the
+    # result; fitting, the event study and the notes are helpers below.
     _require(frame, outcome, treated, post, cluster, time, unit, *covariates)
     y_all = _metric_values(frame, outcome)
     tr_all = _binary(frame, treated, "treated")
@@ -154,68 +156,9 @@ def diff_in_diff(
                 f"Clusters {mixed[mixed > 1].index.tolist()[:5]} of {cluster!r} contain both treated "
                 f"and untreated rows. Fix: the treated column must be constant within a cluster."
             )
-    if inference == "auto":
-        if clusters is None:
-            inference = "hc"
-        elif n_clusters >= MIN_CLUSTERS:
-            inference = "cluster"
-        else:
-            inference = "cells" if time is not None else "hc"
-    if inference not in ("hc", "cluster", "cells"):
-        raise AnalysisError(
-            f"inference must be 'auto', 'hc', 'cluster' or 'cells', not {inference!r}."
-        )
-    if inference in ("cluster", "cells") and clusters is None:
-        raise AnalysisError(f"inference={inference!r} needs `cluster=` (e.g. 'region').")
-    if inference == "cells" and time is None:
-        raise AnalysisError("inference='cells' needs `time=` (a period column such as month).")
-
-    notes: list[str] = []
-    fits: dict[str, tuple[float, float, float, float | None]] = {}
+    inference = _choose_inference(inference, clusters, n_clusters, time)
     times = sub[time].to_numpy() if time is not None else None
-
-    def response_level(kind: str) -> tuple[float, float, float | None]:
-        X = np.column_stack([np.ones_like(y), tr, po, tr * po, cov])
-        if kind == "cluster":
-            codes = pd.factorize(clusters)[0]
-            fit = sm.OLS(y, X).fit(
-                cov_type="cluster",
-                cov_kwds={"groups": codes, "use_correction": True, "df_correction": True},
-                use_t=True,
-            )
-            df = n_clusters - 1
-        else:
-            fit, df = _robust_fit(y, X, units)
-        return float(fit.params[3]), float(fit.bse[3]), df
-
-    def cell_level() -> tuple[float, float, float | None, pd.DataFrame]:
-        cells = _cells(y, tr, po, cov, clusters, times)
-        X = _twfe_design(cells, [cells["tr"].to_numpy() * cells["po"].to_numpy()], covariates)
-        fit = sm.WLS(cells["y"].to_numpy(), X, weights=cells["n"].to_numpy()).fit(
-            cov_type="HC2", use_t=True
-        )
-        return float(fit.params[0]), float(fit.bse[0]), fit.df_resid, cells.assign(resid=fit.resid)
-
-    cells_frame = None
-    order = [inference] + [k for k in ("cells", "cluster", "hc") if k != inference]
-    for kind in order:
-        if kind in ("cluster", "cells") and clusters is None:
-            continue
-        if kind == "cells" and (time is None or n_clusters < 2):
-            continue
-        if kind == "cells":
-            try:
-                est, se, df, cells_frame_k = cell_level()
-            except AnalysisError:
-                if kind == inference:
-                    raise
-                continue
-            if kind == inference:
-                cells_frame = cells_frame_k
-        else:
-            est, se, df = response_level(kind)
-        fits[kind] = (est, se, df, None)
-
+    fits, cells_frame = _fit_all(y, tr, po, cov, clusters, units, times, covariates, inference)
     est, se, df, _ = fits[inference]
     t = _tcrit(confidence, df)
     p = (
@@ -243,38 +186,11 @@ def diff_in_diff(
         "cluster": f"cluster-robust (CR1), {n_clusters} clusters",
         "cells": f"{cluster} x period cells, HC2 ({n_clusters} clusters)",
     }
-    rows = []
-    for kind in fits:
-        e, s, d, _ = fits[kind]
-        tk = _tcrit(confidence, d)
-        rows.append(
-            {
-                "term": "treated x post",
-                "inference": labels[kind],
-                "chosen": kind == inference,
-                "estimate": e,
-                "ci_low": e - tk * s,
-                "ci_high": e + tk * s,
-                "se": s,
-                "p_value": float(2 * stats.t.sf(abs(e / s), d)) if s > 0 and d else math.nan,
-            }
-        )
-    table = pd.DataFrame(rows)
+    table = _fits_table(fits, inference, labels, confidence)
+    notes: list[str] = []
     if clusters is not None and n_clusters < MIN_CLUSTERS:
         notes.append(
-            f"Only {n_clusters} {cluster} groups: cluster-robust standard errors are unreliable "
-            f"with so few clusters, so "
-            + (
-                f"the analysis averages responses to {cluster}-by-month cells and treats cells as "
-                f"independent."
-                if inference == "cells"
-                else (
-                    f"responses are clustered by {unit} only"
-                    if units is not None
-                    else "responses are treated as independent"
-                )
-                + "; shocks shared within a cluster would make the interval too narrow."
-            )
+            _few_clusters_note(n_clusters, cluster, inference, unit if units is not None else None)
         )
     checks_rows: list[dict[str, Any]] = []
     event = None
@@ -312,6 +228,123 @@ def diff_in_diff(
         series=series,
         event_study=event,
         change_date=change,
+    )
+
+
+def _choose_inference(
+    inference: str, clusters: np.ndarray | None, n_clusters: int, time: str | None
+) -> str:
+    """Resolve ``inference="auto"`` (see :func:`diff_in_diff`) and check the choice is possible."""
+    if inference == "auto":
+        if clusters is None:
+            inference = "hc"
+        elif n_clusters >= MIN_CLUSTERS:
+            inference = "cluster"
+        else:
+            inference = "cells" if time is not None else "hc"
+    if inference not in ("hc", "cluster", "cells"):
+        raise AnalysisError(
+            f"inference must be 'auto', 'hc', 'cluster' or 'cells', not {inference!r}."
+        )
+    if inference in ("cluster", "cells") and clusters is None:
+        raise AnalysisError(f"inference={inference!r} needs `cluster=` (e.g. 'region').")
+    if inference == "cells" and time is None:
+        raise AnalysisError("inference='cells' needs `time=` (a period column such as month).")
+    return inference
+
+
+def _response_fit(kind, y, tr, po, cov, clusters, units):  # noqa: ANN001, ANN202
+    """The treated x post coefficient on responses: CR1 by cluster, else by unit or HC1."""
+    X = np.column_stack([np.ones_like(y), tr, po, tr * po, cov])
+    if kind == "cluster":
+        codes = pd.factorize(clusters)[0]
+        fit = sm.OLS(y, X).fit(
+            cov_type="cluster",
+            cov_kwds={"groups": codes, "use_correction": True, "df_correction": True},
+            use_t=True,
+        )
+        df = len(np.unique(clusters)) - 1
+    else:
+        fit, df = _robust_fit(y, X, units)
+    return float(fit.params[3]), float(fit.bse[3]), df
+
+
+def _cell_fit(y, tr, po, cov, clusters, times, covariates):  # noqa: ANN001, ANN202
+    """The treated x post coefficient on cluster x period cells (WLS by cell size, HC2)."""
+    cells = _cells(y, tr, po, cov, clusters, times)
+    X = _twfe_design(cells, [cells["tr"].to_numpy() * cells["po"].to_numpy()], covariates)
+    fit = sm.WLS(cells["y"].to_numpy(), X, weights=cells["n"].to_numpy()).fit(
+        cov_type="HC2", use_t=True
+    )
+    return float(fit.params[0]), float(fit.bse[0]), fit.df_resid, cells.assign(resid=fit.resid)
+
+
+def _fit_all(y, tr, po, cov, clusters, units, times, covariates, inference):  # noqa: ANN001, ANN202
+    """The effect under every inference the data allows, the chosen one first.
+
+    Returns the fits by kind (estimate, se, df, None) and the cells of the chosen cell-level fit.
+    """
+    n_clusters = len(np.unique(clusters)) if clusters is not None else 0
+    fits: dict[str, tuple[float, float, float, float | None]] = {}
+    cells_frame = None
+    order = [inference] + [k for k in ("cells", "cluster", "hc") if k != inference]
+    for kind in order:
+        if kind in ("cluster", "cells") and clusters is None:
+            continue
+        if kind == "cells" and (times is None or n_clusters < 2):
+            continue
+        if kind == "cells":
+            try:
+                est, se, df, cells_frame_k = _cell_fit(y, tr, po, cov, clusters, times, covariates)
+            except AnalysisError:
+                if kind == inference:
+                    raise
+                continue
+            if kind == inference:
+                cells_frame = cells_frame_k
+        else:
+            est, se, df = _response_fit(kind, y, tr, po, cov, clusters, units)
+        fits[kind] = (est, se, df, None)
+    return fits, cells_frame
+
+
+def _fits_table(fits, inference: str, labels: dict[str, str], confidence: float) -> pd.DataFrame:  # noqa: ANN001
+    """One row per inference: the estimate with its interval, se and p-value."""
+    rows = []
+    for kind in fits:
+        e, s, d, _ = fits[kind]
+        tk = _tcrit(confidence, d)
+        rows.append(
+            {
+                "term": "treated x post",
+                "inference": labels[kind],
+                "chosen": kind == inference,
+                "estimate": e,
+                "ci_low": e - tk * s,
+                "ci_high": e + tk * s,
+                "se": s,
+                "p_value": float(2 * stats.t.sf(abs(e / s), d)) if s > 0 and d else math.nan,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _few_clusters_note(n_clusters: int, cluster: str, inference: str, unit: str | None) -> str:
+    """The caveat shown when there are too few clusters for cluster-robust SEs."""
+    return (
+        f"Only {n_clusters} {cluster} groups: cluster-robust standard errors are unreliable "
+        f"with so few clusters, so "
+        + (
+            f"the analysis averages responses to {cluster}-by-month cells and treats cells as "
+            f"independent."
+            if inference == "cells"
+            else (
+                f"responses are clustered by {unit} only"
+                if unit is not None
+                else "responses are treated as independent"
+            )
+            + "; shocks shared within a cluster would make the interval too narrow."
+        )
     )
 
 

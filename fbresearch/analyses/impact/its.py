@@ -117,38 +117,11 @@ def interrupted_time_series(
     >>> res.effect.contains(0.3), res.effect.unit
     (True, 'points')
     """
-    _require(frame, outcome, time, post, offset, *covariates)
-    if family not in ("gaussian", "poisson"):
-        raise AnalysisError(f"family must be 'gaussian' or 'poisson', not {family!r}.")
-    if offset is not None and family != "poisson":
-        raise AnalysisError("`offset` is for family='poisson' (counts with an exposure).")
-    data = frame.sort_values(time, kind="stable").reset_index(drop=True)
-    if data[time].duplicated().any():
-        raise AnalysisError(
-            f"Column {time!r} has repeated values: interrupted_time_series needs one row per time "
-            f"point. Fix: aggregate first, e.g. with fbresearch.impact.monthly_series."
-        )
-    y = _numeric(data, outcome)
-    if np.isnan(y).any():
-        raise AnalysisError(
-            f"Column {outcome!r} has missing values in {int(np.isnan(y).sum())} periods. Fix: drop or fill those periods."
-        )
-    po = _binary(data, post, "post")
-    if (np.diff(po) < 0).any():
-        raise AnalysisError(
-            f"Column {post!r} must be 0 before the change and 1 after (it switches back)."
-        )
-    n_pre, n_post = int((po == 0).sum()), int((po == 1).sum())
-    if n_pre < min_points or n_post < min_points:
-        raise AnalysisError(
-            f"Too few periods for an interrupted time series: {n_pre} before and {n_post} after the "
-            f"change; at least {min_points} on each side are needed. Fix: wait for more periods, or "
-            f"use pre_post (or diff_in_diff with a comparison group)."
-        )
-    if family == "poisson" and ((y < 0) | (y != np.round(y))).any():
-        raise AnalysisError(
-            f"family='poisson' needs counts: {outcome!r} has negative or fractional values."
-        )
+    # Long (~115 lines) on purpose: the design matrix, the effect and the result in one pass;
+    # checks, fitting, the counterfactual and the season test are helpers below.
+    data, y, po, n_pre, n_post = _series_data(
+        frame, outcome, time, post, offset, covariates, family, min_points
+    )
     n = y.size
     t = np.arange(n, dtype=float)
     t0 = float(n_pre)
@@ -177,38 +150,8 @@ def interrupted_time_series(
         )
     off = _numeric(data, offset) if offset is not None else None
     notes: list[str] = []
-    autocorrelation: dict[str, Any] | None = None
-    if hac_lags == "auto":
-        hac_lags = _newey_west_lags(n)
-    if family == "gaussian":
-        ols = sm.OLS(y, X).fit()
-        autocorrelation = _lag1_autocorrelation(ols.resid)
-        if hac_lags:
-            lags = int(hac_lags)
-            fit = sm.OLS(y, X).fit(
-                cov_type="HAC", cov_kwds={"maxlags": lags, "use_correction": True}, use_t=True
-            )
-            inference = f"Newey-West HAC ({lags} lags)"
-            if n < 60:
-                notes.append(
-                    f"Newey-West standard errors with only {n} periods tend to be too small "
-                    f"(the interval too narrow)."
-                )
-        else:
-            fit = sm.OLS(y, X).fit(use_t=True)
-            inference = "classical OLS (calibrated best on short monthly series)"
-        df: float | None = float(fit.df_resid)
-    else:
-        model = sm.GLM(y, X, family=sm.families.Poisson(), offset=off)
-        if hac_lags:
-            fit = model.fit(cov_type="HAC", cov_kwds={"maxlags": int(hac_lags)})
-            inference = f"Poisson GLM, HAC sandwich ({int(hac_lags)} lags)"
-        else:
-            fit = model.fit(scale="X2")
-            inference = f"quasi-Poisson (dispersion {fit.scale:.2f})"
-        df = None
+    fit, inference, df, autocorrelation = _fit_model(y, X, off, family, hac_lags, notes)
     params, bse = np.asarray(fit.params), np.asarray(fit.bse)
-    V = np.asarray(fit.cov_params())
     tq = _tcrit(confidence, df)
     pvals = np.asarray(fit.pvalues)
     table = pd.DataFrame(
@@ -252,46 +195,12 @@ def interrupted_time_series(
         )
         mde = minimum_detectable_effect(s, df=df)
     # counterfactual: the same model with the change switched off
-    X_cf = X.copy()
-    X_cf[:, 2] = 0.0
-    if slope_change:
-        X_cf[:, 3] = 0.0
-    eta = X @ params
-    eta_cf = X_cf @ params
-    se_cf = np.sqrt(np.einsum("ij,jk,ik->i", X_cf, V, X_cf))
-    inv = np.exp if family == "poisson" else (lambda v: v)
-    scale = np.exp(off) if off is not None else 1.0
-    series = pd.DataFrame(
-        {
-            "period": data[time].to_numpy(),
-            "observed": y / scale,
-            "fitted": inv(eta),
-            "counterfactual": np.where(po == 1, inv(eta_cf), np.nan),
-            "cf_low": np.where(po == 1, inv(eta_cf - tq * se_cf), np.nan),
-            "cf_high": np.where(po == 1, inv(eta_cf + tq * se_cf), np.nan),
-            "post": po.astype(int),
-        }
+    series = _counterfactual(
+        X, fit, tq, slope_change, family, off, y, po, data[time].to_numpy(), n_pre
     )
-    # the pre-change fit continues smoothly into the counterfactual
-    series.loc[n_pre - 1, ["counterfactual", "cf_low", "cf_high"]] = series.loc[n_pre - 1, "fitted"]
     checks = [autocorrelation or _ljung_box(np.asarray(fit.resid_pearson), n)]
     if n_season:
-        idx = [i for i, nm in enumerate(names) if nm.startswith("season")]
-        R = np.zeros((len(idx), len(params)))
-        for r, i in enumerate(idx):
-            R[r, i] = 1
-        w = fit.wald_test(R, use_f=family == "gaussian", scalar=True)
-        pw = float(w.pvalue)
-        checks.append(
-            {
-                "check": f"seasonality ({harmonics} Fourier pair{'s' if harmonics > 1 else ''}, period {seasonality:g})",
-                "statistic": float(np.squeeze(w.statistic)),
-                "p_value": pw,
-                "conclusion": "seasonal pattern present and adjusted for"
-                if pw < 0.05
-                else "no clear seasonal pattern (adjusted for anyway)",
-            }
-        )
+        checks.append(_season_check(fit, names, family, harmonics, seasonality))
     else:
         notes.append("Season is not adjusted for (no `seasonality` given).")
     if n_pre < 12 or n_post < 12:
@@ -311,6 +220,127 @@ def interrupted_time_series(
         series=series,
         change_date=pd.Timestamp(change) if _is_datelike(change) else change,
     )
+
+
+def _series_data(frame, outcome, time, post, offset, covariates, family, min_points):  # noqa: ANN001, ANN202
+    """The series sorted by time, checked: values, the 0/1 post column, points on each side."""
+    _require(frame, outcome, time, post, offset, *covariates)
+    if family not in ("gaussian", "poisson"):
+        raise AnalysisError(f"family must be 'gaussian' or 'poisson', not {family!r}.")
+    if offset is not None and family != "poisson":
+        raise AnalysisError("`offset` is for family='poisson' (counts with an exposure).")
+    data = frame.sort_values(time, kind="stable").reset_index(drop=True)
+    if data[time].duplicated().any():
+        raise AnalysisError(
+            f"Column {time!r} has repeated values: interrupted_time_series needs one row per time "
+            f"point. Fix: aggregate first, e.g. with fbresearch.impact.monthly_series."
+        )
+    y = _numeric(data, outcome)
+    if np.isnan(y).any():
+        raise AnalysisError(
+            f"Column {outcome!r} has missing values in {int(np.isnan(y).sum())} periods. Fix: drop or fill those periods."
+        )
+    po = _binary(data, post, "post")
+    if (np.diff(po) < 0).any():
+        raise AnalysisError(
+            f"Column {post!r} must be 0 before the change and 1 after (it switches back)."
+        )
+    n_pre, n_post = int((po == 0).sum()), int((po == 1).sum())
+    if n_pre < min_points or n_post < min_points:
+        raise AnalysisError(
+            f"Too few periods for an interrupted time series: {n_pre} before and {n_post} after the "
+            f"change; at least {min_points} on each side are needed. Fix: wait for more periods, or "
+            f"use pre_post (or diff_in_diff with a comparison group)."
+        )
+    if family == "poisson" and ((y < 0) | (y != np.round(y))).any():
+        raise AnalysisError(
+            f"family='poisson' needs counts: {outcome!r} has negative or fractional values."
+        )
+    return data, y, po, n_pre, n_post
+
+
+def _fit_model(y, X, off, family, hac_lags, notes):  # noqa: ANN001, ANN202
+    """OLS (classical or Newey-West) or a (quasi-)Poisson GLM; the lag-1 check for OLS."""
+    n = y.size
+    autocorrelation: dict[str, Any] | None = None
+    if hac_lags == "auto":
+        hac_lags = _newey_west_lags(n)
+    if family == "gaussian":
+        ols = sm.OLS(y, X).fit()
+        autocorrelation = _lag1_autocorrelation(ols.resid)
+        if hac_lags:
+            lags = int(hac_lags)
+            fit = sm.OLS(y, X).fit(
+                cov_type="HAC", cov_kwds={"maxlags": lags, "use_correction": True}, use_t=True
+            )
+            inference = f"Newey-West HAC ({lags} lags)"
+            if n < 60:
+                notes.append(
+                    f"Newey-West standard errors with only {n} periods tend to be too small "
+                    f"(the interval too narrow)."
+                )
+        else:
+            fit = sm.OLS(y, X).fit(use_t=True)
+            inference = "classical OLS (calibrated best on short monthly series)"
+        df: float | None = float(fit.df_resid)
+    else:
+        model = sm.GLM(y, X, family=sm.families.Poisson(), offset=off)
+        if hac_lags:
+            fit = model.fit(cov_type="HAC", cov_kwds={"maxlags": int(hac_lags)})
+            inference = f"Poisson GLM, HAC sandwich ({int(hac_lags)} lags)"
+        else:
+            fit = model.fit(scale="X2")
+            inference = f"quasi-Poisson (dispersion {fit.scale:.2f})"
+        df = None
+    return fit, inference, df, autocorrelation
+
+
+def _counterfactual(X, fit, tq, slope_change, family, off, y, po, periods, n_pre):  # noqa: ANN001, ANN202
+    """Observed, fitted and counterfactual values (the change switched off) with a band."""
+    params = np.asarray(fit.params)
+    V = np.asarray(fit.cov_params())
+    X_cf = X.copy()
+    X_cf[:, 2] = 0.0
+    if slope_change:
+        X_cf[:, 3] = 0.0
+    eta = X @ params
+    eta_cf = X_cf @ params
+    se_cf = np.sqrt(np.einsum("ij,jk,ik->i", X_cf, V, X_cf))
+    inv = np.exp if family == "poisson" else (lambda v: v)
+    scale = np.exp(off) if off is not None else 1.0
+    series = pd.DataFrame(
+        {
+            "period": periods,
+            "observed": y / scale,
+            "fitted": inv(eta),
+            "counterfactual": np.where(po == 1, inv(eta_cf), np.nan),
+            "cf_low": np.where(po == 1, inv(eta_cf - tq * se_cf), np.nan),
+            "cf_high": np.where(po == 1, inv(eta_cf + tq * se_cf), np.nan),
+            "post": po.astype(int),
+        }
+    )
+    # the pre-change fit continues smoothly into the counterfactual
+    series.loc[n_pre - 1, ["counterfactual", "cf_low", "cf_high"]] = series.loc[n_pre - 1, "fitted"]
+    return series
+
+
+def _season_check(fit, names, family, harmonics, seasonality):  # noqa: ANN001, ANN202
+    """Joint Wald test of the Fourier terms."""
+    params = np.asarray(fit.params)
+    idx = [i for i, nm in enumerate(names) if nm.startswith("season")]
+    R = np.zeros((len(idx), len(params)))
+    for r, i in enumerate(idx):
+        R[r, i] = 1
+    w = fit.wald_test(R, use_f=family == "gaussian", scalar=True)
+    pw = float(w.pvalue)
+    return {
+        "check": f"seasonality ({harmonics} Fourier pair{'s' if harmonics > 1 else ''}, period {seasonality:g})",
+        "statistic": float(np.squeeze(w.statistic)),
+        "p_value": pw,
+        "conclusion": "seasonal pattern present and adjusted for"
+        if pw < 0.05
+        else "no clear seasonal pattern (adjusted for anyway)",
+    }
 
 
 def _lag1_autocorrelation(resid: np.ndarray) -> dict[str, Any]:

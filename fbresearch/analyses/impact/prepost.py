@@ -82,6 +82,8 @@ def pre_post(
     >>> res.design, res.effect.unit
     ('pre/post', 'points')
     """
+    # Long (~100 lines) on purpose: one straight pass from the windows to the result; the
+    # tests (Welch, top box, NPS) and the windows are helpers below.
     _require(frame, metric, date)
     change = _timestamp(change_date)
     dates = _dates(frame, date)
@@ -91,20 +93,7 @@ def pre_post(
         raise AnalysisError(f"Column {metric!r} has no answers. Fix: choose a metric with data.")
     dates, values = dates[ok], values[ok]
     _check_change_inside(dates, change, date)
-    if window is None:
-        span = min(change - dates.min(), dates.max() - change + pd.Timedelta(days=1))
-    else:
-        span = (
-            pd.Timedelta(days=window) if isinstance(window, int | float) else pd.Timedelta(window)
-        )
-    pre_mask = ((dates >= change - span) & (dates < change)).to_numpy()
-    post_mask = ((dates >= change) & (dates < change + span)).to_numpy()
-    pre, post = values[pre_mask], values[post_mask]
-    if pre.size < 2 or post.size < 2:
-        raise AnalysisError(
-            f"Too few answers for pre/post on {metric!r}: {pre.size} before and {post.size} after "
-            f"the change within {span.days}-day windows. Fix: widen `window` or wait for more data."
-        )
+    pre, post, span = _windows(dates, values, change, window, metric)
     rows = []
     # Welch's t test: the windows need not have equal variances.
     welch = stats.ttest_ind(post, pre, equal_var=False)
@@ -130,41 +119,10 @@ def pre_post(
     df_welch = float(welch.df)
     box = tuple(top_box) if top_box is not None else _TOP_BOX.get(metric)
     if box:
-        from statsmodels.stats.proportion import confint_proportions_2indep, proportions_ztest
-
-        c1, c2 = int(np.isin(pre, box).sum()), int(np.isin(post, box).sum())
-        _, p = proportions_ztest([c2, c1], [n2, n1])
-        lo, hi = confint_proportions_2indep(c2, n2, c1, n1, method="newcomb", alpha=1 - confidence)
-        p1, p2 = c1 / n1, c2 / n2
-        share = Estimate(
-            p2 - p1,
-            float(lo),
-            float(hi),
-            n=n1 + n2,
-            se=math.sqrt(p1 * (1 - p1) / n1 + p2 * (1 - p2) / n2),
-            p_value=float(p),
-            confidence=confidence,
-            name="Change in top-box share",
-            unit="share",
-        )
-        rows.append(_row("top-box share", share, p1, p2, "two-proportion z test", n1, n2))
+        rows.append(_top_box_row(pre, post, box, confidence))
     headline, df_head = mean_est, df_welch
     if metric == "nps":
-        a, b = metrics.nps(pre, confidence), metrics.nps(post, confidence)
-        nps_diff = b.estimate - a.estimate
-        se = math.sqrt(a.se**2 + b.se**2)
-        z = _tcrit(confidence, None)
-        nps_est = Estimate(
-            nps_diff,
-            nps_diff - z * se,
-            nps_diff + z * se,
-            n=n1 + n2,
-            se=se,
-            p_value=float(2 * stats.norm.sf(abs(nps_diff) / se)) if se > 0 else math.nan,
-            confidence=confidence,
-            name="Change in NPS",
-            unit="points",
-        )
+        nps_est, a, b = _nps_change(pre, post, confidence)
         rows.append(
             _row("NPS", nps_est, a.estimate, b.estimate, "z test (independent windows)", n1, n2)
         )
@@ -214,6 +172,69 @@ def pre_post(
         series=series,
         change_date=change,
     )
+
+
+def _windows(dates, values, change, window, metric):  # noqa: ANN001, ANN202
+    """The answers of the equal windows before and after the change, and the window length."""
+    if window is None:
+        span = min(change - dates.min(), dates.max() - change + pd.Timedelta(days=1))
+    else:
+        span = (
+            pd.Timedelta(days=window) if isinstance(window, int | float) else pd.Timedelta(window)
+        )
+    pre_mask = ((dates >= change - span) & (dates < change)).to_numpy()
+    post_mask = ((dates >= change) & (dates < change + span)).to_numpy()
+    pre, post = values[pre_mask], values[post_mask]
+    if pre.size < 2 or post.size < 2:
+        raise AnalysisError(
+            f"Too few answers for pre/post on {metric!r}: {pre.size} before and {post.size} after "
+            f"the change within {span.days}-day windows. Fix: widen `window` or wait for more data."
+        )
+    return values[pre_mask], values[post_mask], span
+
+
+def _top_box_row(pre, post, box, confidence) -> dict[str, Any]:  # noqa: ANN001
+    """The change in the top-box share: two-proportion z test, Newcombe interval."""
+    n1, n2 = pre.size, post.size
+    from statsmodels.stats.proportion import confint_proportions_2indep, proportions_ztest
+
+    c1, c2 = int(np.isin(pre, box).sum()), int(np.isin(post, box).sum())
+    _, p = proportions_ztest([c2, c1], [n2, n1])
+    lo, hi = confint_proportions_2indep(c2, n2, c1, n1, method="newcomb", alpha=1 - confidence)
+    p1, p2 = c1 / n1, c2 / n2
+    share = Estimate(
+        p2 - p1,
+        float(lo),
+        float(hi),
+        n=n1 + n2,
+        se=math.sqrt(p1 * (1 - p1) / n1 + p2 * (1 - p2) / n2),
+        p_value=float(p),
+        confidence=confidence,
+        name="Change in top-box share",
+        unit="share",
+    )
+    return _row("top-box share", share, p1, p2, "two-proportion z test", n1, n2)
+
+
+def _nps_change(pre, post, confidence):  # noqa: ANN001, ANN202
+    """The change in NPS between independent windows (variances add), and both windows' NPS."""
+    n1, n2 = pre.size, post.size
+    a, b = metrics.nps(pre, confidence), metrics.nps(post, confidence)
+    nps_diff = b.estimate - a.estimate
+    se = math.sqrt(a.se**2 + b.se**2)
+    z = _tcrit(confidence, None)
+    nps_est = Estimate(
+        nps_diff,
+        nps_diff - z * se,
+        nps_diff + z * se,
+        n=n1 + n2,
+        se=se,
+        p_value=float(2 * stats.norm.sf(abs(nps_diff) / se)) if se > 0 else math.nan,
+        confidence=confidence,
+        name="Change in NPS",
+        unit="points",
+    )
+    return nps_est, a, b
 
 
 def _size_word(g: float) -> str:
