@@ -12,7 +12,6 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import seaborn as sns
 from matplotlib import font_manager
-from matplotlib.ticker import MaxNLocator
 
 __all__ = ["set_theme", "new_axes", "PALETTE"]
 
@@ -69,185 +68,6 @@ def new_axes(ax=None, figsize: tuple[float, float] | None = None):  # noqa: ANN0
     set_theme()
     _, ax = plt.subplots(figsize=figsize)
     return ax
-
-
-# --- drivers: moved to fbresearch.present.plots.drivers ---------------------------------------
-# TEMPORARY SHIM (issue 13 integration removes it): the names below are re-exported lazily
-# (present.plots.drivers imports this module for the theme, so a top-level import would cycle).
-
-_MOVED_TO_DRIVERS = (
-    "QUADRANT_COLORS",
-    "importance_performance_matrix",
-    "driver_coefficients",
-    "driver_importance",
-    "driver_change",
-)
-
-
-def __getattr__(name: str):  # noqa: ANN202
-    if name in _MOVED_TO_DRIVERS:
-        from fbresearch.present.plots import drivers
-
-        return getattr(drivers, name)
-    raise AttributeError(f"module 'fbresearch.plots' has no attribute {name!r}")
-
-
-# --- KPIs: moved to fbresearch.present.plots.kpis ------------------------------------------
-# TEMPORARY SHIM (issue 13 integration removes it): the KPI charts are read from their new
-# module on first use (a module __getattr__, since that module imports new_axes/PALETTE here).
-
-__all__ += ["kpi_trend_plot", "volume_plot", "estimate_plot"]  # noqa: F822 - via __getattr__
-_MOVED_TO_KPIS = (
-    "kpi_trend_plot",
-    "volume_plot",
-    "estimate_plot",
-    "_kpi_dates",
-    "_kpi_tick",
-    "_kpi_finish",
-)
-
-
-def __getattr__(name: str):  # noqa: ANN202
-    if name in _MOVED_TO_KPIS:
-        from fbresearch.present.plots import kpis
-
-        return getattr(kpis, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-# --- improvement (impact): counterfactual, event study, pre/post ---------------------------
-
-
-def _mark_change(ax, change) -> None:  # noqa: ANN001
-    if change is not None:
-        ax.axvline(change, color=PALETTE[7], linestyle=":", linewidth=1)
-        ax.annotate(
-            "change",
-            (change, 1),
-            xycoords=("data", "axes fraction"),
-            xytext=(3, -12),
-            textcoords="offset points",
-            fontsize="small",
-            color=PALETTE[7],
-        )
-
-
-def plot_counterfactual(
-    data,
-    ax=None,
-    change=None,
-    title: str | None = None,  # noqa: ANN001, ANN201
-    ylabel: str = "",
-):
-    """The metric over time with the no-change counterfactual and its band.
-
-    ``data`` has ``period``, ``observed``, ``counterfactual``, ``cf_low``, ``cf_high`` and
-    optionally ``fitted`` (the model's line) and ``comparison`` (the control group's series).
-    """
-    ax = new_axes(ax)
-    x = data["period"]
-    if "comparison" in data and data["comparison"].notna().any():
-        ax.plot(
-            x,
-            data["comparison"],
-            color=PALETTE[7],
-            marker="o",
-            markersize=3,
-            linewidth=1,
-            label="comparison groups",
-        )
-        ax.plot(
-            x,
-            data["observed"],
-            color=PALETTE[0],
-            marker="o",
-            markersize=4,
-            label="groups that got the change",
-        )
-    else:
-        ax.scatter(x, data["observed"], color=PALETTE[0], s=18, label="observed", zorder=3)
-    if "fitted" in data and data["fitted"].notna().any():
-        ax.plot(x, data["fitted"], color=PALETTE[0], linewidth=1.5, label="fitted")
-    ax.plot(
-        x,
-        data["counterfactual"],
-        color=PALETTE[3],
-        linestyle="--",
-        linewidth=1.5,
-        label="without the change (counterfactual)",
-    )
-    ax.fill_between(
-        x,
-        data["cf_low"],
-        data["cf_high"],
-        color=PALETTE[3],
-        alpha=0.15,
-        linewidth=0,
-        label="95% band",
-    )
-    _mark_change(ax, change)
-    ax.set_xlabel("")
-    ax.set_ylabel(ylabel)
-    if title:
-        ax.set_title(title)
-    ax.legend(loc="best", fontsize="small", frameon=False)
-    ax.figure.autofmt_xdate()
-    return ax
-
-
-def plot_event_study(data, ax=None, ylabel: str = "Effect", title: str | None = None):  # noqa: ANN001, ANN201
-    """Event-study estimates (``relative_period``, ``estimate``, ``ci_low``, ``ci_high``)."""
-    ax = new_axes(ax)
-    rel = data["relative_period"].to_numpy()
-    est = data["estimate"].to_numpy()
-    low, high = data["ci_low"].to_numpy(), data["ci_high"].to_numpy()
-    for part, color, label in (
-        (rel < 0, PALETTE[7], "before the change"),
-        (rel >= 0, PALETTE[0], "after the change"),
-    ):
-        ax.errorbar(
-            rel[part],
-            est[part],
-            yerr=[est[part] - low[part], high[part] - est[part]],
-            fmt="o",
-            color=color,
-            elinewidth=1.5,
-            capsize=2,
-            markersize=5,
-            label=label,
-        )
-    ax.legend(loc="best", fontsize="small", frameon=False)
-    ax.axhline(0, color="black", linewidth=0.8)
-    ax.axvline(-0.5, color=PALETTE[7], linestyle=":", linewidth=1)
-    ax.set_xlabel("months relative to the change (0 = first month after; -1 = reference)")
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_ylabel(ylabel)
-    ax.set_title(title or "Before the change: check (should be near 0); after: effect")
-    return ax
-
-
-def plot_pre_post(data, ax=None, title: str | None = None, ylabel: str = ""):  # noqa: ANN001, ANN201
-    """Before and after window means (``window``, ``value``, ``ci_low``, ``ci_high``)."""
-    ax = new_axes(ax)
-    values = data["value"].to_numpy()
-    ax.errorbar(
-        range(len(data)),
-        values,
-        yerr=[values - data["ci_low"].to_numpy(), data["ci_high"].to_numpy() - values],
-        fmt="o",
-        color=PALETTE[0],
-        capsize=4,
-        markersize=7,
-    )
-    ax.set_xticks(range(len(data)), data["window"])
-    ax.set_xlim(-0.5, len(data) - 0.5)
-    ax.set_ylabel(ylabel)
-    if title:
-        ax.set_title(title)
-    return ax
-
-
-# --- segmentation: moved to fbresearch.present.plots.segments (re-exported below) -------------
 
 
 # --- topics: topic shares, the K choice, shares over time, pain points ---------------------
@@ -492,18 +312,51 @@ def suspicious_reasons(table, ax=None):  # noqa: ANN001, ANN201
 
 # TEMPORARY re-exports (issue 13 integration removes them): the segmentation charts now live in
 # fbresearch.present.plots.segments, which imports this module's helpers, so they load lazily.
-_MOVED_TO_PRESENT_SEGMENTS = (
-    "plot_rfm_segments",
-    "plot_cluster_profiles",
-    "plot_segment_scores",
-    "plot_segment_migration",
-    "plot_odds_ratios",
-)
+
+# TEMPORARY SHIM (issue 13 integration removes it): charts that moved to fbresearch.present.plots
+# are read from their new module on first use (those modules import new_axes/PALETTE here, so a
+# top-level import would cycle).
+_MOVED = {
+    **dict.fromkeys(
+        (
+            "QUADRANT_COLORS",
+            "importance_performance_matrix",
+            "driver_coefficients",
+            "driver_importance",
+            "driver_change",
+        ),
+        "drivers",
+    ),
+    **dict.fromkeys(
+        (
+            "kpi_trend_plot",
+            "volume_plot",
+            "estimate_plot",
+            "_kpi_dates",
+            "_kpi_tick",
+            "_kpi_finish",
+        ),
+        "kpis",
+    ),
+    **dict.fromkeys(
+        (
+            "plot_rfm_segments",
+            "plot_cluster_profiles",
+            "plot_segment_scores",
+            "plot_segment_migration",
+            "plot_odds_ratios",
+        ),
+        "segments",
+    ),
+    **dict.fromkeys(
+        ("plot_counterfactual", "plot_event_study", "plot_pre_post", "_mark_change"), "impact"
+    ),
+}
 
 
 def __getattr__(name: str):  # noqa: ANN202
-    if name in _MOVED_TO_PRESENT_SEGMENTS:
-        from fbresearch.present.plots import segments
+    if name in _MOVED:
+        import importlib
 
-        return getattr(segments, name)
+        return getattr(importlib.import_module(f"fbresearch.present.plots.{_MOVED[name]}"), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

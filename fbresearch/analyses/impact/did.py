@@ -1,0 +1,583 @@
+"""Difference-in-differences with cluster-aware inference and an event study (numbers only)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import statsmodels.api as sm
+from scipy import stats
+
+from fbresearch.analyses.impact.common import (
+    MIN_CLUSTERS,
+    _binary,
+    _is_datelike,
+    _metric_values,
+    _numeric,
+    _require,
+    _tcrit,
+    metric_label,
+)
+from fbresearch.analyses.impact.power import minimum_detectable_effect
+from fbresearch.analyses.impact.results import ImpactResult
+from fbresearch.errors import AnalysisError
+from fbresearch.results import Estimate
+
+__all__ = ["diff_in_diff"]
+
+
+def diff_in_diff(
+    frame: pd.DataFrame,
+    outcome: str,
+    treated: str,
+    post: str,
+    cluster: str | None = None,
+    *,
+    time: str | None = None,
+    unit: str | None = None,
+    covariates: Sequence[str] = (),
+    inference: str = "auto",
+    event_study: bool = True,
+    confidence: float = 0.95,
+) -> ImpactResult:
+    """Difference-in-differences: the change in the treated group minus the change elsewhere.
+
+    The estimate is the coefficient of ``treated x post`` in an OLS regression (statsmodels)
+    with the group and period main effects (and ``covariates``). It is the average effect on the
+    treated if, without the change, both groups would have moved in parallel; the event study
+    (with ``time``) checks that on the months before the change.
+
+    **Inference and the few-clusters problem.** When the change was rolled out to whole
+    clusters (regions), responses in one region-month share shocks, so the standard errors must
+    allow for that. Cluster-robust ("sandwich") SEs need many clusters: with fewer than about 30
+    they are biased downwards, and with a handful (4 regions, 2 treated) no cluster-level method
+    is reliable: the cluster-robust t test over-rejects badly, and the wild cluster bootstrap
+    has too few distinct draws (2^4 = 16 Rademacher draws) and, with few treated clusters,
+    under- or over-rejects severely (MacKinnon & Webb 2017, J. Applied Econometrics 32:233).
+    ``inference="auto"`` therefore chooses:
+
+    * ``cluster`` None: heteroskedasticity-robust HC1 SEs on responses (responses independent),
+      or SEs clustered by ``unit`` when it is given (repeated answers of one customer);
+    * ``cluster`` with at least 30 clusters: cluster-robust CR1 SEs with t(G - 1) quantiles;
+    * fewer clusters and a ``time`` column: ``"cells"``: responses are averaged to
+      cluster x period cells and the regression is fitted on the cells (cluster and period
+      fixed effects, weighted by cell size) with HC2 SEs (Bell-McCaffrey's small-sample
+      correction: with 72 cells and 22 terms, HC1 is too small and HC3 too large; in 500
+      simulated data sets HC3 rejected a true null 1.2% of the time, HC2 4.4%). This allows a
+      shock shared by the responses of a cluster-month (the usual source of within-cluster
+      correlation) and needs only that cells be independent; the checks report the residual
+      autocorrelation of cells within clusters, the one thing it does not allow for;
+    * fewer clusters and no ``time``: HC1 on responses (clustered by ``unit`` when given), with
+      a note that cluster shocks are not allowed for.
+
+    **Event study and pre-trend test.** The leads and lags are always fitted on responses:
+    ``outcome ~ cluster (or treated) + period + treated x period`` (the last period before the
+    change is the reference), with SEs clustered by ``cluster`` when there are at least 30
+    clusters, else clustered by ``unit`` when given, else HC1; the pre-trend check is the joint
+    Wald F test that all leads are zero. It is not fitted on cells: with 4 regions x 18 months
+    the cell-level model has 72 cells for 38 terms, and the joint test of 9 leads with a
+    heteroskedasticity-robust covariance estimated from 34 residual degrees of freedom
+    over-rejects (HC3 rejected a true null 22% of the time at 5% in 100 simulated data sets; on
+    the built-in sample 20% of 40 seeds). On responses, clustered by customer, it rejected 4-6%.
+    It assumes no shock shared by a whole cluster-month beyond what the treated x period terms
+    absorb.
+
+    The table shows the estimate under each inference (the chosen one first) so a reader sees
+    how much the choice matters.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        One row per response.
+    outcome : str
+        The outcome column (for ``"nps"``, answers are recoded to +100/0/-100 so the difference
+        is in NPS points).
+    treated, post : str
+        0/1 or boolean columns: the row belongs to the group that got the change; the row is
+        from after the change.
+    cluster : str, optional
+        The unit the change was assigned to (e.g. ``"region"``).
+    time : str, optional
+        A period column (e.g. month start); enables the event study and cell-level inference.
+    unit : str, optional
+        The respondent column (e.g. ``"customer_id"``): answers of one unit are correlated, so
+        response-level SEs (the event study, and the effect under ``"hc"``) are clustered by it.
+        Missing values count as units of their own.
+    covariates : sequence of str
+        Numeric columns to adjust for.
+    inference : {"auto", "hc", "cluster", "cells"}
+    event_study : bool, default True
+        With ``time``: fit the leads-and-lags model and the pre-trend test.
+    confidence : float, default 0.95
+
+    Returns
+    -------
+    ImpactResult
+        ``effect`` in the outcome's units (points); ``event_study`` with leads and lags when
+        ``time`` is given; ``checks`` with the joint Wald test that all leads are zero.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(1)
+    >>> df = pd.DataFrame({"g": rng.integers(0, 2, 4000), "after": rng.integers(0, 2, 4000)})
+    >>> df["y"] = 3 + 0.2 * df.g + 0.1 * df.after + 0.3 * df.g * df.after + rng.normal(0, 1, 4000)
+    >>> res = diff_in_diff(df, "y", "g", "after")
+    >>> res.effect.contains(0.3)
+    True
+    """
+    # Long (~110 lines) on purpose: input checks, then one pass from the chosen fit to the
+    # result; fitting, the event study and the notes are helpers below.
+    _require(frame, outcome, treated, post, cluster, time, unit, *covariates)
+    y_all = _metric_values(frame, outcome)
+    tr_all = _binary(frame, treated, "treated")
+    po_all = _binary(frame, post, "post")
+    cov_all = (
+        np.column_stack([_numeric(frame, c) for c in covariates])
+        if covariates
+        else np.empty((len(frame), 0))
+    )
+    keep = ~np.isnan(y_all) & ~np.isnan(cov_all).any(axis=1)
+    if time is not None:
+        keep &= frame[time].notna().to_numpy()
+    y, tr, po, cov = y_all[keep], tr_all[keep], po_all[keep], cov_all[keep]
+    sub = frame.loc[keep]
+    _check_cells(tr, po, treated, post)
+    clusters = sub[cluster].astype(str).to_numpy() if cluster is not None else None
+    units = _unit_codes(sub[unit]) if unit is not None else None
+    n_units = int(units.max()) + 1 if units is not None and units.size else 0
+    n_clusters = len(np.unique(clusters)) if clusters is not None else 0
+    if clusters is not None:
+        mixed = pd.Series(tr).groupby(clusters).nunique()
+        if (mixed > 1).any():
+            raise AnalysisError(
+                f"Clusters {mixed[mixed > 1].index.tolist()[:5]} of {cluster!r} contain both treated "
+                f"and untreated rows. Fix: the treated column must be constant within a cluster."
+            )
+    inference = _choose_inference(inference, clusters, n_clusters, time)
+    times = sub[time].to_numpy() if time is not None else None
+    fits, cells_frame = _fit_all(y, tr, po, cov, clusters, units, times, covariates, inference)
+    est, se, df, _ = fits[inference]
+    t = _tcrit(confidence, df)
+    p = (
+        float(2 * (stats.t.sf(abs(est / se), df) if df else stats.norm.sf(abs(est / se))))
+        if se > 0
+        else math.nan
+    )
+    effect = Estimate(
+        est,
+        est - t * se,
+        est + t * se,
+        n=int(y.size),
+        se=se,
+        p_value=p,
+        confidence=confidence,
+        name=f"Effect on {metric_label(outcome)} (difference-in-differences)",
+        unit="points",
+    )
+    labels = {
+        "hc": (
+            f"responses, SEs clustered by {unit} ({n_units:,} units)"
+            if units is not None
+            else "heteroskedasticity-robust (HC1), responses independent"
+        ),
+        "cluster": f"cluster-robust (CR1), {n_clusters} clusters",
+        "cells": f"{cluster} x period cells, HC2 ({n_clusters} clusters)",
+    }
+    table = _fits_table(fits, inference, labels, confidence)
+    notes: list[str] = []
+    if clusters is not None and n_clusters < MIN_CLUSTERS:
+        notes.append(
+            _few_clusters_note(n_clusters, cluster, inference, unit if units is not None else None)
+        )
+    checks_rows: list[dict[str, Any]] = []
+    event = None
+    series = None
+    if time is not None and event_study:
+        event, wald = _event_study(
+            y,
+            tr,
+            cov,
+            times,
+            po,
+            confidence,
+            assign_clusters=clusters if inference == "cluster" else None,
+            groups=clusters,
+            units=units,
+            unit=unit,
+        )
+        checks_rows.append(wald)
+        series = _did_series(y, tr, po, times, effect)
+        if cells_frame is not None:
+            checks_rows.append(_cell_autocorrelation(cells_frame))
+    checks = pd.DataFrame(checks_rows, columns=["check", "statistic", "p_value", "conclusion"])
+    change = None
+    if time is not None:
+        first_post = pd.Series(times[po == 1]).min()
+        change = pd.Timestamp(first_post) if _is_datelike(first_post) else None
+    return ImpactResult(
+        table=table,
+        effect=effect,
+        design="difference-in-differences",
+        outcome=outcome,
+        checks=checks,
+        notes=tuple(notes),
+        mde=minimum_detectable_effect(se, df=df),
+        series=series,
+        event_study=event,
+        change_date=change,
+    )
+
+
+def _choose_inference(
+    inference: str, clusters: np.ndarray | None, n_clusters: int, time: str | None
+) -> str:
+    """Resolve ``inference="auto"`` (see :func:`diff_in_diff`) and check the choice is possible."""
+    if inference == "auto":
+        if clusters is None:
+            inference = "hc"
+        elif n_clusters >= MIN_CLUSTERS:
+            inference = "cluster"
+        else:
+            inference = "cells" if time is not None else "hc"
+    if inference not in ("hc", "cluster", "cells"):
+        raise AnalysisError(
+            f"inference must be 'auto', 'hc', 'cluster' or 'cells', not {inference!r}."
+        )
+    if inference in ("cluster", "cells") and clusters is None:
+        raise AnalysisError(f"inference={inference!r} needs `cluster=` (e.g. 'region').")
+    if inference == "cells" and time is None:
+        raise AnalysisError("inference='cells' needs `time=` (a period column such as month).")
+    return inference
+
+
+def _response_fit(kind, y, tr, po, cov, clusters, units):  # noqa: ANN001, ANN202
+    """The treated x post coefficient on responses: CR1 by cluster, else by unit or HC1."""
+    X = np.column_stack([np.ones_like(y), tr, po, tr * po, cov])
+    if kind == "cluster":
+        codes = pd.factorize(clusters)[0]
+        fit = sm.OLS(y, X).fit(
+            cov_type="cluster",
+            cov_kwds={"groups": codes, "use_correction": True, "df_correction": True},
+            use_t=True,
+        )
+        df = len(np.unique(clusters)) - 1
+    else:
+        fit, df = _robust_fit(y, X, units)
+    return float(fit.params[3]), float(fit.bse[3]), df
+
+
+def _cell_fit(y, tr, po, cov, clusters, times, covariates):  # noqa: ANN001, ANN202
+    """The treated x post coefficient on cluster x period cells (WLS by cell size, HC2)."""
+    cells = _cells(y, tr, po, cov, clusters, times)
+    X = _twfe_design(cells, [cells["tr"].to_numpy() * cells["po"].to_numpy()], covariates)
+    fit = sm.WLS(cells["y"].to_numpy(), X, weights=cells["n"].to_numpy()).fit(
+        cov_type="HC2", use_t=True
+    )
+    return float(fit.params[0]), float(fit.bse[0]), fit.df_resid, cells.assign(resid=fit.resid)
+
+
+def _fit_all(y, tr, po, cov, clusters, units, times, covariates, inference):  # noqa: ANN001, ANN202
+    """The effect under every inference the data allows, the chosen one first.
+
+    Returns the fits by kind (estimate, se, df, None) and the cells of the chosen cell-level fit.
+    """
+    n_clusters = len(np.unique(clusters)) if clusters is not None else 0
+    fits: dict[str, tuple[float, float, float, float | None]] = {}
+    cells_frame = None
+    order = [inference] + [k for k in ("cells", "cluster", "hc") if k != inference]
+    for kind in order:
+        if kind in ("cluster", "cells") and clusters is None:
+            continue
+        if kind == "cells" and (times is None or n_clusters < 2):
+            continue
+        if kind == "cells":
+            try:
+                est, se, df, cells_frame_k = _cell_fit(y, tr, po, cov, clusters, times, covariates)
+            except AnalysisError:
+                if kind == inference:
+                    raise
+                continue
+            if kind == inference:
+                cells_frame = cells_frame_k
+        else:
+            est, se, df = _response_fit(kind, y, tr, po, cov, clusters, units)
+        fits[kind] = (est, se, df, None)
+    return fits, cells_frame
+
+
+def _fits_table(fits, inference: str, labels: dict[str, str], confidence: float) -> pd.DataFrame:  # noqa: ANN001
+    """One row per inference: the estimate with its interval, se and p-value."""
+    rows = []
+    for kind in fits:
+        e, s, d, _ = fits[kind]
+        tk = _tcrit(confidence, d)
+        rows.append(
+            {
+                "term": "treated x post",
+                "inference": labels[kind],
+                "chosen": kind == inference,
+                "estimate": e,
+                "ci_low": e - tk * s,
+                "ci_high": e + tk * s,
+                "se": s,
+                "p_value": float(2 * stats.t.sf(abs(e / s), d)) if s > 0 and d else math.nan,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _few_clusters_note(n_clusters: int, cluster: str, inference: str, unit: str | None) -> str:
+    """The caveat shown when there are too few clusters for cluster-robust SEs."""
+    return (
+        f"Only {n_clusters} {cluster} groups: cluster-robust standard errors are unreliable "
+        f"with so few clusters, so "
+        + (
+            f"the analysis averages responses to {cluster}-by-month cells and treats cells as "
+            f"independent."
+            if inference == "cells"
+            else (
+                f"responses are clustered by {unit} only"
+                if unit is not None
+                else "responses are treated as independent"
+            )
+            + "; shocks shared within a cluster would make the interval too narrow."
+        )
+    )
+
+
+def _check_cells(tr: np.ndarray, po: np.ndarray, treated: str, post: str) -> None:
+    for t_val, p_val, what in (
+        (1, 0, "treated rows before"),
+        (1, 1, "treated rows after"),
+        (0, 0, "control rows before"),
+        (0, 1, "control rows after"),
+    ):
+        if not ((tr == t_val) & (po == p_val)).any():
+            fix = (
+                "a comparison group that did not get the change"
+                if t_val == 0
+                else "rows from the group that got the change"
+            )
+            raise AnalysisError(
+                f"Difference-in-differences needs {what} the change, and there are none "
+                f"(columns {treated!r}, {post!r}). Fix: add {fix}, or use interrupted_time_series "
+                f"/ pre_post instead."
+            )
+
+
+def _cells(y, tr, po, cov, clusters, times) -> pd.DataFrame:  # noqa: ANN001
+    data = pd.DataFrame({"c": clusters, "t": times, "y": y, "tr": tr, "po": po})
+    for j in range(cov.shape[1]):
+        data[f"x{j}"] = cov[:, j]
+    grouped = data.groupby(["c", "t"], sort=True)
+    if (grouped["po"].nunique() > 1).any():
+        raise AnalysisError(
+            "The post column changes within a period; cell-level inference needs the change to "
+            "start at a period boundary. Fix: use a finer `time` column or inference='hc'."
+        )
+    cells = grouped.mean().reset_index()
+    cells["n"] = grouped.size().to_numpy()
+    return cells
+
+
+def _twfe_design(
+    cells: pd.DataFrame, effects: list[np.ndarray], covariates: Sequence[str]
+) -> np.ndarray:
+    """[effects..., 1, cluster dummies (drop first), period dummies (drop first), covariates]."""
+    c = pd.get_dummies(cells["c"], drop_first=True, dtype=float).to_numpy()
+    t = pd.get_dummies(cells["t"], drop_first=True, dtype=float).to_numpy()
+    x = cells[[f"x{j}" for j in range(len(covariates))]].to_numpy(dtype=float)
+    return np.column_stack([*effects, np.ones(len(cells)), c, t, x])
+
+
+def _unit_codes(values: pd.Series) -> np.ndarray:
+    """Integer code per unit; a missing unit is a unit of its own (an anonymous respondent)."""
+    codes = pd.factorize(values)[0]
+    missing = codes < 0
+    codes[missing] = codes.max(initial=-1) + 1 + np.arange(int(missing.sum()))
+    return codes
+
+
+def _robust_fit(y: np.ndarray, X: np.ndarray, units: np.ndarray | None):  # noqa: ANN202
+    """OLS on responses: SEs clustered by unit (CR1, t(G - 1)) when given, else HC1."""
+    if units is None:
+        fit = sm.OLS(y, X).fit(cov_type="HC1", use_t=True)
+        return fit, fit.df_resid
+    fit = sm.OLS(y, X).fit(
+        cov_type="cluster",
+        cov_kwds={"groups": units, "use_correction": True, "df_correction": True},
+        use_t=True,
+    )
+    return fit, int(units.max())  # G - 1 degrees of freedom, G = max code + 1
+
+
+def _event_design(
+    tr: np.ndarray,
+    t_code: np.ndarray,
+    n_periods: int,
+    ref: int | None,
+    groups: np.ndarray | None,
+    cov: np.ndarray,
+) -> np.ndarray:
+    """[treated x period for every period but ``ref``, 1, group (or treated) dummies, period
+    dummies, covariates], filled in place: this dense design of ~40 columns is the only large
+    array (300 MB at a million responses)."""
+    n = tr.size
+    if groups is not None:
+        g_code = pd.factorize(groups, sort=True)[0]
+        n_groups = int(g_code.max()) + 1
+    else:
+        g_code, n_groups = tr.astype(np.int64), 2
+    k = n_periods - (ref is not None)
+    ev_col = t_code if ref is None else np.where(t_code > ref, t_code - 1, t_code)
+    X = np.zeros((n, k + n_groups + n_periods - 1 + cov.shape[1]))
+    rows = np.arange(n)
+    m = (tr == 1) & (t_code != (-1 if ref is None else ref))
+    X[rows[m], ev_col[m]] = 1.0
+    X[:, k] = 1.0
+    m = g_code > 0
+    X[rows[m], k + g_code[m]] = 1.0
+    m = t_code > 0
+    X[rows[m], k + n_groups - 1 + t_code[m]] = 1.0
+    X[:, k + n_groups + n_periods - 1 :] = cov
+    return X
+
+
+def _event_study(y, tr, cov, times, po, confidence, assign_clusters, groups, units, unit):  # noqa: ANN001, ANN202
+    """Leads and lags of treated x period relative to the last period before the change.
+
+    Fitted on responses (see :func:`diff_in_diff`): SEs clustered by the assignment clusters
+    when there are enough of them (``assign_clusters``), else by ``units``, else HC1.
+    """
+    periods = np.sort(pd.unique(times))
+    post_periods = pd.unique(times[po == 1])
+    first_post = min(post_periods)
+    position = {p: i for i, p in enumerate(periods)}
+    origin = position[first_post]
+    ref = periods[origin - 1] if origin > 0 else None
+    event_periods = [p for p in periods if p != ref]
+    t_code = np.searchsorted(periods, times)
+    X = _event_design(tr, t_code, len(periods), None if ref is None else origin - 1, groups, cov)
+    if assign_clusters is not None:
+        codes = pd.factorize(assign_clusters)[0]
+        fit, df = _robust_fit(y, X, codes)
+        how = "SEs clustered by the assignment groups"
+    else:
+        fit, df = _robust_fit(y, X, units)
+        how = f"SEs clustered by {unit}" if units is not None else "HC1 SEs"
+    k = len(event_periods)
+    params, bse = np.asarray(fit.params)[:k], np.asarray(fit.bse)[:k]
+    t = _tcrit(confidence, df)
+    rel = [position[p] - origin for p in event_periods]
+    event = pd.DataFrame(
+        {
+            "period": event_periods,
+            "relative_period": rel,
+            "estimate": params,
+            "ci_low": params - t * bse,
+            "ci_high": params + t * bse,
+            "se": bse,
+        }
+    )
+    if ref is not None:
+        event = pd.concat(
+            [
+                event,
+                pd.DataFrame(
+                    [
+                        {
+                            "period": ref,
+                            "relative_period": -1,
+                            "estimate": 0.0,
+                            "ci_low": 0.0,
+                            "ci_high": 0.0,
+                            "se": 0.0,
+                        }
+                    ]
+                ),
+            ],
+            ignore_index=True,
+        ).sort_values("relative_period", ignore_index=True)
+    leads = [i for i, r in enumerate(rel) if r < -1]
+    if leads:
+        R = np.zeros((len(leads), len(fit.params)))
+        for row, i in enumerate(leads):
+            R[row, i] = 1.0
+        wald = fit.wald_test(R, use_f=True, scalar=True)
+        stat, p = float(np.squeeze(wald.statistic)), float(wald.pvalue)
+        conclusion = (
+            "no sign of different trends before the change (parallel trends plausible)"
+            if p >= 0.05
+            else "the groups already moved differently before the change: treat the estimate with caution"
+        )
+        check = {
+            "check": f"pre-trends: all {len(leads)} leads zero (joint Wald F on responses, {how})",
+            "statistic": stat,
+            "p_value": p,
+            "conclusion": conclusion,
+        }
+    else:
+        check = {
+            "check": "pre-trends",
+            "statistic": math.nan,
+            "p_value": math.nan,
+            "conclusion": "too few periods before the change to test",
+        }
+    return event, check
+
+
+def _cell_autocorrelation(cells: pd.DataFrame) -> dict[str, Any]:
+    """Pooled lag-1 autocorrelation of cell residuals within clusters (what cell-level HC ignores)."""
+    r = cells.sort_values(["c", "t"])
+    lagged = r.groupby("c")["resid"].shift(1)
+    ok = lagged.notna()
+    a, b = r.loc[ok, "resid"].to_numpy(), lagged[ok].to_numpy()
+    if a.size < 5:
+        return {
+            "check": "cell residual autocorrelation",
+            "statistic": math.nan,
+            "p_value": math.nan,
+            "conclusion": "too few cells to check",
+        }
+    rho = float(np.corrcoef(a, b)[0, 1])
+    p = float(2 * stats.norm.sf(abs(rho) * math.sqrt(a.size)))
+    conclusion = (
+        "no evidence of serial correlation within clusters"
+        if p >= 0.05
+        else "cell residuals are serially correlated: the interval may be too narrow"
+    )
+    return {
+        "check": "lag-1 autocorrelation of cluster-month residuals",
+        "statistic": rho,
+        "p_value": p,
+        "conclusion": conclusion,
+    }
+
+
+def _did_series(y, tr, po, times, effect: Estimate) -> pd.DataFrame:  # noqa: ANN001
+    """Monthly means of both groups and the treated group's counterfactual (parallel trends)."""
+    data = pd.DataFrame({"t": times, "y": y, "tr": tr, "po": po})
+    means = data.groupby(["t", "tr"])["y"].mean().unstack("tr")
+    pre = data[data.po == 0].groupby("tr")["y"].mean()
+    gap = pre.get(1.0, math.nan) - pre.get(0.0, math.nan)
+    post_t = set(data.loc[data.po == 1, "t"])
+    cf = means[0.0] + gap
+    series = pd.DataFrame(
+        {
+            "period": means.index,
+            "observed": means[1.0].to_numpy(),
+            "comparison": means[0.0].to_numpy(),
+            "counterfactual": cf.to_numpy(),
+        }
+    )
+    is_post = series["period"].isin(post_t).to_numpy()
+    series["fitted"] = np.nan
+    # the band: the counterfactual plus or minus the half-width of the effect's interval
+    half = (effect.ci_high - effect.ci_low) / 2
+    series["cf_low"] = np.where(is_post, series["counterfactual"] - half, np.nan)
+    series["cf_high"] = np.where(is_post, series["counterfactual"] + half, np.nan)
+    series["post"] = is_post.astype(int)
+    return series

@@ -1,0 +1,379 @@
+"""What the impact analysis says: verdicts, the power sentence, progress, captions, findings.
+
+Significance comes from the effect's ``Estimate`` (:mod:`fbresearch.evidence`); confidence labels,
+numbers and intervals from :mod:`fbresearch.format`; metric labels from
+:data:`fbresearch.schema.METRICS` (via :func:`~fbresearch.analyses.impact.common.metric_label`).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pandas as pd
+
+from fbresearch.analyses.impact.common import metric_label
+from fbresearch.analyses.impact.results import ImpactResult
+from fbresearch.errors import AnalysisError
+from fbresearch.format import confidence_label, format_interval, format_number
+from fbresearch.results import Finding
+
+__all__ = [
+    "axis_label",
+    "default_verdict",
+    "mde_sentence",
+    "improvement_verdict",
+    "progress_against_target",
+    "chart_caption",
+    "event_study_caption",
+    "summary",
+    "findings",
+    "did_reason",
+    "its_reason",
+    "prepost_reason",
+    "no_controls_note",
+    "whom_phrase",
+]
+
+
+def axis_label(result: ImpactResult) -> str:
+    """The y-axis label of the main chart: the metric (or its rate, for a Poisson series)."""
+    if result.effect is not None and result.effect.unit == "ratio":
+        return f"{metric_label(result.outcome)} (rate per unit of offset)"
+    return f"Mean {metric_label(result.outcome)}" if result.outcome != "nps" else "NPS"
+
+
+def default_verdict(result: ImpactResult) -> str:
+    """The effect with its CI and design, when no verdict was set (with the MDE when null).
+
+    Examples
+    --------
+    >>> from fbresearch.results import Estimate
+    >>> res = ImpactResult(table=pd.DataFrame(), effect=Estimate(0.3, 0.1, 0.5, n=9),
+    ...                    design="pre/post", outcome="csat")
+    >>> default_verdict(res)
+    'CSAT changed by 0.30 (0.10 to 0.50) points (pre/post).'
+    """
+    e = result.effect
+    if e is None:
+        return ""
+    label = metric_label(result.outcome)
+    digits = 1 if result.outcome == "nps" else 2
+    if e.unit == "ratio":
+        pct = 100 * (e.estimate - 1)
+        text = (
+            f"{label} changed by {pct:+.1f}% at the change (rate ratio {e.format(3)}, "
+            f"{result.design})."
+        )
+    else:
+        text = f"{label} changed by {e.format(digits)} points ({result.design})."
+    if not e.significant and not math.isnan(result.mde):
+        text += " " + mde_sentence(result, digits)
+    return text
+
+
+def mde_sentence(result: ImpactResult, digits: int) -> str:
+    """How large a change the data could have detected (beside every null result)."""
+    e = result.effect
+    if e is not None and e.unit == "ratio":
+        pct = 100 * (result.mde - 1)
+        return (
+            f"The data could only have detected a change of about {pct:.0f}% or more "
+            f"(80% power, 5% significance)."
+        )
+    return (
+        f"The data could only have detected a change of {format_number(result.mde, digits)} "
+        f"points or more (80% power, 5% significance)."
+    )
+
+
+def improvement_verdict(res: ImpactResult, name: str, label: str, whom: str) -> str:
+    """The plain verdict on an improvement: rose / fell by how much, or no clear change.
+
+    Examples
+    --------
+    >>> from fbresearch.results import Estimate
+    >>> res = ImpactResult(table=pd.DataFrame(), effect=Estimate(0.3, 0.1, 0.5, n=9),
+    ...                    design="interrupted time series", outcome="csat")
+    >>> improvement_verdict(res, "Faster delivery", "CSAT", "")
+    'CSAT rose 0.30 points (CI 0.10 to 0.50) after Faster delivery.'
+    """
+    e = res.effect
+    digits = 1 if res.outcome == "nps" else 2
+    if e.unit == "ratio":
+        change_text = f"by {100 * abs(e.estimate - 1):.1f}% (rate ratio {e.format(3)})"
+        up = e.estimate > 1
+    else:
+        change_text = (
+            f"{format_number(abs(e.estimate), digits)} points "
+            f"(CI {format_interval(e.ci_low, e.ci_high, digits)})"
+        )
+        up = e.estimate > 0
+    if e.significant:
+        caveat = (
+            " This is a before/after comparison only; it cannot rule out season or trend."
+            if res.design == "pre/post"
+            else ""
+        )
+        after = whom or f" after {name}"
+        return f"{label} {'rose' if up else 'fell'} {change_text}{after}.{caveat}"
+    return (
+        f"No clear change in {label}{whom or ' after ' + name}: the estimate is "
+        f"{e.format(digits) if e.unit != 'ratio' else e.format(3)}"
+        f"{' points' if e.unit != 'ratio' else ''}, and the interval includes no change. "
+        + mde_sentence(res, digits)
+    )
+
+
+def progress_against_target(
+    res: ImpactResult,
+    target: dict[str, Any],
+    baseline: float,
+    change: pd.Timestamp,
+    last: pd.Timestamp,
+    label: str,
+) -> dict[str, Any]:
+    """Progress against a target: the estimate and its CI as a share of the targeted change."""
+    known = {"relative_change", "change", "within_months"}
+    unknown = set(target) - known
+    if unknown or not ({"relative_change", "change"} & set(target)):
+        raise AnalysisError(
+            f"Target {target!r} not understood. Fix: use {{'relative_change': 0.10, "
+            f"'within_months': 12}} (+10%) or {{'change': 0.2, 'within_months': 12}} (points)."
+        )
+    e = res.effect
+    months = int(target.get("within_months", 12))
+    elapsed = (last.to_period("M") - change.to_period("M")).n + 1
+    if e.unit == "ratio":
+        rel = (e.estimate - 1, e.ci_low - 1, e.ci_high - 1)
+    elif "relative_change" in target:
+        rel = (
+            tuple(v / baseline for v in (e.estimate, e.ci_low, e.ci_high))
+            if baseline
+            else (math.nan,) * 3
+        )
+    else:
+        rel = (e.estimate, e.ci_low, e.ci_high)
+    goal = float(target.get("relative_change", target.get("change")))
+    relative = "relative_change" in target or e.unit == "ratio"
+    share = tuple(v / goal for v in rel)
+    if rel[1] >= goal:
+        status = "met"
+    elif rel[0] >= goal:
+        status = "on track (estimate at target, but the interval also allows less)"
+    elif rel[2] < goal:
+        status = "not met" if elapsed >= months else "behind"
+    else:
+        status = "not yet shown"
+    goal_text = f"{100 * goal:+.0f}%" if relative else f"{goal:+.2f} points"
+    got_text = (
+        f"{100 * rel[0]:+.1f}% (CI {100 * rel[1]:+.1f}% to {100 * rel[2]:+.1f}%)"
+        if relative
+        else f"{rel[0]:+.2f} points (CI {rel[1]:+.2f} to {rel[2]:+.2f})"
+    )
+    base_text = f" of the pre-change level {baseline:.2f}" if relative and e.unit != "ratio" else ""
+    sentence = (
+        f"Target: {label} {goal_text} within {months} months. After {min(elapsed, 999)} month"
+        f"{'s' if elapsed != 1 else ''}, the change is {got_text}{base_text}: {status}."
+    )
+    return {
+        "target": goal,
+        "relative": relative,
+        "within_months": months,
+        "months_elapsed": elapsed,
+        "achieved": rel[0],
+        "achieved_low": rel[1],
+        "achieved_high": rel[2],
+        "share_of_target": share[0],
+        "baseline": baseline,
+        "status": status,
+        "sentence": sentence,
+    }
+
+
+def chart_caption(res: ImpactResult) -> str:
+    """The caption of the result's main chart, naming the interval's confidence level.
+
+    Examples
+    --------
+    >>> from fbresearch.results import Estimate
+    >>> res = ImpactResult(table=pd.DataFrame(), effect=Estimate(0.3, 0.1, 0.5, n=9, confidence=0.9),
+    ...                    design="pre/post", outcome="csat", name="Faster delivery")
+    >>> chart_caption(res)
+    'Faster delivery: mean CSAT in equal windows before and after the change, with 90% intervals.'
+    """
+    level = confidence_label(res.confidence)
+    if res.design == "difference-in-differences":
+        return (
+            f"{res.name}: monthly mean {metric_label(res.outcome)} in the groups that got the change "
+            f"(solid) and the others (grey). The dashed line is what the first would have been "
+            f"without the change (the others' path shifted by the gap before the change); the "
+            f"band is the {level} interval of the effect around it."
+        )
+    if res.design == "interrupted time series":
+        return (
+            f"{res.name}: monthly {metric_label(res.outcome)} (dots), the fitted trend (line) and the "
+            f"projection had nothing changed (dashed, with its {level} band). The gap between line "
+            f"and dashed line after the change is the estimated effect."
+        )
+    return (
+        f"{res.name}: mean {metric_label(res.outcome)} in equal windows before and after the change, "
+        f"with {level} intervals."
+    )
+
+
+def event_study_caption(res: ImpactResult) -> str:
+    """The caption of the month-by-month (event-study) chart, naming the bars' confidence level.
+
+    Examples
+    --------
+    >>> from fbresearch.results import Estimate
+    >>> res = ImpactResult(table=pd.DataFrame(), effect=Estimate(0.3, 0.1, 0.5, n=9), name="X")
+    >>> event_study_caption(res)[:80]
+    'X: difference between the groups by month, relative to the month before the chan'
+    """
+    return (
+        f"{res.name}: difference between the groups by month, relative to the month "
+        f"before the change (bars: {confidence_label(res.confidence)} CI). Before the change "
+        f"the points should hover around zero; after it they show the effect month by month."
+    )
+
+
+def summary(result: ImpactResult) -> str:
+    """The verdict (or the effect with its CI), the design's reason, progress and the caveats.
+
+    Examples
+    --------
+    >>> from fbresearch.results import Estimate
+    >>> res = ImpactResult(table=pd.DataFrame(), effect=Estimate(0.3, 0.1, 0.5, n=9),
+    ...                    design="pre/post", outcome="csat", notes=("Caution.",))
+    >>> summary(res)
+    'CSAT changed by 0.30 (0.10 to 0.50) points (pre/post). Caution.'
+    """
+    parts = [result.verdict or default_verdict(result)]
+    if result.reason:
+        parts.append(result.reason)
+    if result.progress:
+        parts.append(result.progress["sentence"])
+    parts.extend(result.notes)
+    return " ".join(p for p in parts if p)
+
+
+def findings(result: ImpactResult) -> list[Finding]:
+    """One headline finding: the verdict with the effect and its CI (none without an effect).
+
+    Examples
+    --------
+    >>> from fbresearch.results import Estimate
+    >>> res = ImpactResult(table=pd.DataFrame(), effect=Estimate(0.3, 0.1, 0.5, n=9),
+    ...                    design="pre/post", outcome="csat")
+    >>> findings(res)[0].importance
+    0.8
+    """
+    if result.effect is None:
+        return []
+    importance = 0.8 if result.effect.significant else 0.5
+    return [
+        Finding(
+            result.verdict or default_verdict(result),
+            result.effect,
+            importance=importance,
+            analysis="improvement",
+        )
+    ]
+
+
+# --------------------------------------------------------------------------------------------
+# Why this design (set by evaluate_improvement)
+# --------------------------------------------------------------------------------------------
+def _plural(word: str) -> str:
+    return word if word.endswith("s") else word + "s"
+
+
+def _lower(name: str) -> str:
+    return name[:1].lower() + name[1:] if name[1:2].islower() or len(name) < 2 else name
+
+
+def did_reason(
+    group_column: str, treated: list[str], controls: list[str], change: pd.Timestamp
+) -> str:
+    """Why difference-in-differences: the groups compared, before and after the change.
+
+    Examples
+    --------
+    >>> did_reason("region", ["East"], ["West"], pd.Timestamp("2026-01-01"))[:60]
+    'Design: difference-in-differences, comparing the regions tha'
+    """
+    return (
+        f"Design: difference-in-differences, comparing the {_plural(group_column)} that got "
+        f"the change ({', '.join(treated)}) with those that did not ({', '.join(controls)}), "
+        f"before and after {change.date()}; season and company-wide trends shared by both "
+        f"cancel out."
+    )
+
+
+def its_reason(label: str, n_pre: int, n_post: int, use_season: bool, seasonality: float) -> str:
+    """Why an interrupted time series, and whether season could be separated from the change.
+
+    Examples
+    --------
+    >>> its_reason("CSAT", 9, 9, False, 12)[-60:]
+    ' short (under 18 months) to separate season from the change.'
+    """
+    text = (
+        f"Design: interrupted time series of the monthly {label} ({n_pre} months before, "
+        f"{n_post} after), projecting the pre-change trend"
+        + (" and season" if use_season else "")
+        + " forward as the no-change counterfactual."
+    )
+    if not use_season:
+        text += (
+            f" The series is too short (under {1.5 * seasonality:g} months) "
+            f"to separate season from the change."
+        )
+    return text
+
+
+def prepost_reason(n_pre: int, n_post: int, min_points: int) -> str:
+    """Why pre/post: no comparison group and too few months for a time series.
+
+    Examples
+    --------
+    >>> prepost_reason(3, 2, 8)[-40:]
+    '(3 before, 2 after; 8 each side needed).'
+    """
+    return (
+        f"Design: before/after comparison of equal windows. No comparison group, and too "
+        f"few months for a time series ({n_pre} before, {n_post} after; {min_points} each "
+        f"side needed)."
+    )
+
+
+def no_controls_note(group_column: str) -> str:
+    """The note added when every group got the change.
+
+    Examples
+    --------
+    >>> no_controls_note("region")
+    ' Every region got the change, so there is no comparison group for a difference-in-differences.'
+    """
+    return (
+        f" Every {group_column} got the change, so there is no comparison group for a "
+        f"difference-in-differences."
+    )
+
+
+def whom_phrase(
+    group_column: str, name: str, treated: list[str], controls: list[str] | None = None
+) -> str:
+    """Who the verdict is about: the groups that got the change (and the others compared).
+
+    Examples
+    --------
+    >>> whom_phrase("region", "Faster delivery", ["East", "South"], ["North", "West"])
+    ' in the regions that got faster delivery (East, South), compared with the others (North, West)'
+    """
+    text = f" in the {_plural(group_column)} that got {_lower(name)} ({', '.join(treated)})"
+    if controls:
+        text += f", compared with the others ({', '.join(controls)})"
+    return text
