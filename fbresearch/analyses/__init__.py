@@ -1,0 +1,1 @@
+"""Analyses: one subpackage per analysis (estimators, frozen results, narrative)."""

@@ -1,0 +1,1 @@
+"""Presentation: display, tables, findings and one plots module per analysis."""
