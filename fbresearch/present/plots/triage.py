@@ -140,8 +140,8 @@ def resolution_curves(survival, ax=None):  # noqa: ANN001, ANN201
     >>> import pandas as pd
     >>> s = pd.DataFrame({"severity": ["urgent"] * 3, "hours": [0.0, 2.0, 5.0],
     ...                   "resolved_share": [0.0, 0.5, 1.0]})
-    >>> resolution_curves(s).get_ylim()
-    (0.0, 100.0)
+    >>> [float(v) for v in resolution_curves(s).get_ylim()]
+    [0.0, 100.0]
     >>> import matplotlib.pyplot as plt; plt.close("all")
     """
     ax = new_axes(ax, figsize=(8, 4))
