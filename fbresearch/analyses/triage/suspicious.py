@@ -405,27 +405,92 @@ def suspicious_feedback(
     if not 0 < threshold <= 1:
         raise AnalysisError(f"threshold must be in (0, 1]; got {threshold!r}.")
     n = len(frame)
-    # Every per-text step (units, shingles, signatures, gibberish, templates) runs once per
-    # distinct text and is spread back to the rows: the same flags as per row, while a million
-    # responses repeating short texts need a fraction of the time and memory (a list of
-    # one-character units per row would take gigabytes). Missing texts count as "".
-    which, distinct_texts = pd.factorize(frame[text], use_na_sentinel=False)
+    notes: list[str] = []
+    per_text = _per_text(frame[text], ngram, num_perm, seed, tuple(templates))
+    sig, has_text = per_text["signatures"], per_text["has_text"]
+    group = near_duplicate_groups(sig, threshold, has_text=has_text)
+    size = np.bincount(group, minlength=n)[group]
+    codes = _customer_codes(frame, customer, notes)
+    # near-duplicate of another customer's text
+    distinct = pd.Series(codes).groupby(group).transform("nunique").to_numpy()
+    near_dup = has_text & (size > 1) & (distinct > 1)
+    seconds = _seconds(frame, time, notes)
+    reasons: dict[str, np.ndarray] = {}
+    if seconds is not None:
+        ok = ~np.isnan(seconds)
+        sec = np.where(ok, seconds, -1e18)
+        reasons["copied_text_burst"] = _copied_text_burst(
+            sig,
+            threshold,
+            has_text,
+            near_dup & ok,
+            size,
+            codes,
+            sec,
+            ok,
+            window=window_hours * 3600,
+            min_customers=min_customers,
+            burst_p=burst_p,
+        )
+        keys = [codes] if customer and customer in frame.columns else []
+        if source and source in frame.columns:
+            keys.append(pd.factorize(frame[source].astype("object"))[0])
+        reasons["customer_burst"] = _customer_burst(keys, sec, ok, burst_hours * 3600, burst_count)
+    else:
+        reasons["copied_text_burst"] = np.zeros(n, bool)
+        reasons["customer_burst"] = np.zeros(n, bool)
+    reasons["near_duplicate"] = near_dup & (per_text["n_units"] >= long_text_units)
+    reasons["gibberish"] = per_text["gibberish"]
+    reasons["template_only"] = per_text["template_only"]
+    suspicious, flags = _flags(reasons, group, size, near_dup, frame.index)
+    nd_share = float(near_dup.sum() / has_text.sum()) if has_text.any() else math.nan
+    return SuspiciousResult(
+        table=_reason_table(reasons, n, confidence),
+        flags=flags,
+        flagged=proportion(int(suspicious.sum()), n, confidence, name="flagged as suspicious"),
+        near_duplicate_share=nd_share,
+        exclude=bool(exclude),
+        notes=tuple(notes),
+        confidence=confidence,
+    )
+
+
+# --------------------------------------------------------------------------- steps
+
+
+def _per_text(
+    values: pd.Series, ngram: int, num_perm: int, seed: int, templates: tuple[str, ...]
+) -> dict[str, np.ndarray]:
+    """Units, gibberish, template and MinHash signature of each row's text.
+
+    Every per-text step runs once per distinct text and is spread back to the rows: the same
+    flags as per row, while a million responses repeating short texts need a fraction of the
+    time and memory (a list of one-character units per row would take gigabytes). Missing
+    texts count as "".
+    """
+    which, distinct_texts = pd.factorize(values, use_na_sentinel=False)
     texts_u = pd.Series(["" if _missing(v) else str(v) for v in distinct_texts], dtype="object")
     units_u = _units(texts_u)
     n_units = units_u.map(len).to_numpy(dtype=np.int64)[which]
     gibberish = _gibberish(texts_u, units_u)[which]
-    template_only = _template(units_u, tuple(templates))[which]
+    template_only = _template(units_u, templates)[which]
     doc, hashes = shingle_hashes(units_u, ngram)
     del units_u  # the largest intermediate: not needed for the grouping below
-    has_text = n_units > 0
     sig = minhash_signatures(doc, hashes, len(texts_u), num_perm=num_perm, seed=seed)
     del doc, hashes
     # values are below 2**32: 32 bits halve the row-level copy (256 MiB per million rows)
-    sig = sig.astype(np.uint32)[which]
-    group = near_duplicate_groups(sig, threshold, has_text=has_text)
-    size = np.bincount(group, minlength=n)[group]
-    notes = []
+    return {
+        "n_units": n_units,
+        "has_text": n_units > 0,
+        "gibberish": gibberish,
+        "template_only": template_only,
+        "signatures": sig.astype(np.uint32)[which],
+    }
 
+
+def _customer_codes(frame: pd.DataFrame, customer: str | None, notes: list[str]) -> np.ndarray:
+    """An integer code per row for its customer (every row its own without the column)."""
+    n = len(frame)
     who = (
         frame[customer].astype("object").fillna("(missing)").to_numpy()
         if customer and customer in frame.columns
@@ -433,59 +498,81 @@ def suspicious_feedback(
     )
     if customer and customer not in frame.columns:
         notes.append(f"No {customer!r} column: every response is treated as a different customer.")
-    codes = pd.factorize(who)[0]
-    # near-duplicate of another customer's text
-    distinct = pd.Series(codes).groupby(group).transform("nunique").to_numpy()
-    near_dup = has_text & (size > 1) & (distinct > 1)
-    reasons: dict[str, np.ndarray] = {}
-    seconds = None
-    if time and time in frame.columns:
-        stamps = pd.to_datetime(frame[time], errors="coerce")
-        if isinstance(stamps.dtype, pd.DatetimeTZDtype):
-            stamps = stamps.dt.tz_convert("UTC").dt.tz_localize(None)
-        seconds = ((stamps - pd.Timestamp("1970-01-01")).dt.total_seconds()).to_numpy(
-            dtype=float, na_value=np.nan
-        )
-    else:
-        notes.append("Without submission times, bursts cannot be checked.")
-    if seconds is not None:
-        ok = ~np.isnan(seconds)
-        sec = np.where(ok, seconds, -1e18)
-        cand = near_dup & ok
-        burst = np.zeros(n, bool)
-        if cand.any():
-            w = window_hours * 3600
-            local = near_duplicate_groups(
-                sig, threshold, has_text=has_text & ok, seconds=sec, window=w
-            )
-            idx = np.flatnonzero(cand & (np.bincount(local, minlength=n)[local] >= min_customers))
-            if len(idx):
-                counts = _window_counts(local[idx], sec[idx], codes[idx], w)
-                # the text's usual number of customers in a window this long, from its frequency
-                # over the whole data (``size``: its near-duplicate group over all time)
-                # (data spanning fewer than ten windows has no usual rate to compare with)
-                span = float(np.ptp(sec[ok]))
-                unusual = True
-                if span >= 10 * 2 * w:
-                    usual = size[idx] * (2 * w / span)
-                    unusual = stats.poisson.sf(counts - 1, usual) < burst_p
-                burst[idx] = (counts >= min_customers) & unusual
-        reasons["copied_text_burst"] = burst
-        keys = [("customer", codes)] if customer and customer in frame.columns else []
-        if source and source in frame.columns:
-            keys.append(("source", pd.factorize(frame[source].astype("object"))[0]))
-        cb = np.zeros(n, bool)
-        for _, k in keys:
-            counts = _window_counts(np.where(ok, k, -1), sec, None, burst_hours * 3600)
-            cb |= ok & (counts >= burst_count)
-        reasons["customer_burst"] = cb
-    else:
-        reasons["copied_text_burst"] = np.zeros(n, bool)
-        reasons["customer_burst"] = np.zeros(n, bool)
-    reasons["near_duplicate"] = near_dup & (n_units >= long_text_units)
-    reasons["gibberish"] = gibberish
-    reasons["template_only"] = template_only
+    return pd.factorize(who)[0]
 
+
+def _seconds(frame: pd.DataFrame, time: str | None, notes: list[str]) -> np.ndarray | None:
+    """Submission times in seconds since 1970 (UTC; NaN where unreadable); None without them."""
+    if not (time and time in frame.columns):
+        notes.append("Without submission times, bursts cannot be checked.")
+        return None
+    stamps = pd.to_datetime(frame[time], errors="coerce")
+    if isinstance(stamps.dtype, pd.DatetimeTZDtype):
+        stamps = stamps.dt.tz_convert("UTC").dt.tz_localize(None)
+    return ((stamps - pd.Timestamp("1970-01-01")).dt.total_seconds()).to_numpy(
+        dtype=float, na_value=np.nan
+    )
+
+
+def _copied_text_burst(
+    sig: np.ndarray,
+    threshold: float,
+    has_text: np.ndarray,
+    cand: np.ndarray,
+    size: np.ndarray,
+    codes: np.ndarray,
+    sec: np.ndarray,
+    ok: np.ndarray,
+    *,
+    window: float,
+    min_customers: int,
+    burst_p: float,
+) -> np.ndarray:
+    """Rows whose near-duplicates came from ``min_customers``+ customers within ``window``
+    seconds either side, far more than the text's usual rate would bring (see
+    :func:`suspicious_feedback`)."""
+    n = len(sig)
+    burst = np.zeros(n, bool)
+    if not cand.any():
+        return burst
+    local = near_duplicate_groups(
+        sig, threshold, has_text=has_text & ok, seconds=sec, window=window
+    )
+    idx = np.flatnonzero(cand & (np.bincount(local, minlength=n)[local] >= min_customers))
+    if not len(idx):
+        return burst
+    counts = _window_counts(local[idx], sec[idx], codes[idx], window)
+    # the text's usual number of customers in a window this long, from its frequency over the
+    # whole data (``size``: its near-duplicate group over all time); data spanning fewer than
+    # ten windows has no usual rate to compare with
+    span = float(np.ptp(sec[ok]))
+    unusual = True
+    if span >= 10 * 2 * window:
+        usual = size[idx] * (2 * window / span)
+        unusual = stats.poisson.sf(counts - 1, usual) < burst_p
+    burst[idx] = (counts >= min_customers) & unusual
+    return burst
+
+
+def _customer_burst(
+    keys: list[np.ndarray], sec: np.ndarray, ok: np.ndarray, window: float, count: int
+) -> np.ndarray:
+    """Rows with ``count``+ rows of the same key (customer, source) within ``window`` seconds."""
+    cb = np.zeros(len(sec), bool)
+    for k in keys:
+        counts = _window_counts(np.where(ok, k, -1), sec, None, window)
+        cb |= ok & (counts >= count)
+    return cb
+
+
+def _flags(
+    reasons: dict[str, np.ndarray],
+    group: np.ndarray,
+    size: np.ndarray,
+    near_dup: np.ndarray,
+    index: pd.Index,
+) -> tuple[np.ndarray, pd.DataFrame]:
+    """Whether each row is suspicious, and the per-row flags table."""
     order = list(REASONS)
     matrix = np.column_stack([reasons[r] for r in order])
     reason_text = np.array(
@@ -500,25 +587,21 @@ def suspicious_feedback(
             "group_size": size,
             "near_duplicate": near_dup,
         },
-        index=frame.index,
+        index=index,
     )
+    return suspicious, flags
+
+
+def _reason_table(reasons: dict[str, np.ndarray], n: int, confidence: float) -> pd.DataFrame:
+    """One row per reason: responses flagged and their share of all responses (Wilson CI)."""
     rows = []
-    for r in order:
-        e = proportion(int(reasons[r].sum()), n, confidence)
-        rows.append((r, REASONS[r], int(reasons[r].sum()), e.estimate, e.ci_low, e.ci_high))
+    for r in REASONS:
+        k = int(reasons[r].sum())
+        e = proportion(k, n, confidence)
+        rows.append((r, REASONS[r], k, e.estimate, e.ci_low, e.ci_high))
     table = pd.DataFrame(
         rows, columns=["reason", "meaning", "responses", "estimate", "ci_low", "ci_high"]
     )
     table["unit"] = "share"
     table["confidence"] = confidence  # the display names the level of the intervals from it
-    flagged = proportion(int(suspicious.sum()), n, confidence, name="flagged as suspicious")
-    nd_share = float(near_dup.sum() / has_text.sum()) if has_text.any() else math.nan
-    return SuspiciousResult(
-        table=table,
-        flags=flags,
-        flagged=flagged,
-        near_duplicate_share=nd_share,
-        exclude=bool(exclude),
-        notes=tuple(notes),
-        confidence=confidence,
-    )
+    return table
