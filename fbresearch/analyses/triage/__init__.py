@@ -9,7 +9,8 @@ Topics (LDA) find what nobody planned for; this analysis applies the company's o
 * :func:`response_times` measures the response loop: the share answered within each grade's time
   limit, and the median time to resolution by Kaplan-Meier (:mod:`.response_times`);
 * :func:`close_the_loop` follows detractors (:mod:`.follow_up`);
-* :func:`suspicious_feedback` screens out fake or invalid feedback (:mod:`.suspicious`).
+* :func:`suspicious_feedback` screens out fake or invalid feedback (:mod:`.suspicious`, with
+  the MinHash near-duplicate search in :mod:`.minhash`).
 
 Results live in :mod:`.results`, their sentences and findings in :mod:`.narrative`.
 
@@ -30,6 +31,11 @@ from fbresearch.analyses.triage.categorize import (
 )
 from fbresearch.analyses.triage.config import DEFAULT_LIMITS_HOURS, SEVERITIES, UNCATEGORIZED
 from fbresearch.analyses.triage.follow_up import close_the_loop
+from fbresearch.analyses.triage.minhash import (
+    minhash_signatures,
+    near_duplicate_groups,
+    shingle_hashes,
+)
 from fbresearch.analyses.triage.response_times import response_times
 from fbresearch.analyses.triage.results import (
     CategoryResult,
@@ -44,14 +50,7 @@ from fbresearch.analyses.triage.severity import (
     severity,
     severity_mix,
 )
-from fbresearch.analyses.triage.suspicious import (
-    REASONS,
-    TEMPLATES,
-    minhash_signatures,
-    near_duplicate_groups,
-    shingle_hashes,
-    suspicious_feedback,
-)
+from fbresearch.analyses.triage.suspicious import REASONS, TEMPLATES, suspicious_feedback
 
 __all__ = [
     "categorize",

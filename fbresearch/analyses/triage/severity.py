@@ -53,6 +53,9 @@ _RULES_KEYS = ("rules", "limits_hours", "description")
 
 @dataclass(frozen=True)
 class SeverityRules:
+    """Checked severity rules (from :func:`load_severity_rules`): the rules in order, the hours
+    allowed per grade and where they came from."""
+
     rules: tuple[dict[str, Any], ...]
     limits_hours: dict[str, float]
     source: str = "default severity rules"

@@ -1,4 +1,5 @@
-"""Tests of fbresearch.analyses.triage.suspicious on small hand-worked cases.
+"""Tests of fbresearch.analyses.triage.suspicious (and its .minhash building blocks) on small
+hand-worked cases.
 
 Each case states why the expected flags are right, from the rules in ``suspicious_feedback``'s
 docstring (five or more customers for a copied-text burst, four responses within an hour for a
@@ -11,13 +12,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from fbresearch.analyses.triage.suspicious import (
-    REASONS,
-    _window_counts,
-    near_duplicate_groups,
-    shingle_hashes,
-    suspicious_feedback,
-)
+from fbresearch.analyses.triage.minhash import near_duplicate_groups, shingle_hashes
+from fbresearch.analyses.triage.suspicious import REASONS, _window_counts, suspicious_feedback
 from fbresearch.errors import AnalysisError, FeedbackDataError
 
 T0 = pd.Timestamp("2026-10-14 09:00")
