@@ -188,131 +188,6 @@ def plot_pain_points(table, ax=None, unit: str = "NPS"):  # noqa: ANN001, ANN201
     return ax
 
 
-# --- triage and the closed loop: categories, severity, response times, suspicious feedback ---
-
-
-def _hbar_ci(ax, labels, est, low, high, color, xlabel: str, title: str):  # noqa: ANN001, ANN202
-    import numpy as np
-
-    est = np.asarray(est, float)
-    err = np.clip(np.vstack([est - np.asarray(low, float), np.asarray(high, float) - est]), 0, None)
-    y = np.arange(len(est))
-    ax.barh(y, est, color=color, alpha=0.85)
-    ax.errorbar(est, y, xerr=np.nan_to_num(err), fmt="none", ecolor="black", capsize=3, lw=1)
-    ax.set_yticks(list(y), list(labels))
-    ax.invert_yaxis()
-    ax.set_xlabel(xlabel)
-    ax.set_title(title)
-    ax.grid(axis="y", visible=False)
-    return ax
-
-
-def category_shares(data, ax=None):  # noqa: ANN001, ANN201
-    """Share of texts per category (percent, with CI whiskers); ``data`` has ``label``,
-    ``category``, ``estimate``, ``ci_low``, ``ci_high`` in percent.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> d = pd.DataFrame({"category": ["a", "uncategorized"], "label": ["A", "None"],
-    ...                   "estimate": [40.0, 10.0], "ci_low": [35.0, 8.0], "ci_high": [45.0, 12.0]})
-    >>> ax = category_shares(d); plt.close("all")
-    """
-    ax = new_axes(ax, figsize=(8, 0.45 * len(data) + 1.2))
-    data = data.sort_values("estimate", ascending=False)
-    colors = [PALETTE[7] if c == "uncategorized" else PALETTE[0] for c in data["category"]]
-    return _hbar_ci(
-        ax,
-        data["label"],
-        data["estimate"],
-        data["ci_low"],
-        data["ci_high"],
-        colors,
-        "% of texts (95% CI); a text can be in several categories",
-        "Feedback by category",
-    )
-
-
-def severity_rules(table, ax=None):  # noqa: ANN001, ANN201
-    """Responses graded by each severity rule, coloured by grade."""
-    colors = {"urgent": PALETTE[3], "important": PALETTE[1], "general": PALETTE[7]}
-    ax = new_axes(ax, figsize=(8, 0.45 * len(table) + 1.2))
-    y = range(len(table))
-    ax.barh(
-        list(y), table["responses"], color=[colors.get(s, PALETTE[0]) for s in table["severity"]]
-    )
-    ax.set_yticks(
-        list(y), [f"{r} ({s})" for r, s in zip(table["rule"], table["severity"], strict=True)]
-    )
-    ax.invert_yaxis()
-    ax.set_xlabel("responses graded by the rule")
-    ax.set_title("Severity: which rule graded each response")
-    ax.grid(axis="y", visible=False)
-    return ax
-
-
-def within_limit(data, overall: float | None = None, ax=None):  # noqa: ANN001, ANN201
-    """Share answered within the grade's limit per group (percent, CI whiskers), worst first;
-    a dashed line marks the overall share."""
-    ax = new_axes(ax, figsize=(8, 0.45 * len(data) + 1.2))
-    data = data.sort_values("estimate")
-    colors = [
-        PALETTE[3] if overall is not None and hi < overall else PALETTE[0] for hi in data["ci_high"]
-    ]
-    _hbar_ci(
-        ax,
-        data["group"],
-        data["estimate"],
-        data["ci_low"],
-        data["ci_high"],
-        colors,
-        "% answered within the time limit of their grade (95% CI)",
-        "Answered in time (red: clearly below the overall share)",
-    )
-    if overall is not None:
-        ax.axvline(overall, color="black", ls="--", lw=1)
-    ax.set_xlim(0, 100)
-    return ax
-
-
-def resolution_curves(survival, ax=None):  # noqa: ANN001, ANN201
-    """Kaplan-Meier share of cases resolved against hours since submission, one line per grade."""
-    ax = new_axes(ax, figsize=(8, 4))
-    colors = {"urgent": PALETTE[3], "important": PALETTE[1], "general": PALETTE[0]}
-    for grade, part in survival.groupby("severity", sort=False):
-        ax.step(
-            part["hours"],
-            100 * part["resolved_share"],
-            where="post",
-            label=grade,
-            color=colors.get(grade),
-        )
-    ax.axhline(50, color="grey", ls=":", lw=1)
-    ax.set_xlabel("hours since the feedback was submitted")
-    ax.set_ylabel("% of cases resolved (Kaplan-Meier)")
-    ax.set_title("Time to resolution (open cases counted until the end of the period)")
-    ax.set_ylim(0, 100)
-    if len(survival):
-        ax.legend(frameon=False, title="grade")
-    return ax
-
-
-def suspicious_reasons(table, ax=None):  # noqa: ANN001, ANN201
-    """Responses flagged per reason."""
-    ax = new_axes(ax, figsize=(8, 0.45 * len(table) + 1.2))
-    y = range(len(table))
-    ax.barh(list(y), table["responses"], color=PALETTE[3])
-    ax.set_yticks(list(y), [r.replace("_", " ") for r in table["reason"]])
-    ax.invert_yaxis()
-    ax.set_xlabel("responses flagged")
-    ax.set_title("Suspicious feedback by reason")
-    ax.grid(axis="y", visible=False)
-    return ax
-
-
-# TEMPORARY re-exports (issue 13 integration removes them): the segmentation charts now live in
-# fbresearch.present.plots.segments, which imports this module's helpers, so they load lazily.
-
 # TEMPORARY SHIM (issue 13 integration removes it): charts that moved to fbresearch.present.plots
 # are read from their new module on first use (those modules import new_axes/PALETTE here, so a
 # top-level import would cycle).
@@ -347,6 +222,17 @@ _MOVED = {
             "plot_odds_ratios",
         ),
         "segments",
+    ),
+    **dict.fromkeys(
+        (
+            "_hbar_ci",
+            "category_shares",
+            "severity_rules",
+            "within_limit",
+            "resolution_curves",
+            "suspicious_reasons",
+        ),
+        "triage",
     ),
     **dict.fromkeys(
         ("plot_counterfactual", "plot_event_study", "plot_pre_post", "_mark_change"), "impact"

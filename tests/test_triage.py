@@ -1,4 +1,5 @@
-"""Tests of fbresearch.triage and fbresearch.suspicious, each against a stated truth."""
+"""Tests of fbresearch.analyses.triage (categories, severity, response times, follow-up and
+screening), each against a stated truth."""
 
 from __future__ import annotations
 
@@ -9,17 +10,19 @@ import pandas as pd
 import pytest
 from sklearn.metrics import f1_score
 
-from fbresearch.errors import AnalysisError, ParamsError
-from fbresearch.suspicious import minhash_signatures, shingle_hashes, suspicious_feedback
-from fbresearch.triage import (
+from fbresearch.analyses.triage import (
     categorize,
     category_frame,
     close_the_loop,
     load_taxonomy,
+    minhash_signatures,
     response_times,
     severity,
     severity_mix,
+    shingle_hashes,
+    suspicious_feedback,
 )
+from fbresearch.errors import AnalysisError, ParamsError
 
 
 @pytest.fixture(scope="module")

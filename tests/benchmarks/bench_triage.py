@@ -23,9 +23,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _measure import SHARED_DATA, measure  # noqa: E402
 
-from fbresearch.suspicious import suspicious_feedback  # noqa: E402
+from fbresearch.analyses.triage.categorize import categorize, load_taxonomy  # noqa: E402
+from fbresearch.analyses.triage.config import _is_latin  # noqa: E402
+from fbresearch.analyses.triage.suspicious import suspicious_feedback  # noqa: E402
 from fbresearch.text.tokenize import tokenize  # noqa: E402
-from fbresearch.triage import _is_latin, categorize, load_taxonomy  # noqa: E402
 
 N = int(os.environ.get("FB_BENCH_N", 1_000_000))
 
