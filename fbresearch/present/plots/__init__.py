@@ -1,0 +1,1 @@
+"""Figures, one module per analysis; :mod:`~fbresearch.present.plots.base` has the shared theme."""
