@@ -143,7 +143,7 @@ def first_heading(nb: Any) -> str:
     --------
     >>> import nbformat
     >>> nb = nbformat.v4.new_notebook()
-    >>> nb.cells = [nbformat.v4.new_markdown_cell("Intro\n# Overview: KPIs")]
+    >>> nb.cells = [nbformat.v4.new_markdown_cell("Intro\\n# Overview: KPIs")]
     >>> first_heading(nb)
     'Overview: KPIs'
     """

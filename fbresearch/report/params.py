@@ -172,7 +172,7 @@ def notebook_defaults(path: str | os.PathLike[str]) -> dict[str, Any]:
     --------
     >>> import nbformat, tempfile, pathlib
     >>> nb = nbformat.v4.new_notebook()
-    >>> cell = nbformat.v4.new_code_cell("confidence = 0.9\nmetrics = ['nps']\nx = f(1)")
+    >>> cell = nbformat.v4.new_code_cell("confidence = 0.9\\nmetrics = ['nps']\\nx = f(1)")
     >>> cell.metadata["tags"] = ["parameters"]
     >>> nb.cells = [cell]
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "x.ipynb"

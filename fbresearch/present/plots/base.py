@@ -68,8 +68,8 @@ def new_axes(ax=None, figsize: tuple[float, float] | None = None):  # noqa: ANN0
     Examples
     --------
     >>> ax = new_axes(figsize=(4, 3))
-    >>> new_axes(ax) is ax, tuple(ax.figure.get_size_inches())
-    (True, (4.0, 3.0))
+    >>> new_axes(ax) is ax, ax.figure.get_size_inches().tolist()
+    (True, [4.0, 3.0])
     >>> plt.close(ax.figure)
     """
     if ax is not None:
