@@ -19,6 +19,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from fbresearch.format import confidence_label
 from fbresearch.present.tables import escape, format_ci, format_value
 from fbresearch.text.tokenize import redact as _redact
 
@@ -294,7 +295,14 @@ def kpi_view(kpi: Mapping[str, Any]) -> dict[str, str]:
         "change": change,
         "short_change": short,
         "change_class": cls,
+        **_levels(kpi.get("confidence")),
     }
+
+
+def _levels(confidence: float | None) -> dict[str, str]:
+    """The interval level and the matching significance level as labels (``95%``, ``5%``)."""
+    conf = 0.95 if confidence is None else float(confidence)
+    return {"level": confidence_label(conf), "alpha": confidence_label(1 - conf)}
 
 
 def period_page(
@@ -350,6 +358,7 @@ def period_page(
         heading=f"{report_title}: {period_label}",
         crumbs=[("All reports", "../index.html")],
         kpis=[kpi_view(k) for k in kpis],
+        **_levels(kpis[0].get("confidence") if kpis else None),
         findings=items,
         notebooks=rows,
         footer=footer,
@@ -363,6 +372,7 @@ def reports_page(
     """``reports/index.html``: every period, newest first, with its headline KPIs and movement."""
     names: list[str] = []
     views = []
+    newest = next((p["kpis"][0] for p in periods if p.get("kpis")), {})
     for p in periods:
         kpis = {}
         for k in p.get("kpis", []):
@@ -393,5 +403,6 @@ def reports_page(
         subtitle="All monthly reports",
         periods=views,
         kpi_names=names,
+        **_levels(newest.get("confidence")),
         footer=footer,
     )

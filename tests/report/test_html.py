@@ -100,3 +100,20 @@ def test_period_and_reports_pages_escape_sentences_and_names():
         footer=FOOTER,
     )
     assert "All &lt;reports&gt;" in index and 'href="2026-10/index.html"' in index
+
+
+def test_period_page_states_the_kpis_own_confidence():
+    kpi = {"name": "NPS", "estimate": 40.0, "ci_low": 30.0, "ci_high": 50.0, "n": 50}
+    common = {"report_title": "R", "period_label": "October 2026", "findings": []}
+    common |= {"notebooks": [], "footer": FOOTER}
+    default = period_page(kpis=[kpi], **common)
+    assert "95% CI 30.0–50.0" in default and "(5% level)" in default
+    ninety = period_page(kpis=[{**kpi, "confidence": 0.9}], **common)
+    assert "90% CI 30.0–50.0" in ninety and "are 90% confidence intervals" in ninety
+    assert "(10% level)" in ninety and "95%" not in ninety
+    index = reports_page(
+        report_title="R",
+        periods=[{"period": "2026-10", "label": "Oct", "status": "ok", "kpis": [kpi]}],
+        footer=FOOTER,
+    )
+    assert "give 95% confidence intervals" in index and "at the 5% level" in index
