@@ -42,7 +42,13 @@ _counters = {"table": 0, "figure": 0}
 
 
 def reset_numbering() -> None:
-    """Restart figure and table numbers at 1 (each report page numbers its own)."""
+    """Restart figure and table numbers at 1 (each report page numbers its own).
+
+    Examples
+    --------
+    >>> _ = _next("table"); reset_numbering(); _next("table")
+    1
+    """
     _counters["table"] = 0
     _counters["figure"] = 0
 
@@ -53,7 +59,18 @@ def _next(kind: str) -> int:
 
 
 def result_html(result: Any, caption: str | None = None) -> str:
-    """A result's summary paragraph followed by its table, both escaped."""
+    """A result's summary paragraph followed by its table, both escaped.
+
+    Examples
+    --------
+    >>> from fbresearch.results import Result
+    >>> class R:
+    ...     table = pd.DataFrame({"n": [5]})
+    ...     def summary(self):
+    ...         return "Five <responses>."
+    >>> result_html(R())  # doctest: +ELLIPSIS
+    '<p class="fb-summary">Five &lt;responses&gt;.</p><table class="fb-table">...'
+    """
     summary = result.summary() if hasattr(result, "summary") else ""
     paragraph = f'<p class="fb-summary">{escape(_redact(summary))}</p>' if summary else ""
     shown = getattr(result, "display_table", None)
@@ -62,7 +79,16 @@ def result_html(result: Any, caption: str | None = None) -> str:
 
 
 def figure_html(figure: Any, caption: str | None = None) -> str:
-    """A matplotlib figure as an embedded PNG (a data URI: nothing is fetched) with its caption."""
+    """A matplotlib figure as an embedded PNG (a data URI: nothing is fetched) with its caption.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> figure_html(fig, "Figure 1. Volume")[:75]
+    '<figure class="fb-figure"><img alt="Figure 1. Volume" src="data:image/png;b'
+    >>> plt.close(fig)
+    """
     buffer = io.BytesIO()
     # No "Software"/date metadata: the same figure gives the same bytes on every run.
     figure.savefig(buffer, format="png", dpi=100, bbox_inches="tight", metadata={"Software": None})
@@ -98,6 +124,13 @@ def show(obj: Any, caption: str | None = None) -> None:
     -----
     Figures are embedded as PNG data URIs and closed, so no ``<Figure size ...>`` text appears
     and the page works offline.
+
+    Examples
+    --------
+    Outside a notebook the HTML goes to IPython's display (a text repr in a terminal):
+
+    >>> reset_numbering()
+    >>> show(pd.DataFrame({"n": [1]}), caption="Counts")  # doctest: +SKIP
     """
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure

@@ -32,7 +32,13 @@ _EPILOG = "exit codes:\n" + "\n".join(f"  {code:<4} {text}" for code, text in EX
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of the ``fbresearch`` command."""
+    """The argument parser of the ``fbresearch`` command.
+
+    Examples
+    --------
+    >>> build_parser().parse_args(["report", "--dry-run"]).dry_run
+    True
+    """
     parser = argparse.ArgumentParser(
         prog="fbresearch",
         description="Customer-feedback research: monthly HTML reports from notebooks.",
@@ -165,7 +171,13 @@ def _yaml_keys(path: str) -> dict:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit code (errors are one message, no traceback)."""
+    """Run the command line; return the exit code (errors are one message, no traceback).
+
+    Examples
+    --------
+    >>> main(["report", "--workers", "0", "--dry-run"])  # doctest: +SKIP
+    2
+    """
     from fbresearch.errors import FbResearchError
 
     parser = build_parser()

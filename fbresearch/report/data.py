@@ -14,7 +14,7 @@ from typing import Any
 from fbresearch.errors import FeedbackDataError
 from fbresearch.io import load as fbdata
 from fbresearch.report.pages import HEADLINE_KPIS
-from fbresearch.report.params import Params, check_period
+from fbresearch.report.params import Params, check_period, load_params  # noqa: F401 - doctests
 
 __all__ = ["Inputs", "load_data", "slim", "release_memory", "pick_period"]
 
@@ -31,6 +31,16 @@ class Inputs:
 
 
 def load_data(params: Params) -> Inputs:
+    """Load the feedback (or the built-in sample), orders and invitations named by params.
+
+    Input files are recorded with their checksum and size for the manifest.
+
+    Examples
+    --------
+    >>> inputs = load_data(load_params({"notebooks": {}, "sample_size": 300}))
+    >>> inputs.feedback.n_read, inputs.files
+    (300, {})
+    """
     files: dict[str, dict[str, Any]] = {}
 
     def record(kind: str, path: Path | None) -> None:
@@ -61,7 +71,14 @@ def load_data(params: Params) -> Inputs:
 
 
 def slim(inputs: Inputs) -> Inputs:
-    """``inputs`` with only the columns :func:`headline_kpis` reads, and no orders."""
+    """``inputs`` with only the columns :func:`headline_kpis` reads, and no orders.
+
+    Examples
+    --------
+    >>> inputs = slim(load_data(load_params({"notebooks": {}, "sample_size": 300})))
+    >>> list(inputs.feedback.frame.columns), inputs.orders
+    (['submitted_at', 'nps', 'csat', 'ces'], None)
+    """
     frame = inputs.feedback.frame
     keep = [c for c in ("submitted_at", *(k for k, _ in HEADLINE_KPIS)) if c in frame.columns]
     feedback = replace(inputs.feedback, frame=frame[keep].copy())
@@ -69,7 +86,12 @@ def slim(inputs: Inputs) -> Inputs:
 
 
 def release_memory() -> None:
-    """Hand freed data back to the system (pyarrow's pool keeps it otherwise)."""
+    """Hand freed data back to the system (pyarrow's pool keeps it otherwise).
+
+    Examples
+    --------
+    >>> release_memory()
+    """
     import gc
 
     gc.collect()
@@ -82,6 +104,15 @@ def release_memory() -> None:
 
 
 def pick_period(params: Params, period: str | None, frame: Any) -> str:
+    """The report month: ``period``, else params', else the latest complete month in the data.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({"submitted_at": pd.to_datetime(["2026-09-03", "2026-11-02"])})
+    >>> pick_period(load_params({"notebooks": {}}), None, frame)
+    '2026-10'
+    """
     import pandas as pd
 
     chosen = check_period(period, "--period") or params.period

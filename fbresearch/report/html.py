@@ -61,7 +61,15 @@ def _css() -> str:
 
 
 def render(template: str, **context: Any) -> str:
-    """Render one of the page templates with the shared stylesheet inlined."""
+    """Render one of the page templates with the shared stylesheet inlined.
+
+    Examples
+    --------
+    >>> page = render("reports.html.j2", heading="R <1>", periods=[], kpi_names=[],
+    ...               level="95%", alpha="5%")
+    >>> "R &lt;1&gt;" in page and "<style>" in page
+    True
+    """
     from markupsafe import Markup
 
     import fbresearch
@@ -142,6 +150,16 @@ def clean_notebook(nb: Any) -> Any:
     outputs and matplotlib's ``<Figure size ...>``/``<Axes ...>`` text reprs; turns tracebacks
     into a one-line escaped message; sanitizes HTML outputs and redacts personal data in every
     text output. Code cells stay (hidden later), so the executed record keeps its source.
+
+    Examples
+    --------
+    >>> import nbformat
+    >>> nb = nbformat.v4.new_notebook()
+    >>> cell = nbformat.v4.new_code_cell("x")
+    >>> cell.outputs = [nbformat.v4.new_output("stream", name="stderr", text="warning")]
+    >>> nb.cells = [cell]
+    >>> clean_notebook(nb).cells[0].outputs
+    []
     """
     nb = copy.deepcopy(nb)
     cells = []
@@ -249,7 +267,18 @@ def notebook_page(
     footer: Mapping[str, Any],
     error: Mapping[str, Any] | None = None,
 ) -> str:
-    """The stakeholder HTML page of one executed notebook (a cleaned copy is rendered)."""
+    """The stakeholder HTML page of one executed notebook (a cleaned copy is rendered).
+
+    Examples
+    --------
+    >>> import nbformat
+    >>> nb = nbformat.v4.new_notebook()
+    >>> nb.cells = [nbformat.v4.new_markdown_cell("# Overview\\nText")]
+    >>> page = notebook_page(nb, name="overview", report_title="R", period_label="October 2026",
+    ...                      footer={})
+    >>> "<title>Overview · October 2026 · R</title>" in page
+    True
+    """
     from markupsafe import Markup
 
     body, toc, title = _toc_and_body(_body_html(clean_notebook(nb)))
@@ -268,7 +297,15 @@ def notebook_page(
 
 
 def kpi_view(kpi: Mapping[str, Any]) -> dict[str, str]:
-    """Display strings for one headline KPI dict (see ``report.index.headline_kpis``)."""
+    """Display strings for one headline KPI dict (see ``report.index.headline_kpis``).
+
+    Examples
+    --------
+    >>> view = kpi_view({"name": "NPS", "estimate": 31.24, "ci_low": 27.5, "ci_high": 34.9,
+    ...                  "n": 1200, "unit": "points"})
+    >>> view["value"], view["ci"], view["n"], view["level"]
+    ('31.2', '27.5–34.9', '1,200', '95%')
+    """
     percent = kpi.get("unit") == "share"
     value = format_value(kpi["estimate"], percent=percent, digits=1)
     ci = format_ci(kpi["estimate"], kpi["ci_low"], kpi["ci_high"], percent=percent, digits=1)
@@ -315,7 +352,15 @@ def period_page(
     footer: Mapping[str, Any],
     failed: str = "",
 ) -> str:
-    """The period's ``index.html``: headline KPIs, executive summary, links and statuses."""
+    """The period's ``index.html``: headline KPIs, executive summary, links and statuses.
+
+    Examples
+    --------
+    >>> page = period_page(report_title="R", period_label="October 2026", kpis=[],
+    ...                    findings=[], notebooks=[], footer={})
+    >>> "No KPI could be computed" in page
+    True
+    """
     titles = {nb["name"]: nb["title"] for nb in notebooks}
     items = []
     for f in findings:
@@ -369,7 +414,13 @@ def period_page(
 def reports_page(
     *, report_title: str, periods: Sequence[Mapping[str, Any]], footer: Mapping[str, Any]
 ) -> str:
-    """``reports/index.html``: every period, newest first, with its headline KPIs and movement."""
+    """``reports/index.html``: every period, newest first, with its headline KPIs and movement.
+
+    Examples
+    --------
+    >>> "No reports yet" in reports_page(report_title="R", periods=[], footer={})
+    True
+    """
     names: list[str] = []
     views = []
     newest = next((p["kpis"][0] for p in periods if p.get("kpis")), {})

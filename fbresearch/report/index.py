@@ -93,7 +93,15 @@ def headline_kpis(frame: Any, period: str, confidence: float = 0.95) -> list[dic
 
 
 def write_text(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` atomically (a reader never sees half a page)."""
+    """Write ``text`` to ``path`` atomically (a reader never sees half a page).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> path = Path(tempfile.mkdtemp()) / "a.html"
+    >>> write_text(path, "<p>hi</p>"); path.read_text()
+    '<p>hi</p>'
+    """
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     tmp.write_text(text, encoding="utf-8")
     tmp.replace(path)

@@ -51,7 +51,14 @@ def versions() -> dict[str, str]:
 
 
 def git_state() -> dict[str, Any] | None:
-    """The repository's commit and whether tracked files changed (None outside a checkout)."""
+    """The repository's commit and whether tracked files changed (None outside a checkout).
+
+    Examples
+    --------
+    >>> state = git_state()
+    >>> state is None or sorted(state)
+    ['commit', 'dirty']
+    """
     if not (REPO / ".git").exists():
         return None
     try:
