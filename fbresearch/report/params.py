@@ -300,6 +300,7 @@ def load_params(params: str | os.PathLike[str] | Mapping[str, Any] | None = None
     ...
     fbresearch.errors.ParamsError: <dict>: unknown key 'sampel_size' in params. Did you mean ...
     """
+    # Length: one check a few lines each, in the order a params file reads (moved unchanged).
     if params is None and DEFAULT_PARAMS_FILE.exists():
         params = DEFAULT_PARAMS_FILE
     if params is None:

@@ -208,6 +208,7 @@ def run_report(
     >>> run.status, run.period
     ('dry-run', '2026-10')
     """
+    # Length: half of this function is its docstring; the body is ~40 lines.
     say = progress or (lambda line: None)
     started = datetime.now(UTC)
     t0 = time.perf_counter()
@@ -290,7 +291,11 @@ def _run_locked(
     t0: float,
     say: Callable[[str], None],
 ) -> ReportRun:
-    """Stage, execute and publish the period while its lock is held."""
+    """Stage, execute and publish the period while its lock is held.
+
+    Length: one try/except/finally, so that staging, the log handler and the canonical data
+    are cleaned up (or kept as ``.failed``) in one place.
+    """
     staging = Path(tempfile.mkdtemp(prefix=f".{chosen}.building-", dir=out))
     staging.chmod(0o755)  # mkdtemp makes it private; reports are read from file shares
     work = Path(tempfile.mkdtemp(prefix="fbresearch-data-"))  # canonical data: never under out/
@@ -474,7 +479,10 @@ def _finish(
     say: Callable[[str], None],
     n_workers: int,
 ) -> ReportRun:
-    """Write index.html and manifest.json into staging, then publish (or keep as .failed)."""
+    """Write index.html and manifest.json into staging, then publish (or keep as .failed).
+
+    Length: a third of it is the manifest's literal (one key a line, read as the file's schema).
+    """
     title = loaded.report["title"]
     runs, all_findings = _collect(tasks, results, staging)
     failed = [r for r in runs if r.status == "failed"]
