@@ -1,5 +1,5 @@
 """``python -m fbresearch ...`` runs the same command line as ``fbresearch ...``."""
 
-from fbresearch.cli import main
+from fbresearch.report.cli import main
 
 raise SystemExit(main())

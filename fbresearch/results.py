@@ -19,7 +19,7 @@ __all__ = ["Estimate", "Finding", "Result", "Unavailable", "attempt", "format_nu
 
 
 def format_number(value: float | None, digits: int = 1, percent: bool = False) -> str:
-    """Format a number for a reader: thousands separators, fixed digits, ``-`` for missing.
+    """Format a number for a reader: thousands separators, fixed digits, ``–`` for missing.
 
     Examples
     --------
@@ -28,10 +28,10 @@ def format_number(value: float | None, digits: int = 1, percent: bool = False) -
     >>> format_number(0.4213, percent=True)
     '42.1%'
     >>> format_number(float("nan"))
-    '-'
+    '–'
     """
     if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "-"
+        return "–"  # the one missing mark of every table (fbresearch.present.tables.MISSING)
     if percent:
         return f"{100 * value:,.{digits}f}%"
     return f"{value:,.{digits}f}"

@@ -8,8 +8,8 @@ import sys
 import pandas as pd
 import pytest
 
-from fbresearch.cli import EXIT_CODES, main
-from fbresearch.report import period_lock
+from fbresearch.report.cli import EXIT_CODES, main
+from fbresearch.report.lock import period_lock
 
 
 def run_cli(*args: str, cwd=None) -> subprocess.CompletedProcess:

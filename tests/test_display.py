@@ -10,8 +10,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
-from fbresearch import display  # noqa: E402
-from fbresearch.display import format_ci, format_value, show, table_html  # noqa: E402
+from fbresearch.present import display  # noqa: E402
+from fbresearch.present.display import format_ci, format_value, show, table_html  # noqa: E402
 from fbresearch.results import Estimate  # noqa: E402
 
 

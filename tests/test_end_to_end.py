@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from fbresearch.params import DEFAULT_NOTEBOOKS_DIR
+from fbresearch.report.params import DEFAULT_NOTEBOOKS_DIR
 
 pytestmark = pytest.mark.slow
 

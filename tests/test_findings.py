@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from fbresearch.errors import ReportError
-from fbresearch.findings import read_findings, top_findings, write_findings
+from fbresearch.present.findings import read_findings, top_findings, write_findings
 from fbresearch.results import Estimate, Finding, Result
 
 

@@ -60,7 +60,7 @@ def test_comparison_peers_stay_out_of_the_runtime_dependencies(repo):
 
 def test_console_script_points_at_the_cli(repo):
     meta = tomllib.loads((repo / "pyproject.toml").read_text())["project"]
-    assert meta["scripts"]["fbresearch"] == "fbresearch.cli:main"
+    assert meta["scripts"]["fbresearch"] == "fbresearch.report.cli:main"
 
 
 def test_the_version_lives_in_one_place(repo):

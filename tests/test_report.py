@@ -19,8 +19,10 @@ import pytest
 from bs4 import BeautifulSoup
 
 from fbresearch.errors import FeedbackDataError, ParamsError, ReportError, ReportLockedError
-from fbresearch.params import load_params, notebook_parameters
-from fbresearch.report import headline_kpis, period_lock, run_report
+from fbresearch.report.index import headline_kpis
+from fbresearch.report.lock import period_lock
+from fbresearch.report.params import load_params, notebook_parameters
+from fbresearch.report.runner import run_report
 
 PROTOCOL = """period = None            # "YYYY-MM"
 data_path = None         # canonical feedback file
@@ -208,7 +210,7 @@ def test_default_params_file_is_valid():
     # the repository's params/monthly.yaml (every notebook listed must exist and accept its block)
     import yaml
 
-    from fbresearch.params import DEFAULT_NOTEBOOKS_DIR, DEFAULT_PARAMS_FILE
+    from fbresearch.report.params import DEFAULT_NOTEBOOKS_DIR, DEFAULT_PARAMS_FILE
 
     listed = yaml.safe_load(DEFAULT_PARAMS_FILE.read_text())["notebooks"] or {}
     missing = [n for n in listed if not (DEFAULT_NOTEBOOKS_DIR / f"{n}.ipynb").exists()]
@@ -282,12 +284,12 @@ def test_run_refuses_when_period_locked(setup, tmp_path):
 
 
 def test_dry_run_runs_nothing_and_writes_nothing(setup, tmp_path, monkeypatch, capsys):
-    import fbresearch.report as report_module
+    import fbresearch.report.runner as runner_module
 
     def boom(*args, **kwargs):
         raise AssertionError("a dry run must not run notebooks")
 
-    monkeypatch.setattr(report_module, "_run_notebooks", boom)
+    monkeypatch.setattr(runner_module, "run_notebooks", boom)
     _, params = setup
     out = tmp_path / "reports"
     run = run_report(params, out=out, dry_run=True)
@@ -403,7 +405,7 @@ def test_planted_personal_data_reaches_no_file(report):
 
 
 def test_findings_files_are_read_for_the_summary(report):
-    from fbresearch.findings import read_findings
+    from fbresearch.present.findings import read_findings
 
     out, run = report
     found = read_findings(out / "2026-10" / "good.findings.json")

@@ -1,1 +1,8 @@
-"""Presentation: display, reader tables, findings and one plot module per analysis."""
+"""The presentation layer: what reaches a page.
+
+:mod:`~fbresearch.present.display` shows results, tables and figures in notebooks (numbered,
+captioned, escaped); :mod:`~fbresearch.present.tables` is the one table renderer;
+:mod:`~fbresearch.present.findings` carries headline findings from notebooks to the runner;
+:mod:`~fbresearch.present.plots` holds the figures, one module per analysis, sharing the theme
+of :mod:`~fbresearch.present.plots.base`.
+"""

@@ -12,7 +12,10 @@ invitations. The report then runs as a scheduler runs it: ``fbresearch report --
 <cache>/params.yaml --data <cache>/feedback.parquet`` in a subprocess. Wall seconds and the peak
 resident set size of the whole process tree (runner, workers, kernels; psutil, sampled every
 0.2 s) are printed per run; per-notebook seconds and kernel peak RSS come from the run's
-``manifest.json``. Figures are printed, never asserted.
+``manifest.json``; each notebook's seconds are split into its fixed cost (kernel start,
+parameters, imports, loading its inputs, rendering) and its own work (the cells after the load
+cell), from papermill's cell timings in the executed notebooks (``_cells.py``). Figures are
+printed, never asserted.
 
 Run: ``python tests/benchmarks/bench_report.py [--sizes 100000 1000000] [--skip-fixed]
 [--skip-workers]``.
@@ -35,6 +38,7 @@ import nbformat
 import psutil
 
 sys.path.insert(0, str(Path(__file__).parent))
+from _cells import split_report  # noqa: E402
 from _measure import CACHE, REPO, measure  # noqa: E402
 
 PY = sys.executable
@@ -155,10 +159,19 @@ def run_cli(label: str, args: list[str], out: Path, target: str = "") -> dict:
     manifest = json.loads(manifests[-1].read_text(encoding="utf-8")) if manifests else {}
     if proc.returncode:
         print("  runner output:\n    " + "\n    ".join(output.strip().splitlines()[-15:]))
+    splits = split_report(manifests[-1].parent, manifest.get("notebooks", [])) if manifests else {}
     for nb in manifest.get("notebooks", []):
         peak = nb.get("peak_rss_mib")
+        split = splits.get(nb["name"])
         print(
             f"  {nb['name']:<13} {nb['seconds']:7.1f} s"
+            + (
+                f" = fixed {split['fixed']:6.1f} s (kernel, imports, load"
+                + (f" {split['load']:.1f} s" if split["load"] is not None else "")
+                + f", render) + own work {split['own']:6.1f} s"
+                if split
+                else ""
+            )
             + (f", kernel peak RSS {peak:,.0f} MiB" if peak else "")
             + ("" if nb["status"] == "ok" else f"  [{nb['status']}: {nb.get('error')}]"),
             flush=True,

@@ -1,0 +1,174 @@
+"""Showing results in notebooks and reports: escaped, formatted tables and numbered figures.
+
+Tables are rendered by :mod:`fbresearch.present.tables` (the one table renderer); this module
+numbers and captions them and the figures, and displays them.
+
+Everything a notebook displays goes through :func:`show`, so every string that reaches HTML is
+escaped in one place, verbatims are redacted of personal data, and tables and figures are
+numbered and captioned the same way. The report's stylesheet (``templates/report.css``) styles
+the classes used here: ``fb-table``, ``fb-figure``, ``fb-caption``, ``fb-summary``, ``fb-note``.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+from typing import Any
+
+import pandas as pd
+
+from fbresearch.present.tables import (
+    MAX_ROWS,
+    escape,
+    format_ci,
+    format_value,
+    table_html,
+)
+from fbresearch.text.tokenize import redact as _redact
+
+__all__ = [
+    "show",
+    "table_html",
+    "result_html",
+    "figure_html",
+    "escape",
+    "format_value",
+    "format_ci",
+    "reset_numbering",
+    "MAX_ROWS",
+]
+
+_counters = {"table": 0, "figure": 0}
+
+
+def reset_numbering() -> None:
+    """Restart figure and table numbers at 1 (each report page numbers its own).
+
+    Examples
+    --------
+    >>> _ = _next("table"); reset_numbering(); _next("table")
+    1
+    """
+    _counters["table"] = 0
+    _counters["figure"] = 0
+
+
+def _next(kind: str) -> int:
+    _counters[kind] += 1
+    return _counters[kind]
+
+
+def result_html(result: Any, caption: str | None = None) -> str:
+    """A result's summary paragraph followed by its table, both escaped.
+
+    Examples
+    --------
+    >>> from fbresearch.results import Result
+    >>> class R:
+    ...     table = pd.DataFrame({"n": [5]})
+    ...     def summary(self):
+    ...         return "Five <responses>."
+    >>> result_html(R())  # doctest: +ELLIPSIS
+    '<p class="fb-summary">Five &lt;responses&gt;.</p><table class="fb-table">...'
+    """
+    summary = result.summary() if hasattr(result, "summary") else ""
+    paragraph = f'<p class="fb-summary">{escape(_redact(summary))}</p>' if summary else ""
+    shown = getattr(result, "display_table", None)
+    table = shown() if callable(shown) else getattr(result, "table", None)
+    return paragraph + (table_html(table, caption) if isinstance(table, pd.DataFrame) else "")
+
+
+def figure_html(figure: Any, caption: str | None = None) -> str:
+    """A matplotlib figure as an embedded PNG (a data URI: nothing is fetched) with its caption.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> figure_html(fig, "Figure 1. Volume")[:75]
+    '<figure class="fb-figure"><img alt="Figure 1. Volume" src="data:image/png;b'
+    >>> plt.close(fig)
+    """
+    buffer = io.BytesIO()
+    # No "Software"/date metadata: the same figure gives the same bytes on every run.
+    figure.savefig(buffer, format="png", dpi=100, bbox_inches="tight", metadata={"Software": None})
+    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    alt = escape(caption or "Figure")
+    cap = f'<figcaption class="fb-caption">{escape(caption)}</figcaption>' if caption else ""
+    img = f'<img alt="{alt}" src="data:image/png;base64,{data}">'
+    return f'<figure class="fb-figure">{img}{cap}</figure>'
+
+
+def _html(markup: str) -> None:
+    from IPython.display import HTML, display
+
+    display(HTML(markup))
+
+
+#: the stand-ins already shown on this page (see ``show``), held so that none is shown twice
+_SHOWN_UNAVAILABLE: list[Any] = []
+
+
+def show(obj: Any, caption: str | None = None) -> None:
+    """Display a result, table, figure or Axes in a notebook, numbered and captioned.
+
+    Parameters
+    ----------
+    obj : Result, DataFrame, Estimate, matplotlib Figure or Axes, or str
+        What to show. A string is shown as an escaped paragraph (redacted of personal data).
+    caption : str, optional
+        Caption. Figures become "Figure N. caption" and tables (of DataFrames and results)
+        "Table N. caption", numbered in the order they are shown.
+
+    Notes
+    -----
+    Figures are embedded as PNG data URIs and closed, so no ``<Figure size ...>`` text appears
+    and the page works offline.
+
+    Examples
+    --------
+    Outside a notebook the HTML goes to IPython's display (a text repr in a terminal):
+
+    >>> reset_numbering()
+    >>> show(pd.DataFrame({"n": [1]}), caption="Counts")  # doctest: +SKIP
+    """
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+    from fbresearch.results import Unavailable
+
+    if isinstance(obj, Unavailable):
+        # once per stand-in (its plot() returns itself), and never under a caption that
+        # would promise a table or chart the page does not have
+        if not any(seen is obj for seen in _SHOWN_UNAVAILABLE):
+            _SHOWN_UNAVAILABLE.append(obj)
+            _html(f'<p class="fb-unavailable">{escape(_redact(obj.message))}</p>')
+        return
+    if isinstance(obj, Axes):
+        obj = obj.figure
+    if isinstance(obj, Figure):
+        import matplotlib.pyplot as plt
+
+        label = f"Figure {_next('figure')}. {caption}" if caption else f"Figure {_next('figure')}."
+        _html(figure_html(obj, label))
+        plt.close(obj)
+        return
+    label = f"Table {_next('table')}. {caption}" if caption else None
+    if isinstance(obj, pd.Series):
+        obj = obj.to_frame()
+    if isinstance(obj, pd.DataFrame):
+        _html(table_html(obj, label))
+        return
+    if isinstance(obj, str):
+        _html(f'<p class="fb-text">{escape(_redact(obj))}</p>')
+        return
+    if hasattr(obj, "format") and hasattr(obj, "ci_low"):  # an Estimate
+        name = f"{obj.name}: " if getattr(obj, "name", "") else ""
+        percent = getattr(obj, "unit", "") == "share"
+        _html(
+            f'<p class="fb-estimate">{escape(name)}<strong>'
+            f"{escape(format_ci(obj.estimate, obj.ci_low, obj.ci_high, percent=percent))}"
+            "</strong></p>"
+        )
+        return
+    _html(result_html(obj, label))

@@ -1,0 +1,95 @@
+"""The shared figure theme: palette, CJK-capable fonts, themed Axes and error-bar lengths.
+
+Every figure module under :mod:`fbresearch.present.plots` builds on these; this module imports
+no analysis.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+import seaborn as sns
+from matplotlib import font_manager
+
+__all__ = ["PALETTE", "set_theme", "new_axes"]
+
+#: Colour-blind-safe palette used across reports (seaborn's "colorblind").
+PALETTE = sns.color_palette("colorblind")
+
+
+@cache
+def _cjk_font_name() -> str | None:
+    """Register the Noto Sans CJK font shipped by ``mplfonts`` and return its family name.
+
+    Registering by path (``font_manager.addfont``) needs no system font and no change to the
+    user's matplotlibrc, so Chinese renders as characters on a fresh machine.
+    """
+    try:
+        import mplfonts
+    except ImportError:  # pragma: no cover - mplfonts is a runtime dependency
+        return None
+    path = Path(mplfonts.__file__).parent / "fonts" / "NotoSansCJKsc-Regular.otf"
+    if not path.exists():  # pragma: no cover
+        return None
+    font_manager.fontManager.addfont(str(path))
+    return font_manager.FontProperties(fname=str(path)).get_name()
+
+
+def set_theme(context: str = "notebook") -> None:
+    """Apply the report theme: seaborn whitegrid, colour-blind palette, CJK-capable fonts.
+
+    Examples
+    --------
+    >>> set_theme()
+    >>> import matplotlib
+    >>> "Noto Sans CJK SC" in matplotlib.rcParams["font.family"]
+    True
+    """
+    sns.set_theme(context=context, style="whitegrid", palette=PALETTE)
+    cjk = _cjk_font_name()
+    # An explicit family list (not the generic "sans-serif") makes matplotlib fall back glyph by
+    # glyph: Latin from DejaVu Sans, Chinese from Noto Sans CJK.
+    plt.rcParams["font.family"] = ["DejaVu Sans"] + ([cjk] if cjk else [])
+    plt.rcParams["axes.unicode_minus"] = False
+    plt.rcParams["figure.dpi"] = 100
+    plt.rcParams["savefig.dpi"] = 100
+    plt.rcParams["figure.figsize"] = (8, 4.5)
+    # The CJK font has one weight; a bold title would make matplotlib log a fallback warning.
+    plt.rcParams["axes.titleweight"] = "normal"
+    plt.rcParams["axes.titlesize"] = "large"
+
+
+def new_axes(ax=None, figsize: tuple[float, float] | None = None):  # noqa: ANN001, ANN201
+    """Return ``ax``, or the Axes of a new themed figure when ``ax`` is None.
+
+    Examples
+    --------
+    >>> ax = new_axes(figsize=(4, 3))
+    >>> new_axes(ax) is ax, ax.figure.get_size_inches().tolist()
+    (True, [4.0, 3.0])
+    >>> plt.close(ax.figure)
+    """
+    if ax is not None:
+        return ax
+    set_theme()
+    _, ax = plt.subplots(figsize=figsize)
+    return ax
+
+
+def _errorbar_columns(data, column: str):  # noqa: ANN001, ANN202
+    """Lower and upper error lengths from ``<column>_ci_low`` / ``_ci_high`` (0 where missing).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> data = pd.DataFrame({"x": [1.0, 2.0], "x_ci_low": [0.5, None], "x_ci_high": [2.0, 2.5]})
+    >>> _errorbar_columns(data, "x").tolist()
+    [[0.5, 0.0], [1.0, 0.5]]
+    """
+
+    low = (data[column] - data[f"{column}_ci_low"]).to_numpy(dtype=float)
+    high = (data[f"{column}_ci_high"] - data[column]).to_numpy(dtype=float)
+    return np.nan_to_num(np.vstack([low, high]), nan=0.0)

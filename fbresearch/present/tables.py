@@ -1,0 +1,261 @@
+"""The one table renderer: a DataFrame as an escaped HTML table with readable numbers.
+
+Numbers, intervals and p-values are written with :mod:`fbresearch.format` conventions
+(p-values by :func:`fbresearch.format.format_p`); thousands get separators; shares in share
+columns become percentages; an ``estimate`` with ``ci_low``/``ci_high`` becomes one
+``estimate (95% CI)`` column whose level is read from the table's ``confidence`` column;
+missing values are ``–``; text cells are redacted of personal data and everything is escaped.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+from typing import Any
+
+import pandas as pd
+
+from fbresearch.format import confidence_label, format_number, format_p
+from fbresearch.text.tokenize import redact as _redact
+
+__all__ = ["table_html", "readable", "escape", "format_value", "format_ci", "MISSING", "MAX_ROWS"]
+
+_SHARE_WORDS = re.compile(r"(share|rate|pct|percent|proportion|prevalence)", re.IGNORECASE)
+#: The one missing-value mark of every table.
+MISSING = "–"
+#: Longer tables show their first MAX_ROWS rows.
+MAX_ROWS = 60
+
+
+def escape(text: Any) -> str:
+    """HTML-escape any value (quotes included).
+
+    Examples
+    --------
+    >>> escape("<script>alert(1)</script>")
+    '&lt;script&gt;alert(1)&lt;/script&gt;'
+    >>> escape('<img src=x onerror="alert(1)">')
+    '&lt;img src=x onerror=&quot;alert(1)&quot;&gt;'
+    """
+    return html.escape("" if text is None else str(text), quote=True)
+
+
+def _is_missing(value: Any) -> bool:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    try:
+        return bool(isinstance(value, float) and math.isnan(value))
+    except TypeError:  # pragma: no cover
+        return False
+
+
+def format_value(value: Any, percent: bool = False, digits: int | None = None) -> str:
+    """Format one value for a reader.
+
+    Thousands separators; one decimal for ordinary numbers, three significant digits below 1;
+    percentages for shares; dates without a midnight time; ``–`` for missing values.
+
+    Examples
+    --------
+    >>> format_value(12345.678), format_value(42.04), format_value(0.01234), format_value(5000)
+    ('12,346', '42.0', '0.0123', '5,000')
+    >>> format_value(0.4213, percent=True)
+    '42.1%'
+    >>> format_value(pd.Timestamp("2026-10-31")), format_value(None)
+    ('2026-10-31', '–')
+    """
+    if _is_missing(value):
+        return MISSING
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, pd.Timestamp):
+        return (
+            value.strftime("%Y-%m-%d")
+            if value == value.normalize()
+            else value.strftime("%Y-%m-%d %H:%M")
+        )
+    if isinstance(value, int) or (
+        hasattr(value, "dtype") and getattr(value.dtype, "kind", "") in "iu"
+    ):
+        return f"{int(value):,}"
+    if isinstance(value, float) or (
+        hasattr(value, "dtype") and getattr(value.dtype, "kind", "") == "f"
+    ):
+        value = float(value)
+        if math.isinf(value):
+            return "∞" if value > 0 else "−∞"
+        if percent:
+            return _grouped(value, 1 if digits is None else digits, percent=True) + "%"
+        if digits is not None:
+            return _grouped(value, digits)
+        if value == 0:
+            return "0"
+        if abs(value) >= 1000:
+            return _grouped(value, 0)
+        if abs(value) >= 1:
+            return _grouped(value, 1)
+        return f"{value:.3g}"
+    return str(value)
+
+
+def _grouped(value: float, digits: int, *, percent: bool = False) -> str:
+    """:func:`fbresearch.format.format_number` with thousands separators (``12,345.7``)."""
+    text = format_number(value, digits, percent=percent)
+    sign = "-" if text.startswith("-") else ""
+    whole, dot, fraction = text.lstrip("-").partition(".")
+    return f"{sign}{int(whole):,}{dot}{fraction}"
+
+
+def format_ci(estimate: Any, low: Any, high: Any, percent: bool = False, digits: int = 1) -> str:
+    """An estimate and its interval as ``42.0 (38.1–45.9)``; ``to`` when a bound is negative.
+
+    Examples
+    --------
+    >>> format_ci(42.04, 38.1, 45.92)
+    '42.0 (38.1–45.9)'
+    >>> format_ci(-3.0, -5.1, -0.9)
+    '-3.0 (-5.1 to -0.9)'
+    >>> format_ci(0.42, 0.38, 0.46, percent=True, digits=0)
+    '42% (38%–46%)'
+    """
+    if _is_missing(estimate):
+        return MISSING
+    parts = [format_value(v, percent=percent, digits=digits) for v in (estimate, low, high)]
+    if _is_missing(low) or _is_missing(high):
+        return parts[0]
+    negative = any(not _is_missing(v) and float(v) < 0 for v in (low, high))
+    sep = " to " if negative else "–"
+    return f"{parts[0]} ({parts[1]}{sep}{parts[2]})"
+
+
+def _share_column(name: Any, values: pd.Series) -> bool:
+    if not _SHARE_WORDS.search(str(name)):
+        return False
+    numeric = pd.to_numeric(values, errors="coerce").dropna()
+    return bool(len(numeric)) and bool(numeric.between(0, 1).all()) and values.dtype.kind == "f"
+
+
+def readable(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` as strings ready for a reader (CIs joined, shares as percentages).
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"estimate": [0.42], "ci_low": [0.38], "ci_high": [0.46],
+    ...                       "unit": ["share"], "confidence": [0.9], "p_value": [0.0004]})
+    >>> readable(frame).iloc[0].to_dict()
+    {'estimate (90% CI)': '42.0% (38.0%–46.0%)', 'p_value': '<0.001'}
+    """
+    data = frame.copy()
+    if not isinstance(data.index, pd.RangeIndex):
+        data = data.reset_index()
+    data.columns = [str(c) for c in data.columns]
+    out = pd.DataFrame(index=data.index)
+    row_share = (
+        data["unit"].astype("string").fillna("").eq("share")
+        if "unit" in data.columns
+        else pd.Series(False, index=data.index)
+    )
+    has_ci = {"estimate", "ci_low", "ci_high"} <= set(data.columns)
+    # the level the table's own confidence column states (the default when it has none; no
+    # level when its rows mix levels)
+    level = f"{confidence_label(None)} "
+    if "confidence" in data.columns:
+        conf = pd.to_numeric(data["confidence"], errors="coerce").dropna().unique()
+        level = f"{confidence_label(conf[0])} " if len(conf) == 1 else ""
+    skip = {"ci_low", "ci_high"} | ({"confidence", "unit"} if has_ci else set())
+    for col in data.columns:
+        if col in skip:
+            continue
+        values = data[col]
+        if has_ci and col == "estimate":
+            out[f"estimate ({level}CI)"] = [
+                format_ci(e, lo, hi, percent=bool(s))
+                for e, lo, hi, s in zip(
+                    values, data["ci_low"], data["ci_high"], row_share, strict=True
+                )
+            ]
+            continue
+        if col == "p_value":
+            out[col] = [MISSING if _is_missing(p) else format_p(p) for p in values]
+            continue
+        percent = _share_column(col, values)
+        if col == "se":
+            out[col] = [
+                format_value(v, percent=bool(s)) for v, s in zip(values, row_share, strict=True)
+            ]
+            continue
+        if values.dtype.kind in "OUT" or isinstance(values.dtype, pd.StringDtype):
+            out[col] = [MISSING if _is_missing(v) else _redact(format_value(v)) for v in values]
+        else:
+            out[col] = [format_value(v, percent=percent) for v in values]
+    return out
+
+
+def _numeric_columns(frame: pd.DataFrame) -> set[str]:
+    data = frame if isinstance(frame.index, pd.RangeIndex) else frame.reset_index()
+    return {
+        str(c) for c in data.columns if data[c].dtype.kind in "iuf" or c in ("estimate", "p_value")
+    }
+
+
+def table_html(
+    frame: pd.DataFrame,
+    caption: str | None = None,
+    index: bool | None = None,
+    max_rows: int = MAX_ROWS,
+) -> str:
+    """Render a DataFrame as an escaped HTML table with readable numbers.
+
+    Parameters
+    ----------
+    frame : DataFrame
+    caption : str, optional
+        Shown above the table (already numbered by :func:`show`).
+    index : bool, optional
+        Show the index; by default only a meaningful one (not a plain 0, 1, 2, ... RangeIndex).
+    max_rows : int
+        Longer tables show their first ``max_rows`` rows and say how many were left out.
+
+    Examples
+    --------
+    >>> print(table_html(pd.DataFrame({"text": ["<b>hi</b>"], "n": [12345]})))  # doctest: +ELLIPSIS
+    <table class="fb-table">...&lt;b&gt;hi&lt;/b&gt;...12,345...
+    """
+    data = frame
+    if index is True and isinstance(data.index, pd.RangeIndex):
+        data = data.reset_index()
+    elif index is False and not isinstance(data.index, pd.RangeIndex):
+        data = data.reset_index(drop=True)
+    total = len(data)
+    shown = data.iloc[:max_rows]
+    shown_text = readable(shown)
+    numeric = _numeric_columns(shown)
+    numeric |= {c for c in shown_text.columns if c.startswith("estimate (")}
+
+    def cls(col: str) -> str:
+        return ' class="num"' if col in numeric else ""
+
+    head = "".join(f"<th{cls(c)}>{escape(c)}</th>" for c in shown_text.columns)
+    rows = "".join(
+        "<tr>"
+        + "".join(
+            f"<td{cls(c)}>{escape(v)}</td>" for c, v in zip(shown_text.columns, row, strict=True)
+        )
+        + "</tr>"
+        for row in shown_text.itertuples(index=False, name=None)
+    )
+    cap = f"<caption>{escape(caption)}</caption>" if caption else ""
+    more = (
+        f'<tfoot><tr><td colspan="{len(shown_text.columns)}" class="fb-note">'
+        f"First {max_rows:,} of {total:,} rows.</td></tr></tfoot>"
+        if total > max_rows
+        else ""
+    )
+    return (
+        f'<table class="fb-table">{cap}<thead><tr>{head}</tr></thead>'
+        f"<tbody>{rows}</tbody>{more}</table>"
+    )
+
+
+_readable = readable  # the name display.py had

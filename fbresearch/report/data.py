@@ -1,0 +1,131 @@
+"""The data of a report run: loaded and validated once, the period picked, then slimmed.
+
+The runner loads the feedback (or the built-in sample), orders and invitations once, records
+the input files' checksums, picks the report month and, once the canonical files are written
+for the notebooks, keeps only what the index page's headline KPIs read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from fbresearch.errors import FeedbackDataError
+from fbresearch.io import load as fbdata
+from fbresearch.report.pages import HEADLINE_KPIS
+from fbresearch.report.params import Params, check_period, load_params  # noqa: F401 - doctests
+
+__all__ = ["Inputs", "load_data", "slim", "release_memory", "pick_period"]
+
+
+@dataclass
+class Inputs:
+    """The data of one run: loaded once, written as canonical files for the notebooks."""
+
+    feedback: Any
+    orders: Any
+    invitations: Any
+    source: str
+    files: dict[str, dict[str, Any]]
+
+
+def load_data(params: Params) -> Inputs:
+    """Load the feedback (or the built-in sample), orders and invitations named by params.
+
+    Input files are recorded with their checksum and size for the manifest.
+
+    Examples
+    --------
+    >>> inputs = load_data(load_params({"notebooks": {}, "sample_size": 300}))
+    >>> inputs.feedback.n_read, inputs.files
+    (300, {})
+    """
+    files: dict[str, dict[str, Any]] = {}
+
+    def record(kind: str, path: Path | None) -> None:
+        if path is not None and path.exists():
+            files[kind] = {
+                "path": str(path),
+                "sha256": fbdata.file_sha256(path),
+                "bytes": path.stat().st_size,
+            }
+
+    if params.data is None:
+        sample = fbdata.load_sample(params.sample_size, params.seed)
+        feedback, orders, invitations = sample.feedback, sample.orders, sample.invitations
+        source = feedback.source
+    else:
+        feedback = fbdata.load_feedback(
+            params.data, columns=params.columns or None, ratings=params.ratings or None
+        )
+        record("feedback", params.data)
+        orders = fbdata.load_orders(params.orders) if params.orders is not None else None
+        record("orders", params.orders)
+        invitations = (
+            fbdata.load_invitations(params.invitations) if params.invitations is not None else None
+        )
+        record("invitations", params.invitations)
+        source = params.data.name
+    return Inputs(feedback, orders, invitations, source, files)
+
+
+def slim(inputs: Inputs) -> Inputs:
+    """``inputs`` with only the columns :func:`headline_kpis` reads, and no orders.
+
+    Examples
+    --------
+    >>> inputs = slim(load_data(load_params({"notebooks": {}, "sample_size": 300})))
+    >>> list(inputs.feedback.frame.columns), inputs.orders
+    (['submitted_at', 'nps', 'csat', 'ces'], None)
+    """
+    frame = inputs.feedback.frame
+    keep = [c for c in ("submitted_at", *(k for k, _ in HEADLINE_KPIS)) if c in frame.columns]
+    feedback = replace(inputs.feedback, frame=frame[keep].copy())
+    return Inputs(feedback, None, None, inputs.source, inputs.files)
+
+
+def release_memory() -> None:
+    """Hand freed data back to the system (pyarrow's pool keeps it otherwise).
+
+    Examples
+    --------
+    >>> release_memory()
+    """
+    import gc
+
+    gc.collect()
+    try:
+        import pyarrow as pa
+
+        pa.default_memory_pool().release_unused()
+    except (ImportError, AttributeError):  # pragma: no cover - old pyarrow
+        pass
+
+
+def pick_period(params: Params, period: str | None, frame: Any) -> str:
+    """The report month: ``period``, else params', else the latest complete month in the data.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({"submitted_at": pd.to_datetime(["2026-09-03", "2026-11-02"])})
+    >>> pick_period(load_params({"notebooks": {}}), None, frame)
+    '2026-10'
+    """
+    import pandas as pd
+
+    chosen = check_period(period, "--period") or params.period
+    dates = frame["submitted_at"]
+    if chosen is None:
+        return str(fbdata.latest_complete_month(dates))
+    months = dates.dt.to_period("M")
+    if not (months == pd.Period(chosen, freq="M")).any():
+        covered = f"{dates.min():%Y-%m} to {dates.max():%Y-%m}" if len(dates) else "no months"
+        raise FeedbackDataError(
+            f"no responses in the period {chosen}; the data covers {covered}",
+            column="submitted_at",
+            fix="choose a period inside the data (--period YYYY-MM), or leave it empty "
+            "for the latest complete month.",
+        )
+    return chosen

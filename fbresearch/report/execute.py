@@ -1,0 +1,246 @@
+"""Executing notebooks: each in its own kernel (papermill), in a spawned worker pool.
+
+:func:`run_notebooks` runs the tasks the runner built and returns, per notebook, its error (the
+failing cell located in the source notebook), seconds, title and the kernel's peak memory. Each
+worker also renders its notebook's HTML page and writes the cleaned executed record.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from pathlib import Path
+from typing import Any
+
+from fbresearch.report.html import clean_notebook, notebook_page
+from fbresearch.text.tokenize import redact
+
+__all__ = ["run_notebooks", "locate_error", "first_heading"]
+
+
+def _execute(task: dict[str, Any]) -> dict[str, Any]:
+    """Run and render one notebook (in a worker process; its kernel is a child of it)."""
+    import nbformat
+    import papermill as pm
+
+    # Kernel chatter goes to run.log, not to the terminal; hash seed fixed for reproducible sets.
+    log_fd = os.open(task["log"], os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    os.dup2(log_fd, 2)
+    os.environ["PYTHONHASHSEED"] = "0"
+    os.environ.setdefault("JUPYTER_PLATFORM_DIRS", "1")
+    start = time.perf_counter()
+    error = None
+    memory = _KernelMemory()
+    try:
+        pm.execute_notebook(
+            task["input"],
+            task["output"],
+            parameters=task["parameters"],
+            kernel_name="python3",
+            cwd=task["cwd"],
+            execution_timeout=task["timeout"],
+            progress_bar=False,
+            log_output=False,
+            request_save_on_cell_execute=False,
+        )
+    except pm.PapermillExecutionError as exc:
+        error = {
+            "cell_index": exc.cell_index,
+            "execution_count": exc.exec_count,
+            "ename": exc.ename,
+            "evalue": exc.evalue,
+        }
+    except Exception as exc:  # noqa: BLE001 - kernel died, timeout, ...: reported, not raised
+        error = {
+            "cell_index": None,
+            "execution_count": None,
+            "ename": type(exc).__name__,
+            "evalue": str(exc),
+        }
+    finally:
+        memory.stop()
+    output = Path(task["output"])
+    nb = (
+        nbformat.read(output, as_version=4)
+        if output.exists()
+        else nbformat.read(task["input"], as_version=4)
+    )
+    if error is not None:
+        error = locate_error(nb, error)
+    page = notebook_page(
+        nb,
+        name=task["name"],
+        report_title=task["title"],
+        period_label=task["period_label"],
+        footer=task["footer"],
+        error=error,
+    )
+    # The executed record keeps code but, like the page, no personal data and no stderr.
+    nbformat.write(clean_notebook(nb), output)
+    Path(task["html"]).write_text(page, encoding="utf-8")
+    title = first_heading(nb) or task["name"]
+    return {
+        "name": task["name"],
+        "error": error,
+        "seconds": time.perf_counter() - start,
+        "title": title,
+        "peak_rss_mib": memory.peak_mib,
+    }
+
+
+class _KernelMemory:
+    """Peak resident memory of this worker's child processes (the notebook's kernel).
+
+    A worker runs one notebook at a time, so its children are that notebook's kernel. Sampled
+    every 0.1 s on a daemon thread; ``peak_mib`` is None when psutil is not installed.
+    """
+
+    def __init__(self) -> None:
+        import threading
+
+        self.peak = 0
+        self._stop = threading.Event()
+        try:
+            import psutil
+        except ImportError:  # pragma: no cover - psutil comes with ipykernel
+            self._thread = None
+            return
+        self._me = psutil.Process()
+        self._error = psutil.Error
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.1):
+            total = 0
+            try:
+                children = self._me.children(recursive=True)
+            except self._error:
+                continue
+            for child in children:
+                try:
+                    total += child.memory_info().rss
+                except self._error:
+                    continue
+            self.peak = max(self.peak, total)
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
+
+    @property
+    def peak_mib(self) -> float | None:
+        return None if self._thread is None else self.peak / 2**20
+
+
+def first_heading(nb: Any) -> str:
+    """The text of a notebook's first level-1 markdown heading (``""`` when it has none).
+
+    Examples
+    --------
+    >>> import nbformat
+    >>> nb = nbformat.v4.new_notebook()
+    >>> nb.cells = [nbformat.v4.new_markdown_cell("Intro\\n# Overview: KPIs")]
+    >>> first_heading(nb)
+    'Overview: KPIs'
+    """
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                if line.startswith("# "):
+                    return line[2:].strip()
+    return ""
+
+
+def locate_error(nb: Any, error: dict[str, Any]) -> dict[str, Any]:
+    """Turn papermill's cell index (in the executed notebook) into the source notebook's cell.
+
+    The error gets ``cell`` (1-based, injected-parameters cell not counted), ``cell_index``,
+    ``source`` (first line of the failing cell) and a redacted ``evalue``.
+
+    Examples
+    --------
+    >>> import nbformat
+    >>> nb = nbformat.v4.new_notebook()
+    >>> injected = nbformat.v4.new_code_cell("period = '2026-10'")
+    >>> injected.metadata["tags"] = ["injected-parameters"]
+    >>> nb.cells = [nbformat.v4.new_code_cell("x = 1"), injected, nbformat.v4.new_code_cell("1/0")]
+    >>> e = locate_error(nb, {"cell_index": 2, "evalue": "division by zero"})
+    >>> e["cell"], e["cell_index"], e["source"]
+    (2, 1, '1/0')
+    """
+    index = error.get("cell_index")
+    error = dict(error)
+    error["evalue"] = redact(str(error.get("evalue") or ""))
+    # papermill counts cells of the executed notebook before it added its error banners
+    cells = [
+        c
+        for c in nb.cells
+        if "papermill-error-cell-tag" not in c.get("metadata", {}).get("tags", [])
+    ]
+    if index is None or index >= len(cells):
+        error.update(cell="?", source="")
+        return error
+    shift = sum(
+        1 for c in cells[:index] if "injected-parameters" in c.get("metadata", {}).get("tags", [])
+    )
+    failing = cells[index]
+    error["cell_index"] = index - shift
+    error["cell"] = index - shift + 1
+    error["source"] = (failing.source.strip().splitlines() or [""])[0][:120]
+    return error
+
+
+def run_notebooks(
+    tasks: list[dict[str, Any]], workers: int, progress: Callable[[str], None]
+) -> dict[str, dict[str, Any]]:
+    """Run every task (see ``runner._build_tasks``) in ``workers`` processes; results by name.
+
+    ``progress`` receives one line per finished notebook. A worker that crashes makes its
+    notebook failed (``ename`` is the exception's type); nothing here raises.
+
+    Examples
+    --------
+    >>> run_notebooks([], 2, print)
+    {}
+    """
+    import multiprocessing
+
+    results: dict[str, dict[str, Any]] = {}
+    total = len(tasks)
+    if not tasks:
+        return results
+    # Each notebook runs in its own kernel; a spawned worker pool keeps the parent's state out
+    # of the workers, so 1 and N workers give the same results.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=min(workers, total), mp_context=context) as pool:
+        futures = {pool.submit(_execute, task): task for task in tasks}
+        for done, future in enumerate(as_completed(futures), start=1):
+            task = futures[future]
+            try:
+                result = future.result()
+            except Exception as exc:  # noqa: BLE001 - a worker crashed: the notebook failed
+                result = {
+                    "name": task["name"],
+                    "error": {
+                        "cell": "?",
+                        "cell_index": None,
+                        "ename": type(exc).__name__,
+                        "evalue": str(exc),
+                        "source": "",
+                    },
+                    "seconds": 0.0,
+                    "title": task["name"],
+                    "peak_rss_mib": None,
+                }
+            results[task["name"]] = result
+            status = (
+                "ok"
+                if result["error"] is None
+                else f"FAILED at cell {result['error'].get('cell', '?')}"
+            )
+            progress(f"[{done}/{total}] {task['name']} ... {status} {result['seconds']:.1f} s")
+    return results

@@ -1,0 +1,459 @@
+"""Assembling report pages: executed notebooks to clean, offline, escaped HTML; index pages.
+
+A notebook page is nbconvert's HTML of the executed notebook without code cells, prompts,
+stderr, warnings or ``<Figure size ...>`` lines, wrapped in one self-contained page shell
+(``templates/*.html.j2``, the stylesheet inlined) with a table of contents and a footer. Nothing
+on any page is fetched from the network: no require.js or MathJax, figures are data URIs.
+
+Defence in depth: whatever a notebook printed passes a sanitizer here (scripts, event-handler
+attributes and external sources removed; text redacted of personal data) before it reaches a page.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from fbresearch.format import confidence_label
+from fbresearch.present.tables import escape, format_ci, format_value
+from fbresearch.text.tokenize import redact as _redact
+
+__all__ = [
+    "clean_notebook",
+    "notebook_page",
+    "period_page",
+    "reports_page",
+    "sanitize_html",
+    "render",
+]
+
+TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
+_KEEP_MIME = ("text/html", "image/png", "image/jpeg", "text/markdown", "text/plain")
+_MPL_REPR = re.compile(
+    r"^\s*(\[?<(Figure size|Axes|matplotlib\.|seaborn\.)[^>]*>\]?\s*"
+    r"|\[(<matplotlib[^\]]*)\]\s*|Text\(.*\)\s*)$",
+    re.DOTALL,
+)
+_DROP_TAGS = ("script", "iframe", "object", "embed", "link", "meta", "base", "form", "svg")
+
+
+@cache
+def _environment():  # noqa: ANN202 - jinja2.Environment
+    import jinja2
+
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=True,  # every value from data or params is escaped unless marked safe
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
+
+
+@cache
+def _css() -> str:
+    return (TEMPLATES / "report.css").read_text(encoding="utf-8")
+
+
+def render(template: str, **context: Any) -> str:
+    """Render one of the page templates with the shared stylesheet inlined.
+
+    Examples
+    --------
+    >>> page = render("reports.html.j2", heading="R <1>", periods=[], kpi_names=[],
+    ...               level="95%", alpha="5%")
+    >>> "R &lt;1&gt;" in page and "<style>" in page
+    True
+    """
+    from markupsafe import Markup
+
+    import fbresearch
+
+    context.setdefault("crumbs", [])
+    context.setdefault("subtitle", "")
+    context.setdefault("footer", {})
+    footer = {"source": "", "rows": "", "generated": "", "seconds": None}
+    footer.update(context["footer"])
+    context["footer"] = footer
+    context.setdefault("page_title", context.get("heading", "Report"))
+    return (
+        _environment()
+        .get_template(template)
+        .render(css=Markup(_css()), version=fbresearch.__version__, **context)
+    )
+
+
+def sanitize_html(markup: str) -> str:
+    """Remove active content and external loads from HTML; redact personal data in its text.
+
+    Examples
+    --------
+    >>> sanitize_html('<p onclick="x()">hi<script>alert(1)</script><img src="http://x/y.png"></p>')
+    '<p>hi<img/></p>'
+    """
+    from bs4 import BeautifulSoup, NavigableString
+
+    soup = BeautifulSoup(markup, "html.parser")
+    for tag in soup.find_all(_DROP_TAGS):
+        tag.decompose()
+    for tag in soup.find_all(True):
+        for attr in list(tag.attrs):
+            value = tag.attrs[attr]
+            value = " ".join(value) if isinstance(value, list) else str(value)
+            lowered = value.strip().lower()
+            if (
+                attr.lower().startswith("on")
+                or attr.lower() in ("srcset", "formaction", "style")
+                and "url(" in lowered
+            ):
+                del tag.attrs[attr]
+            elif attr.lower() in ("src", "poster", "data") and not lowered.startswith(
+                "data:image/"
+            ):
+                del tag.attrs[attr]
+            elif attr.lower() == "href" and lowered.startswith(
+                ("javascript:", "vbscript:", "data:")
+            ):
+                del tag.attrs[attr]
+    for node in soup.find_all(string=True):
+        if (
+            isinstance(node, NavigableString)
+            and node.parent is not None
+            and node.parent.name != "style"
+        ):
+            text = str(node)
+            redacted = _redact(text)
+            if redacted != text:
+                node.replace_with(redacted)
+    return str(soup)
+
+
+def _error_output(ename: str, evalue: str):  # noqa: ANN202 - nbformat output
+    import nbformat
+
+    message = (
+        f'<div class="fb-error"><strong>This step failed.</strong> '
+        f"{escape(ename)}: {escape(_redact(evalue))}</div>"
+    )
+    return nbformat.v4.new_output("display_data", data={"text/html": message})
+
+
+def clean_notebook(nb: Any) -> Any:
+    """A copy of an executed notebook fit for readers.
+
+    Drops papermill's error banners, stderr streams (warnings), javascript and other active
+    outputs and matplotlib's ``<Figure size ...>``/``<Axes ...>`` text reprs; turns tracebacks
+    into a one-line escaped message; sanitizes HTML outputs and redacts personal data in every
+    text output. Code cells stay (hidden later), so the executed record keeps its source.
+
+    Examples
+    --------
+    >>> import nbformat
+    >>> nb = nbformat.v4.new_notebook()
+    >>> cell = nbformat.v4.new_code_cell("x")
+    >>> cell.outputs = [nbformat.v4.new_output("stream", name="stderr", text="warning")]
+    >>> nb.cells = [cell]
+    >>> clean_notebook(nb).cells[0].outputs
+    []
+    """
+    nb = copy.deepcopy(nb)
+    cells = []
+    for cell in nb.cells:
+        if "papermill-error-cell-tag" in cell.get("metadata", {}).get("tags", []):
+            continue
+        if cell.cell_type == "code":
+            outputs = []
+            for out in cell.get("outputs", []):
+                kind = out.get("output_type")
+                if kind == "stream":
+                    if out.get("name") == "stderr":
+                        continue
+                    out["text"] = _redact(out.get("text", ""))
+                    outputs.append(out)
+                elif kind == "error":
+                    outputs.append(_error_output(out.get("ename", "Error"), out.get("evalue", "")))
+                elif kind in ("display_data", "execute_result"):
+                    data = {k: v for k, v in out.get("data", {}).items() if k in _KEEP_MIME}
+                    if not data:
+                        continue
+                    plain = data.get("text/plain")
+                    if set(data) == {"text/plain"} and _MPL_REPR.match(
+                        "".join(plain) if isinstance(plain, list) else plain
+                    ):
+                        continue
+                    for key in ("text/plain", "text/markdown"):
+                        if key in data:
+                            data[key] = _redact(
+                                "".join(data[key]) if isinstance(data[key], list) else data[key]
+                            )
+                    if "text/html" in data:
+                        value = data["text/html"]
+                        data["text/html"] = sanitize_html(
+                            "".join(value) if isinstance(value, list) else value
+                        )
+                    out["data"] = data
+                    out["metadata"] = {}
+                    outputs.append(out)
+            cell["outputs"] = outputs
+        cells.append(cell)
+    nb.cells = cells
+    return nb
+
+
+def _body_html(nb: Any) -> str:
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(
+        template_name="basic",  # body only: no require.js, no MathJax, no CDN
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        embed_images=True,
+    )
+    body, _ = exporter.from_notebook_node(nb)
+    return body
+
+
+def _toc_and_body(body: str) -> tuple[str, list[tuple[int, str, str]], str | None]:
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(body, "html.parser")
+    # code cells without outputs leave empty boxes behind
+    for div in soup.select("div.code_cell"):
+        if div.select_one("div.output_area") is None:
+            div.decompose()
+    title = None
+    first_h1 = soup.find("h1")
+    if first_h1 is not None:
+        for a in first_h1.select("a.anchor-link"):
+            a.decompose()
+        title = first_h1.get_text(" ", strip=True)
+        first_h1.decompose()  # the page shell shows the title
+    toc: list[tuple[int, str, str]] = []
+    used: set[str] = set()
+    for number, heading in enumerate(soup.find_all(["h2", "h3"])):
+        anchor = heading.get("id") or f"section-{number + 1}"
+        while anchor in used:
+            anchor += "-"
+        used.add(anchor)
+        heading["id"] = anchor
+        text = heading.get_text(" ", strip=True).rstrip("¶").strip()
+        toc.append((int(heading.name[1]), anchor, text))
+    return str(soup), toc, title
+
+
+def _nest(toc: list[tuple[int, str, str]]) -> list[dict[str, Any]]:
+    """Level-3 headings become children of the level-2 heading before them."""
+    nested: list[dict[str, Any]] = []
+    for level, anchor, text in toc:
+        if level == 3 and nested:
+            nested[-1]["children"].append({"anchor": anchor, "text": text})
+        else:
+            nested.append({"anchor": anchor, "text": text, "children": []})
+    return nested
+
+
+def notebook_page(
+    nb: Any,
+    *,
+    name: str,
+    report_title: str,
+    period_label: str,
+    footer: Mapping[str, Any],
+    error: Mapping[str, Any] | None = None,
+) -> str:
+    """The stakeholder HTML page of one executed notebook (a cleaned copy is rendered).
+
+    Examples
+    --------
+    >>> import nbformat
+    >>> nb = nbformat.v4.new_notebook()
+    >>> nb.cells = [nbformat.v4.new_markdown_cell("# Overview\\nText")]
+    >>> page = notebook_page(nb, name="overview", report_title="R", period_label="October 2026",
+    ...                      footer={})
+    >>> "<title>Overview · October 2026 · R</title>" in page
+    True
+    """
+    from markupsafe import Markup
+
+    body, toc, title = _toc_and_body(_body_html(clean_notebook(nb)))
+    heading = title or name.replace("_", " ").capitalize()
+    return render(
+        "notebook.html.j2",
+        heading=heading,
+        page_title=f"{heading} · {period_label} · {report_title}",
+        subtitle=f"{report_title} · {period_label}",
+        crumbs=[("All reports", "../index.html"), (period_label, "index.html")],
+        toc=_nest(toc) if len(toc) >= 2 else [],
+        body=Markup(body),
+        error=error,
+        footer=footer,
+    )
+
+
+def kpi_view(kpi: Mapping[str, Any]) -> dict[str, str]:
+    """Display strings for one headline KPI dict (see ``report.index.headline_kpis``).
+
+    Examples
+    --------
+    >>> view = kpi_view({"name": "NPS", "estimate": 31.24, "ci_low": 27.5, "ci_high": 34.9,
+    ...                  "n": 1200, "unit": "points"})
+    >>> view["value"], view["ci"], view["n"], view["level"]
+    ('31.2', '27.5–34.9', '1,200', '95%')
+    """
+    percent = kpi.get("unit") == "share"
+    value = format_value(kpi["estimate"], percent=percent, digits=1)
+    ci = format_ci(kpi["estimate"], kpi["ci_low"], kpi["ci_high"], percent=percent, digits=1)
+    ci = ci[ci.find("(") + 1 : -1] if "(" in ci else "–"
+    change, short, cls = "", "", "fb-flat"
+    diff = kpi.get("change")
+    if diff is not None and kpi.get("previous_period"):
+        shown = format_value(abs(diff) * (100 if percent else 1), digits=1)
+        unit = " pts" if percent or kpi.get("unit") == "points" else ""
+        arrow = "▲" if diff > 0 else "▼" if diff < 0 else "●"
+        sig = "significant" if kpi.get("change_significant") else "not significant"
+        change = f"{arrow} {shown}{unit} vs {kpi['previous_period']} ({sig})"
+        month = datetime.strptime(kpi["previous_period"], "%Y-%m").strftime("%b")
+        short = f"{arrow} {shown}{unit} vs {month}"
+        if not kpi.get("change_significant"):
+            short += " (n.s.)"
+        # higher is better for all three KPIs (CES is on the 1-7 "7 = very easy" scale)
+        cls = ("fb-up" if diff > 0 else "fb-down") if kpi.get("change_significant") else "fb-flat"
+    return {
+        "name": str(kpi["name"]),
+        "value": value,
+        "ci": ci,
+        "n": format_value(int(kpi["n"])),
+        "change": change,
+        "short_change": short,
+        "change_class": cls,
+        **_levels(kpi.get("confidence")),
+    }
+
+
+def _levels(confidence: float | None) -> dict[str, str]:
+    """The interval level and the matching significance level as labels (``95%``, ``5%``)."""
+    conf = 0.95 if confidence is None else float(confidence)
+    return {"level": confidence_label(conf), "alpha": confidence_label(1 - conf)}
+
+
+def period_page(
+    *,
+    report_title: str,
+    period_label: str,
+    kpis: Sequence[Mapping[str, Any]],
+    findings: Iterable[Mapping[str, Any]],
+    notebooks: Sequence[Mapping[str, Any]],
+    footer: Mapping[str, Any],
+    failed: str = "",
+) -> str:
+    """The period's ``index.html``: headline KPIs, executive summary, links and statuses.
+
+    Examples
+    --------
+    >>> page = period_page(report_title="R", period_label="October 2026", kpis=[],
+    ...                    findings=[], notebooks=[], footer={})
+    >>> "No KPI could be computed" in page
+    True
+    """
+    titles = {nb["name"]: nb["title"] for nb in notebooks}
+    items = []
+    for f in findings:
+        est = f.get("estimate")
+        number = ""
+        # sentences carry their number and CI; a sentence without any number gets it appended
+        if (
+            est
+            and est.get("estimate") is not None
+            and not any(c.isdigit() for c in f.get("sentence", ""))
+        ):
+            number = format_ci(
+                est["estimate"],
+                est.get("ci_low"),
+                est.get("ci_high"),
+                percent=est.get("unit") == "share",
+            )
+        analysis = f.get("analysis") or ""
+        items.append(
+            {
+                "sentence": f["sentence"],
+                "number": number,
+                "href": f"{analysis}.html" if analysis in titles else "#pages",
+                "analysis_title": titles.get(analysis, analysis or "analysis"),
+            }
+        )
+    rows = [
+        {
+            "href": f"{nb['name']}.html",
+            "title": nb["title"],
+            "status": nb["status"],
+            "status_text": "completed" if nb["status"] == "ok" else "FAILED",
+            "findings": nb.get("findings", 0),
+            "seconds": f"{nb['seconds']:.1f} s",
+        }
+        for nb in notebooks
+    ]
+    return render(
+        "period.html.j2",
+        heading=f"{report_title}: {period_label}",
+        crumbs=[("All reports", "../index.html")],
+        kpis=[kpi_view(k) for k in kpis],
+        **_levels(kpis[0].get("confidence") if kpis else None),
+        findings=items,
+        notebooks=rows,
+        footer=footer,
+        failed=failed,
+    )
+
+
+def reports_page(
+    *, report_title: str, periods: Sequence[Mapping[str, Any]], footer: Mapping[str, Any]
+) -> str:
+    """``reports/index.html``: every period, newest first, with its headline KPIs and movement.
+
+    Examples
+    --------
+    >>> "No reports yet" in reports_page(report_title="R", periods=[], footer={})
+    True
+    """
+    names: list[str] = []
+    views = []
+    newest = next((p["kpis"][0] for p in periods if p.get("kpis")), {})
+    for p in periods:
+        kpis = {}
+        for k in p.get("kpis", []):
+            view = kpi_view(k)
+            kpis[view["name"]] = view
+            if view["name"] not in names:
+                names.append(view["name"])
+        views.append(
+            {
+                "href": f"{p['period']}/index.html",
+                "label": p["label"],
+                "status": p["status"],
+                "status_text": "complete" if p["status"] == "ok" else "FAILED",
+                "kpis": kpis,
+                "notebooks": [
+                    {
+                        "href": f"{p['period']}/{nb['name']}.html",
+                        "title": nb["name"].replace("_", " ").capitalize(),
+                        "long_title": nb["title"],
+                    }
+                    for nb in p.get("notebooks", [])
+                ],
+            }
+        )
+    return render(
+        "reports.html.j2",
+        heading=report_title,
+        subtitle="All monthly reports",
+        periods=views,
+        kpi_names=names,
+        **_levels(newest.get("confidence")),
+        footer=footer,
+    )

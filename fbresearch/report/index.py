@@ -1,0 +1,145 @@
+"""The period's index page and ``reports/index.html``: headline KPIs and the list of periods."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from fbresearch.report.html import reports_page
+from fbresearch.report.pages import HEADLINE_KPIS
+
+__all__ = ["headline_kpis", "period_label", "update_reports_index", "write_text"]
+
+
+def period_label(period: str) -> str:
+    """``"2026-10"`` as ``"October 2026"``.
+
+    Examples
+    --------
+    >>> period_label("2026-10")
+    'October 2026'
+    """
+    return datetime.strptime(period, "%Y-%m").strftime("%B %Y")
+
+
+def headline_kpis(frame: Any, period: str, confidence: float = 0.95) -> list[dict[str, Any]]:
+    """NPS, CSAT and CES of the period with CIs, and their change from the month before.
+
+    The numbers and the change test come from :func:`fbresearch.metrics.kpi_table` (by month),
+    at the overview page's ``confidence`` (the runner passes it), so the index page and the
+    overview page can never disagree.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Canonical feedback (``submitted_at`` and any of ``nps``, ``csat``, ``ces``).
+    period : str
+        ``"YYYY-MM"``.
+    confidence : float
+        Level of the intervals (and of the change test).
+
+    Returns
+    -------
+    list of dict
+        One per KPI with responses in the period: ``Estimate.to_dict()`` plus ``name`` and,
+        when the month before has responses, ``previous_period``, ``previous``, ``change`` and
+        ``change_significant``.
+
+    Examples
+    --------
+    >>> from fbresearch.io.sample import sample_data
+    >>> frame = sample_data(n_responses=800, seed=0).feedback
+    >>> kpis = headline_kpis(frame, "2026-10", confidence=0.9)
+    >>> [k["name"] for k in kpis], kpis[0]["confidence"]
+    (['NPS', 'CSAT', 'CES'], 0.9)
+    """
+    import pandas as pd
+
+    from fbresearch.metrics import kpi_table
+
+    current = pd.Period(period, freq="M")
+    month = frame["submitted_at"].dt.to_period("M")
+    window = frame.loc[(month == current) | (month == current - 1)]
+    present = [column for column, _ in HEADLINE_KPIS if column in window.columns]
+    if window.empty or not present:
+        return []
+    table = kpi_table(window, by="month", metrics=tuple(present), confidence=confidence)
+    months = set(table.table[table.time])
+    kpis = []
+    for column, label in HEADLINE_KPIS:
+        if column not in present or current not in months:
+            continue
+        now = table.estimate(column, month=current)
+        if now.n == 0 or math.isnan(now.estimate):
+            continue
+        entry = {**now.to_dict(), "name": label}
+        if current - 1 in months:
+            before = table.estimate(column, month=current - 1)
+            change = table.change(column, month=current)
+            if before.n > 0 and not math.isnan(change.estimate):
+                entry.update(
+                    previous_period=str(current - 1),
+                    previous=before.to_dict(),
+                    change=change.estimate,
+                    change_significant=bool(change.significant),
+                )
+        kpis.append(entry)
+    return kpis
+
+
+def write_text(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` atomically (a reader never sees half a page).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> path = Path(tempfile.mkdtemp()) / "a.html"
+    >>> write_text(path, "<p>hi</p>"); path.read_text()
+    '<p>hi</p>'
+    """
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+
+
+def update_reports_index(out: Path, title: str) -> Path:
+    """Rewrite ``<out>/index.html`` from every period's manifest, newest first.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> update_reports_index(Path(tempfile.mkdtemp()), "Report").name
+    'index.html'
+    """
+    periods = []
+    for folder in sorted(out.iterdir(), reverse=True):
+        if not (folder.is_dir() and re.fullmatch(r"\d{4}-\d{2}", folder.name)):
+            continue
+        manifest_path = folder / "manifest.json"
+        if not manifest_path.exists():
+            continue
+        try:
+            manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        except ValueError:
+            continue
+        periods.append(
+            {
+                "period": folder.name,
+                "label": period_label(folder.name),
+                "status": manifest.get("status", "ok"),
+                "kpis": manifest.get("headline", []),
+                "notebooks": [
+                    {"name": n["name"], "title": n.get("title") or n["name"]}
+                    for n in manifest.get("notebooks", [])
+                ],
+            }
+        )
+    page = reports_page(report_title=title, periods=periods, footer={"source": "", "rows": ""})
+    target = out / "index.html"
+    write_text(target, page)
+    return target

@@ -1,0 +1,600 @@
+"""The monthly report run: params -> data -> papermill-executed notebooks -> a dated HTML report.
+
+:func:`run_report` validates params, loads and validates the data once, writes canonical files
+to a private temporary folder, runs every notebook with papermill (in parallel when asked;
+each notebook in its own kernel, so results do not depend on the number of workers), renders
+each to a code-free offline HTML page, and writes ``reports/<YYYY-MM>/`` with ``index.html``
+(headline KPIs, executive summary, links and statuses), ``manifest.json`` and ``run.log``; then
+it updates ``reports/index.html``.
+
+Dependability: the period folder is built in a temporary folder beside the target and renamed
+into place only when every notebook succeeded; a failed run is kept in ``<YYYY-MM>.failed/``
+(executed notebooks with their errors) while earlier periods and ``reports/index.html`` stay
+untouched; a lock file per period stops two runs writing the same period.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import platform
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from fbresearch.errors import (
+    FbResearchError,
+    FeedbackDataError,
+    ParamsError,
+    ReportError,
+    ReportLockedError,
+)
+from fbresearch.io import load as fbdata
+from fbresearch.present.findings import read_findings, top_findings
+from fbresearch.report.data import Inputs, load_data, pick_period, release_memory, slim
+from fbresearch.report.execute import run_notebooks
+from fbresearch.report.html import period_page
+from fbresearch.report.index import headline_kpis, period_label, update_reports_index
+from fbresearch.report.lock import period_lock
+from fbresearch.report.manifest import git_state, json_ready, quality_counts, versions
+from fbresearch.report.pages import HEADLINE_PAGE, headline_confidence
+from fbresearch.report.params import (
+    Params,
+    load_params,
+    notebook_defaults,
+    notebook_parameters,
+)
+
+__all__ = [
+    "run_report",
+    "ReportRun",
+    "NotebookRun",
+    "load_params",
+    "period_lock",
+    "headline_kpis",
+    "exit_code",
+]
+
+log = logging.getLogger("fbresearch.report")
+
+
+@dataclass(frozen=True)
+class NotebookRun:
+    """How one notebook ran.
+
+    Attributes
+    ----------
+    name : str
+    status : str
+        ``"ok"``, ``"failed"`` or ``"planned"`` (dry run).
+    seconds : float
+        Execution plus rendering time.
+    title : str
+        The notebook's first heading (the page title).
+    findings : int
+        Headline findings it wrote.
+    error : dict or None
+        ``cell`` (1-based cell number in the source notebook), ``cell_index`` (0-based),
+        ``execution_count``, ``ename``, ``evalue``, ``source`` (first line of the cell).
+    parameters : dict
+        Parameters passed to it.
+    peak_rss_mib : float or None
+        Peak resident memory of its kernel in MiB (sampled every 0.1 s; None when psutil is
+        absent), so a run on large data shows which notebook needs the memory.
+    """
+
+    name: str
+    status: str
+    seconds: float = 0.0
+    title: str = ""
+    findings: int = 0
+    error: dict[str, Any] | None = None
+    parameters: dict[str, Any] = field(default_factory=dict, repr=False)
+    peak_rss_mib: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "title": self.title,
+            "status": self.status,
+            "seconds": round(self.seconds, 2),
+            "peak_rss_mib": None if self.peak_rss_mib is None else round(self.peak_rss_mib),
+            "findings": self.findings,
+            "error": self.error,
+            "parameters": {k: v for k, v in self.parameters.items() if not k.endswith("_path")},
+            "ipynb": f"{self.name}.ipynb",
+            "html": f"{self.name}.html",
+        }
+
+
+@dataclass(frozen=True)
+class ReportRun:
+    """The outcome of :func:`run_report`.
+
+    Attributes
+    ----------
+    period : str
+        ``"YYYY-MM"``.
+    status : str
+        ``"ok"``, ``"failed"`` or ``"dry-run"``.
+    folder : Path or None
+        The period folder written (``<out>/<period>``; after a failure ``<out>/<period>.failed``).
+    notebooks : list of NotebookRun
+    manifest : dict
+    message : str
+        One line for the person who started the run.
+    """
+
+    period: str
+    status: str
+    folder: Path | None
+    notebooks: list[NotebookRun]
+    manifest: dict[str, Any] = field(repr=False, default_factory=dict)
+    message: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.status in ("ok", "dry-run")
+
+    @property
+    def index(self) -> Path | None:
+        return self.folder / "index.html" if self.folder is not None else None
+
+
+# --------------------------------------------------------------------------- run_report
+
+
+def _print(line: str) -> None:
+    print(line, flush=True)
+
+
+def run_report(
+    params: str | os.PathLike[str] | Mapping[str, Any] | None = None,
+    period: str | None = None,
+    out: str | os.PathLike[str] = "reports",
+    *,
+    data: str | os.PathLike[str] | None = None,
+    dry_run: bool = False,
+    workers: int | None = None,
+    progress: Callable[[str], None] | None = _print,
+) -> ReportRun:
+    """Run the monthly report: every notebook in params, rendered to ``<out>/<period>/``.
+
+    Parameters
+    ----------
+    params : path, dict or None
+        Params YAML (``params/monthly.yaml`` when None); see :func:`load_params`.
+    period : str, optional
+        ``"YYYY-MM"``; overrides params. Default: the latest complete month in the data.
+    out : path
+        The reports folder; the period is written to ``<out>/<period>/`` and every period is
+        listed in ``<out>/index.html``.
+    data : path, optional
+        Feedback file overriding params' ``data`` (a file in canonical columns needs no mapping).
+    dry_run : bool
+        Validate params and data, pick the period and list what would run; write nothing.
+    workers : int, optional
+        Notebooks run in parallel by this many processes (params ``report.workers`` when None).
+        Results do not depend on it.
+    progress : callable, optional
+        Receives one line per notebook (``"[2/6] topics ... ok 12.3 s"``); ``None`` is silent.
+
+    Returns
+    -------
+    ReportRun
+
+    Raises
+    ------
+    ParamsError, FeedbackDataError
+        Invalid params or data (nothing is written).
+    ReportLockedError
+        Another run is writing the same period.
+    ReportError
+        A notebook failed; the message names the notebook and cell, ``.run`` holds the
+        :class:`ReportRun` (the failed run is kept in ``<out>/<period>.failed/``; earlier
+        periods and ``<out>/index.html`` are untouched).
+
+    Examples
+    --------
+    A dry run validates params and data and lists what would run, writing nothing:
+
+    >>> run = run_report({"notebooks": {}, "sample_size": 500}, dry_run=True, progress=None)
+    >>> run.status, run.period
+    ('dry-run', '2026-10')
+    """
+    # Length: half of this function is its docstring; the body is ~40 lines.
+    say = progress or (lambda line: None)
+    started = datetime.now(UTC)
+    t0 = time.perf_counter()
+    loaded = load_params(params)
+    if data is not None:
+        loaded = load_params({**loaded.raw, "data": str(Path(data).resolve())})
+    if workers is not None and (
+        isinstance(workers, bool) or not isinstance(workers, int) or workers < 1
+    ):
+        raise ParamsError(f"workers must be a whole number >= 1, not {workers!r}.")
+    n_workers = workers or loaded.workers
+    inputs = load_data(loaded)
+    frame = inputs.feedback.frame
+    chosen = pick_period(loaded, period, frame)
+    month = frame["submitted_at"].dt.to_period("M")
+    rows = {
+        "feedback": len(frame),
+        "feedback_read": int(inputs.feedback.n_read),
+        "period": int((month == chosen).sum()),
+        "orders": None if inputs.orders is None else len(inputs.orders),
+        "invitations": None if inputs.invitations is None else len(inputs.invitations),
+    }
+    frame = month = None
+    if dry_run:
+        return _dry_run(loaded, inputs, rows, chosen, n_workers, Path(out), say)
+    out = Path(out).resolve()  # notebooks run with their own folder as working directory
+    out.mkdir(parents=True, exist_ok=True)
+    with period_lock(out, chosen):
+        return _run_locked(
+            loaded=loaded,
+            inputs=inputs,
+            rows=rows,
+            chosen=chosen,
+            out=out,
+            n_workers=n_workers,
+            started=started,
+            t0=t0,
+            say=say,
+        )
+
+
+def _dry_run(
+    loaded: Params,
+    inputs: Inputs,
+    rows: dict[str, Any],
+    chosen: str,
+    n_workers: int,
+    out: Path,
+    say: Callable[[str], None],
+) -> ReportRun:
+    names = list(loaded.notebooks)
+    say(
+        f"Dry run: period {chosen}, data {inputs.source} ({rows['feedback']:,} responses, "
+        f"{rows['period']:,} in the period), {n_workers} worker(s)."
+    )
+    for i, name in enumerate(names, start=1):
+        own = loaded.notebooks[name]
+        extra = ", ".join(f"{k}={v!r}" for k, v in own.items()) or "defaults"
+        say(f"[{i}/{len(names)}] {name} would run with {extra}")
+    say(f"Would write {out / chosen}/ and update {out / 'index.html'}.")
+    return ReportRun(
+        chosen,
+        "dry-run",
+        None,
+        [NotebookRun(n, "planned", parameters=loaded.notebooks[n]) for n in names],
+        {},
+        "dry run: nothing was run",
+    )
+
+
+def _run_locked(
+    *,
+    loaded: Params,
+    inputs: Inputs,
+    rows: dict[str, Any],
+    chosen: str,
+    out: Path,
+    n_workers: int,
+    started: datetime,
+    t0: float,
+    say: Callable[[str], None],
+) -> ReportRun:
+    """Stage, execute and publish the period while its lock is held.
+
+    Length: one try/except/finally, so that staging, the log handler and the canonical data
+    are cleaned up (or kept as ``.failed``) in one place.
+    """
+    staging = Path(tempfile.mkdtemp(prefix=f".{chosen}.building-", dir=out))
+    staging.chmod(0o755)  # mkdtemp makes it private; reports are read from file shares
+    work = Path(tempfile.mkdtemp(prefix="fbresearch-data-"))  # canonical data: never under out/
+    handler = logging.FileHandler(staging / "run.log", encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+    try:
+        log.info(
+            "fbresearch report: period %s, params %s, data %s, %d worker(s)",
+            chosen,
+            loaded.source,
+            inputs.source,
+            n_workers,
+        )
+        paths = fbdata.write_canonical(
+            inputs.feedback, work, orders=inputs.orders, invitations=inputs.invitations
+        )
+        canonical = {
+            k: {"file": Path(p).name, "sha256": fbdata.file_sha256(p)} for k, p in paths.items()
+        }
+        # The notebooks read the canonical files; keep only what the index page needs
+        # (headline KPIs), so the runner holds little memory while the kernels run.
+        inputs = slim(inputs)
+        release_memory()
+        for kind, info in inputs.files.items():
+            log.info("input %s: %s sha256 %s", kind, info["path"], info["sha256"])
+        footer = {
+            "source": inputs.source,
+            "rows": f"{rows['feedback']:,} responses in total, "
+            f"{rows['period']:,} in {period_label(chosen)}",
+            "generated": started.strftime("%Y-%m-%d %H:%M UTC"),
+        }
+        tasks = _build_tasks(loaded, chosen, paths, staging, footer)
+
+        def note(line: str) -> None:
+            log.info(line)
+            say(line)
+
+        results = run_notebooks(tasks, n_workers, note)
+        return _finish(
+            out=out,
+            staging=staging,
+            chosen=chosen,
+            loaded=loaded,
+            inputs=inputs,
+            rows=rows,
+            tasks=tasks,
+            results=results,
+            canonical=canonical,
+            footer=footer,
+            started=started,
+            t0=t0,
+            say=say,
+            n_workers=n_workers,
+        )
+    except BaseException:
+        if staging.exists():
+            log.exception("run aborted")
+            handler.flush()
+            # keep what was produced, with run.log, for diagnosis; published periods stay
+            _replace_folder(staging, out / f"{chosen}.failed")
+        raise
+    finally:
+        log.removeHandler(handler)
+        handler.close()
+        shutil.rmtree(work, ignore_errors=True)
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def _build_tasks(
+    loaded: Params,
+    chosen: str,
+    paths: Mapping[str, Any],
+    staging: Path,
+    footer: Mapping[str, Any],
+) -> list[dict[str, Any]]:
+    """One task per notebook: the protocol parameters it declares plus its own from params."""
+    common = {
+        "period": chosen,
+        "data_path": str(paths["feedback"]),
+        "orders_path": str(paths["orders"]) if "orders" in paths else None,
+        "invitations_path": str(paths["invitations"]) if "invitations" in paths else None,
+        "quality_path": str(paths["quality"]) if "quality" in paths else None,
+        "sample_size": loaded.sample_size,
+        "seed": loaded.seed,
+    }
+    tasks = []
+    for name in loaded.notebooks:
+        source_nb = loaded.notebooks_dir / f"{name}.ipynb"
+        declared = set(notebook_parameters(source_nb))
+        parameters = {k: v for k, v in common.items() if k in declared}
+        if "findings_path" in declared:
+            parameters["findings_path"] = str(staging / f"{name}.findings.json")
+        parameters.update(loaded.notebooks[name])
+        tasks.append(
+            {
+                "name": name,
+                "input": str(source_nb),
+                "output": str(staging / f"{name}.ipynb"),
+                "html": str(staging / f"{name}.html"),
+                "parameters": parameters,
+                "cwd": str(loaded.notebooks_dir),
+                "timeout": loaded.report["timeout"],
+                "log": str(staging / "run.log"),
+                "title": loaded.report["title"],
+                "period_label": period_label(chosen),
+                "footer": {**footer, "seconds": None},
+            }
+        )
+    return tasks
+
+
+def _headline_confidence(loaded: Params) -> float:
+    """The headline page's ``confidence``: its params value, else its notebook's default."""
+    if HEADLINE_PAGE not in loaded.notebooks:
+        return headline_confidence(None)
+    defaults = notebook_defaults(loaded.notebooks_dir / f"{HEADLINE_PAGE}.ipynb")
+    return headline_confidence({**defaults, **loaded.notebooks[HEADLINE_PAGE]})
+
+
+def _failure_message(failed: list[NotebookRun]) -> str:
+    if not failed:
+        return ""
+    first = failed[0]
+    err = first.error or {}
+    message = (
+        f"Notebook '{first.name}' failed in cell {err.get('cell', '?')}"
+        + (f" ({err['source']!r})" if err.get("source") else "")
+        + f": {err.get('ename', 'Error')}: {err.get('evalue', '')}"
+    )
+    if len(failed) > 1:
+        message += f" (and {len(failed) - 1} more: {', '.join(r.name for r in failed[1:])})"
+    return message
+
+
+def _collect(
+    tasks: list[dict[str, Any]], results: Mapping[str, dict[str, Any]], staging: Path
+) -> tuple[list[NotebookRun], list[Any]]:
+    """Every notebook's run record and headline findings (tagged with the notebook's name)."""
+    runs: list[NotebookRun] = []
+    all_findings = []
+    for task in tasks:
+        name = task["name"]
+        result = results[name]
+        found = read_findings(staging / f"{name}.findings.json")
+        for f in found:
+            all_findings.append(
+                f if f.analysis else type(f)(f.sentence, f.estimate, f.importance, name)
+            )
+        runs.append(
+            NotebookRun(
+                name=name,
+                status="ok" if result["error"] is None else "failed",
+                seconds=result["seconds"],
+                title=result["title"],
+                findings=len(found),
+                error=result["error"],
+                parameters=task["parameters"],
+                peak_rss_mib=result.get("peak_rss_mib"),
+            )
+        )
+    return runs, all_findings
+
+
+def _finish(
+    *,
+    out: Path,
+    staging: Path,
+    chosen: str,
+    loaded: Params,
+    inputs: Inputs,
+    rows: dict[str, Any],
+    tasks: list[dict[str, Any]],
+    results: Mapping[str, dict[str, Any]],
+    canonical: dict[str, Any],
+    footer: dict[str, Any],
+    started: datetime,
+    t0: float,
+    say: Callable[[str], None],
+    n_workers: int,
+) -> ReportRun:
+    """Write index.html and manifest.json into staging, then publish (or keep as .failed).
+
+    Length: a third of it is the manifest's literal (one key a line, read as the file's schema).
+    """
+    title = loaded.report["title"]
+    runs, all_findings = _collect(tasks, results, staging)
+    failed = [r for r in runs if r.status == "failed"]
+    status = "failed" if failed else "ok"
+    kpis = headline_kpis(inputs.feedback.frame, chosen, confidence=_headline_confidence(loaded))
+    top = [f.to_dict() for f in top_findings(all_findings, int(loaded.report["findings"]))]
+    message = _failure_message(failed)
+    manifest = {
+        "fbresearch": versions().get("fbresearch", ""),
+        "title": title,
+        "period": chosen,
+        "status": status,
+        "message": message,
+        "started_at": started.isoformat(timespec="seconds"),
+        "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "seconds": round(time.perf_counter() - t0, 2),
+        "params_file": loaded.source,
+        "params": json_ready(loaded.raw),
+        "data": {
+            "source": inputs.source,
+            "files": inputs.files,
+            "canonical": canonical,
+            "rows": rows,
+            "quality": quality_counts(inputs.feedback.quality),
+        },
+        "packages": versions(),
+        "platform": platform.platform(),
+        "git": git_state(),
+        "workers": n_workers,
+        "notebooks": [r.to_dict() for r in runs],
+        "headline": kpis,
+        "findings": top,
+    }
+    failed_text = ""
+    if failed:
+        failed_text = (
+            message
+            + ". The executed notebooks are kept in this folder; the previous report for this "
+            "period (if any) is unchanged."
+        )
+    page = period_page(
+        report_title=title,
+        period_label=period_label(chosen),
+        kpis=kpis,
+        findings=top,
+        notebooks=[r.to_dict() for r in runs],
+        footer={**footer, "seconds": f"{manifest['seconds']:.0f} s"},
+        failed=failed_text,
+    )
+    (staging / "index.html").write_text(page, encoding="utf-8")
+    (staging / "manifest.json").write_text(
+        json.dumps(json_ready(manifest), ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+    )
+    log.info("run %s in %.1f s", status, manifest["seconds"])
+
+    target = out / (chosen if not failed else f"{chosen}.failed")
+    _replace_folder(staging, target)
+    if failed:
+        first, err = failed[0], failed[0].error or {}
+        run = ReportRun(chosen, "failed", target, runs, manifest, message)
+        error = ReportError(
+            f"{message}. The failed run is kept in {target}/ (open {first.name}.html or "
+            f"{first.name}.ipynb); {out / chosen}/ and {out / 'index.html'} are unchanged.",
+            notebook=first.name,
+            cell_index=err.get("cell_index"),
+            ename=err.get("ename"),
+            evalue=err.get("evalue"),
+        )
+        error.run = run  # type: ignore[attr-defined]
+        raise error
+    index = update_reports_index(out, title)
+    say(
+        f"Report for {chosen} written to {target}/ ({len(runs)} notebook(s), "
+        f"{manifest['seconds']:.1f} s); all periods: {index}"
+    )
+    return ReportRun(
+        chosen, "ok", target, runs, manifest, f"report for {chosen} written to {target}"
+    )
+
+
+def _replace_folder(staging: Path, target: Path) -> None:
+    """Move a complete ``staging`` folder to ``target``; an existing target goes only afterwards."""
+    old = None
+    if target.exists():
+        old = target.with_name(f".{target.name}.old-{os.getpid()}")
+        if old.exists():
+            shutil.rmtree(old)
+        target.rename(old)
+    try:
+        staging.rename(target)
+    except OSError:
+        if old is not None:
+            old.rename(target)  # put the previous report back
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def exit_code(error: BaseException) -> int:
+    """The CLI exit code for an error (see ``fbresearch --help``).
+
+    Examples
+    --------
+    >>> exit_code(ReportLockedError("busy")), exit_code(ParamsError("bad")), exit_code(OSError())
+    (3, 2, 4)
+    """
+    if isinstance(error, ReportLockedError):
+        return 3
+    if isinstance(error, ReportError):
+        return 1
+    if isinstance(error, ParamsError | FeedbackDataError | FileNotFoundError):
+        return 2
+    if isinstance(error, FbResearchError):
+        return 2
+    return 4
