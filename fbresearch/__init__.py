@@ -31,6 +31,7 @@ _EXPORTS: dict[str, str] = {
     "Result": "results",
     "Unavailable": "results",
     "attempt": "results",
+    "confidence_label": "format",
     # data
     "load_feedback": "io.load",
     "load_orders": "io.load",
