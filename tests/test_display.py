@@ -52,7 +52,6 @@ def test_table_joins_ci_formats_shares_and_hides_range_index():
 
 
 def test_planted_markup_and_pii_are_neutralised(shown):
-    pytest.importorskip("fbresearch.text.tokenize")
     show(
         pd.DataFrame({"text": ["<script>alert(1)</script>", "mail li.na@example.com"]}),
         caption="<b>cap</b>",
@@ -66,6 +65,7 @@ def test_planted_markup_and_pii_are_neutralised(shown):
 
 
 def test_figures_are_numbered_embedded_and_closed(shown):
+    plt.close("all")  # figures other tests in this process left open are not show()'s
     fig, ax = plt.subplots()
     ax.plot([1, 2])
     show(ax, caption="First")
