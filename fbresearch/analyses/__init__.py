@@ -1,0 +1,1 @@
+"""Analyses: one package per analysis, each with estimator modules, results.py and narrative.py."""

@@ -1,0 +1,1 @@
+"""Presentation: notebook display, the table renderer, findings and one plot module per analysis."""

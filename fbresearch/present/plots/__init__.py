@@ -1,0 +1,1 @@
+"""Figures, one module per analysis (tidy tables in, matplotlib Axes or Figures out)."""
