@@ -22,8 +22,19 @@ __all__ = ["topic_stability", "topic_diversity", "choose_k", "select_k"]
 
 
 def _fit_candidate(args: tuple) -> tuple[int, int, list[list[str]]]:
+    """Top terms of one selection fit, with BLAS on one thread.
+
+    A selection fit's linear algebra is on small matrices (a few thousand texts by K + 10),
+    where OpenBLAS threads only wait for each other: on a busy 2-core machine one thread halves
+    the NMF start's time, and a pool of ``workers`` processes does not oversubscribe the cores.
+    Only the top terms leave this function, and they do not depend on the thread count (the
+    sums differ in the last bits at most; ``tests/test_topics.py`` checks the K choice).
+    """
+    from threadpoolctl import threadpool_limits
+
     corpus, dictionary, k, seed, opts, topn = args
-    return k, seed, top_terms(fit_lda(corpus, dictionary, k, seed, opts), topn)
+    with threadpool_limits(1):
+        return k, seed, top_terms(fit_lda(corpus, dictionary, k, seed, opts), topn)
 
 
 def topic_stability(runs: Sequence[list[list[str]]]) -> float:
