@@ -192,6 +192,8 @@ def fit_topics(
     >>> list(m.doc_topics.columns), m.doc_topics.sum(axis=1).round(6).eq(1).all()
     (['zh-0', 'zh-1'], np.True_)
     """
+    # Over 80 lines only through the docstring of its many options: the work is done by
+    # _languages, _fit_language (one language) and _doc_topics.
     series = _as_series(texts)
     if len(series) == 0:
         raise FeedbackDataError(

@@ -128,10 +128,6 @@ def emerging(
         ``p_adjusted``, ``rising``; sorted by difference, largest first.
     """
     from statsmodels.stats.multitest import multipletests
-    from statsmodels.stats.proportion import (
-        confint_proportions_2indep,
-        test_proportions_2indep,
-    )
 
     table = prevalence(model, by, confidence)
     periods = sorted(table["period"].unique())
@@ -149,25 +145,12 @@ def emerging(
         old = part[part["period"].isin(before)].groupby("topic")[["count", "n"]].sum()
         lang_rows = []
         for topic in model._topics_of(lang):
-            x1 = int(now["count"].get(topic, 0))
-            n1 = int(now["n"].get(topic, 0))
-            x0 = int(old["count"].get(topic, 0))
-            n0 = int(old["n"].get(topic, 0))
+            x1, n1 = int(now["count"].get(topic, 0)), int(now["n"].get(topic, 0))
+            x0, n0 = int(old["count"].get(topic, 0)), int(old["n"].get(topic, 0))
             if n1 == 0 or n0 == 0:
                 continue
             p1, p0 = x1 / n1, x0 / n0
-            if 0 < x1 + x0 < n1 + n0:
-                with np.errstate(divide="ignore", invalid="ignore"):  # ratios of a zero share
-                    p_value = float(
-                        test_proportions_2indep(
-                            x1, n1, x0, n0, method="score", alternative="larger"
-                        ).pvalue
-                    )
-                    low, high = confint_proportions_2indep(
-                        x1, n1, x0, n0, method="newcomb", alpha=1 - confidence
-                    )
-            else:
-                p_value, low, high = 1.0, p1 - p0, p1 - p0
+            p_value, low, high = _compare_shares(x1, n1, x0, n0, confidence)
             lang_rows.append(
                 {
                     "topic": topic,
@@ -207,6 +190,22 @@ def emerging(
     out = pd.DataFrame(rows, columns=columns)
     out.attrs.update(period=current, before=before, confidence=confidence)
     return out.sort_values("difference", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def _compare_shares(x1: int, n1: int, x0: int, n0: int, confidence: float) -> tuple:
+    """One-sided score test (share now above before) and Newcombe interval of the difference."""
+    from statsmodels.stats.proportion import confint_proportions_2indep, test_proportions_2indep
+
+    if not 0 < x1 + x0 < n1 + n0:
+        return 1.0, x1 / n1 - x0 / n0, x1 / n1 - x0 / n0
+    with np.errstate(divide="ignore", invalid="ignore"):  # ratios of a zero share
+        p_value = float(
+            test_proportions_2indep(x1, n1, x0, n0, method="score", alternative="larger").pvalue
+        )
+        low, high = confint_proportions_2indep(
+            x1, n1, x0, n0, method="newcomb", alpha=1 - confidence
+        )
+    return p_value, low, high
 
 
 def pain_points(
