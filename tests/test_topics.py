@@ -1,4 +1,4 @@
-"""Tests of fbresearch.topics: planted topics, K choice, trends, pain points, bad input."""
+"""Tests of fbresearch.analyses.topics: planted topics, K choice, trends, pain points, bad input."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import pytest
 from scipy.optimize import linear_sum_assignment
 
 from fbresearch import metrics
+from fbresearch.analyses.topics import fit_topics, topic_diversity, topic_stability
 from fbresearch.errors import AnalysisError, FeedbackDataError
-from fbresearch.topics import fit_topics, topic_diversity, topic_stability
 
 # A small planted corpus: three English and two Chinese subjects, each text draws 4-6 words from
 # its subject's vocabulary plus one shared word. The truth is each text's subject.

@@ -1,0 +1,154 @@
+"""Figures of the topics page: topic shares, the K choice, shares over time, pain points.
+
+Each function takes the tidy tables of :class:`fbresearch.analyses.topics.TopicModel`, accepts
+``ax=`` and returns the Axes (or the Figure for multi-panel charts).
+
+Examples
+--------
+>>> import pandas as pd
+>>> table = pd.DataFrame({"topic": ["en-0", "en-1"], "label": ["late", "refund"],
+...                       "language": ["en", "en"], "share": [0.6, 0.4]})
+>>> plot_topic_shares(table).get_title()
+'What customers talk about'
+"""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+
+from fbresearch.format import confidence_label
+from fbresearch.plots import PALETTE, new_axes, set_theme
+
+__all__ = [
+    "plot_topic_shares",
+    "plot_topic_selection",
+    "plot_topic_prevalence",
+    "plot_pain_points",
+]
+
+
+def _confidence(table, confidence):  # noqa: ANN001, ANN202
+    """The level to label: given, else the table's ``attrs["confidence"]``, else 0.95."""
+    return confidence if confidence is not None else table.attrs.get("confidence", 0.95)
+
+
+def _topic_names(table, width: int = 38):  # noqa: ANN001, ANN202
+    """``"id: label"`` of each topic row, cut to ``width`` characters."""
+    return [f"{t}: {lab}"[:width] for t, lab in zip(table["topic"], table["label"], strict=True)]
+
+
+def plot_topic_shares(table, ax=None):  # noqa: ANN001, ANN201
+    """Horizontal bars: each topic's share of its language's texts (``TopicModel.table``)."""
+    data = table.sort_values(["language", "share"], ascending=[True, False])
+    ax = new_axes(ax, figsize=(8, 0.35 * len(data) + 1.2))
+    colors = [PALETTE[0] if lang == "zh" else PALETTE[1] for lang in data["language"]]
+    ax.barh(range(len(data)), data["share"], color=colors)
+    ax.set_yticks(range(len(data)), _topic_names(data))
+    ax.invert_yaxis()
+    ax.xaxis.set_major_formatter(lambda v, _: f"{v:.0%}")
+    ax.set_xlabel("share of the language's texts whose main topic it is")
+    ax.set_title("What customers talk about")
+    return ax
+
+
+def plot_topic_selection(selection, axes=None):  # noqa: ANN001, ANN201
+    """Coherence and stability against the number of topics K, per language; chosen K marked.
+
+    Draws on two Axes (``axes``, or a new figure's) and returns their Figure.
+    """
+    if axes is None:
+        set_theme()
+        _, axes = plt.subplots(1, 2, figsize=(9, 3.6))
+    for i, (lang, part) in enumerate(selection.groupby("language", sort=True)):
+        color = PALETTE[i]
+        for ax, column in zip(axes, ("coherence", "stability"), strict=True):
+            ax.plot(part["k"], part[column], marker="o", color=color, label=lang)
+            chosen = part[part["chosen"]]
+            ax.scatter(
+                chosen["k"],
+                chosen[column],
+                s=160,
+                facecolors="none",
+                edgecolors=color,
+                linewidths=2,
+            )
+    axes[0].set_title("Coherence (c_v): higher = clearer")
+    axes[1].set_title("Stability across resamples")
+    for ax in axes:
+        ax.set_xlabel("number of topics K (circled: chosen)")
+        ax.legend(title="language")
+    axes[1].set_ylim(0, 1.05)
+    axes[0].figure.tight_layout()
+    return axes[0].figure
+
+
+def plot_topic_prevalence(prevalence, ax=None, top: int = 6, confidence=None):  # noqa: ANN001, ANN201
+    """Share of each topic per period with its CI band (``TopicModel.prevalence``).
+
+    Only the ``top`` largest topics of each language are drawn, one panel per language when
+    ``ax`` is None (then the Figure is returned; with ``ax``, the Axes). The band's level is
+    ``confidence``, else the table's ``attrs["confidence"]`` (0.95 when absent).
+    """
+    level = confidence_label(_confidence(prevalence, confidence))
+    data = prevalence.copy()
+    data["when"] = data["period"].astype(str)
+    langs = sorted(data["language"].unique())
+    if ax is None:
+        set_theme()
+        _, axes = plt.subplots(1, len(langs), figsize=(6 * len(langs), 4), squeeze=False)
+        axes = list(axes[0])
+    else:
+        axes = [ax] * len(langs)
+    for ax_, lang in zip(axes, langs, strict=True):
+        part = data[data["language"] == lang]
+        keep = part.groupby("topic")["count"].sum().nlargest(top).index
+        periods = sorted(part["when"].unique())
+        pos = {p: i for i, p in enumerate(periods)}
+        for j, (topic, rows) in enumerate(part[part["topic"].isin(keep)].groupby("topic")):
+            x = rows["when"].map(pos)
+            color = PALETTE[j % len(PALETTE)]
+            ax_.plot(
+                x,
+                rows["share"],
+                color=color,
+                marker=".",
+                label=f"{topic}: {rows['label'].iloc[0]}"[:34],
+            )
+            ax_.fill_between(x, rows["ci_low"], rows["ci_high"], color=color, alpha=0.15)
+        step = max(1, len(periods) // 6)
+        ax_.set_xticks(range(0, len(periods), step), periods[::step])
+        ax_.yaxis.set_major_formatter(lambda v, _: f"{v:.0%}")
+        ax_.set_ylabel(f"share of texts ({level} CI band)")
+        ax_.set_title({"zh": "Chinese topics", "en": "English topics"}.get(lang, lang))
+        ax_.legend(fontsize="x-small", loc="upper left")
+    if ax is not None:
+        return ax
+    axes[0].figure.tight_layout()
+    return axes[0].figure
+
+
+def plot_pain_points(table, ax=None, unit: str = "NPS", confidence=None):  # noqa: ANN001, ANN201
+    """Each topic's score with its CI, worst first; the dashed line is the overall score.
+
+    The interval's level is ``confidence``, else the table's ``attrs["confidence"]`` (0.95).
+    """
+    level = confidence_label(_confidence(table, confidence))
+    data = table.dropna(subset=["estimate"])
+    ax = new_axes(ax, figsize=(8, 0.35 * len(data) + 1.2))
+    y = range(len(data))
+    colors = [PALETTE[3] if b else PALETTE[7] for b in data["below_overall"]]
+    ax.errorbar(
+        data["estimate"],
+        y,
+        xerr=[data["estimate"] - data["ci_low"], data["ci_high"] - data["estimate"]],
+        fmt="none",
+        ecolor="grey",
+        capsize=3,
+    )
+    ax.scatter(data["estimate"], y, c=colors, zorder=3)
+    ax.axvline(data["overall"].iloc[0], color="black", linestyle="--", linewidth=1)
+    ax.set_yticks(list(y), _topic_names(data))
+    ax.invert_yaxis()
+    ax.set_xlabel(f"{unit} of the topic's responses ({level} CI); dashed: all responses")
+    ax.set_title("Pain points: topics that go with low scores (red: clearly below)")
+    return ax

@@ -1,0 +1,88 @@
+"""Tests of fbresearch.present.plots.topics: the topic figures and their confidence labels."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import pandas as pd
+
+from fbresearch.present.plots.topics import (
+    plot_pain_points,
+    plot_topic_prevalence,
+    plot_topic_selection,
+    plot_topic_shares,
+)
+
+
+def _prevalence(confidence):
+    rows = [
+        {
+            "period": pd.Period(f"2026-0{m}", "M"),
+            "topic": t,
+            "label": t,
+            "language": "en",
+            "count": 5,
+            "n": 10,
+            "share": 0.5,
+            "ci_low": 0.3,
+            "ci_high": 0.7,
+        }
+        for m in (1, 2, 3)
+        for t in ("en-0", "en-1")
+    ]
+    table = pd.DataFrame(rows)
+    table.attrs["confidence"] = confidence
+    return table
+
+
+def test_prevalence_band_label_reads_the_table_confidence():
+    fig = plot_topic_prevalence(_prevalence(0.9))
+    assert fig.axes[0].get_ylabel() == "share of texts (90% CI band)"
+    plt.close(fig)
+    fig = plot_topic_prevalence(_prevalence(0.9), confidence=0.8)
+    assert fig.axes[0].get_ylabel() == "share of texts (80% CI band)"
+    plt.close(fig)
+
+
+def test_pain_points_axis_label_default_and_given_confidence():
+    table = pd.DataFrame(
+        {
+            "topic": ["en-0", "en-1"],
+            "label": ["late", "refund"],
+            "estimate": [-20.0, 10.0],
+            "ci_low": [-30.0, 0.0],
+            "ci_high": [-10.0, 20.0],
+            "overall": [5.0, 5.0],
+            "below_overall": [True, False],
+        }
+    )
+    ax = plot_pain_points(table)
+    assert "(95% CI)" in ax.get_xlabel() and ax.get_xlabel().startswith("NPS")
+    table.attrs["confidence"] = 0.99
+    assert "(99% CI)" in plot_pain_points(table, unit="CES").get_xlabel()
+    plt.close("all")
+
+
+def test_shares_and_selection_draw():
+    table = pd.DataFrame(
+        {"topic": ["zh-0", "en-0"], "label": ["退款", "late"], "language": ["zh", "en"]}
+    ).assign(share=[0.5, 0.5])
+    assert len(plot_topic_shares(table).get_yticklabels()) == 2
+    selection = pd.DataFrame(
+        {
+            "language": "en",
+            "k": [4, 5],
+            "coherence": [0.5, 0.6],
+            "stability": [0.7, 0.8],
+            "chosen": [False, True],
+        }
+    )
+    fig = plot_topic_selection(selection)
+    assert [a.get_title()[:9] for a in fig.axes] == ["Coherence", "Stability"]
+    plt.close("all")
+
+
+def test_old_import_path_still_works():
+    # TEMPORARY SHIM (issue 13 integration removes it)
+    from fbresearch import plots
+
+    assert plots.plot_pain_points is plot_pain_points

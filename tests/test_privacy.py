@@ -1,0 +1,106 @@
+"""Tests of fbresearch.privacy: redaction of personal data, hand-worked cases."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from fbresearch.privacy import PLACEHOLDERS, redact
+
+PII = {
+    "[email]": ["li.wei@example.com", "zhang_san+shop@mail.qq.com"],
+    "[phone]": [
+        "13812345678",
+        "138 1234 5678",
+        "+86 139-1234-5678",
+        "0086 13812345678",
+        "010-12345678",
+        "(415) 555-0100",
+        "+44 20 7946 0958",
+    ],
+    # GB 11643 checksum examples (the X and a digit check character) and a legacy 15-digit ID
+    "[id]": ["11010519491231002X", "420102196108053934", "110105491231002"],
+    # Luhn-valid test numbers: Visa 16, Mastercard with dashes, Amex 15, with spaces
+    "[card]": ["4111111111111111", "5500-0000-0000-0004", "378282246310005", "4111 1111 1111 1111"],
+    "[url]": ["https://shop.example.com/track?order=123&token=abc", "www.example.cn/o?id=7"],
+}
+
+
+@pytest.mark.parametrize(
+    ("label", "value"), [(lab, v) for lab, values in PII.items() for v in values]
+)
+def test_redact_each_kind(label, value):
+    out = redact(f"联系我：{value}，谢谢 / contact {value} thanks")
+    assert value not in out
+    assert out.count(label) == 2
+
+
+def test_redact_leaves_non_personal_numbers():
+    # fail the checks: wrong ID checksum, Luhn-invalid card, dates, order numbers, prices
+    text = (
+        "ID 110105194912310021, card 4111111111111112, on 2026-10-31 at 10:30, "
+        "order #20261031, paid 128.50 yuan, 3 items"
+    )
+    assert redact(text) == text
+
+
+def test_redact_series_list_and_missing():
+    s = pd.Series(["mail a@b.cn", None, "fine"], index=[5, 6, 7])
+    out = redact(s)
+    assert out.index.tolist() == [5, 6, 7]
+    assert out[5] == "mail [email]" and pd.isna(out[6]) and out[7] == "fine"
+    assert redact(["call 13812345678"]) == ["call [phone]"]
+    assert redact(None) is None
+
+
+def test_redact_removes_every_planted_pii_from_the_sample(sample):
+    # truth: the sample's planted personal-data strings (truth["pii"])
+    texts = sample.feedback["text"]
+    planted = sample.truth["pii"]
+    assert planted, "the sample should plant personal data"
+    carrier = texts[texts.apply(lambda t: any(p in t for p in planted))]
+    assert len(carrier) >= len(planted) * 0.9
+    cleaned = "\n".join(redact(carrier).tolist())
+    assert not [p for p in planted if p in cleaned]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # hand-worked: each input and the exact text that must come back
+        ("邮箱 wang.fang@163.com 谢谢", "邮箱 [email] 谢谢"),
+        ("手机13912345678", "手机[phone]"),  # Chinese mobile glued to Chinese text
+        ("打 +8615012345678 找我", "打 [phone] 找我"),
+        ("tel 186-0000-1111.", "tel [phone]."),
+        ("号码 19912345678，快", "号码 [phone]，快"),
+        ("座机 021-87654321", "座机 [phone]"),
+        # 11010519491231002X: weights 7,9,10,5,8,4,2,1,6,3,7,9,10,5,8,4,2 give sum % 11 == 2 -> X
+        ("身份证 11010519491231002X 已验证", "身份证 [id] 已验证"),
+        ("身份证 110105 19491231 002x", "身份证 [id]"),
+        ("see https://a.cn/x?tel=13812345678.", "see [url]."),
+        # not personal: 11 digits not starting 1[3-9], a short order number, a date, a price
+        ("order 12012345678", "order 12012345678"),
+        ("单号 202610310001 金额 58.00", "单号 202610310001 金额 58.00"),
+        ("", ""),
+    ],
+)
+def test_redact_hand_worked_cases(text, expected):
+    assert redact(text) == expected
+
+
+def test_redact_placeholders_are_the_documented_labels():
+    assert set(PLACEHOLDERS) == {"[email]", "[phone]", "[id]", "[card]", "[url]"}
+    assert pd.isna(redact(float("nan")))  # NaN comes back as NaN
+
+
+def test_privacy_is_a_base_module():
+    import ast
+    from pathlib import Path
+
+    import fbresearch.privacy as privacy
+
+    tree = ast.parse(Path(privacy.__file__).read_text(encoding="utf-8"))
+    imported = [
+        node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module
+    ]
+    assert not [m for m in imported if m.startswith("fbresearch") and m != "fbresearch.errors"]
