@@ -23,6 +23,16 @@ __all__ = ["set_theme", "new_axes", "PALETTE"]
 _MOVED = {
     **dict.fromkeys(
         (
+            "_topic_names",
+            "plot_topic_shares",
+            "plot_topic_selection",
+            "plot_topic_prevalence",
+            "plot_pain_points",
+        ),
+        "topics",
+    ),
+    **dict.fromkeys(
+        (
             "QUADRANT_COLORS",
             "importance_performance_matrix",
             "driver_coefficients",
