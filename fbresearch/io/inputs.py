@@ -58,13 +58,14 @@ __all__ = [
 ]
 
 #: Columns each report page leaves out of memory (``load_inputs(..., page=name)``); a page
-#: not listed here may not be named. Every page reads ``submitted_at``.
+#: not listed here may not be named. Every page reads ``submitted_at``. Pages that show no
+#: verbatims leave ``text`` on disk (a million texts stay out of memory).
 PAGE_COLUMNS: dict[str, tuple[str, ...]] = {
     "overview": ("text",),
-    "segmentation": (),
+    "segmentation": ("text",),
     "topics": (),
-    "drivers": (),
-    "improvement": (),
+    "drivers": ("text",),
+    "improvement": ("text",),
     "closed_loop": (),
 }
 

@@ -39,13 +39,11 @@ DEFAULT_NOTEBOOKS_DIR = REPO / "notebooks"
 NOTEBOOK_ORDER = ("overview", "segmentation", "topics", "drivers", "improvement", "closed_loop")
 
 #: Parameters the runner sets in every notebook (CONTRIBUTING.md's notebook protocol).
+#: ``inputs_path`` is the run's one inputs file (:func:`fbresearch.io.inputs.write_inputs`):
+#: where the canonical data, orders, invitations and quality report are, and the sample size.
 PROTOCOL_PARAMETERS = (
     "period",
-    "data_path",
-    "orders_path",
-    "invitations_path",
-    "quality_path",
-    "sample_size",
+    "inputs_path",
     "seed",
     "findings_path",
 )

@@ -35,7 +35,8 @@ from fbresearch.errors import (
     ReportError,
     ReportLockedError,
 )
-from fbresearch.io import load as fbdata
+from fbresearch.io import canonical as fbdata
+from fbresearch.io.inputs import write_inputs
 from fbresearch.present.findings import read_findings, top_findings
 from fbresearch.report.data import Inputs, load_data, pick_period, release_memory, slim
 from fbresearch.report.execute import run_notebooks
@@ -374,16 +375,20 @@ def _build_tasks(
     staging: Path,
     footer: Mapping[str, Any],
 ) -> list[dict[str, Any]]:
-    """One task per notebook: the protocol parameters it declares plus its own from params."""
-    common = {
-        "period": chosen,
-        "data_path": str(paths["feedback"]),
-        "orders_path": str(paths["orders"]) if "orders" in paths else None,
-        "invitations_path": str(paths["invitations"]) if "invitations" in paths else None,
-        "quality_path": str(paths["quality"]) if "quality" in paths else None,
-        "sample_size": loaded.sample_size,
-        "seed": loaded.seed,
-    }
+    """One task per notebook: the protocol parameters it declares plus its own from params.
+
+    Every notebook gets the same ``inputs_path``: one inputs file, written beside the canonical
+    data, that says where the data, orders, invitations and quality report are.
+    """
+    inputs_path = write_inputs(
+        Path(paths["feedback"]).parent / "inputs.json",
+        data_path=paths["feedback"],
+        orders_path=paths.get("orders"),
+        invitations_path=paths.get("invitations"),
+        quality_path=paths.get("quality"),
+        sample_size=loaded.sample_size,
+    )
+    common = {"period": chosen, "inputs_path": str(inputs_path), "seed": loaded.seed}
     tasks = []
     for name in loaded.notebooks:
         source_nb = loaded.notebooks_dir / f"{name}.ipynb"
