@@ -12,9 +12,12 @@ import nbformat
 import pytest
 import yaml
 
-from fbresearch.params import NOTEBOOK_ORDER, PROTOCOL_PARAMETERS
+from fbresearch.report.params import NOTEBOOK_ORDER, PROTOCOL_PARAMETERS
 
 STANDARD_PARAMETERS = set(PROTOCOL_PARAMETERS)
+MAX_CODE_LINES = 40  # non-blank lines over all code cells of a notebook
+MAX_LINE = 100  # characters per code line
+
 EXPECTED = set(NOTEBOOK_ORDER)
 
 
@@ -73,3 +76,49 @@ def test_code_cells_are_short_and_call_the_package(repo, name):
             cell.source
         )
         assert len([ln for ln in cell.source.splitlines() if ln.strip()]) <= 14, cell.source
+
+
+def _code_lines(nb):
+    return [
+        line
+        for cell in nb.cells
+        if cell.cell_type == "code"
+        for line in cell.source.splitlines()
+        if line.strip()
+    ]
+
+
+def test_standard_parameters_are_the_protocol():
+    assert STANDARD_PARAMETERS == {"period", "inputs_path", "seed", "findings_path"}
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_notebook_is_short(repo, name):
+    nb = nbformat.read(repo / "notebooks" / f"{name}.ipynb", as_version=4)
+    lines = _code_lines(nb)
+    assert len(lines) <= MAX_CODE_LINES, f"{name}: {len(lines)} code lines, over {MAX_CODE_LINES}"
+    long = [line for line in lines if len(line) > MAX_LINE]
+    assert not long, f"{name}: lines over {MAX_LINE} characters: {long}"
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_data_is_loaded_in_one_line(repo, name):
+    nb = nbformat.read(repo / "notebooks" / f"{name}.ipynb", as_version=4)
+    expected = f'inputs = fb.load_inputs(inputs_path, period=period, seed=seed, page="{name}")'
+    loads = [line for line in _code_lines(nb) if "load_inputs" in line]
+    assert loads == [expected]
+    code = "\n".join(_code_lines(nb))
+    assert "import fbresearch as fb" in code and "fb.set_theme()" in code
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_levels_are_never_hard_coded(repo, name):
+    # captions name the run's level (fb.confidence_label or the result's caption)
+    nb = nbformat.read(repo / "notebooks" / f"{name}.ipynb", as_version=4)
+    for cell in nb.cells:
+        assert "95%" not in cell.source, cell.source
+    tree = ast.parse(_parameters_cell(nb).source)
+    declared = {t.id for node in tree.body if isinstance(node, ast.Assign) for t in node.targets}
+    assert "confidence" in declared
+    params = yaml.safe_load((repo / "params" / "monthly.yaml").read_text())
+    assert "confidence" in (params["notebooks"][name] or {})
