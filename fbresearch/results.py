@@ -191,7 +191,7 @@ class Result:
         raise NotImplementedError(f"{type(self).__name__} has no standard chart")
 
     def _repr_html_(self) -> str:
-        from fbresearch.display import result_html
+        from fbresearch.present.display import result_html
 
         return result_html(self)
 
@@ -201,7 +201,7 @@ class Unavailable(Result):
     """Stands in for a result an analysis could not produce; its summary says why.
 
     ``findings()`` is empty, ``plot()`` and every other optional method return the stand-in
-    itself, and :func:`fbresearch.display.show` prints its message once, as a "not shown" block
+    itself, and :func:`fbresearch.present.display.show` prints its message once, as a "not shown" block
     without the caption of the table or chart it replaces, so a page reads well whatever the
     data. Made by :func:`attempt`.
     """
@@ -242,7 +242,7 @@ def attempt(
 
     Examples
     --------
-    >>> from fbresearch.metrics import ces
+    >>> from fbresearch.analyses.kpis import ces
     >>> attempt(ces, [9], what="Customer effort").summary()  # doctest: +ELLIPSIS
     'Customer effort could not run: CES scores must be whole numbers from 1 to 7...'
     >>> attempt(ces, None, what="Customer effort").summary()

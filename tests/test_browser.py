@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from fbresearch.params import DEFAULT_NOTEBOOKS_DIR, NOTEBOOK_ORDER
+from fbresearch.report.params import DEFAULT_NOTEBOOKS_DIR, NOTEBOOK_ORDER
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

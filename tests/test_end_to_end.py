@@ -38,7 +38,7 @@ def test_cli_report_succeeds_with_progress_line(e2e):
 
 
 def test_html_holds_headline_numbers_and_no_code(e2e, sample):
-    from fbresearch.metrics import nps
+    from fbresearch.analyses.kpis import nps
 
     done, out = e2e
     # truth: NPS of the sample's October 2026 computed here with metrics.nps (1 decimal)

@@ -15,8 +15,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from fbresearch.analyses.segments import profile_attributes, rfm_segments, segment_attributes
 from fbresearch.results import Unavailable, attempt
-from fbresearch.segments import profile_attributes, rfm_segments, segment_attributes
 
 PAGES = ("overview", "segmentation", "topics", "drivers", "improvement", "closed_loop")
 

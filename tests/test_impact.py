@@ -1,4 +1,4 @@
-"""Tests of fbresearch.impact: planted effects, calibration by simulation, a published ITS.
+"""Tests of fbresearch.analyses.impact: planted effects, calibration by simulation, a published ITS.
 
 Truths checked: the sample's planted improvement (``truth["improvement"]["effect"]``, the exact
 average effect on the treated), effects planted in generated data, hand-worked formulas, and the
@@ -17,8 +17,7 @@ import pytest
 from scipy import stats
 from threadpoolctl import threadpool_limits
 
-from fbresearch.errors import AnalysisError
-from fbresearch.impact import (
+from fbresearch.analyses.impact import (
     diff_in_diff,
     evaluate_improvement,
     evaluate_improvements,
@@ -27,6 +26,7 @@ from fbresearch.impact import (
     monthly_series,
     pre_post,
 )
+from fbresearch.errors import AnalysisError
 
 
 # ---------------------------------------------------------------------------------------------

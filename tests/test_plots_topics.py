@@ -79,10 +79,3 @@ def test_shares_and_selection_draw():
     fig = plot_topic_selection(selection)
     assert [a.get_title()[:9] for a in fig.axes] == ["Coherence", "Stability"]
     plt.close("all")
-
-
-def test_old_import_path_still_works():
-    # TEMPORARY SHIM (issue 13 integration removes it)
-    from fbresearch import plots
-
-    assert plots.plot_pain_points is plot_pain_points

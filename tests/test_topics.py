@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from scipy.optimize import linear_sum_assignment
 
-from fbresearch import metrics
+from fbresearch.analyses.kpis import scores as kpi_scores
 from fbresearch.analyses.topics import fit_topics, topic_diversity, topic_stability
 from fbresearch.errors import AnalysisError, FeedbackDataError
 
@@ -167,8 +167,8 @@ def test_prevalence_and_emerging_against_planted_rise(planted):
     prev = model.prevalence(month)
     app_topic = model.dominant[truth == "en-app"].mode().iloc[0]
     row = prev[(prev["topic"] == app_topic) & (prev["period"] == pd.Period("2026-10", "M"))].iloc[0]
-    # hand check against metrics.proportion on the same counts
-    est = metrics.proportion(int(row["count"]), int(row["n"]))
+    # hand check against kpi_scores.proportion on the same counts
+    est = kpi_scores.proportion(int(row["count"]), int(row["n"]))
     assert (row["share"], row["ci_low"], row["ci_high"]) == (est.estimate, est.ci_low, est.ci_high)
     shares = prev[prev["language"] == "en"].groupby("period")["share"].sum()
     np.testing.assert_allclose(shares, 1.0)
@@ -196,9 +196,9 @@ def test_pain_points_rank_planted_low_scores_first(planted):
     refund = model.dominant[truth == "en-refund"].mode().iloc[0]
     assert table.iloc[0]["topic"] == refund and bool(table.iloc[0]["below_overall"])
     assert table.iloc[0]["estimate"] == -100.0
-    # hand check: the estimate is metrics.nps over the topic's scored texts
+    # hand check: the estimate is kpi_scores.nps over the topic's scored texts
     mask = (model.dominant == refund).to_numpy()
-    assert table.iloc[0]["n"] == metrics.nps(nps[mask].dropna()).n
+    assert table.iloc[0]["n"] == kpi_scores.nps(nps[mask].dropna()).n
     assert table["volume"].sum() == model.usable.sum()
     with pytest.raises(AnalysisError, match="metric"):
         model.pain_points(nps, metric="ltv")

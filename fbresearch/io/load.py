@@ -1,5 +1,3 @@
-# TEMPORARY SHIM (issue 13 integration removes it): the end of this module re-exports the
-# names that moved to fbresearch.io.validate, .parse, .orders, .canonical and .inputs.
 """Reading feedback, orders and invitation counts: read files, map columns, decode encodings.
 
 :func:`load_feedback` turns a user's file (CSV in UTF-8, UTF-8 with BOM or GB18030/GBK;
@@ -29,7 +27,6 @@ Examples
 from __future__ import annotations
 
 import codecs
-import importlib
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -433,44 +430,3 @@ def load_feedback(
     return Feedback(
         frame=frame, quality=rep.frame(), source=label, n_read=len(raw), encoding=encoding
     )
-
-
-# --------------------------------------------------------------------------------------------
-# TEMPORARY SHIM (issue 13 integration removes it): names that moved out of this module.
-# orders, canonical and inputs import this module, so every moved name is resolved on first
-# access (``from fbresearch.io.load import load_inputs`` keeps working).
-# --------------------------------------------------------------------------------------------
-
-_MOVED = {
-    "QUALITY_COLUMNS": "validate",
-    "_as_text": "parse",
-    "_examples": "parse",
-    "_parse_amount": "parse",
-    "_parse_category": "parse",
-    "_parse_dates": "parse",
-    "_parse_scores": "parse",
-    "write_canonical": "canonical",
-    "read_quality": "canonical",
-    "file_sha256": "canonical",
-    "_read_canonical": "canonical",
-    "_parquet_columns": "canonical",
-    "_is_missing": "canonical",
-    "load_orders": "orders",
-    "load_invitations": "orders",
-    "_read_table": "orders",
-    "load_inputs": "inputs",
-    "write_inputs": "inputs",
-    "ReportInputs": "inputs",
-    "LoadedSample": "inputs",
-    "load_sample": "inputs",
-    "latest_complete_month": "inputs",
-    "_period": "inputs",
-    "_select": "inputs",
-}
-
-
-def __getattr__(name: str) -> Any:
-    module = _MOVED.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(f"fbresearch.io.{module}"), name)

@@ -24,7 +24,7 @@ from fbresearch.present.tables import (
     format_value,
     table_html,
 )
-from fbresearch.text.tokenize import redact as _redact
+from fbresearch.privacy import redact as _redact
 
 __all__ = [
     "show",

@@ -18,8 +18,8 @@ from typing import Any
 
 from fbresearch.errors import ReportError
 from fbresearch.present.tables import escape
+from fbresearch.privacy import redact as _redact
 from fbresearch.results import Finding
-from fbresearch.text.tokenize import redact as _redact
 
 __all__ = ["write_findings", "read_findings", "top_findings", "FindingList"]
 

@@ -9,8 +9,8 @@ import pandas as pd
 from fbresearch.analyses.impact.common import metric_label
 from fbresearch.analyses.impact.narrative import chart_caption, default_verdict, event_study_caption
 from fbresearch.analyses.impact.results import ImpactResult, ImprovementFailure
-from fbresearch.display import show
 from fbresearch.format import confidence_label, format_interval, format_number, format_p
+from fbresearch.present.display import show
 
 __all__ = ["show_improvements", "effect_table", "checks_table"]
 

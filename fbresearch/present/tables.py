@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 
 from fbresearch.format import confidence_label, format_number, format_p
-from fbresearch.text.tokenize import redact as _redact
+from fbresearch.privacy import redact as _redact
 
 __all__ = ["table_html", "readable", "escape", "format_value", "format_ci", "MISSING", "MAX_ROWS"]
 

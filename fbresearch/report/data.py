@@ -12,7 +12,10 @@ from pathlib import Path
 from typing import Any
 
 from fbresearch.errors import FeedbackDataError
-from fbresearch.io import load as fbdata
+from fbresearch.io.canonical import file_sha256
+from fbresearch.io.inputs import latest_complete_month, load_sample
+from fbresearch.io.load import load_feedback
+from fbresearch.io.orders import load_invitations, load_orders
 from fbresearch.report.pages import HEADLINE_KPIS
 from fbresearch.report.params import Params, check_period, load_params  # noqa: F401 - doctests
 
@@ -47,23 +50,23 @@ def load_data(params: Params) -> Inputs:
         if path is not None and path.exists():
             files[kind] = {
                 "path": str(path),
-                "sha256": fbdata.file_sha256(path),
+                "sha256": file_sha256(path),
                 "bytes": path.stat().st_size,
             }
 
     if params.data is None:
-        sample = fbdata.load_sample(params.sample_size, params.seed)
+        sample = load_sample(params.sample_size, params.seed)
         feedback, orders, invitations = sample.feedback, sample.orders, sample.invitations
         source = feedback.source
     else:
-        feedback = fbdata.load_feedback(
+        feedback = load_feedback(
             params.data, columns=params.columns or None, ratings=params.ratings or None
         )
         record("feedback", params.data)
-        orders = fbdata.load_orders(params.orders) if params.orders is not None else None
+        orders = load_orders(params.orders) if params.orders is not None else None
         record("orders", params.orders)
         invitations = (
-            fbdata.load_invitations(params.invitations) if params.invitations is not None else None
+            load_invitations(params.invitations) if params.invitations is not None else None
         )
         record("invitations", params.invitations)
         source = params.data.name
@@ -118,7 +121,7 @@ def pick_period(params: Params, period: str | None, frame: Any) -> str:
     chosen = check_period(period, "--period") or params.period
     dates = frame["submitted_at"]
     if chosen is None:
-        return str(fbdata.latest_complete_month(dates))
+        return str(latest_complete_month(dates))
     months = dates.dt.to_period("M")
     if not (months == pd.Period(chosen, freq="M")).any():
         covered = f"{dates.min():%Y-%m} to {dates.max():%Y-%m}" if len(dates) else "no months"

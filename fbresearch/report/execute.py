@@ -14,8 +14,8 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 from typing import Any
 
+from fbresearch.privacy import redact
 from fbresearch.report.html import clean_notebook, notebook_page
-from fbresearch.text.tokenize import redact
 
 __all__ = ["run_notebooks", "locate_error", "first_heading"]
 

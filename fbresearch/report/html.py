@@ -21,7 +21,7 @@ from typing import Any
 
 from fbresearch.format import confidence_label
 from fbresearch.present.tables import escape, format_ci, format_value
-from fbresearch.text.tokenize import redact as _redact
+from fbresearch.privacy import redact as _redact
 
 __all__ = [
     "clean_notebook",

@@ -30,7 +30,7 @@ def period_label(period: str) -> str:
 def headline_kpis(frame: Any, period: str, confidence: float = 0.95) -> list[dict[str, Any]]:
     """NPS, CSAT and CES of the period with CIs, and their change from the month before.
 
-    The numbers and the change test come from :func:`fbresearch.metrics.kpi_table` (by month),
+    The numbers and the change test come from :func:`fbresearch.analyses.kpis.kpi_table` (by month),
     at the overview page's ``confidence`` (the runner passes it), so the index page and the
     overview page can never disagree.
 
@@ -60,7 +60,7 @@ def headline_kpis(frame: Any, period: str, confidence: float = 0.95) -> list[dic
     """
     import pandas as pd
 
-    from fbresearch.metrics import kpi_table
+    from fbresearch.analyses.kpis import kpi_table
 
     current = pd.Period(period, freq="M")
     month = frame["submitted_at"].dt.to_period("M")

@@ -184,7 +184,7 @@ class SentimentResult(Result):
         >>> r.by_group(["app", "app", "web", "web"])["Negative (CI)"].tolist()
         ['50% (9% to 91%)', '50% (9% to 91%)']
         """
-        from fbresearch.metrics import proportion
+        from fbresearch.analyses.kpis.scores import proportion
 
         values = groups if isinstance(groups, pd.Series) else pd.Series(list(groups))
         frame = pd.DataFrame(
@@ -377,7 +377,7 @@ def _trained_scores(
 
 
 def _accuracy(correct: np.ndarray) -> Estimate:
-    from fbresearch.metrics import proportion
+    from fbresearch.analyses.kpis.scores import proportion
 
     est = proportion(int(np.sum(correct)), int(np.size(correct)), name="accuracy")
     return est

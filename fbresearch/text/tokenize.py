@@ -25,7 +25,6 @@ import pandas as pd
 
 from fbresearch.errors import AnalysisError
 from fbresearch.privacy import _RE_EMAIL
-from fbresearch.privacy import redact as redact  # TEMPORARY SHIM (issue 13 integration removes it)
 from fbresearch.text.language import _CJK, _RE_TAG, _RE_URL, _as_series, detect_language
 
 __all__ = ["tokenize", "phrases", "stopwords", "clean_text", "MAX_CHARS"]
@@ -38,21 +37,6 @@ MAX_CHARS = 5000
 # punctuation, emoji, symbols) is a separator.
 _RE_EN_TOKEN = re.compile(r"[a-z]+(?:'[a-z]+)*")
 _RE_ZH_KEEP = re.compile(rf"[{_CJK}]+|[A-Za-z]+(?:'[A-Za-z]+)*")
-
-# TEMPORARY SHIM (issue 13 integration removes it): names that moved to text.language,
-# privacy and text.sentiment, still importable from here.
-_MOVED_TO_SENTIMENT = ("sentiment", "promoter_labels", "SentimentResult")
-
-
-def __getattr__(name: str) -> Any:
-    # TEMPORARY SHIM (issue 13 integration removes it): lazy, because text.sentiment imports
-    # this module.
-    if name in _MOVED_TO_SENTIMENT:
-        from fbresearch.text import sentiment as _sentiment
-
-        return getattr(_sentiment, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
 
 @cache
 def _stopword_file(language: str) -> frozenset[str]:

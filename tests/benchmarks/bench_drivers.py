@@ -1,4 +1,4 @@
-"""Benchmarks of fbresearch.drivers: exact LMG for 15 and 20 drivers, and the bootstrap.
+"""Benchmarks of fbresearch.analyses.drivers: exact LMG for 15 and 20 drivers, and the bootstrap.
 
 Targets (issue 4): exact LMG for 15 drivers on 100,000 responses under 1 s, for 20 drivers under
 10 s, a 500-draw bootstrap with 15 drivers under 60 s on 2 cores. Johnson's relative weights
@@ -17,7 +17,7 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _measure import measure  # noqa: E402
 
-from fbresearch.drivers import relative_importance  # noqa: E402
+from fbresearch.analyses.drivers import relative_importance  # noqa: E402
 
 N_ROWS = 100_000
 

@@ -47,7 +47,7 @@ def main() -> None:
         f"{REPS} replicates",
         flush=True,
     )
-    from fbresearch.impact import evaluate_improvement
+    from fbresearch.analyses.impact import evaluate_improvement
     from fbresearch.io.sample import sample_data
 
     sample = sample_data()

@@ -41,7 +41,7 @@ def synthetic_feedback(n: int = N_ROWS, seed: int = 0) -> pd.DataFrame:
 
 
 def main() -> None:
-    from fbresearch.metrics import kpi_table
+    from fbresearch.analyses.kpis import kpi_table
 
     frame = synthetic_feedback()
     kpi_table(frame.head(1000), by=["month", "channel"])  # warm-up: imports, first calls

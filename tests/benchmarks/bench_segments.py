@@ -16,7 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _measure import measure  # noqa: E402
 
-from fbresearch.segments import cluster_segments, customer_features, rfm_segments  # noqa: E402
+from fbresearch.analyses.segments import cluster_segments, customer_features, rfm_segments  # noqa: E402
 
 
 def generated_orders(

@@ -76,11 +76,11 @@ def compare(
         model.dominant.to_numpy()[keep],
         fit_seconds,
     )
-    from fbresearch.topics import _bow, _lda
+    from fbresearch.analyses.topics.lda import bow, fit_lda
 
     start = time.perf_counter()  # the model alone, on the same tokens as the others below
-    again = _lda(
-        [_bow(dictionary, d, 200) for d in docs],
+    again = fit_lda(
+        [bow(dictionary, d, 200) for d in docs],
         dictionary,
         k,
         0,
@@ -152,7 +152,8 @@ def compare(
 
 
 def real_reviews(k: int) -> None:
-    from fbresearch import fit_topics, sentiment
+    from fbresearch import fit_topics
+    from fbresearch.text.sentiment import sentiment
     from fbresearch.text.tokenize import tokenize
 
     food = pd.read_csv(SHARED_DATA / "waimai_10k.csv").assign(source=0)

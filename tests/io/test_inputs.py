@@ -14,7 +14,8 @@ import pandas as pd
 import pytest
 from loader_cases import GOOD, check_error, write
 
-from fbresearch import FeedbackDataError, ParamsError
+from fbresearch import FeedbackDataError
+from fbresearch.errors import ParamsError
 from fbresearch.io.canonical import write_canonical
 from fbresearch.io.inputs import (
     PAGE_COLUMNS,

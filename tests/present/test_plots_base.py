@@ -1,4 +1,4 @@
-"""fbresearch.present.plots.base: the shared theme; plots.py re-exports it."""
+"""fbresearch.present.plots.base: the shared theme."""
 
 from __future__ import annotations
 
@@ -27,10 +27,3 @@ def test_new_axes_reuses_or_creates():
 def test_errorbar_lengths_hand_worked():
     data = pd.DataFrame({"x": [1.0, 2.0], "x_ci_low": [0.5, None], "x_ci_high": [2.0, 2.5]})
     assert base._errorbar_columns(data, "x").tolist() == [[0.5, 0.0], [1.0, 0.5]]
-
-
-def test_old_module_re_exports_the_shared_helpers():
-    from fbresearch import plots
-
-    assert plots.set_theme is base.set_theme and plots.PALETTE is base.PALETTE
-    assert plots._errorbar_columns is base._errorbar_columns

@@ -11,10 +11,10 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from fbresearch import metrics
 from fbresearch.analyses.drivers.importance import compute_importance, percentile_ci
 from fbresearch.analyses.drivers.prepare import labels_for, numeric, prepare
 from fbresearch.analyses.drivers.results import ImportancePerformanceResult
+from fbresearch.analyses.kpis import scores as kpi
 from fbresearch.errors import AnalysisError
 from fbresearch.results import Estimate
 
@@ -29,9 +29,9 @@ def _performance(
 ) -> Estimate:
     values = numeric(frame, driver, "driver rating").dropna()
     if kind == "mean":
-        return metrics.mean(values, confidence=confidence, name=driver)
+        return kpi.mean(values, confidence=confidence, name=driver)
     if kind == "top_box":
-        return metrics.proportion(
+        return kpi.proportion(
             int(values.isin(list(top_box)).sum()), int(values.size), confidence, name=driver
         )
     raise AnalysisError(f"performance={kind!r} is not known: use 'mean' or 'top_box'.")
@@ -96,8 +96,8 @@ def importance_performance(
 
     Importance is a driver's share of the explained variation of the outcome (its LMG share of
     R² divided by R², so the shares sum to 100%), with a bootstrap CI. Performance is the mean
-    rating (:func:`fbresearch.metrics.mean`, t interval) or the top-box share
-    (:func:`fbresearch.metrics.proportion`, Wilson interval) over every response that rated the
+    rating (:func:`fbresearch.analyses.kpis.mean`, t interval) or the top-box share
+    (:func:`fbresearch.analyses.kpis.proportion`, Wilson interval) over every response that rated the
     driver. Quadrants: ``"fix first"`` (importance at or above its threshold, performance below
     its threshold), ``"keep up"`` (high, high), ``"low priority"`` (low, low) and
     ``"possible overkill"`` (low importance, high performance). The thresholds are the medians

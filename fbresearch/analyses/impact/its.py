@@ -233,7 +233,7 @@ def _series_data(frame, outcome, time, post, offset, covariates, family, min_poi
     if data[time].duplicated().any():
         raise AnalysisError(
             f"Column {time!r} has repeated values: interrupted_time_series needs one row per time "
-            f"point. Fix: aggregate first, e.g. with fbresearch.impact.monthly_series."
+            f"point. Fix: aggregate first, e.g. with fbresearch.analyses.impact.monthly_series."
         )
     y = _numeric(data, outcome)
     if np.isnan(y).any():

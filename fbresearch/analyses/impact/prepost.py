@@ -10,7 +10,6 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from fbresearch import metrics
 from fbresearch.analyses.impact.common import (
     _TOP_BOX,
     _check_change_inside,
@@ -23,6 +22,7 @@ from fbresearch.analyses.impact.common import (
 )
 from fbresearch.analyses.impact.power import minimum_detectable_effect
 from fbresearch.analyses.impact.results import ImpactResult
+from fbresearch.analyses.kpis import scores as kpi
 from fbresearch.errors import AnalysisError
 from fbresearch.results import Estimate
 
@@ -43,7 +43,7 @@ def pre_post(
 
     The mean answer is compared with Welch's t test (no equal-variance assumption), the top-box
     share (CSAT 4-5 by default) with the two-proportion z test and Newcombe's interval, and, for
-    ``metric="nps"``, the NPS of each window (:func:`fbresearch.metrics.nps`) with the variance
+    ``metric="nps"``, the NPS of each window (:func:`fbresearch.analyses.kpis.nps`) with the variance
     of the difference taken as the sum of the two windows' variances (independent samples). The
     effect size is Hedges' g (Cohen's d with the small-sample correction).
 
@@ -128,8 +128,8 @@ def pre_post(
         )
         headline, df_head = nps_est, None
     table = pd.DataFrame(rows)
-    pre_ci = metrics.mean(pre, confidence)
-    post_ci = metrics.mean(post, confidence)
+    pre_ci = kpi.mean(pre, confidence)
+    post_ci = kpi.mean(post, confidence)
     series = pd.DataFrame(
         {
             "window": [
@@ -219,7 +219,7 @@ def _top_box_row(pre, post, box, confidence) -> dict[str, Any]:  # noqa: ANN001
 def _nps_change(pre, post, confidence):  # noqa: ANN001, ANN202
     """The change in NPS between independent windows (variances add), and both windows' NPS."""
     n1, n2 = pre.size, post.size
-    a, b = metrics.nps(pre, confidence), metrics.nps(post, confidence)
+    a, b = kpi.nps(pre, confidence), kpi.nps(post, confidence)
     nps_diff = b.estimate - a.estimate
     se = math.sqrt(a.se**2 + b.se**2)
     z = _tcrit(confidence, None)

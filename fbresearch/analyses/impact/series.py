@@ -7,8 +7,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from fbresearch import metrics
 from fbresearch.analyses.impact.common import _dates, _numeric, _require, _timestamp
+from fbresearch.analyses.kpis import scores as kpi
 from fbresearch.errors import AnalysisError
 
 __all__ = ["monthly_series"]
@@ -24,8 +24,8 @@ def monthly_series(
 ) -> pd.DataFrame:
     """Aggregate responses to one row per calendar month (and group): the metric with its CI.
 
-    The monthly value of ``"nps"`` comes from :func:`fbresearch.metrics.nps`; any other metric is
-    the mean answer (:func:`fbresearch.metrics.mean`). Months without answers are left out.
+    The monthly value of ``"nps"`` comes from :func:`fbresearch.analyses.kpis.nps`; any other metric is
+    the mean answer (:func:`fbresearch.analyses.kpis.mean`). Months without answers are left out.
 
     Parameters
     ----------
@@ -68,9 +68,9 @@ def monthly_series(
         data[by] = frame.loc[keep, by].to_numpy()
         keys = [by, "period"]
     estimator = (
-        (lambda v: metrics.nps(v, confidence))
+        (lambda v: kpi.nps(v, confidence))
         if metric == "nps"
-        else (lambda v: metrics.mean(v, confidence))
+        else (lambda v: kpi.mean(v, confidence))
     )
     rows = []
     for key, group in data.groupby(keys, sort=True):

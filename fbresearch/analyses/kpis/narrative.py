@@ -113,7 +113,7 @@ def benchmark_text(benchmark: tuple[float, float]) -> str:
 def _format_ci(estimate: float, low: float, high: float, **options: object) -> str:
     # The reader-table style ("42.0 (38.1–45.9)") lives in the display module of the present
     # layer; imported here, not at the top, so this analyses module imports nothing above it.
-    from fbresearch.display import format_ci
+    from fbresearch.present.tables import format_ci
 
     return format_ci(estimate, low, high, **options)
 

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from fbresearch import metrics as kpi
+from fbresearch.analyses.kpis import scores as kpi
 from fbresearch.analyses.segments.common import _asof_timestamp, _clean_orders, _require
 from fbresearch.analyses.segments.results import ChurnResult
 from fbresearch.errors import AnalysisError

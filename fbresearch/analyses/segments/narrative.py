@@ -19,7 +19,7 @@ import math
 import pandas as pd
 
 from fbresearch import evidence
-from fbresearch import metrics as kpi
+from fbresearch.analyses.kpis import scores as kpi
 from fbresearch.analyses.segments.common import MIN_RESPONSES, NEW_CUSTOMER
 from fbresearch.analyses.segments.results import (
     ChurnResult,

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from fbresearch import metrics as kpi
+from fbresearch.analyses.kpis import scores as kpi
 from fbresearch.analyses.segments.common import MIN_RESPONSES, _require
 from fbresearch.analyses.segments.results import ProfileResult
 from fbresearch.errors import AnalysisError
@@ -36,7 +36,7 @@ def profile_segments(
 ) -> ProfileResult:
     """NPS and CSAT by segment with CIs, each segment against the rest, Holm-corrected.
 
-    For each segment and metric: the segment's score with its CI (from :mod:`fbresearch.metrics`),
+    For each segment and metric: the segment's score with its CI (from :mod:`fbresearch.analyses.kpis`),
     the rest's score, and the difference with a test:
 
     - NPS: the difference of two independent NPS, ``se = sqrt(se_segment**2 + se_rest**2)``,

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from fbresearch import metrics
+from fbresearch.analyses.kpis import scores as kpi
 from fbresearch.format import format_number
 from fbresearch.results import Estimate, Finding
 from fbresearch.schema import METRICS, metric_spec
@@ -144,7 +144,7 @@ def model_findings(model: TopicModel) -> list[Finding]:
     for lang, part in model.table.groupby("language", sort=False):
         top = part.sort_values("share", ascending=False).iloc[0]
         n = int(model.usable[model.languages == lang].sum())
-        est = metrics.proportion(int(top["n_texts"]), n, name=f"share of {top['topic']}")
+        est = kpi.proportion(int(top["n_texts"]), n, name=f"share of {top['topic']}")
         out.append(
             Finding(
                 f"The most discussed {'Chinese' if lang == 'zh' else 'English'} topic is "

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from fbresearch import metrics
+from fbresearch.analyses.kpis import scores as kpi
 from fbresearch.errors import AnalysisError, FeedbackDataError
 
 if TYPE_CHECKING:
@@ -77,7 +77,7 @@ def prevalence(model: TopicModel, by: Any, confidence: float = 0.95) -> pd.DataF
     for (period, lang), part in frame.groupby(["period", "language"], sort=True):
         counts = part["topic"].value_counts()
         for topic in model._topics_of(lang):
-            est = metrics.proportion(int(counts.get(topic, 0)), len(part), confidence)
+            est = kpi.proportion(int(counts.get(topic, 0)), len(part), confidence)
             rows.append(
                 {
                     "period": period,
@@ -213,7 +213,7 @@ def pain_points(
 ) -> pd.DataFrame:
     """Mean NPS/CSAT/CES of each topic's responses with CIs, worst first, with volume.
 
-    Each usable text counts for its main topic; the estimate uses ``fbresearch.metrics``
+    Each usable text counts for its main topic; the estimate uses ``fbresearch.analyses.kpis``
     (``nps`` in points, ``csat`` as the top-2-box share, ``ces`` or ``mean`` as a mean) over
     the texts that have a score.
 
@@ -233,7 +233,7 @@ def pain_points(
     """
     if scores is None:
         raise AnalysisError(f"the data has no {metric} column; pain points need scored responses.")
-    funcs = {"nps": metrics.nps, "csat": metrics.csat, "ces": metrics.ces, "mean": metrics.mean}
+    funcs = {"nps": kpi.nps, "csat": kpi.csat, "ces": kpi.ces, "mean": kpi.mean}
     if metric not in funcs:
         raise AnalysisError(f"metric must be one of {sorted(funcs)}, not {metric!r}.")
     values = group_values(model, scores)

@@ -23,6 +23,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from fbresearch.analyses.kpis.scores import proportion
+from fbresearch.analyses.kpis.table import kpi_table
 from fbresearch.analyses.triage.config import (
     UNCATEGORIZED,
     _is_latin,
@@ -32,7 +34,6 @@ from fbresearch.analyses.triage.config import (
 )
 from fbresearch.analyses.triage.results import CategoryResult
 from fbresearch.errors import AnalysisError, FeedbackDataError, ParamsError
-from fbresearch.metrics import kpi_table, proportion
 from fbresearch.results import Result
 from fbresearch.text.tokenize import _as_series, tokenize
 
@@ -394,7 +395,7 @@ def _supervised(
 
 def category_frame(frame: pd.DataFrame, result: CategoryResult) -> pd.DataFrame:
     """One row per response and category it is in (``uncategorized`` for none): the long form
-    that :func:`fbresearch.metrics.kpi_table` takes with ``by="category"``.
+    that :func:`fbresearch.analyses.kpis.kpi_table` takes with ``by="category"``.
 
     Rows of ``frame`` must align with the texts given to :func:`categorize` (same index).
 
@@ -433,7 +434,7 @@ def category_kpis(
 
     ``trend=False``: one row per category and metric over the ``months`` months ending with
     ``period``; ``trend=True``: by month and category, with each month's change (see
-    :func:`fbresearch.metrics.kpi_table`). Metrics whose column is missing are left out.
+    :func:`fbresearch.analyses.kpis.kpi_table`). Metrics whose column is missing are left out.
 
     Examples
     --------

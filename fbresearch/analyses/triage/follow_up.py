@@ -16,11 +16,11 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from fbresearch.analyses.kpis.scores import nps as nps_estimate
+from fbresearch.analyses.kpis.scores import proportion
 from fbresearch.analyses.triage.response_times import _parse_times
 from fbresearch.analyses.triage.results import LoopResult
 from fbresearch.errors import AnalysisError
-from fbresearch.metrics import nps as nps_estimate
-from fbresearch.metrics import proportion
 from fbresearch.results import Estimate
 
 __all__ = ["close_the_loop"]

@@ -23,12 +23,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from fbresearch.analyses.kpis.scores import proportion
 from fbresearch.analyses.triage.config import DEFAULT_LIMITS_HOURS, SEVERITIES
 from fbresearch.analyses.triage.results import ResponseTimesResult
 from fbresearch.errors import AnalysisError, FeedbackDataError, ParamsError
-from fbresearch.metrics import proportion
+from fbresearch.privacy import redact
 from fbresearch.results import Estimate
-from fbresearch.text.tokenize import redact
 
 __all__ = ["response_times"]
 

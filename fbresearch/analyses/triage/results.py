@@ -169,7 +169,7 @@ class ResponseTimesResult(Result):
 
     def display_table(self) -> pd.DataFrame:
         """A readable table: shares within limits and medians with CIs."""
-        from fbresearch.display import format_ci
+        from fbresearch.present.tables import format_ci
 
         t = self.table
         level = confidence_label(self.confidence)

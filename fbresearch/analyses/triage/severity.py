@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from fbresearch.analyses.kpis.scores import proportion
 from fbresearch.analyses.triage.config import (
     DEFAULT_LIMITS_HOURS,
     SEVERITIES,
@@ -30,8 +31,9 @@ from fbresearch.analyses.triage.config import (
 )
 from fbresearch.analyses.triage.results import SeverityMix
 from fbresearch.errors import AnalysisError, FeedbackDataError, ParamsError
-from fbresearch.metrics import proportion
-from fbresearch.text.tokenize import _as_series, sentiment, tokenize
+from fbresearch.text.language import _as_series
+from fbresearch.text.sentiment import sentiment
+from fbresearch.text.tokenize import tokenize
 
 __all__ = ["SeverityRules", "load_severity_rules", "severity", "severity_mix"]
 

@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from fbresearch.analyses.kpis.scores import proportion
 from fbresearch.analyses.triage.minhash import (
     minhash_signatures,
     near_duplicate_groups,
@@ -39,7 +40,6 @@ from fbresearch.analyses.triage.minhash import (
 )
 from fbresearch.analyses.triage.results import SuspiciousResult
 from fbresearch.errors import AnalysisError, FeedbackDataError
-from fbresearch.metrics import proportion
 
 __all__ = [
     "suspicious_feedback",

@@ -1,1 +1,1 @@
-"""Charts, one module per analysis (``kpis``, ...), in the report theme of ``fbresearch.plots``."""
+"""Charts, one module per analysis (``kpis``, ...), in the report theme of ``fbresearch.present.plots.base``."""

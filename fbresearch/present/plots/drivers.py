@@ -2,7 +2,7 @@
 bars and the before-and-now change, in the report theme.
 
 Each function takes tidy data (a result's ``table``) and column names, accepts ``ax=`` and
-returns the Axes. Shared helpers (theme, palette, new axes) come from :mod:`fbresearch.plots`.
+returns the Axes. Shared helpers (theme, palette, new axes) come from :mod:`fbresearch.present.plots.base`.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import seaborn as sns
 
-from fbresearch.plots import PALETTE, new_axes
+from fbresearch.present.plots.base import PALETTE, new_axes
 
 __all__ = [
     "QUADRANT_COLORS",

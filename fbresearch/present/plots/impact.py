@@ -14,7 +14,7 @@ from fbresearch.analyses.impact.narrative import axis_label
 from fbresearch.analyses.impact.results import ImpactResult
 from fbresearch.errors import AnalysisError
 from fbresearch.format import confidence_label
-from fbresearch.plots import PALETTE, new_axes
+from fbresearch.present.plots.base import PALETTE, new_axes
 
 __all__ = [
     "plot_counterfactual",

@@ -14,7 +14,7 @@ import pandas as pd
 from fbresearch.analyses.kpis.narrative import benchmark_text, period_label
 from fbresearch.analyses.kpis.results import AcknowledgedResult, KpiTable, ResponseRateResult
 from fbresearch.errors import AnalysisError
-from fbresearch.plots import PALETTE, new_axes
+from fbresearch.present.plots.base import PALETTE, new_axes
 from fbresearch.schema import metric_spec
 
 __all__ = [

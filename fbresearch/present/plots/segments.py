@@ -18,7 +18,7 @@ import seaborn as sns
 
 from fbresearch.analyses.segments.common import MIN_RESPONSES
 from fbresearch.format import confidence_label
-from fbresearch.plots import PALETTE, new_axes
+from fbresearch.present.plots.base import PALETTE, new_axes
 from fbresearch.schema import METRICS
 
 __all__ = [

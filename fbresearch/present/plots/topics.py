@@ -17,7 +17,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 
 from fbresearch.format import confidence_label
-from fbresearch.plots import PALETTE, new_axes, set_theme
+from fbresearch.present.plots.base import PALETTE, new_axes, set_theme
 
 __all__ = [
     "plot_topic_shares",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from fbresearch.format import confidence_label
-from fbresearch.plots import PALETTE, new_axes
+from fbresearch.present.plots.base import PALETTE, new_axes
 
 __all__ = [
     "category_shares",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from fbresearch import metrics
 from fbresearch.analyses.drivers import QUADRANTS, importance_performance
+from fbresearch.analyses.kpis import scores as kpi_scores
 from fbresearch.errors import AnalysisError
 
 from .planted import ip_frame
@@ -34,8 +34,8 @@ def test_performance_comes_from_metrics_and_thresholds_override_medians():
     frame = ip_frame(500, seed=17)
     result = importance_performance(frame, "nps", "rating_*", performance="top_box", bootstrap=0)
     row = result.table.set_index("driver").loc["rating_a"]
-    # Truth: metrics.proportion (Wilson) on the top-box count.
-    expected = metrics.proportion(int(frame["rating_a"].isin([4, 5]).sum()), len(frame))
+    # Truth: kpi_scores.proportion (Wilson) on the top-box count.
+    expected = kpi_scores.proportion(int(frame["rating_a"].isin([4, 5]).sum()), len(frame))
     assert row["performance"] == pytest.approx(expected.estimate)
     assert row["performance_ci_low"] == pytest.approx(expected.ci_low)
     forced = importance_performance(

@@ -6,7 +6,6 @@ import dataclasses
 
 import pytest
 
-from fbresearch import drivers as shim
 from fbresearch.analyses.drivers import (
     DriverResult,
     ImportancePerformanceResult,
@@ -37,9 +36,3 @@ def test_matrix_result_keeps_its_confidence():
     assert isinstance(result, ImportancePerformanceResult)
     assert result.confidence == 0.9
     assert all(f.estimate.confidence == 0.9 for f in result.findings())
-
-
-def test_shim_reexports_the_old_names():
-    assert shim.key_drivers is key_drivers
-    assert shim.DriverResult is DriverResult
-    assert callable(shim._subset_r2) and callable(shim._correlation)

@@ -45,13 +45,3 @@ def test_last_keeps_the_latest_periods_and_the_settings():
     assert t.latest_period == pd.Period("2026-10", "M")
     with pytest.raises(AnalysisError, match="at least 1"):
         t.last(0)
-
-
-def test_old_import_paths_still_work_through_the_shims():
-    from fbresearch import metrics, plots
-    from fbresearch.present.plots import kpis as kpi_plots
-
-    assert metrics.kpi_table is kpis.kpi_table and metrics.nps is kpis.nps
-    assert metrics.KpiTable is kpis.KpiTable
-    assert plots.kpi_trend_plot is kpi_plots.kpi_trend_plot
-    assert plots.estimate_plot is kpi_plots.estimate_plot

@@ -13,8 +13,8 @@ import pytest
 from matplotlib.axes import Axes
 from matplotlib.collections import PolyCollection
 
-from fbresearch import plots
 from fbresearch.analyses import kpis
+from fbresearch.present.plots import base as plots
 from fbresearch.present.plots import kpis as kpi_plots
 
 

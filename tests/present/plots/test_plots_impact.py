@@ -1,4 +1,4 @@
-"""Tests of fbresearch.present.plots.impact (and the re-exports left in fbresearch.plots)."""
+"""Tests of fbresearch.present.plots.impact."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import pytest
 
 from fbresearch.analyses.impact import ImpactResult
 from fbresearch.errors import AnalysisError
-from fbresearch.present.plots import impact as impact_plots
 from fbresearch.results import Estimate
 
 matplotlib.use("Agg")
@@ -55,12 +54,3 @@ def test_event_study_chart_and_missing_one():
     assert res.plot_event_study().get_ylabel() == "Effect on NPS"
     with pytest.raises(AnalysisError, match="No event study"):
         ImpactResult(table=pd.DataFrame()).plot_event_study()
-
-
-def test_old_plots_names_still_work():
-    from fbresearch import plots
-
-    assert plots.plot_counterfactual is impact_plots.plot_counterfactual
-    assert plots.plot_pre_post is impact_plots.plot_pre_post
-    with pytest.raises(AttributeError):
-        plots.no_such_plot  # noqa: B018

@@ -6,7 +6,6 @@ import pandas as pd
 import pytest
 
 from fbresearch.analyses.segments import profile_segments, rfm_segments, segment_migration
-from fbresearch.present.plots import segments as plots
 
 ORDERS = pd.DataFrame(
     {
@@ -42,10 +41,3 @@ def test_score_chart_label_reads_the_result_confidence(profile_frame, confidence
     res = profile_segments(profile_frame, "seg", confidence=confidence)
     assert res.plot().get_xlabel() == f"NPS with {label} CI"
     assert res.plot(metric="CSAT").get_xlabel() == f"CSAT (% top box) with {label} CI"
-
-
-def test_old_plots_module_still_re_exports_the_charts():
-    import fbresearch.plots as old
-
-    assert old.plot_odds_ratios is plots.plot_odds_ratios
-    assert old.plot_cluster_profiles is plots.plot_cluster_profiles

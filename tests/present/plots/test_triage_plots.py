@@ -9,9 +9,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from fbresearch import plots as old_plots  # noqa: E402
 from fbresearch.analyses.triage import categorize, response_times  # noqa: E402
-from fbresearch.present.plots import triage  # noqa: E402
 
 
 def test_category_plot_names_the_level():
@@ -33,8 +31,3 @@ def test_within_limit_plot_names_the_level():
     r = response_times(df, asof="2026-10-10", window_days=None, confidence=0.8)
     assert "(80% CI)" in r.plot().get_xlabel()
     plt.close("all")
-
-
-def test_old_names_still_resolve():
-    for name in ("category_shares", "within_limit", "resolution_curves", "suspicious_reasons"):
-        assert getattr(old_plots, name) is getattr(triage, name)
