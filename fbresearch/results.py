@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import pandas as pd
 
@@ -206,6 +206,8 @@ class Unavailable(Result):
     data. Made by :func:`attempt`.
     """
 
+    #: marks the stand-in for code that must not import this module (``present.display.show``)
+    is_unavailable: ClassVar[bool] = True
     message: str = ""
     #: why, in a form a later step that needed this result can repeat ("it needs ...")
     reason: str = ""

@@ -135,9 +135,7 @@ def show(obj: Any, caption: str | None = None) -> None:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-    from fbresearch.results import Unavailable
-
-    if isinstance(obj, Unavailable):
+    if getattr(obj, "is_unavailable", False) is True:  # a results.Unavailable stand-in
         # once per stand-in (its plot() returns itself), and never under a caption that
         # would promise a table or chart the page does not have
         if not any(seen is obj for seen in _SHOWN_UNAVAILABLE):

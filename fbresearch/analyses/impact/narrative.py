@@ -8,15 +8,17 @@ numbers and intervals from :mod:`fbresearch.format`; metric labels from
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from fbresearch.analyses.impact.common import metric_label
-from fbresearch.analyses.impact.results import ImpactResult
 from fbresearch.errors import AnalysisError
 from fbresearch.format import confidence_label, format_interval, format_number
 from fbresearch.results import Finding
+
+if TYPE_CHECKING:
+    from fbresearch.analyses.impact.results import ImpactResult
 
 __all__ = [
     "axis_label",
@@ -49,6 +51,7 @@ def default_verdict(result: ImpactResult) -> str:
     Examples
     --------
     >>> from fbresearch.results import Estimate
+    >>> from fbresearch.analyses.impact.results import ImpactResult
     >>> res = ImpactResult(table=pd.DataFrame(), effect=Estimate(0.3, 0.1, 0.5, n=9),
     ...                    design="pre/post", outcome="csat")
     >>> default_verdict(res)
@@ -93,6 +96,7 @@ def improvement_verdict(res: ImpactResult, name: str, label: str, whom: str) -> 
     Examples
     --------
     >>> from fbresearch.results import Estimate
+    >>> from fbresearch.analyses.impact.results import ImpactResult
     >>> res = ImpactResult(table=pd.DataFrame(), effect=Estimate(0.3, 0.1, 0.5, n=9),
     ...                    design="interrupted time series", outcome="csat")
     >>> improvement_verdict(res, "Faster delivery", "CSAT", "")
@@ -197,6 +201,7 @@ def chart_caption(res: ImpactResult) -> str:
     Examples
     --------
     >>> from fbresearch.results import Estimate
+    >>> from fbresearch.analyses.impact.results import ImpactResult
     >>> res = ImpactResult(table=pd.DataFrame(), effect=Estimate(0.3, 0.1, 0.5, n=9, confidence=0.9),
     ...                    design="pre/post", outcome="csat", name="Faster delivery")
     >>> chart_caption(res)
@@ -228,6 +233,7 @@ def event_study_caption(res: ImpactResult) -> str:
     Examples
     --------
     >>> from fbresearch.results import Estimate
+    >>> from fbresearch.analyses.impact.results import ImpactResult
     >>> res = ImpactResult(table=pd.DataFrame(), effect=Estimate(0.3, 0.1, 0.5, n=9), name="X")
     >>> event_study_caption(res)[:80]
     'X: difference between the groups by month, relative to the month before the chan'
@@ -245,6 +251,7 @@ def summary(result: ImpactResult) -> str:
     Examples
     --------
     >>> from fbresearch.results import Estimate
+    >>> from fbresearch.analyses.impact.results import ImpactResult
     >>> res = ImpactResult(table=pd.DataFrame(), effect=Estimate(0.3, 0.1, 0.5, n=9),
     ...                    design="pre/post", outcome="csat", notes=("Caution.",))
     >>> summary(res)
@@ -265,6 +272,7 @@ def findings(result: ImpactResult) -> list[Finding]:
     Examples
     --------
     >>> from fbresearch.results import Estimate
+    >>> from fbresearch.analyses.impact.results import ImpactResult
     >>> res = ImpactResult(table=pd.DataFrame(), effect=Estimate(0.3, 0.1, 0.5, n=9),
     ...                    design="pre/post", outcome="csat")
     >>> findings(res)[0].importance

@@ -7,17 +7,21 @@ result (:func:`fbresearch.format.confidence_label`), never written in.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 
-from fbresearch.analyses.kpis.results import (
-    AcknowledgedResult,
-    KpiTable,
-    ResponseRateResult,
-    _row_estimate,
-)
+from fbresearch.analyses.kpis.scores import row_estimate
 from fbresearch.format import confidence_label, format_number, format_p
 from fbresearch.results import Estimate, Finding
 from fbresearch.schema import metric_spec
+
+if TYPE_CHECKING:
+    from fbresearch.analyses.kpis.results import (
+        AcknowledgedResult,
+        KpiTable,
+        ResponseRateResult,
+    )
 
 __all__ = [
     "kpi_summary",
@@ -124,7 +128,7 @@ def _format_ci(estimate: float, low: float, high: float, **options: object) -> s
 def kpi_sentence(result: KpiTable, row: pd.Series, metric: str) -> str:
     """One sentence on one row of a :class:`KpiTable`: level, change, and whether significant."""
     spec = metric_spec(metric)
-    level = _row_estimate(row, metric, result.confidence)
+    level = row_estimate(row, metric, result.confidence)
     group = _group_text(row, result._others)
     if metric == "volume":
         head = f"There were {row['n']:,} responses{group}"
@@ -203,7 +207,7 @@ def kpi_summary(result: KpiTable, max_groups: int = 6) -> str:
             worst = rows.loc[rows["estimate"].idxmin()]
             if best.name != worst.name:
                 b, w = (
-                    _format_level(metric, _row_estimate(r, metric, result.confidence))
+                    _format_level(metric, row_estimate(r, metric, result.confidence))
                     for r in (best, worst)
                 )
                 sentences.append(
@@ -237,7 +241,7 @@ def kpi_findings(result: KpiTable) -> list[Finding]:
             out.append(
                 Finding(
                     kpi_sentence(result, row, metric),
-                    _row_estimate(row, metric, result.confidence),
+                    row_estimate(row, metric, result.confidence),
                     importance=round(importance, 2),
                     analysis="overview",
                 )

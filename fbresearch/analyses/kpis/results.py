@@ -13,41 +13,12 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from fbresearch.analyses.kpis.scores import estimate_unit, row_estimate
 from fbresearch.errors import AnalysisError
 from fbresearch.results import Estimate, Finding, Result
 from fbresearch.schema import metric_spec
 
-__all__ = ["KpiTable", "ResponseRateResult", "AcknowledgedResult", "estimate_unit"]
-
-#: ``Estimate.unit`` of a registry unit: a percent metric is estimated as a share (0-1), a mean
-#: on the answer scale has no unit name.
-_ESTIMATE_UNITS = {"percent": "share", "score": ""}
-
-
-def estimate_unit(metric: str) -> str:
-    """The ``Estimate.unit`` of a KPI: ``"points"``, ``"share"``, ``"count"`` or ``""``.
-
-    Examples
-    --------
-    >>> estimate_unit("nps"), estimate_unit("csat"), estimate_unit("ces")
-    ('points', 'share', '')
-    """
-    unit = metric_spec(metric).unit
-    return _ESTIMATE_UNITS.get(unit, unit)
-
-
-def _row_estimate(row: pd.Series, metric: str, confidence: float) -> Estimate:
-    return Estimate(
-        float(row["estimate"]),
-        float(row["ci_low"]),
-        float(row["ci_high"]),
-        n=int(row["n"]),
-        se=float(row["se"]),
-        confidence=confidence,
-        name=metric_spec(metric).label,
-        unit=estimate_unit(metric),
-    )
-
+__all__ = ["KpiTable", "ResponseRateResult", "AcknowledgedResult"]
 
 def _change_estimate(row: pd.Series, metric: str, confidence: float) -> Estimate:
     return Estimate(
@@ -112,7 +83,7 @@ class KpiTable(Result):
 
     def estimate(self, metric: str, **keys: object) -> Estimate:
         """The estimate of ``metric`` for one group, e.g. ``estimate("nps", month="2026-10")``."""
-        return _row_estimate(self._one(metric, keys), metric, self.confidence)
+        return row_estimate(self._one(metric, keys), metric, self.confidence)
 
     def change(self, metric: str, **keys: object) -> Estimate:
         """The change of ``metric`` from the previous period for one group (``p_value`` set)."""

@@ -16,8 +16,9 @@ from scipy import stats
 
 from fbresearch.errors import AnalysisError
 from fbresearch.results import Estimate
+from fbresearch.schema import metric_spec
 
-__all__ = ["nps", "csat", "ces", "proportion", "mean"]
+__all__ = ["nps", "csat", "ces", "proportion", "mean", "estimate_unit", "row_estimate"]
 
 
 def _z(confidence: float) -> float:
@@ -222,3 +223,34 @@ def ces(scores: Iterable[float] | pd.Series, confidence: float = 0.95) -> Estima
     """
     values = _clean(scores, "CES", 1, 7)
     return mean(values, confidence, name="CES")
+
+
+#: ``Estimate.unit`` of a registry unit: a percent metric is estimated as a share (0-1), a mean
+#: on the answer scale has no unit name.
+_ESTIMATE_UNITS = {"percent": "share", "score": ""}
+
+
+def estimate_unit(metric: str) -> str:
+    """The ``Estimate.unit`` of a KPI: ``"points"``, ``"share"``, ``"count"`` or ``""``.
+
+    Examples
+    --------
+    >>> estimate_unit("nps"), estimate_unit("csat"), estimate_unit("ces")
+    ('points', 'share', '')
+    """
+    unit = metric_spec(metric).unit
+    return _ESTIMATE_UNITS.get(unit, unit)
+
+
+def row_estimate(row: pd.Series, metric: str, confidence: float) -> Estimate:
+    """The :class:`Estimate` of one row of a KPI table (``estimate``, ``ci_low``, ``ci_high``, ``n``, ``se``)."""
+    return Estimate(
+        float(row["estimate"]),
+        float(row["ci_low"]),
+        float(row["ci_high"]),
+        n=int(row["n"]),
+        se=float(row["se"]),
+        confidence=confidence,
+        name=metric_spec(metric).label,
+        unit=estimate_unit(metric),
+    )

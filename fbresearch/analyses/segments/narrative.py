@@ -15,23 +15,26 @@ Examples
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from fbresearch import evidence
 from fbresearch.analyses.kpis import scores as kpi
 from fbresearch.analyses.segments.common import MIN_RESPONSES, NEW_CUSTOMER
-from fbresearch.analyses.segments.results import (
-    ChurnResult,
-    ClusterResult,
-    MigrationResult,
-    ProfileResult,
-    RFMResult,
-    SegmentResult,
-)
 from fbresearch.format import format_number
 from fbresearch.results import Finding
 from fbresearch.schema import METRICS
+
+if TYPE_CHECKING:
+    from fbresearch.analyses.segments.results import (
+        ChurnResult,
+        ClusterResult,
+        MigrationResult,
+        ProfileResult,
+        RFMResult,
+        SegmentResult,
+    )
 
 __all__ = [
     "rfm_summary",

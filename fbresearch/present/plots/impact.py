@@ -7,14 +7,18 @@ Each chart function takes tidy data and column names, accepts ``ax=`` and return
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from matplotlib.ticker import MaxNLocator
 
 from fbresearch.analyses.impact.common import metric_label
 from fbresearch.analyses.impact.narrative import axis_label
-from fbresearch.analyses.impact.results import ImpactResult
 from fbresearch.errors import AnalysisError
 from fbresearch.format import confidence_label
 from fbresearch.present.plots.base import PALETTE, new_axes
+
+if TYPE_CHECKING:
+    from fbresearch.analyses.impact.results import ImpactResult
 
 __all__ = [
     "plot_counterfactual",
@@ -175,6 +179,7 @@ def plot_impact(result: ImpactResult, ax=None):  # noqa: ANN001, ANN201 - matplo
     >>> from fbresearch.results import Estimate
     >>> series = pd.DataFrame({"window": ["before", "after"], "value": [3.9, 4.2],
     ...                        "ci_low": [3.8, 4.1], "ci_high": [4.0, 4.3]})
+    >>> from fbresearch.analyses.impact.results import ImpactResult
     >>> res = ImpactResult(table=pd.DataFrame(), effect=Estimate(0.3, 0.1, 0.5, n=9),
     ...                    design="pre/post", outcome="csat", series=series)
     >>> plot_impact(res).get_ylabel()
@@ -201,6 +206,7 @@ def plot_impact_event_study(result: ImpactResult, ax=None):  # noqa: ANN001, ANN
     Examples
     --------
     >>> import pandas as pd
+    >>> from fbresearch.analyses.impact.results import ImpactResult
     >>> res = ImpactResult(table=pd.DataFrame(), outcome="csat")
     >>> plot_impact_event_study(res)  # doctest: +ELLIPSIS
     Traceback (most recent call last):

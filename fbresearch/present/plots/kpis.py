@@ -7,15 +7,19 @@ tidy data and column names, accept ``ax=`` and return the Axes; ``plot_kpi_table
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import matplotlib.pyplot as plt  # noqa: F401 - the examples close their figures with it
 import numpy as np
 import pandas as pd
 
 from fbresearch.analyses.kpis.narrative import benchmark_text, period_label
-from fbresearch.analyses.kpis.results import AcknowledgedResult, KpiTable, ResponseRateResult
 from fbresearch.errors import AnalysisError
 from fbresearch.present.plots.base import PALETTE, new_axes
 from fbresearch.schema import metric_spec
+
+if TYPE_CHECKING:
+    from fbresearch.analyses.kpis.results import AcknowledgedResult, KpiTable, ResponseRateResult
 
 __all__ = [
     "kpi_trend_plot",

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from fbresearch.analyses import kpis
-from fbresearch.analyses.kpis.results import estimate_unit
+from fbresearch.analyses.kpis.scores import estimate_unit
 from fbresearch.errors import AnalysisError
 
 from .kpi_data import _two_months
