@@ -123,6 +123,3 @@ def redact(text: Any) -> Any:
     if isinstance(text, pd.Series):
         return text.map(lambda t: _redact_one(t) if isinstance(t, str) else t)
     return [_redact_one(t) if isinstance(t, str) else t for t in text]
-
-
-_PLACEHOLDERS = PLACEHOLDERS

@@ -256,6 +256,3 @@ def table_html(
         f'<table class="fb-table">{cap}<thead><tr>{head}</tr></thead>'
         f"<tbody>{rows}</tbody>{more}</table>"
     )
-
-
-_readable = readable  # the name display.py had
