@@ -106,16 +106,3 @@ def test_import_is_light_and_jieba_is_quiet():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
     assert "prefix dict" not in done.stderr and "Loading model" not in done.stderr
-
-
-def test_moved_names_still_import_from_tokenize():
-    # TEMPORARY SHIM (issue 13 integration removes it): the old import paths keep working
-    import fbresearch.text.tokenize as t
-    from fbresearch.privacy import redact
-    from fbresearch.text.language import detect_language
-    from fbresearch.text.sentiment import sentiment
-
-    assert t.redact is redact and t.detect_language is detect_language
-    assert t.sentiment is sentiment
-    with pytest.raises(AttributeError):
-        t.no_such_name  # noqa: B018
