@@ -69,7 +69,7 @@ def result_html(result: Any, caption: str | None = None) -> str:
     ...     def summary(self):
     ...         return "Five <responses>."
     >>> result_html(R())  # doctest: +ELLIPSIS
-    '<p class="fb-summary">Five &lt;responses&gt;.</p><table class="fb-table">...'
+    '<p class="fb-summary">Five &lt;responses&gt;.</p><div class="fb-table-wrap"><table ...'
     """
     summary = result.summary() if hasattr(result, "summary") else ""
     paragraph = f'<p class="fb-summary">{escape(_redact(summary))}</p>' if summary else ""

@@ -16,10 +16,19 @@ from typing import Any
 
 import pandas as pd
 
-from fbresearch.format import confidence_label, format_number, format_p
+from fbresearch.format import INTERVAL_SEPARATOR, confidence_label, format_number, format_p
 from fbresearch.privacy import redact as _redact
 
-__all__ = ["table_html", "readable", "escape", "format_value", "format_ci", "MISSING", "MAX_ROWS"]
+__all__ = [
+    "table_html",
+    "readable",
+    "escape",
+    "format_value",
+    "format_ci",
+    "column_label",
+    "MISSING",
+    "MAX_ROWS",
+]
 
 _SHARE_WORDS = re.compile(r"(share|rate|pct|percent|proportion|prevalence)", re.IGNORECASE)
 #: The one missing-value mark of every table.
@@ -108,25 +117,72 @@ def _grouped(value: float, digits: int, *, percent: bool = False) -> str:
 
 
 def format_ci(estimate: Any, low: Any, high: Any, percent: bool = False, digits: int = 1) -> str:
-    """An estimate and its interval as ``42.0 (38.1–45.9)``; ``to`` when a bound is negative.
+    """An estimate and its interval as ``42.0 (38.1 to 45.9)``: one interval style everywhere.
 
     Examples
     --------
     >>> format_ci(42.04, 38.1, 45.92)
-    '42.0 (38.1–45.9)'
+    '42.0 (38.1 to 45.9)'
     >>> format_ci(-3.0, -5.1, -0.9)
     '-3.0 (-5.1 to -0.9)'
     >>> format_ci(0.42, 0.38, 0.46, percent=True, digits=0)
-    '42% (38%–46%)'
+    '42% (38% to 46%)'
     """
     if _is_missing(estimate):
         return MISSING
     parts = [format_value(v, percent=percent, digits=digits) for v in (estimate, low, high)]
     if _is_missing(low) or _is_missing(high):
         return parts[0]
-    negative = any(not _is_missing(v) and float(v) < 0 for v in (low, high))
-    sep = " to " if negative else "–"
-    return f"{parts[0]} ({parts[1]}{sep}{parts[2]})"
+    return f"{parts[0]} ({parts[1]}{INTERVAL_SEPARATOR}{parts[2]})"
+
+
+#: Column names as a reader sees them; other names get spaces for underscores and a capital.
+COLUMN_LABELS = {
+    "n": "n",
+    "p": "p",
+    "p_value": "p-value",
+    "p_holm": "p (Holm-adjusted)",
+    "small_sample": "Small sample",
+    "odds_ratio": "Odds ratio",
+    "revenue_share": "Share of revenue",
+    "recency_days": "Recency (days)",
+    "tenure_days": "Tenure (days)",
+    "r_min": "R score from",
+    "r_max": "R score to",
+    "fm_min": "FM score from",
+    "fm_max": "FM score to",
+    "submitted_at": "Submitted",
+    "hours_open": "Hours open",
+    "later_nps": "Later NPS",
+    "top_topics": "Top topics",
+}
+# an estimate column and the names of its interval bounds
+_INTERVALS = (("difference", "diff_low", "diff_high"),)
+
+
+def column_label(name: Any) -> str:
+    """The reader's header for a column name (never a raw ``snake_case`` name).
+
+    Examples
+    --------
+    >>> column_label("p_holm"), column_label("answered_again"), column_label("spend_z")
+    ('p (Holm-adjusted)', 'Answered again', 'Spend (z)')
+    >>> column_label("Change vs previous")
+    'Change vs previous'
+    """
+    name = str(name)
+    if name in COLUMN_LABELS:
+        return COLUMN_LABELS[name]
+    if name.endswith("_z") and len(name) > 2:
+        return f"{column_label(name[:-2])} (z)"
+    if "_" not in name:
+        return name[:1].upper() + name[1:]
+    text = name.replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
+def _is_p_column(name: str) -> bool:
+    return name in ("p", "p_value", "p_holm") or name.startswith("p_adj")
 
 
 def _share_column(name: Any, values: pd.Series) -> bool:
@@ -144,7 +200,7 @@ def readable(frame: pd.DataFrame) -> pd.DataFrame:
     >>> frame = pd.DataFrame({"estimate": [0.42], "ci_low": [0.38], "ci_high": [0.46],
     ...                       "unit": ["share"], "confidence": [0.9], "p_value": [0.0004]})
     >>> readable(frame).iloc[0].to_dict()
-    {'estimate (90% CI)': '42.0% (38.0%–46.0%)', 'p_value': '<0.001'}
+    {'Estimate (90% CI)': '42.0% (38.0% to 46.0%)', 'p-value': '<0.001'}
     """
     data = frame.copy()
     if not isinstance(data.index, pd.RangeIndex):
@@ -164,31 +220,37 @@ def readable(frame: pd.DataFrame) -> pd.DataFrame:
         conf = pd.to_numeric(data["confidence"], errors="coerce").dropna().unique()
         level = f"{confidence_label(conf[0])} " if len(conf) == 1 else ""
     skip = {"ci_low", "ci_high"} | ({"confidence", "unit"} if has_ci else set())
+    bounds = {
+        est: (low, high) for est, low, high in _INTERVALS if {est, low, high} <= set(data.columns)
+    }
+    skip |= {b for pair in bounds.values() for b in pair}
     for col in data.columns:
         if col in skip:
             continue
         values = data[col]
-        if has_ci and col == "estimate":
-            out[f"estimate ({level}CI)"] = [
+        if (has_ci and col == "estimate") or col in bounds:
+            low, high = bounds.get(col, ("ci_low", "ci_high"))
+            out[f"{column_label(col)} ({level}CI)"] = [
                 format_ci(e, lo, hi, percent=bool(s))
-                for e, lo, hi, s in zip(
-                    values, data["ci_low"], data["ci_high"], row_share, strict=True
-                )
+                for e, lo, hi, s in zip(values, data[low], data[high], row_share, strict=True)
             ]
             continue
-        if col == "p_value":
-            out[col] = [MISSING if _is_missing(p) else format_p(p) for p in values]
+        label = column_label(col)
+        if _is_p_column(col):
+            out[label] = [MISSING if _is_missing(p) else format_p(p) for p in values]
             continue
         percent = _share_column(col, values)
         if col == "se":
-            out[col] = [
+            out[label] = [
                 format_value(v, percent=bool(s)) for v, s in zip(values, row_share, strict=True)
             ]
             continue
-        if values.dtype.kind in "OUT" or isinstance(values.dtype, pd.StringDtype):
-            out[col] = [MISSING if _is_missing(v) else _redact(format_value(v)) for v in values]
+        if values.dtype.kind == "b":
+            out[label] = ["yes" if v else "no" for v in values]
+        elif values.dtype.kind in "OUT" or isinstance(values.dtype, pd.StringDtype):
+            out[label] = [MISSING if _is_missing(v) else _redact(format_value(v)) for v in values]
         else:
-            out[col] = [format_value(v, percent=percent) for v in values]
+            out[label] = [format_value(v, percent=percent) for v in values]
     return out
 
 
@@ -220,7 +282,7 @@ def table_html(
     Examples
     --------
     >>> print(table_html(pd.DataFrame({"text": ["<b>hi</b>"], "n": [12345]})))  # doctest: +ELLIPSIS
-    <table class="fb-table">...&lt;b&gt;hi&lt;/b&gt;...12,345...
+    <div class="fb-table-wrap"><table class="fb-table">...&lt;b&gt;hi&lt;/b&gt;...12,345...
     """
     data = frame
     if index is True and isinstance(data.index, pd.RangeIndex):
@@ -230,8 +292,8 @@ def table_html(
     total = len(data)
     shown = data.iloc[:max_rows]
     shown_text = readable(shown)
-    numeric = _numeric_columns(shown)
-    numeric |= {c for c in shown_text.columns if c.startswith("estimate (")}
+    numeric = {column_label(c) for c in _numeric_columns(shown)}
+    numeric |= {c for c in shown_text.columns if c.endswith(" CI)")}
 
     def cls(col: str) -> str:
         return ' class="num"' if col in numeric else ""
@@ -252,7 +314,8 @@ def table_html(
         if total > max_rows
         else ""
     )
+    # a wide table scrolls inside its own box instead of running off the page
     return (
-        f'<table class="fb-table">{cap}<thead><tr>{head}</tr></thead>'
-        f"<tbody>{rows}</tbody>{more}</table>"
+        f'<div class="fb-table-wrap"><table class="fb-table">{cap}<thead><tr>{head}</tr></thead>'
+        f"<tbody>{rows}</tbody>{more}</table></div>"
     )

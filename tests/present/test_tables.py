@@ -13,23 +13,46 @@ def test_values_group_thousands_and_never_show_minus_zero():
         format_value(0.4213, percent=True) == "42.1%" and format_value(-0.0004, digits=1) == "0.0"
     )
     assert format_value(None) == MISSING == "–" and format_value(pd.NA) == "–"
-    assert format_ci(12345.0, 12000.0, 12500.0, digits=0) == "12,345 (12,000–12,500)"
+    assert format_ci(12345.0, 12000.0, 12500.0, digits=0) == "12,345 (12,000 to 12,500)"
 
 
 def test_estimate_column_states_the_tables_own_confidence():
     base = {"estimate": [40.0], "ci_low": [30.0], "ci_high": [50.0]}
-    assert list(readable(pd.DataFrame(base))) == ["estimate (95% CI)"]
+    assert list(readable(pd.DataFrame(base))) == ["Estimate (95% CI)"]
     ninety = pd.DataFrame({**base, "confidence": [0.9]})
-    assert list(readable(ninety)) == ["estimate (90% CI)"]
+    assert list(readable(ninety)) == ["Estimate (90% CI)"]
     mixed = pd.DataFrame({k: v * 2 for k, v in base.items()} | {"confidence": [0.9, 0.95]})
-    assert list(readable(mixed)) == ["estimate (CI)"]  # no single level to state
+    assert list(readable(mixed)) == ["Estimate (CI)"]  # no single level to state
 
 
 def test_p_values_and_missing_marks():
     frame = pd.DataFrame({"p_value": [0.0004, 0.04321, None], "name": ["a", None, "c"]})
     shown = readable(frame)
-    assert shown["p_value"].tolist() == ["<0.001", "0.043", "–"]
-    assert shown["name"].tolist() == ["a", "–", "c"]
+    assert shown["p-value"].tolist() == ["<0.001", "0.043", "–"]
+    assert shown["Name"].tolist() == ["a", "–", "c"]
+
+
+def test_headers_are_human_and_intervals_join_their_bounds():
+    frame = pd.DataFrame(
+        {
+            "segment": ["Champions"],
+            "difference": [12.5],
+            "diff_low": [-2.0],
+            "diff_high": [27.0],
+            "p_holm": [0.2],
+            "small_sample": [True],
+            "confidence": [0.9],
+        }
+    )
+    shown = readable(frame)
+    assert list(shown) == [
+        "Segment",
+        "Difference (90% CI)",
+        "p (Holm-adjusted)",
+        "Small sample",
+        "Confidence",
+    ]
+    assert shown.iloc[0].tolist()[:4] == ["Champions", "12.5 (-2.0 to 27.0)", "0.200", "yes"]
 
 
 def test_table_html_escapes_redacts_and_truncates():
