@@ -10,15 +10,21 @@ Usage::
     python tests/report_snapshot.py check tests/snapshots   # after it: prints every difference
     python tests/report_snapshot.py check tests/snapshots topics drivers   # only these pages
 
-``check`` exits 1 when anything differs. Differences in confidence labels ("95%" where the run's
-level was another) are the only ones the move may make; none arise at the default 0.95.
+``check`` exits 1 when anything differs in substance. The move changed how tables are written,
+on purpose (human headers instead of ``diff_low``/``p_holm``, one interval style ``a to b``
+instead of ``a–b``, one p-value style ``<0.001``, an interval's bounds joined into its estimate's
+column, yes/no for flags): a table whose text differs is therefore compared a second time by its
+rows and the multiset of numbers in its cells, and counts as "same numbers, new format" when
+those agree. Findings are compared exactly.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import sys
 import tempfile
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +41,9 @@ def _tables(html: str) -> list[list[list[str]]]:
     for table in soup.find_all("table"):
         rows = []
         for tr in table.find_all("tr"):
-            rows.append([" ".join(cell.get_text(" ").split()) for cell in tr.find_all(["th", "td"])])
+            rows.append(
+                [" ".join(cell.get_text(" ").split()) for cell in tr.find_all(["th", "td"])]
+            )
         tables.append(rows)
     return tables
 
@@ -71,6 +79,36 @@ def snapshot(seed: int, only: list[str] | None = None) -> dict[str, Any]:
                 "tables": _tables(html.read_text(encoding="utf-8")),
             }
         return {"period": run.period, "pages": pages}
+
+
+_NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?%?")
+
+
+def _numbers(table: list[list[str]]) -> tuple[int, Counter]:
+    """Rows and the multiset of numbers in a table's body cells (headers left out)."""
+    cells = [cell for row in table[1:] for cell in row]
+    return len(table), Counter(_NUMBER.findall(" ".join(cells)))
+
+
+def _compare_pages(before: dict, now: dict, where: str, out: list[str]) -> int:
+    """Append substantive differences to ``out``; return how many tables changed format only."""
+    reformatted = 0
+    for name in sorted(set(before) | set(now)):
+        if name not in now or name not in before:
+            out.append(f"{where}/{name}: page {'removed' if name not in now else 'added'}")
+            continue
+        _diff(before[name]["findings"], now[name]["findings"], f"{where}/{name}/findings", out)
+        old, new = before[name]["tables"], now[name]["tables"]
+        if len(old) != len(new):
+            out.append(f"{where}/{name}: {len(old)} tables before, {len(new)} now")
+        for i, (a, b) in enumerate(zip(old, new, strict=False)):
+            if a == b:
+                continue
+            if _numbers(a) == _numbers(b):
+                reformatted += 1
+            else:
+                _diff(a, b, f"{where}/{name}/tables[{i}]", out)
+    return reformatted
 
 
 def _diff(old: Any, new: Any, where: str, out: list[str]) -> None:
@@ -109,8 +147,12 @@ def main(argv: list[str]) -> int:
         if only:
             before["pages"] = {k: v for k, v in before["pages"].items() if k in only}
         differences: list[str] = []
-        _diff(before, now, f"seed{seed}", differences)
-        print(f"seed {seed}: {len(differences)} differences")
+        _diff(before["period"], now["period"], f"seed{seed}/period", differences)
+        reformatted = _compare_pages(before["pages"], now["pages"], f"seed{seed}", differences)
+        print(
+            f"seed {seed}: {len(differences)} differences "
+            f"({reformatted} tables with the same numbers in the new format)"
+        )
         for line in differences[:200]:
             print("  " + line)
         failed |= bool(differences)
