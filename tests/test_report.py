@@ -25,11 +25,7 @@ from fbresearch.report.params import load_params, notebook_parameters
 from fbresearch.report.runner import run_report
 
 PROTOCOL = """period = None            # "YYYY-MM"
-data_path = None         # canonical feedback file
-orders_path = None       # canonical orders
-invitations_path = None  # invitation counts
-quality_path = None      # data-quality report
-sample_size = 5000       # rows of the built-in sample
+inputs_path = None       # the runner's inputs file
 seed = 0
 findings_path = None     # where write_findings writes
 label = "plain"          # a notebook parameter of its own"""
@@ -49,7 +45,7 @@ GOOD_CELLS = [
         "import fbresearch as fb\nimport pandas as pd\n"
         "from fbresearch.results import Estimate, Finding\n"
         "fb.set_theme()\n"
-        "inputs = fb.load_inputs(data_path, period=period, quality_path=quality_path)\n"
+        "inputs = fb.load_inputs(inputs_path, period=period, seed=seed)\n"
         "fb.show(f'{len(inputs.current)} responses in {inputs.period}; label {label}')",
     ),
     ("md", "## Verbatims"),

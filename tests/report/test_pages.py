@@ -13,14 +13,17 @@ def test_every_default_page_is_described_in_run_order():
 
 
 def test_drops_match_the_notebooks_load_cells():
+    # the notebooks load with page="<name>"; the columns that leaves out are PAGE_COLUMNS[name]
     import nbformat
 
+    from fbresearch.io.inputs import PAGE_COLUMNS
+
+    assert set(PAGE_COLUMNS) == set(PAGES)
     for name, spec in PAGES.items():
         nb = nbformat.read(DEFAULT_NOTEBOOKS_DIR / f"{name}.ipynb", as_version=4)
         loads = [c.source for c in nb.cells if "load_inputs(" in c.source]
-        assert loads, name
-        drops_text = 'drop=["text"]' in loads[0]
-        assert drops_text == ("text" in spec.drops), name
+        assert loads and f'page="{name}"' in loads[0], name
+        assert set(PAGE_COLUMNS[name]) == set(spec.drops), name
         assert not ("text" in spec.drops and "text" in spec.columns), name
 
 
