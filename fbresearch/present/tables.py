@@ -160,6 +160,10 @@ COLUMN_LABELS = {
 _INTERVALS = (("difference", "diff_low", "diff_high"),)
 
 
+# numeric columns on the scale of the row's estimate (a percentage where the row is a share)
+_ROW_UNIT = {"se", "rest"}
+
+
 def column_label(name: Any) -> str:
     """The reader's header for a column name (never a raw ``snake_case`` name).
 
@@ -240,7 +244,7 @@ def readable(frame: pd.DataFrame) -> pd.DataFrame:
             out[label] = [MISSING if _is_missing(p) else format_p(p) for p in values]
             continue
         percent = _share_column(col, values)
-        if col == "se":
+        if col in _ROW_UNIT:
             out[label] = [
                 format_value(v, percent=bool(s)) for v, s in zip(values, row_share, strict=True)
             ]

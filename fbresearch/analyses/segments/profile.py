@@ -118,6 +118,7 @@ def profile_segments(
                 dict(
                     segment=s,
                     metric=name,
+                    unit=unit,
                     n=len(a),
                     share=len(a) / total if total else math.nan,
                     estimate=ea.estimate,
