@@ -14,8 +14,8 @@ Usage::
 on purpose (human headers instead of ``diff_low``/``p_holm``, one interval style ``a to b``
 instead of ``a–b``, one p-value style ``<0.001``, an interval's bounds joined into its estimate's
 column, yes/no for flags): a table whose text differs is therefore compared a second time by its
-rows and the multiset of numbers in its cells, and counts as "same numbers, new format" when
-those agree. Findings are compared exactly.
+rows and the numbers in its cells (each to the coarser of its two roundings; a share and its
+percentage are the same number), and counts as "same numbers, new format" when those agree. Findings are compared exactly.
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ import json
 import re
 import sys
 import tempfile
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -84,10 +83,27 @@ def snapshot(seed: int, only: list[str] | None = None) -> dict[str, Any]:
 _NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?%?")
 
 
-def _numbers(table: list[list[str]]) -> tuple[int, Counter]:
-    """Rows and the multiset of numbers in a table's body cells (headers left out)."""
-    cells = [cell for row in table[1:] for cell in row]
-    return len(table), Counter(_NUMBER.findall(" ".join(cells)))
+def _numbers(table: list[list[str]]) -> tuple[int, list[tuple[float, float]]]:
+    """Rows and the sorted numbers in a table's body cells, each with the half-step it was shown to.
+
+    ``42.1%`` is 0.421 shown to 0.0005; ``0.65`` is 0.65 shown to 0.005. Headers are left out.
+    """
+    found = []
+    for token in _NUMBER.findall(" ".join(cell for row in table[1:] for cell in row)):
+        percent = token.endswith("%")
+        text = token.rstrip("%").replace(",", "")
+        decimals = len(text.partition(".")[2])
+        scale = 0.01 if percent else 1.0
+        found.append((float(text) * scale, 0.5 * 10.0**-decimals * scale))
+    return len(table), sorted(found)
+
+
+def _same_numbers(old: list[list[str]], new: list[list[str]]) -> bool:
+    """Same rows, and every number agrees with its counterpart to the coarser of the two roundings."""
+    (rows_a, a), (rows_b, b) = _numbers(old), _numbers(new)
+    if rows_a != rows_b or len(a) != len(b):
+        return False
+    return all(abs(x - y) <= max(hx, hy) + 1e-12 for (x, hx), (y, hy) in zip(a, b, strict=True))
 
 
 def _compare_pages(before: dict, now: dict, where: str, out: list[str]) -> int:
@@ -104,7 +120,7 @@ def _compare_pages(before: dict, now: dict, where: str, out: list[str]) -> int:
         for i, (a, b) in enumerate(zip(old, new, strict=False)):
             if a == b:
                 continue
-            if _numbers(a) == _numbers(b):
+            if _same_numbers(a, b):
                 reformatted += 1
             else:
                 _diff(a, b, f"{where}/{name}/tables[{i}]", out)
