@@ -45,6 +45,15 @@ def is_significant(estimate: Any) -> bool:
     Returns
     -------
     bool
+        False when the interval could not be computed (NaN bounds): no interval, no claim.
+
+    Examples
+    --------
+    >>> from fbresearch.results import Estimate
+    >>> is_significant(Estimate(100.0, float("nan"), float("nan"), n=1))
+    False
     """
+    if not interval_known(estimate):
+        return False
     null = null_value(estimate)
     return not (estimate.ci_low <= null <= estimate.ci_high)
