@@ -227,10 +227,45 @@ class Unavailable(Result):
         return self
 
 
+#: what :func:`attempt` calls each analysis (function ``__name__`` -> task) when ``what`` is not given
+TASK_NAMES: dict[str, str] = {
+    "suspicious_feedback": "Screening for suspicious feedback",
+    "categorize": "Categorizing feedback",
+    "category_kpis": "KPIs by category",
+    "severity": "Severity grading",
+    "severity_mix": "Severity mix",
+    "response_times": "Response times",
+    "close_the_loop": "Follow-up of detractors",
+    "importance_performance": "The matrix",
+    "key_drivers": "The driver regression",
+    "driver_trend": "The change over time",
+    "response_rate": "The response rate",
+    "acknowledged_within": "The share acknowledged in time",
+    "rfm_segments": "RFM segmentation",
+    "customer_features": "Customer features",
+    "cluster_segments": "Clustering",
+    "profile_segments": "Satisfaction by RFM segment",
+    "profile_attributes": "Satisfaction by customer attribute",
+    "segment_migration": "Segment migration",
+    "churn_risk": "Churn risk",
+}
+
+_ORDERS = "an orders file (customer_id, order_date, amount): set orders: in the params file"
+#: what an analysis needs, for :func:`attempt` when ``needs`` is not given (``__name__`` -> text)
+TASK_NEEDS: dict[str, str] = {
+    "rfm_segments": _ORDERS,
+    "customer_features": _ORDERS,
+    "profile_segments": _ORDERS,
+    "segment_migration": _ORDERS,
+    "churn_risk": _ORDERS,
+    "profile_attributes": "a column such as region, plan or age",
+}
+
+
 def attempt(
     analysis: Any,
     *args: Any,
-    what: str = "This analysis",
+    what: str | None = None,
     unavailable: type[Unavailable] = Unavailable,
     needs: str | None = None,
     **kwargs: Any,
@@ -241,6 +276,8 @@ def attempt(
     fbresearch's own errors (which carry a reader-ready message) are caught: a bug still raises.
     A first argument that is None (data the run was not given) is reported as missing data; with
     ``needs`` (what the input is and how to supply it, for the reader), so is any None argument.
+    ``what`` names the task in the message; by default :data:`TASK_NAMES` names it from the
+    function (else "This analysis"), and :data:`TASK_NEEDS` gives ``needs``.
 
     Examples
     --------
@@ -251,9 +288,15 @@ def attempt(
     'Customer effort is not shown: it needs data that this run was not given.'
     >>> attempt(ces, None, what="Customer effort", needs="a ces column (1-7)").summary()
     'Customer effort is not shown: it needs a ces column (1-7).'
+    >>> from fbresearch.analyses.triage import severity_mix
+    >>> attempt(severity_mix, None).summary()
+    'Severity mix is not shown: it needs data that this run was not given.'
     """
     from fbresearch.errors import FbResearchError
 
+    name = getattr(analysis, "__name__", "")
+    what = TASK_NAMES.get(name, "This analysis") if what is None else what
+    needs = TASK_NEEDS.get(name) if needs is None else needs
     # a missing first input, or (when the caller names what is needed) any missing input
     if (args and args[0] is None) or (needs and any(a is None for a in args)):
         reason = f"it needs {needs or 'data that this run was not given'}."

@@ -114,6 +114,39 @@ class ReportInputs:
     truth: dict | None
     n_rows_read: int
 
+    def recent(self, months: int = 1, frame: pd.DataFrame | None = None) -> pd.DataFrame:
+        """Rows of ``frame`` (default ``feedback``) in the ``months`` months ending with ``period``.
+
+        ``frame`` is a frame of responses up to the end of ``period`` (``feedback`` or one made
+        from it), with ``submitted_at``.
+
+        Examples
+        --------
+        >>> inputs = load_inputs(sample_size=300)
+        >>> bool((inputs.recent(1)["submitted_at"].dt.to_period("M") == inputs.period).all())
+        True
+        """
+        frame = self.feedback if frame is None else frame
+        return frame[frame["submitted_at"].dt.to_period("M") > self.period - months]
+
+    def window(self, months: int = 1) -> str:
+        """The ``months`` months ending with ``period`` for a caption: "August 2026 to October 2026".
+
+        Examples
+        --------
+        >>> inputs = load_inputs(sample_size=300, period="2026-10")
+        >>> inputs.window(3), inputs.window(1)
+        ('August 2026 to October 2026', 'October 2026')
+        """
+        if months > 1:
+            return f"{self.period - months + 1:%B %Y} to {self.period:%B %Y}"
+        return f"{self.period:%B %Y}"
+
+    def quality_table(self) -> pd.DataFrame:
+        """The data-quality checks as a reader sees them: check, column, rows, action, message."""
+        columns = ["check", "column", "rows", "action", "message"]
+        return self.quality[columns].rename(columns=str.capitalize)
+
     def quality_summary(self) -> str:
         """The data-quality sentences of :meth:`Feedback.summary` for these inputs."""
         n_kept = int(self.quality.attrs.get("n_kept", self.n_rows_read))

@@ -118,7 +118,8 @@ def show(obj: Any, caption: str | None = None) -> None:
         What to show. A string is shown as an escaped paragraph (redacted of personal data).
     caption : str, optional
         Caption. Figures become "Figure N. caption" and tables (of DataFrames and results)
-        "Table N. caption", numbered in the order they are shown.
+        "Table N. caption", numbered in the order they are shown. Without one, a result with a
+        ``caption()`` method is captioned by it (an ``Unavailable`` shows its message only).
 
     Notes
     -----
@@ -151,6 +152,10 @@ def show(obj: Any, caption: str | None = None) -> None:
         _html(figure_html(obj, label))
         plt.close(obj)
         return
+    if caption is None and not isinstance(obj, pd.DataFrame | pd.Series | str):
+        # a result names its own table: its caption() (with the run's confidence level)
+        own = getattr(obj, "caption", None)
+        caption = own() if callable(own) else None
     label = f"Table {_next('table')}. {caption}" if caption else None
     if isinstance(obj, pd.Series):
         obj = obj.to_frame()

@@ -28,6 +28,9 @@ __all__ = [
     "kpi_findings",
     "kpi_display_table",
     "kpi_caption",
+    "headline_caption",
+    "rate_plot_caption",
+    "acknowledged_plot_caption",
     "rate_summary",
     "rate_findings",
     "rate_display_table",
@@ -465,3 +468,41 @@ def acknowledged_display_table(result: AcknowledgedResult) -> pd.DataFrame:
     out["Never acknowledged"] = [f"{v:,}" for v in table["never"]]
     out["Median hours (acknowledged)"] = [format_number(v) for v in table["median_hours"]]
     return out
+
+
+def headline_caption(result: KpiTable) -> str:
+    """Caption of the headline table (the latest month and the one before, by month).
+
+    Examples
+    --------
+    >>> from fbresearch.analyses.kpis import kpi_table
+    >>> df = pd.DataFrame({"submitted_at": pd.to_datetime(["2026-09-03", "2026-10-02"]),
+    ...                    "nps": [10, 3]})
+    >>> headline_caption(kpi_table(df, by="month", metrics="nps", confidence=0.9))[:62]
+    'Headline KPIs for October 2026 and the month before, with 90% '
+    """
+    return (
+        f"Headline KPIs for {result.latest_period:%B %Y} and the month before, with "
+        f"{confidence_label(result.confidence)} confidence intervals. Changes in CSAT are in "
+        "percentage points."
+    )
+
+
+def _by(result: ResponseRateResult | AcknowledgedResult) -> str:
+    return f" by {result.by[0]}" if result.by else ""
+
+
+def rate_plot_caption(result: ResponseRateResult, month: str) -> str:
+    """Caption of the response-rate chart for ``month`` (e.g. "October 2026")."""
+    return (
+        f"Response rate{_by(result)}, {month}, with {confidence_label(result.confidence)} "
+        "confidence intervals; the shaded band is the benchmark range."
+    )
+
+
+def acknowledged_plot_caption(result: AcknowledgedResult, month: str) -> str:
+    """Caption of the acknowledged-in-time chart for ``month`` (e.g. "October 2026")."""
+    return (
+        f"Share of responses acknowledged within {result.hours:g} hours{_by(result)}, {month}, "
+        f"with {confidence_label(result.confidence)} confidence intervals."
+    )

@@ -146,6 +146,12 @@ class KpiTable(Result):
 
         return narrative.kpi_caption(self, metric)
 
+    def headline_caption(self) -> str:
+        """Caption of the headline table of the latest month and the one before."""
+        from fbresearch.analyses.kpis import narrative
+
+        return narrative.headline_caption(self)
+
     def plot(self, ax=None, metric: str | None = None, hue: str | None = None):  # noqa: ANN001, ANN201
         """Trend with CI band (by period), bars of volume by period, or estimates by group."""
         from fbresearch.present.plots import kpis
@@ -168,6 +174,12 @@ class ResponseRateResult(Result):
 
     def _latest(self) -> pd.DataFrame:
         return self.table[self.table["month"] == self.table["month"].max()]
+
+    def plot_caption(self, month: str) -> str:
+        """Caption of :meth:`plot` for ``month`` (e.g. "October 2026")."""
+        from fbresearch.analyses.kpis import narrative
+
+        return narrative.rate_plot_caption(self, month)
 
     def summary(self) -> str:
         """One sentence per group for the latest month."""
@@ -207,6 +219,12 @@ class AcknowledgedResult(Result):
     by: tuple[str, ...] = ()
     overall: Estimate | None = None
     confidence: float = 0.95
+
+    def plot_caption(self, month: str) -> str:
+        """Caption of :meth:`plot` for ``month`` (e.g. "October 2026")."""
+        from fbresearch.analyses.kpis import narrative
+
+        return narrative.acknowledged_plot_caption(self, month)
 
     def summary(self) -> str:
         """The overall share and, by group, the slowest and fastest groups."""

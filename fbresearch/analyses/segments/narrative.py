@@ -22,7 +22,7 @@ import pandas as pd
 from fbresearch import evidence
 from fbresearch.analyses.kpis import scores as kpi
 from fbresearch.analyses.segments.common import MIN_RESPONSES, NEW_CUSTOMER
-from fbresearch.format import format_number
+from fbresearch.format import confidence_label, format_number
 from fbresearch.results import Finding
 from fbresearch.schema import METRICS
 
@@ -46,6 +46,14 @@ __all__ = [
     "migration_summary",
     "churn_summary",
     "churn_findings",
+    "rfm_caption",
+    "rfm_plot_caption",
+    "cluster_caption",
+    "cluster_plot_caption",
+    "profile_plot_caption",
+    "migration_plot_caption",
+    "churn_caption",
+    "churn_plot_caption",
 ]
 
 #: table label ("NPS", "CSAT", ...) -> METRICS key
@@ -265,3 +273,68 @@ def churn_findings(res: ChurnResult) -> list[Finding]:
         )
     )
     return out
+
+
+# --------------------------------------------------------------------------------------------
+# captions: what each table or chart shows, with the run's confidence level where it has one
+# --------------------------------------------------------------------------------------------
+
+
+def rfm_caption(result: RFMResult) -> str:
+    """Caption of the RFM segment table."""
+    return "RFM segments: customers, revenue and typical (median) recency, frequency and spend"
+
+
+def rfm_plot_caption(result: RFMResult) -> str:
+    """Caption of the RFM chart (customers against revenue)."""
+    return "Share of customers and share of revenue by RFM segment"
+
+
+def cluster_caption(result: ClusterResult) -> str:
+    """Caption of the cluster table."""
+    return "Behavioural clusters: size and average features"
+
+
+def cluster_plot_caption(result: ClusterResult) -> str:
+    """Caption of the cluster heat map."""
+    return "What sets each cluster apart (standard deviations from the average)"
+
+
+def profile_plot_caption(result: ProfileResult) -> str:
+    """Caption of the NPS-by-segment chart ("RFM segment" for the ``segment`` column).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from fbresearch.analyses.segments.results import ProfileResult
+    >>> profile_plot_caption(ProfileResult(table=pd.DataFrame(), confidence=0.9))
+    'NPS by RFM segment with 90% confidence intervals (hollow: fewer than 30 responses)'
+    """
+    by = "RFM segment" if result.segment == "segment" else result.segment
+    return (
+        f"NPS by {by} with {confidence_label(result.confidence)} confidence intervals "
+        f"(hollow: fewer than {MIN_RESPONSES} responses)"
+    )
+
+
+def migration_plot_caption(result: MigrationResult) -> str:
+    """Caption of the migration heat map."""
+    return "Where last month's customers are now (% of each previous segment)"
+
+
+def churn_caption(result: ChurnResult) -> str:
+    """Caption of the odds-ratio table, naming the run's confidence level.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from fbresearch.analyses.segments.results import ChurnResult
+    >>> churn_caption(ChurnResult(table=pd.DataFrame(), confidence=0.9))
+    'Odds ratios of lapsing with 90% confidence intervals'
+    """
+    return f"Odds ratios of lapsing with {confidence_label(result.confidence)} confidence intervals"
+
+
+def churn_plot_caption(result: ChurnResult) -> str:
+    """Caption of the odds-ratio chart."""
+    return "Odds ratios of lapsing (log scale; right of the dashed line = more likely to lapse)"

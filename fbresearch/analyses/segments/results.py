@@ -89,6 +89,16 @@ class RFMResult(SegmentResult):
     asof: pd.Timestamp | None = None
     excluded: dict = field(default_factory=dict)
 
+    def caption(self) -> str:
+        from fbresearch.analyses.segments import narrative
+
+        return narrative.rfm_caption(self)
+
+    def plot_caption(self) -> str:
+        from fbresearch.analyses.segments import narrative
+
+        return narrative.rfm_plot_caption(self)
+
     def summary(self) -> str:
         from fbresearch.analyses.segments import narrative
 
@@ -136,6 +146,16 @@ class ClusterResult(SegmentResult):
     features: tuple[str, ...] = ()
     logged: tuple[str, ...] = ()
 
+    def caption(self) -> str:
+        from fbresearch.analyses.segments import narrative
+
+        return narrative.cluster_caption(self)
+
+    def plot_caption(self) -> str:
+        from fbresearch.analyses.segments import narrative
+
+        return narrative.cluster_plot_caption(self)
+
     def summary(self) -> str:
         from fbresearch.analyses.segments import narrative
 
@@ -177,6 +197,12 @@ class ProfileResult(SegmentResult):
     alpha: float = 0.05
     confidence: float = 0.95
 
+    def plot_caption(self) -> str:
+        """Caption of :meth:`plot` (NPS by segment), naming the run's confidence level."""
+        from fbresearch.analyses.segments import narrative
+
+        return narrative.profile_plot_caption(self)
+
     def summary(self) -> str:
         from fbresearch.analyses.segments import narrative
 
@@ -212,6 +238,11 @@ class MigrationResult(SegmentResult):
     matrix: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
     asof_previous: pd.Timestamp | None = None
     asof_current: pd.Timestamp | None = None
+
+    def plot_caption(self) -> str:
+        from fbresearch.analyses.segments import narrative
+
+        return narrative.migration_plot_caption(self)
 
     def summary(self) -> str:
         from fbresearch.analyses.segments import narrative
@@ -262,6 +293,16 @@ class ChurnResult(SegmentResult):
     at_risk: pd.Series = field(default_factory=pd.Series, repr=False)
     model: Any = field(default=None, repr=False)
     confidence: float = 0.95
+
+    def caption(self) -> str:
+        from fbresearch.analyses.segments import narrative
+
+        return narrative.churn_caption(self)
+
+    def plot_caption(self) -> str:
+        from fbresearch.analyses.segments import narrative
+
+        return narrative.churn_plot_caption(self)
 
     def summary(self) -> str:
         from fbresearch.analyses.segments import narrative

@@ -17,7 +17,7 @@ import math
 from typing import TYPE_CHECKING
 
 from fbresearch.analyses.triage.config import SEVERITIES, UNCATEGORIZED
-from fbresearch.format import format_number
+from fbresearch.format import confidence_label, format_number
 from fbresearch.results import Estimate, Finding
 
 if TYPE_CHECKING:  # pragma: no cover - types only
@@ -40,6 +40,12 @@ __all__ = [
     "loop_findings",
     "suspicious_summary",
     "suspicious_findings",
+    "category_plot_caption",
+    "severity_caption",
+    "response_times_plot_caption",
+    "survival_caption",
+    "loop_caption",
+    "suspicious_caption",
 ]
 
 ANALYSIS = "closed_loop"
@@ -417,3 +423,49 @@ def suspicious_findings(result: SuspiciousResult) -> list[Finding]:
             analysis=ANALYSIS,
         )
     ]
+
+
+# --------------------------------------------------------------------------------------------
+# captions: what each table or chart shows, with the run's confidence level where it has one
+# --------------------------------------------------------------------------------------------
+
+
+def category_plot_caption(result: CategoryResult, period: object) -> str:
+    """Caption of the category chart for the month ``period``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from fbresearch.analyses.triage.results import CategoryResult
+    >>> category_plot_caption(CategoryResult(table=pd.DataFrame(), confidence=0.9), "2026-10")
+    'Share of texts in each category, 2026-10 (90% CI)'
+    """
+    return f"Share of texts in each category, {period} ({confidence_label(result.confidence)} CI)"
+
+
+def severity_caption(result: SeverityMix) -> str:
+    """Caption of the severity-rule table."""
+    return "Responses graded by each rule (all responses up to the report month)"
+
+
+def response_times_plot_caption(result: ResponseTimesResult) -> str:
+    """Caption of the chart of the share answered in time, by channel."""
+    label = confidence_label(result.confidence)
+    return f"Share answered within the time limit, by channel ({label} CI)"
+
+
+def survival_caption(result: ResponseTimesResult) -> str:
+    """Caption of the Kaplan-Meier chart of time to resolution."""
+    return "Share of cases resolved against hours since submission, by grade (Kaplan-Meier)"
+
+
+def loop_caption(result: LoopResult) -> str:
+    """Caption of the follow-up table."""
+    return "Later NPS of detractors who answered again, by whether they were contacted"
+
+
+def suspicious_caption(result: SuspiciousResult) -> str:
+    """Caption of the table of flagged responses."""
+    return (
+        "Responses flagged as suspicious, by reason (share of all responses up to the report month)"
+    )

@@ -74,6 +74,10 @@ class CategoryResult(Result):
     notes: tuple[str, ...] = ()
     confidence: float = 0.95
 
+    def plot_caption(self, period: object = "") -> str:
+        """Caption of :meth:`plot` for the month ``period``."""
+        return narrative.category_plot_caption(self, period)
+
     def summary(self) -> str:
         return narrative.category_summary(self)
 
@@ -105,6 +109,9 @@ class SeverityMix(Result):
     grades: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
     notes: tuple[str, ...] = ()
     confidence: float = 0.95
+
+    def caption(self) -> str:
+        return narrative.severity_caption(self)
 
     def summary(self) -> str:
         return narrative.severity_summary(self)
@@ -160,6 +167,14 @@ class ResponseTimesResult(Result):
     asof: pd.Timestamp | None = None
     notes: tuple[str, ...] = ()
     confidence: float = 0.95
+
+    def plot_caption(self) -> str:
+        """Caption of :meth:`plot`."""
+        return narrative.response_times_plot_caption(self)
+
+    def survival_caption(self) -> str:
+        """Caption of :meth:`plot_survival`."""
+        return narrative.survival_caption(self)
 
     def summary(self) -> str:
         return narrative.response_times_summary(self)
@@ -234,6 +249,9 @@ class LoopResult(Result):
     notes: tuple[str, ...] = ()
     confidence: float = 0.95
 
+    def caption(self) -> str:
+        return narrative.loop_caption(self)
+
     def summary(self) -> str:
         return narrative.loop_summary(self)
 
@@ -275,6 +293,9 @@ class SuspiciousResult(Result):
         if not self.exclude:
             return frame
         return frame.loc[~self.flags["suspicious"].reindex(frame.index, fill_value=False)]
+
+    def caption(self) -> str:
+        return narrative.suspicious_caption(self)
 
     def summary(self) -> str:
         return narrative.suspicious_summary(self)
