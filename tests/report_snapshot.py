@@ -83,27 +83,43 @@ def snapshot(seed: int, only: list[str] | None = None) -> dict[str, Any]:
 _NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?%?")
 
 
-def _numbers(table: list[list[str]]) -> tuple[int, list[tuple[float, float]]]:
-    """Rows and the sorted numbers in a table's body cells, each with the half-step it was shown to.
+def _numbers(cells: list[str]) -> list[tuple[float, float]]:
+    """The numbers in some cells, each with the half-step it was shown to.
 
-    ``42.1%`` is 0.421 shown to 0.0005; ``0.65`` is 0.65 shown to 0.005. Headers are left out.
+    ``42.1%`` is 0.421 shown to 0.0005; ``0.65`` is 0.65 shown to 0.005.
     """
     found = []
-    for token in _NUMBER.findall(" ".join(cell for row in table[1:] for cell in row)):
+    for token in _NUMBER.findall(" ".join(cells)):
         percent = token.endswith("%")
         text = token.rstrip("%").replace(",", "")
         decimals = len(text.partition(".")[2])
         scale = 0.01 if percent else 1.0
         found.append((float(text) * scale, 0.5 * 10.0**-decimals * scale))
-    return len(table), sorted(found)
+    return found
+
+
+def _same_row(old: list[str], new: list[str]) -> bool:
+    a, b = _numbers(old), _numbers(new)
+    if len(a) != len(b):
+        return False
+    unmatched = list(a)
+    for y, hy in sorted(b, key=lambda item: -item[1]):  # the coarsest first, to its nearest
+        near = [
+            (abs(x - y), i)
+            for i, (x, hx) in enumerate(unmatched)
+            if abs(x - y) <= max(hx, hy) + 1e-12
+        ]
+        if not near:
+            return False
+        unmatched.pop(min(near)[1])
+    return True
 
 
 def _same_numbers(old: list[list[str]], new: list[list[str]]) -> bool:
-    """Same rows, and every number agrees with its counterpart to the coarser of the two roundings."""
-    (rows_a, a), (rows_b, b) = _numbers(old), _numbers(new)
-    if rows_a != rows_b or len(a) != len(b):
-        return False
-    return all(abs(x - y) <= max(hx, hy) + 1e-12 for (x, hx), (y, hy) in zip(a, b, strict=True))
+    """Same rows, each with the same numbers (to the coarser of two roundings); headers left out."""
+    return len(old) == len(new) and all(
+        _same_row(a, b) for a, b in zip(old[1:], new[1:], strict=True)
+    )
 
 
 def _compare_pages(before: dict, now: dict, where: str, out: list[str]) -> int:

@@ -58,6 +58,7 @@ def plot_topic_selection(selection, axes=None):  # noqa: ANN001, ANN201
     """
     if axes is None:
         set_theme()
+        set_theme()
         _, axes = plt.subplots(1, 2, figsize=(9, 3.6))
     for i, (lang, part) in enumerate(selection.groupby("language", sort=True)):
         color = PALETTE[i]
@@ -94,6 +95,7 @@ def plot_topic_prevalence(prevalence, ax=None, top: int = 6, confidence=None):  
     data["when"] = data["period"].astype(str)
     langs = sorted(data["language"].unique())
     if ax is None:
+        set_theme()
         set_theme()
         _, axes = plt.subplots(1, len(langs), figsize=(6 * len(langs), 4), squeeze=False)
         axes = list(axes[0])
