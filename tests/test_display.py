@@ -26,7 +26,7 @@ def shown(monkeypatch):
 def test_numbers_are_formatted_for_readers():
     assert format_value(1234567.0) == "1,234,567" and format_value(12345) == "12,345"
     assert format_value(0.256, percent=True) == "25.6%" and format_value(float("nan")) == "–"
-    assert format_ci(42.0, 38.0, 46.0, digits=0) == "42 (38–46)"
+    assert format_ci(42.0, 38.0, 46.0, digits=0) == "42 (38 to 46)"
     assert format_ci(-3.0, -5.0, -1.0) == "-3.0 (-5.0 to -1.0)"
 
 
@@ -44,11 +44,11 @@ def test_table_joins_ci_formats_shares_and_hides_range_index():
         }
     )
     html = table_html(frame)
-    assert "42.0 (38.0–46.0)" in html and "50.0% (40.0%–60.0%)" in html
+    assert "42.0 (38.0 to 46.0)" in html and "50.0% (40.0% to 60.0%)" in html
     assert "1,200" in html and "25.0%" in html and "&lt;0.001" in html
     assert "<th>ci_low</th>" not in html and ">0</td>" not in html  # no RangeIndex column
     indexed = table_html(frame.set_index("channel"))
-    assert "<th>channel</th>" in indexed
+    assert "<th>Channel</th>" in indexed
 
 
 def test_planted_markup_and_pii_are_neutralised(shown):
@@ -83,6 +83,6 @@ def test_figures_are_numbered_embedded_and_closed(shown):
 
 def test_estimate_and_long_tables(shown):
     show(Estimate(0.42, 0.38, 0.46, n=500, name="CSAT", unit="share"))
-    assert "CSAT: <strong>42.0% (38.0%–46.0%)</strong>" in shown[0]
+    assert "CSAT: <strong>42.0% (38.0% to 46.0%)</strong>" in shown[0]
     html = table_html(pd.DataFrame({"x": range(100)}), max_rows=10)
     assert html.count("<tr>") == 12 and "First 10 of 100 rows" in html

@@ -216,7 +216,7 @@ def test_default_params_file_is_valid():
         )
     loaded = load_params(None)
     assert list(loaded.notebooks) == list(listed)
-    assert loaded.seed == 0 and loaded.report["workers"] >= 1
+    assert loaded.seed == 0 and loaded.report["workers"] == "auto"
 
 
 # --------------------------------------------------------------------------- period, KPIs

@@ -304,7 +304,7 @@ def kpi_view(kpi: Mapping[str, Any]) -> dict[str, str]:
     >>> view = kpi_view({"name": "NPS", "estimate": 31.24, "ci_low": 27.5, "ci_high": 34.9,
     ...                  "n": 1200, "unit": "points"})
     >>> view["value"], view["ci"], view["n"], view["level"]
-    ('31.2', '27.5–34.9', '1,200', '95%')
+    ('31.2', '27.5 to 34.9', '1,200', '95%')
     """
     percent = kpi.get("unit") == "share"
     value = format_value(kpi["estimate"], percent=percent, digits=1)

@@ -62,7 +62,7 @@ DEFAULTS: dict[str, Any] = {
     "notebooks": None,
     "report": {
         "title": "Customer feedback report",
-        "workers": 1,
+        "workers": "auto",
         "timeout": 600,
         "findings": 8,
     },
@@ -111,8 +111,10 @@ class Params:
     raw: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property
-    def workers(self) -> int:
-        return int(self.report["workers"])
+    def workers(self) -> int | None:
+        """Notebooks run at once; None for ``auto`` (the runner decides from the data size)."""
+        value = self.report["workers"]
+        return None if value == "auto" else int(value)
 
 
 def _suggest(key: str, allowed: list[str]) -> str:
@@ -337,7 +339,8 @@ def load_params(params: str | os.PathLike[str] | Mapping[str, Any] | None = None
     sample_size = _int(merged["sample_size"], "sample_size", source, 1)
     seed = _int(merged["seed"], "seed", source, 0)
     report = merged["report"]
-    _int(report["workers"], "report.workers", source, 1)
+    if report["workers"] != "auto":
+        _int(report["workers"], "report.workers", source, 1)
     _int(report["findings"], "report.findings", source, 1)
     if (
         not isinstance(report["timeout"], int | float)

@@ -76,7 +76,7 @@ def test_kpi_view_hand_worked():
         "change_significant": True,
     }
     view = kpi_view(kpi)
-    assert view["value"] == "81.2%" and view["ci"] == "78.0%–84.0%" and view["n"] == "1,234"
+    assert view["value"] == "81.2%" and view["ci"] == "78.0% to 84.0%" and view["n"] == "1,234"
     assert view["change"] == "▼ 3.1 pts vs 2026-09 (significant)"
     assert view["short_change"] == "▼ 3.1 pts vs Sep" and view["change_class"] == "fb-down"
 
@@ -107,9 +107,9 @@ def test_period_page_states_the_kpis_own_confidence():
     common = {"report_title": "R", "period_label": "October 2026", "findings": []}
     common |= {"notebooks": [], "footer": FOOTER}
     default = period_page(kpis=[kpi], **common)
-    assert "95% CI 30.0–50.0" in default and "(5% level)" in default
+    assert "95% CI 30.0 to 50.0" in default and "(5% level)" in default
     ninety = period_page(kpis=[{**kpi, "confidence": 0.9}], **common)
-    assert "90% CI 30.0–50.0" in ninety and "are 90% confidence intervals" in ninety
+    assert "90% CI 30.0 to 50.0" in ninety and "are 90% confidence intervals" in ninety
     assert "(10% level)" in ninety and "95%" not in ninety
     index = reports_page(
         report_title="R",

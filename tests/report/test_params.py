@@ -92,7 +92,7 @@ def test_defaults_fill_missing_keys_and_paths_are_relative_to_the_file(tmp_path,
     path.write_text(f"notebooks_dir: {notebooks}\ndata: in/feedback.csv\n", encoding="utf-8")
     loaded = load_params(path)
     assert loaded.data == tmp_path / "in" / "feedback.csv"
-    assert loaded.sample_size == DEFAULTS["sample_size"] and loaded.workers == 1
+    assert loaded.sample_size == DEFAULTS["sample_size"] and loaded.workers is None  # auto
     assert loaded.report["title"] == "Customer feedback report"
     assert list(loaded.notebooks) == ["good"] and loaded.source == str(path)
 

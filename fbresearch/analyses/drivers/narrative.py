@@ -230,11 +230,11 @@ def coefficient_table_caption(result: DriverResult, window: str = "") -> str:
     )
 
 
-def coefficient_caption(result: DriverResult) -> str:  # noqa: ARG001 - one signature for all
+def coefficient_caption(result: DriverResult) -> str:
     """Caption of the coefficient chart."""
     return (
-        "Standardized effects with confidence intervals: further right means a stronger link "
-        "with the overall score."
+        f"Standardized effects with {confidence_label(result.confidence)} confidence intervals: "
+        "further right means a stronger link with the overall score."
     )
 
 
@@ -382,9 +382,12 @@ def matrix_table_caption(result: ImportancePerformanceResult, window: str = "") 
     )
 
 
-def importance_caption(result: ImportancePerformanceResult) -> str:  # noqa: ARG001
+def importance_caption(result: ImportancePerformanceResult) -> str:
     """Caption of the importance bar chart."""
-    return "Each attribute's share of the explained variation, with its confidence interval."
+    return (
+        "Each attribute's share of the explained variation, with its "
+        f"{confidence_label(result.confidence)} confidence interval."
+    )
 
 
 # --------------------------------------------------------------------------------------------

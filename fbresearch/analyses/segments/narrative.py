@@ -15,7 +15,7 @@ Examples
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -152,6 +152,18 @@ def cluster_findings(res: ClusterResult) -> list[Finding]:
     return [Finding(res.summary().split(". ")[0] + ".", importance=0.4, analysis="segmentation")]
 
 
+def _gap_text(row: Any, metric: str) -> str:
+    """ "North lower by 19.6 pp (7.4 pp to 32.8 pp)": the size of the gap, its direction in words."""
+    if row.difference > 0:
+        size, low, high, word = row.difference, row.diff_low, row.diff_high, "higher"
+    else:
+        size, low, high, word = -row.difference, -row.diff_high, -row.diff_low, "lower"
+    return (
+        f"{row.segment} {word} by {_diff_text(size, metric)} "
+        f"({_diff_text(low, metric)} to {_diff_text(high, metric)})"
+    )
+
+
 def profile_summary(res: ProfileResult) -> str:
     """Plain sentences of a :class:`ProfileResult`."""
     t = res.table
@@ -160,12 +172,7 @@ def profile_summary(res: ProfileResult) -> str:
         rows = t[t["metric"] == metric]
         sig = rows[rows["significant"]]
         if len(sig):
-            bits = [
-                f"{r.segment} {'higher' if r.difference > 0 else 'lower'} by "
-                f"{_diff_text(r.difference, metric)} ({_diff_text(r.diff_low, metric)} to "
-                f"{_diff_text(r.diff_high, metric)})"
-                for r in sig.itertuples()
-            ]
+            bits = [_gap_text(r, metric) for r in sig.itertuples()]
             parts.append(
                 f"{metric}: {len(sig)} of {len(rows)} segments differ from the rest after Holm "
                 f"correction: {'; '.join(bits)}."

@@ -129,6 +129,7 @@ def profile_segments(
                     diff_low=float(lo_d),
                     diff_high=float(hi_d),
                     p_value=p,
+                    confidence=confidence,
                 )
             )
     table = pd.DataFrame(rows)

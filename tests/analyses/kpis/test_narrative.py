@@ -58,9 +58,9 @@ def test_display_table_reads_like_a_report():
     ]
     row = shown.iloc[1]
     assert row["Month"] == "Oct 2026"
-    assert row["Estimate (95% CI)"] == "44.0 (14.5–73.5)"  # 44 +- 1.96 * 15.0519
+    assert row["Estimate (95% CI)"] == "44.0 (14.5 to 73.5)"  # 44 +- 1.96 * 15.0519
     assert row["Change vs previous"] == "39.0 (-9.0 to 87.0)"
-    assert shown.iloc[3]["Estimate (95% CI)"] == "80.0% (60.9%–91.1%)"
+    assert shown.iloc[3]["Estimate (95% CI)"] == "80.0% (60.9% to 91.1%)"
     assert shown.iloc[3]["Change vs previous"].startswith("30.0 (")  # percentage points
     assert t.last(1).table["month"].astype(str).unique().tolist() == ["2026-10"]
     assert row["p"] == "0.11"  # p = 0.11144 (hand computation above)
