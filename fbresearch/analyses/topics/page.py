@@ -195,8 +195,8 @@ class TopicsPage:
         )
         show(
             self.model.plot_pain_points(self.pain),
-            caption="Score per topic with its confidence interval; the dashed line is the score "
-            "of all scored comments.",
+            caption=f"Score per topic with its {confidence_label(self.confidence)} confidence "
+            "interval; the dashed line is the score of all scored comments.",
         )
 
     def tone(self, show: Show) -> None:
