@@ -80,7 +80,7 @@ def snapshot(seed: int, only: list[str] | None = None) -> dict[str, Any]:
         return {"period": run.period, "pages": pages}
 
 
-_NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?%?")
+_NUMBER = re.compile(r"(?:<\s?)?-?\d[\d,]*(?:\.\d+)?(?:e[-+]?\d+)?%?")
 
 
 def _numbers(cells: list[str]) -> list[tuple[float, float]]:
@@ -90,11 +90,18 @@ def _numbers(cells: list[str]) -> list[tuple[float, float]]:
     """
     found = []
     for token in _NUMBER.findall(" ".join(cells)):
+        below = token.startswith("<")  # "<0.001" is anything from 0 to 0.001
         percent = token.endswith("%")
-        text = token.rstrip("%").replace(",", "")
-        decimals = len(text.partition(".")[2])
+        text = token.lstrip("< ").rstrip("%").replace(",", "")
+        decimals = len(text.partition(".")[2].partition("e")[0])
         scale = 0.01 if percent else 1.0
-        found.append((float(text) * scale, 0.5 * 10.0**-decimals * scale))
+        value = float(text) * scale
+        if below:
+            found.append((value / 2, value / 2))
+        elif "e" in text:  # scientific notation: three significant digits
+            found.append((value, abs(value) * 0.005))
+        else:
+            found.append((value, 0.5 * 10.0**-decimals * scale))
     return found
 
 
