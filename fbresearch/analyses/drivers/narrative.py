@@ -72,10 +72,10 @@ def _pct(value: float) -> str:
 
 
 def _ci_text(low: float, high: float) -> str:
-    """`` (CI 26-36%)`` for a share's interval; empty when it is unknown."""
+    """`` (CI 26% to 36%)`` for a share's interval; empty when it is unknown."""
     if not (np.isfinite(low) and np.isfinite(high)):
         return ""
-    return f" (CI {format_number(low, 0, percent=True)}-{format_number(high, 0, percent=True)}%)"
+    return f" (CI {_pct(low)} to {_pct(high)})"
 
 
 def _window_text(window: str) -> str:
@@ -260,7 +260,7 @@ def performance_text(result: ImportancePerformanceResult, row: pd.Series) -> str
     if result.performance == "mean":
         value = f"mean rating {row['performance']:.2f}"
         if np.isfinite(low) and np.isfinite(high):
-            value += f", CI {low:.2f}-{high:.2f}"
+            value += f", CI {low:.2f} to {high:.2f}"
     else:
         value = f"{_pct(row['performance'])} top-box ratings"
         if np.isfinite(low) and np.isfinite(high):

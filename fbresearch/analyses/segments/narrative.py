@@ -152,6 +152,13 @@ def cluster_findings(res: ClusterResult) -> list[Finding]:
     return [Finding(res.summary().split(". ")[0] + ".", importance=0.4, analysis="segmentation")]
 
 
+def _gap_size(row: Any, bound: str = "") -> str:
+    """The size of a segment's gap (or of the near/far end of its interval), always positive."""
+    low, high = sorted((abs(row.diff_low), abs(row.diff_high)))
+    value = {"": abs(row.difference), "low": low, "high": high}[bound]
+    return _diff_text(value, row.metric)
+
+
 def _gap_text(row: Any, metric: str) -> str:
     """ "North lower by 19.6 pp (7.4 pp to 32.8 pp)": the size of the gap, its direction in words."""
     if row.difference > 0:
@@ -197,10 +204,9 @@ def profile_findings(res: ProfileResult) -> list[Finding]:
         est = res.estimates[(r.segment, r.metric, "diff")]
         out.append(
             Finding(
-                f"{r.metric} among {r.segment} is {_diff_text(abs(r.difference), r.metric)} "
+                f"{r.metric} among {r.segment} is {_gap_size(r)} "
                 f"{'higher' if r.difference > 0 else 'lower'} than among other customers "
-                f"({_diff_text(r.diff_low, r.metric)} to {_diff_text(r.diff_high, r.metric)}, "
-                "Holm-corrected test).",
+                f"({_gap_size(r, 'low')} to {_gap_size(r, 'high')}, Holm-corrected test).",
                 estimate=est,
                 importance=min(0.9, 0.5 + abs(r.difference) / (100 if r.metric == "NPS" else 1)),
                 analysis="segmentation",
