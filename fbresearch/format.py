@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["confidence_label", "format_interval", "format_number", "format_p"]
+__all__ = ["format_signed", "confidence_label", "format_interval", "format_number", "format_p"]
 
 INTERVAL_SEPARATOR = " to "
 
@@ -80,6 +80,22 @@ def format_number(x: float | None, digits: int = 1, *, percent: bool = False) ->
     if s.startswith("-") and float(s) == 0:
         s = s[1:]
     return s
+
+
+def format_signed(x: float | None, digits: int = 1, *, percent: bool = False) -> str:
+    """A change with its sign (``+13``, ``-7``), never ``-0`` or ``+0``: zero has no sign.
+
+    Examples
+    --------
+    >>> format_signed(13.2, 0), format_signed(-7.4, 0), format_signed(-0.2, 0)
+    ('+13', '-7', '0')
+    >>> format_signed(0.031, 1, percent=True)
+    '+3.1'
+    """
+    text = format_number(x, digits, percent=percent)
+    if text == "–" or text.startswith("-") or float(text.replace(",", "")) == 0:
+        return text
+    return f"+{text}"
 
 
 def format_interval(

@@ -36,3 +36,17 @@ def test_p_values():
     assert format_p(0.001) == "0.001"
     assert format_p(0.04321) == "0.043"
     assert format_p(None) == "–"
+
+
+def test_signed_changes_never_show_minus_or_plus_zero():
+    from fbresearch.format import format_signed
+
+    # "CI -14 to -0" was written before: a bound that rounds to zero has no sign
+    assert [format_signed(v, 0) for v in (13.4, -7.2, -0.4, 0.3, 0.0)] == [
+        "+13",
+        "-7",
+        "0",
+        "0",
+        "0",
+    ]
+    assert format_signed(None) == "–" and format_signed(0.0312, 1, percent=True) == "+3.1"

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from fbresearch.analyses.drivers.prepare import driver_label, outcome_name
-from fbresearch.format import confidence_label, format_number, format_p
+from fbresearch.format import confidence_label, format_number, format_p, format_signed
 from fbresearch.results import Estimate, Finding
 from fbresearch.results import format_number as format_share
 
@@ -189,8 +189,8 @@ def driver_summary(result: DriverResult) -> str:
     top = drivers.reindex(drivers["std_coef"].abs().sort_values(ascending=False).index)
     for row in top.head(3).itertuples():
         parts.append(
-            f"One point more on {row.label} goes with {row.coef:+.2f} "
-            f"({row.ci_low:+.2f} to {row.ci_high:+.2f}) {scale_text(result)}, other ratings "
+            f"One point more on {row.label} goes with {format_signed(row.coef, 2)} "
+            f"({format_signed(row.ci_low, 2)} to {format_signed(row.ci_high, 2)}) {scale_text(result)}, other ratings "
             "held equal."
         )
     parts.extend(result.warnings)
@@ -429,9 +429,9 @@ def trend_sentences(result: DriverTrendResult) -> list[str]:
             f"{_pct(row.current)}{_ci_text(row.current_ci_low, row.current_ci_high)} of the "
             f"explained variation in {result.current_period}, against {_pct(row.previous)}"
             f"{_ci_text(row.previous_ci_low, row.previous_ci_high)} in "
-            f"{result.previous_periods} (change {100 * row.change:+.0f} points"
+            f"{result.previous_periods} (change {format_signed(100 * row.change, 0)} points"
             + (
-                f", CI {100 * row.change_ci_low:+.0f} to {100 * row.change_ci_high:+.0f}"
+                f", CI {format_signed(100 * row.change_ci_low, 0)} to {format_signed(100 * row.change_ci_high, 0)}"
                 if np.isfinite(row.change_ci_low)
                 else ""
             )

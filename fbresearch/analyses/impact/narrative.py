@@ -14,7 +14,7 @@ import pandas as pd
 
 from fbresearch.analyses.impact.common import metric_label
 from fbresearch.errors import AnalysisError
-from fbresearch.format import confidence_label, format_interval, format_number
+from fbresearch.format import confidence_label, format_interval, format_number, format_signed
 from fbresearch.results import Finding
 
 if TYPE_CHECKING:
@@ -65,7 +65,7 @@ def default_verdict(result: ImpactResult) -> str:
     if e.unit == "ratio":
         pct = 100 * (e.estimate - 1)
         text = (
-            f"{label} changed by {pct:+.1f}% at the change (rate ratio {e.format(3)}, "
+            f"{label} changed by {format_signed(pct, 1)}% at the change (rate ratio {e.format(3)}, "
             f"{result.design})."
         )
     else:
@@ -169,11 +169,13 @@ def progress_against_target(
         status = "not met" if elapsed >= months else "behind"
     else:
         status = "not yet shown"
-    goal_text = f"{100 * goal:+.0f}%" if relative else f"{goal:+.2f} points"
+    goal_text = (
+        f"{format_signed(100 * goal, 0)}%" if relative else f"{format_signed(goal, 2)} points"
+    )
     got_text = (
-        f"{100 * rel[0]:+.1f}% (CI {100 * rel[1]:+.1f}% to {100 * rel[2]:+.1f}%)"
+        f"{format_signed(100 * rel[0], 1)}% (CI {format_signed(100 * rel[1], 1)}% to {format_signed(100 * rel[2], 1)}%)"
         if relative
-        else f"{rel[0]:+.2f} points (CI {rel[1]:+.2f} to {rel[2]:+.2f})"
+        else f"{format_signed(rel[0], 2)} points (CI {format_signed(rel[1], 2)} to {format_signed(rel[2], 2)})"
     )
     base_text = f" of the pre-change level {baseline:.2f}" if relative and e.unit != "ratio" else ""
     sentence = (

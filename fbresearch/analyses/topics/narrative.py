@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from fbresearch.analyses.kpis import scores as kpi
-from fbresearch.format import format_number
+from fbresearch.format import format_number, format_signed
 from fbresearch.results import Estimate, Finding
 from fbresearch.schema import METRICS, metric_spec
 
@@ -65,7 +65,7 @@ def _score(value: float, share: bool) -> str:
 
 def _points(share_difference: float) -> str:
     """A difference of shares in signed whole percentage points (``"+10"``)."""
-    return f"{100 * share_difference:+.0f}"
+    return f"{format_signed(100 * share_difference, 0)}"
 
 
 def overview(model: TopicModel, language: str | None = None, k: int = 3) -> pd.DataFrame:
