@@ -53,7 +53,7 @@ TARGETS = {100_000: ("2 min", 120.0, None), 1_000_000: ("15 min, 6 GiB", 900.0, 
 _GENERATE = r"""
 import sys
 from pathlib import Path
-from fbresearch.io.load import load_invitations, load_orders
+from fbresearch.io.orders import load_invitations, load_orders
 from fbresearch.io.sample import sample_data
 
 n, folder = int(sys.argv[1]), Path(sys.argv[2])
