@@ -155,6 +155,35 @@ def _encodings(path: Path) -> list[str]:
     return list(_ENCODINGS)
 
 
+def _refuse_duplicate_headers(names: list[Any], label: str) -> None:
+    """Two columns with one header: the reader would keep both under mangled names and use the
+    first silently, so the file is refused with both positions named.
+
+    Examples
+    --------
+    >>> _refuse_duplicate_headers(["submitted_at", "nps", "NPS ", "text"], "survey.csv")
+    Traceback (most recent call last):
+    ...
+    fbresearch.errors.FeedbackDataError: survey.csv: column 'nps': the header 'nps' appears in columns 2 and 3 (two answers cannot share a name). Fix: give each column its own header in the export (e.g. 'nps' and 'nps_followup').
+    """
+    seen: dict[str, int] = {}
+    for position, name in enumerate(names, start=1):
+        key = str(name).strip().lower()
+        if not key or key.startswith("unnamed:"):
+            continue
+        if key in seen:
+            first = str(names[seen[key] - 1]).strip()
+            raise FeedbackDataError(
+                f"the header {first!r} appears in columns {seen[key]} and {position} "
+                "(two answers cannot share a name)",
+                source=label,
+                column=first,
+                fix=f"give each column its own header in the export (e.g. {first!r} and "
+                f"'{first}_followup').",
+            )
+        seen[key] = position
+
+
 def _read_file(
     path: Path,
     dtype: Mapping[str, str] | None = None,
@@ -183,6 +212,8 @@ def _read_file(
                 dtype=dict(dtype or {}),
                 nrows=0 if header_only else None,
             )
+            header = pd.read_excel(path, sheet_name=0, engine="openpyxl", header=None, nrows=1)
+            _refuse_duplicate_headers(header.iloc[0].tolist() if len(header) else [], label)
             return frame, None
         errors: list[str] = []
         for enc in [encoding] if encoding else _encodings(path):
@@ -199,6 +230,10 @@ def _read_file(
             except UnicodeDecodeError as exc:
                 errors.append(f"{enc}: {exc.reason} at byte {exc.start}")
                 continue
+            header = pd.read_csv(
+                path, sep=_CSV_SUFFIXES[suffix], encoding=enc, header=None, nrows=1, dtype=str
+            )
+            _refuse_duplicate_headers(header.iloc[0].tolist() if len(header) else [], label)
             return frame, ("utf-8" if enc == "utf-8-sig" else enc)
         raise FeedbackDataError(
             "the file is neither UTF-8 nor GB18030/GBK text (" + "; ".join(errors) + ")",

@@ -183,3 +183,26 @@ def test_the_callers_frame_is_not_changed():
     before = raw.copy()
     load_feedback(raw, columns={"submitted_at": "Date"})
     pd.testing.assert_frame_equal(raw, before)
+
+
+def test_duplicate_headers_are_refused_with_both_positions(tmp_path):
+    # a real export shape: the survey tool wrote two "NPS" questions under one header
+    from fbresearch.errors import FeedbackDataError
+    from fbresearch.io.load import load_feedback
+
+    path = tmp_path / "survey.csv"
+    path.write_text("submitted_at,NPS,text,nps \n2026-10-01,9,good,8\n", encoding="utf-8")
+    with pytest.raises(FeedbackDataError) as caught:
+        load_feedback(path)
+    message = str(caught.value)
+    assert "survey.csv" in message and "columns 2 and 4" in message and "Fix:" in message
+    excel = tmp_path / "survey.xlsx"
+    pd.DataFrame([["2026-10-01", 9, 8]], columns=["submitted_at", "nps", "nps"]).to_excel(
+        excel, index=False
+    )
+    with pytest.raises(FeedbackDataError, match="columns 2 and 3"):
+        load_feedback(excel)
+    # a header that only looks like pandas' mangled name is a column of its own
+    fine = tmp_path / "fine.csv"
+    fine.write_text("submitted_at,nps,nps.1\n2026-10-01,9,8\n", encoding="utf-8")
+    assert "nps.1" in load_feedback(fine).frame.columns
