@@ -391,8 +391,8 @@ def suspicious_summary(result: SuspiciousResult) -> str:
             if r.responses > 0
         ]
         text = (
-            f"{k:,} of {result.flagged.n:,} responses ({result.flagged.format(1)}) were flagged as "
-            f"suspicious: {'; '.join(parts)}. "
+            f"{k:,} of {result.flagged.n:,} responses were flagged as suspicious, "
+            f"{result.flagged.format(1)} of all: {'; '.join(parts)}. "
             + (
                 "They are left out of the KPIs on this page."
                 if result.exclude
@@ -416,8 +416,8 @@ def suspicious_findings(result: SuspiciousResult) -> list[Finding]:
         return []
     return [
         Finding(
-            f"{int(result.flags['suspicious'].sum()):,} responses ({result.flagged.format(1)}) "
-            f"were flagged as suspicious feedback.",
+            f"{int(result.flags['suspicious'].sum()):,} responses were flagged as suspicious "
+            f"feedback, {result.flagged.format(1)} of all.",
             result.flagged,
             importance=0.5,
             analysis=ANALYSIS,
