@@ -74,6 +74,12 @@ class CategoryResult(Result):
     notes: tuple[str, ...] = ()
     confidence: float = 0.95
 
+    def display_table(self) -> pd.DataFrame:
+        """The table as a reader sees it: the category's label, not its code."""
+        if {"category", "label"} <= set(self.table.columns):
+            return self.table.drop(columns=["category"]).rename(columns={"label": "category"})
+        return self.table
+
     def plot_caption(self, period: object = "") -> str:
         """Caption of :meth:`plot` for the month ``period``."""
         return narrative.category_plot_caption(self, period)
@@ -287,6 +293,13 @@ class SuspiciousResult(Result):
     exclude: bool = False
     notes: tuple[str, ...] = ()
     confidence: float = 0.95
+
+    def display_table(self) -> pd.DataFrame:
+        """The table as a reader sees it: reasons in words ("Copied text burst")."""
+        if "reason" not in self.table.columns:
+            return self.table
+        words = self.table["reason"].astype(str).str.replace("_", " ").str.capitalize()
+        return self.table.assign(reason=words)
 
     def kept(self, frame: pd.DataFrame) -> pd.DataFrame:
         """``frame`` without the flagged rows when ``exclude`` is True, else ``frame`` as is."""
