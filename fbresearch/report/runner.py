@@ -52,15 +52,8 @@ from fbresearch.report.params import (
     notebook_parameters,
 )
 
-__all__ = [
-    "run_report",
-    "ReportRun",
-    "NotebookRun",
-    "load_params",
-    "period_lock",
-    "headline_kpis",
-    "exit_code",
-]
+# the package's report API is re-exported by fbresearch/report/__init__.py; this module's own:
+__all__ = ["run_report", "ReportRun", "NotebookRun", "exit_code", "auto_workers"]
 
 log = logging.getLogger("fbresearch.report")
 
