@@ -39,6 +39,7 @@ _EXPORTS: dict[str, str] = {
     # KPIs
     "nps": "analyses.kpis",
     "csat": "analyses.kpis",
+    "satisfied": "analyses.kpis",
     "ces": "analyses.kpis",
     "kpi_table": "analyses.kpis",
     "response_rate": "analyses.kpis",

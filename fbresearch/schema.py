@@ -71,6 +71,7 @@ SCORES: dict[str, ScoreSpec] = {
     "nps": ScoreSpec(0, 10, "NPS (likelihood to recommend)"),
     "csat": ScoreSpec(1, 5, "CSAT (satisfaction)"),
     "ces": ScoreSpec(1, 7, "CES (customer effort)"),
+    "satisfied": ScoreSpec(0, 1, "satisfied (1) or not (0)"),
 }
 #: attribute ratings used as drivers: every ``rating_<name>`` column
 RATING_PREFIX = "rating_"
@@ -79,7 +80,7 @@ RATING_SPEC = ScoreSpec(1, 5, "attribute rating")
 #: a feedback file must have these columns
 REQUIRED: tuple[str, ...] = ("submitted_at",)
 #: ... and at least one of these; a row with none of them answered carries no feedback
-ANSWER_COLUMNS: tuple[str, ...] = ("nps", "csat", "ces", "text")
+ANSWER_COLUMNS: tuple[str, ...] = ("nps", "csat", "ces", "satisfied", "text")
 
 #: every canonical name except the open-ended ``rating_<name>`` family
 CANONICAL: tuple[str, ...] = (
@@ -90,6 +91,7 @@ CANONICAL: tuple[str, ...] = (
     "nps",
     "csat",
     "ces",
+    "satisfied",
     "text",
     "responded_at",
     "resolved_at",
@@ -126,6 +128,7 @@ DTYPES: dict[str, str] = {
     "nps": "Int64",
     "csat": "Int64",
     "ces": "Int64",
+    "satisfied": "Int64",
     "text": "str",
     "responded_at": "datetime64[ns]",
     "resolved_at": "datetime64[ns]",
@@ -259,6 +262,16 @@ METRICS: dict[str, MetricSpec] = {
         1,
         2,
         "points",
+    ),
+    "satisfied": MetricSpec(
+        "satisfied",
+        "Satisfied",
+        "share of satisfied customers (a yes/no answer)",
+        "percent",
+        (0, 100),
+        1,
+        1,
+        "percentage points",
     ),
     "volume": MetricSpec(
         "volume", "Responses", "number of responses", "count", (0, float("inf")), 1, 0

@@ -38,6 +38,7 @@ MAX_CHARS = 5000
 _RE_EN_TOKEN = re.compile(r"[a-z]+(?:'[a-z]+)*")
 _RE_ZH_KEEP = re.compile(rf"[{_CJK}]+|[A-Za-z]+(?:'[A-Za-z]+)*")
 
+
 @cache
 def _stopword_file(language: str) -> frozenset[str]:
     path = resources.files("fbresearch") / "resources" / f"stopwords_{language}.txt"

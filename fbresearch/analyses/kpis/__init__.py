@@ -6,13 +6,14 @@ and acknowledgement rates, ``results`` their frozen results and ``narrative`` wh
 
 from fbresearch.analyses.kpis.rates import acknowledged_within, response_rate
 from fbresearch.analyses.kpis.results import AcknowledgedResult, KpiTable, ResponseRateResult
-from fbresearch.analyses.kpis.scores import ces, csat, mean, nps, proportion
+from fbresearch.analyses.kpis.scores import ces, csat, mean, nps, proportion, satisfied
 from fbresearch.analyses.kpis.table import SOURCE_COLUMNS, kpi_table, kpi_trend
 
 __all__ = [
     "nps",
     "csat",
     "ces",
+    "satisfied",
     "proportion",
     "mean",
     "kpi_table",

@@ -20,6 +20,7 @@ from fbresearch.schema import metric_spec
 
 __all__ = ["KpiTable", "ResponseRateResult", "AcknowledgedResult"]
 
+
 def _change_estimate(row: pd.Series, metric: str, confidence: float) -> Estimate:
     return Estimate(
         float(row["change"]),

@@ -18,7 +18,7 @@ from fbresearch.errors import AnalysisError
 from fbresearch.results import Estimate
 from fbresearch.schema import metric_spec
 
-__all__ = ["nps", "csat", "ces", "proportion", "mean", "estimate_unit", "row_estimate"]
+__all__ = ["nps", "csat", "ces", "satisfied", "proportion", "mean", "estimate_unit", "row_estimate"]
 
 
 def _z(confidence: float) -> float:
@@ -188,6 +188,23 @@ def csat(
     """
     values = _clean(scores, "CSAT", 1, 5)
     return proportion(int(np.isin(values, top_box).sum()), values.size, confidence, name="CSAT")
+
+
+def satisfied(scores: Iterable[float] | pd.Series, confidence: float = 0.95) -> Estimate:
+    """The share of satisfied customers from a yes/no answer (1 = satisfied, 0 = not), Wilson interval.
+
+    For surveys whose outcome is a label ("satisfied" / "neutral or dissatisfied") rather than a
+    1-5 scale: map the label to 1/0 with ``value_maps`` in params and name the column
+    ``satisfied``; the share is then reported as it is, never forced onto a 1-5 scale.
+
+    Examples
+    --------
+    >>> e = satisfied([1, 1, 0, 1, 0, 1, 1, 1])
+    >>> e.estimate, round(e.ci_low, 3), round(e.ci_high, 3)
+    (0.75, 0.409, 0.929)
+    """
+    values = _clean(scores, "satisfied", 0, 1)
+    return proportion(int((values == 1).sum()), values.size, confidence, name="Satisfied")
 
 
 def mean(values: Iterable[float] | pd.Series, confidence: float = 0.95, name: str = "") -> Estimate:

@@ -36,8 +36,11 @@ SOURCE_COLUMNS: dict[str, str | None] = {
     "csat": "csat",
     "ces": "ces",
     "csat_mean": "csat",
+    "satisfied": "satisfied",
     "volume": None,
 }
+#: metrics that are a share of answers (Wilson intervals, two-proportion tests)
+_SHARES = ("csat", "satisfied")
 
 _TIME_NAMES = {"M": "month", "W": "week", "Q": "quarter", "Y": "year", "D": "day"}
 
@@ -158,9 +161,9 @@ def _aggregate(
             data["nps_det"] = ok & (values <= 6)
             aggs["nps_pro"] = ("nps_pro", "sum")
             aggs["nps_det"] = ("nps_det", "sum")
-        elif metric == "csat":
-            data["csat_top"] = np.isin(values, top_box)
-            aggs["csat_top"] = ("csat_top", "sum")
+        elif metric in _SHARES:
+            data[f"{metric}_top"] = np.isin(values, top_box if metric == "csat" else (1,))
+            aggs[f"{metric}_top"] = (f"{metric}_top", "sum")
         else:
             data[f"{metric}_v"] = values
             aggs[f"{metric}_mean"] = (f"{metric}_v", "mean")
@@ -196,8 +199,8 @@ def _metric_part(
             est, se, low, high = 100 * est, 100 * se, 100 * low, 100 * high
             x = agg["nps_pro"].to_numpy(float)
             var = np.full_like(n, np.nan)
-        elif metric == "csat":
-            x = agg["csat_top"].to_numpy(float)
+        elif metric in _SHARES:
+            x = agg[f"{metric}_top"].to_numpy(float)
             est, se, low, high = _wilson(x, n, z)
             var = np.full_like(n, np.nan)
         else:
@@ -236,7 +239,7 @@ def _add_change(
             se = np.sqrt(c["se"] ** 2 + p["se"] ** 2)
             low, high = diff - z * se, diff + z * se
             pval = np.where(se > 0, _two_sided_p(diff / se), np.where(diff == 0, 1.0, 0.0))
-        elif metric == "csat":
+        elif metric in _SHARES:
             # two-proportion z test (pooled SE) for the p-value; Newcombe's hybrid score
             # interval (built from the two Wilson intervals) for the CI of the difference
             pooled = (c["_x"] + p["_x"]) / (c["n"] + p["n"])
@@ -305,7 +308,8 @@ def kpi_table(
         Grouping columns. ``"month"`` (also ``"week"``, ``"quarter"``) means the period of
         ``date`` unless the frame has a column of that name. None: one overall row per metric.
     metrics : str or sequence of str, default ("nps", "csat")
-        Any of ``"nps"``, ``"csat"``, ``"ces"``, ``"csat_mean"``, ``"volume"``.
+        Any of ``"nps"``, ``"csat"``, ``"ces"``, ``"csat_mean"``, ``"satisfied"`` (the share
+        answering 1 to a yes/no satisfaction question), ``"volume"``.
     confidence : float, default 0.95
         Confidence level of every interval.
     date : str, default "submitted_at"

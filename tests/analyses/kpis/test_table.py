@@ -151,3 +151,22 @@ def test_kpi_trend_is_kpi_table_by_month():
     pd.testing.assert_frame_equal(a, b)
     with pytest.raises(AnalysisError, match="freq"):
         kpis.kpi_trend(df, freq="fortnight")
+
+
+def test_satisfied_share_is_a_wilson_share_by_group():
+    # hand-worked: 7 of 10 satisfied; Wilson 95%: centre (7 + 1.92)/(10 + 3.84) ...
+    from fbresearch.analyses.kpis import kpi_table, satisfied
+
+    frame = pd.DataFrame(
+        {"group": ["a"] * 10 + ["b"] * 4, "satisfied": [1] * 7 + [0] * 3 + [0, 0, 0, 1]}
+    )
+    t = kpi_table(frame, by="group", metrics=["satisfied"]).table.set_index("group")
+    z = 1.959963984540054
+    n, p = 10, 0.7
+    centre = (p + z**2 / (2 * n)) / (1 + z**2 / n)
+    half = z / (1 + z**2 / n) * ((p * (1 - p) / n + z**2 / (4 * n**2)) ** 0.5)
+    assert t.loc["a", "estimate"] == pytest.approx(0.7)
+    assert t.loc["a", "ci_low"] == pytest.approx(centre - half)
+    assert t.loc["a", "ci_high"] == pytest.approx(centre + half)
+    assert t.loc["b", "estimate"] == pytest.approx(0.25)
+    assert satisfied([1] * 7 + [0] * 3).ci_low == pytest.approx(centre - half)
