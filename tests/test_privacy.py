@@ -89,7 +89,17 @@ def test_redact_hand_worked_cases(text, expected):
 
 
 def test_redact_placeholders_are_the_documented_labels():
-    assert set(PLACEHOLDERS) == {"[email]", "[phone]", "[id]", "[card]", "[url]"}
+    assert set(PLACEHOLDERS) == {
+        "[email]",
+        "[phone]",
+        "[id]",
+        "[card]",
+        "[url]",
+        "[wechat]",
+        "[qq]",
+        "[address]",
+        "[name]",
+    }
     assert pd.isna(redact(float("nan")))  # NaN comes back as NaN
 
 
@@ -104,3 +114,50 @@ def test_privacy_is_a_base_module():
         node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module
     ]
     assert not [m for m in imported if m.startswith("fbresearch") and m != "fbresearch.errors"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the misses reported in issue 16, each with the exact text that must come back
+        ("tel13912345670", "tel[phone]"),
+        ("电话１３８００１３８０００", "电话[phone]"),
+        ("点 shop.example.cn/reset?token=9f8e7d 重置", "点 [url] 重置"),
+        ("加 wxid_abc123def 聊", "加 [wechat] 聊"),
+        ("座机02162345678", "座机[phone]"),
+        ("打0755-8888 6666", "打[phone]"),
+        ("HK +852 9123 4567 / 9123 4567", "HK [phone] / [phone]"),
+        ("台北 (02) 2345-6789、0912-345-678", "台北 [phone]、[phone]"),
+        ("card4012888888881881", "card[card]"),
+        ("身份证１１０１０５１９４９１２３１００２Ｘ", "身份证[id]"),
+        ("see ftp://files.example.org/x", "see [url]"),
+        ("mail john@localhost", "mail [email]"),
+        ("我住北京市朝阳区建国路88号3单元502，快点送", "我住[address]，快点送"),
+        ("I live at 221 Baker Street, London", "I live at [address], London"),
+        ("我叫王小明，电话打不通", "我叫[name]，电话打不通"),
+        ("Mr. Smith was rude", "Mr. [name] was rude"),
+        ("QQ号：123456789", "QQ号：[qq]"),
+        # not personal: an order number with dashes, a tracking number, a price, a bare domain
+        ("order 123-4567-8901", "order 123-4567-8901"),
+        ("运单号 SF123456789012", "运单号 SF123456789012"),
+        ("付了1299.00元，taobao.com 上买的", "付了1299.00元，taobao.com 上买的"),
+    ],
+)
+def test_redact_issue_cases(text, expected):
+    assert redact(text) == expected
+
+
+def test_redaction_recall_and_kept_numbers_on_the_planted_corpus(capsys):
+    from privacy_corpus import measure
+
+    figures = measure(redact)
+    with capsys.disabled():
+        print(
+            f"\nredaction: recall {figures['recall']:.3f} on {figures['personal']} personal strings "
+            f"of {figures['kinds']} kinds; {figures['kept']:.3f} of {figures['non_personal']} "
+            "non-personal numbers kept"
+        )
+    assert figures["personal"] >= 500 and figures["kinds"] >= 15
+    assert figures["non_personal"] >= 500
+    assert figures["recall"] >= 0.99, figures["missed"][:10]
+    assert figures["kept"] >= 0.98, figures["broken"][:10]
