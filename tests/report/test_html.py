@@ -31,7 +31,9 @@ def test_sanitize_removes_active_content_and_external_loads():
         '<iframe src="https://x"></iframe></div>'
     )
     clean = sanitize_html(dirty)
-    assert clean == '<div><a>a</a><img/><img src="data:image/png;base64,AAAA"/></div>'
+    assert clean == (
+        '<div><a rel="noopener noreferrer">a</a><img><img src="data:image/png;base64,AAAA"></div>'
+    )
 
 
 def test_sanitize_redacts_personal_data_in_text():
