@@ -32,10 +32,11 @@ import pandas as pd
 
 from fbresearch import schema
 from fbresearch.errors import FeedbackDataError
+from fbresearch.io.encoding import ENCODINGS, check_encoding
 from fbresearch.io.parse import _DATE_FORMATS, _as_text
-from fbresearch.io.validate import _Report, _columns_text
+from fbresearch.io.validate import _columns_text, _Report
 
-__all__: list[str] = []
+__all__ = ["check_data_params"]
 
 _GROUPS = ("ratings", "scores")
 _MONTH = re.compile(r"^\s*(\d{4})[-/.](0?[1-9]|1[0-2])\s*$")
@@ -122,7 +123,7 @@ def _value_maps(
         for column in _targets(str(key), frame, rep, "value_maps"):
             text = _as_text(frame[column])
             keys = _keyed(frame[column]).where(text.notna())
-            mapped = keys.map(lambda k: lookup.get(k, np.nan) if isinstance(k, str) else np.nan)
+            mapped = keys.map(lookup)
             is_number = pd.to_numeric(text, errors="coerce").notna()
             unmapped = (text.notna() & ~keys.isin(list(lookup)) & ~is_number).to_numpy()
             if unmapped.any():
@@ -261,3 +262,103 @@ def _date_like(series: pd.Series, share: float = 0.8) -> bool:
         if np.mean(pd.notna(got)) >= share:
             return True
     return False
+
+
+# --------------------------------------------------------------------------------------------
+# params: the data keys of a params file (fbresearch.report.params calls this)
+# --------------------------------------------------------------------------------------------
+
+_SCALAR = (str, int, float)
+
+
+def check_data_params(merged: dict[str, Any], source: str) -> None:
+    """Validate ``missing_codes``, ``value_maps``, ``wave`` and ``encoding`` of merged params
+    in place (empty values become ``{}`` / None); raise ParamsError naming file, key and fix.
+
+    Examples
+    --------
+    >>> given = {"missing_codes": {"ratings": 0}, "value_maps": None, "wave": None,
+    ...          "encoding": "auto"}
+    >>> check_data_params(given, "<dict>")
+    >>> given["missing_codes"], given["value_maps"], given["encoding"]
+    ({'ratings': [0]}, {}, 'auto')
+    >>> check_data_params({**given, "value_maps": {"satisfied": {True: 1}}}, "p.yaml")
+    ... # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    fbresearch.errors.ParamsError: p.yaml: 'value_maps.satisfied' has the answer True, ...
+    """
+    from fbresearch.errors import ParamsError
+
+    codes = merged.get("missing_codes") or {}
+    if not isinstance(codes, Mapping):
+        raise ParamsError(
+            f"{source}: 'missing_codes' must map columns to the codes that mean missing, "
+            f"e.g. {{ratings: [0], nps: [99]}}, not {codes!r}."
+        )
+    checked: dict[str, list[Any]] = {}
+    for key, values in codes.items():
+        values = list(values) if isinstance(values, list | tuple) else [values]
+        if not values or not all(
+            isinstance(v, _SCALAR) and not isinstance(v, bool) for v in values
+        ):
+            raise ParamsError(
+                f"{source}: 'missing_codes.{key}' must be a list of codes (numbers or quoted "
+                f"text), e.g. [0, 99], not {codes[key]!r}."
+            )
+        checked[str(key)] = values
+    merged["missing_codes"] = checked
+
+    maps = merged.get("value_maps") or {}
+    if not isinstance(maps, Mapping):
+        raise ParamsError(
+            f"{source}: 'value_maps' must map columns to {{answer: value}}, e.g. "
+            f'{{satisfied: {{"satisfied": 1, "dissatisfied": 0}}}}, not {maps!r}.'
+        )
+    checked_maps: dict[str, dict[str, Any]] = {}
+    for key, mapping in maps.items():
+        if not isinstance(mapping, Mapping) or not mapping:
+            raise ParamsError(
+                f"{source}: 'value_maps.{key}' must map answers to values, e.g. "
+                f'{{"satisfied": 1, "dissatisfied": 0}}, not {mapping!r}.'
+            )
+        for answer, value in mapping.items():
+            if isinstance(answer, bool) or answer is None:
+                raise ParamsError(
+                    f"{source}: 'value_maps.{key}' has the answer {answer!r}, which YAML made "
+                    "from an unquoted yes/no/true/false/null. Fix: quote the answers, e.g. "
+                    '{"yes": 1, "no": 0}.'
+                )
+            if value is not None and (
+                isinstance(value, bool) or not isinstance(value, int | float)
+            ):
+                raise ParamsError(
+                    f"{source}: 'value_maps.{key}.{answer}' must be a number (or null for "
+                    f"missing), not {value!r}."
+                )
+        checked_maps[str(key)] = {str(a): v for a, v in mapping.items()}
+    merged["value_maps"] = checked_maps
+
+    wave = merged.get("wave")
+    if isinstance(wave, Mapping):
+        if set(wave) != {"column"} or not isinstance(wave["column"], str):
+            raise ParamsError(
+                f"{source}: 'wave' as a mapping must be {{column: \"<your wave column>\"}}, "
+                f"not {dict(wave)!r}."
+            )
+        merged["wave"] = {"column": wave["column"]}
+    elif wave is not None and not (isinstance(wave, str) and _MONTH.match(wave)):
+        raise ParamsError(
+            f'{source}: \'wave\' must be null, a month "YYYY-MM" (quoted, e.g. "2026-10") or '
+            f'{{column: "Wave"}}, not {wave!r}.'
+        )
+
+    encoding = merged.get("encoding") or "auto"
+    try:
+        check_encoding(str(encoding), source)
+    except FeedbackDataError as exc:
+        raise ParamsError(
+            f"{source}: 'encoding' {encoding!r} is not a known text encoding. Fix: use auto "
+            f"or one of {', '.join(ENCODINGS)}."
+        ) from exc
+    merged["encoding"] = str(encoding)

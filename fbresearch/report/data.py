@@ -7,19 +7,20 @@ for the notebooks, keeps only what the index page's headline KPIs read.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from fbresearch.errors import FeedbackDataError
 from fbresearch.io.canonical import file_sha256
-from fbresearch.io.inputs import latest_complete_month, load_sample
+from fbresearch.io.inputs import load_sample
 from fbresearch.io.load import load_feedback
 from fbresearch.io.orders import load_invitations, load_orders
 from fbresearch.report.pages import HEADLINE_KPIS
 from fbresearch.report.params import Params, check_period, load_params  # noqa: F401 - doctests
 
-__all__ = ["Inputs", "load_data", "slim", "release_memory", "pick_period"]
+__all__ = ["Inputs", "load_data", "slim", "release_memory", "pick_period", "MIN_PERIOD_RESPONSES"]
 
 
 @dataclass
@@ -59,8 +60,15 @@ def load_data(params: Params) -> Inputs:
         feedback, orders, invitations = sample.feedback, sample.orders, sample.invitations
         source = feedback.source
     else:
+        raw = params.raw
         feedback = load_feedback(
-            params.data, columns=params.columns or None, ratings=params.ratings or None
+            params.data,
+            columns=params.columns or None,
+            ratings=params.ratings or None,
+            missing_codes=raw.get("missing_codes") or None,
+            value_maps=raw.get("value_maps") or None,
+            wave=raw.get("wave"),
+            encoding=raw.get("encoding"),
         )
         record("feedback", params.data)
         orders = load_orders(params.orders) if params.orders is not None else None
@@ -106,29 +114,76 @@ def release_memory() -> None:
         pass
 
 
-def pick_period(params: Params, period: str | None, frame: Any) -> str:
-    """The report month: ``period``, else params', else the latest complete month in the data.
+#: Responses a month needs to be the default report month (fewer: the latest month with any).
+MIN_PERIOD_RESPONSES = 30
+
+
+def pick_period(
+    params: Params, period: str | None, frame: Any, say: Callable[[str], None] | None = None
+) -> str:
+    """The report month: ``period``, else params', else the default month of the data.
+
+    The default is the latest complete month with at least :data:`MIN_PERIOD_RESPONSES`
+    responses. A month is complete when the data goes on past it, or reaches its last day;
+    with a ``wave`` column every wave month is complete, and data within a single month (a
+    single day, one wave) gives that month. Rows dated after today never pick it. When no
+    complete month has enough responses, the latest one with any is taken and ``say`` (default:
+    a line on standard error) tells the user.
+
+    Raises
+    ------
+    FeedbackDataError
+        An explicit period outside the data, naming the months the data covers.
 
     Examples
     --------
     >>> import pandas as pd
-    >>> frame = pd.DataFrame({"submitted_at": pd.to_datetime(["2026-09-03", "2026-11-02"])})
-    >>> pick_period(load_params({"notebooks": {}}), None, frame)
+    >>> days = pd.to_datetime(["2026-09-03"] * 30 + ["2026-10-02"] * 30 + ["2026-11-02"] * 40)
+    >>> pick_period(load_params({"notebooks": {}}), None, pd.DataFrame({"submitted_at": days}))
+    '2026-10'
+    >>> one_day = pd.DataFrame({"submitted_at": pd.to_datetime(["2026-10-15"] * 40)})
+    >>> pick_period(load_params({"notebooks": {}}), None, one_day)
     '2026-10'
     """
+    import sys
+
     import pandas as pd
 
     chosen = check_period(period, "--period") or params.period
     dates = frame["submitted_at"]
-    if chosen is None:
-        return str(latest_complete_month(dates))
-    months = dates.dt.to_period("M")
-    if not (months == pd.Period(chosen, freq="M")).any():
-        covered = f"{dates.min():%Y-%m} to {dates.max():%Y-%m}" if len(dates) else "no months"
+    if chosen is not None:
+        months = dates.dt.to_period("M")
+        if not (months == pd.Period(chosen, freq="M")).any():
+            covered = f"{dates.min():%Y-%m} to {dates.max():%Y-%m}" if len(dates) else "no months"
+            raise FeedbackDataError(
+                f"no responses in the period {chosen}; the data covers {covered}",
+                column="submitted_at",
+                fix="choose a period inside the data (--period YYYY-MM), or leave it empty "
+                "for the latest complete month.",
+            )
+        return chosen
+    today = pd.Timestamp.now(tz="UTC").tz_localize(None).normalize()
+    dates = dates[dates.notna() & (dates < today + pd.Timedelta(days=1))]
+    if dates.empty:
         raise FeedbackDataError(
-            f"no responses in the period {chosen}; the data covers {covered}",
+            "there are no dated responses up to today to choose a report month from",
             column="submitted_at",
-            fix="choose a period inside the data (--period YYYY-MM), or leave it empty "
-            "for the latest complete month.",
+            fix='check the submitted_at column, or set period: "YYYY-MM".',
         )
-    return chosen
+    counts = dates.dt.to_period("M").value_counts().sort_index()
+    last = dates.max()
+    last_month = last.to_period("M")
+    whole = "wave" in frame.columns or last.normalize() >= last_month.end_time.normalize()
+    complete = counts[(counts.index < last_month) | whole]
+    if complete.empty:  # data within one month: a single day, a partial month
+        complete = counts
+    enough = complete[complete >= MIN_PERIOD_RESPONSES]
+    if not enough.empty:
+        return str(enough.index[-1])
+    month, n = complete.index[-1], int(complete.iloc[-1])
+    line = (
+        f"Report month {month}: no month has {MIN_PERIOD_RESPONSES} responses, so the latest "
+        f"month with responses is used ({n:,} response{'s' if n != 1 else ''})."
+    )
+    (say or (lambda text: print(text, file=sys.stderr, flush=True)))(line)
+    return str(month)
