@@ -220,7 +220,7 @@ def _read_file(
         except UnicodeDecodeError as exc:
             how = "given in params" if encoding else "detected from the file's start"
             raise FeedbackDataError(
-                f"the file cannot be read as {enc} text ({how}): {exc.reason} at byte "
+                f"the file cannot be read as {encoding or enc} text ({how}): {exc.reason} at byte "
                 f"{exc.start:,}",
                 source=label,
                 fix=_ENCODING_FIX.format(name=label, stem=path.stem),

@@ -66,6 +66,10 @@ __all__ = ["QUALITY_COLUMNS", "describe_quality"]
 #: columns of ``Feedback.quality``
 QUALITY_COLUMNS = ("check", "column", "rows", "action", "example_rows", "message")
 
+# checks whose quality message is a whole sentence ("missing code 0 in rating_x: 9 cells set to
+# missing"), shown as it is
+_OWN_SENTENCE = frozenset({"missing_code"})
+
 _DATE_HINTS = ("date", "time", "day", "submitted", "created", "日期", "时间")
 
 
@@ -108,7 +112,10 @@ def describe_quality(quality: pd.DataFrame, n_read: int, n_kept: int, source: st
         ("converted", "converted"),
     ):
         for r in by_action[action].itertuples():
-            sentences.append(f"{int(r.rows):,} {r.message} ({verb})")
+            if r.check in _OWN_SENTENCE:  # the message counts its cells itself
+                sentences.append(str(r.message))
+            else:
+                sentences.append(f"{int(r.rows):,} {r.message} ({verb})")
     if len(sentences) == 1 and dropped.empty:
         sentences[0] += "; no data problems were found"
     return ". ".join(s.rstrip(".") for s in sentences) + "."
