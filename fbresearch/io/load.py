@@ -180,6 +180,7 @@ def _read_file(
     encoding: str | None = None,
 ) -> tuple[pd.DataFrame, str | None]:
     """Read a CSV, Parquet or Excel file; every failure becomes a FeedbackDataError."""
+    # Length: one branch per format, then one handler per failure kind, each a message.
     suffix = path.suffix.lower()
     label = path.name
     try:

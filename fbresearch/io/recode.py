@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from fbresearch import schema
-from fbresearch.errors import FeedbackDataError
+from fbresearch.errors import FeedbackDataError, ParamsError
 from fbresearch.io.encoding import ENCODINGS, check_encoding
 from fbresearch.io.parse import _DATE_FORMATS, _as_text
 from fbresearch.io.validate import _columns_text, _Report
@@ -288,9 +288,23 @@ def check_data_params(merged: dict[str, Any], source: str) -> None:
     ...
     fbresearch.errors.ParamsError: p.yaml: 'value_maps.satisfied' has the answer True, ...
     """
-    from fbresearch.errors import ParamsError
+    merged["missing_codes"] = _check_missing_codes(merged.get("missing_codes") or {}, source)
+    merged["value_maps"] = _check_value_maps(merged.get("value_maps") or {}, source)
+    _check_wave(merged.get("wave"), source)
+    if isinstance(merged.get("wave"), Mapping):
+        merged["wave"] = {"column": merged["wave"]["column"]}
+    encoding = merged.get("encoding") or "auto"
+    try:
+        check_encoding(str(encoding), source)
+    except FeedbackDataError as exc:
+        raise ParamsError(
+            f"{source}: 'encoding' {encoding!r} is not a known text encoding. Fix: use auto "
+            f"or one of {', '.join(ENCODINGS)}."
+        ) from exc
+    merged["encoding"] = str(encoding)
 
-    codes = merged.get("missing_codes") or {}
+
+def _check_missing_codes(codes: Any, source: str) -> dict[str, list[Any]]:
     if not isinstance(codes, Mapping):
         raise ParamsError(
             f"{source}: 'missing_codes' must map columns to the codes that mean missing, "
@@ -307,9 +321,10 @@ def check_data_params(merged: dict[str, Any], source: str) -> None:
                 f"text), e.g. [0, 99], not {codes[key]!r}."
             )
         checked[str(key)] = values
-    merged["missing_codes"] = checked
+    return checked
 
-    maps = merged.get("value_maps") or {}
+
+def _check_value_maps(maps: Any, source: str) -> dict[str, dict[str, Any]]:
     if not isinstance(maps, Mapping):
         raise ParamsError(
             f"{source}: 'value_maps' must map columns to {{answer: value}}, e.g. "
@@ -337,28 +352,18 @@ def check_data_params(merged: dict[str, Any], source: str) -> None:
                     f"missing), not {value!r}."
                 )
         checked_maps[str(key)] = {str(a): v for a, v in mapping.items()}
-    merged["value_maps"] = checked_maps
+    return checked_maps
 
-    wave = merged.get("wave")
+
+def _check_wave(wave: Any, source: str) -> None:
     if isinstance(wave, Mapping):
         if set(wave) != {"column"} or not isinstance(wave["column"], str):
             raise ParamsError(
                 f"{source}: 'wave' as a mapping must be {{column: \"<your wave column>\"}}, "
                 f"not {dict(wave)!r}."
             )
-        merged["wave"] = {"column": wave["column"]}
     elif wave is not None and not (isinstance(wave, str) and _MONTH.match(wave)):
         raise ParamsError(
             f'{source}: \'wave\' must be null, a month "YYYY-MM" (quoted, e.g. "2026-10") or '
             f'{{column: "Wave"}}, not {wave!r}.'
         )
-
-    encoding = merged.get("encoding") or "auto"
-    try:
-        check_encoding(str(encoding), source)
-    except FeedbackDataError as exc:
-        raise ParamsError(
-            f"{source}: 'encoding' {encoding!r} is not a known text encoding. Fix: use auto "
-            f"or one of {', '.join(ENCODINGS)}."
-        ) from exc
-    merged["encoding"] = str(encoding)
