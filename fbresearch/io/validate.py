@@ -230,10 +230,13 @@ def _validate(
     out["flag_straight_lined"] = flag_straight
     out["flag_duplicate"] = flag_duplicate
     if not keep.any():
+        dropped = "; ".join(
+            f"{r['rows']:,} {r['message']}" for r in rep.rows if r["action"] == "dropped"
+        )
         raise rep.error(
-            "no usable rows are left after validation",
+            "no usable rows are left after validation" + (f" ({dropped})" if dropped else ""),
             None,
-            fix="see the quality report: every row was dropped.",
+            fix="check the dates and answers of the file: every row was dropped.",
         )
     if not keep.all():
         out = out[keep]

@@ -14,7 +14,7 @@ from typing import Any
 
 from fbresearch.errors import FeedbackDataError
 from fbresearch.io.canonical import file_sha256
-from fbresearch.io.inputs import load_sample
+from fbresearch.io.inputs import MIN_PERIOD_RESPONSES, default_period, load_sample
 from fbresearch.io.load import load_feedback
 from fbresearch.io.orders import load_invitations, load_orders
 from fbresearch.report.pages import HEADLINE_KPIS
@@ -114,21 +114,15 @@ def release_memory() -> None:
         pass
 
 
-#: Responses a month needs to be the default report month (fewer: the latest month with any).
-MIN_PERIOD_RESPONSES = 30
-
-
 def pick_period(
     params: Params, period: str | None, frame: Any, say: Callable[[str], None] | None = None
 ) -> str:
     """The report month: ``period``, else params', else the default month of the data.
 
-    The default is the latest complete month with at least :data:`MIN_PERIOD_RESPONSES`
-    responses. A month is complete when the data goes on past it, or reaches its last day;
-    with a ``wave`` column every wave month is complete, and data within a single month (a
-    single day, one wave) gives that month. Rows dated after today never pick it. When no
-    complete month has enough responses, the latest one with any is taken and ``say`` (default:
-    a line on standard error) tells the user.
+    The default is :func:`fbresearch.io.inputs.default_period`: the latest complete month with
+    at least :data:`MIN_PERIOD_RESPONSES` responses (a single day or one wave: that month;
+    future rows never pick it). When no complete month has enough, the latest one with any is
+    taken and ``say`` (default: a line on standard error) tells the user.
 
     Raises
     ------
@@ -162,28 +156,7 @@ def pick_period(
                 "for the latest complete month.",
             )
         return chosen
-    today = pd.Timestamp.now(tz="UTC").tz_localize(None).normalize()
-    dates = dates[dates.notna() & (dates < today + pd.Timedelta(days=1))]
-    if dates.empty:
-        raise FeedbackDataError(
-            "there are no dated responses up to today to choose a report month from",
-            column="submitted_at",
-            fix='check the submitted_at column, or set period: "YYYY-MM".',
-        )
-    counts = dates.dt.to_period("M").value_counts().sort_index()
-    last = dates.max()
-    last_month = last.to_period("M")
-    whole = "wave" in frame.columns or last.normalize() >= last_month.end_time.normalize()
-    complete = counts[(counts.index < last_month) | whole]
-    if complete.empty:  # data within one month: a single day, a partial month
-        complete = counts
-    enough = complete[complete >= MIN_PERIOD_RESPONSES]
-    if not enough.empty:
-        return str(enough.index[-1])
-    month, n = complete.index[-1], int(complete.iloc[-1])
-    line = (
-        f"Report month {month}: no month has {MIN_PERIOD_RESPONSES} responses, so the latest "
-        f"month with responses is used ({n:,} response{'s' if n != 1 else ''})."
-    )
-    (say or (lambda text: print(text, file=sys.stderr, flush=True)))(line)
+    month, note = default_period(frame)
+    if note:
+        (say or (lambda text: print(text, file=sys.stderr, flush=True)))(note)
     return str(month)

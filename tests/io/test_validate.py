@@ -161,3 +161,14 @@ def test_future_dated_rows_are_dropped_and_counted(tmp_path):
     row = quality_row(fb, "future_date")
     assert (row["rows"], row["action"], row["example_rows"]) == (2, "dropped", [2, 4])
     assert f"2 dated in the future (after {today:%Y-%m-%d}, UTC)" in fb.summary()
+
+
+def test_only_future_rows_is_a_named_error_saying_why(tmp_path):
+    text = "submitted_at,nps\n2099-01-01,9\n2099-02-01,8\n"
+    with pytest.raises(FeedbackDataError) as excinfo:
+        load_feedback(write(tmp_path, "all_future.csv", text))
+    check_error(
+        excinfo,
+        file="all_future.csv",
+        says=("no usable rows are left after validation (2 dated in the future (after ",),
+    )
