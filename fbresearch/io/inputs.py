@@ -51,6 +51,8 @@ __all__ = [
     "ReportInputs",
     "LoadedSample",
     "latest_complete_month",
+    "default_period",
+    "MIN_PERIOD_RESPONSES",
     "load_inputs",
     "load_sample",
     "read_inputs",
@@ -183,19 +185,61 @@ def latest_complete_month(dates: Iterable[Any]) -> pd.Period:
     return month if last.normalize() >= month.end_time.normalize() else month - 1
 
 
-def _period(period: str | pd.Period | None, dates: pd.Series, label: str) -> pd.Period:
+#: Responses a month needs to be the default report month (fewer: the latest month with any).
+MIN_PERIOD_RESPONSES = 30
+
+
+def default_period(
+    frame: pd.DataFrame, min_responses: int = MIN_PERIOD_RESPONSES
+) -> tuple[pd.Period, str | None]:
+    """The default report month and, when it has fewer than ``min_responses``, a note saying so.
+
+    The latest complete month with at least ``min_responses`` responses. A month is complete
+    when the data goes on past it or reaches its last day; with a ``wave`` column every wave
+    month is complete; data within a single month (a single day, one wave) gives that month.
+    Rows dated after today (UTC) never pick it. When no complete month has enough responses,
+    the latest complete one with any is taken, with a note.
+
+    Examples
+    --------
+    >>> days = pd.to_datetime(["2026-09-03"] * 30 + ["2026-10-02"] * 30 + ["2026-11-02"] * 40)
+    >>> default_period(pd.DataFrame({"submitted_at": days}))
+    (Period('2026-10', 'M'), None)
+    >>> default_period(pd.DataFrame({"submitted_at": pd.to_datetime(["2026-10-15"] * 3)}))[1]
+    'Report month 2026-10: no month has 30 responses, so the latest month with responses is used (3 responses).'
+    """
+    dates = frame["submitted_at"]
+    today = pd.Timestamp.now(tz="UTC").tz_localize(None).normalize()
+    dates = dates[dates.notna() & (dates < today + pd.Timedelta(days=1))]
+    if dates.empty:
+        raise FeedbackDataError(
+            "there are no dated responses up to today to choose a report month from",
+            column="submitted_at",
+            fix='check the submitted_at column, or set period: "YYYY-MM".',
+        )
+    counts = dates.dt.to_period("M").value_counts().sort_index()
+    last = dates.max()
+    last_month = last.to_period("M")
+    whole = "wave" in frame.columns or last.normalize() >= last_month.end_time.normalize()
+    complete = counts[(counts.index < last_month) | whole]
+    if complete.empty:  # data within one month: a single day, a partial month
+        complete = counts
+    enough = complete[complete >= min_responses]
+    if not enough.empty:
+        return enough.index[-1], None
+    month, n = complete.index[-1], int(complete.iloc[-1])
+    return month, (
+        f"Report month {month}: no month has {min_responses} responses, so the latest "
+        f"month with responses is used ({n:,} response{'s' if n != 1 else ''})."
+    )
+
+
+def _period(period: str | pd.Period | None, frame: pd.DataFrame, label: str) -> pd.Period:
+    dates = frame["submitted_at"]
     first, last = dates.min(), dates.max()
     covered = f"{first:%Y-%m} to {last:%Y-%m}" if pd.notna(first) else "no months"
     if period is None:
-        chosen = latest_complete_month(dates)
-        if chosen < first.to_period("M"):
-            raise FeedbackDataError(
-                f"the data ({covered}) does not cover a complete month",
-                source=label,
-                column="submitted_at",
-                fix='set period: "YYYY-MM" explicitly.',
-            )
-        return chosen
+        return default_period(frame)[0]
     try:
         chosen = pd.Period(period, freq="M")
         if isinstance(period, str) and not re.fullmatch(r"\d{4}-\d{2}", period.strip()):
@@ -534,7 +578,7 @@ def load_inputs(
     for key in ("n_read", "n_kept"):
         if quality.attrs.get(key) is None:
             quality.attrs[key] = len(frame)
-    chosen = _period(period, frame["submitted_at"], label)
+    chosen = _period(period, frame, label)
     feedback, current = _cut(frame, chosen)
     return ReportInputs(
         feedback=feedback,

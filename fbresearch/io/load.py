@@ -26,7 +26,6 @@ Examples
 
 from __future__ import annotations
 
-import codecs
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -37,6 +36,9 @@ import pandas as pd
 
 from fbresearch import schema
 from fbresearch.errors import FeedbackDataError
+from fbresearch.io.encoding import _FIX as _ENCODING_FIX
+from fbresearch.io.encoding import check_encoding, detect_encoding
+from fbresearch.io.recode import _date_like, _missing_codes, _value_maps, _wave
 from fbresearch.io.validate import (
     _closest,
     _columns_text,
@@ -55,8 +57,6 @@ __all__ = [
 _CSV_SUFFIXES = {".csv": ",", ".txt": ",", ".tsv": "\t"}
 _PARQUET_SUFFIXES = {".parquet", ".pq"}
 _EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
-_ENCODINGS = ("utf-8-sig", "gb18030")  # utf-8-sig reads plain UTF-8 too; GB18030 extends GBK
-_SNIFF_BYTES = 1 << 20
 
 
 @dataclass(frozen=True, eq=False)
@@ -80,7 +80,7 @@ class Feedback:
     n_read : int
         Data rows read before anything was dropped.
     encoding : str or None
-        The text encoding of a CSV file (``"utf-8"`` or ``"gb18030"``).
+        The text encoding of a CSV file (``"utf-8"``, ``"utf-16"``, ``"gb18030"``, ``"big5"``).
     """
 
     frame: pd.DataFrame
@@ -144,17 +144,6 @@ def _check_path(source: str | Path, what: str = "feedback") -> Path:
     return path
 
 
-def _encodings(path: Path) -> list[str]:
-    """Encodings to try, most likely first: a strict UTF-8 decode of the first MiB decides."""
-    with path.open("rb") as fh:
-        head = fh.read(_SNIFF_BYTES)
-    try:
-        codecs.getincrementaldecoder("utf-8")("strict").decode(head, final=False)
-    except UnicodeDecodeError:
-        return list(reversed(_ENCODINGS))
-    return list(_ENCODINGS)
-
-
 def _refuse_duplicate_headers(names: list[Any], label: str) -> None:
     """Two columns with one header: the reader would keep both under mangled names and use the
     first silently, so the file is refused with both positions named.
@@ -191,6 +180,7 @@ def _read_file(
     encoding: str | None = None,
 ) -> tuple[pd.DataFrame, str | None]:
     """Read a CSV, Parquet or Excel file; every failure becomes a FeedbackDataError."""
+    # Length: one branch per format, then one handler per failure kind, each a message.
     suffix = path.suffix.lower()
     label = path.name
     try:
@@ -215,31 +205,32 @@ def _read_file(
             header = pd.read_excel(path, sheet_name=0, engine="openpyxl", header=None, nrows=1)
             _refuse_duplicate_headers(header.iloc[0].tolist() if len(header) else [], label)
             return frame, None
-        errors: list[str] = []
-        for enc in [encoding] if encoding else _encodings(path):
-            try:
-                frame = pd.read_csv(
-                    path,
-                    sep=_CSV_SUFFIXES[suffix],
-                    encoding=enc,
-                    encoding_errors="strict",
-                    dtype=dict(dtype or {}),
-                    nrows=0 if header_only else None,
-                    low_memory=False,
-                )
-            except UnicodeDecodeError as exc:
-                errors.append(f"{enc}: {exc.reason} at byte {exc.start}")
-                continue
-            header = pd.read_csv(
-                path, sep=_CSV_SUFFIXES[suffix], encoding=enc, header=None, nrows=1, dtype=str
+        enc = encoding or detect_encoding(path)
+        if enc == "utf-8":
+            enc = "utf-8-sig"  # reads plain UTF-8 too, and drops a BOM
+        try:
+            frame = pd.read_csv(
+                path,
+                sep=_CSV_SUFFIXES[suffix],
+                encoding=enc,
+                encoding_errors="strict",
+                dtype=dict(dtype or {}),
+                nrows=0 if header_only else None,
+                low_memory=False,
             )
-            _refuse_duplicate_headers(header.iloc[0].tolist() if len(header) else [], label)
-            return frame, ("utf-8" if enc == "utf-8-sig" else enc)
-        raise FeedbackDataError(
-            "the file is neither UTF-8 nor GB18030/GBK text (" + "; ".join(errors) + ")",
-            source=label,
-            fix="save the file as CSV UTF-8 (in Excel: Save As > CSV UTF-8).",
+        except UnicodeDecodeError as exc:
+            how = "given in params" if encoding else "detected from the file's start"
+            raise FeedbackDataError(
+                f"the file cannot be read as {encoding or enc} text ({how}): {exc.reason} at byte "
+                f"{exc.start:,}",
+                source=label,
+                fix=_ENCODING_FIX.format(name=label, stem=path.stem),
+            ) from exc
+        header = pd.read_csv(
+            path, sep=_CSV_SUFFIXES[suffix], encoding=enc, header=None, nrows=1, dtype=str
         )
+        _refuse_duplicate_headers(header.iloc[0].tolist() if len(header) else [], label)
+        return frame, ("utf-8" if enc == "utf-8-sig" else enc)
     except FeedbackDataError:
         raise
     except pd.errors.EmptyDataError as exc:
@@ -369,13 +360,18 @@ def load_feedback(
     *,
     max_invalid: float = schema.MAX_INVALID_SHARE,
     tz: str = "UTC",
+    missing_codes: Mapping[str, Sequence[Any]] | None = None,
+    value_maps: Mapping[str, Mapping[Any, Any]] | None = None,
+    wave: str | Mapping[str, str] | None = None,
+    encoding: str | None = None,
 ) -> Feedback:
     """Read, map and validate feedback; return canonical data and a quality report.
 
     Parameters
     ----------
     source : path or DataFrame
-        CSV (``.csv``, ``.tsv``; UTF-8, UTF-8 with BOM or GB18030/GBK, detected), Parquet
+        CSV (``.csv``, ``.tsv``; UTF-8 with or without BOM, UTF-16, GB18030/GBK or Big5,
+        detected), Parquet
         (``.parquet``) or Excel (``.xlsx``, first sheet) file, or a DataFrame.
     columns : mapping, optional
         Canonical name -> your column name, e.g. ``{"nps": "Q1 Recommend", "submitted_at":
@@ -389,6 +385,22 @@ def load_feedback(
         set to missing and counted. More than this is an error.
     tz : str
         Time zone that timestamps with UTC offsets are converted to (then stored naive).
+    missing_codes : mapping, optional
+        ``{column: [codes]}``: these answers become missing before validation, counted in
+        ``.quality``. ``column`` is a canonical name after mapping, ``ratings`` (every
+        ``rating_*``) or ``scores`` (nps, csat, ces, satisfied and every rating), e.g.
+        ``{"ratings": [0]}`` when 0 means "not rated".
+    value_maps : mapping, optional
+        ``{column: {answer: value}}`` applied before validation (answers match ignoring case
+        and surrounding spaces), e.g. ``{"satisfied": {"satisfied": 1, "dissatisfied": 0}}``.
+        Text answers without a value are an error; answers that are numbers pass unchanged.
+    wave : str or mapping, optional
+        ``"YYYY-MM"`` (every row belongs to that month) or ``{"column": "Wave"}`` (values
+        ``YYYY-MM`` or dates). Adds a string column ``wave``; without ``submitted_at`` the
+        rows are dated to the first day of their wave month.
+    encoding : str, optional
+        The text encoding of a CSV file; None (or ``"auto"``) detects UTF-8 (with or without
+        BOM), UTF-16, GB18030/GBK or Big5.
 
     Returns
     -------
@@ -414,7 +426,7 @@ def load_feedback(
     ['submitted_at', 'csat', 'rating_speed', 'response_id']
     """
     label = _label(source)
-    encoding = None
+    encoding = check_encoding(encoding, label)
     if isinstance(source, pd.DataFrame):
         original_index = source.index
         raw = source.reset_index(drop=True)
@@ -422,7 +434,7 @@ def load_feedback(
         rename = _resolve_columns(list(raw.columns), columns, ratings, label)
     elif isinstance(source, (str, Path)):
         path = _check_path(source)
-        header, encoding = _read_file(path, header_only=True)
+        header, encoding = _read_file(path, header_only=True, encoding=encoding)
         rename = _resolve_columns([str(c) for c in header.columns], columns, ratings, label)
         ids = {user: "str" for user, canonical in rename.items() if canonical in schema.ID_COLUMNS}
         ids.update({c: "str" for c in header.columns if c in schema.ID_COLUMNS})
@@ -442,23 +454,29 @@ def load_feedback(
         )
     frame = raw.rename(columns=rename)
     header = list(raw.columns)
+    rep = _Report(label, origin={canonical: user for user, canonical in rename.items()})
+    frame = _wave(frame, wave, rep)
     for required in schema.REQUIRED:
         if required not in frame.columns:
             raise _missing_column_error(
                 required,
                 header,
                 label,
-                fix=f'name your date column in `columns:`, e.g. {{"{required}": "Date"}}.',
+                fix=f'name your date column in `columns:`, e.g. {{"{required}": "Date"}}; '
+                'for a survey wave without dates, add wave: "2026-10" '
+                '(or wave: {column: "Wave"}).',
+                keep=lambda col: _date_like(raw[col]),
             )
     if not any(c in frame.columns for c in schema.ANSWER_COLUMNS):
         raise FeedbackDataError(
-            "there is no answer column (none of nps, csat, ces, text). The columns are "
+            "there is no answer column (none of nps, csat, ces, satisfied, text). The columns are "
             + _columns_text(header),
             source=label,
             column="nps",
             fix='map at least one answer column, e.g. {"nps": "Q1 Recommend", "text": "Comment"}.',
         )
-    rep = _Report(label)
+    frame = _missing_codes(frame, missing_codes, rep)
+    frame = _value_maps(frame, value_maps, rep)
     frame = _validate(frame, rep, max_invalid=max_invalid, tz=tz, n_read=len(raw))
     if original_index is not None:
         frame.index = original_index[frame.index.to_numpy()]

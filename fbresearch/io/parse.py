@@ -114,7 +114,7 @@ def _parse_dates(series: pd.Series, column: str, rep: _Report, tz: str) -> pd.Se
                 )
         else:
             got = _best_format(values, column, rep, codes, todo.index)
-        parsed.loc[todo.index] = pd.Series(got, index=todo.index).astype("datetime64[ns]")
+        parsed.loc[todo.index] = _within_bounds(pd.DatetimeIndex(got)).to_numpy()
     bad = parsed.isna() & ~blank
     if bad.any():
         positions = _positions_of(codes, text.index[bad.to_numpy()])
@@ -124,11 +124,27 @@ def _parse_dates(series: pd.Series, column: str, rep: _Report, tz: str) -> pd.Se
             column,
             positions,
             fix="use one date format for the whole column, e.g. 2026-10-31 or 2026-10-31 14:05, "
-            "or correct those cells.",
+            "or correct those cells (years must lie between 1678 and 2261).",
         )
     out = parsed.to_numpy().take(codes, mode="clip")
     out[codes < 0] = np.datetime64("NaT")
     return pd.Series(out, index=series.index, dtype="datetime64[ns]")
+
+
+def _within_bounds(stamps: pd.DatetimeIndex) -> pd.DatetimeIndex:
+    """``datetime64[ns]``, with dates pandas cannot hold (after 2262, before 1677) as NaT.
+
+    Examples
+    --------
+    >>> got = pd.to_datetime(["2026-10-01", "2300-01-01"], format="ISO8601")
+    >>> _within_bounds(got).tolist()
+    [Timestamp('2026-10-01 00:00:00'), NaT]
+    """
+    if stamps.dtype == "datetime64[ns]":
+        return stamps
+    low, high = pd.Timestamp.min.ceil("D"), pd.Timestamp.max.floor("D")
+    inside = (stamps >= low) & (stamps <= high)
+    return pd.DatetimeIndex(stamps.where(inside)).as_unit("ns")
 
 
 def _matches(values: pd.Series, pattern: str) -> pd.Series:
@@ -219,9 +235,12 @@ def _parse_scores(series: pd.Series, column: str, rep: _Report, max_invalid: flo
     if n_bad:
         positions = np.flatnonzero(invalid)
         what = ", ".join(f"{int(m.sum()):,} {k}" for k, m in kinds.items() if m.any())
+        codes_hint = _code_hint(numbers, outside, column)
         if n_bad > max_invalid * n_filled:
             raw = series.astype("object")
-            fix = (
+            hints = [h for h in (codes_hint, _text_hint(series, not_number, column, rep)) if h]
+            fix = "; ".join(hints) + ". Otherwise: " if hints else ""
+            fix += (
                 f"{spec.label} answers must be whole numbers from {spec.low} to {spec.high}; "
                 "correct those cells or leave them empty"
             )
@@ -246,11 +265,90 @@ def _parse_scores(series: pd.Series, column: str, rep: _Report, max_invalid: flo
                 np.flatnonzero(mask),
                 "blanked",
                 f"{column} answers {kind}"
-                + (f" {spec.low}-{spec.high}" if kind == "outside the range" else ""),
+                + (f" {spec.low}-{spec.high}" if kind == "outside the range" else "")
+                + (f" ({codes_hint})" if kind == "outside the range" and codes_hint else ""),
             )
         numbers = np.where(invalid, np.nan, numbers)
     return pd.Series(pd.array(np.round(numbers), dtype="Float64"), index=series.index).astype(
         "Int64"
+    )
+
+
+def _rows_text(positions: np.ndarray, k: int = 3) -> str:
+    shown = ", ".join(str(p + 1) for p in positions[:k])
+    return f"row{'s' if positions.size > 1 else ''} {shown}" + (
+        ", ..." if positions.size > k else ""
+    )
+
+
+def _code_hint(numbers: np.ndarray, outside: np.ndarray, column: str) -> str:
+    """Suggest ``missing_codes`` for codes such as 0 or 99 that fill many cells outside the range.
+
+    Examples
+    --------
+    >>> numbers = np.array([0, 4, 0, 5, 0, 7.0])
+    >>> outside = np.array([True, False, True, False, True, True])
+    >>> _code_hint(numbers, outside, "rating_seat")
+    "3 zeros in rating_seat (rows 1, 3, 5): if 0 means 'not rated', add to params: missing_codes: {ratings: [0]}"
+    """
+    if not outside.any():
+        return ""
+    values, counts = np.unique(numbers[outside], return_counts=True)
+    order = np.argsort(-counts, kind="stable")
+    group = "ratings" if schema.is_rating(column) else column
+    hints = []
+    for i in order[:3]:
+        if counts[i] < 2:
+            break
+        code = int(values[i])
+        positions = np.flatnonzero(outside & (numbers == code))
+        what = "zeros" if code == 0 else f"{code}s"
+        meaning = "not rated" if code == 0 else "don't know"
+        hints.append(
+            f"{counts[i]:,} {what} in {column} ({_rows_text(positions)}): if {code} means "
+            f"'{meaning}', add to params: missing_codes: {{{group}: [{code}]}}"
+        )
+    return "; ".join(hints)
+
+
+_NEGATIVE = ("dis", "not", "un", "no", "neg", "bad", "不", "差")
+
+
+def _text_hint(series: pd.Series, not_number: np.ndarray, column: str, rep: _Report) -> str:
+    """Suggest ``value_maps`` for text answers (``satisfied`` for a two-valued label).
+
+    Examples
+    --------
+    >>> from fbresearch.io.validate import _Report
+    >>> s = pd.Series(["satisfied", "dissatisfied", "satisfied"])
+    >>> print(_text_hint(s, np.ones(3, bool), "csat", _Report("x.csv")))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    csat holds two text answers ('satisfied' 2, 'dissatisfied' 1): for a yes/no outcome map the
+    column to `satisfied` instead: columns: {satisfied: "csat"} and value_maps: {satisfied:
+    {"satisfied": 1, "dissatisfied": 0}}
+    """
+    if not not_number.any():
+        return ""
+    counts = _as_text(series)[not_number].value_counts()
+    seen = ", ".join(f"{v!r} {n:,}" for v, n in counts.head(5).items())
+    values = [str(v) for v in counts.index]
+    filled = _as_text(series).notna().to_numpy()
+    if len(values) == 2 and (filled == not_number).all():
+        low = [v for v in values if any(w in v.lower() for w in _NEGATIVE)]
+        zero = low[0] if len(low) == 1 else values[1]
+        one = values[0] if zero == values[1] else values[1]
+        maps = f'value_maps: {{satisfied: {{"{one}": 1, "{zero}": 0}}}}'
+        if column == "satisfied":
+            return f"{column} holds two text answers ({seen}): add to params: {maps}"
+        user = rep.origin.get(column, column)
+        return (
+            f"{column} holds two text answers ({seen}): for a yes/no outcome map the column to "
+            f'`satisfied` instead: columns: {{satisfied: "{user}"}} and {maps}'
+        )
+    example = ", ".join(f'"{v}": <number>' for v in values[:5])
+    return (
+        f"{column} holds text answers ({seen}): if they are answers on the scale, add to params: "
+        f"value_maps: {{{column}: {{{example}}}}}"
     )
 
 

@@ -52,7 +52,7 @@ Examples
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -65,6 +65,10 @@ __all__ = ["QUALITY_COLUMNS", "describe_quality"]
 
 #: columns of ``Feedback.quality``
 QUALITY_COLUMNS = ("check", "column", "rows", "action", "example_rows", "message")
+
+# checks whose quality message is a whole sentence ("missing code 0 in rating_x: 9 cells set to
+# missing"), shown as it is
+_OWN_SENTENCE = frozenset({"missing_code"})
 
 _DATE_HINTS = ("date", "time", "day", "submitted", "created", "日期", "时间")
 
@@ -108,16 +112,26 @@ def describe_quality(quality: pd.DataFrame, n_read: int, n_kept: int, source: st
         ("converted", "converted"),
     ):
         for r in by_action[action].itertuples():
-            sentences.append(f"{int(r.rows):,} {r.message} ({verb})")
+            if r.check in _OWN_SENTENCE:  # the message counts its cells itself
+                sentences.append(str(r.message))
+            else:
+                sentences.append(f"{int(r.rows):,} {r.message} ({verb})")
     if len(sentences) == 1 and dropped.empty:
         sentences[0] += "; no data problems were found"
     return ". ".join(s.rstrip(".") for s in sentences) + "."
 
 
-def _closest(name: str, candidates: Sequence[str], hints: Sequence[str] = ()) -> str:
+def _closest(
+    name: str,
+    candidates: Sequence[str],
+    hints: Sequence[str] = (),
+    keep: Callable[[str], bool] | None = None,
+) -> str:
     lowered = {c.lower(): c for c in candidates}
     found = [lowered[m] for m in difflib.get_close_matches(name.lower(), list(lowered), 3, 0.6)]
     found += [c for c in candidates if any(h in c.lower() for h in hints) and c not in found]
+    if keep is not None:
+        found = [f for f in found if keep(f)]
     return f" Did you mean {', '.join(repr(f) for f in found[:3])}?" if found else ""
 
 
@@ -127,11 +141,16 @@ def _columns_text(columns: Sequence[str], limit: int = 30) -> str:
 
 
 def _missing_column_error(
-    canonical: str, header: Sequence[str], label: str, fix: str
+    canonical: str,
+    header: Sequence[str],
+    label: str,
+    fix: str,
+    keep: Callable[[str], bool] | None = None,
 ) -> FeedbackDataError:
+    """``keep``: only suggest columns it accepts (e.g. those whose values read as dates)."""
     hints = _DATE_HINTS if canonical in schema.DATE_COLUMNS or "date" in canonical else ()
     return FeedbackDataError(
-        f"there is no {canonical!r} column.{_closest(canonical, header, hints)} "
+        f"there is no {canonical!r} column.{_closest(canonical, header, hints, keep)} "
         f"The columns are {_columns_text(list(header))}",
         source=label,
         column=canonical,
@@ -142,9 +161,10 @@ def _missing_column_error(
 class _Report:
     """Collects quality rows and raises errors with user-facing row numbers."""
 
-    def __init__(self, label: str) -> None:
+    def __init__(self, label: str, origin: dict[str, str] | None = None) -> None:
         self.label = label
         self.rows: list[dict] = []
+        self.origin = dict(origin or {})  # canonical name -> the user's column name
 
     def add(
         self, check: str, column: str | None, positions: np.ndarray, action: str, message: str
@@ -210,10 +230,13 @@ def _validate(
     out["flag_straight_lined"] = flag_straight
     out["flag_duplicate"] = flag_duplicate
     if not keep.any():
+        dropped = "; ".join(
+            f"{r['rows']:,} {r['message']}" for r in rep.rows if r["action"] == "dropped"
+        )
         raise rep.error(
-            "no usable rows are left after validation",
+            "no usable rows are left after validation" + (f" ({dropped})" if dropped else ""),
             None,
-            fix="see the quality report: every row was dropped.",
+            fix="check the dates and answers of the file: every row was dropped.",
         )
     if not keep.all():
         out = out[keep]
@@ -238,7 +261,8 @@ def _type_columns(out: pd.DataFrame, rep: _Report, *, max_invalid: float, tz: st
 
 
 def _drop_undated(out: pd.DataFrame, rep: _Report, max_invalid: float) -> np.ndarray:
-    """Rows to keep: a few rows without a date are dropped; many are an error."""
+    """Rows to keep: a few rows without a date are dropped, many are an error; rows dated
+    after today (UTC) are dropped and counted."""
     keep = np.ones(len(out), dtype=bool)
     no_date = out["submitted_at"].isna().to_numpy()
     if no_date.any():
@@ -252,6 +276,17 @@ def _drop_undated(out: pd.DataFrame, rep: _Report, max_invalid: float) -> np.nda
             )
         rep.add("missing_date", "submitted_at", positions, "dropped", "with no submission date")
         keep &= ~no_date
+    today = pd.Timestamp.now(tz="UTC").tz_localize(None).normalize()
+    future = (out["submitted_at"] >= today + pd.Timedelta(days=1)).to_numpy() & keep
+    if future.any():
+        rep.add(
+            "future_date",
+            "submitted_at",
+            np.flatnonzero(future),
+            "dropped",
+            f"dated in the future (after {today:%Y-%m-%d}, UTC)",
+        )
+        keep &= ~future
     return keep
 
 
@@ -264,7 +299,7 @@ def _drop_unanswered(
         text = out["text"].astype("str")
         flag_empty = (text.isna() | (text.str.strip().str.len() == 0)).to_numpy()
         out["text"] = text.where(~flag_empty)
-    answers = [c for c in ("nps", "csat", "ces") if c in out.columns]
+    answers = [c for c in schema.ANSWER_COLUMNS if c != "text" and c in out.columns]
     answered = out[answers].notna().any(axis=1).to_numpy() if answers else np.zeros(len(out), bool)
     if "text" in out.columns:
         answered = answered | ~flag_empty

@@ -7,19 +7,20 @@ for the notebooks, keeps only what the index page's headline KPIs read.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from fbresearch.errors import FeedbackDataError
 from fbresearch.io.canonical import file_sha256
-from fbresearch.io.inputs import latest_complete_month, load_sample
+from fbresearch.io.inputs import MIN_PERIOD_RESPONSES, default_period, load_sample
 from fbresearch.io.load import load_feedback
 from fbresearch.io.orders import load_invitations, load_orders
 from fbresearch.report.pages import HEADLINE_KPIS
 from fbresearch.report.params import Params, check_period, load_params  # noqa: F401 - doctests
 
-__all__ = ["Inputs", "load_data", "slim", "release_memory", "pick_period"]
+__all__ = ["Inputs", "load_data", "slim", "release_memory", "pick_period", "MIN_PERIOD_RESPONSES"]
 
 
 @dataclass
@@ -59,8 +60,15 @@ def load_data(params: Params) -> Inputs:
         feedback, orders, invitations = sample.feedback, sample.orders, sample.invitations
         source = feedback.source
     else:
+        raw = params.raw
         feedback = load_feedback(
-            params.data, columns=params.columns or None, ratings=params.ratings or None
+            params.data,
+            columns=params.columns or None,
+            ratings=params.ratings or None,
+            missing_codes=raw.get("missing_codes") or None,
+            value_maps=raw.get("value_maps") or None,
+            wave=raw.get("wave"),
+            encoding=raw.get("encoding"),
         )
         record("feedback", params.data)
         orders = load_orders(params.orders) if params.orders is not None else None
@@ -106,29 +114,49 @@ def release_memory() -> None:
         pass
 
 
-def pick_period(params: Params, period: str | None, frame: Any) -> str:
-    """The report month: ``period``, else params', else the latest complete month in the data.
+def pick_period(
+    params: Params, period: str | None, frame: Any, say: Callable[[str], None] | None = None
+) -> str:
+    """The report month: ``period``, else params', else the default month of the data.
+
+    The default is :func:`fbresearch.io.inputs.default_period`: the latest complete month with
+    at least :data:`MIN_PERIOD_RESPONSES` responses (a single day or one wave: that month;
+    future rows never pick it). When no complete month has enough, the latest one with any is
+    taken and ``say`` (default: a line on standard error) tells the user.
+
+    Raises
+    ------
+    FeedbackDataError
+        An explicit period outside the data, naming the months the data covers.
 
     Examples
     --------
     >>> import pandas as pd
-    >>> frame = pd.DataFrame({"submitted_at": pd.to_datetime(["2026-09-03", "2026-11-02"])})
-    >>> pick_period(load_params({"notebooks": {}}), None, frame)
+    >>> days = pd.to_datetime(["2026-09-03"] * 30 + ["2026-10-02"] * 30 + ["2026-11-02"] * 40)
+    >>> pick_period(load_params({"notebooks": {}}), None, pd.DataFrame({"submitted_at": days}))
+    '2026-10'
+    >>> one_day = pd.DataFrame({"submitted_at": pd.to_datetime(["2026-10-15"] * 40)})
+    >>> pick_period(load_params({"notebooks": {}}), None, one_day)
     '2026-10'
     """
+    import sys
+
     import pandas as pd
 
     chosen = check_period(period, "--period") or params.period
     dates = frame["submitted_at"]
-    if chosen is None:
-        return str(latest_complete_month(dates))
-    months = dates.dt.to_period("M")
-    if not (months == pd.Period(chosen, freq="M")).any():
-        covered = f"{dates.min():%Y-%m} to {dates.max():%Y-%m}" if len(dates) else "no months"
-        raise FeedbackDataError(
-            f"no responses in the period {chosen}; the data covers {covered}",
-            column="submitted_at",
-            fix="choose a period inside the data (--period YYYY-MM), or leave it empty "
-            "for the latest complete month.",
-        )
-    return chosen
+    if chosen is not None:
+        months = dates.dt.to_period("M")
+        if not (months == pd.Period(chosen, freq="M")).any():
+            covered = f"{dates.min():%Y-%m} to {dates.max():%Y-%m}" if len(dates) else "no months"
+            raise FeedbackDataError(
+                f"no responses in the period {chosen}; the data covers {covered}",
+                column="submitted_at",
+                fix="choose a period inside the data (--period YYYY-MM), or leave it empty "
+                "for the latest complete month.",
+            )
+        return chosen
+    month, note = default_period(frame)
+    if note:
+        (say or (lambda text: print(text, file=sys.stderr, flush=True)))(note)
+    return str(month)

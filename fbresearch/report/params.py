@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from fbresearch.errors import ParamsError
+from fbresearch.io.recode import check_data_params
 
 __all__ = [
     "Params",
@@ -55,6 +56,11 @@ DEFAULTS: dict[str, Any] = {
     "invitations": None,
     "columns": {},
     "ratings": {},
+    # data keys for real exports (fbresearch.io.recode.check_data_params validates them)
+    "missing_codes": {},
+    "value_maps": {},
+    "wave": None,
+    "encoding": "auto",
     "sample_size": 5000,
     "seed": 0,
     "period": None,
@@ -336,6 +342,7 @@ def load_params(params: str | os.PathLike[str] | Mapping[str, Any] | None = None
                 "e.g. {nps: 'Q1'}."
             )
         merged[key] = {str(k): v for k, v in value.items()}
+    check_data_params(merged, source)  # missing_codes, value_maps, wave, encoding
     sample_size = _int(merged["sample_size"], "sample_size", source, 1)
     seed = _int(merged["seed"], "seed", source, 0)
     report = merged["report"]

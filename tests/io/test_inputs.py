@@ -277,3 +277,20 @@ def test_the_data_path_given_twice_is_refused(tmp_path):
         load_inputs(paths["feedback"], data_path=paths["feedback"])
     by_keyword = load_inputs(data_path=paths["feedback"])
     assert len(by_keyword.feedback) == 92
+
+
+def test_default_period_is_the_latest_complete_month_with_enough_responses():
+    from fbresearch.io.inputs import default_period
+
+    # October has 29 (< 30), November is incomplete (ends on the 5th): September
+    days = ["2026-09-10"] * 30 + ["2026-10-10"] * 29 + ["2026-11-05"] * 60
+    frame = pd.DataFrame({"submitted_at": pd.to_datetime(days)})
+    assert default_period(frame) == (pd.Period("2026-09", freq="M"), None)
+    # a single day of data is that month, with a note when it has fewer than 30
+    one_day = pd.DataFrame({"submitted_at": pd.to_datetime(["2026-10-15"] * 4)})
+    month, note = default_period(one_day)
+    assert month == pd.Period("2026-10", freq="M")
+    assert note == (
+        "Report month 2026-10: no month has 30 responses, so the latest month with "
+        "responses is used (4 responses)."
+    )

@@ -206,3 +206,25 @@ def test_duplicate_headers_are_refused_with_both_positions(tmp_path):
     fine = tmp_path / "fine.csv"
     fine.write_text("submitted_at,nps,nps.1\n2026-10-01,9,8\n", encoding="utf-8")
     assert "nps.1" in load_feedback(fine).frame.columns
+
+
+def test_no_date_column_suggests_only_date_like_columns_and_a_wave(tmp_path):
+    text = "Departure/Arrival time convenient,Flight date,nps\n3,2026-10-01,9\n4,2026-10-02,8\n"
+    with pytest.raises(FeedbackDataError) as excinfo:
+        load_feedback(write(tmp_path, "survey.csv", text))
+    check_error(
+        excinfo,
+        file="survey.csv",
+        column="submitted_at",
+        says=(
+            "Did you mean 'Flight date'?",
+            'for a survey wave without dates, add wave: "2026-10" (or wave: {column: "Wave"})',
+        ),
+    )
+    assert "Did you mean 'Departure" not in str(excinfo.value)
+    # a survey without any date column: no "did you mean", still the wave hint
+    no_dates = "Departure/Arrival time convenient,nps\n3,9\n4,8\n"
+    with pytest.raises(FeedbackDataError) as excinfo:
+        load_feedback(write(tmp_path, "wave.csv", no_dates))
+    assert "Did you mean" not in str(excinfo.value)
+    assert 'add wave: "2026-10"' in str(excinfo.value)

@@ -161,3 +161,99 @@ def test_parse_dates_picks_the_one_format_that_reads_every_value():
     got = _parse_dates(pd.Series(["31.10.2026", "01.11.2026", None]), "d", _Report("x"), "UTC")
     assert got.tolist()[:2] == [pd.Timestamp("2026-10-31"), pd.Timestamp("2026-11-01")]
     assert pd.isna(got.iloc[2]) and str(got.dtype) == "datetime64[ns]"
+
+
+# --- suggestions for real exports: codes, text answers, yes/no labels ------------------------
+
+
+def test_many_zeros_in_a_rating_suggest_missing_codes(tmp_path):
+    # rows 3, 6, 9, 12 hold 0 (4 of 12 answers: far above the invalid share)
+    lines = [f"2026-10-{i + 1:02d},9,{0 if i % 3 == 2 else 4}" for i in range(12)]
+    path = write(tmp_path, "zeros.csv", "submitted_at,nps,Seat comfort\n" + "\n".join(lines))
+    with pytest.raises(FeedbackDataError) as excinfo:
+        load_feedback(path, ratings=["Seat comfort"])
+    check_error(
+        excinfo,
+        file="zeros.csv",
+        column="rating_seat_comfort",
+        rows=[3, 6, 9, 12],
+        says=(
+            "4 zeros in rating_seat_comfort (rows 3, 6, 9, ...): if 0 means 'not rated', "
+            "add to params: missing_codes: {ratings: [0]}",
+        ),
+    )
+
+
+def test_99_codes_in_csat_suggest_missing_codes_for_that_column(tmp_path):
+    lines = [f"2026-10-01,{99 if i % 4 == 0 else 5}" for i in range(8)]  # rows 1 and 5
+    path = write(tmp_path, "c99.csv", "submitted_at,csat\n" + "\n".join(lines))
+    with pytest.raises(FeedbackDataError) as excinfo:
+        load_feedback(path)
+    check_error(
+        excinfo,
+        file="c99.csv",
+        column="csat",
+        rows=[1, 5],
+        says=(
+            "2 99s in csat (rows 1, 5): if 99 means 'don't know', add to params: "
+            "missing_codes: {csat: [99]}",
+        ),
+    )
+
+
+def test_a_few_zeros_are_blanked_with_the_suggestion_in_the_quality_row(tmp_path):
+    # 2 zeros in 300 ratings (0.7% <= 1%): blanked, and the quality row suggests the code
+    lines = [f"2026-10-01,9,{0 if i in (10, 20) else 4}" for i in range(300)]
+    fb = load_feedback(
+        write(tmp_path, "few.csv", "submitted_at,nps,rating_seat\n" + "\n".join(lines))
+    )
+    row = quality_row(fb, "invalid_rating_seat")
+    assert row["rows"] == 2 and row["example_rows"] == [11, 21]
+    assert "missing_codes: {ratings: [0]}" in row["message"]
+
+
+def test_text_answers_in_a_score_column_suggest_value_maps_with_the_values_seen(tmp_path):
+    answers = ["Very satisfied", "Satisfied", "Neutral", "Satisfied"]
+    text = "submitted_at,csat\n" + "".join(f"2026-10-01,{a}\n" for a in answers)
+    with pytest.raises(FeedbackDataError) as excinfo:
+        load_feedback(write(tmp_path, "ctext.csv", text))
+    check_error(
+        excinfo,
+        file="ctext.csv",
+        column="csat",
+        rows=[1, 2, 3, 4],
+        says=(
+            "csat holds text answers ('Satisfied' 2, 'Very satisfied' 1, 'Neutral' 1)",
+            'value_maps: {csat: {"Satisfied": <number>, "Very satisfied": <number>, '
+            '"Neutral": <number>}}',
+        ),
+    )
+
+
+def test_a_two_valued_label_mapped_to_csat_suggests_satisfied(tmp_path):
+    labels = ["satisfied", "neutral or dissatisfied", "satisfied"]
+    text = "submitted_at,Satisfaction\n" + "".join(f"2026-10-01,{a}\n" for a in labels)
+    with pytest.raises(FeedbackDataError) as excinfo:
+        load_feedback(write(tmp_path, "label.csv", text), columns={"csat": "Satisfaction"})
+    check_error(
+        excinfo,
+        file="label.csv",
+        column="csat",
+        says=(
+            'map the column to `satisfied` instead: columns: {satisfied: "Satisfaction"} and '
+            'value_maps: {satisfied: {"satisfied": 1, "neutral or dissatisfied": 0}}',
+        ),
+    )
+
+
+def test_a_date_in_year_2300_is_an_unparseable_date_not_a_crash(tmp_path):
+    text = "submitted_at,nps\n2026-10-01,9\n2300-01-01,8\n2026-11-01,7\n"
+    with pytest.raises(FeedbackDataError) as excinfo:
+        load_feedback(write(tmp_path, "y2300.csv", text))
+    check_error(
+        excinfo,
+        file="y2300.csv",
+        column="submitted_at",
+        rows=[2],
+        says=("1 value(s) cannot be read as dates: '2300-01-01' (row 2)", "between 1678 and 2261"),
+    )

@@ -147,3 +147,28 @@ def test_report_counts_rows_and_gives_one_based_examples():
     assert table.iloc[0]["rows"] == 7 and table.iloc[0]["example_rows"] == [1, 2, 3, 4, 5]
     err = rep.error("bad", "nps", [0, 2], fix="fix it.")
     assert err.source == "survey.csv" and err.rows == (1, 3)
+
+
+def test_future_dated_rows_are_dropped_and_counted(tmp_path):
+    today = pd.Timestamp.now(tz="UTC").tz_localize(None).normalize()
+    tomorrow = today + pd.Timedelta(days=1)
+    text = (
+        f"submitted_at,nps\n2026-10-01,9\n2099-01-01,8\n{today:%Y-%m-%d} 23:00,7\n"
+        f"{tomorrow:%Y-%m-%d},6\n"
+    )
+    fb = load_feedback(write(tmp_path, "future.csv", text))
+    assert fb.frame["nps"].tolist() == [9, 7]  # today still counts; tomorrow and 2099 do not
+    row = quality_row(fb, "future_date")
+    assert (row["rows"], row["action"], row["example_rows"]) == (2, "dropped", [2, 4])
+    assert f"2 dated in the future (after {today:%Y-%m-%d}, UTC)" in fb.summary()
+
+
+def test_only_future_rows_is_a_named_error_saying_why(tmp_path):
+    text = "submitted_at,nps\n2099-01-01,9\n2099-02-01,8\n"
+    with pytest.raises(FeedbackDataError) as excinfo:
+        load_feedback(write(tmp_path, "all_future.csv", text))
+    check_error(
+        excinfo,
+        file="all_future.csv",
+        says=("no usable rows are left after validation (2 dated in the future (after ",),
+    )
