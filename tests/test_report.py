@@ -249,22 +249,47 @@ def test_headline_kpis_match_hand_computation():
 # --------------------------------------------------------------------------- lock
 
 
-def test_lock_held_refuses_and_stale_lock_is_taken(tmp_path):
+def test_lock_held_refuses_and_a_dead_holders_lock_is_free(tmp_path):
     with period_lock(tmp_path, "2026-10") as path:
         assert json.loads(path.read_text())["pid"] == os.getpid()
         with pytest.raises(ReportLockedError, match="2026-10.*Wait for it to finish"):
             with period_lock(tmp_path, "2026-10"):
                 pass
     assert not (tmp_path / ".2026-10.lock").exists()
-    # a lock left by a process that has exited is stale
-    dead = subprocess.run(
-        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
-    )
-    (tmp_path / ".2026-10.lock").write_text(
-        json.dumps({"pid": int(dead.stdout), "host": os.uname().nodename})
-    )
+    # a lock file left by a process that has exited holds nothing
+    (tmp_path / ".2026-10.lock").write_text(json.dumps({"pid": 999999, "host": "x"}))
     with period_lock(tmp_path, "2026-10") as path:
         assert json.loads(path.read_text())["pid"] == os.getpid()
+
+
+def test_lock_of_a_killed_run_is_released_by_the_kernel(tmp_path):
+    import signal
+
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from pathlib import Path; "
+            "from fbresearch.report.lock import period_lock\n"
+            f"with period_lock(Path({str(tmp_path)!r}), '2026-10'):\n"
+            "    print('held', flush=True); time.sleep(60)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        with pytest.raises(ReportLockedError, match=f"process {holder.pid}"):
+            with period_lock(tmp_path, "2026-10"):
+                pass
+        holder.send_signal(signal.SIGKILL)
+        holder.wait(10)
+        # the lock file is still there (kill -9 runs no cleanup) but nothing holds it
+        assert (tmp_path / ".2026-10.lock").exists()
+        with period_lock(tmp_path, "2026-10"):
+            pass
+    finally:
+        holder.kill()
 
 
 def test_run_refuses_when_period_locked(setup, tmp_path):

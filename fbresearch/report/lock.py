@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
 import logging
 import os
@@ -17,24 +18,22 @@ __all__ = ["period_lock"]
 log = logging.getLogger("fbresearch.report")
 
 
-def _pid_alive(pid: int) -> bool:
-    if pid <= 0:
-        return False
+def _holder(path: Path) -> dict:
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # exists, owned by someone else
-        return True
-    return True
+        return json.loads(path.read_text(encoding="utf-8") or "{}")
+    except (OSError, ValueError):
+        return {}
 
 
 @contextmanager
 def period_lock(out: Path, period: str):  # noqa: ANN201 - context manager
     """Hold ``<out>/.<period>.lock`` while a run writes the period.
 
-    A lock whose process is gone (same host, PID not alive) is stale and taken over; a live one
-    raises :class:`~fbresearch.errors.ReportLockedError`.
+    The lock is an operating-system lock (``flock``) on that file: the kernel releases it when
+    the holding process ends, however it ends (even ``kill -9``), so a dead run never blocks the
+    next one, a reused PID cannot fake a holder, and two runs can never both take it (the
+    stale-lock takeover by PID that this replaces could race). The file records who holds it,
+    for the message a second run gets.
 
     Parameters
     ----------
@@ -48,6 +47,11 @@ def period_lock(out: Path, period: str):  # noqa: ANN201 - context manager
     Path
         The lock file, removed when the block ends.
 
+    Raises
+    ------
+    ReportLockedError
+        Another live run holds the lock.
+
     Examples
     --------
     >>> import tempfile
@@ -60,36 +64,37 @@ def period_lock(out: Path, period: str):  # noqa: ANN201 - context manager
     """
     out.mkdir(parents=True, exist_ok=True)
     path = out / f".{period}.lock"
+    for _ in range(5):
+        fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            held = _holder(path)
+            raise ReportLockedError(
+                f"Another fbresearch report run (process {held.get('pid', '?')} on "
+                f"{held.get('host', '?')}, started {held.get('started', '?')}) is writing period "
+                f"{period} in {out}. Wait for it to finish (its lock is released the moment it "
+                "ends)."
+            ) from None
+        try:
+            same = os.fstat(fd).st_ino == os.stat(path).st_ino
+        except FileNotFoundError:
+            same = False
+        if same:  # not a file the previous holder removed between our open and our lock
+            break
+        os.close(fd)
+    else:  # pragma: no cover - five races in a row
+        raise ReportLockedError(f"Could not take the lock {path}; try again.")
     record = {
         "pid": os.getpid(),
         "host": socket.gethostname(),
         "started": datetime.now(UTC).isoformat(timespec="seconds"),
     }
-    for _ in range(3):
-        try:
-            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-        except FileExistsError:
-            try:
-                held = json.loads(path.read_text(encoding="utf-8") or "{}")
-            except (OSError, ValueError):
-                held = {}
-            pid = int(held.get("pid", 0) or 0)
-            same_host = held.get("host", record["host"]) == record["host"]
-            if same_host and not _pid_alive(pid):
-                log.warning("removing stale lock %s (process %s is gone)", path, pid)
-                path.unlink(missing_ok=True)
-                continue
-            raise ReportLockedError(
-                f"Another fbresearch report run (process {pid or '?'} on {held.get('host', '?')}, "
-                f"started {held.get('started', '?')}) is writing period {period} in {out}. Wait "
-                f"for it to finish; if no such run exists, delete {path}."
-            ) from None
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(record, fh)
-        break
-    else:  # pragma: no cover - three races in a row
-        raise ReportLockedError(f"Could not take the lock {path}; try again.")
+    os.ftruncate(fd, 0)
+    os.write(fd, json.dumps(record).encode("utf-8"))
     try:
         yield path
     finally:
         path.unlink(missing_ok=True)
+        os.close(fd)  # releases the lock
