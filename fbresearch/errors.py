@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from fbresearch.privacy import redact
+
 __all__ = [
     "FbResearchError",
     "FeedbackDataError",
@@ -20,7 +22,19 @@ __all__ = [
 
 
 class FbResearchError(Exception):
-    """Base class of every error fbresearch raises on purpose."""
+    """Base class of every error fbresearch raises on purpose.
+
+    Its message is redacted of personal data (:func:`fbresearch.privacy.redact`): an error that
+    quotes cell values goes to stderr, and from there into cron logs.
+
+    Examples
+    --------
+    >>> str(FbResearchError("bad value 'li.wei@example.com' in row 3"))
+    "bad value '[email]' in row 3"
+    """
+
+    def __init__(self, *args: object) -> None:
+        super().__init__(*(redact(a) if isinstance(a, str) else a for a in args))
 
 
 class FeedbackDataError(FbResearchError, ValueError):

@@ -161,3 +161,21 @@ def test_redaction_recall_and_kept_numbers_on_the_planted_corpus(capsys):
     assert figures["non_personal"] >= 500
     assert figures["recall"] >= 0.99, figures["missed"][:10]
     assert figures["kept"] >= 0.98, figures["broken"][:10]
+
+
+def test_error_messages_that_quote_cells_are_redacted(tmp_path):
+    # an invalid cell holding a phone number and an e-mail: the message names row and column,
+    # never the personal data (errors go to stderr and from there into cron logs)
+    from fbresearch import load_feedback
+    from fbresearch.errors import FeedbackDataError
+
+    path = tmp_path / "f.csv"
+    rows = ["submitted_at,nps"] + [f"2026-10-0{i},9" for i in range(1, 8)]
+    rows += ["2026-10-08,call 13912345678", "2026-10-09,li.wei@example.com"]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    with pytest.raises(FeedbackDataError) as info:
+        load_feedback(path)
+    message = str(info.value)
+    assert "nps" in message and "row" in message
+    assert "13912345678" not in message and "li.wei@example.com" not in message
+    assert "[phone]" in message or "[email]" in message
