@@ -170,6 +170,7 @@ def wild_cluster_bootstrap(
     confidence: float = 0.95,
     reps: int = 9999,
     seed: int = 0,
+    interval: bool = True,
 ) -> dict[str, Any]:
     """Restricted wild cluster bootstrap-t (WCR, Webb weights) for the coefficient of ``d``.
 
@@ -178,6 +179,8 @@ def wild_cluster_bootstrap(
     residuals of every cluster by one Webb draw, and refits. The p-value is the share of
     bootstrap |t| at least the observed; the interval is the set of null values not rejected
     (found by bisection), the same random draws for every null value.
+
+    ``interval=False`` skips the interval (NaN bounds; for simulations of the p-value).
 
     Returns
     -------
@@ -223,8 +226,8 @@ def wild_cluster_bootstrap(
         return float(np.mean(np.abs(t_star) >= abs(beta - delta) / se))
 
     alpha = 1 - confidence
-    bounds = []
-    for sign in (-1.0, 1.0):
+    bounds = [math.nan, math.nan] if not interval else []
+    for sign in (-1.0, 1.0) if interval else ():
         inner, step = beta, 2 * se
         outer = beta + sign * step
         tries = 0
