@@ -171,7 +171,9 @@ def progress_against_target(
     goal = float(target.get("relative_change", target.get("change")))
     relative = "relative_change" in target or e.unit == "ratio"
     share = tuple(v / goal for v in rel)
-    if rel[1] >= goal:
+    if math.isnan(rel[1]) or math.isnan(rel[2]):
+        status = "not measurable: the design gives no interval"
+    elif rel[1] >= goal:
         status = "met"
     elif rel[0] >= goal:
         status = "on track (estimate at target, but the interval also allows less)"

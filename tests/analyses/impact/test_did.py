@@ -283,3 +283,35 @@ def test_pretrend_test_is_calibrated_without_regional_shocks():
     assert band[1] < 0.10
     size = pretrend_rejection_rate(PRETREND_REPS)
     assert band[0] <= size <= band[1], (size, band)
+
+
+def test_target_progress_with_8_regions_and_without_an_interval():
+    # truth: planted effect 0.4 on a baseline near 3.8: about +10.5%, target +10%
+    df = responses(np.random.default_rng(6), n_regions=8, n=20000, effect=0.4, shock_sd=0.02)
+    df["submitted_at"] = df["month"] + pd.Timedelta(days=2)
+    treated = sorted(df.loc[df.treated == 1, "region"].unique())
+    target = {"relative_change": 0.10, "within_months": 12}
+    res = evaluate_improvement(df, "X", "2026-03-01", "y", treated, target=target)
+    p = res.progress
+    assert p["achieved_low"] < 0.4 / p["baseline"] < p["achieved_high"]
+    assert p["months_elapsed"] == 8 and abs(p["baseline"] - 3.8) < 0.1
+    four = responses(np.random.default_rng(6), n=6000, effect=0.4)
+    four["submitted_at"] = four["month"] + pd.Timedelta(days=2)
+    res4 = evaluate_improvement(four, "X", "2026-03-01", "y", ["East", "North"], target=target)
+    assert res4.progress["status"] == "not measurable: the design gives no interval"
+    with pytest.raises(AnalysisError, match="not understood"):
+        evaluate_improvement(df, "X", "2026-03-01", "y", treated, target={"up": 1})
+
+
+def test_null_result_with_8_regions_shows_the_mde():
+    # truth: no planted effect (seed fixed; not significant on it): the verdict says what the
+    # data could have detected, in the metric's unit
+    df = responses(np.random.default_rng(3), n_regions=8, n=6000)
+    df["submitted_at"] = df["month"] + pd.Timedelta(days=2)
+    df["csat"] = np.clip(np.round(df["y"]), 1, 5).astype(int)
+    treated = sorted(df.loc[df.treated == 1, "region"].unique())
+    res = evaluate_improvement(df, "X", "2026-03-01", "csat", treated)
+    assert not res.effect.significant
+    assert res.verdict.startswith("No clear change in the mean CSAT answer (1-5)")
+    assert "could only have detected a change of" in res.verdict
+    assert "points on the 1-5 scale or more" in res.verdict and 0 < res.mde < 1
