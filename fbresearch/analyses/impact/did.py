@@ -371,9 +371,9 @@ def _cell_fit(cells: pd.DataFrame, covariates: Sequence[str]):  # noqa: ANN202
 
 
 def _mde(fit: dict[str, Any], confidence: float) -> float:
-    """The smallest effect the chosen inference could detect (infinite if none could)."""
+    """The smallest effect the chosen inference could detect (NaN when none could)."""
     if fit.get("min_p", 0.0) > 1 - confidence:
-        return math.inf
+        return math.nan
     return minimum_detectable_effect(fit["se"], alpha=1 - confidence, df=fit["df"])
 
 

@@ -450,14 +450,19 @@ def _placebo_sentence(res: ImpactResult, group_column: str, unit: str, digits: i
     groups = {g for names in pl["treated_groups"] for g in names.split(", ")}
     others = pl.loc[~pl["observed"], "estimate"]
     level = f"{100 * (1 - res.confidence):g}%"
+    mirror = (
+        " (the lower end is the mirror image: the two sets of groups swapped)"
+        if 2 * len(observed.split(", ")) == len(groups)
+        else ""
+    )
     return (
         f"With {len(groups)} {_plural(group_column)}, {len(observed.split(', '))} of which got "
         f"the change, there are only {len(pl)} ways to choose which got it, so the smallest "
         f"attainable p-value is {format_p(chosen['min_attainable_p'])}: this design cannot "
         f"show a significant effect at the {level} level, whatever the data. Giving the change "
         f"to the other combinations of {_plural(group_column)} (placebo assignments) yields "
-        f"{format_signed(others.min(), digits)} to {format_signed(others.max(), digits)} {unit}; "
-        f"randomization p = {format_p(res.effect.p_value)}."
+        f"{format_signed(others.min(), digits)} to {format_signed(others.max(), digits)} {unit}"
+        f"{mirror}; randomization p = {format_p(res.effect.p_value)}."
     )
 
 
@@ -487,7 +492,12 @@ def did_verdict(res: ImpactResult, name: str, whom: str, group_column: str = "re
         f" Check failed: {row.conclusion} ({row.check}, p = {format_p(row.p_value)})."
         for row in failed.itertuples()
     )
-    few = res.placebo is not None and math.isinf(res.mde)
+    chosen = res.table.loc[res.table["chosen"]] if "min_attainable_p" in res.table else None
+    few = (
+        res.placebo is not None
+        and chosen is not None
+        and float(chosen["min_attainable_p"].iloc[0]) > 1 - res.confidence
+    )
     if few:
         text = (
             f"The {label} moved {format_signed(e.estimate, digits)} {unit}{after} "
