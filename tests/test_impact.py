@@ -15,10 +15,8 @@ import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats
-from threadpoolctl import threadpool_limits
 
 from fbresearch.analyses.impact import (
-    diff_in_diff,
     evaluate_improvement,
     evaluate_improvements,
     interrupted_time_series,
@@ -98,28 +96,6 @@ def _binomial_band(reps, low, high, level=0.99):
 # ---------------------------------------------------------------------------------------------
 # the sample's planted improvement
 # ---------------------------------------------------------------------------------------------
-def test_did_covers_the_samples_planted_effect(sample):
-    # truth: the sample's exact average effect on the treated (mean CSAT answer, points)
-    imp = sample.truth["improvement"]
-    res = evaluate_improvement(
-        sample.feedback,
-        imp["name"],
-        imp["change_date"],
-        imp["metric"],
-        imp["treated_regions"],
-        imp["control_regions"],
-    )
-    assert res.design == "difference-in-differences"
-    assert res.effect.contains(imp["effect"]), (res.effect, imp["effect"])
-    assert res.effect.significant
-    # the pre-trend test is run on responses with SEs clustered by customer; whether it passes on
-    # one seed is luck (its calibration under the null is test_pretrend_test_is_calibrated)
-    pretrend = res.checks[res.checks["check"].str.startswith("pre-trends: all 9 leads")]
-    assert len(pretrend) == 1 and "clustered by customer_id" in pretrend["check"].iloc[0]
-    assert 0 <= pretrend["p_value"].iloc[0] <= 1
-    assert res.event_study["relative_period"].tolist() == list(range(-10, 8))
-
-
 def test_its_covers_the_samples_planted_effect(sample):
     # truth: the same planted effect, from the treated regions' monthly mean CSAT with season
     imp = sample.truth["improvement"]
@@ -135,18 +111,6 @@ def test_its_covers_the_samples_planted_effect(sample):
 # ---------------------------------------------------------------------------------------------
 # planted effects and hand-worked numbers
 # ---------------------------------------------------------------------------------------------
-def test_did_recovers_a_planted_effect_despite_season_and_trend():
-    # truth: planted effect 0.3; season and trend shared by all regions must cancel
-    rng = np.random.default_rng(5)
-    df = _responses(rng, n=8000, effect=0.3, trend=0.02)
-    res = diff_in_diff(df, "y", "treated", "post", cluster="region", time="month")
-    assert res.effect.contains(0.3)
-    assert abs(res.effect.estimate - 0.3) < 0.1
-    assert res.table.loc[res.table["chosen"], "inference"].iloc[0].startswith("region x period")
-    assert res.event_study["relative_period"].min() == -10
-    assert any("Only 4 region groups" in n for n in res.notes)
-
-
 def test_pre_post_matches_welch_and_hand_worked_nps():
     # truth: scipy's Welch test and the NPS formula worked by hand
     pre = pd.DataFrame(
@@ -281,17 +245,6 @@ def test_minimum_detectable_effect_formula():
     assert minimum_detectable_effect(0.1, df=10) > minimum_detectable_effect(0.1)
 
 
-def test_null_result_shows_the_mde():
-    # truth: no planted effect; the verdict must say what could have been detected
-    rng = np.random.default_rng(3)
-    df = _responses(rng, n=3000, effect=0.0)
-    df["csat"] = np.clip(np.round(df["y"]), 1, 5).astype(int)
-    res = evaluate_improvement(df, "Faster delivery", "2026-03-01", "csat", ["East", "South"])
-    if not res.effect.significant:
-        assert "could only have detected" in res.verdict
-    assert res.mde > 0
-
-
 # ---------------------------------------------------------------------------------------------
 # design choice
 # ---------------------------------------------------------------------------------------------
@@ -307,26 +260,6 @@ def test_design_falls_back_to_its_then_pre_post():
         df, "X", "2026-02-01", "csat", ["East", "North", "South", "West"]
     )
     assert everyone.design == "interrupted time series" and "no comparison group" in everyone.reason
-
-
-def test_target_progress():
-    # truth: planted effect 0.4 on a baseline near 3.8: about +10.5%, target +10%
-    rng = np.random.default_rng(6)
-    df = _responses(rng, n=20000, effect=0.4, season=0.0)
-    df["csat"] = df["y"]
-    res = evaluate_improvement(
-        df,
-        "X",
-        "2026-03-01",
-        "csat",
-        ["East", "South"],
-        target={"relative_change": 0.10, "within_months": 12},
-    )
-    p = res.progress
-    assert p["achieved_low"] < 0.4 / 3.85 < p["achieved_high"]
-    assert p["months_elapsed"] == 8
-    with pytest.raises(AnalysisError, match="not understood"):
-        evaluate_improvement(df, "X", "2026-03-01", "csat", ["East", "South"], target={"up": 1})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -356,17 +289,6 @@ def test_missing_metric_and_unknown_groups(small):
         evaluate_improvement(small, "X", "2026-03-01", "csat", ["Mars"])
     with pytest.raises(AnalysisError, match=r"Control group\(s\) \['Moon'\]"):
         evaluate_improvement(small, "X", "2026-03-01", "csat", ["East"], ["Moon"])
-
-
-def test_did_without_controls_or_post_data(small):
-    everyone = small.assign(treated=1)
-    with pytest.raises(AnalysisError, match="control rows before"):
-        diff_in_diff(everyone, "y", "treated", "post")
-    with pytest.raises(AnalysisError, match="0/1 or boolean"):
-        diff_in_diff(small.assign(post="yes"), "y", "treated", "post")
-    # boolean columns are accepted
-    res = diff_in_diff(small.assign(treated=small.treated.astype(bool)), "y", "treated", "post")
-    assert res.effect.n == len(small)
 
 
 def test_its_too_few_periods():
@@ -404,13 +326,6 @@ SIZE_BAND = _binomial_band(REPS, 0.03, 0.07)
 COVER_BAND = _binomial_band(REPS, 0.92, 0.98)
 
 
-def _did_fit(seed, effect):
-    df = _responses(np.random.default_rng(seed), n=1500, effect=effect, trend=0.01)
-    return diff_in_diff(
-        df, "y", "treated", "post", cluster="region", time="month", event_study=False
-    ).effect
-
-
 def _its_fit(seed, effect, family):
     rng = np.random.default_rng(seed)
     t = np.arange(36)
@@ -435,7 +350,6 @@ def _pre_post_fit(seed, effect):
 
 # method -> (fit(seed, effect), null effect, planted effect)
 METHODS = {
-    "diff_in_diff": (_did_fit, 0.0, 0.3),
     "its_gaussian": (lambda s, e: _its_fit(s, e, "gaussian"), 0.0, 0.2),
     "its_poisson": (lambda s, e: _its_fit(s, e, "poisson"), 1.0, 0.9),
     "pre_post": (_pre_post_fit, 0.0, 0.3),
@@ -457,51 +371,3 @@ def test_calibration(method):
     size, cover = _calibrate_with(method, REPS)
     assert SIZE_BAND[0] <= size <= SIZE_BAND[1], size
     assert COVER_BAND[0] <= cover <= COVER_BAND[1], cover
-
-
-# The event study's pre-trend test (joint Wald F of all leads) under the null: repeated
-# respondents (1,500 responses from 750 customers, per-customer effect N(0, 0.8)), season and a
-# common trend, no differential pre-trend. 200 replicates take ~4 s on one BLAS thread. A true
-# rejection rate between 3% and 7% gives, with 200 replicates, a rate inside this band with 99%
-# probability (binomial quantiles): 0.5% to 12.0%. The former cell-level HC3 test rejected 15.5%
-# here (and 20% of 40 seeds of the built-in sample), so this test fails it.
-PRETREND_REPS = 200
-PRETREND_BAND = _binomial_band(PRETREND_REPS, 0.03, 0.07)
-
-
-def _pretrend_p(seed):
-    df = _responses(np.random.default_rng(seed), n=1500, trend=0.01, customers=750, customer_sd=0.8)
-    res = diff_in_diff(
-        df, "y", "treated", "post", cluster="region", time="month", unit="customer_id"
-    )
-    checks = res.checks
-    return checks.loc[checks["check"].str.startswith("pre-trends"), "p_value"].iloc[0]
-
-
-def _pretrend_rejection_rate(reps, alpha=0.05):
-    """Share of null replicates whose pre-trend test rejects at `alpha`."""
-    # one BLAS thread: these designs are small, and OpenBLAS threads on a busy machine make each
-    # fit ~15 times slower
-    with threadpool_limits(1):
-        return float(np.mean([_pretrend_p(seed) < alpha for seed in range(reps)]))
-
-
-def test_pretrend_test_is_calibrated():
-    # truth: no differential pre-trend is planted; the test must reject about 5% of the time
-    size = _pretrend_rejection_rate(PRETREND_REPS)
-    assert PRETREND_BAND[0] <= size <= PRETREND_BAND[1], (size, PRETREND_BAND)
-
-
-def test_pretrend_test_detects_a_planted_pre_trend():
-    # truth: a treated-only slope of 0.08 points a month before the change (0.8 points over the
-    # 10 pre months, noise sd 1.3, 6,000 responses): the joint test of the leads must flag it
-    rng = np.random.default_rng(11)
-    df = _responses(rng, n=6000, customers=3000, customer_sd=0.8)
-    months = (df["month"].dt.year - 2025) * 12 + df["month"].dt.month - 5
-    drift = 0.08 * np.minimum(months - 9, 0) * df["treated"]
-    df = df.assign(y=df["y"] + drift)
-    res = diff_in_diff(
-        df, "y", "treated", "post", cluster="region", time="month", unit="customer_id"
-    )
-    assert res.checks["p_value"].iloc[0] < 0.001
-    assert res.checks["check"].iloc[0].endswith("SEs clustered by customer_id)")

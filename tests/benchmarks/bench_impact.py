@@ -15,8 +15,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from analyses.impact.test_did import pretrend_rejection_rate as _pretrend_rejection_rate  # noqa: E402
 from benchmarks._measure import measure  # noqa: E402
-from test_impact import _calibrate_with, _pretrend_rejection_rate  # noqa: E402
+from test_impact import _calibrate_with  # noqa: E402
 
 REPS = 500
 
@@ -34,7 +35,7 @@ def _line(method: str, size: float, cover: float) -> None:
 
 def main() -> None:
     warnings.simplefilter("ignore")
-    for method in ("diff_in_diff", "its_gaussian", "its_poisson", "pre_post"):
+    for method in ("its_gaussian", "its_poisson", "pre_post"):
         with measure(f"calibration {method}"):
             size, cover = _calibrate_with(method, REPS)
         _line(method, size, cover)

@@ -139,7 +139,11 @@ def evaluate_improvement(
     res = replace(
         res, outcome=metric, effect=replace(res.effect, name=f"Effect of {name} on {label}")
     )
-    verdict = narrative.improvement_verdict(res, name, label, whom)
+    verdict = (
+        narrative.did_verdict(res, name, whom, group_column)
+        if res.design == "difference-in-differences"
+        else narrative.improvement_verdict(res, name, label, whom)
+    )
     progress = (
         narrative.progress_against_target(res, target, baseline, change, dates.max(), label)
         if target
@@ -216,9 +220,7 @@ def _evaluate_did(
             f"No {metric_label(metric)} answers after {change.date()}. "
             f"Fix: wait for data from after the launch."
         )
-    inference = "auto"
-    if change != change.to_period("M").to_timestamp():
-        inference = "hc"  # the change falls inside a month: cells would mix before and after
+    # a month the change splits gives a before and an after cell (see diff_in_diff)
     res = diff_in_diff(
         work,
         "y",
@@ -227,7 +229,6 @@ def _evaluate_did(
         cluster=group_column,
         time="month",
         unit=unit,
-        inference=inference,
         confidence=confidence,
     )
     reason = narrative.did_reason(group_column, treated, controls, change)

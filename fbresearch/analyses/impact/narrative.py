@@ -14,8 +14,15 @@ import pandas as pd
 
 from fbresearch.analyses.impact.common import metric_label
 from fbresearch.errors import AnalysisError
-from fbresearch.format import confidence_label, format_interval, format_number, format_signed
+from fbresearch.format import (
+    confidence_label,
+    format_interval,
+    format_number,
+    format_p,
+    format_signed,
+)
 from fbresearch.results import Finding
+from fbresearch.schema import METRICS, metric_spec
 
 if TYPE_CHECKING:
     from fbresearch.analyses.impact.results import ImpactResult
@@ -35,6 +42,9 @@ __all__ = [
     "prepost_reason",
     "no_controls_note",
     "whom_phrase",
+    "did_scale",
+    "did_verdict",
+    "failed_checks",
 ]
 
 
@@ -161,7 +171,9 @@ def progress_against_target(
     goal = float(target.get("relative_change", target.get("change")))
     relative = "relative_change" in target or e.unit == "ratio"
     share = tuple(v / goal for v in rel)
-    if rel[1] >= goal:
+    if math.isnan(rel[1]) or math.isnan(rel[2]):
+        status = "not measurable: the design gives no interval"
+    elif rel[1] >= goal:
         status = "met"
     elif rel[0] >= goal:
         status = "on track (estimate at target, but the interval also allows less)"
@@ -282,7 +294,7 @@ def findings(result: ImpactResult) -> list[Finding]:
     """
     if result.effect is None:
         return []
-    importance = 0.8 if result.effect.significant else 0.5
+    importance = 0.8 if result.effect.significant and not len(failed_checks(result)) else 0.5
     return [
         Finding(
             result.verdict or default_verdict(result),
@@ -387,3 +399,123 @@ def whom_phrase(
     if controls:
         text += f", compared with the others ({', '.join(controls)})"
     return text
+
+
+# --------------------------------------------------------------------------------------------
+# Difference-in-differences: units, the verdict after the checks and the few-groups limit
+# --------------------------------------------------------------------------------------------
+def did_scale(metric: str) -> tuple[str, str]:
+    """What a difference-in-differences effect on ``metric`` measures, and its unit.
+
+    The effect is on the mean of the per-response values: the mean answer for a score (so not
+    the headline "% satisfied" of CSAT), NPS points for NPS. Labels and scales come from
+    :data:`fbresearch.schema.METRICS`.
+
+    Examples
+    --------
+    >>> did_scale("csat"), did_scale("nps")
+    (('mean CSAT answer (1-5)', 'points on the 1-5 scale'), ('NPS', 'NPS points'))
+    """
+    if metric == "nps":
+        return "NPS", "NPS points"
+    try:
+        spec = metric_spec(metric)
+    except KeyError:
+        return metric_label(metric), "points"
+    mean_spec = METRICS.get(f"{metric}_mean", spec)
+    if mean_spec.unit != "score":
+        return spec.label, "points"
+    lo, hi = mean_spec.scale
+    what = "rating" if spec.label.endswith("rating") else f"{spec.label} answer"
+    if what == "rating":
+        return f"mean {spec.label[: -len(' rating')]} rating ({lo:g}-{hi:g})", (
+            f"{mean_spec.change_unit} on the {lo:g}-{hi:g} scale"
+        )
+    return f"mean {what} ({lo:g}-{hi:g})", f"{mean_spec.change_unit} on the {lo:g}-{hi:g} scale"
+
+
+def failed_checks(result: ImpactResult) -> pd.DataFrame:
+    """The checks behind the estimate that did not pass (column ``passed`` set by the estimator)."""
+    c = result.checks
+    if c is None or not len(c) or "passed" not in c:
+        return pd.DataFrame(columns=["check", "statistic", "p_value", "conclusion"])
+    return c.loc[~c["passed"].fillna(True).astype(bool)]
+
+
+def _placebo_sentence(res: ImpactResult, group_column: str, unit: str, digits: int) -> str:
+    """The few-assignments limit of randomization inference, with the placebo range."""
+    pl = res.placebo
+    chosen = res.table.loc[res.table["chosen"]].iloc[0]
+    observed = pl.loc[pl["observed"], "treated_groups"].iloc[0]
+    groups = {g for names in pl["treated_groups"] for g in names.split(", ")}
+    others = pl.loc[~pl["observed"], "estimate"]
+    level = f"{100 * (1 - res.confidence):g}%"
+    mirror = (
+        " (the lower end is the mirror image: the two sets of groups swapped)"
+        if 2 * len(observed.split(", ")) == len(groups)
+        else ""
+    )
+    return (
+        f"With {len(groups)} {_plural(group_column)}, {len(observed.split(', '))} of which got "
+        f"the change, there are only {len(pl)} ways to choose which got it, so the smallest "
+        f"attainable p-value is {format_p(chosen['min_attainable_p'])}: this design cannot "
+        f"show a significant effect at the {level} level, whatever the data. Giving the change "
+        f"to the other combinations of {_plural(group_column)} (placebo assignments) yields "
+        f"{format_signed(others.min(), digits)} to {format_signed(others.max(), digits)} {unit}"
+        f"{mirror}; randomization p = {format_p(res.effect.p_value)}."
+    )
+
+
+def did_verdict(res: ImpactResult, name: str, whom: str, group_column: str = "region") -> str:
+    """The difference-in-differences verdict: the effect in its unit, limited by the design and
+    by failed checks (a failed pre-trend test means the estimate is not read as the effect).
+
+    Examples
+    --------
+    >>> from fbresearch.results import Estimate
+    >>> from fbresearch.analyses.impact.results import ImpactResult
+    >>> res = ImpactResult(table=pd.DataFrame({"chosen": [True]}), outcome="csat",
+    ...                    effect=Estimate(0.3, 0.1, 0.5, n=9), design="difference-in-differences")
+    >>> did_verdict(res, "Faster delivery", "")
+    'The mean CSAT answer (1-5) rose 0.30 points on the 1-5 scale (CI 0.10 to 0.50) after Faster delivery.'
+    """
+    e = res.effect
+    label, unit = did_scale(res.outcome)
+    digits = 1 if res.outcome == "nps" else 2
+    after = whom or f" after {name}"
+    failed = failed_checks(res)
+    interval = (
+        f" (CI {format_interval(e.ci_low, e.ci_high, digits)})" if not math.isnan(e.ci_low) else ""
+    )
+    size = f"{format_number(abs(e.estimate), digits)} {unit}{interval}"
+    caveat = "".join(
+        f" Check failed: {row.conclusion} ({row.check}, p = {format_p(row.p_value)})."
+        for row in failed.itertuples()
+    )
+    chosen = res.table.loc[res.table["chosen"]] if "min_attainable_p" in res.table else None
+    few = (
+        res.placebo is not None
+        and chosen is not None
+        and float(chosen["min_attainable_p"].iloc[0]) > 1 - res.confidence
+    )
+    if few:
+        text = (
+            f"The {label} moved {format_signed(e.estimate, digits)} {unit}{after} "
+            f"(difference-in-differences estimate, not a significant result). "
+            + _placebo_sentence(res, group_column, unit, digits)
+        )
+        return text + caveat
+    if len(failed):
+        return (
+            f"The difference-in-differences estimate for the {label}{after} is "
+            f"{format_signed(e.estimate, digits)} {unit}{interval}, but it cannot be read as the "
+            f"effect of {name}:{caveat}"
+        )
+    if e.significant:
+        return f"The {label} {'rose' if e.estimate > 0 else 'fell'} {size}{after}."
+    return (
+        f"No clear change in the {label}{after}: the estimate is "
+        f"{format_signed(e.estimate, digits)} {unit}{interval}, and the interval includes no "
+        f"change. The data could only have detected a change of "
+        f"{format_number(res.mde, digits)} {unit} or more (80% power, 5% significance)."
+    )

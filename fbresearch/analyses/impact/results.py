@@ -40,6 +40,9 @@ class ImpactResult(Result):
         What the standard chart draws (observed, fitted and counterfactual by period).
     event_study : DataFrame, optional
         Difference-in-differences leads and lags by period relative to the change.
+    placebo : DataFrame, optional
+        Difference-in-differences under randomization inference: the estimate for every possible
+        assignment of the treated groups (``treated_groups``, ``estimate``, ``observed``).
     name, reason, verdict : str
         Set by :func:`evaluate_improvement`: the improvement's name, why the design was chosen,
         the plain-language verdict.
@@ -55,6 +58,7 @@ class ImpactResult(Result):
     mde: float = math.nan
     series: pd.DataFrame | None = field(default=None, repr=False)
     event_study: pd.DataFrame | None = field(default=None, repr=False)
+    placebo: pd.DataFrame | None = field(default=None, repr=False)
     name: str = ""
     reason: str = ""
     verdict: str = ""
