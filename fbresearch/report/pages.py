@@ -194,7 +194,7 @@ def page(name: str) -> Page:
     >>> page("overview").drops
     ('text',)
     >>> page("my_extra_page")
-    Page(name='my_extra_page', files=(), columns=(), drops=())
+    Page(name='my_extra_page', files=(), columns=(), drops=(), sections=())
     """
     return PAGES.get(name, Page(name))
 
