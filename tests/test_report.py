@@ -292,7 +292,7 @@ def test_dry_run_runs_nothing_and_writes_nothing(setup, tmp_path, monkeypatch, c
     assert run.status == "dry-run" and [n.status for n in run.notebooks] == ["planned"] * 2
     assert not out.exists()
     printed = capsys.readouterr().out
-    assert "good would run" in printed and "2026-10" in printed
+    assert "good: complete; would run" in printed and "2026-10" in printed
 
 
 # --------------------------------------------------------------------------- the shared report
@@ -324,7 +324,7 @@ def test_manifest_is_complete(report):
     nb, second = manifest["notebooks"]
     assert second["name"] == "second" and second["findings"] == 0
     assert (
-        nb["name"] == "good" and nb["status"] == "ok" and nb["seconds"] > 0 and nb["findings"] == 2
+        nb["name"] == "good" and nb["status"] == "complete" and nb["seconds"] > 0 and nb["findings"] == 2
     )
     # the kernel's peak memory is recorded: a Python kernel that imported pandas holds > 50 MiB
     assert nb["peak_rss_mib"] > 50 and second["peak_rss_mib"] > 50

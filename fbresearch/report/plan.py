@@ -246,14 +246,22 @@ class PagePlan:
 
         Examples
         --------
-        >>> PagePlan("topics", "skipped", (SectionPlan("topics", "What customers talk about",
-        ...          False, "needs a text column", "map it"),)).summary()
-        'skipped (What customers talk about: needs a text column)'
+        >>> no_text = SectionPlan("tone", "Tone", False, "needs a text column", "map it")
+        >>> PagePlan("topics", "skipped", (no_text, no_text)).summary()
+        'skipped (needs a text column)'
+        >>> PagePlan("topics", "partial", (no_text, SectionPlan("a", "A", True))).summary()
+        'partial (Tone: needs a text column)'
         """
         out = self.left_out
         if not out:
             return self.status
-        parts = "; ".join(f"{s['title']}: {s['reason']}" for s in out)
+        by_reason: dict[str, list[str]] = {}
+        for s in out:
+            by_reason.setdefault(s["reason"], []).append(s["title"])
+        if self.status == "skipped":
+            parts = "; ".join(by_reason)
+        else:
+            parts = "; ".join(f"{', '.join(t)}: {r}" for r, t in by_reason.items())
         return f"{self.status} ({parts})"
 
 
