@@ -22,6 +22,7 @@ from typing import Any
 from fbresearch.format import confidence_label
 from fbresearch.present.tables import escape, format_ci, format_value
 from fbresearch.privacy import redact as _redact
+from fbresearch.report.plan import group_left_out
 
 __all__ = [
     "clean_notebook",
@@ -393,7 +394,7 @@ def period_page(
             "title": nb["title"],
             "status": nb["status"],
             "status_text": _STATUS_TEXT.get(nb["status"], "FAILED"),
-            "left_out": nb.get("left_out") or [],
+            "left_out": group_left_out(nb.get("left_out") or []),
             "findings": nb.get("findings", 0),
             "seconds": f"{nb['seconds']:.1f} s",
         }

@@ -33,6 +33,7 @@ __all__ = [
     "PagePlan",
     "plan_pages",
     "trim_notebook",
+    "group_left_out",
     "OUTCOMES",
     "PAGE_STATUSES",
 ]
@@ -511,12 +512,43 @@ def _stub(removed: Mapping[str, Any], needed: set[str]) -> str:
     return "\n".join(lines)
 
 
+def group_left_out(left_out: Iterable[Mapping[str, str]]) -> list[dict[str, Any]]:
+    """Left-out sections grouped by reason and fix: ``titles``, ``reason``, ``fix``, ``text``.
+
+    Examples
+    --------
+    >>> rows = [{"title": "RFM", "reason": "needs an orders file", "fix": "add it"},
+    ...         {"title": "Churn", "reason": "needs an orders file", "fix": "add it"}]
+    >>> group_left_out(rows)[0]["text"]
+    'RFM and Churn: needs an orders file. To show them, add it.'
+    """
+    groups: dict[tuple[str, str], list[str]] = {}
+    for s in left_out:
+        groups.setdefault((s["reason"], s["fix"]), []).append(s["title"])
+    out = []
+    for (reason, fix), titles in groups.items():
+        names = titles[0] if len(titles) == 1 else ", ".join(titles[:-1]) + " and " + titles[-1]
+        them = "it" if len(titles) == 1 else "them"
+        out.append(
+            {
+                "titles": titles,
+                "names": names,
+                "reason": reason,
+                "fix": fix,
+                "text": f"{names}: {reason}. To show {them}, {fix}.",
+            }
+        )
+    return out
+
+
 def _note(plan: PagePlan) -> str:
     parts = []
     left = plan.left_out
     if left:
         parts.append("**Left out of this page** (the data of this run cannot support them):\n")
-        parts += [f"* **{s['title']}**: {s['reason']}. To show it, {s['fix']}." for s in left]
+        for g in group_left_out(left):
+            them = "it" if len(g["titles"]) == 1 else "them"
+            parts.append(f"* **{g['names']}**: {g['reason']}. To show {them}, {g['fix']}.")
     if plan.notes:
         parts.append(("\n" if left else "") + " ".join(plan.notes))
     return "\n".join(parts)

@@ -208,7 +208,8 @@ def test_trim_removes_exactly_the_tagged_cells_and_adds_one_note(params):
     assert body[0].source == nb.cells[0].source and "plan-note" in body[1].metadata["tags"]
     assert [c.source for c in body[2:]] == [c.source for c in kept[1:]]
     note = body[1].source
-    assert "**Churn risk**: needs an orders file" in note and 'orders: "orders.csv"' in note
+    assert "and Churn risk**: needs an orders file. To show them, name your orders" in note
+    assert note.count("needs an orders file") == 1 and "**RFM segments: size and revenue, " in note
     assert "## " not in note  # no heading of a section that is left out
     assert len(nb.cells) == 17  # the source is untouched
     stubs = [c.source for c in trimmed.cells if "plan-stub" in c.metadata.get("tags", [])]
