@@ -364,7 +364,7 @@ def test_page_content_toc_figures_tables_footer(report):
     assert "Key findings" in html
     index = (out / "2026-10" / "index.html").read_text()
     assert "NPS was 42.0 (38.1 to 45.9) in the month." in index  # the top finding
-    assert 'href="good.html"' in index and "completed" in index
+    assert 'href="good.html"' in index and "fb-status-complete" in index
     top = (out / "index.html").read_text()
     assert 'href="2026-10/index.html"' in top and "October 2026" in top
 
