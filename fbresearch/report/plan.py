@@ -364,7 +364,9 @@ def _fallback(
     key = {"overview": "metrics", "segmentation": "metrics", "topics": "pain_metric"}.get(
         name, "outcome" if name in ("drivers", "closed_loop") else None
     )
-    if key is None or key in own or key not in defaults:
+    # "left at its default": not in params, or the notebook's own default written out (as
+    # params/monthly.yaml does); a value the user chose is never overridden
+    if key is None or key not in defaults or own.get(key, defaults[key]) != defaults[key]:
         return {}, []
     default = defaults[key]
     if isinstance(default, list | tuple):
@@ -388,7 +390,7 @@ def _fallback(
             name == "drivers"
             and have[0] == "satisfied"
             and "model" in defaults
-            and "model" not in own
+            and own.get("model", defaults["model"]) == defaults["model"]
         ):
             overrides["model"] = "logit"
     return overrides, notes

@@ -108,10 +108,19 @@ def test_only_satisfied_drivers_use_logit(params):
     assert plans["overview"].parameters == {"metrics": ["satisfied"]}
 
 
-def test_user_set_outcome_is_never_overridden():
-    params = load_params({"notebooks": {"drivers": {"outcome": "nps"}}})
-    plan = plan_pages(summary(drop=("nps",)), params)["drivers"]
+def test_user_chosen_outcome_is_never_overridden():
+    params = load_params({"notebooks": {"drivers": {"outcome": "ces", "model": "ols"}}})
+    plan = plan_pages(summary(drop=("nps", "ces")), params)["drivers"]
     assert plan.parameters == {} and plan.notes == ()
+
+
+def test_outcome_written_out_at_its_default_still_falls_back():
+    # params/monthly.yaml writes every default out (outcome: nps); that is not a choice
+    params = load_params({"notebooks": {"drivers": {"outcome": "nps", "model": "ols"}}})
+    plan = plan_pages(summary(drop=("nps", "csat", "ces"), satisfied=90), params)["drivers"]
+    assert plan.parameters == {"outcome": "satisfied", "model": "logit"}
+    logit = load_params({"notebooks": {"drivers": {"model": "ordinal"}}})
+    assert plan_pages(summary(drop=("nps",)), logit)["drivers"].parameters == {"outcome": "csat"}
 
 
 def test_no_channel_overview_partial(params):
