@@ -324,7 +324,10 @@ def test_manifest_is_complete(report):
     nb, second = manifest["notebooks"]
     assert second["name"] == "second" and second["findings"] == 0
     assert (
-        nb["name"] == "good" and nb["status"] == "complete" and nb["seconds"] > 0 and nb["findings"] == 2
+        nb["name"] == "good"
+        and nb["status"] == "complete"
+        and nb["seconds"] > 0
+        and nb["findings"] == 2
     )
     # the kernel's peak memory is recorded: a Python kernel that imported pandas holds > 50 MiB
     assert nb["peak_rss_mib"] > 50 and second["peak_rss_mib"] > 50
