@@ -61,7 +61,7 @@ def test_html_holds_headline_numbers_and_no_code(e2e, sample):
 def test_manifest_complete(e2e):
     done, out = e2e
     manifest = json.loads((out / "2026-10" / "manifest.json").read_text())
-    assert manifest["status"] == "ok" and manifest["notebooks"][0]["status"] == "ok"
+    assert manifest["status"] == "ok" and manifest["notebooks"][0]["status"] == "complete"
     assert manifest["data"]["source"].startswith("built-in sample")
     assert all(
         re.fullmatch(r"[0-9a-f]{64}", v["sha256"]) for v in manifest["data"]["canonical"].values()

@@ -317,7 +317,7 @@ def test_dry_run_runs_nothing_and_writes_nothing(setup, tmp_path, monkeypatch, c
     assert run.status == "dry-run" and [n.status for n in run.notebooks] == ["planned"] * 2
     assert not out.exists()
     printed = capsys.readouterr().out
-    assert "good would run" in printed and "2026-10" in printed
+    assert "good: complete; would run" in printed and "2026-10" in printed
 
 
 # --------------------------------------------------------------------------- the shared report
@@ -349,7 +349,10 @@ def test_manifest_is_complete(report):
     nb, second = manifest["notebooks"]
     assert second["name"] == "second" and second["findings"] == 0
     assert (
-        nb["name"] == "good" and nb["status"] == "ok" and nb["seconds"] > 0 and nb["findings"] == 2
+        nb["name"] == "good"
+        and nb["status"] == "complete"
+        and nb["seconds"] > 0
+        and nb["findings"] == 2
     )
     # the kernel's peak memory is recorded: a Python kernel that imported pandas holds > 50 MiB
     assert nb["peak_rss_mib"] > 50 and second["peak_rss_mib"] > 50
@@ -389,7 +392,7 @@ def test_page_content_toc_figures_tables_footer(report):
     assert "Key findings" in html
     index = (out / "2026-10" / "index.html").read_text()
     assert "NPS was 42.0 (38.1 to 45.9) in the month." in index  # the top finding
-    assert 'href="good.html"' in index and "completed" in index
+    assert 'href="good.html"' in index and "fb-status-complete" in index
     top = (out / "index.html").read_text()
     assert 'href="2026-10/index.html"' in top and "October 2026" in top
 

@@ -2,7 +2,8 @@
 
 Exit codes (also in ``fbresearch --help`` and reports/README.md):
 
-0 success; 1 a notebook failed (the failed run is kept in ``<out>/<period>.failed/``);
+0 report written (pages may be partial or skipped, listed in the closing line and index.html);
+1 a notebook failed (the failed run is kept in ``<out>/<period>.failed/``);
 2 bad input: params, data or arguments; 3 another run holds the period's lock;
 4 an unexpected error (see the period's run.log); 130 interrupted.
 """
@@ -18,7 +19,7 @@ from pathlib import Path
 __all__ = ["main", "build_parser", "EXIT_CODES"]
 
 EXIT_CODES = {
-    0: "success",
+    0: "report written; pages may be partial or skipped, listed in the closing line and index.html",
     1: "a notebook failed; the message names it and the cell "
     "(the failed run is kept in <out>/<period>.failed/)",
     2: "bad input: params, data file or arguments "

@@ -266,7 +266,7 @@ def run_notebooks(
                 }
             results[task["name"]] = result
             status = (
-                "ok"
+                task.get("plan_status", "ok")
                 if result["error"] is None
                 else f"FAILED at cell {result['error'].get('cell', '?')}"
             )

@@ -22,6 +22,7 @@ from typing import Any
 from fbresearch.format import confidence_label
 from fbresearch.present.tables import escape, format_ci, format_value
 from fbresearch.privacy import redact as _redact
+from fbresearch.report.plan import group_left_out
 
 __all__ = [
     "clean_notebook",
@@ -410,10 +411,11 @@ def period_page(
         )
     rows = [
         {
-            "href": f"{nb['name']}.html",
+            "href": None if nb["status"] == "skipped" else f"{nb['name']}.html",
             "title": nb["title"],
             "status": nb["status"],
-            "status_text": "completed" if nb["status"] == "ok" else "FAILED",
+            "status_text": _STATUS_TEXT.get(nb["status"], "FAILED"),
+            "left_out": group_left_out(nb.get("left_out") or []),
             "findings": nb.get("findings", 0),
             "seconds": f"{nb['seconds']:.1f} s",
         }
@@ -430,6 +432,16 @@ def period_page(
         footer=footer,
         failed=failed,
     )
+
+
+#: What the period page says for each page status ("ok": a run recorded before page plans).
+_STATUS_TEXT = {
+    "ok": "complete",
+    "complete": "complete",
+    "partial": "partial",
+    "skipped": "skipped",
+    "failed": "FAILED",
+}
 
 
 def reports_page(
@@ -461,7 +473,9 @@ def reports_page(
                 "kpis": kpis,
                 "notebooks": [
                     {
-                        "href": f"{p['period']}/{nb['name']}.html",
+                        "href": None
+                        if nb.get("status") == "skipped"
+                        else f"{p['period']}/{nb['name']}.html",
                         "title": nb["name"].replace("_", " ").capitalize(),
                         "long_title": nb["title"],
                     }

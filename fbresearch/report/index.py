@@ -134,7 +134,11 @@ def update_reports_index(out: Path, title: str) -> Path:
                 "status": manifest.get("status", "ok"),
                 "kpis": manifest.get("headline", []),
                 "notebooks": [
-                    {"name": n["name"], "title": n.get("title") or n["name"]}
+                    {
+                        "name": n["name"],
+                        "title": n.get("title") or n["name"],
+                        "status": n.get("status", "ok"),
+                    }
                     for n in manifest.get("notebooks", [])
                 ],
             }

@@ -5,6 +5,11 @@ The runner writes every canonical file once and each notebook loads what it need
 canonical columns its analyses use (a page without one of them says what is missing instead of
 failing), the columns it drops when it loads (pages without verbatims never hold the texts), and
 which page's parameters set the headline KPIs of the period's index page.
+
+Each page is also a list of :class:`Section` s (the cells of a notebook tagged
+``section:<key>``) with what each one needs, as simple tokens (:data:`NEEDS`), so that the
+runner can plan a page before it runs (:mod:`fbresearch.report.plan`): complete, partial (some
+sections left out) or skipped.
 """
 
 from __future__ import annotations
@@ -12,7 +17,57 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Page", "PAGES", "HEADLINE_PAGE", "HEADLINE_KPIS", "page", "headline_confidence"]
+__all__ = [
+    "Section",
+    "NEEDS",
+    "Page",
+    "PAGES",
+    "HEADLINE_PAGE",
+    "HEADLINE_KPIS",
+    "page",
+    "headline_confidence",
+]
+
+
+#: The tokens a section may need (``<n>`` a whole number).
+NEEDS: dict[str, str] = {
+    "file:<kind>": "the run has that input file (orders, invitations)",
+    "column:<name>": "that canonical column has answers up to the period",
+    "outcome": "any of nps, csat, satisfied, ces has answers",
+    "outcome:<name>": "that outcome has answers",
+    "text": "non-empty texts",
+    "ratings:<n>": "at least n rating_* columns with answers",
+    "months:<n>": "responses in at least n months up to the period",
+    "attribute": "at least one segment attribute column",
+    "improvements": "params declare at least one improvement",
+}
+
+
+@dataclass(frozen=True)
+class Section:
+    """One section of a page: the notebook cells tagged ``section:<key>``.
+
+    Attributes
+    ----------
+    key : str
+    title : str
+        Its heading on the page.
+    needs : tuple of str
+        Tokens of :data:`NEEDS`; empty: always shown.
+
+    Examples
+    --------
+    >>> Section("channel", "Responses by channel", ("column:channel",)).needs
+    ('column:channel',)
+    """
+
+    key: str
+    title: str
+    needs: tuple[str, ...] = ()
+
+
+def _sections(*rows: tuple[str, str, tuple[str, ...]]) -> tuple[Section, ...]:
+    return tuple(Section(key, title, needs) for key, title, needs in rows)
 
 
 @dataclass(frozen=True)
@@ -29,12 +84,15 @@ class Page:
         Canonical feedback columns its analyses use (``rating_*``: every attribute rating).
     drops : tuple of str
         Columns it leaves on disk when it loads (``text``: the page shows no verbatims).
+    sections : tuple of Section
+        Its sections in page order (none: the page has no plan and always runs whole).
     """
 
     name: str
     files: tuple[str, ...] = ()
     columns: tuple[str, ...] = ()
     drops: tuple[str, ...] = ()
+    sections: tuple[Section, ...] = ()
 
 
 #: The pages of the default report, in run order (``params.NOTEBOOK_ORDER``).
@@ -46,24 +104,78 @@ PAGES: dict[str, Page] = {
             files=("invitations", "quality"),
             columns=("submitted_at", "channel", "nps", "csat", "ces"),
             drops=("text",),
+            sections=_sections(
+                ("kpis", "Headline KPIs for the month", ("outcome",)),
+                ("trends", "Trends over the past year", ("outcome", "months:2")),
+                ("channel", "Responses by channel", ("column:channel",)),
+                ("response_rate", "Response rate", ("file:invitations", "column:channel")),
+                ("acknowledged", "Acknowledged in time", ("column:responded_at",)),
+                ("quality", "Data quality", ()),
+            ),
         ),
         Page(
             "segmentation",
             files=("orders",),
             columns=("submitted_at", "customer_id", "channel", "region", "plan", "nps", "csat"),
             drops=("text",),
+            sections=_sections(
+                ("rfm", "RFM segments: size and revenue", ("file:orders",)),
+                ("clusters", "Behavioural clusters", ("file:orders",)),
+                ("rfm_satisfaction", "Satisfaction by RFM segment", ("file:orders", "outcome")),
+                ("attributes", "Satisfaction by customer attribute", ("attribute", "outcome")),
+                ("migration", "Movement between segments since last month", ("file:orders",)),
+                ("churn", "Churn risk", ("file:orders", "column:customer_id", "outcome")),
+            ),
         ),
         Page(
             "topics",
             columns=("submitted_at", "text", "language", "channel", "product", "nps", "csat"),
+            sections=_sections(
+                ("topics", "What customers talk about", ("text",)),
+                ("prevalence", "How the topics moved over the months", ("text", "months:2")),
+                ("emerging", "Rising topics this month", ("text", "months:2")),
+                (
+                    "pain_points",
+                    "Pain points: which topics go with low scores",
+                    ("text", "outcome"),
+                ),
+                ("tone", "Tone of comments without a score", ("text",)),
+                ("selection", "How the number of topics was chosen", ("text",)),
+            ),
         ),
         Page(
             "drivers",
             columns=("submitted_at", "nps", "csat", "ces", "rating_*", "channel", "region"),
             drops=("text",),
+            sections=_sections(
+                (
+                    "matrix",
+                    "What to fix first: the importance-performance matrix",
+                    ("outcome", "ratings:2"),
+                ),
+                ("regression", "How much each rating point is worth", ("outcome", "ratings:2")),
+                ("trend", "Has anything changed?", ("outcome", "ratings:2", "months:2")),
+            ),
         ),
-        Page("improvement", columns=("submitted_at", "region", "csat", "nps"), drops=("text",)),
-        Page("closed_loop", columns=("submitted_at", "text", "channel", "plan", "nps")),
+        Page(
+            "improvement",
+            columns=("submitted_at", "region", "csat", "nps"),
+            drops=("text",),
+            sections=_sections(
+                ("improvements", "The improvements, one by one", ("improvements",)),
+            ),
+        ),
+        Page(
+            "closed_loop",
+            columns=("submitted_at", "text", "channel", "plan", "nps"),
+            sections=_sections(
+                ("suspicious", "Suspicious feedback", ()),
+                ("categories", "Feedback by category", ("text",)),
+                ("severity", "Severity", ()),
+                ("response_times", "Response times", ("column:responded_at",)),
+                ("follow_up", "Following up detractors", ("outcome",)),
+            ),
+        ),
     )
 }
 
@@ -82,7 +194,7 @@ def page(name: str) -> Page:
     >>> page("overview").drops
     ('text',)
     >>> page("my_extra_page")
-    Page(name='my_extra_page', files=(), columns=(), drops=())
+    Page(name='my_extra_page', files=(), columns=(), drops=(), sections=())
     """
     return PAGES.get(name, Page(name))
 

@@ -51,6 +51,7 @@ from fbresearch.report.params import (
     notebook_defaults,
     notebook_parameters,
 )
+from fbresearch.report.plan import DataSummary, PagePlan, plan_pages, trim_notebook
 
 # the package's report API is re-exported by fbresearch/report/__init__.py; this module's own:
 __all__ = ["run_report", "ReportRun", "NotebookRun", "exit_code", "auto_workers"]
@@ -66,7 +67,8 @@ class NotebookRun:
     ----------
     name : str
     status : str
-        ``"ok"``, ``"failed"`` or ``"planned"`` (dry run).
+        ``"complete"``, ``"partial"`` (some sections left out), ``"skipped"`` (not run: the
+        data cannot support it), ``"failed"`` or ``"planned"`` (dry run).
     seconds : float
         Execution plus rendering time.
     title : str
@@ -81,6 +83,8 @@ class NotebookRun:
     peak_rss_mib : float or None
         Peak resident memory of its kernel in MiB (sampled every 0.1 s; None when psutil is
         absent), so a run on large data shows which notebook needs the memory.
+    left_out : tuple of dict
+        The sections left out by the page plan: ``section``, ``title``, ``reason``, ``fix``.
     """
 
     name: str
@@ -91,6 +95,7 @@ class NotebookRun:
     error: dict[str, Any] | None = None
     parameters: dict[str, Any] = field(default_factory=dict, repr=False)
     peak_rss_mib: float | None = None
+    left_out: tuple[dict[str, str], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -102,8 +107,9 @@ class NotebookRun:
             "findings": self.findings,
             "error": self.error,
             "parameters": {k: v for k, v in self.parameters.items() if not k.endswith("_path")},
-            "ipynb": f"{self.name}.ipynb",
-            "html": f"{self.name}.html",
+            "left_out": [dict(s) for s in self.left_out],
+            "ipynb": None if self.status == "skipped" else f"{self.name}.ipynb",
+            "html": None if self.status == "skipped" else f"{self.name}.html",
         }
 
 
@@ -123,6 +129,8 @@ class ReportRun:
     manifest : dict
     message : str
         One line for the person who started the run.
+    plan : dict
+        Page name -> :class:`~fbresearch.report.plan.PagePlan` (what each page shows).
     """
 
     period: str
@@ -131,6 +139,7 @@ class ReportRun:
     notebooks: list[NotebookRun]
     manifest: dict[str, Any] = field(repr=False, default_factory=dict)
     message: str = ""
+    plan: dict[str, PagePlan] = field(default_factory=dict, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -243,9 +252,11 @@ def run_report(
         "orders": None if inputs.orders is None else len(inputs.orders),
         "invitations": None if inputs.invitations is None else len(inputs.invitations),
     }
+    files = {"orders": inputs.orders, "invitations": inputs.invitations}
+    plan = plan_pages(DataSummary.from_frame(frame, chosen, files, loaded), loaded)
     frame = month = None
     if dry_run:
-        return _dry_run(loaded, inputs, rows, chosen, n_workers, Path(out), say)
+        return _dry_run(loaded, inputs, rows, chosen, n_workers, Path(out), say, plan)
     out = Path(out).resolve()  # notebooks run with their own folder as working directory
     out.mkdir(parents=True, exist_ok=True)
     with period_lock(out, chosen):
@@ -259,6 +270,7 @@ def run_report(
             started=started,
             t0=t0,
             say=say,
+            plan=plan,
         )
 
 
@@ -270,6 +282,7 @@ def _dry_run(
     n_workers: int,
     out: Path,
     say: Callable[[str], None],
+    plan: dict[str, PagePlan],
 ) -> ReportRun:
     names = list(loaded.notebooks)
     say(
@@ -277,18 +290,23 @@ def _dry_run(
         f"{rows['period']:,} in the period), {n_workers} worker(s)."
     )
     for i, name in enumerate(names, start=1):
-        own = loaded.notebooks[name]
+        own = {**loaded.notebooks[name], **plan[name].parameters}
         extra = ", ".join(f"{k}={v!r}" for k, v in own.items()) or "defaults"
-        say(f"[{i}/{len(names)}] {name} would run with {extra}")
+        if plan[name].status == "skipped":
+            say(f"[{i}/{len(names)}] {name}: {plan[name].summary()}; would not run")
+        else:
+            say(f"[{i}/{len(names)}] {name}: {plan[name].summary()}; would run with {extra}")
     say(f"Would write {out / chosen}/ and update {out / 'index.html'}.")
-    return ReportRun(
-        chosen,
-        "dry-run",
-        None,
-        [NotebookRun(n, "planned", parameters=loaded.notebooks[n]) for n in names],
-        {},
-        "dry run: nothing was run",
-    )
+    runs = [
+        NotebookRun(
+            n,
+            "planned",
+            parameters={**loaded.notebooks[n], **plan[n].parameters},
+            left_out=tuple(plan[n].left_out),
+        )
+        for n in names
+    ]
+    return ReportRun(chosen, "dry-run", None, runs, {}, "dry run: nothing was run", plan)
 
 
 def _run_locked(
@@ -302,6 +320,7 @@ def _run_locked(
     started: datetime,
     t0: float,
     say: Callable[[str], None],
+    plan: dict[str, PagePlan],
 ) -> ReportRun:
     """Stage, execute and publish the period while its lock is held.
 
@@ -341,13 +360,17 @@ def _run_locked(
             f"{rows['period']:,} in {period_label(chosen)}",
             "generated": started.strftime("%Y-%m-%d %H:%M UTC"),
         }
-        tasks = _build_tasks(loaded, chosen, paths, staging, footer)
+        tasks = _build_tasks(loaded, chosen, paths, staging, footer, plan)
 
         def note(line: str) -> None:
             log.info(line)
             say(line)
 
+        for name, page_plan in plan.items():
+            if page_plan.status == "skipped":
+                note(f"{name}: {page_plan.summary()}; not run")
         results = run_notebooks(tasks, n_workers, note)
+        shutil.rmtree(staging / ".plan", ignore_errors=True)
         return _finish(
             out=out,
             staging=staging,
@@ -363,6 +386,7 @@ def _run_locked(
             t0=t0,
             say=say,
             n_workers=n_workers,
+            plan=plan,
         )
     except BaseException:
         if staging.exists():
@@ -385,12 +409,17 @@ def _build_tasks(
     paths: Mapping[str, Any],
     staging: Path,
     footer: Mapping[str, Any],
+    plan: Mapping[str, PagePlan],
 ) -> list[dict[str, Any]]:
-    """One task per notebook: the protocol parameters it declares plus its own from params.
+    """One task per notebook the plan runs: the protocol parameters it declares, its own from
+    params and the plan's outcome fallback (skipped pages get no task).
 
     Every notebook gets the same ``inputs_path``: one inputs file, written beside the canonical
-    data, that says where the data, orders, invitations and quality report are.
+    data, that says where the data, orders, invitations and quality report are. A partial page
+    (or one whose outcome the plan changed) runs from a trimmed copy in ``staging/.plan/``.
     """
+    import nbformat
+
     inputs_path = write_inputs(
         Path(paths["feedback"]).parent / "inputs.json",
         data_path=paths["feedback"],
@@ -402,15 +431,25 @@ def _build_tasks(
     common = {"period": chosen, "inputs_path": str(inputs_path), "seed": loaded.seed}
     tasks = []
     for name in loaded.notebooks:
+        page_plan = plan[name]
+        if page_plan.status == "skipped":
+            continue
         source_nb = loaded.notebooks_dir / f"{name}.ipynb"
         declared = set(notebook_parameters(source_nb))
         parameters = {k: v for k, v in common.items() if k in declared}
         if "findings_path" in declared:
             parameters["findings_path"] = str(staging / f"{name}.findings.json")
         parameters.update(loaded.notebooks[name])
+        parameters.update({k: v for k, v in page_plan.parameters.items() if k in declared})
+        if page_plan.status == "partial" or page_plan.notes:
+            trimmed = trim_notebook(nbformat.read(source_nb, as_version=4), page_plan)
+            source_nb = staging / ".plan" / f"{name}.ipynb"
+            source_nb.parent.mkdir(exist_ok=True)
+            nbformat.write(trimmed, source_nb)
         tasks.append(
             {
                 "name": name,
+                "plan_status": page_plan.status,
                 "input": str(source_nb),
                 "output": str(staging / f"{name}.ipynb"),
                 "html": str(staging / f"{name}.html"),
@@ -449,14 +488,39 @@ def _failure_message(failed: list[NotebookRun]) -> str:
     return message
 
 
+def _skipped(loaded: Params, name: str, page_plan: PagePlan) -> NotebookRun:
+    """The run record of a page the plan skipped (titled from its source notebook)."""
+    import nbformat
+
+    from fbresearch.report.execute import first_heading
+
+    nb = nbformat.read(loaded.notebooks_dir / f"{name}.ipynb", as_version=4)
+    return NotebookRun(
+        name=name,
+        status="skipped",
+        title=first_heading(nb) or name,
+        parameters=dict(loaded.notebooks[name]),
+        left_out=tuple(page_plan.left_out),
+    )
+
+
 def _collect(
-    tasks: list[dict[str, Any]], results: Mapping[str, dict[str, Any]], staging: Path
+    tasks: list[dict[str, Any]],
+    results: Mapping[str, dict[str, Any]],
+    staging: Path,
+    loaded: Params,
+    plan: Mapping[str, PagePlan],
 ) -> tuple[list[NotebookRun], list[Any]]:
-    """Every notebook's run record and headline findings (tagged with the notebook's name)."""
+    """Every page's run record, in run order, and the headline findings (tagged with the
+    notebook's name)."""
     runs: list[NotebookRun] = []
     all_findings = []
-    for task in tasks:
-        name = task["name"]
+    by_name = {task["name"]: task for task in tasks}
+    for name in loaded.notebooks:
+        if name not in by_name:
+            runs.append(_skipped(loaded, name, plan[name]))
+            continue
+        task = by_name[name]
         result = results[name]
         found = read_findings(staging / f"{name}.findings.json")
         for f in found:
@@ -466,13 +530,14 @@ def _collect(
         runs.append(
             NotebookRun(
                 name=name,
-                status="ok" if result["error"] is None else "failed",
+                status=plan[name].status if result["error"] is None else "failed",
                 seconds=result["seconds"],
                 title=result["title"],
                 findings=len(found),
                 error=result["error"],
                 parameters=task["parameters"],
                 peak_rss_mib=result.get("peak_rss_mib"),
+                left_out=tuple(plan[name].left_out),
             )
         )
     return runs, all_findings
@@ -494,13 +559,14 @@ def _finish(
     t0: float,
     say: Callable[[str], None],
     n_workers: int,
+    plan: dict[str, PagePlan],
 ) -> ReportRun:
     """Write index.html and manifest.json into staging, then publish (or keep as .failed).
 
     Length: a third of it is the manifest's literal (one key a line, read as the file's schema).
     """
     title = loaded.report["title"]
-    runs, all_findings = _collect(tasks, results, staging)
+    runs, all_findings = _collect(tasks, results, staging, loaded, plan)
     failed = [r for r in runs if r.status == "failed"]
     status = "failed" if failed else "ok"
     kpis = headline_kpis(inputs.feedback.frame, chosen, confidence=_headline_confidence(loaded))
@@ -558,7 +624,7 @@ def _finish(
     _replace_folder(staging, target)
     if failed:
         first, err = failed[0], failed[0].error or {}
-        run = ReportRun(chosen, "failed", target, runs, manifest, message)
+        run = ReportRun(chosen, "failed", target, runs, manifest, message, plan)
         error = ReportError(
             f"{message}. The failed run is kept in {target}/ (open {first.name}.html or "
             f"{first.name}.ipynb); {out / chosen}/ and {out / 'index.html'} are unchanged.",
@@ -571,12 +637,31 @@ def _finish(
         raise error
     index = update_reports_index(out, title)
     say(
-        f"Report for {chosen} written to {target}/ ({len(runs)} notebook(s), "
+        f"Report for {chosen} written to {target}/ ({_page_counts(runs)}; "
         f"{manifest['seconds']:.1f} s); all periods: {index}"
     )
     return ReportRun(
-        chosen, "ok", target, runs, manifest, f"report for {chosen} written to {target}"
+        chosen, "ok", target, runs, manifest, f"report for {chosen} written to {target}", plan
     )
+
+
+def _page_counts(runs: list[NotebookRun]) -> str:
+    """``"6 pages: 4 complete, 1 partial, 1 skipped"`` (statuses with no page left out).
+
+    Examples
+    --------
+    >>> _page_counts([NotebookRun("a", "complete"), NotebookRun("b", "skipped")])
+    '2 pages: 1 complete, 1 skipped'
+    >>> _page_counts([NotebookRun("a", "complete")])
+    '1 page: 1 complete'
+    """
+    counts = [
+        f"{n} {s}"
+        for s in ("complete", "partial", "skipped", "failed")
+        if (n := sum(r.status == s for r in runs))
+    ]
+    noun = "page" if len(runs) == 1 else "pages"
+    return f"{len(runs)} {noun}" + (": " + ", ".join(counts) if counts else "")
 
 
 def _replace_folder(staging: Path, target: Path) -> None:

@@ -173,7 +173,11 @@ def run_cli(label: str, args: list[str], out: Path, target: str = "") -> dict:
                 else ""
             )
             + (f", kernel peak RSS {peak:,.0f} MiB" if peak else "")
-            + ("" if nb["status"] == "ok" else f"  [{nb['status']}: {nb.get('error')}]"),
+            + (
+                ""
+                if nb["status"] in ("complete", "partial", "skipped")
+                else f"  [{nb['status']}: {nb.get('error')}]"
+            ),
             flush=True,
         )
     return {"seconds": seconds, "peak": tree.peak, "code": proc.returncode, "manifest": manifest}
