@@ -243,7 +243,7 @@ def run_report(
     inputs = load_data(loaded)
     frame = inputs.feedback.frame
     n_workers = workers or loaded.workers or auto_workers(len(frame))
-    chosen = pick_period(loaded, period, frame)
+    chosen = pick_period(loaded, period, frame, say=say)
     month = frame["submitted_at"].dt.to_period("M")
     rows = {
         "feedback": len(frame),
