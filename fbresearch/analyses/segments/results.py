@@ -197,6 +197,32 @@ class ProfileResult(SegmentResult):
     alpha: float = 0.05
     confidence: float = 0.95
 
+    def metric_names(self) -> str:
+        """The metrics compared, for a caption: ``"NPS and CSAT"``.
+
+        Examples
+        --------
+        >>> ProfileResult(table=pd.DataFrame({"metric": ["NPS", "NPS", "CSAT"]})).metric_names()
+        'NPS and CSAT'
+        """
+        names = list(dict.fromkeys(self.table["metric"])) if "metric" in self.table else []
+        if len(names) <= 1:
+            return names[0] if names else "Satisfaction"
+        return ", ".join(names[:-1]) + " and " + names[-1]
+
+    def caption(self, months: int | None = None) -> str:
+        """Caption of the table: the metrics, by what, over which responses.
+
+        Examples
+        --------
+        >>> res = ProfileResult(table=pd.DataFrame({"metric": ["NPS", "CSAT"]}))
+        >>> res.caption(3)
+        'NPS and CSAT by RFM segment, responses of the last 3 months, each against the rest'
+        """
+        from fbresearch.analyses.segments import narrative
+
+        return narrative.profile_caption(self, months)
+
     def plot_caption(self) -> str:
         """Caption of :meth:`plot` (NPS by segment), naming the run's confidence level."""
         from fbresearch.analyses.segments import narrative
@@ -213,9 +239,12 @@ class ProfileResult(SegmentResult):
 
         return narrative.profile_findings(self)
 
-    def plot(self, ax=None, metric: str = "NPS"):  # noqa: ANN001, ANN201
+    def plot(self, ax=None, metric: str | None = None):  # noqa: ANN001, ANN201
+        """Scores by segment with CIs for ``metric`` (a table label; default: the first one)."""
         from fbresearch.present.plots.segments import plot_segment_scores
 
+        if metric is None:
+            metric = self.table["metric"].iloc[0] if len(self.table) else "NPS"
         return plot_segment_scores(
             self.table[self.table["metric"] == metric], ax=ax, confidence=self.confidence
         )
