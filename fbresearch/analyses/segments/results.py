@@ -18,9 +18,9 @@ from typing import Any
 
 import pandas as pd
 
-from fbresearch.analyses.segments.common import RFM_RULES, _require
+from fbresearch.analyses.segments.common import RFM_RULES
 from fbresearch.errors import AnalysisError
-from fbresearch.results import Estimate, Finding, Result
+from fbresearch.results import Estimate, Finding, Result, Unavailable
 
 __all__ = [
     "SegmentResult",
@@ -44,17 +44,33 @@ class SegmentResult(Result):
 
     def assign(
         self, frame: pd.DataFrame, customer: str = "customer_id", name: str = "segment"
-    ) -> pd.DataFrame:
+    ) -> pd.DataFrame | Unavailable:
         """Return ``frame`` with each row's segment (by ``customer``) as a new column ``name``.
 
-        Rows whose customer has no segment get a missing value.
+        Rows whose customer has no segment get a missing value. A feedback ``frame`` without
+        the ``customer`` column gives an :class:`~fbresearch.results.Unavailable` that says so
+        (a page passes it on to the next analysis, which repeats the reason).
+
+        Examples
+        --------
+        >>> res = SegmentResult(table=pd.DataFrame())
+        >>> object.__setattr__(res, "labels", pd.Series({"c1": "loyal"}))
+        >>> res.assign(pd.DataFrame({"customer_id": ["c1", "c2"]}))["segment"].tolist()
+        ['loyal', nan]
+        >>> res.assign(pd.DataFrame({"nps": [9]})).reason
+        "it needs a 'customer_id' column in the feedback to match responses to customers' segments."
         """
         labels = getattr(self, "labels", None)
         if labels is None:
             raise AnalysisError(f"{type(self).__name__} holds no per-customer segments to assign.")
-        _require(
-            frame, [customer], "frame", "pass the column that holds customer ids as customer=."
-        )
+        if customer not in frame.columns:
+            reason = (
+                f"it needs a {customer!r} column in the feedback to match responses to "
+                "customers' segments."
+            )
+            return Unavailable(
+                table=pd.DataFrame(), message=f"Segments are not shown: {reason}", reason=reason
+            )
         mapped = frame[customer].astype("string").map(labels)
         return frame.assign(**{name: mapped.astype(labels.dtype)})
 
