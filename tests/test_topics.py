@@ -221,7 +221,8 @@ def test_no_texts():
 
 
 def test_only_unusable_texts():
-    with pytest.raises(AnalysisError, match="too few usable texts"):
+    # no text has a word left: the named NoWordsError (an AnalysisError), before any fitting
+    with pytest.raises(AnalysisError, match="no words left in the 50 texts after cleaning"):
         fit_topics(["", "😀", "<p></p>", "the and of", None] * 10, num_topics=2)
 
 
@@ -313,3 +314,65 @@ def test_real_reviews_coherence_and_nmi(shared_data):
     keep = model.usable.to_numpy()
     # measured 0.28; a model blind to the source would give about 0
     assert normalized_mutual_info_score(source[keep], fit[keep]) > 0.2
+
+
+def test_pain_points_by_satisfied_share(planted):
+    # truth: refund texts are never satisfied (0), every other text is (1)
+    texts, truth, model = planted
+    truth = pd.Series(truth)
+    satisfied = pd.Series(np.where(truth == "en-refund", 0, 1), dtype="Int64")
+    table = model.pain_points(satisfied, metric="satisfied")
+    refund = model.dominant[truth == "en-refund"].mode().iloc[0]
+    assert table.iloc[0]["topic"] == refund and table.iloc[0]["estimate"] == 0.0
+    mask = (model.dominant == refund).to_numpy()
+    # hand check: the share satisfied with its Wilson interval from kpi_scores.satisfied
+    expected = kpi_scores.satisfied(satisfied[mask].dropna())
+    assert table.iloc[0]["ci_high"] == pytest.approx(expected.ci_high)
+    from fbresearch.analyses.topics import format_pain_points
+
+    assert "Satisfied (CI)" in format_pain_points(table).columns
+
+
+def test_pain_points_name_the_metric_without_answers(planted):
+    texts, truth, model = planted
+    empty = pd.Series(pd.array([pd.NA] * len(texts), dtype="Int64"))
+    with pytest.raises(AnalysisError, match="no usable text has a CES answer"):
+        model.pain_points(empty, metric="ces")
+
+
+@pytest.mark.parametrize(
+    "texts", [[""] * 40, [None] * 40, ["the and of !!! ..."] * 40, ["😀😀 ?!"] * 40]
+)
+def test_all_texts_empty_after_cleaning_is_a_named_error(texts):
+    from fbresearch.analyses.topics import NoWordsError
+
+    with pytest.raises(NoWordsError) as err:
+        fit_topics(texts)
+    assert str(err.value).startswith(
+        "no words left in the 40 texts after cleaning (all empty, or only stopwords/punctuation): "
+        "the topics page needs comment texts; map your comment column"
+    )
+    assert isinstance(err.value, AnalysisError) and "vocabulary" not in str(err.value)
+
+
+def test_topics_page_sections_with_empty_texts_and_no_channel():
+    # every section of the page says why instead of raising (the tone section used to raise
+    # sklearn's "empty vocabulary" ValueError when NPS labels were present)
+    from fbresearch.analyses.topics import TopicsPage
+
+    frame = pd.DataFrame(
+        {
+            "text": [""] * 60,
+            "nps": pd.array([9, 3] * 30, dtype="Int64"),
+            "submitted_at": pd.Timestamp("2026-10-05"),
+        }
+    )
+    month = frame["submitted_at"].dt.to_period("M")
+    page = TopicsPage.fit(frame, month, month.iloc[0], "October 2026", pain_metric="satisfied")
+    shown = []
+    for section in ("summary", "overview", "prevalence", "emerging", "pain_points", "tone"):
+        getattr(page, section)(lambda item, **kw: shown.append(str(item)))
+        page.selection(lambda item, **kw: shown.append(str(item)))
+    assert page.no_words and page.findings() == []
+    assert shown[0].startswith("Topics are not shown: no words left in the 60 texts")
+    assert any(s.startswith("The tone of comments is not shown: no words left") for s in shown)

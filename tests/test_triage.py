@@ -285,6 +285,99 @@ def test_close_the_loop_planted_difference():
     assert "observational" in r.summary()
 
 
+def _loop_frame(column: str, unhappy: int, later_good: int, later_bad: int) -> pd.DataFrame:
+    """40 customers answer ``unhappy`` in January; the 20 contacted ones answer ``later_good``
+    a month later, the 20 others ``later_bad``."""
+    n = 40
+    first = pd.Timestamp("2026-01-01")
+    return pd.DataFrame(
+        {
+            "customer_id": [f"c{i}" for i in range(n)] * 2,
+            column: [unhappy] * n + [later_good] * (n // 2) + [later_bad] * (n // 2),
+            "submitted_at": [first] * n + [first + pd.Timedelta(days=30)] * n,
+            "responded_at": [first + pd.Timedelta(hours=2)] * (n // 2)
+            + [pd.NaT] * (n // 2)
+            + [pd.NaT] * n,
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    "outcome, unhappy, good, bad, later_column, difference, who",
+    [
+        # CSAT: unhappy 1-2; later 5 (top box) vs 1: shares 1.0 vs 0.0 -> +1.0
+        ("csat", 2, 5, 1, "later_csat", 1.0, "unhappy customers (CSAT 1-2)"),
+        # satisfied: unhappy 0; later 1 vs 0 -> share 1.0 vs 0.0
+        ("satisfied", 0, 1, 0, "later_satisfied", 1.0, "dissatisfied customers"),
+        # CES: unhappy 1-3; later 7 vs 2 -> means 7 vs 2 -> +5 points
+        ("ces", 3, 7, 2, "later_ces", 5.0, "customers who found it hard (CES 1-3)"),
+    ],
+)
+def test_close_the_loop_by_another_outcome(
+    outcome, unhappy, good, bad, later_column, difference, who
+):
+    r = close_the_loop(_loop_frame(outcome, unhappy, good, bad), asof="2026-03-01", outcome=outcome)
+    # unhappy answers: the 40 first ones and the 20 later "bad" ones; 20 of them contacted
+    assert r.contacted.n == 60 and r.contacted.estimate == pytest.approx(1 / 3)
+    assert r.difference.estimate == pytest.approx(difference)
+    assert r.table.columns.tolist() == [
+        "group", "unhappy", "answered_again", later_column, "ci_low", "ci_high"
+    ]  # fmt: skip
+    assert r.outcome == outcome and who in r.summary()
+    assert "detractors" not in r.summary() and "NPS" not in r.summary()
+
+
+def test_close_the_loop_by_csat_counts_1_and_2_only():
+    # truth: CSAT 1, 2 unhappy; 3 is not. Two of the three unhappy were answered.
+    df = pd.DataFrame(
+        {
+            "csat": [1, 2, 3, 2, 5],
+            "submitted_at": pd.to_datetime([f"2026-01-0{d}" for d in range(1, 6)]),
+            "responded_at": pd.to_datetime(["2026-01-02", "2026-01-03", None, None, None]),
+        }
+    )
+    r = close_the_loop(df, asof="2026-02-01", outcome="csat")
+    assert r.contacted.n == 3 and r.contacted.estimate == pytest.approx(2 / 3)
+
+
+def test_close_the_loop_without_the_outcome_names_what_the_data_has():
+    df = _loop_frame("csat", 2, 5, 1)
+    with pytest.raises(AnalysisError) as err:
+        close_the_loop(df, asof="2026-03-01")
+    assert str(err.value) == (
+        "column 'nps' is not in the data; following up unhappy customers needs answers of the "
+        "outcome (NPS) with their dates. Fix: set the page's outcome parameter to one the data "
+        "has: csat."
+    )
+    empty = df.assign(nps=pd.array([pd.NA] * len(df), dtype="Int64"))
+    with pytest.raises(AnalysisError, match="column 'nps' has no answers"):
+        close_the_loop(empty, asof="2026-03-01")
+    with pytest.raises(AnalysisError, match="outcome='loyalty' is not known"):
+        close_the_loop(df, outcome="loyalty")
+
+
+def test_category_kpis_use_the_outcome_the_data_has():
+    # reviews-only: text and a satisfied label, no nps or csat: the satisfaction column is
+    # the share satisfied; the trend of an outcome without answers says so instead of raising
+    from fbresearch.analyses.triage import category_kpis
+
+    df = pd.DataFrame(
+        {
+            "submitted_at": pd.to_datetime(["2026-10-02"] * 4),
+            "text": ["late courier", "late courier", "cold food", "cold food"],
+            "satisfied": pd.array([0, 0, 1, 1], dtype="Int64"),
+        }
+    )
+    cats = categorize(df["text"])
+    t = category_kpis(df, cats, period="2026-10")
+    assert set(t.table["metric"]) == {"volume", "satisfied"}
+    share = t.table[t.table["metric"] == "satisfied"].set_index("category")["estimate"]
+    assert share["delivery_logistics"] == 0.0 and share["product_quality"] == 1.0
+    trend = category_kpis(df, cats, period="2026-10", metrics=["volume", "nps"], trend=True)
+    chart = trend.plot(metric="nps")
+    assert chart.summary().startswith("The NPS chart is not shown: the data has no NPS answers")
+
+
 # --------------------------------------------------------------------------- suspicious feedback
 
 

@@ -154,6 +154,9 @@ COLUMN_LABELS = {
     "submitted_at": "Submitted",
     "hours_open": "Hours open",
     "later_nps": "Later NPS",
+    "later_csat": "Later CSAT",
+    "later_satisfied": "Later share satisfied",
+    "later_ces": "Later CES",
     "top_topics": "Top topics",
 }
 # an estimate column and the names of its interval bounds

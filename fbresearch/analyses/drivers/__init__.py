@@ -19,7 +19,7 @@ The results live in :mod:`.results`; their words (summaries, findings, captions)
 """
 
 from fbresearch.analyses.drivers.importance import MAX_LMG_DRIVERS, relative_importance
-from fbresearch.analyses.drivers.matrix import QUADRANTS, importance_performance
+from fbresearch.analyses.drivers.matrix import NEGATIVE_LINK, QUADRANTS, importance_performance
 from fbresearch.analyses.drivers.narrative import VIF_MODERATE, VIF_SEVERE
 from fbresearch.analyses.drivers.prepare import driver_label, resolve_drivers
 from fbresearch.analyses.drivers.regression import key_drivers
@@ -41,6 +41,7 @@ __all__ = [
     "ImportancePerformanceResult",
     "DriverTrendResult",
     "QUADRANTS",
+    "NEGATIVE_LINK",
     "VIF_MODERATE",
     "VIF_SEVERE",
     "MAX_LMG_DRIVERS",

@@ -18,10 +18,21 @@ from fbresearch.analyses.kpis import scores as kpi
 from fbresearch.errors import AnalysisError
 from fbresearch.results import Estimate
 
-__all__ = ["importance_performance", "QUADRANTS"]
+__all__ = ["importance_performance", "QUADRANTS", "NEGATIVE_LINK"]
 
 #: The importance-performance quadrants, in priority order.
 QUADRANTS = ("fix first", "keep up", "low priority", "possible overkill")
+#: Where a driver goes whose higher ratings go with a lower outcome (a negative coefficient):
+#: never "keep up" or "fix first", since "rated well, matters a lot" would be read as a strength.
+NEGATIVE_LINK = "negative link"
+
+
+def _directions(values: np.ndarray) -> np.ndarray:
+    """+1 or -1 per driver: the sign of its coefficient in the joint OLS fit on the complete
+    responses (``values``: drivers, then the outcome); 0 for an exactly zero coefficient."""
+    x = np.column_stack([np.ones(len(values)), values[:, :-1]])
+    coef = np.linalg.lstsq(x, values[:, -1], rcond=None)[0][1:]
+    return np.sign(coef)
 
 
 def _performance(
@@ -55,14 +66,15 @@ def _ranked(table: pd.DataFrame, used: Mapping[str, float]) -> pd.DataFrame:
     """Quadrant of each driver and the priority order: by quadrant, most important first."""
     high_imp = table["importance"] >= used["importance"]
     high_perf = table["performance"] >= used["performance"]
+    negative = table["direction"] < 0
     table = table.assign(
         quadrant=np.select(
-            [high_imp & ~high_perf, high_imp & high_perf, ~high_imp & ~high_perf],
-            list(QUADRANTS[:3]),
+            [negative, high_imp & ~high_perf, high_imp & high_perf, ~high_imp & ~high_perf],
+            [NEGATIVE_LINK, *QUADRANTS[:3]],
             default=QUADRANTS[3],
         )
     )
-    order = table["quadrant"].map({q: i for i, q in enumerate(QUADRANTS)})
+    order = table["quadrant"].map({q: i for i, q in enumerate((*QUADRANTS, NEGATIVE_LINK))})
     table = (
         table.assign(_order=order, _imp=-table["importance"])
         .sort_values(["_order", "_imp"])
@@ -101,7 +113,9 @@ def importance_performance(
     driver. Quadrants: ``"fix first"`` (importance at or above its threshold, performance below
     its threshold), ``"keep up"`` (high, high), ``"low priority"`` (low, low) and
     ``"possible overkill"`` (low importance, high performance). The thresholds are the medians
-    across drivers unless given.
+    across drivers unless given. A driver whose coefficient in the joint linear fit is negative
+    (higher ratings go with a lower outcome; ``direction`` -1) is placed in
+    :data:`NEGATIVE_LINK` ("negative link"), after the four quadrants: it is never "keep up".
 
     Parameters
     ----------
@@ -123,7 +137,7 @@ def importance_performance(
     -------
     ImportancePerformanceResult
         Its ``table`` is the ranked priority table: "fix first" drivers first, most important
-        first, then "keep up", "low priority" and "possible overkill".
+        first, then "keep up", "low priority", "possible overkill" and "negative link".
 
     Examples
     --------
@@ -153,6 +167,7 @@ def importance_performance(
             "performance_ci_low": [e.ci_low for e in perf],
             "performance_ci_high": [e.ci_high for e in perf],
             "n_rated": [e.n for e in perf],
+            "direction": _directions(data.values),
         }
     )
     used = _thresholds(table, thresholds)

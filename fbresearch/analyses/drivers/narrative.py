@@ -246,6 +246,8 @@ _ENDINGS = {
     "keep up": "keep it up",
     "low priority": "a low priority",
     "possible overkill": "possibly more effort than it needs",
+    "negative link": "yet higher ratings go with lower {name}, so it is not a strength to "
+    "keep up: check how the question is coded before acting on it",
 }
 
 
@@ -304,7 +306,7 @@ def matrix_sentences(result: ImportancePerformanceResult) -> list[str]:
     out = []
     fix_rank = 0
     for _, row in result.table.iterrows():
-        end = _ENDINGS[row["quadrant"]]
+        end = _ENDINGS[row["quadrant"]].format(name=name)
         if row["quadrant"] == "fix first":
             fix_rank += 1
             if fix_rank > 1:

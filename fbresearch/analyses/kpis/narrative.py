@@ -161,6 +161,19 @@ def kpi_sentence(result: KpiTable, row: pd.Series, metric: str) -> str:
     )
 
 
+def _plural(noun: str) -> str:
+    """``"channels"``, ``"categories"``: the plural of a group column's name.
+
+    Examples
+    --------
+    >>> _plural("category"), _plural("channel"), _plural("day")
+    ('categories', 'channels', 'days')
+    """
+    if noun.endswith("y") and noun[-2:-1] not in ("a", "e", "i", "o", "u"):
+        return noun[:-1] + "ies"
+    return noun + "s"
+
+
 def _groups_summary(result: KpiTable, rows: pd.DataFrame, metric: str, max_groups: int) -> list:
     """Sentences for one metric over many groups: the significant changes, then the rest."""
     others = result._others
@@ -168,7 +181,7 @@ def _groups_summary(result: KpiTable, rows: pd.DataFrame, metric: str, max_group
     moved = rows[rows["change_p_value"] < alpha].sort_values("change_p_value")
     sentences = [kpi_sentence(result, r, metric) for _, r in moved.head(max_groups).iterrows()]
     label = metric_spec(metric).label
-    plural = f"{others[0]}s" if len(others) == 1 else "groups"
+    plural = _plural(others[0]) if len(others) == 1 else "groups"
     if len(moved) > max_groups:
         sentences.append(
             f"{label} also changed significantly for "
@@ -218,6 +231,11 @@ def kpi_summary(result: KpiTable, max_groups: int = 6) -> str:
                     f"and lowest{_group_text(worst, others)} at {w}."
                 )
                 continue
+            # one group, or every group alike (e.g. a handful of answers): no changes to test
+            sentences.extend(
+                kpi_sentence(result, r, metric) for _, r in rows.head(max_groups).iterrows()
+            )
+            continue
         if len(rows) <= 1 or not others:
             sentences.extend(kpi_sentence(result, r, metric) for _, r in rows.iterrows())
             continue

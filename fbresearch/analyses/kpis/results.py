@@ -15,7 +15,7 @@ import pandas as pd
 
 from fbresearch.analyses.kpis.scores import estimate_unit, row_estimate
 from fbresearch.errors import AnalysisError
-from fbresearch.results import Estimate, Finding, Result
+from fbresearch.results import Estimate, Finding, Result, Unavailable
 from fbresearch.schema import metric_spec
 
 __all__ = ["KpiTable", "ResponseRateResult", "AcknowledgedResult"]
@@ -154,9 +154,24 @@ class KpiTable(Result):
         return narrative.headline_caption(self)
 
     def plot(self, ax=None, metric: str | None = None, hue: str | None = None):  # noqa: ANN001, ANN201
-        """Trend with CI band (by period), bars of volume by period, or estimates by group."""
+        """Trend with CI band (by period), bars of volume by period, or estimates by group.
+
+        A ``metric`` the table does not hold (its column had no answers) gives an
+        :class:`~fbresearch.results.Unavailable` saying so, not an empty chart.
+        """
         from fbresearch.present.plots import kpis
 
+        if metric is not None and metric not in self.metrics:
+            label = metric_spec(metric).label if _known(metric) else metric
+            reason = (
+                f"the data has no {label} answers here (the table holds "
+                f"{', '.join(metric_spec(m).label for m in self.metrics) or 'nothing'})."
+            )
+            return Unavailable(
+                table=pd.DataFrame(),
+                message=f"The {label} chart is not shown: {reason}",
+                reason=reason,
+            )
         return kpis.plot_kpi_table(self, ax=ax, metric=metric, hue=hue)
 
 
@@ -250,3 +265,12 @@ class AcknowledgedResult(Result):
         from fbresearch.present.plots import kpis
 
         return kpis.plot_acknowledged(self, ax=ax)
+
+
+def _known(metric: str) -> bool:
+    """Whether the METRICS registry names ``metric`` (or it is a ``rating_<name>`` column)."""
+    try:
+        metric_spec(metric)
+    except KeyError:
+        return False
+    return True

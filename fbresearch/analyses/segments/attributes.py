@@ -12,12 +12,20 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from fbresearch.analyses.segments.profile import _holm, profile_segments
+from fbresearch.analyses.segments.profile import (
+    PROFILE_METRICS,
+    _holm,
+    profile_segments,
+    usable_metrics,
+)
 from fbresearch.analyses.segments.results import ProfileResult
 from fbresearch.errors import AnalysisError
 from fbresearch.schema import CANONICAL, FLAG_COLUMNS, RATING_PREFIX
 
 __all__ = ["segment_attributes", "profile_attributes"]
+
+#: columns the loader adds that describe when, not who (a survey wave's month)
+_NOT_ATTRIBUTES = ("wave",)
 
 
 def segment_attributes(frame: pd.DataFrame, max_levels: int = 12) -> list[str]:
@@ -37,7 +45,12 @@ def segment_attributes(frame: pd.DataFrame, max_levels: int = 12) -> list[str]:
     """
     out = []
     for col in frame.columns:
-        if col in CANONICAL or col in FLAG_COLUMNS or str(col).startswith(RATING_PREFIX):
+        if (
+            col in CANONICAL
+            or col in _NOT_ATTRIBUTES
+            or col in FLAG_COLUMNS
+            or str(col).startswith(RATING_PREFIX)
+        ):
             continue
         values = frame[col]
         if pd.api.types.is_datetime64_any_dtype(values) or pd.api.types.is_bool_dtype(values):
@@ -68,8 +81,10 @@ def profile_attributes(
     ----------
     attributes : sequence of str, optional
         Default: :func:`segment_attributes` of ``frame``.
-    metrics : sequence of {"nps", "csat", "csat_mean"}, optional
-        Default: ``nps`` and ``csat``, those the frame has answers for.
+    metrics : sequence of {"nps", "csat", "csat_mean", "satisfied", "ces"}, optional
+        Those without answers are left out (the notes say which). Default: ``nps`` and
+        ``csat``, or when the frame has answers for neither, the first of ``satisfied`` and
+        ``ces`` that it has.
 
     Examples
     --------
@@ -82,24 +97,23 @@ def profile_attributes(
     attributes = (
         list(attributes) if attributes is not None else segment_attributes(frame, max_levels)
     )
-    if metrics is None:
-        metrics = [m for m in ("nps", "csat") if m in frame and frame[m].notna().any()]
     if not attributes:
         raise AnalysisError(
             "no segment attribute to compare: add columns such as region, plan or age "
             f"(2 to {max_levels} distinct values), or an orders file for RFM segments."
         )
-    if not metrics:
-        raise AnalysisError(
-            "no satisfaction score to compare: the data has no nps or csat answers."
-        )
+    notes: tuple[str, ...] = ()
+    if metrics is None:
+        has = [m for m in PROFILE_METRICS if m != "csat_mean" and m in frame]
+        has = [m for m in has if pd.to_numeric(frame[m], errors="coerce").notna().any()]
+        metrics = [m for m in has if m in ("nps", "csat")] or has[:1] or ["nps", "csat"]
+    else:
+        metrics, notes = usable_metrics(frame, metrics)
     tables, estimates = [], {}
     for attribute in attributes:
         values = frame[attribute]
         if pd.api.types.is_numeric_dtype(values) and values.nunique() > max_levels:
-            bands = pd.qcut(values, 4, duplicates="drop")
-            labels = [f"{iv.left:g}-{iv.right:g}" for iv in bands.cat.categories]
-            values = bands.cat.rename_categories(labels)
+            values = _bands(values)
         elif not isinstance(values.dtype, pd.CategoricalDtype):
             values = values.astype("string")
         named = frame.assign(_segment=values)
@@ -113,13 +127,36 @@ def profile_attributes(
         tables.append(table)
         for key, est in res.estimates.items():
             estimates[(f"{attribute}: {key[0]}", *key[1:])] = est
+    if not tables:
+        raise AnalysisError(
+            f"no response has a value in {', '.join(attributes)}: nothing to compare."
+        )
     table = pd.concat(tables, ignore_index=True)
     _holm(table, alpha)
     return ProfileResult(
         table=table,
-        notes=(),
+        notes=notes,
         estimates=estimates,
         segment="attribute",
         alpha=alpha,
         confidence=confidence,
     )
+
+
+def _bands(values: pd.Series) -> pd.Series:
+    """Quartile bands of a numeric column, each named by the lowest and highest value in it.
+
+    Examples
+    --------
+    >>> _bands(pd.Series(range(18, 26))).astype(str).tolist()
+    ['18-19', '18-19', '20-21', '20-21', '22-23', '22-23', '24-25', '24-25']
+    """
+    bands = pd.qcut(values, 4, duplicates="drop")
+    present = [c for c in bands.cat.categories if (bands == c).any()]
+    bands = bands.cat.set_categories(present)
+    labels = []
+    for band in present:
+        inside = values[bands == band]
+        low, high = inside.min(), inside.max()
+        labels.append(f"{low:g}" if low == high else f"{low:g}-{high:g}")
+    return bands.cat.rename_categories(labels)

@@ -50,6 +50,7 @@ __all__ = [
     "rfm_plot_caption",
     "cluster_caption",
     "cluster_plot_caption",
+    "profile_caption",
     "profile_plot_caption",
     "migration_plot_caption",
     "churn_caption",
@@ -208,11 +209,19 @@ def profile_findings(res: ProfileResult) -> list[Finding]:
                 f"{'higher' if r.difference > 0 else 'lower'} than among other customers "
                 f"({_gap_size(r, 'low')} to {_gap_size(r, 'high')}, Holm-corrected test).",
                 estimate=est,
-                importance=min(0.9, 0.5 + abs(r.difference) / (100 if r.metric == "NPS" else 1)),
+                importance=min(0.9, 0.5 + abs(r.difference) / _span(r.metric)),
                 analysis="segmentation",
             )
         )
     return out
+
+
+def _span(metric: str) -> float:
+    """The width of a metric's reported scale (a share: 1), to size a gap's importance."""
+    spec = METRICS.get(_KEY_BY_LABEL.get(metric, ""))
+    if spec is None or spec.unit == "percent":
+        return 1.0
+    return float(spec.scale[1] - spec.scale[0]) / (2 if spec.unit == "points" else 1)
 
 
 def migration_summary(res: MigrationResult) -> str:
@@ -313,6 +322,33 @@ def cluster_plot_caption(result: ClusterResult) -> str:
     return "What sets each cluster apart (standard deviations from the average)"
 
 
+def profile_caption(result: ProfileResult, months: int | None = None) -> str:
+    """Caption of a profile table: the metrics compared, by what and over which responses.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from fbresearch.analyses.segments.results import ProfileResult
+    >>> t = pd.DataFrame({"metric": ["Satisfied"]})
+    >>> profile_caption(ProfileResult(table=t, segment="attribute"), 1)
+    'Satisfied by customer attribute, responses of the report month, each group against the rest'
+    """
+    by = {"segment": "RFM segment", "attribute": "customer attribute"}.get(
+        result.segment, result.segment
+    )
+    rest = (
+        "each group against the rest" if result.segment == "attribute" else "each against the rest"
+    )
+    when = (
+        f", responses of the last {months} months"
+        if months and months > 1
+        else ", responses of the report month"
+        if months
+        else ""
+    )
+    return f"{result.metric_names()} by {by}{when}, {rest}"
+
+
 def profile_plot_caption(result: ProfileResult) -> str:
     """Caption of the NPS-by-segment chart ("RFM segment" for the ``segment`` column).
 
@@ -324,8 +360,10 @@ def profile_plot_caption(result: ProfileResult) -> str:
     'NPS by RFM segment with 90% confidence intervals (hollow: fewer than 30 responses)'
     """
     by = "RFM segment" if result.segment == "segment" else result.segment
+    t = result.table
+    metric = t["metric"].iloc[0] if "metric" in t and len(t) else "NPS"
     return (
-        f"NPS by {by} with {confidence_label(result.confidence)} confidence intervals "
+        f"{metric} by {by} with {confidence_label(result.confidence)} confidence intervals "
         f"(hollow: fewer than {MIN_RESPONSES} responses)"
     )
 

@@ -23,7 +23,46 @@ from fbresearch.errors import AnalysisError
 from fbresearch.results import Estimate
 from fbresearch.schema import metric_spec
 
-__all__ = ["profile_segments"]
+__all__ = ["profile_segments", "usable_metrics", "PROFILE_METRICS"]
+
+#: the metrics a profile compares, in the order a page lists them
+PROFILE_METRICS = ("nps", "csat", "csat_mean", "satisfied", "ces")
+#: the unit of a metric's difference (an ``Estimate.unit``)
+_UNITS = {"nps": "points", "csat": "share", "satisfied": "share"}
+
+
+def usable_metrics(
+    frame: pd.DataFrame, metrics: Sequence[str]
+) -> tuple[list[str], tuple[str, ...]]:
+    """The ``metrics`` that ``frame`` has answers for, and a note for each one left out.
+
+    Raises :class:`AnalysisError` for an unknown metric or when none is left.
+
+    Examples
+    --------
+    >>> usable_metrics(pd.DataFrame({"csat": [4, 5], "nps": [pd.NA, pd.NA]}), ("nps", "csat"))
+    (['csat'], ('NPS is left out: the data has no nps answers.',))
+    """
+    if isinstance(metrics, str):
+        metrics = [metrics]
+    bad = [m for m in metrics if m not in PROFILE_METRICS]
+    if bad:
+        raise AnalysisError(f"unknown metric {bad[0]!r}; choose from {list(PROFILE_METRICS)}.")
+    kept, notes = [], []
+    for m in dict.fromkeys(metrics):
+        col = m.removesuffix("_mean")
+        if col in frame.columns and pd.to_numeric(frame[col], errors="coerce").notna().any():
+            kept.append(m)
+        else:
+            where = "answers" if col in frame.columns else "column"
+            notes.append(f"{metric_spec(m).label} is left out: the data has no {col} {where}.")
+    if not kept:
+        raise AnalysisError(
+            f"no satisfaction score to compare: the data has no answers in "
+            f"{', '.join(dict.fromkeys(m.removesuffix('_mean') for m in metrics))}; "
+            f"choose metrics from {', '.join(PROFILE_METRICS)} that the data has."
+        )
+    return kept, tuple(notes)
 
 
 def profile_segments(
@@ -34,7 +73,7 @@ def profile_segments(
     confidence: float = 0.95,
     alpha: float = 0.05,
 ) -> ProfileResult:
-    """NPS and CSAT by segment with CIs, each segment against the rest, Holm-corrected.
+    """Satisfaction (NPS, CSAT, ...) by segment with CIs, each segment against the rest, Holm-corrected.
 
     For each segment and metric: the segment's score with its CI (from :mod:`fbresearch.analyses.kpis`),
     the rest's score, and the difference with a test:
@@ -58,7 +97,10 @@ def profile_segments(
         One row per response with a ``segment`` column (e.g. from ``RFMResult.assign``).
     segment : str
         The column holding segment labels; rows without one are left out.
-    metrics : sequence of {"nps", "csat", "csat_mean"}
+    metrics : sequence of {"nps", "csat", "csat_mean", "satisfied", "ces"}
+        Metrics whose column is absent or has no answers are left out (the result's notes say
+        which); none left is an :class:`AnalysisError`. ``satisfied`` (0/1) is compared like
+        CSAT (two shares), ``ces`` like ``csat_mean`` (two means).
     topic : str, optional
 
     Examples
@@ -70,16 +112,7 @@ def profile_segments(
     [['a', 50.0, 100.0, True], ['b', -50.0, -100.0, True]]
     """
     _require(frame, [segment], "frame", "add segments first, e.g. rfm.assign(feedback).")
-    known = {"nps", "csat", "csat_mean"}
-    bad = [m for m in metrics if m not in known]
-    if bad:
-        raise AnalysisError(f"unknown metric {bad[0]!r}; choose from {sorted(known)}.")
-    _require(
-        frame,
-        [m.removesuffix("_mean") for m in metrics],
-        "frame",
-        "pass the score columns or fewer metrics.",
-    )
+    metrics, notes = usable_metrics(frame, metrics)
     data = frame.loc[frame[segment].notna()]
     if data.empty:
         raise AnalysisError(f"no row has a value in {segment!r}; assign segments before profiling.")
@@ -102,7 +135,7 @@ def profile_segments(
             name = metric_spec(m).label
             ea, eb, diff, lo_d, hi_d, p, se = _compare(m, a, b, confidence)
             estimates[(s, name)] = ea
-            unit = "share" if m == "csat" else "points" if m == "nps" else ""
+            unit = _UNITS.get(m, "")
             estimates[(s, name, "diff")] = Estimate(
                 float(diff),
                 float(lo_d),
@@ -155,7 +188,7 @@ def profile_segments(
         table["top_topics"] = table["segment"].map(tops).fillna("")
     return ProfileResult(
         table=table,
-        notes=(),
+        notes=notes,
         estimates=estimates,
         topics=topics,
         segment=segment,
@@ -180,8 +213,6 @@ def _holm(table: pd.DataFrame, alpha: float) -> None:
 def _compare(m: str, a: pd.Series, b: pd.Series, confidence: float) -> tuple:
     """Segment ``a`` against the rest ``b`` on metric ``m``: the two scores, the difference,
     its interval, the test's p-value and its standard error (see :func:`profile_segments`)."""
-    from statsmodels.stats.proportion import confint_proportions_2indep, proportions_ztest
-
     if m == "nps":
         ea, eb = _nps(a, confidence), _nps(b, confidence)
         diff = ea.estimate - eb.estimate
@@ -192,24 +223,18 @@ def _compare(m: str, a: pd.Series, b: pd.Series, confidence: float) -> tuple:
     elif m == "csat":
         ea, eb = kpi.csat(a, confidence=confidence), kpi.csat(b, confidence=confidence)
         xa, xb = int(np.isin(a, (4, 5)).sum()), int(np.isin(b, (4, 5)).sum())
-        diff = ea.estimate - eb.estimate
-        if len(a) and len(b) and 0 < xa + xb < len(a) + len(b):
-            p = float(proportions_ztest([xa, xb], [len(a), len(b)])[1])
-            lo_d, hi_d = confint_proportions_2indep(
-                xa, len(a), xb, len(b), method="newcomb", alpha=1 - confidence
-            )
-            se = math.sqrt(
-                ea.estimate * (1 - ea.estimate) / len(a) + eb.estimate * (1 - eb.estimate) / len(b)
-            )
-        else:
-            p, lo_d, hi_d, se = math.nan, math.nan, math.nan, math.nan
+        diff, p, lo_d, hi_d, se = _two_proportions(xa, len(a), xb, len(b), confidence)
+    elif m == "satisfied":
+        ea, eb = kpi.satisfied(a, confidence=confidence), kpi.satisfied(b, confidence=confidence)
+        xa, xb = int((a == 1).sum()), int((b == 1).sum())
+        diff, p, lo_d, hi_d, se = _two_proportions(xa, len(a), xb, len(b), confidence)
     else:
         ea, eb = (
             kpi.mean(a, confidence, name=metric_spec(m).label),
             kpi.mean(b, confidence, name=metric_spec(m).label),
         )
         diff = ea.estimate - eb.estimate
-        if len(a) > 1 and len(b) > 1:
+        if len(a) > 1 and len(b) > 1 and (a.var(ddof=1) > 0 or b.var(ddof=1) > 0):
             test = stats.ttest_ind(a, b, equal_var=False)
             p = float(test.pvalue)
             ci = test.confidence_interval(confidence)
@@ -218,6 +243,24 @@ def _compare(m: str, a: pd.Series, b: pd.Series, confidence: float) -> tuple:
         else:
             p, lo_d, hi_d, se = math.nan, math.nan, math.nan, math.nan
     return ea, eb, diff, lo_d, hi_d, p, se
+
+
+def _two_proportions(xa: int, na: int, xb: int, nb: int, confidence: float) -> tuple:
+    """Difference of two shares: the difference, the pooled z test's p-value, the Newcombe
+    interval and the (unpooled) standard error; NaN where a group is empty or all agree."""
+    from statsmodels.stats.proportion import confint_proportions_2indep, proportions_ztest
+
+    pa = xa / na if na else math.nan
+    pb = xb / nb if nb else math.nan
+    diff = pa - pb
+    if na and nb and 0 < xa + xb < na + nb:
+        p = float(proportions_ztest([xa, xb], [na, nb])[1])
+        lo_d, hi_d = confint_proportions_2indep(
+            xa, na, xb, nb, method="newcomb", alpha=1 - confidence
+        )
+        se = math.sqrt(pa * (1 - pa) / na + pb * (1 - pb) / nb)
+        return diff, p, float(lo_d), float(hi_d), se
+    return diff, math.nan, math.nan, math.nan, math.nan
 
 
 def _nps(values: pd.Series, confidence: float) -> Estimate:

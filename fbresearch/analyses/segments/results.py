@@ -18,9 +18,9 @@ from typing import Any
 
 import pandas as pd
 
-from fbresearch.analyses.segments.common import RFM_RULES, _require
+from fbresearch.analyses.segments.common import RFM_RULES
 from fbresearch.errors import AnalysisError
-from fbresearch.results import Estimate, Finding, Result
+from fbresearch.results import Estimate, Finding, Result, Unavailable
 
 __all__ = [
     "SegmentResult",
@@ -44,17 +44,33 @@ class SegmentResult(Result):
 
     def assign(
         self, frame: pd.DataFrame, customer: str = "customer_id", name: str = "segment"
-    ) -> pd.DataFrame:
+    ) -> pd.DataFrame | Unavailable:
         """Return ``frame`` with each row's segment (by ``customer``) as a new column ``name``.
 
-        Rows whose customer has no segment get a missing value.
+        Rows whose customer has no segment get a missing value. A feedback ``frame`` without
+        the ``customer`` column gives an :class:`~fbresearch.results.Unavailable` that says so
+        (a page passes it on to the next analysis, which repeats the reason).
+
+        Examples
+        --------
+        >>> res = SegmentResult(table=pd.DataFrame())
+        >>> object.__setattr__(res, "labels", pd.Series({"c1": "loyal"}))
+        >>> res.assign(pd.DataFrame({"customer_id": ["c1", "c2"]}))["segment"].tolist()
+        ['loyal', nan]
+        >>> res.assign(pd.DataFrame({"nps": [9]})).reason
+        "it needs a 'customer_id' column in the feedback to match responses to customers' segments."
         """
         labels = getattr(self, "labels", None)
         if labels is None:
             raise AnalysisError(f"{type(self).__name__} holds no per-customer segments to assign.")
-        _require(
-            frame, [customer], "frame", "pass the column that holds customer ids as customer=."
-        )
+        if customer not in frame.columns:
+            reason = (
+                f"it needs a {customer!r} column in the feedback to match responses to "
+                "customers' segments."
+            )
+            return Unavailable(
+                table=pd.DataFrame(), message=f"Segments are not shown: {reason}", reason=reason
+            )
         mapped = frame[customer].astype("string").map(labels)
         return frame.assign(**{name: mapped.astype(labels.dtype)})
 
@@ -197,6 +213,32 @@ class ProfileResult(SegmentResult):
     alpha: float = 0.05
     confidence: float = 0.95
 
+    def metric_names(self) -> str:
+        """The metrics compared, for a caption: ``"NPS and CSAT"``.
+
+        Examples
+        --------
+        >>> ProfileResult(table=pd.DataFrame({"metric": ["NPS", "NPS", "CSAT"]})).metric_names()
+        'NPS and CSAT'
+        """
+        names = list(dict.fromkeys(self.table["metric"])) if "metric" in self.table else []
+        if len(names) <= 1:
+            return names[0] if names else "Satisfaction"
+        return ", ".join(names[:-1]) + " and " + names[-1]
+
+    def caption(self, months: int | None = None) -> str:
+        """Caption of the table: the metrics, by what, over which responses.
+
+        Examples
+        --------
+        >>> res = ProfileResult(table=pd.DataFrame({"metric": ["NPS", "CSAT"]}))
+        >>> res.caption(3)
+        'NPS and CSAT by RFM segment, responses of the last 3 months, each against the rest'
+        """
+        from fbresearch.analyses.segments import narrative
+
+        return narrative.profile_caption(self, months)
+
     def plot_caption(self) -> str:
         """Caption of :meth:`plot` (NPS by segment), naming the run's confidence level."""
         from fbresearch.analyses.segments import narrative
@@ -213,9 +255,12 @@ class ProfileResult(SegmentResult):
 
         return narrative.profile_findings(self)
 
-    def plot(self, ax=None, metric: str = "NPS"):  # noqa: ANN001, ANN201
+    def plot(self, ax=None, metric: str | None = None):  # noqa: ANN001, ANN201
+        """Scores by segment with CIs for ``metric`` (a table label; default: the first one)."""
         from fbresearch.present.plots.segments import plot_segment_scores
 
+        if metric is None:
+            metric = self.table["metric"].iloc[0] if len(self.table) else "NPS"
         return plot_segment_scores(
             self.table[self.table["metric"] == metric], ax=ax, confidence=self.confidence
         )

@@ -22,9 +22,11 @@ from fbresearch.analyses.topics.narrative import (
 from fbresearch.analyses.topics.page import TopicsPage
 from fbresearch.analyses.topics.results import TopicModel
 from fbresearch.analyses.topics.selection import topic_diversity, topic_stability
+from fbresearch.analyses.topics.words import NoWordsError
 
 __all__ = [
     "fit_topics",
+    "NoWordsError",
     "TopicModel",
     "TopicsPage",
     "topic_stability",

@@ -36,6 +36,7 @@ import pandas as pd
 from fbresearch.analyses.topics.lda import bow, coherence_per_topic, fit_lda, top_terms
 from fbresearch.analyses.topics.results import TopicModel
 from fbresearch.analyses.topics.selection import select_k
+from fbresearch.analyses.topics.words import check_words
 from fbresearch.errors import AnalysisError, FeedbackDataError
 from fbresearch.text.language import _as_series, detect_language
 from fbresearch.text.tokenize import phrases, tokenize
@@ -181,6 +182,8 @@ def fit_topics(
     ------
     FeedbackDataError
         No texts at all.
+    NoWordsError
+        No text has a word left after cleaning (an :class:`AnalysisError`).
     AnalysisError
         No language has enough usable texts for the topics asked for (the message gives the
         counts and what to change).
@@ -219,6 +222,7 @@ def fit_topics(
         use_phrases, max_tokens, topn, coherence, selection_sample, workers, fit_sample,
     )  # fmt: skip
     tokens = tokenize(series, langs.tolist(), user_dict, extra_stopwords, min_length=min_length)
+    check_words(tokens)  # every text empty after cleaning: NoWordsError, not "empty vocabulary"
     index = series.index
     fitted = _Fitted({}, [], [], [], [], [], {}, {}, {})
     for lang in LANGUAGES:

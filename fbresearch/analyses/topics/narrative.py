@@ -49,7 +49,11 @@ def score_label(metric: str, axis: bool = False) -> str:
     if metric not in METRICS:
         return "Mean score"
     spec = metric_spec(metric)
-    return f"{spec.label} (share satisfied)" if axis and spec.unit == "percent" else spec.label
+    if axis and spec.unit == "percent":
+        return (
+            f"{spec.label} (share)" if metric == "satisfied" else f"{spec.label} (share satisfied)"
+        )
+    return spec.label
 
 
 def _is_share(metric: str) -> bool:

@@ -31,6 +31,7 @@ from fbresearch.analyses.topics.narrative import (
     topic_findings,
 )
 from fbresearch.analyses.topics.results import TopicModel
+from fbresearch.analyses.topics.words import NoWordsError
 from fbresearch.errors import FbResearchError
 from fbresearch.format import confidence_label
 from fbresearch.results import Finding
@@ -69,9 +70,12 @@ class TopicsPage:
     model: TopicModel | None
     message: str
     examples: int = 3
+    #: the score behind the pain points: any of nps, csat, satisfied, ces
     pain_metric: str = "nps"
     confidence: float = 0.95
     seed: int = 0
+    #: every text was empty after cleaning (:class:`NoWordsError`): no section can run
+    no_words: bool = False
     _errors: dict[str, str] = field(default_factory=dict, repr=False)
 
     @classmethod
@@ -104,11 +108,25 @@ class TopicsPage:
                 **fit_options,
             )
             message = model.summary()
+            no_words = False
+        except NoWordsError as err:
+            model, no_words = None, True
+            message = f"Topics are not shown: {err}"
         except FbResearchError as err:
-            model = None
+            model, no_words = None, False
             message = f"Topics could not be found in the comments from {window}: {err}"
         return cls(
-            frame, month, period, window, model, message, examples, pain_metric, confidence, seed
+            frame,
+            month,
+            period,
+            window,
+            model,
+            message,
+            examples,
+            pain_metric,
+            confidence,
+            seed,
+            no_words,
         )
 
     # ---------------------------------------------------------------- computed once
@@ -202,15 +220,21 @@ class TopicsPage:
     def tone(self, show: Show) -> None:
         """Tone of the comments, learnt from NPS promoters and detractors where scored."""
         frame = self.frame
+        texts = frame.get("text", pd.Series(dtype="string"))
         try:
-            labels = promoter_labels(frame["nps"]) if "nps" in frame else None
-            result = sentiment(frame.get("text", []), labels=labels, seed=self.seed)
+            if self.no_words:
+                # nothing to learn a tone from (a classifier would fail on an empty vocabulary)
+                raise NoWordsError(len(texts))
+            nps = frame["nps"] if "nps" in frame else None
+            labels = promoter_labels(nps) if nps is not None and nps.notna().any() else None
+            result = sentiment(texts, labels=labels, seed=self.seed)
             show(result.summary())
-            show(
-                result.by_group(frame["channel"]),
-                caption="Share of negative comments by channel (unscored channels: predicted "
-                "tone).",
-            )
+            if "channel" in frame and frame["channel"].notna().any():
+                show(
+                    result.by_group(frame["channel"]),
+                    caption="Share of negative comments by channel (unscored channels: predicted "
+                    "tone).",
+                )
         except FbResearchError as err:
             show(f"The tone of comments is not shown: {err}")
 

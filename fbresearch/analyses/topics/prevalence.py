@@ -24,6 +24,7 @@ import pandas as pd
 
 from fbresearch.analyses.kpis import scores as kpi
 from fbresearch.errors import AnalysisError, FeedbackDataError
+from fbresearch.schema import METRICS
 
 if TYPE_CHECKING:
     from fbresearch.analyses.topics.results import TopicModel
@@ -221,7 +222,8 @@ def pain_points(
     ----------
     scores : Series or array-like
         One score per text (missing where unscored), aligned with the fitted texts.
-    metric : {"nps", "csat", "ces", "mean"}
+    metric : {"nps", "csat", "satisfied", "ces", "mean"}
+        ``satisfied`` (0/1) as the share satisfied (Wilson interval), like ``csat``.
 
     Returns
     -------
@@ -231,18 +233,25 @@ def pain_points(
         ``ci_low``, ``ci_high``, ``overall`` (estimate over all scored usable texts) and
         ``below_overall`` (the topic's CI lies entirely below ``overall``).
     """
-    if scores is None:
-        raise AnalysisError(f"the data has no {metric} column; pain points need scored responses.")
-    funcs = {"nps": kpi.nps, "csat": kpi.csat, "ces": kpi.ces, "mean": kpi.mean}
+    funcs = {
+        "nps": kpi.nps,
+        "csat": kpi.csat,
+        "satisfied": kpi.satisfied,
+        "ces": kpi.ces,
+        "mean": kpi.mean,
+    }
     if metric not in funcs:
         raise AnalysisError(f"metric must be one of {sorted(funcs)}, not {metric!r}.")
+    if scores is None:
+        raise AnalysisError(f"the data has no {metric} column; pain points need scored responses.")
     values = group_values(model, scores)
     values = pd.to_numeric(values.astype("object"), errors="coerce")
     dominant = model.dominant
     usable = model.usable.to_numpy()
     if values[usable].notna().sum() == 0:
         raise AnalysisError(
-            f"no usable text has a {metric.upper()} score; pain points need scored responses."
+            f"no usable text has a {_label(metric)} answer; pain points need scored responses "
+            "(choose a pain_metric the data has: nps, csat, satisfied or ces)."
         )
     overall = funcs[metric](values[usable].dropna(), confidence=confidence)
     volume = dominant.value_counts()
@@ -270,6 +279,11 @@ def pain_points(
     out.insert(0, "rank", np.arange(1, len(out) + 1))
     out.attrs.update(metric=metric, confidence=confidence)
     return out.reset_index(drop=True)
+
+
+def _label(metric: str) -> str:
+    """The metric's label from the METRICS registry (``"NPS"``), the key for ``"mean"``."""
+    return METRICS[metric].label if metric in METRICS else metric
 
 
 # ---------------------------------------------------------------- reporting

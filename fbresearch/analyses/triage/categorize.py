@@ -426,7 +426,7 @@ def category_kpis(
     *,
     period: str | pd.Period | None = None,
     months: int = 1,
-    metrics: Sequence[str] = ("volume", "nps", "csat"),
+    metrics: Sequence[str] | None = None,
     trend: bool = False,
     confidence: float = 0.95,
 ) -> Result:
@@ -434,7 +434,9 @@ def category_kpis(
 
     ``trend=False``: one row per category and metric over the ``months`` months ending with
     ``period``; ``trend=True``: by month and category, with each month's change (see
-    :func:`fbresearch.analyses.kpis.kpi_table`). Metrics whose column is missing are left out.
+    :func:`fbresearch.analyses.kpis.kpi_table`). Metrics whose column is missing or has no
+    answers are left out. Default ``metrics``: volume with NPS and CSAT, or when the data has
+    neither, with the first of satisfied and CES that it has.
 
     Examples
     --------
@@ -444,7 +446,10 @@ def category_kpis(
     >>> t.table[["category", "n", "estimate"]].values.tolist()
     [['delivery_logistics', 1, -100.0], ['product_quality', 1, 100.0]]
     """
-    present = [m for m in metrics if m == "volume" or m.split("_")[0] in frame.columns]
+    answered = [m for m in ("nps", "csat", "satisfied", "ces") if _has_answers(frame, m)]
+    if metrics is None:
+        metrics = ["volume", *([m for m in answered if m in ("nps", "csat")] or answered[:1])]
+    present = [m for m in metrics if m == "volume" or _has_answers(frame, m.split("_")[0])]
     if not present:
         raise AnalysisError(f"none of the metrics {list(metrics)} has a column in the data.")
     long = category_frame(frame, result)
@@ -457,6 +462,11 @@ def category_kpis(
     long = long.assign(category=long["category"].cat.remove_unused_categories())
     by = ["month", "category"] if trend else "category"
     return kpi_table(long, by=by, metrics=list(present), confidence=confidence)
+
+
+def _has_answers(frame: pd.DataFrame, column: str) -> bool:
+    """Whether ``frame`` has ``column`` with at least one answer."""
+    return column in frame.columns and bool(frame[column].notna().any())
 
 
 def add_triage_columns(

@@ -1,4 +1,6 @@
-"""Follow-up of detractors: were they contacted, and did those who answered again score differently?
+"""Follow-up of unhappy customers: were they contacted, and did those who answered again score
+differently? Unhappy is read from the outcome the data has (:data:`UNHAPPY`): detractors by NPS,
+CSAT 1-2, not satisfied, or a hard time by CES.
 
 Examples
 --------
@@ -16,22 +18,71 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from fbresearch.analyses.kpis.scores import nps as nps_estimate
+from fbresearch.analyses.kpis import scores as kpi
 from fbresearch.analyses.kpis.scores import proportion
 from fbresearch.analyses.triage.response_times import _parse_times
 from fbresearch.analyses.triage.results import LoopResult
 from fbresearch.errors import AnalysisError
 from fbresearch.results import Estimate
+from fbresearch.schema import metric_spec
 
-__all__ = ["close_the_loop"]
+__all__ = ["close_the_loop", "UNHAPPY", "OUTCOMES"]
 
-_COLUMNS = ["group", "detractors", "answered_again", "later_nps", "ci_low", "ci_high"]
+#: outcome -> the highest answer that counts as unhappy (followed up)
+UNHAPPY = {"nps": 6, "csat": 2, "satisfied": 0, "ces": 3}
+#: the outcomes close_the_loop reads, in the order a page falls back to them
+OUTCOMES = tuple(UNHAPPY)
+#: the estimate of the later answers of each outcome, and its unit
+_LATER = {
+    "nps": (kpi.nps, "points"),
+    "csat": (kpi.csat, "share"),
+    "satisfied": (kpi.satisfied, "share"),
+    "ces": (kpi.ces, "points"),
+}
+
+
+def _columns(outcome: str) -> list[str]:
+    """The table's columns: ``detractors``/``later_nps`` for NPS, ``unhappy``/``later_<outcome>``
+    otherwise."""
+    unhappy = "detractors" if outcome == "nps" else "unhappy"
+    return ["group", unhappy, "answered_again", f"later_{outcome}", "ci_low", "ci_high"]
+
+
+def _outcome_column(frame: pd.DataFrame, outcome: str, column: str) -> pd.Series:
+    """The outcome's answers as numbers; a named error when the column is absent or empty."""
+    if outcome not in UNHAPPY:
+        raise AnalysisError(
+            f"outcome={outcome!r} is not known; choose one of {', '.join(OUTCOMES)}."
+        )
+    score = (
+        pd.to_numeric(frame[column], errors="coerce")
+        if column in frame.columns
+        else pd.Series(np.nan, index=frame.index)
+    )
+    if score.notna().any():
+        return score
+    has = [
+        m
+        for m in OUTCOMES
+        if m in frame.columns and pd.to_numeric(frame[m], errors="coerce").notna().any()
+    ]
+    state = "is not in the data" if column not in frame.columns else "has no answers"
+    fix = (
+        f"set the page's outcome parameter to one the data has: {', '.join(has)}"
+        if has
+        else "map a score column (nps, csat, satisfied or ces) in params: columns:"
+    )
+    raise AnalysisError(
+        f"column {column!r} {state}; following up unhappy customers needs answers of the "
+        f"outcome ({metric_spec(outcome).label}) with their dates. Fix: {fix}."
+    )
 
 
 def close_the_loop(
     frame: pd.DataFrame,
     *,
     asof: str | pd.Timestamp | None = None,
+    outcome: str = "nps",
     nps: str = "nps",
     customer: str = "customer_id",
     submitted: str = "submitted_at",
@@ -40,12 +91,21 @@ def close_the_loop(
     confidence: float = 0.95,
     min_n: int = 10,
 ) -> LoopResult:
-    """The share of detractors contacted, and their later NPS against those not contacted.
+    """The share of unhappy customers contacted, and their later score against those not contacted.
 
-    A detractor (NPS 0-6) counts as contacted when their response was answered or their case
-    resolved by ``asof``. Where the same customer answered again later, the NPS of that next
-    answer is compared between contacted and not-contacted detractors (difference of two NPS
-    estimates, variances added). Observational: not a causal effect.
+    Unhappy by ``outcome`` (:data:`UNHAPPY`): a detractor (NPS 0-6), CSAT 1-2, not satisfied
+    (``satisfied`` 0) or CES 1-3. An unhappy answer counts as contacted when the response was
+    answered or its case resolved by ``asof``. Where the same customer answered again later,
+    the outcome of that next answer (NPS, CSAT top-box share, share satisfied, mean CES) is
+    compared between contacted and not-contacted customers (difference of two estimates,
+    variances added). Observational: not a causal effect.
+
+    Parameters
+    ----------
+    outcome : {"nps", "csat", "satisfied", "ces"}
+        Which answers count as unhappy. Its column is ``nps`` (the argument) for NPS, else
+        the outcome's own name. Absent or without answers: an :class:`AnalysisError` naming
+        the outcomes the data has.
 
     Examples
     --------
@@ -57,12 +117,13 @@ def close_the_loop(
     >>> r.contacted.n, round(r.contacted.estimate, 2)   # 3 detractor answers, 1 contacted
     (3, 0.33)
     """
-    for col in (nps, submitted):
-        if col not in frame.columns:
-            raise AnalysisError(
-                f"column {col!r} is not in the data; closing the loop needs NPS answers "
-                f"with their dates."
-            )
+    column = nps if outcome == "nps" else outcome
+    score = _outcome_column(frame, outcome, column)
+    if submitted not in frame.columns:
+        raise AnalysisError(
+            f"column {submitted!r} is not in the data; closing the loop needs answers "
+            f"with their dates."
+        )
     if responded not in frame.columns and resolved not in frame.columns:
         raise AnalysisError(
             f"closing the loop needs {responded!r} or {resolved!r} to know who was "
@@ -71,37 +132,46 @@ def close_the_loop(
     flags: dict[str, np.ndarray] = {}
     t0 = _parse_times(frame[submitted], submitted, flags)
     asof_ts = pd.Timestamp(asof) if asof is not None else t0.max()
-    score = pd.to_numeric(frame[nps], errors="coerce")
     contacted = np.zeros(len(frame), dtype=bool)
     for col in (responded, resolved):
         if col in frame.columns:
             t = _parse_times(frame[col], col, flags)
             contacted |= (t.notna() & (t <= asof_ts)).to_numpy()
     scored = (score.notna() & t0.notna() & (t0 <= asof_ts)).to_numpy()
-    detractor = scored & (score <= 6).fillna(False).to_numpy(dtype=bool)
+    detractor = scored & (score <= UNHAPPY[outcome]).fillna(False).to_numpy(dtype=bool)
     est = proportion(
         int((detractor & contacted).sum()),
         int(detractor.sum()),
         confidence,
-        name="detractors contacted",
+        name="detractors contacted" if outcome == "nps" else "unhappy customers contacted",
     )
     notes: list[str] = []
     if customer in frame.columns:
         rows, difference = _later_nps(
-            frame[customer], t0, score, scored, detractor, contacted, confidence, min_n, notes
+            frame[customer],
+            t0,
+            score,
+            scored,
+            detractor,
+            contacted,
+            confidence,
+            min_n,
+            notes,
+            outcome,
         )
     else:
         rows, difference = [], None
         notes.append(
             f"Without a {customer!r} column, later answers of the same customer cannot be found."
         )
-    table = pd.DataFrame(rows, columns=_COLUMNS)
+    table = pd.DataFrame(rows, columns=_columns(outcome))
     return LoopResult(
         table=table,
         contacted=est,
         difference=difference,
         notes=tuple(notes),
         confidence=confidence,
+        outcome=outcome,
     )
 
 
@@ -115,8 +185,9 @@ def _later_nps(
     confidence: float,
     min_n: int,
     notes: list[str],
+    outcome: str = "nps",
 ) -> tuple[list[dict[str, object]], Estimate | None]:
-    """Rows of the later-NPS table and the contacted-minus-not difference (None: too few)."""
+    """Rows of the later-score table and the contacted-minus-not difference (None: too few)."""
     work = pd.DataFrame(
         {
             "c": customer.astype("object").to_numpy(),
@@ -131,28 +202,25 @@ def _later_nps(
     nxt[work.index] = work["next_s"].to_numpy()
     later = nxt.notna().to_numpy()
     rows, ests = [], {}
+    estimate, unit = _LATER[outcome]
+    columns = _columns(outcome)
     for name, m in (
         ("contacted", detractor & contacted),
         ("not contacted", detractor & ~contacted),
     ):
         vals = nxt[m & later].to_numpy()
-        e = nps_estimate(vals, confidence) if len(vals) else None
+        e = estimate(vals, confidence=confidence) if len(vals) else None
         ests[name] = e
-        rows.append(
-            {
-                "group": name,
-                "detractors": int(m.sum()),
-                "answered_again": int(len(vals)),
-                "later_nps": e.estimate if e else math.nan,
-                "ci_low": e.ci_low if e else math.nan,
-                "ci_high": e.ci_high if e else math.nan,
-            }
-        )
+        values = [name, int(m.sum()), int(len(vals))]
+        values += [e.estimate, e.ci_low, e.ci_high] if e else [math.nan] * 3
+        rows.append(dict(zip(columns, values, strict=True)))
     a, b = ests["contacted"], ests["not contacted"]
+    label = metric_spec(outcome).label
+    who = "detractors" if outcome == "nps" else "unhappy customers"
     if a is None or b is None or a.n < min_n or b.n < min_n:
         notes.append(
-            f"Too few detractors answered again later (fewer than {min_n} in a group) to "
-            f"compare their later NPS."
+            f"Too few {who} answered again later (fewer than {min_n} in a group) to "
+            f"compare their later {label}."
         )
         return rows, None
     diff = a.estimate - b.estimate
@@ -167,6 +235,6 @@ def _later_nps(
         se=se,
         p_value=p,
         confidence=confidence,
-        name="later NPS, contacted minus not",
-        unit="points",
+        name=f"later {label}, contacted minus not",
+        unit=unit,
     )

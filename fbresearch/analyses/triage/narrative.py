@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from fbresearch.analyses.triage.config import SEVERITIES, UNCATEGORIZED
 from fbresearch.format import confidence_label, format_number
 from fbresearch.results import Estimate, Finding
+from fbresearch.schema import METRICS
 
 if TYPE_CHECKING:  # pragma: no cover - types only
     from fbresearch.analyses.triage.results import (
@@ -318,8 +319,43 @@ def response_times_findings(result: ResponseTimesResult) -> list[Finding]:
 # --------------------------------------------------------------------------- closing the loop
 
 
+#: outcome -> who was followed up, in words (the range that counted as unhappy)
+_UNHAPPY_WORDS = {
+    "nps": "detractors (NPS 0-6)",
+    "csat": "unhappy customers (CSAT 1-2)",
+    "satisfied": "dissatisfied customers (answered not satisfied)",
+    "ces": "customers who found it hard (CES 1-3)",
+}
+
+
+def _later_label(result: LoopResult) -> str:
+    """What the later answers are read as: the METRICS label (``"share satisfied"`` for 0/1)."""
+    if result.outcome == "satisfied":
+        return "share satisfied"
+    return METRICS.get(result.outcome, METRICS["nps"]).label
+
+
+def _who(result: LoopResult, ranged: bool = True) -> str:
+    words = _UNHAPPY_WORDS.get(result.outcome, _UNHAPPY_WORDS["nps"])
+    return words if ranged else words.split(" (")[0]
+
+
+def _later_text(result: LoopResult) -> str:
+    """The later-score difference in the outcome's change unit: ``12 points``, ``8 pp``."""
+    diff = result.difference
+    spec = METRICS.get(result.outcome, METRICS["nps"])
+    if spec.unit == "percent":
+        values = [100 * v for v in (diff.estimate, diff.ci_low, diff.ci_high)]
+        digits, unit = 0, " percentage points"
+    else:
+        values = [diff.estimate, diff.ci_low, diff.ci_high]
+        digits, unit = (0 if spec.unit == "points" else spec.digits), " points"
+    a, lo, hi = (format_number(v, digits) for v in values)
+    return f"{a} ({lo} to {hi}){unit}"
+
+
 def loop_summary(result: LoopResult) -> str:
-    """Share of detractors contacted and, where possible, the later-NPS comparison.
+    """Share of unhappy customers contacted and, where possible, the later-score comparison.
 
     Examples
     --------
@@ -327,17 +363,20 @@ def loop_summary(result: LoopResult) -> str:
     >>> import pandas as pd
     >>> loop_summary(LoopResult(table=pd.DataFrame()))
     'There were no detractors to follow up.'
+    >>> loop_summary(LoopResult(table=pd.DataFrame(), outcome="csat"))
+    'There were no unhappy customers to follow up.'
     """
     if result.contacted is None or result.contacted.n == 0:
-        return "There were no detractors to follow up."
+        return f"There were no {_who(result, False)} to follow up."
     text = (
-        f"{result.contacted.format(0)} of {result.contacted.n:,} detractors (NPS 0-6) were "
+        f"{result.contacted.format(0)} of {result.contacted.n:,} {_who(result)} were "
         f"contacted or had their case resolved."
     )
     if result.difference is not None:
+        label = _later_label(result)
         text += (
-            f" Among detractors who answered again later, the later NPS of those contacted "
-            f"was {result.difference.format(0)} points different from those not contacted. "
+            f" Among {_who(result, False)} who answered again later, the later {label} of those "
+            f"contacted was {_later_text(result)} different from those not contacted. "
             f"This is an observational comparison: contacted and not-contacted customers "
             f"may differ in other ways, so it is not proof that contacting works."
         )
@@ -345,7 +384,7 @@ def loop_summary(result: LoopResult) -> str:
 
 
 def loop_findings(result: LoopResult) -> list[Finding]:
-    """The share of detractors contacted.
+    """The share of unhappy customers (detractors by NPS) contacted.
 
     Examples
     --------
@@ -358,7 +397,8 @@ def loop_findings(result: LoopResult) -> list[Finding]:
         return []
     return [
         Finding(
-            f"{result.contacted.format(0)} of detractors were contacted or had their case resolved.",
+            f"{result.contacted.format(0)} of {_who(result, False)} were contacted or had their "
+            "case resolved.",
             result.contacted,
             importance=0.55,
             analysis=ANALYSIS,
@@ -460,8 +500,19 @@ def survival_caption(result: ResponseTimesResult) -> str:
 
 
 def loop_caption(result: LoopResult) -> str:
-    """Caption of the follow-up table."""
-    return "Later NPS of detractors who answered again, by whether they were contacted"
+    """Caption of the follow-up table.
+
+    Examples
+    --------
+    >>> from fbresearch.analyses.triage import LoopResult
+    >>> import pandas as pd
+    >>> loop_caption(LoopResult(table=pd.DataFrame(), outcome="satisfied"))
+    'Later share satisfied of dissatisfied customers who answered again, by whether they were contacted'
+    """
+    label = _later_label(result)
+    return (
+        f"Later {label} of {_who(result, False)} who answered again, by whether they were contacted"
+    )
 
 
 def suspicious_caption(result: SuspiciousResult) -> str:

@@ -236,13 +236,14 @@ class ResponseTimesResult(Result):
 
 @dataclass(frozen=True, eq=False)
 class LoopResult(Result):
-    """Follow-up of detractors (``close_the_loop``).
+    """Follow-up of detractors, or of unhappy customers by another outcome (``close_the_loop``).
 
     Attributes
     ----------
     table : DataFrame
         ``group`` (contacted / not contacted), ``detractors``, ``answered_again``, ``later_nps``
-        with ``ci_low``/``ci_high`` (NPS of their next answer, points).
+        with ``ci_low``/``ci_high`` (NPS of their next answer, points). For another ``outcome``:
+        ``unhappy`` and ``later_<outcome>`` (a share for csat and satisfied, a mean for ces).
     contacted : Estimate
         Share of detractors who were answered or whose case was resolved.
     difference : Estimate or None
@@ -254,6 +255,8 @@ class LoopResult(Result):
     difference: Estimate | None = None
     notes: tuple[str, ...] = ()
     confidence: float = 0.95
+    #: which answers counted as unhappy: nps (detractors), csat, satisfied or ces
+    outcome: str = "nps"
 
     def caption(self) -> str:
         return narrative.loop_caption(self)

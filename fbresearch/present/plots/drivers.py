@@ -26,6 +26,7 @@ QUADRANT_COLORS = {
     "keep up": PALETTE[2],
     "low priority": PALETTE[7],
     "possible overkill": PALETTE[0],
+    "negative link": PALETTE[1],
 }
 
 _CORNERS = {

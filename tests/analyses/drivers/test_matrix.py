@@ -44,3 +44,31 @@ def test_performance_comes_from_metrics_and_thresholds_override_medians():
     assert set(forced.table["quadrant"]) == {"keep up"}
     with pytest.raises(AnalysisError, match="thresholds"):
         importance_performance(frame, "nps", "rating_*", thresholds={"x": 1}, bootstrap=0)
+
+
+def test_a_negative_driver_is_never_told_to_keep_up():
+    # Truth: rating_b is important and well rated but planted with a NEGATIVE effect
+    # (-1.5 per point): without the sign check it lands in "keep up".
+    frame = ip_frame(2000, seed=21)
+    frame["nps"] = frame["nps"] - 3.0 * frame["rating_b"]  # +1.5 -> -1.5
+    result = importance_performance(frame, "nps", "rating_*", bootstrap=0)
+    row = result.table.set_index("driver").loc["rating_b"]
+    assert row["direction"] == -1 and row["quadrant"] == "negative link"
+    assert result.table["quadrant"].iloc[-1] == "negative link"  # listed after the quadrants
+    sentence = next(s for s in result.sentences() if s.startswith("B explains"))
+    assert "keep it up" not in sentence and "not a strength" in sentence
+    assert "higher ratings go with lower NPS" in sentence
+    assert result.table.set_index("driver").loc["rating_a", "quadrant"] == "fix first"
+    result.plot()  # the chart has a colour for it
+
+
+def test_matrix_with_a_satisfied_outcome_names_it_from_metrics():
+    # Truth: satisfied = 1 when the planted linear score is above its median; rating_a and
+    # rating_b carry the effect, so they explain most of the variation.
+    frame = ip_frame(2000, seed=22)
+    frame["satisfied"] = (frame["nps"] > frame["nps"].median()).astype("Int64")
+    result = importance_performance(frame, "satisfied", "rating_*", bootstrap=0)
+    top = set(result.table.nlargest(2, "importance")["driver"])
+    assert top == {"rating_a", "rating_b"}
+    assert "variation in Satisfied" in result.summary()
+    assert (result.table["direction"] == 1).all()

@@ -142,3 +142,28 @@ def test_planted_driver_weights_inside_their_cis_on_the_sample(sample):
     result = key_drivers(sample.feedback, outcome, list(weights))
     for driver, truth in weights.items():
         assert result.coefficient(driver).contains(truth), (driver, truth)
+
+
+def test_logit_on_a_satisfied_outcome_recovers_planted_log_odds():
+    # Truth: satisfied (0/1) with log-odds -3 + 0.8 a + 0.2 b; 0/1 answers are their own positives.
+    rng = np.random.default_rng(8)
+    n = 4000
+    x = rng.integers(1, 6, size=(n, 2)).astype(float)
+    p = 1 / (1 + np.exp(-(-3 + x @ np.array([0.8, 0.2]))))
+    satisfied = pd.array((rng.random(n) < p).astype(int), dtype="Int64")
+    frame = pd.DataFrame({"rating_a": x[:, 0], "rating_b": x[:, 1], "satisfied": satisfied})
+    result = key_drivers(frame, "satisfied", "rating_*", model="logit")
+    assert result.coefficient("rating_a").contains(0.8)
+    assert result.coefficient("rating_b").contains(0.2)
+    assert "positive Satisfied answer" in result.summary()
+
+
+def test_csat_outcome_with_ols_is_labelled_from_metrics():
+    rng = np.random.default_rng(9)
+    n = 1500
+    x = rng.integers(1, 6, size=(n, 2)).astype(float)
+    csat = np.clip(np.rint(0.6 * x[:, 0] + 0.2 * x[:, 1] + rng.normal(0, 0.7, n)), 1, 5)
+    frame = pd.DataFrame({"rating_a": x[:, 0], "rating_b": x[:, 1], "csat": csat})
+    result = key_drivers(frame, "csat", "rating_*")
+    assert result.coefficient("rating_a").estimate > result.coefficient("rating_b").estimate > 0
+    assert "points of CSAT" in result.summary() or "CSAT" in result.summary()

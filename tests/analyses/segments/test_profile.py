@@ -89,3 +89,61 @@ def test_profile_bad_input():
         profile_segments(profile_frame(), "segment")
     with pytest.raises(AnalysisError, match="unknown metric"):
         profile_segments(profile_frame(), "seg", metrics=("nps", "happiness"))
+
+
+# ---------------------------------------------------------------------------------------------
+# Any outcome: satisfied (0/1), CES; metrics without answers are left out and said so
+
+
+def test_profile_satisfied_two_proportions_by_hand():
+    # A: 30 of 40 satisfied; rest (B): 10 of 40. Pooled p = 40/80 = 0.5;
+    # z = (0.75 - 0.25) / sqrt(0.25 * (2/40)) = 0.5 / 0.1118 = 4.4721 -> p = 7.744e-06
+    frame = pd.DataFrame(
+        {"seg": ["A"] * 40 + ["B"] * 40, "satisfied": [1] * 30 + [0] * 10 + [1] * 10 + [0] * 30}
+    )
+    res = profile_segments(frame, "seg", metrics=("satisfied",))
+    row = res.table.set_index("segment").loc["A"]
+    assert row["metric"] == "Satisfied" and row["unit"] == "share"
+    assert row["estimate"] == pytest.approx(0.75) and row["difference"] == pytest.approx(0.5)
+    assert row["p_value"] == pytest.approx(7.744e-06, rel=1e-3)
+    assert "Satisfied: 2 of 2 segments differ" in res.summary()
+    assert res.plot_caption().startswith("Satisfied by seg")
+
+
+def test_profile_ces_welch_by_hand():
+    # A: 20 x 6 and 20 x 4 (mean 5); B: 20 x 2 and 20 x 4 (mean 3): difference 2
+    frame = pd.DataFrame({"seg": ["A"] * 40 + ["B"] * 40, "ces": [6, 4] * 20 + [2, 4] * 20})
+    res = profile_segments(frame, "seg", metrics=("ces",))
+    t = res.table.set_index("segment")
+    assert t.loc["A", "estimate"] == pytest.approx(5.0)
+    assert t.loc["A", "difference"] == pytest.approx(2.0)
+    assert t["metric"].tolist() == ["CES", "CES"]
+
+
+def test_profile_leaves_out_metrics_without_answers_and_says_which():
+    frame = profile_frame().drop(columns="csat").assign(ces=pd.array([pd.NA] * 220, "Int64"))
+    res = profile_segments(frame, "seg", metrics=("nps", "csat", "ces"))
+    assert res.table["metric"].unique().tolist() == ["NPS"]
+    summary = res.summary()
+    assert "CSAT is left out: the data has no csat column." in summary
+    assert "CES is left out: the data has no ces answers." in summary
+
+
+def test_profile_no_metric_with_answers_is_a_named_error():
+    frame = pd.DataFrame({"seg": ["a", "b"], "nps": pd.array([pd.NA, pd.NA], "Int64")})
+    with pytest.raises(
+        AnalysisError, match="no satisfaction score to compare: the data has no answers in nps"
+    ):
+        profile_segments(frame, "seg", metrics=("nps",))
+
+
+def test_segment_of_five_is_never_called_different():
+    # segment "tiny": 5 detractors among 95 promoters elsewhere: p is tiny, yet n = 5 < 30
+    frame = pd.DataFrame({"seg": ["big"] * 95 + ["tiny"] * 5, "nps": [10] * 95 + [0] * 5})
+    res = profile_segments(frame, "seg", metrics=("nps",))
+    tiny = res.table.set_index("segment").loc["tiny"]
+    assert bool(tiny["small_sample"]) and not bool(tiny["significant"])
+    assert "Fewer than 30 responses in tiny" in res.summary()
+    assert not any("among tiny" in f.sentence for f in res.findings())
+    labels = [t.get_text() for t in res.plot().get_yticklabels()]
+    assert "tiny (n<30)" in labels
