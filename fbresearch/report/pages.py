@@ -169,7 +169,7 @@ PAGES: dict[str, Page] = {
             "closed_loop",
             columns=("submitted_at", "text", "channel", "plan", "nps"),
             sections=_sections(
-                ("suspicious", "Suspicious feedback", ()),
+                ("suspicious", "Suspicious feedback", ("text",)),
                 ("categories", "Feedback by category", ("text",)),
                 ("severity", "Severity", ()),
                 ("response_times", "Response times", ("column:responded_at",)),

@@ -43,7 +43,9 @@ OUTCOMES: tuple[str, ...] = ("nps", "csat", "satisfied", "ces")
 #: The statuses a page plan can have.
 PAGE_STATUSES: tuple[str, ...] = ("complete", "partial", "skipped")
 #: A segment attribute has at most this many distinct values (numeric ones any number).
-MAX_ATTRIBUTE_LEVELS = 50
+MAX_ATTRIBUTE_LEVELS = (
+    12  # the segmentation page compares at most this many groups (segment_attributes)
+)
 #: The tag prefix of a section's cells.
 SECTION_TAG = "section:"
 
