@@ -104,3 +104,17 @@ def test_rate_tables_name_the_confidence_level():
     assert rate.findings()[0].estimate.confidence == 0.9
     ack = kpis.acknowledged_within(fb, confidence=0.9)
     assert "Within 24 h (90% CI)" in ack.display_table().columns
+
+
+def test_a_yes_no_satisfaction_outcome_gets_a_sentence_and_a_finding():
+    import pandas as pd
+
+    from fbresearch.analyses.kpis import kpi_table
+
+    frame = pd.DataFrame(
+        {"submitted_at": pd.to_datetime(["2026-10-03"] * 8), "satisfied": [1] * 6 + [0] * 2}
+    )
+    headline = kpi_table(frame, by="month", metrics=["satisfied"]).last(1)
+    assert headline.summary().startswith("Satisfied was 75.0% (")
+    (finding,) = headline.findings()
+    assert finding.estimate.estimate == 0.75
