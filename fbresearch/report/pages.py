@@ -183,7 +183,12 @@ PAGES: dict[str, Page] = {
 #: index page and that page can never disagree.
 HEADLINE_PAGE = "overview"
 #: The headline KPIs of the index page: (column, label).
-HEADLINE_KPIS: tuple[tuple[str, str], ...] = (("nps", "NPS"), ("csat", "CSAT"), ("ces", "CES"))
+HEADLINE_KPIS: tuple[tuple[str, str], ...] = (
+    ("nps", "NPS"),
+    ("csat", "CSAT"),
+    ("satisfied", "Satisfied"),
+    ("ces", "CES"),
+)
 
 
 def page(name: str) -> Page:

@@ -83,7 +83,10 @@ def test_no_text_skips_topics_and_trims_closed_loop(params):
     assert topics.sections[0].reason == "needs a text column"
     assert topics.sections[0].fix == 'map your comment column in params: columns: {text: "Comment"}'
     closed = plans["closed_loop"]
-    assert closed.status == "partial" and [d["section"] for d in closed.left_out] == ["suspicious", "categories"]
+    assert closed.status == "partial" and [d["section"] for d in closed.left_out] == [
+        "suspicious",
+        "categories",
+    ]
 
 
 def test_empty_text_column_says_it_is_empty(params):

@@ -43,7 +43,14 @@ __all__ = [
 ]
 
 #: importance of a metric's headline finding (before the adjustments in :func:`kpi_findings`)
-_WEIGHT = {"nps": 0.9, "csat": 0.85, "satisfied": 0.85, "ces": 0.75, "csat_mean": 0.7, "volume": 0.6}
+_WEIGHT = {
+    "nps": 0.9,
+    "csat": 0.85,
+    "satisfied": 0.85,
+    "ces": 0.75,
+    "csat_mean": 0.7,
+    "volume": 0.6,
+}
 
 
 # --- wording helpers -----------------------------------------------------------------------

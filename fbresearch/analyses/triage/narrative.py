@@ -177,7 +177,7 @@ def severity_findings(result: SeverityMix) -> list[Finding]:
     >>> from fbresearch.analyses.triage import severity, severity_mix
     >>> mix = severity_mix(severity(pd.DataFrame({"nps": [2], "text": ["food poisoning"]})))
     >>> severity_findings(mix)[0].sentence
-    '1 responses (100.0% (20.7% to 100.0%)) were graded urgent.'
+    '1 of 1 responses was graded urgent: 100.0% (20.7% to 100.0%).'
     """
     g = result.grades.set_index("severity")
     if "urgent" not in g.index or g["n"].sum() == 0:
@@ -194,7 +194,8 @@ def severity_findings(result: SeverityMix) -> list[Finding]:
     )
     return [
         Finding(
-            f"{int(r['n']):,} responses ({est.format(1)}) were graded urgent.",
+            f"{int(r['n']):,} of {int(g['n'].sum()):,} responses "
+            f"{'was' if int(r['n']) == 1 else 'were'} graded urgent: {est.format(1)}.",
             est,
             importance=0.5,
             analysis=ANALYSIS,
