@@ -134,14 +134,21 @@ class ReportInputs:
     def window(self, months: int = 1) -> str:
         """The ``months`` months ending with ``period`` for a caption: "August 2026 to October 2026".
 
+        The window starts no earlier than the first month with responses, so a caption never
+        claims months the data does not have (one survey wave: "October 2026").
+
         Examples
         --------
         >>> inputs = load_inputs(sample_size=300, period="2026-10")
         >>> inputs.window(3), inputs.window(1)
         ('August 2026 to October 2026', 'October 2026')
         """
-        if months > 1:
-            return f"{self.period - months + 1:%B %Y} to {self.period:%B %Y}"
+        start = self.period - months + 1
+        dates = self.feedback["submitted_at"] if "submitted_at" in self.feedback else None
+        if dates is not None and dates.notna().any():
+            start = max(start, dates.min().to_period("M"))
+        if start < self.period:
+            return f"{start:%B %Y} to {self.period:%B %Y}"
         return f"{self.period:%B %Y}"
 
     def quality_table(self) -> pd.DataFrame:

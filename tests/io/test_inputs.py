@@ -294,3 +294,16 @@ def test_default_period_is_the_latest_complete_month_with_enough_responses():
         "Report month 2026-10: no month has 30 responses, so the latest month with "
         "responses is used (4 responses)."
     )
+
+
+def test_caption_window_never_starts_before_the_data(tmp_path):
+    from fbresearch.io.inputs import load_inputs
+
+    frame = pd.DataFrame(
+        {"submitted_at": pd.to_datetime(["2026-09-03", "2026-10-04"] * 20), "csat": [4, 5] * 20}
+    )
+    path = tmp_path / "f.csv"
+    frame.to_csv(path, index=False)
+    inputs = load_inputs(str(path), period="2026-10")
+    assert inputs.window(12) == "September 2026 to October 2026"
+    assert inputs.window(1) == "October 2026"
