@@ -481,3 +481,21 @@ def test_stock_phrase_written_every_day_is_not_a_batch_but_a_burst_is():
     copied = reasons.str.contains("copied_text_burst")
     assert not copied.iloc[:600].any()
     assert copied.iloc[600:].all()
+
+
+def test_survey_waves_have_no_times_so_no_bursts_are_claimed():
+    import pandas as pd
+
+    from fbresearch.analyses.triage import suspicious_feedback
+
+    frame = pd.DataFrame(
+        {
+            "submitted_at": pd.Timestamp("2026-10-01"),
+            "wave": "2026-10",
+            "text": ["送餐很快，味道不错"] * 30 + [f"第{i}次点这家，很满意" for i in range(30)],
+        }
+    )
+    screen = suspicious_feedback(frame)
+    table = screen.table.set_index("reason")
+    assert table.loc["copied_text_burst", "responses"] == 0
+    assert any("survey waves" in note for note in screen.notes)

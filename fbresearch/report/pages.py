@@ -173,7 +173,7 @@ PAGES: dict[str, Page] = {
                 ("categories", "Feedback by category", ("text",)),
                 ("severity", "Severity", ()),
                 ("response_times", "Response times", ("column:responded_at",)),
-                ("follow_up", "Following up detractors", ("outcome",)),
+                ("follow_up", "Following up unhappy customers", ("outcome",)),
             ),
         ),
     )

@@ -332,6 +332,11 @@ def _seconds(frame: pd.DataFrame, time: str | None, notes: list[str]) -> np.ndar
     if not (time and time in frame.columns):
         notes.append("Without submission times, bursts cannot be checked.")
         return None
+    if "wave" in frame.columns:  # dated to their survey wave's month (params `wave`): no times
+        notes.append(
+            "The data carries survey waves, not submission times: bursts cannot be checked."
+        )
+        return None
     stamps = pd.to_datetime(frame[time], errors="coerce")
     if isinstance(stamps.dtype, pd.DatetimeTZDtype):
         stamps = stamps.dt.tz_convert("UTC").dt.tz_localize(None)
