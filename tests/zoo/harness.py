@@ -103,8 +103,12 @@ def _run_cell(source: str, namespace: dict[str, Any], where: str, shown: list[st
             shown.append(displayed_text(value))
 
 
-def execute_page(prepared: Prepared, name: str, monkeypatch: Any) -> list[str]:
+def execute_page(
+    prepared: Prepared, name: str, monkeypatch: Any, namespace: dict[str, Any] | None = None
+) -> list[str]:
     """Run page ``name``'s planned cells in-process; return the texts it displayed.
+
+    ``namespace`` (a dict) receives the page's variables, as a kernel would hold them.
 
     Raises
     ------
@@ -139,7 +143,8 @@ def execute_page(prepared: Prepared, name: str, monkeypatch: Any) -> list[str]:
         lambda *objs, **kw: shown.extend(displayed_text(o) for o in objs),
     )
     reset_numbering()
-    namespace: dict[str, Any] = {"__name__": "__main__"}
+    namespace = {} if namespace is None else namespace
+    namespace["__name__"] = "__main__"
     cwd = os.getcwd()
     os.chdir(loaded.notebooks_dir)  # the runner runs notebooks in their own folder
     try:

@@ -369,9 +369,10 @@ def _squeeze(fb: pd.DataFrame, starts: list[str]) -> pd.DataFrame:
     offset = pd.to_timedelta(
         (fb["submitted_at"] - fb["submitted_at"].dt.normalize()).dt.seconds, "s"
     )
-    day = pd.to_timedelta(np.arange(len(fb)) % 28, "D")
-    month = pd.to_datetime([starts[i % len(starts)] for i in range(len(fb))])
-    new = pd.Series(month, index=fb.index) + day + offset
+    month = pd.DatetimeIndex([starts[i % len(starts)] for i in range(len(fb))])
+    # each month filled to its last day, so that it counts as complete
+    day = pd.to_timedelta((np.arange(len(fb)) // len(starts)) % month.days_in_month, "D")
+    new = pd.Series(month + day, index=fb.index) + offset
     for col in ("responded_at", "resolved_at"):
         fb[col] = new + (fb[col] - fb["submitted_at"])
     fb["submitted_at"] = new
