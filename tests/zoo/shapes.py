@@ -415,7 +415,7 @@ def build_all_texts_empty(tmp: Path) -> tuple[dict[str, Any], dict[str, Path]]:
 
 def build_english_only(tmp: Path) -> tuple[dict[str, Any], dict[str, Path]]:
     """English texts only (Chinese comments dropped), UTF-16 file."""
-    fb, orders, invitations = sample(600, 14)
+    fb, orders, invitations = sample(750, 14)
     text = fb["text"].fillna("")
     fb = fb[text.map(lambda t: t.isascii() or not t)]
     return _full(tmp, fb, orders, invitations, encoding="utf-16")
