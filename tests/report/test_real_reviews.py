@@ -10,6 +10,7 @@ topics are made of real words of the domain. Skipped cleanly when the folder is 
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -87,6 +88,8 @@ def test_topics_are_real_words(reviews, monkeypatch):
     assert model is not None, namespace["page"].message
     top = set(model.topics.loc[model.topics["rank"] <= 10, "term"])
     assert top & set(FILES[name]), sorted(top)
+    # words, not punctuation, digits or single-letter debris of the real texts
+    assert all(re.search(r"[\u4e00-\u9fff]|[A-Za-z]{2}", term) for term in top), sorted(top)
 
 
 def test_closed_loop_runs_cleanly(reviews, monkeypatch):
