@@ -19,12 +19,14 @@ topics     topics[text] prevalence[text, months:2] emerging[text, months:2]
 drivers    matrix[outcome, ratings:2] regression[outcome, ratings:2]
            trend[outcome, ratings:2, months:2]
 improvement improvements[improvements]
-closed_loop suspicious[] (always on) categories[text] severity[] (always on)
+closed_loop suspicious[text] categories[text] severity[] (always on)
            response_times[column:responded_at] follow_up[outcome]
 ========== ====================================================================================
 
 A page with every section that has needs left out is ``skipped``; some: ``partial``; none:
-``complete``. Exports from files never run the notebook's built-in sample improvement, so the
+``complete``. Main has since refined contract C (commit 58d238b): the suspicious-feedback
+screen needs texts, and an attribute has at most 12 groups; the table above follows main.
+Exports from files never run the notebook's built-in sample improvement, so the
 improvement page is skipped unless the shape declares one.
 """
 
@@ -90,7 +92,7 @@ TITLES: dict[str, dict[str, str]] = {
 }
 
 #: Sections without needs: always on, they never decide a page's status.
-ALWAYS_ON = {("overview", "quality"), ("closed_loop", "suspicious"), ("closed_loop", "severity")}
+ALWAYS_ON = {("overview", "quality"), ("closed_loop", "severity")}
 
 #: Notebook parameters that keep the zoo fast (what a user may set in ``notebooks:``); every
 #: page is listed so the params run all six pages whether ``notebooks:`` lists or merges.
@@ -495,7 +497,7 @@ _SHAPES = (
             "segmentation": ORDERS_SECTIONS,
             "topics": TEXT_SECTIONS,
             "drivers": {"trend"},
-            "closed_loop": {"categories", "response_times"},
+            "closed_loop": {"suspicious", "categories", "response_times"},
             **NO_IMPROVEMENT,
         },
         "one wave, no dates/text/channel/ids/orders; satisfied label; 14 ratings 0 = not rated",
@@ -536,7 +538,7 @@ _SHAPES = (
             "segmentation": ORDERS_SECTIONS | {"attributes"},
             "topics": TEXT_SECTIONS,
             "drivers": DRIVER_SECTIONS,
-            "closed_loop": {"categories", "response_times"},
+            "closed_loop": {"suspicious", "categories", "response_times"},
             **NO_IMPROVEMENT,
         },
         "Excel: a date and the 0-10 answer",
@@ -557,7 +559,7 @@ _SHAPES = (
             "segmentation": ORDERS_SECTIONS | {"attributes"},
             "topics": TEXT_SECTIONS,
             "drivers": DRIVER_SECTIONS,
-            "closed_loop": {"categories", "response_times"},
+            "closed_loop": {"suspicious", "categories", "response_times"},
             **NO_IMPROVEMENT,
         },
         "UTF-16: day-first dates and Yes/No mapped to satisfied",
@@ -649,7 +651,7 @@ _SHAPES = (
         "all_texts_empty",
         build_all_texts_empty,
         {**ALL_COMPLETE, "topics": "skipped", "closed_loop": "partial"},
-        {"topics": TEXT_SECTIONS, "closed_loop": {"categories"}, **NO_IMPROVEMENT},
+        {"topics": TEXT_SECTIONS, "closed_loop": {"suspicious", "categories"}, **NO_IMPROVEMENT},
         "a Comment column in which every cell is empty",
     ),
     Shape(
