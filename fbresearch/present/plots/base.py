@@ -82,14 +82,20 @@ def new_axes(ax=None, figsize: tuple[float, float] | None = None):  # noqa: ANN0
 def _errorbar_columns(data, column: str):  # noqa: ANN001, ANN202
     """Lower and upper error lengths from ``<column>_ci_low`` / ``_ci_high`` (0 where missing).
 
+    A percentile-bootstrap interval need not contain its point estimate (a skewed bootstrap of
+    a small importance): the side beyond the point is drawn as 0, never as a negative length.
+
     Examples
     --------
     >>> import pandas as pd
     >>> data = pd.DataFrame({"x": [1.0, 2.0], "x_ci_low": [0.5, None], "x_ci_high": [2.0, 2.5]})
     >>> _errorbar_columns(data, "x").tolist()
     [[0.5, 0.0], [1.0, 0.5]]
+    >>> _errorbar_columns(pd.DataFrame({"x": [1.0], "x_ci_low": [1.2], "x_ci_high": [2.0]}), "x")
+    array([[0.],
+           [1.]])
     """
 
     low = (data[column] - data[f"{column}_ci_low"]).to_numpy(dtype=float)
     high = (data[f"{column}_ci_high"] - data[column]).to_numpy(dtype=float)
-    return np.nan_to_num(np.vstack([low, high]), nan=0.0)
+    return np.clip(np.nan_to_num(np.vstack([low, high]), nan=0.0), 0.0, None)

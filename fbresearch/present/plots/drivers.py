@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import seaborn as sns
 
-from fbresearch.present.plots.base import PALETTE, new_axes
+from fbresearch.present.plots.base import PALETTE, _errorbar_columns, new_axes
 
 __all__ = [
     "QUADRANT_COLORS",
@@ -39,14 +39,6 @@ _CORNERS = {
 
 def _percent_axis(axis) -> None:  # noqa: ANN001
     axis.set_major_formatter(lambda v, _: f"{100 * v:.0f}%")
-
-
-def _errorbar_columns(data, column: str):  # noqa: ANN001, ANN202
-    """Lower and upper error lengths from ``<column>_ci_low`` / ``_ci_high`` (0 where missing)."""
-
-    low = (data[column] - data[f"{column}_ci_low"]).to_numpy(dtype=float)
-    high = (data[f"{column}_ci_high"] - data[column]).to_numpy(dtype=float)
-    return np.nan_to_num(np.vstack([low, high]), nan=0.0)
 
 
 def importance_performance_matrix(
