@@ -130,6 +130,14 @@ def improvement_verdict(res: ImpactResult, name: str, label: str, whom: str) -> 
             else ""
         )
         after = whom or f" after {name}"
+        failed = failed_checks(res)
+        if len(failed):
+            check = failed.iloc[0]
+            return (
+                f"{label} {'rose' if up else 'fell'} {change_text}{after}, but a check of the "
+                f"model failed ({check['check']}: {check['conclusion']}), so this cannot be "
+                "confirmed as the effect of the change."
+            )
         return f"{label} {'rose' if up else 'fell'} {change_text}{after}.{caveat}"
     return (
         f"No clear change in {label}{whom or ' after ' + name}: the estimate is "
