@@ -28,7 +28,7 @@ def test_help_documents_exit_codes():
 
 def test_bad_params_exit_2_without_traceback(tmp_path, capsys):
     path = tmp_path / "p.yaml"
-    path.write_text("notebooks: {}\nsede: 3\n")
+    path.write_text("pages: []\nsede: 3\n")
     assert main(["report", "--params", str(path), "--out", str(tmp_path / "r")]) == 2
     err = capsys.readouterr().err
     assert "unknown key 'sede'" in err and "Did you mean 'seed'" in err and "Traceback" not in err
@@ -38,14 +38,14 @@ def test_missing_params_file_and_bad_period_exit_2(tmp_path, capsys):
     assert main(["report", "--params", str(tmp_path / "none.yaml")]) == 2
     assert "params file not found" in capsys.readouterr().err
     path = tmp_path / "p.yaml"
-    path.write_text("notebooks: {}\n")
+    path.write_text("pages: []\n")
     assert main(["report", "--params", str(path), "--period", "2026/10", "--dry-run"]) == 2
     assert "YYYY-MM" in capsys.readouterr().err
 
 
 def test_locked_period_exit_3(tmp_path, capsys):
     path = tmp_path / "p.yaml"
-    path.write_text("notebooks: {}\nsample_size: 1000\n")
+    path.write_text("pages: []\nsample_size: 1000\n")
     out = tmp_path / "r"
     with period_lock(out, "2026-10"):
         assert main(["report", "--params", str(path), "--out", str(out)]) == 3
@@ -93,6 +93,6 @@ def test_exit_codes_are_documented():
 @pytest.mark.parametrize("args", [["report", "--workers", "0", "--dry-run"]])
 def test_bad_workers_exit_2(args, tmp_path, capsys):
     path = tmp_path / "p.yaml"
-    path.write_text("notebooks: {}\nsample_size: 500\n")
+    path.write_text("pages: []\nsample_size: 500\n")
     assert main([*args, "--params", str(path)]) == 2
     assert "workers" in capsys.readouterr().err

@@ -176,11 +176,11 @@ def test_unknown_key_names_key_file_and_allowed(tmp_path):
 
 def test_unknown_report_key_and_bad_types(tmp_path):
     with pytest.raises(ParamsError, match="'worker'.*Did you mean 'workers'"):
-        load_params({"report": {"worker": 2}, "notebooks": {}})
+        load_params({"report": {"worker": 2}, "pages": []})
     with pytest.raises(ParamsError, match="report.workers"):
-        load_params({"report": {"workers": 0}, "notebooks": {}})
+        load_params({"report": {"workers": 0}, "pages": []})
     with pytest.raises(ParamsError, match="YYYY-MM"):
-        load_params({"period": "2026-13", "notebooks": {}})
+        load_params({"period": "2026-13", "pages": []})
 
 
 def test_notebook_parameters_are_checked_against_parameters_cell(setup):
@@ -482,3 +482,84 @@ def test_failed_notebook_keeps_earlier_report_intact(report, setup, capsys):
     assert "did not complete" in page and "cell 5" in page and "Traceback" not in page
     assert json.loads((failed / "manifest.json").read_text())["notebooks"][0]["status"] == "failed"
     assert not [p for p in out.iterdir() if p.name.startswith(".")]
+
+
+def test_out_that_is_a_file_or_read_only_is_refused_before_loading(tmp_path):
+    from fbresearch.errors import ParamsError
+
+    afile = tmp_path / "reports.txt"
+    afile.write_text("x")
+    with pytest.raises(ParamsError, match="is a file, not a folder"):
+        run_report({"pages": []}, out=afile, progress=None)
+    locked = tmp_path / "ro"
+    locked.mkdir()
+    locked.chmod(0o500)
+    try:
+        if os.access(locked, os.W_OK):  # root ignores permissions
+            pytest.skip("running as a user who can write anywhere")
+        with pytest.raises(ParamsError, match="cannot be written by this user"):
+            run_report({"pages": []}, out=locked / "reports", progress=None)
+    finally:
+        locked.chmod(0o700)
+
+
+def test_disk_full_is_named_and_earlier_reports_stay(tmp_path, monkeypatch):
+    import errno
+
+    import fbresearch.report.runner as runner_module
+
+    out = tmp_path / "reports"
+    earlier = out / "2026-09"
+    earlier.mkdir(parents=True)
+    (earlier / "index.html").write_text("september")
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(runner_module.fbdata, "write_canonical", full)
+    with pytest.raises(OSError, match="no space left on the device writing .*earlier reports"):
+        run_report({"pages": [], "sample_size": 300}, out=out, progress=None)
+    assert (earlier / "index.html").read_text() == "september"
+    assert not list(out.glob(".*.building-*"))
+
+
+def test_a_stray_folder_in_the_reports_folder_is_ignored(tmp_path):
+    from fbresearch.report.index import update_reports_index
+
+    for name in ("2026-13", "notes", "2026-10.failed"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "manifest.json").write_text("{}")
+    assert update_reports_index(tmp_path, "R").exists()
+
+
+def test_sigterm_during_a_notebook_leaves_no_data_lock_or_process(tmp_path):
+    import signal
+    import tempfile
+    import time
+
+    import psutil
+
+    params = tmp_path / "p.yaml"
+    params.write_text("sample_size: 400\npages: [topics, overview]\n", encoding="utf-8")
+    out = tmp_path / "reports"
+    run = subprocess.Popen(
+        [sys.executable, "-m", "fbresearch", "report", "--params", str(params), "--out", str(out)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.time() + 120
+    while time.time() < deadline and not psutil.Process(run.pid).children(recursive=True):
+        time.sleep(0.2)
+    time.sleep(4)  # a kernel is running a notebook
+    children = psutil.Process(run.pid).children(recursive=True)
+    assert children, "the run should have started its workers"
+    run.send_signal(signal.SIGTERM)
+    _, err = run.communicate(timeout=60)
+    assert run.returncode == 143, err
+    assert "terminated" in err
+    psutil.wait_procs(children, timeout=10)
+    assert not [p for p in children if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
+    assert not list(out.glob(".*.lock")) and not list(out.glob(".*.building-*"))
+    assert not list(Path(tempfile.gettempdir()).glob(f"fbresearch-data-{run.pid}-*"))
+    assert not (out / "2026-10").exists()

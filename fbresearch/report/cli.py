@@ -5,13 +5,15 @@ Exit codes (also in ``fbresearch --help`` and reports/README.md):
 0 report written (pages may be partial or skipped, listed in the closing line and index.html);
 1 a notebook failed (the failed run is kept in ``<out>/<period>.failed/``);
 2 bad input: params, data or arguments; 3 another run holds the period's lock;
-4 an unexpected error (see the period's run.log); 130 interrupted.
+4 an unexpected error (see the period's run.log); 130 interrupted; 143 terminated (SIGTERM).
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -27,6 +29,8 @@ EXIT_CODES = {
     3: "another run is writing the same period (lock file <out>/.<period>.lock)",
     4: "unexpected error (details in the period's run.log; set FBRESEARCH_DEBUG=1 for a traceback)",
     130: "interrupted",
+    143: "terminated (SIGTERM): the half-built period is kept as <out>/<period>.failed/, "
+    "the lock released, workers ended, raw data removed",
 }
 
 _EPILOG = "exit codes:\n" + "\n".join(f"  {code:<4} {text}" for code, text in EXIT_CODES.items())
@@ -144,7 +148,7 @@ def _validate(args: argparse.Namespace) -> int:
 
     columns = ratings = None
     if args.params:
-        loaded = load_params({**_yaml_keys(args.params), "notebooks": {}})
+        loaded = load_params({**_yaml_keys(args.params), "pages": []})
         columns, ratings = loaded.columns or None, loaded.ratings or None
     feedback = load_feedback(args.file, columns=columns, ratings=ratings)
     print(feedback.summary())
@@ -184,8 +188,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     handler = {"report": _report, "sample": _sample, "validate": _validate}[args.command]
+    previous = signal.signal(signal.SIGTERM, _terminate)
     try:
         return handler(args)
+    except Terminated:
+        print("fbresearch: terminated (SIGTERM); nothing was published", file=sys.stderr)
+        return 143
     except KeyboardInterrupt:
         print("fbresearch: interrupted", file=sys.stderr)
         return 130
@@ -196,6 +204,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"fbresearch {args.command}: error: {exc}", file=sys.stderr)
         return code
     except Exception as exc:  # noqa: BLE001 - the last line of defence: a message, not a traceback
+        if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+            print(f"fbresearch {args.command}: error: {exc.strerror}", file=sys.stderr)
+            return 4
         if os.environ.get("FBRESEARCH_DEBUG"):
             raise
         print(
@@ -204,6 +215,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 4
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (a scheduler stopping the run): unwinds like Ctrl-C, so the half-built period
+    moves aside, the lock is released, worker kernels are ended and the raw data removed."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated()
 
 
 if __name__ == "__main__":  # pragma: no cover

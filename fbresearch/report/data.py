@@ -41,7 +41,7 @@ def load_data(params: Params) -> Inputs:
 
     Examples
     --------
-    >>> inputs = load_data(load_params({"notebooks": {}, "sample_size": 300}))
+    >>> inputs = load_data(load_params({"pages": [], "sample_size": 300}))
     >>> inputs.feedback.n_read, inputs.files
     (300, {})
     """
@@ -86,7 +86,7 @@ def slim(inputs: Inputs) -> Inputs:
 
     Examples
     --------
-    >>> inputs = slim(load_data(load_params({"notebooks": {}, "sample_size": 300})))
+    >>> inputs = slim(load_data(load_params({"pages": [], "sample_size": 300})))
     >>> list(inputs.feedback.frame.columns), inputs.orders
     (['submitted_at', 'nps', 'csat', 'ces'], None)
     """
@@ -133,10 +133,10 @@ def pick_period(
     --------
     >>> import pandas as pd
     >>> days = pd.to_datetime(["2026-09-03"] * 30 + ["2026-10-02"] * 30 + ["2026-11-02"] * 40)
-    >>> pick_period(load_params({"notebooks": {}}), None, pd.DataFrame({"submitted_at": days}))
+    >>> pick_period(load_params({"pages": []}), None, pd.DataFrame({"submitted_at": days}))
     '2026-10'
     >>> one_day = pd.DataFrame({"submitted_at": pd.to_datetime(["2026-10-15"] * 40)})
-    >>> pick_period(load_params({"notebooks": {}}), None, one_day)
+    >>> pick_period(load_params({"pages": []}), None, one_day)
     '2026-10'
     """
     import sys

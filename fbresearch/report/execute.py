@@ -244,31 +244,69 @@ def run_notebooks(
     # Each notebook runs in its own kernel; a spawned worker pool keeps the parent's state out
     # of the workers, so 1 and N workers give the same results.
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=min(workers, total), mp_context=context) as pool:
-        futures = {pool.submit(_execute, t): t for t in submission_order(tasks, workers)}
-        for done, future in enumerate(as_completed(futures), start=1):
-            task = futures[future]
-            try:
-                result = future.result()
-            except Exception as exc:  # noqa: BLE001 - a worker crashed: the notebook failed
-                result = {
-                    "name": task["name"],
-                    "error": {
-                        "cell": "?",
-                        "cell_index": None,
-                        "ename": type(exc).__name__,
-                        "evalue": str(exc),
-                        "source": "",
-                    },
-                    "seconds": 0.0,
-                    "title": task["name"],
-                    "peak_rss_mib": None,
-                }
-            results[task["name"]] = result
-            status = (
-                task.get("plan_status", "ok")
-                if result["error"] is None
-                else f"FAILED at cell {result['error'].get('cell', '?')}"
-            )
-            progress(f"[{done}/{total}] {task['name']} ... {status} {result['seconds']:.1f} s")
+    pool = ProcessPoolExecutor(max_workers=min(workers, total), mp_context=context)
+    try:
+        _collect_results(pool, tasks, workers, results, progress)
+    except BaseException:  # interrupted (Ctrl-C, SIGTERM): no worker or kernel may live on
+        _kill_workers(pool)
+        raise
+    pool.shutdown()
     return results
+
+
+def _kill_workers(pool: ProcessPoolExecutor) -> None:
+    """End the pool's workers and everything they started (papermill kernels) at once."""
+    import psutil
+
+    workers = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for worker in workers:
+        try:
+            tree = psutil.Process(worker.pid).children(recursive=True) + [
+                psutil.Process(worker.pid)
+            ]
+        except psutil.Error:
+            continue
+        for proc in tree:
+            try:
+                proc.kill()
+            except psutil.Error:
+                pass
+        psutil.wait_procs(tree, timeout=5)
+
+
+def _collect_results(
+    pool: ProcessPoolExecutor,
+    tasks: list[dict[str, Any]],
+    workers: int,
+    results: dict[str, dict[str, Any]],
+    progress: Callable[[str], None],
+) -> None:
+    """Submit every task (longest first) and record each result as it finishes."""
+    total = len(tasks)
+    futures = {pool.submit(_execute, t): t for t in submission_order(tasks, workers)}
+    for done, future in enumerate(as_completed(futures), start=1):
+        task = futures[future]
+        try:
+            result = future.result()
+        except Exception as exc:  # noqa: BLE001 - a worker crashed: the notebook failed
+            result = {
+                "name": task["name"],
+                "error": {
+                    "cell": "?",
+                    "cell_index": None,
+                    "ename": type(exc).__name__,
+                    "evalue": str(exc),
+                    "source": "",
+                },
+                "seconds": 0.0,
+                "title": task["name"],
+                "peak_rss_mib": None,
+            }
+        results[task["name"]] = result
+        status = (
+            task.get("plan_status", "ok")
+            if result["error"] is None
+            else f"FAILED at cell {result['error'].get('cell', '?')}"
+        )
+        progress(f"[{done}/{total}] {task['name']} ... {status} {result['seconds']:.1f} s")

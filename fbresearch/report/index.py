@@ -118,7 +118,7 @@ def update_reports_index(out: Path, title: str) -> Path:
     """
     periods = []
     for folder in sorted(out.iterdir(), reverse=True):
-        if not (folder.is_dir() and re.fullmatch(r"\d{4}-\d{2}", folder.name)):
+        if not (folder.is_dir() and re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", folder.name)):
             continue
         manifest_path = folder / "manifest.json"
         if not manifest_path.exists():

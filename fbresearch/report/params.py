@@ -26,6 +26,7 @@ __all__ = [
     "notebook_parameters",
     "notebook_defaults",
     "check_period",
+    "check_improvements",
     "DEFAULTS",
     "PROTOCOL_PARAMETERS",
     "REPO",
@@ -66,6 +67,7 @@ DEFAULTS: dict[str, Any] = {
     "period": None,
     "notebooks_dir": None,
     "notebooks": None,
+    "pages": None,
     "report": {
         "title": "Customer feedback report",
         "workers": "auto",
@@ -227,6 +229,7 @@ def _resolve(value: Any, base: Path, key: str, source: str) -> Path | None:
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:
+    """The params mapping of a YAML file; every problem a ParamsError naming the file and fix."""
     import yaml
 
     if not path.exists():
@@ -234,17 +237,75 @@ def _read_yaml(path: Path) -> dict[str, Any]:
             f"{path}: params file not found. "
             "Fix: pass an existing YAML file (see params/monthly.yaml)."
         )
+    if path.is_dir():
+        raise ParamsError(
+            f"{path}: is a folder, not a params file. Fix: pass the YAML file itself, e.g. "
+            f"{path / 'monthly.yaml'}."
+        )
+    raw = path.read_bytes()
+    if b"\x00" in raw[:4096] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ParamsError(
+            f"{path}: is not a text file (it holds binary data). Fix: pass the params YAML "
+            "file (see params/monthly.yaml)."
+        )
     try:
-        loaded = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+        text = (
+            raw.decode("utf-16")
+            if raw.startswith((b"\xff\xfe", b"\xfe\xff"))
+            else raw.decode("utf-8-sig")
+        )
+    except UnicodeDecodeError as exc:
+        guess = ""
+        for encoding in ("gb18030", "big5"):
+            try:
+                raw.decode(encoding)
+                guess = f" It reads as {encoding.upper()}."
+                break
+            except UnicodeDecodeError:
+                continue
+        raise ParamsError(
+            f"{path}: is not UTF-8 text (byte {exc.start}).{guess} Fix: save the params file "
+            "as UTF-8 (in most editors: Save As, encoding UTF-8)."
+        ) from None
+    try:
+        loaded = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise ParamsError(f"{path}: not valid YAML ({exc}).") from exc
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ParamsError(
+            f"{path}: not valid YAML{where}: {problem}. Fix: check the indentation, brackets "
+            "and quotes there (text holding ':' or '#' needs quotes)."
+        ) from None
     if loaded is None:
         return {}
     if not isinstance(loaded, dict):
         raise ParamsError(
             f"{path}: params must be a mapping of keys to values, not {type(loaded).__name__}."
         )
-    return loaded
+    return _dates_as_text(loaded)
+
+
+def _dates_as_text(value: Any) -> Any:
+    """Unquoted YAML dates (``change_date: 2026-03-01`` is a date to YAML) become "2026-03-01".
+
+    Examples
+    --------
+    >>> import datetime
+    >>> _dates_as_text({"a": [datetime.date(2026, 3, 1)], "b": 1})
+    {'a': ['2026-03-01'], 'b': 1}
+    """
+    import datetime
+
+    if isinstance(value, datetime.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {k: _dates_as_text(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_dates_as_text(v) for v in value]
+    return value
 
 
 def _int(value: Any, key: str, source: str, minimum: int) -> int:
@@ -275,6 +336,137 @@ def check_period(period: Any, source: str = "period") -> str | None:
     return text
 
 
+#: Notebook parameters that name files: resolved against the params file's folder and checked
+#: before anything runs (a notebook runs with its own folder as working directory).
+PATH_PARAMETERS: dict[str, tuple[str, ...]] = {"closed_loop": ("taxonomy", "severity_rules")}
+
+
+def _pages(merged: Mapping[str, Any], available: list[str], source: str) -> list[str]:
+    """The pages to run: ``pages`` in params, else every notebook (the default order first)."""
+    default = [n for n in NOTEBOOK_ORDER if n in available] + [
+        n for n in available if n not in NOTEBOOK_ORDER
+    ]
+    pages = merged.get("pages")
+    listed = merged.get("notebooks")
+    if pages is None and isinstance(listed, list):  # `notebooks: [overview, topics]`
+        pages = listed
+    if pages is None:
+        return default
+    if not isinstance(pages, list) or not all(isinstance(p, str) for p in pages):
+        raise ParamsError(
+            f"{source}: 'pages' must be a list of page names, e.g. [overview, topics], "
+            f"not {pages!r}."
+        )
+    for name in pages:
+        if name not in available:
+            raise ParamsError(
+                f"{source}: page {name!r} in 'pages' is not a notebook.{_suggest(name, available)} "
+                f"Available pages: {', '.join(available) or '(none)'}."
+            )
+    return list(dict.fromkeys(pages))
+
+
+def _notebooks(
+    merged: Mapping[str, Any], notebooks_dir: Path, base: Path, source: str
+) -> dict[str, dict[str, Any]]:
+    """Each page to run with its own parameters: ``notebooks:`` sets parameters on top of the
+    defaults and never replaces the list of pages (``pages:`` chooses the pages)."""
+    available = sorted(p.stem for p in notebooks_dir.glob("*.ipynb"))
+    listed = merged["notebooks"]
+    if listed is None or isinstance(listed, list):
+        listed = {}
+    if not isinstance(listed, Mapping):
+        raise ParamsError(
+            f"{source}: 'notebooks' must map notebook names to their parameters, "
+            "e.g. {overview: {confidence: 0.9}}."
+        )
+    for name in listed:
+        if str(name) not in available:
+            raise ParamsError(
+                f"{source}: notebook {str(name)!r} not found in {notebooks_dir}."
+                f"{_suggest(str(name), available)} "
+                f"Available notebooks: {', '.join(available) or '(none)'}."
+            )
+    notebooks: dict[str, dict[str, Any]] = {}
+    for name in _pages(merged, available, source):
+        own = dict(listed.get(name) or {})
+        declared = notebook_parameters(notebooks_dir / f"{name}.ipynb")
+        for key in own:
+            if key in PROTOCOL_PARAMETERS:
+                raise ParamsError(
+                    f"{source}: notebooks.{name}.{key} is set by the runner for every notebook; "
+                    f"set it at the top level of the params instead."
+                )
+        own_names = [p for p in declared if p not in PROTOCOL_PARAMETERS]
+        _check_keys(own, own_names, f"notebooks.{name} (the parameters of {name}.ipynb)", source)
+        for key in PATH_PARAMETERS.get(name, ()):
+            if own.get(key) not in (None, ""):
+                path = _resolve(own[key], base, f"notebooks.{name}.{key}", source)
+                if not path.is_file():
+                    raise ParamsError(
+                        f"{source}: notebooks.{name}.{key}: file {str(path)!r} not found. Fix: "
+                        f"give the path of an existing YAML file (relative to the params file), "
+                        f"or null for the shipped default."
+                    )
+                own[key] = str(path)
+        notebooks[name] = own
+    return notebooks
+
+
+def check_improvements(params: Params, frame: Any) -> None:
+    """Refuse, before any notebook runs, an improvement that names data the run does not have.
+
+    Each entry of ``notebooks.improvement.improvements`` must name a ``metric`` (or
+    ``metrics``) with answers and, when it lists ``treated_regions``, a ``group_column`` that
+    holds those groups. (Done after the data is loaded: it needs the columns.)
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({"csat": [4, 5], "region": ["East", "West"]})
+    >>> spec = {"name": "X", "change_date": "2026-03-01", "metric": "nps"}
+    >>> p = load_params({"notebooks": {"improvement": {"improvements": [spec]}}})
+    >>> check_improvements(p, frame)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    fbresearch.errors.ParamsError: <dict>: notebooks.improvement.improvements[0].metric: 'nps' ...
+    """
+    items = (params.notebooks.get("improvement") or {}).get("improvements") or []
+    if not isinstance(items, list):
+        return
+    columns = {c: bool(frame[c].notna().any()) for c in frame.columns}
+    for i, item in enumerate(items):
+        if not isinstance(item, Mapping):
+            continue
+        key = f"notebooks.improvement.improvements[{i}]"
+        metrics = item.get("metrics") or [item.get("metric", "csat")]
+        for metric in metrics if isinstance(metrics, list) else [metrics]:
+            column = str(metric).removesuffix("_mean")
+            if not columns.get(column):
+                have = [c for c in ("nps", "csat", "satisfied", "ces") if columns.get(c)]
+                raise ParamsError(
+                    f"{params.source}: {key}.metric: {metric!r} has no answers in the data. Fix: "
+                    f"choose one the data has ({', '.join(have) or 'none'}; or a rating_ column)."
+                )
+        group = item.get("group_column", "region")
+        treated = item.get("treated_regions") or []
+        if treated and group not in columns:
+            raise ParamsError(
+                f"{params.source}: {key}.group_column: {group!r} is not a column of the data. "
+                f"Fix: name the column that holds {', '.join(map(str, treated))}; the data has "
+                f"{', '.join(sorted(map(str, columns)))}."
+            )
+        if treated:
+            present = set(frame[group].dropna().astype(str))
+            for side in ("treated_regions", "control_regions"):
+                missing = [g for g in item.get(side) or [] if str(g) not in present]
+                if missing:
+                    raise ParamsError(
+                        f"{params.source}: {key}.{side}: {', '.join(map(str, missing))} not in "
+                        f"column {group!r}. Fix: use its values: {', '.join(sorted(present))}."
+                    )
+
+
 def load_params(params: str | os.PathLike[str] | Mapping[str, Any] | None = None) -> Params:
     """Load and validate report params.
 
@@ -299,7 +491,7 @@ def load_params(params: str | os.PathLike[str] | Mapping[str, Any] | None = None
 
     Examples
     --------
-    >>> load_params({"sample_size": 800, "notebooks": {}}).sample_size
+    >>> load_params({"sample_size": 800, "pages": []}).sample_size
     800
     >>> load_params({"sampel_size": 800})  # doctest: +ELLIPSIS
     Traceback (most recent call last):
@@ -367,41 +559,7 @@ def load_params(params: str | os.PathLike[str] | Mapping[str, Any] | None = None
     )
     if not notebooks_dir.is_dir():
         raise ParamsError(f"{source}: notebooks_dir {str(notebooks_dir)!r} is not a folder.")
-    available = sorted(p.stem for p in notebooks_dir.glob("*.ipynb"))
-    listed = merged["notebooks"]
-    if listed is None:
-        order = [n for n in NOTEBOOK_ORDER if n in available] + [
-            n for n in available if n not in NOTEBOOK_ORDER
-        ]
-        listed = {name: {} for name in order}
-    if isinstance(listed, list):
-        listed = {name: {} for name in listed}
-    if not isinstance(listed, Mapping):
-        raise ParamsError(
-            f"{source}: 'notebooks' must map notebook names to their parameters, "
-            "e.g. {overview: {}}."
-        )
-    notebooks: dict[str, dict[str, Any]] = {}
-    for name, own in listed.items():
-        name = str(name)
-        if name not in available:
-            raise ParamsError(
-                f"{source}: notebook {name!r} not found in {notebooks_dir}."
-                f"{_suggest(name, available)} "
-                f"Available notebooks: {', '.join(available) or '(none)'}."
-            )
-        own = dict(own or {})
-        declared = notebook_parameters(notebooks_dir / f"{name}.ipynb")
-        for key in own:
-            if key in PROTOCOL_PARAMETERS:
-                raise ParamsError(
-                    f"{source}: notebooks.{name}.{key} is set by the runner for every notebook; "
-                    f"set it at the top level of the params instead."
-                )
-        own_names = [p for p in declared if p not in PROTOCOL_PARAMETERS]
-        _check_keys(own, own_names, f"notebooks.{name} (the parameters of {name}.ipynb)", source)
-        notebooks[name] = own
-
+    notebooks = _notebooks(merged, notebooks_dir, base, source)
     files = {
         key: _resolve(merged[key], base, key, source) for key in ("data", "orders", "invitations")
     }

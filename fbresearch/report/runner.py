@@ -15,10 +15,12 @@ untouched; a lock file per period stops two runs writing the same period.
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import os
 import platform
+import re
 import shutil
 import tempfile
 import time
@@ -47,6 +49,7 @@ from fbresearch.report.manifest import git_state, json_ready, quality_counts, ve
 from fbresearch.report.pages import HEADLINE_PAGE, headline_confidence
 from fbresearch.report.params import (
     Params,
+    check_improvements,
     load_params,
     notebook_defaults,
     notebook_parameters,
@@ -225,7 +228,7 @@ def run_report(
     --------
     A dry run validates params and data and lists what would run, writing nothing:
 
-    >>> run = run_report({"notebooks": {}, "sample_size": 500}, dry_run=True, progress=None)
+    >>> run = run_report({"pages": [], "sample_size": 500}, dry_run=True, progress=None)
     >>> run.status, run.period
     ('dry-run', '2026-10')
     """
@@ -240,8 +243,10 @@ def run_report(
         isinstance(workers, bool) or not isinstance(workers, int) or workers < 1
     ):
         raise ParamsError(f"workers must be a whole number >= 1, not {workers!r}.")
+    _check_out(Path(out))
     inputs = load_data(loaded)
     frame = inputs.feedback.frame
+    check_improvements(loaded, frame)
     n_workers = workers or loaded.workers or auto_workers(len(frame))
     chosen = pick_period(loaded, period, frame, say=say)
     month = frame["submitted_at"].dt.to_period("M")
@@ -327,9 +332,12 @@ def _run_locked(
     Length: one try/except/finally, so that staging, the log handler and the canonical data
     are cleaned up (or kept as ``.failed``) in one place.
     """
-    staging = Path(tempfile.mkdtemp(prefix=f".{chosen}.building-", dir=out))
+    _remove_leftovers(out)
+    pid = os.getpid()
+    staging = Path(tempfile.mkdtemp(prefix=f".{chosen}.building-{pid}-", dir=out))
     staging.chmod(0o755)  # mkdtemp makes it private; reports are read from file shares
-    work = Path(tempfile.mkdtemp(prefix="fbresearch-data-"))  # canonical data: never under out/
+    # canonical data (every raw verbatim): owner-only (mkdtemp: 0700), never under out/
+    work = Path(tempfile.mkdtemp(prefix=f"fbresearch-data-{pid}-"))
     handler = logging.FileHandler(staging / "run.log", encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
     log.addHandler(handler)
@@ -388,12 +396,18 @@ def _run_locked(
             n_workers=n_workers,
             plan=plan,
         )
-    except BaseException:
+    except BaseException as exc:
         if staging.exists():
             log.exception("run aborted")
             handler.flush()
             # keep what was produced, with run.log, for diagnosis; published periods stay
             _replace_folder(staging, out / f"{chosen}.failed")
+        if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+            raise OSError(
+                errno.ENOSPC,
+                f"no space left on the device writing {out}: free space or choose another "
+                f"--out; earlier reports in {out} are unchanged",
+            ) from exc
         raise
     finally:
         log.removeHandler(handler)
@@ -662,6 +676,35 @@ def _page_counts(runs: list[NotebookRun]) -> str:
     ]
     noun = "page" if len(runs) == 1 else "pages"
     return f"{len(runs)} {noun}" + (": " + ", ".join(counts) if counts else "")
+
+
+def _remove_leftovers(out: Path) -> None:
+    """Remove what a killed run (``kill -9``, power loss) left: its raw canonical data in the
+    temporary folder and its half-built period folder. Only folders of processes that are gone."""
+    import psutil
+
+    leftovers = list(Path(tempfile.gettempdir()).glob("fbresearch-data-*-*"))
+    leftovers += list(out.glob(".*.building-*-*"))
+    for folder in leftovers:
+        match = re.search(r"(?:fbresearch-data|building)-(\d+)-", folder.name)
+        if match and not psutil.pid_exists(int(match.group(1))):
+            log.warning("removing %s, left by a run that was killed", folder)
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _check_out(out: Path) -> None:
+    """Refuse an output folder that cannot be written, before any data is read."""
+    if out.exists() and not out.is_dir():
+        raise ParamsError(
+            f"--out {str(out)!r} is a file, not a folder. Fix: give the reports folder, e.g. "
+            f"--out {out.parent / 'reports'}."
+        )
+    probe = out if out.exists() else next((p for p in out.parents if p.exists()), Path("."))
+    if not os.access(probe, os.W_OK | os.X_OK):
+        raise ParamsError(
+            f"--out {str(out)!r}: {str(probe)!r} cannot be written by this user. Fix: choose a "
+            "folder you can write to, or ask for write permission."
+        )
 
 
 def _replace_folder(staging: Path, target: Path) -> None:

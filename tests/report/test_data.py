@@ -9,7 +9,7 @@ from fbresearch.errors import FeedbackDataError
 from fbresearch.report.data import MIN_PERIOD_RESPONSES, load_data, pick_period
 from fbresearch.report.params import load_params
 
-PARAMS = {"notebooks": {}}
+PARAMS = {"pages": []}
 # runs no notebook; helper PARAMS migrates this to {"pages": []} with the pages key
 
 

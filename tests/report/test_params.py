@@ -83,8 +83,64 @@ def test_notebook_parameters_are_checked_against_the_notebook(notebooks):
         load_params({**base, "notebooks": {"good": {"kk": 3}}})
     with pytest.raises(ParamsError, match=r"notebooks\.good\.seed is set by the runner"):
         load_params({**base, "notebooks": {"good": {"seed": 3}}})
+    with pytest.raises(ParamsError, match="page 'god' in 'pages' is not a notebook.*Did you mean"):
+        load_params({**base, "pages": ["god"]})
     with pytest.raises(ParamsError, match="notebook 'god' not found.*Did you mean 'good'"):
-        load_params({**base, "notebooks": ["god"]})
+        load_params({**base, "notebooks": {"god": {}}})
+
+
+def test_a_notebooks_block_sets_parameters_and_never_drops_pages():
+    # issue 14: `notebooks: {topics: {...}}` used to run topics alone, silently
+    loaded = load_params({"notebooks": {"topics": {"months": 6}}})
+    assert list(loaded.notebooks) == [
+        "overview", "segmentation", "topics", "drivers", "improvement", "closed_loop"
+    ]  # fmt: skip
+    assert loaded.notebooks["topics"] == {"months": 6} and loaded.notebooks["overview"] == {}
+    assert list(load_params({"pages": ["topics", "overview"]}).notebooks) == ["topics", "overview"]
+    assert load_params({"pages": []}).notebooks == {}
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("title: 华东报告\n".encode("gbk"), "is not UTF-8 text .* It reads as GB18030.*save the params file as UTF-8"),
+        (b"\x00\x01\x02binary\x00", "is not a text file"),
+        (b"data: [unclosed\n", "not valid YAML .*line"),
+    ],
+)  # fmt: skip
+def test_params_files_that_cannot_be_read_say_why(tmp_path, content, message):
+    path = tmp_path / "p.yaml"
+    path.write_bytes(content)
+    with pytest.raises(ParamsError, match=message):
+        load_params(path)
+
+
+def test_a_params_folder_is_refused_by_name(tmp_path):
+    with pytest.raises(ParamsError, match="is a folder, not a params file"):
+        load_params(tmp_path)
+
+
+def test_unquoted_yaml_dates_are_read_as_dates_in_text(tmp_path):
+    path = tmp_path / "p.yaml"
+    path.write_text(
+        "notebooks:\n  improvement:\n    improvements:\n      - name: X\n"
+        "        change_date: 2026-03-01\n        metric: csat\n",
+        encoding="utf-8",
+    )
+    improvement = load_params(path).notebooks["improvement"]["improvements"][0]
+    assert improvement["change_date"] == "2026-03-01"
+
+
+def test_a_missing_taxonomy_file_is_named_before_anything_runs(tmp_path):
+    with pytest.raises(
+        ParamsError, match=r"notebooks\.closed_loop\.taxonomy: file .*nope\.yaml' not found"
+    ):
+        load_params({"notebooks": {"closed_loop": {"taxonomy": str(tmp_path / "nope.yaml")}}})
+    taxonomy = tmp_path / "tax.yaml"
+    taxonomy.write_text("{}\n", encoding="utf-8")
+    params = tmp_path / "p.yaml"
+    params.write_text("notebooks:\n  closed_loop:\n    taxonomy: tax.yaml\n", encoding="utf-8")
+    assert load_params(params).notebooks["closed_loop"]["taxonomy"] == str(taxonomy)
 
 
 def test_defaults_fill_missing_keys_and_paths_are_relative_to_the_file(tmp_path, notebooks):

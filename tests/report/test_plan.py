@@ -169,7 +169,7 @@ def test_data_summary_counts_up_to_and_in_period():
             "age": [20, 30, 40, 50, 60],
         }
     )
-    s = DataSummary.from_frame(frame, "2026-10", ["orders"], {"notebooks": {}})
+    s = DataSummary.from_frame(frame, "2026-10", ["orders"], {"pages": []})
     assert s.answers["nps"] == 2 and s.answers_in_period["nps"] == 1  # November not counted
     assert s.answers["text"] == 1 and s.answers_in_period["text"] == 0
     assert s.months == 3 and s.files == frozenset({"orders"}) and s.improvements == 0

@@ -49,7 +49,7 @@ def test_headline_kpis_empty_without_the_period():
 
 
 def test_pick_period_latest_complete_month_or_named_one():
-    params = load_params({"notebooks": {}})
+    params = load_params({"pages": []})
     frame = pd.DataFrame({"submitted_at": pd.to_datetime(["2026-09-03", "2026-10-31"])})
     assert pick_period(params, "2026-09", frame) == "2026-09"
     with pytest.raises(FeedbackDataError, match="no responses in the period 2026-01"):
