@@ -44,3 +44,14 @@ def test_readme_examples_plan_a_report(tmp_path, name, build, expected):
     params = {**_example(name), "data": str(files["feedback"])}
     run = run_report(params, out=tmp_path / "reports", dry_run=True, progress=None)
     assert {page: plan.status for page, plan in run.plan.items()} == expected
+
+
+def test_the_samples_fictional_improvement_never_runs_on_a_users_data(tmp_path):
+    # issue 14: `improvement: {}` ran "Faster delivery" (East/South) on the user's own data
+    _, files = build_reviews_only(tmp_path)
+    params = {**_example("reviews.yaml"), "data": str(files["feedback"])}
+    params["notebooks"] = {"improvement": {}}
+    run = run_report(params, out=tmp_path / "reports", dry_run=True, progress=None)
+    plan = run.plan["improvement"]
+    assert plan.status == "skipped"
+    assert plan.left_out[0]["reason"] == "needs at least one improvement declared in params"
