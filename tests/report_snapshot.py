@@ -65,6 +65,7 @@ def snapshot(seed: int, only: list[str] | None = None) -> dict[str, Any]:
     params["seed"] = seed
     if only:
         params["notebooks"] = {k: v for k, v in params["notebooks"].items() if k in only}
+        params["pages"] = [k for k in params["notebooks"]]
     with tempfile.TemporaryDirectory() as out:
         run = run_report(params, out=out, progress=None)
         folder = Path(out) / run.period

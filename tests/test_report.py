@@ -140,6 +140,7 @@ def setup(tmp_path_factory):
         "data": str(planted_data(root)),
         "notebooks_dir": str(nbs),
         "notebooks": {"good": {"label": XSS[1]}, "second": {}},
+        "pages": ["good", "second"],
         "report": {"title": "Report " + XSS[0]},
     }
     return root, params
@@ -457,7 +458,7 @@ def test_failed_notebook_keeps_earlier_report_intact(report, setup, capsys):
     _, params = setup
     before = {p: p.read_bytes() for p in all_files(out)}
     with pytest.raises(ReportError) as err:
-        run_report({**params, "notebooks": {"bad": {}}}, out=out)
+        run_report({**params, "notebooks": {"bad": {}}, "pages": ["bad"]}, out=out)
     error = err.value
     assert (
         error.notebook == "bad" and error.ename == "ValueError" and error.cell_index == 4

@@ -212,7 +212,7 @@ def fixed_cost(root: Path) -> None:
     )
     base = {"notebooks_dir": str(nbs), "sample_size": 5000}
     run = run_report(
-        {**base, "notebooks": {"empty": {}, "imports": {}, "loads": {}}},
+        {**base, "pages": ["empty", "imports", "loads"]},
         out=root / "fixed",
         progress=None,
     )

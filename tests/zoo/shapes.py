@@ -337,7 +337,7 @@ def build_no_channel(tmp: Path) -> tuple[dict[str, Any], dict[str, Path]]:
         "metric": "csat",
         "treated_regions": ["East", "South"],
         "control_regions": ["North", "West"],
-        "group_column": "region",
+        "group_column": "Region",  # the export header: attributes keep it
     }
     return _full(
         tmp,

@@ -39,7 +39,7 @@ def test_severity_sentences_by_hand():
         "Of 4 responses: urgent 25.0% (1), important 25.0% (1), general 50.0% (2)."
     )
     (f,) = mix.findings()
-    assert f.sentence.startswith("1 responses (25.0%")
+    assert f.sentence.startswith("1 of 4 responses was graded urgent: 25.0% (")
     assert f.estimate.confidence == 0.9
 
 
