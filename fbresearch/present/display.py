@@ -78,6 +78,39 @@ def result_html(result: Any, caption: str | None = None) -> str:
     return paragraph + (table_html(table, caption) if isinstance(table, pd.DataFrame) else "")
 
 
+def redact_figure(figure: Any) -> None:
+    """Redact personal data in every text of a figure: tick labels, titles, legends, notes.
+
+    Category values (a channel or region holding a phone number, a topic label) reach charts as
+    tick labels, which are made when the figure is drawn: the figure is drawn once, changed tick
+    labels are fixed in place, and every other text artist is redacted.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> _ = ax.bar(["call 13912345678", "web"], [3, 4])
+    >>> redact_figure(fig)
+    >>> [t.get_text() for t in ax.get_xticklabels()]
+    ['call [phone]', 'web']
+    >>> plt.close(fig)
+    """
+    from matplotlib.text import Text
+
+    figure.canvas.draw()
+    for ax in figure.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            labels = [t.get_text() for t in axis.get_ticklabels()]
+            cleaned = [_redact(t) for t in labels]
+            if cleaned != labels:
+                axis.set_ticks(axis.get_ticklocs())
+                axis.set_ticklabels(cleaned)
+    for text in figure.findobj(Text):
+        value = text.get_text()
+        if value and _redact(value) != value:
+            text.set_text(_redact(value))
+
+
 def figure_html(figure: Any, caption: str | None = None) -> str:
     """A matplotlib figure as an embedded PNG (a data URI: nothing is fetched) with its caption.
 
@@ -89,6 +122,7 @@ def figure_html(figure: Any, caption: str | None = None) -> str:
     '<figure class="fb-figure"><img alt="Figure 1. Volume" src="data:image/png;b'
     >>> plt.close(fig)
     """
+    redact_figure(figure)
     buffer = io.BytesIO()
     # No "Software"/date metadata: the same figure gives the same bytes on every run.
     figure.savefig(buffer, format="png", dpi=100, bbox_inches="tight", metadata={"Software": None})
