@@ -180,7 +180,7 @@ def progress_against_target(
     relative = "relative_change" in target or e.unit == "ratio"
     share = tuple(v / goal for v in rel)
     if math.isnan(rel[1]) or math.isnan(rel[2]):
-        status = "not measurable: the design gives no interval"
+        status = "not measurable (the design gives no interval)"
     elif rel[1] >= goal:
         status = "met"
     elif rel[0] >= goal:
@@ -192,11 +192,13 @@ def progress_against_target(
     goal_text = (
         f"{format_signed(100 * goal, 0)}%" if relative else f"{format_signed(goal, 2)} points"
     )
-    got_text = (
-        f"{format_signed(100 * rel[0], 1)}% (CI {format_signed(100 * rel[1], 1)}% to {format_signed(100 * rel[2], 1)}%)"
-        if relative
-        else f"{format_signed(rel[0], 2)} points (CI {format_signed(rel[1], 2)} to {format_signed(rel[2], 2)})"
-    )
+    scale, unit, ci_unit, digits = (100, "%", "%", 1) if relative else (1, " points", "", 2)
+    got_text = f"{format_signed(scale * rel[0], digits)}{unit}"
+    if not (math.isnan(rel[1]) or math.isnan(rel[2])):  # a design without an interval says so
+        got_text += (
+            f" (CI {format_signed(scale * rel[1], digits)}{ci_unit} to "
+            f"{format_signed(scale * rel[2], digits)}{ci_unit})"
+        )
     base_text = f" of the pre-change level {baseline:.2f}" if relative and e.unit != "ratio" else ""
     sentence = (
         f"Target: {label} {goal_text} within {months} months. After {min(elapsed, 999)} month"

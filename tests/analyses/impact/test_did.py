@@ -298,7 +298,7 @@ def test_target_progress_with_8_regions_and_without_an_interval():
     four = responses(np.random.default_rng(6), n=6000, effect=0.4)
     four["submitted_at"] = four["month"] + pd.Timedelta(days=2)
     res4 = evaluate_improvement(four, "X", "2026-03-01", "y", ["East", "North"], target=target)
-    assert res4.progress["status"] == "not measurable: the design gives no interval"
+    assert res4.progress["status"] == "not measurable (the design gives no interval)"
     with pytest.raises(AnalysisError, match="not understood"):
         evaluate_improvement(df, "X", "2026-03-01", "y", treated, target={"up": 1})
 

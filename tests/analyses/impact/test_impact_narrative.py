@@ -84,3 +84,24 @@ def test_design_reasons():
     assert "(3 before, 2 after; 8 each side needed)" in narrative.prepost_reason(3, 2, 8)
     assert "and season" in narrative.its_reason("CSAT", 12, 12, True, 12)
     assert narrative.no_controls_note("region").startswith(" Every region got the change")
+
+
+def test_progress_without_an_interval_prints_no_empty_ci():
+    import pandas as pd
+
+    from fbresearch.analyses.impact.narrative import progress_against_target
+    from fbresearch.analyses.impact.results import ImpactResult
+    from fbresearch.results import Estimate
+
+    nan = float("nan")
+    res = ImpactResult(
+        table=pd.DataFrame(), effect=Estimate(0.2, nan, nan, n=9), design="x", outcome="csat"
+    )
+    target = {"relative_change": 0.1, "within_months": 12}
+    out = progress_against_target(
+        res, target, 3.9, pd.Timestamp("2026-03-01"), pd.Timestamp("2026-10-31"), "CSAT"
+    )
+    assert out["sentence"] == (
+        "Target: CSAT +10% within 12 months. After 8 months, the change is +5.1% of the "
+        "pre-change level 3.90: not measurable (the design gives no interval)."
+    )
