@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import math
+import zlib
 from collections.abc import Sequence
 from typing import Any
 
@@ -25,7 +27,7 @@ from fbresearch.analyses.impact.results import ImpactResult
 from fbresearch.errors import AnalysisError
 from fbresearch.results import Estimate
 
-__all__ = ["interrupted_time_series", "ar1_rho"]
+__all__ = ["interrupted_time_series", "ar1_rho", "ljung_box_q"]
 
 
 def _newey_west_lags(n: int) -> int:
@@ -278,7 +280,7 @@ def _fit_model(y, X, off, family, hac_lags, notes):  # noqa: ANN001, ANN202
         rho, raw = ar1_rho(y, X)
         ys, Xs = _prais_winsten(y, rho), _prais_winsten(X, rho)
         fit = _Ar1Fit(sm.OLS(ys, Xs).fit(use_t=True), df=n - X.shape[1] - 2)
-        autocorrelation = _whiteness_check(fit.resid_pearson, n, rho, raw)
+        autocorrelation = _whiteness_check(fit.resid_pearson, n, rho, raw, X)
         return fit, f"GLS with AR(1) errors (REML, rho = {rho:.2f})", fit.df, autocorrelation
     if family == "gaussian":
         ols = sm.OLS(y, X).fit()
@@ -428,17 +430,93 @@ class _Ar1Fit:
         return self._fit.wald_test(*args, **kwargs)
 
 
-def _whiteness_check(resid: np.ndarray, n: int, rho: float, raw: float) -> dict[str, Any]:
-    """Whether AR(1) errors describe the series: Ljung-Box on the whitened residuals."""
-    from statsmodels.stats.diagnostic import acorr_ljungbox
+#: The grid of rho values of the simulated null of the whiteness check (REML on a grid).
+_NULL_RHO_GRID = np.round(np.arange(-0.9, 0.9501, 0.02), 4)
+#: Simulated series behind the whiteness check's p-value.
+_NULL_REPLICATES = 199
 
+
+def _prais_winsten_matrix(n: int, rho: float) -> np.ndarray:
+    """The n x n matrix of the Prais-Winsten transform (``_prais_winsten(a, rho) == T @ a``)."""
+    T = np.eye(n) - rho * np.eye(n, k=-1)
+    T[0, 0] = math.sqrt(1 - rho**2)
+    return T
+
+
+@functools.lru_cache(maxsize=16)
+def _null_design(shape: tuple[int, int], data: bytes) -> tuple[np.ndarray, np.ndarray]:
+    """Per grid rho: the operator from a series to its whitened residuals, and the REML constant."""
+    X = np.frombuffer(data, dtype=float).reshape(shape)
+    n = shape[0]
+    ops, const = [], []
+    for g in _NULL_RHO_GRID:
+        T = _prais_winsten_matrix(n, float(g))
+        Xs = T @ X
+        M = np.eye(n) - Xs @ np.linalg.pinv(Xs)
+        ops.append(M @ T)
+        const.append(np.linalg.slogdet(Xs.T @ Xs)[1] - math.log(1 - g**2))
+    return np.stack(ops), np.asarray(const)
+
+
+def ljung_box_q(resid: np.ndarray, lags: int) -> np.ndarray:
+    """The Ljung-Box Q statistic of each row of ``resid`` (the same as statsmodels' ``lb_stat``).
+
+    Examples
+    --------
+    >>> from statsmodels.stats.diagnostic import acorr_ljungbox
+    >>> r = np.random.default_rng(0).normal(size=30)
+    >>> bool(np.isclose(ljung_box_q(r, 4), acorr_ljungbox(r, lags=[4])["lb_stat"].iloc[0]))
+    True
+    """
+    r = np.atleast_2d(np.asarray(resid, dtype=float))
+    r = r - r.mean(axis=1, keepdims=True)
+    n = r.shape[1]
+    denom = (r * r).sum(axis=1)
+    q = np.zeros(r.shape[0])
+    for k in range(1, lags + 1):
+        acf = (r[:, k:] * r[:, :-k]).sum(axis=1) / denom
+        q += acf**2 / (n - k)
+    q *= n * (n + 2)
+    return q if np.ndim(resid) > 1 else q[0]
+
+
+def _whiteness_check(
+    resid: np.ndarray, n: int, rho: float, raw: float, X: np.ndarray
+) -> dict[str, Any]:
+    """Whether AR(1) errors describe the series: Ljung-Box on the whitened residuals.
+
+    The p-value is a parametric bootstrap, not the chi-squared approximation: whitened residuals
+    of a short regression, with rho estimated from the same data, are not white noise even when
+    the model is right, and the chi-squared p-value (``model_df=1``) failed 11-20% of correctly
+    specified 24-48 month series at the 5% level. Here the whole procedure (REML rho on a grid of
+    step 0.02, the bias correction, whitening, Ljung-Box) is repeated on 199 AR(1) series with
+    the fitted rho and the same design; p = (1 + #{Q* >= Q}) / 200 (Davison & Hinkley 1997,
+    ch. 4). The simulation is seeded from the data, so the result is reproducible.
+    """
     lags = max(1, min(6, n // 4))
-    lb = acorr_ljungbox(resid, lags=[lags], model_df=1)
-    p = float(lb["lb_pvalue"].iloc[0])
+    q_obs = float(ljung_box_q(resid, lags))
+    ops, const = _null_design(X.shape, np.ascontiguousarray(X, dtype=float).tobytes())
+    rng = np.random.default_rng(zlib.crc32(np.asarray(resid, dtype=float).tobytes()))
+    B, p_terms = _NULL_REPLICATES, X.shape[1]
+    # AR(1) series with the fitted rho (scale and coefficients do not change the statistic)
+    z = rng.standard_normal((B, n))
+    y = np.empty_like(z)
+    y[:, 0] = z[:, 0] / math.sqrt(1 - rho**2)
+    for i in range(1, n):
+        y[:, i] = rho * y[:, i - 1] + z[:, i]
+    e = ops @ y.T  # (grid, n, B): whitened residuals for every grid rho
+    rss = np.maximum((e * e).sum(axis=1), 1e-300)
+    minus_loglik = 0.5 * ((n - p_terms) * np.log(rss / (n - p_terms)) + const[:, None])
+    raw_b = _NULL_RHO_GRID[np.argmin(minus_loglik, axis=0)]
+    rho_b = np.minimum(0.95, raw_b + (1 + 3 * raw_b) / n)
+    idx = np.abs(_NULL_RHO_GRID[None, :] - rho_b[:, None]).argmin(axis=1)
+    resid_b = np.einsum("bij,bj->bi", ops[idx], y)
+    q_null = ljung_box_q(resid_b, lags)
+    p = float((1 + (q_null >= q_obs).sum()) / (B + 1))
     return {
         "check": f"errors after allowing for AR(1) autocorrelation (rho {rho:.2f}; Ljung-Box, "
-        f"{lags} lags)",
-        "statistic": float(lb["lb_stat"].iloc[0]),
+        f"{lags} lags, simulated null)",
+        "statistic": q_obs,
         "p_value": p,
         "conclusion": "no autocorrelation left beyond AR(1)"
         if p >= 0.05
