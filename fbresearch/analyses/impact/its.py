@@ -77,8 +77,8 @@ def interrupted_time_series(
       OLS would spend: simulated with 36 months, 2 Fourier pairs and common random numbers,
       n - p - 1 rejected 6.1% of white-noise and 8.1% of rho = 0.5 series, n - p - 2 5.9% and
       7.6%, with the same power to 1% precision). In ``make bench`` (tests/benchmarks/bench_its_calibration.py, 36 months, one Fourier
-      pair) this rejects about 5-6% of white-noise series, 7-8% of AR(1) rho = 0.5 series, and
-      finds a level change of 3 noise SDs about 90% of the time. ``hac_lags`` > 0 uses OLS with
+      pair) this rejects about 5% of white-noise series and 7-10% of AR(1) rho = 0.5 series (by seed), and
+      finds a level change of 3 noise SDs about 87% of the time. ``hac_lags`` > 0 uses OLS with
       Newey-West standard errors instead (``hac_lags=0``: classical OLS).
     * ``family="poisson"`` (counts per period): a Poisson GLM with ``offset`` (a column already
       on the log scale, e.g. log population) and the quasi-Poisson scale (Pearson chi-squared /
