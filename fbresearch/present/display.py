@@ -82,8 +82,9 @@ def redact_figure(figure: Any) -> None:
     """Redact personal data in every text of a figure: tick labels, titles, legends, notes.
 
     Category values (a channel or region holding a phone number, a topic label) reach charts as
-    tick labels, which are made when the figure is drawn: the figure is drawn once, changed tick
-    labels are fixed in place, and every other text artist is redacted.
+    tick labels, which matplotlib makes only when the figure is drawn: each axis's tick
+    formatter is wrapped in one that redacts what it writes (no extra draw), and every other
+    text artist is redacted in place.
 
     Examples
     --------
@@ -91,20 +92,20 @@ def redact_figure(figure: Any) -> None:
     >>> fig, ax = plt.subplots()
     >>> _ = ax.bar(["call 13912345678", "web"], [3, 4])
     >>> redact_figure(fig)
+    >>> fig.canvas.draw()
     >>> [t.get_text() for t in ax.get_xticklabels()]
     ['call [phone]', 'web']
     >>> plt.close(fig)
     """
     from matplotlib.text import Text
 
-    figure.canvas.draw()
+    from fbresearch.present.plots.base import RedactingFormatter
+
     for ax in figure.axes:
         for axis in (ax.xaxis, ax.yaxis):
-            labels = [t.get_text() for t in axis.get_ticklabels()]
-            cleaned = [_redact(t) for t in labels]
-            if cleaned != labels:
-                axis.set_ticks(axis.get_ticklocs())
-                axis.set_ticklabels(cleaned)
+            base = axis.get_major_formatter()
+            if not isinstance(base, RedactingFormatter):
+                axis.set_major_formatter(RedactingFormatter(base, _redact))
     for text in figure.findobj(Text):
         value = text.get_text()
         if value and _redact(value) != value:

@@ -86,6 +86,9 @@ class Page:
         Columns it leaves on disk when it loads (``text``: the page shows no verbatims).
     sections : tuple of Section
         Its sections in page order (none: the page has no plan and always runs whole).
+    outcome_parameter : str or None
+        The notebook parameter naming the outcome(s) it reports (a name or a list); the plan
+        sets it to an outcome the data has when its default has no answers.
     """
 
     name: str
@@ -93,6 +96,7 @@ class Page:
     columns: tuple[str, ...] = ()
     drops: tuple[str, ...] = ()
     sections: tuple[Section, ...] = ()
+    outcome_parameter: str | None = None
 
 
 #: The pages of the default report, in run order (``params.NOTEBOOK_ORDER``).
@@ -101,6 +105,7 @@ PAGES: dict[str, Page] = {
     for p in (
         Page(
             "overview",
+            outcome_parameter="metrics",
             files=("invitations", "quality"),
             columns=("submitted_at", "channel", "nps", "csat", "ces"),
             drops=("text",),
@@ -115,6 +120,7 @@ PAGES: dict[str, Page] = {
         ),
         Page(
             "segmentation",
+            outcome_parameter="metrics",
             files=("orders",),
             columns=("submitted_at", "customer_id", "channel", "region", "plan", "nps", "csat"),
             drops=("text",),
@@ -129,6 +135,7 @@ PAGES: dict[str, Page] = {
         ),
         Page(
             "topics",
+            outcome_parameter="pain_metric",
             columns=("submitted_at", "text", "language", "channel", "product", "nps", "csat"),
             sections=_sections(
                 ("topics", "What customers talk about", ("text",)),
@@ -145,6 +152,7 @@ PAGES: dict[str, Page] = {
         ),
         Page(
             "drivers",
+            outcome_parameter="outcome",
             columns=("submitted_at", "nps", "csat", "ces", "rating_*", "channel", "region"),
             drops=("text",),
             sections=_sections(
@@ -167,6 +175,7 @@ PAGES: dict[str, Page] = {
         ),
         Page(
             "closed_loop",
+            outcome_parameter="outcome",
             columns=("submitted_at", "text", "channel", "plan", "nps"),
             sections=_sections(
                 ("suspicious", "Suspicious feedback", ("text",)),
@@ -199,7 +208,7 @@ def page(name: str) -> Page:
     >>> page("overview").drops
     ('text',)
     >>> page("my_extra_page")
-    Page(name='my_extra_page', files=(), columns=(), drops=(), sections=())
+    Page(name='my_extra_page', files=(), columns=(), drops=(), sections=(), outcome_parameter=None)
     """
     return PAGES.get(name, Page(name))
 

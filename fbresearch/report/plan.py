@@ -23,7 +23,7 @@ from typing import Any
 
 import pandas as pd
 
-from fbresearch.report.pages import PAGES, Page, Section
+from fbresearch.report.pages import PAGES, Page, Section, page
 from fbresearch.report.params import notebook_defaults, notebook_parameters
 from fbresearch.schema import METRICS, RATING_PREFIX
 
@@ -363,9 +363,7 @@ def _fallback(
         return {}, []
     overrides: dict[str, Any] = {}
     notes: list[str] = []
-    key = {"overview": "metrics", "segmentation": "metrics", "topics": "pain_metric"}.get(
-        name, "outcome" if name in ("drivers", "closed_loop") else None
-    )
+    key = page(name).outcome_parameter
     # "left at its default": not in params, or the notebook's own default written out (as
     # params/monthly.yaml does); a value the user chose is never overridden
     if key is None or key not in defaults or own.get(key, defaults[key]) != defaults[key]:

@@ -10,25 +10,16 @@ from __future__ import annotations
 
 import sys
 import time
+from pathlib import Path
 
 import numpy as np
-import pandas as pd
 from scipy import stats
 
 from fbresearch.analyses.impact import interrupted_time_series
 
-N = 36
-
-
-def _series(rng: np.random.Generator, rho: float, effect_sds: float) -> pd.DataFrame:
-    e = np.zeros(N)
-    e[0] = rng.normal() / np.sqrt(1 - rho**2)
-    for i in range(1, N):
-        e[i] = rho * e[i - 1] + rng.normal()
-    post = (np.arange(N) >= N // 2).astype(int)
-    return pd.DataFrame(
-        {"t": np.arange(N), "post": post, "y": e + effect_sds / np.sqrt(1 - rho**2) * post}
-    )
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "analyses" / "impact"))
+from test_its import N_MONTHS as N  # noqa: E402 - the calibration tests' own series
+from test_its import _series  # noqa: E402
 
 
 def main(replications: int = 1000) -> None:

@@ -13,8 +13,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 import seaborn as sns
 from matplotlib import font_manager
+from matplotlib.ticker import Formatter
 
-__all__ = ["PALETTE", "set_theme", "new_axes"]
+__all__ = ["PALETTE", "set_theme", "new_axes", "RedactingFormatter"]
 
 #: Colour-blind-safe palette used across reports (seaborn's "colorblind").
 PALETTE = sns.color_palette("colorblind")
@@ -99,3 +100,37 @@ def _errorbar_columns(data, column: str):  # noqa: ANN001, ANN202
     low = (data[column] - data[f"{column}_ci_low"]).to_numpy(dtype=float)
     high = (data[f"{column}_ci_high"] - data[column]).to_numpy(dtype=float)
     return np.clip(np.nan_to_num(np.vstack([low, high]), nan=0.0), 0.0, None)
+
+
+class RedactingFormatter(Formatter):
+    """The tick labels of ``base`` (its locations and offset kept), passed through ``clean``.
+
+    Used by :func:`fbresearch.present.display.redact_figure`, so category values that hold
+    personal data never reach a chart's axis.
+
+    Examples
+    --------
+    >>> from matplotlib.ticker import FixedFormatter
+    >>> RedactingFormatter(FixedFormatter(["a b"]), str.upper).format_ticks([0])
+    ['A B']
+    """
+
+    def __init__(self, base: Formatter, clean) -> None:  # noqa: ANN001 - str -> str
+        self.base = base
+        self.clean = clean
+
+    def set_axis(self, axis) -> None:  # noqa: ANN001 - matplotlib Axis
+        super().set_axis(axis)
+        self.base.set_axis(axis)
+
+    def set_locs(self, locs) -> None:  # noqa: ANN001 - array of tick locations
+        self.base.set_locs(locs)
+
+    def get_offset(self) -> str:
+        return self.base.get_offset()
+
+    def format_ticks(self, values) -> list[str]:  # noqa: ANN001 - array of tick locations
+        return [self.clean(label) for label in self.base.format_ticks(values)]
+
+    def __call__(self, x, pos=None) -> str:  # noqa: ANN001 - a tick location and index
+        return self.clean(self.base(x, pos))
