@@ -114,10 +114,13 @@ def too_few_text(n: int) -> str:
 
     Examples
     --------
-    >>> too_few_text(1)
-    'too few answers for an interval (1)'
+    >>> too_few_text(1), too_few_text(0)
+    ('only 1 answer: too few answers for an interval', 'no answers')
     """
-    return f"too few answers for an interval ({int(n):,})"
+    n = int(n)
+    if n == 0:
+        return "no answers"
+    return f"only {n:,} answer{'' if n == 1 else 's'}: too few answers for an interval"
 
 
 def needs_exact_test(n1: Any, n2: Any, *pooled: Any) -> Any:
@@ -263,20 +266,23 @@ def nps_exact_test(pro1: int, det1: int, n1: int, pro2: int, det2: int, n2: int)
     return float(min(1.0, prob[extreme & ok].sum()))
 
 
-def nps_sign_test(pro: int, det: int) -> float:
+def nps_sign_test(pro: Any, det: Any) -> Any:
     """Exact test of NPS = 0 in one sample: among promoters and detractors, each is equally likely.
 
     Conditional on the number of answers that are not passive, NPS = 0 means a promoter and a
-    detractor are equally likely: a binomial (sign) test with probability 1/2.
+    detractor are equally likely: a binomial (sign) test with probability 1/2, two-sided
+    (``2 * P(X <= min(k, m - k))``, as :func:`scipy.stats.binomtest`). Scalars or arrays.
 
     Examples
     --------
-    >>> nps_sign_test(31, 0) == 2 * 0.5**31   # 31 promoters, no detractor
+    >>> float(nps_sign_test(31, 0)) == 2 * 0.5**31   # 31 promoters, no detractor
     True
     """
-    if pro + det == 0:
-        return 1.0
-    return float(stats.binomtest(int(pro), int(pro + det), 0.5).pvalue)
+    pro, det = np.asarray(pro, dtype=float), np.asarray(det, dtype=float)
+    m = pro + det
+    p = np.minimum(1.0, 2 * stats.binom.cdf(np.minimum(pro, det), m, 0.5))
+    p = np.where(m > 0, p, 1.0)
+    return float(p) if p.ndim == 0 else p
 
 
 def share_exact_test(x1: int, n1: int, x2: int, n2: int) -> float:

@@ -19,7 +19,17 @@ from fbresearch.errors import AnalysisError
 from fbresearch.results import Estimate
 from fbresearch.schema import metric_spec
 
-__all__ = ["nps", "csat", "ces", "satisfied", "proportion", "mean", "estimate_unit", "row_estimate"]
+__all__ = [
+    "nps",
+    "csat",
+    "ces",
+    "satisfied",
+    "proportion",
+    "mean",
+    "estimate_unit",
+    "row_estimate",
+    "change_estimate",
+]
 
 
 def _z(confidence: float) -> float:
@@ -84,6 +94,22 @@ def _nps_interval(n_pro, n_det, n, z):  # noqa: ANN001, ANN202 - scalars or arra
     low = np.where(ok, np.maximum(centre - z * se, -1.0), np.nan)
     high = np.where(ok, np.minimum(centre + z * se, 1.0), np.nan)
     return diff, se, low, high
+
+
+def _nps_level(n_pro, n_det, n, confidence):  # noqa: ANN001, ANN202 - scalars or arrays
+    """NPS in points with its adjusted-Wald interval and the p-value of NPS = 0, in agreement.
+
+    The p-value is the exact sign test's, made to agree with the interval by
+    :func:`fbresearch.evidence.agreeing_interval`; NaN below the minimum number of answers.
+    """
+    diff, se, low, high = _nps_interval(n_pro, n_det, n, _z(confidence))
+    centre, _ = _nps_adjusted(n_pro, n_det, n)
+    p_interval = evidence.normal_p_value(centre, se)
+    low, high, p = evidence.agreeing_interval(
+        low, high, evidence.nps_sign_test(n_pro, n_det), p_interval, confidence
+    )
+    ok = evidence.enough_answers(n)
+    return 100 * diff, 100 * se, 100 * low, 100 * high, np.where(ok, p, np.nan)
 
 
 def _wilson(successes, n, z):  # noqa: ANN001, ANN202 - scalars or arrays
@@ -167,23 +193,13 @@ def nps(scores: Iterable[float] | pd.Series, confidence: float = 0.95) -> Estima
             np.nan, np.nan, np.nan, n=0, name="NPS", unit="points", confidence=confidence
         )
     n_pro, n_det = int(np.sum(values >= 9)), int(np.sum(values <= 6))
-    diff, se, low, high = (float(v) for v in _nps_interval(n_pro, n_det, n, _z(confidence)))
-    p_value = np.nan
-    if evidence.enough_answers(n):
-        centre, _ = _nps_adjusted(n_pro, n_det, n)
-        p_interval = evidence.normal_p_value(centre, se)
-        low, high, p_value = (
-            float(v)
-            for v in evidence.agreeing_interval(
-                low, high, evidence.nps_sign_test(n_pro, n_det), p_interval, confidence
-            )
-        )
+    est, se, low, high, p_value = (float(v) for v in _nps_level(n_pro, n_det, n, confidence))
     return Estimate(
-        100 * diff,
-        100 * low,
-        100 * high,
+        est,
+        low,
+        high,
         n=n,
-        se=100 * se,
+        se=se,
         p_value=p_value,
         confidence=confidence,
         name="NPS",
@@ -314,5 +330,23 @@ def row_estimate(row: pd.Series, metric: str, confidence: float) -> Estimate:
         se=float(row["se"]),
         confidence=confidence,
         name=metric_spec(metric).label,
+        unit=estimate_unit(metric),
+    )
+
+
+def change_estimate(row: pd.Series, metric: str, confidence: float) -> Estimate:
+    """The change from the previous period of one row of a KPI table, as an :class:`Estimate`.
+
+    Its interval agrees with its p-value (see :func:`fbresearch.analyses.kpis.kpi_table`), so
+    ``significant`` (the interval excludes 0) is the verdict of the change test.
+    """
+    return Estimate(
+        float(row["change"]),
+        float(row["change_ci_low"]),
+        float(row["change_ci_high"]),
+        n=int(row["n"]),
+        p_value=float(row["change_p_value"]),
+        confidence=confidence,
+        name=f"change in {metric_spec(metric).label}",
         unit=estimate_unit(metric),
     )

@@ -19,7 +19,7 @@ from fbresearch.analyses.kpis.results import KpiTable
 from fbresearch.analyses.kpis.scores import (
     _check_confidence,
     _nps_adjusted,
-    _nps_interval,
+    _nps_level,
     _poisson_interval,
     _t_interval,
     _wilson,
@@ -197,7 +197,7 @@ def _metric_part(
         n = agg[f"{metric}_n"].to_numpy(float)
         if metric == "nps":
             pro, det = agg["nps_pro"].to_numpy(float), agg["nps_det"].to_numpy(float)
-            est, se, low, high = (100 * v for v in _nps_interval(pro, det, n, z))
+            est, se, low, high, _ = _nps_level(pro, det, n, confidence)
             helpers.update(_x=pro, _y=det)
         elif metric in _SHARES:
             helpers["_x"] = agg[f"{metric}_top"].to_numpy(float)
