@@ -214,7 +214,7 @@ def kpi_summary(result: KpiTable, max_groups: int = 6) -> str:
     >>> from fbresearch.analyses.kpis import kpi_table
     >>> df = pd.DataFrame({"nps": [10, 9, 3, 10]})
     >>> kpi_summary(kpi_table(df, metrics="nps"))
-    'NPS was 50.0 (-34.9 to 100.0), from 4 answers.'
+    'NPS was 50.0 (-33.6 to 90.7), from 4 answers.'
     """
     if result.table.empty:
         return "There were no answers to compute the KPIs from."
