@@ -105,7 +105,9 @@ class Estimate:
             format_number(v, digits, percent) for v in (self.estimate, self.ci_low, self.ci_high)
         ]
         if not evidence.interval_known(self):
-            why = "no interval" if evidence.enough_answers(self.n) else evidence.too_few_text(self.n)
+            why = (
+                "no interval" if evidence.enough_answers(self.n) else evidence.too_few_text(self.n)
+            )
             return f"{parts[0]} ({why})"
         return f"{parts[0]} ({parts[1]} to {parts[2]})"
 

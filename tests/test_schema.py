@@ -40,7 +40,11 @@ def test_every_canonical_column_has_a_dtype():
 def test_the_registry_names_the_unit_of_every_kpi():
     # issue 15 point 5: NPS points -100..100; CSAT % satisfied; mean rating 1-5; answer 0-10
     m = schema.METRICS
-    assert (m["nps"].unit, m["nps"].scale, m["nps"].change_unit) == ("points", (-100, 100), "points")
+    assert (m["nps"].unit, m["nps"].scale, m["nps"].change_unit) == (
+        "points",
+        (-100, 100),
+        "points",
+    )
     assert (m["csat"].unit, m["csat"].change_unit) == ("percent", "percentage points")
     assert (m["csat_mean"].unit, m["csat_mean"].scale) == ("score", (1, 5))
     assert (m["nps_answer"].unit, m["nps_answer"].scale) == ("score", (0, 10))
