@@ -20,7 +20,26 @@ from __future__ import annotations
 import math
 from typing import Any
 
-__all__ = ["null_value", "is_significant", "interval_known"]
+import numpy as np
+from scipy import special, stats
+
+__all__ = [
+    "null_value",
+    "is_significant",
+    "interval_known",
+    "MIN_ANSWERS",
+    "enough_answers",
+    "too_few_text",
+    "needs_exact_test",
+    "normal_p_value",
+    "interval_p_value",
+    "agreeing_interval",
+    "nps_exact_test",
+    "nps_sign_test",
+    "share_exact_test",
+    "count_exact_test",
+    "mean_permutation_test",
+]
 
 
 def null_value(estimate: Any) -> float:
@@ -57,3 +76,267 @@ def is_significant(estimate: Any) -> bool:
         return False
     null = null_value(estimate)
     return not (estimate.ci_low <= null <= estimate.ci_high)
+
+
+# --- small samples: minimum n, exact change tests, intervals that agree with their test ------
+# (KPI15.) One place decides how few answers are too few, when a change is judged by an exact or
+# permutation test instead of a large-sample one, and how an interval is made to agree with the
+# test beside it, so that no page shows "significant" next to an interval that crosses zero.
+
+#: fewer answers than this: no interval, no test ("too few answers")
+MIN_ANSWERS = 2
+#: a change is judged by an exact or permutation test when either period has fewer answers
+#: than this ...
+EXACT_BELOW_N = 30
+#: ... or when a category's expected count in either period is below this (the usual rule for
+#: normal approximations to counts)
+EXACT_MIN_EXPECTED = 5.0
+#: resamples of the permutation test of a change in a mean (exact when there are fewer
+#: distinct splits); the seed makes the same data give the same p-value
+PERMUTATIONS = 9999
+PERMUTATION_SEED = 0
+
+
+def enough_answers(n: Any) -> Any:
+    """Whether ``n`` answers are enough for an interval or a test (scalars or arrays).
+
+    Examples
+    --------
+    >>> enough_answers(1), enough_answers(2)
+    (False, True)
+    """
+    result = np.asarray(n, dtype=float) >= MIN_ANSWERS
+    return bool(result) if result.ndim == 0 else result
+
+
+def too_few_text(n: int) -> str:
+    """The plain words for an estimate without an interval because it has too few answers.
+
+    Examples
+    --------
+    >>> too_few_text(1), too_few_text(0)
+    ('only 1 answer: too few answers for an interval', 'no answers')
+    """
+    n = int(n)
+    if n == 0:
+        return "no answers"
+    return f"only {n:,} answer{'' if n == 1 else 's'}: too few answers for an interval"
+
+
+def needs_exact_test(n1: Any, n2: Any, *pooled: Any) -> Any:
+    """Whether a change between two samples is judged by an exact or permutation test.
+
+    Parameters
+    ----------
+    n1, n2 : int or array
+        Answers in each period.
+    *pooled : int or array
+        Counts of each category in both periods together (e.g. promoters, detractors): the
+        expected count of a category in a period is ``pooled * n_period / (n1 + n2)``.
+
+    Examples
+    --------
+    >>> bool(needs_exact_test(20, 400)), bool(needs_exact_test(400, 400, 200)),
+    (True, False)
+    >>> bool(needs_exact_test(400, 400, 6))   # 3 expected in each period
+    True
+    """
+    n1, n2 = np.asarray(n1, dtype=float), np.asarray(n2, dtype=float)
+    small = np.minimum(n1, n2) < EXACT_BELOW_N
+    total = n1 + n2
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for count in pooled:
+            expected = np.asarray(count, dtype=float) * np.minimum(n1, n2) / total
+            small = small | (expected < EXACT_MIN_EXPECTED)
+    return small
+
+
+def normal_p_value(estimate: Any, se: Any, null: float = 0.0) -> Any:
+    """Two-sided p-value of a z statistic ``(estimate - null) / se`` (NaN where se is not > 0).
+
+    Examples
+    --------
+    >>> round(float(normal_p_value(1.96, 1.0)), 3)
+    0.05
+    """
+    estimate, se = np.asarray(estimate, dtype=float), np.asarray(se, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = 2 * stats.norm.sf(np.abs(estimate - null) / se)
+    return np.where(se > 0, p, np.nan)
+
+
+def interval_p_value(bounds_at: Any, null: float = 0.0, iterations: int = 60) -> Any:
+    """The p-value an interval method implies: the largest two-sided level at which it excludes ``null``.
+
+    ``bounds_at(z)`` gives the interval's bounds (arrays) at the normal quantile ``z``; the
+    interval is assumed to widen as ``z`` grows. Bisection on ``z`` finds the ``z*`` at which a
+    bound touches ``null``; the p-value is ``2 * (1 - Phi(z*))``, so the interval at level
+    ``1 - alpha`` excludes ``null`` exactly when this p-value is below ``alpha``.
+
+    Examples
+    --------
+    >>> wald = lambda z: (1.96 - z * 1.0, 1.96 + z * 1.0)   # estimate 1.96, se 1
+    >>> round(float(interval_p_value(wald)), 4)
+    0.05
+    """
+    low0, _ = bounds_at(np.float64(0.0))
+    shape = np.shape(low0)
+    lo, hi = np.zeros(shape), np.full(shape, 40.0)
+    for _ in range(iterations):
+        mid = (lo + hi) / 2
+        low, high = bounds_at(mid)
+        excludes = (np.asarray(low) > null) | (np.asarray(high) < null)
+        lo, hi = np.where(excludes, mid, lo), np.where(excludes, hi, mid)
+    low, high = bounds_at(np.float64(0.0))
+    known = np.isfinite(np.asarray(low, dtype=float)) & np.isfinite(np.asarray(high, dtype=float))
+    return np.where(known, 2 * stats.norm.sf((lo + hi) / 2), np.nan)
+
+
+def agreeing_interval(
+    low: Any, high: Any, p_test: Any, p_interval: Any, confidence: float, null: float = 0.0
+) -> tuple[Any, Any, Any]:
+    """An interval and p-value that agree: the interval excludes ``null`` exactly when p < alpha.
+
+    The reported p-value is the larger of the test's and the one the interval implies (the
+    larger of two valid p-values is valid, and conservative); where the test does not reject,
+    the interval is widened to reach ``null`` (coverage can only grow). So a reader never sees
+    "significant" beside an interval that crosses zero, nor an interval that excludes zero
+    beside a p-value above alpha.
+
+    Parameters
+    ----------
+    low, high : float or array
+        The interval method's bounds.
+    p_test : float or array
+        The test's p-value (exact or permutation for small samples); NaN: the interval's own.
+    p_interval : float or array
+        The p-value the interval implies (:func:`interval_p_value`, or the Wald p-value of a
+        symmetric interval).
+    confidence : float
+        Level of the interval.
+    null : float, default 0
+
+    Returns
+    -------
+    (low, high, p) : arrays
+
+    Examples
+    --------
+    >>> low, high, p = agreeing_interval(0.2, 3.0, 0.33, 0.01, 0.95)   # exact test: p = 1/3
+    >>> float(low), float(high), float(p)
+    (0.0, 3.0, 0.33)
+    """
+    alpha = 1 - confidence
+    p_test = np.asarray(p_test, dtype=float)
+    p_interval = np.asarray(p_interval, dtype=float)
+    p = np.where(np.isnan(p_test), p_interval, np.fmax(p_test, p_interval))
+    keep = ~(p_test >= alpha)
+    low = np.where(keep | ~(np.asarray(low, dtype=float) > null), low, null)
+    high = np.where(keep | ~(np.asarray(high, dtype=float) < null), high, null)
+    return low, high, p
+
+
+def nps_exact_test(pro1: int, det1: int, n1: int, pro2: int, det2: int, n2: int) -> float:
+    """Exact permutation test of a change in NPS between two independent samples.
+
+    The answers are coded +1 (promoter), 0 (passive) and -1 (detractor). Under "no change" every
+    split of the pooled answers into samples of ``n1`` and ``n2`` is equally likely, so the
+    promoters and detractors of the first sample follow a multivariate hypergeometric
+    distribution. The p-value is the probability of a difference in NPS at least as large (in
+    absolute value) as the one observed. Every split is enumerated: exact, no resampling.
+
+    Examples
+    --------
+    >>> round(nps_exact_test(2, 0, 2, 0, 2, 2), 6)   # two promoters, then two detractors
+    0.333333
+    """
+    pro, det, total = pro1 + pro2, det1 + det2, n1 + n2
+    pas = total - pro - det
+    if n1 < 1 or n2 < 1:
+        return float("nan")
+    d = np.arange(0, min(det, n1) + 1)[:, None]
+    p = np.arange(0, min(pro, n1) + 1)[None, :]
+    q = n1 - d - p
+    ok = (q >= 0) & (q <= pas) & (det - d <= n2) & (pro - p <= n2)
+    log_prob = _log_comb(det, d) + _log_comb(pro, p) + _log_comb(pas, np.where(ok, q, 0))
+    prob = np.where(ok, np.exp(log_prob - _log_comb(total, n1)), 0.0)
+    diff = (p - d) / n1 - ((pro - p) - (det - d)) / n2
+    observed = abs((pro1 - det1) / n1 - (pro2 - det2) / n2)
+    extreme = np.abs(diff) >= observed - 1e-12
+    return float(min(1.0, prob[extreme & ok].sum()))
+
+
+def nps_sign_test(pro: Any, det: Any) -> Any:
+    """Exact test of NPS = 0 in one sample: among promoters and detractors, each is equally likely.
+
+    Conditional on the number of answers that are not passive, NPS = 0 means a promoter and a
+    detractor are equally likely: a binomial (sign) test with probability 1/2, two-sided
+    (``2 * P(X <= min(k, m - k))``, as :func:`scipy.stats.binomtest`). Scalars or arrays.
+
+    Examples
+    --------
+    >>> float(nps_sign_test(31, 0)) == 2 * 0.5**31   # 31 promoters, no detractor
+    True
+    """
+    pro, det = np.asarray(pro, dtype=float), np.asarray(det, dtype=float)
+    m = pro + det
+    p = np.minimum(1.0, 2 * stats.binom.cdf(np.minimum(pro, det), m, 0.5))
+    p = np.where(m > 0, p, 1.0)
+    return float(p) if p.ndim == 0 else p
+
+
+def share_exact_test(x1: int, n1: int, x2: int, n2: int) -> float:
+    """Fisher's exact test of a change in a share (two-sided, scipy).
+
+    Examples
+    --------
+    >>> round(share_exact_test(3, 3, 0, 3), 3)
+    0.1
+    """
+    table = [[x1, n1 - x1], [x2, n2 - x2]]
+    return float(stats.fisher_exact(table).pvalue)
+
+
+def count_exact_test(k1: int, k2: int) -> float:
+    """Exact test of equal Poisson rates of two counts over equal periods (binomial, p = 1/2).
+
+    Examples
+    --------
+    >>> count_exact_test(5, 0)   # 2 * 0.5**5
+    0.0625
+    """
+    if k1 + k2 == 0:
+        return 1.0
+    return float(stats.binomtest(int(k1), int(k1 + k2), 0.5).pvalue)
+
+
+def mean_permutation_test(a: Any, b: Any) -> float:
+    """Permutation test of a change in a mean between two samples (scipy, two-sided).
+
+    Exact when the samples have at most :data:`PERMUTATIONS` distinct splits, otherwise
+    :data:`PERMUTATIONS` random splits from the fixed :data:`PERMUTATION_SEED`.
+
+    Examples
+    --------
+    >>> round(mean_permutation_test([7, 7], [1, 1]), 6)   # 2 of the 6 splits as extreme
+    0.333333
+    """
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    if a.size < 1 or b.size < 1:
+        return float("nan")
+    if np.ptp(np.concatenate([a, b])) == 0:
+        return 1.0
+    res = stats.permutation_test(
+        (a, b),
+        lambda x, y, axis: np.mean(x, axis=axis) - np.mean(y, axis=axis),
+        permutation_type="independent",
+        vectorized=True,
+        n_resamples=PERMUTATIONS,
+        alternative="two-sided",
+        rng=np.random.default_rng(PERMUTATION_SEED),
+    )
+    return float(min(1.0, res.pvalue))
+
+
+def _log_comb(n: Any, k: Any) -> Any:
+    return special.gammaln(n + 1) - special.gammaln(k + 1) - special.gammaln(n - k + 1)

@@ -8,7 +8,15 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["format_signed", "confidence_label", "format_interval", "format_number", "format_p"]
+__all__ = [
+    "format_signed",
+    "confidence_label",
+    "format_interval",
+    "format_number",
+    "format_p",
+    "format_amount",
+    "unit_phrase",
+]
 
 INTERVAL_SEPARATOR = " to "
 
@@ -158,3 +166,64 @@ def format_p(p: float | None) -> str:
         return "–"
     v = float(p)  # type: ignore[arg-type]
     return "<0.001" if v < 0.001 else f"{v:.3f}"
+
+
+def unit_phrase(spec: object) -> str:
+    """The unit of a change of a metric, from its ``METRICS`` entry (:class:`fbresearch.schema.MetricSpec`).
+
+    NPS: ``"points"`` (of -100 to 100); a share: ``"percentage points"``; a mean answer:
+    ``"points on the 1-5 scale"`` (the scale from the entry); a count: its noun. Any object with
+    the attributes ``unit``, ``scale`` and ``change_unit`` will do (this module imports no other
+    fbresearch module).
+
+    Examples
+    --------
+    >>> from fbresearch.schema import metric_spec
+    >>> unit_phrase(metric_spec("csat")), unit_phrase(metric_spec("csat_mean"))
+    ('percentage points', 'points on the 1-5 scale')
+    >>> unit_phrase(metric_spec("nps")), unit_phrase(metric_spec("nps_answer"))
+    ('points', 'points on the 0-10 scale')
+    """
+    unit = getattr(spec, "unit", "")
+    change_unit = getattr(spec, "change_unit", "") or ""
+    if unit == "score":
+        low, high = getattr(spec, "scale", (None, None))
+        return f"{change_unit or 'points'} on the {low:g}-{high:g} scale"
+    return change_unit
+
+
+def format_amount(value: float | None, spec: object, *, signed: bool = False) -> str:
+    """The size of a change with its unit: ``"3.1 percentage points"``, ``"0.19 points on the 1-7 scale"``.
+
+    Parameters
+    ----------
+    value : float or None
+        The change, in the metric's own units (a share change as a fraction: 0.031).
+    spec : MetricSpec
+        The metric's entry of :data:`fbresearch.schema.METRICS` (``unit``, ``digits``,
+        ``scale``, ``change_unit``).
+    signed : bool, default False
+        Show the sign (``+3.1``); otherwise the absolute size (the sentence says up or down).
+
+    Examples
+    --------
+    >>> from fbresearch.schema import metric_spec
+    >>> format_amount(0.031, metric_spec("csat"))
+    '3.1 percentage points'
+    >>> format_amount(-2.94, metric_spec("nps")), format_amount(0.19, metric_spec("ces"))
+    ('2.9 points', '0.19 points on the 1-7 scale')
+    >>> format_amount(-50, metric_spec("volume"), signed=True)
+    '-50 responses'
+    """
+    if _missing(value):
+        return "–"
+    unit = getattr(spec, "unit", "")
+    v = float(value) if signed else abs(float(value))  # type: ignore[arg-type]
+    if unit == "count":
+        text = f"{v:+,.0f}" if signed and round(v) != 0 else f"{v:,.0f}"
+    else:
+        digits, percent = int(getattr(spec, "digits", 1)), unit == "percent"
+        fmt = format_signed if signed else format_number
+        text = fmt(v, digits, percent=percent)
+    phrase = unit_phrase(spec)
+    return f"{text} {phrase}" if phrase else text

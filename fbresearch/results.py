@@ -91,12 +91,24 @@ class Estimate:
     def format(self, digits: int = 1) -> str:
         """The estimate and its interval as a reader sees them, e.g. ``'42.0 (38.1 to 45.9)'``.
 
-        "to" instead of a dash keeps negative bounds readable: ``-3.0 (-5.1 to -0.9)``.
+        "to" instead of a dash keeps negative bounds readable: ``-3.0 (-5.1 to -0.9)``. Without
+        an interval the words say why: too few answers (:data:`fbresearch.evidence.MIN_ANSWERS`)
+        or none could be computed.
+
+        Examples
+        --------
+        >>> Estimate(100.0, float("nan"), float("nan"), n=1).format()
+        '100.0 (only 1 answer: too few answers for an interval)'
         """
         percent = self.unit == "share"
         parts = [
             format_number(v, digits, percent) for v in (self.estimate, self.ci_low, self.ci_high)
         ]
+        if not evidence.interval_known(self):
+            why = (
+                "no interval" if evidence.enough_answers(self.n) else evidence.too_few_text(self.n)
+            )
+            return f"{parts[0]} ({why})"
         return f"{parts[0]} ({parts[1]} to {parts[2]})"
 
     def to_dict(self) -> dict[str, Any]:

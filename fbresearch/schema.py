@@ -208,7 +208,9 @@ class MetricSpec:
     digits : int
         Decimals shown.
     change_unit : str
-        Unit of a difference between two values (``"points"``, ``"percentage points"``).
+        Unit of a difference between two values (``"points"``, ``"percentage points"``); for a
+        ``"score"`` the scale is added by :func:`fbresearch.format.unit_phrase` (``"points on
+        the 1-5 scale"``).
     """
 
     key: str
@@ -274,7 +276,26 @@ METRICS: dict[str, MetricSpec] = {
         "percentage points",
     ),
     "volume": MetricSpec(
-        "volume", "Responses", "number of responses", "count", (0, float("inf")), 1, 0
+        "volume",
+        "Responses",
+        "number of responses",
+        "count",
+        (0, float("inf")),
+        1,
+        0,
+        "responses",
+    ),
+    # the 0-10 likelihood-to-recommend answer itself (e.g. a driver's effect on it): its points
+    # are points of the answer, not NPS points
+    "nps_answer": MetricSpec(
+        "nps_answer",
+        "Likelihood to recommend",
+        "likelihood-to-recommend answer (0-10)",
+        "score",
+        (0, 10),
+        1,
+        2,
+        "points",
     ),
 }
 

@@ -26,3 +26,93 @@ def test_no_interval_means_no_claim():
     assert not interval_known(Estimate(nan, nan, nan, n=0))
     assert not is_significant(Estimate(nan, nan, nan, n=0))
     assert not is_significant(Estimate(5.0, nan, nan, n=1))
+
+
+# --- small samples (KPI15) ------------------------------------------------------------------
+
+
+def _brute_force_nps_p(pro1, det1, n1, pro2, det2, n2):  # noqa: ANN001, ANN202
+    """Every split of the coded answers enumerated (an implementation independent of evidence)."""
+    import itertools
+
+    import numpy as np
+
+    coded = [1] * (pro1 + pro2) + [-1] * (det1 + det2)
+    coded += [0] * (n1 + n2 - len(coded))
+    coded = np.array(coded, dtype=float)
+    observed = abs((pro1 - det1) / n1 - (pro2 - det2) / n2)
+    hits = total = 0
+    for idx in itertools.combinations(range(n1 + n2), n1):
+        first = coded[list(idx)].sum()
+        diff = first / n1 - (coded.sum() - first) / n2
+        hits += abs(diff) >= observed - 1e-12
+        total += 1
+    return hits / total
+
+
+def test_nps_exact_test_matches_brute_force_enumeration():
+    import pytest
+
+    from fbresearch.evidence import nps_exact_test
+
+    cases = [(2, 0, 2, 0, 2, 2), (3, 1, 5, 0, 4, 6), (1, 1, 3, 4, 0, 7), (5, 0, 5, 5, 0, 5)]
+    for case in cases:
+        assert nps_exact_test(*case) == pytest.approx(_brute_force_nps_p(*case)), case
+    assert nps_exact_test(2, 0, 2, 0, 2, 2) == pytest.approx(1 / 3)  # issue 15: p >= 1/3
+
+
+def test_exact_tests_match_hand_worked_values_and_scipy():
+    import pytest
+    from scipy import stats
+
+    from fbresearch.evidence import (
+        count_exact_test,
+        mean_permutation_test,
+        nps_sign_test,
+        share_exact_test,
+    )
+
+    # Fisher, 3/3 vs 0/3: the observed table and its mirror, each 1/C(6,3) = 1/20 -> 0.1
+    assert share_exact_test(3, 3, 0, 3) == pytest.approx(0.1)
+    # counts 5 vs 0 over equal periods: 2 * 0.5**5
+    assert count_exact_test(5, 0) == pytest.approx(0.0625)
+    # sign test equals scipy's binomtest at 1/2, here 7 promoters and 2 detractors
+    assert nps_sign_test(7, 2) == pytest.approx(stats.binomtest(7, 9, 0.5).pvalue)
+    # means [7, 7] vs [1, 1]: 2 of the C(4, 2) = 6 splits as extreme
+    assert mean_permutation_test([7, 7], [1, 1]) == pytest.approx(1 / 3)
+    assert mean_permutation_test([4, 4], [4, 4]) == 1.0
+
+
+def test_small_samples_and_small_cells_need_exact_tests():
+    from fbresearch.evidence import MIN_ANSWERS, enough_answers, needs_exact_test
+
+    assert MIN_ANSWERS == 2 and not enough_answers(1) and enough_answers(2)
+    assert needs_exact_test(29, 500) and not needs_exact_test(30, 500)
+    # 400 answers each, 6 promoters in all: 3 expected a month, below 5
+    assert needs_exact_test(400, 400, 6) and not needs_exact_test(400, 400, 10)
+
+
+def test_agreeing_interval_never_shows_significant_beside_an_interval_through_zero():
+    import numpy as np
+
+    from fbresearch.evidence import agreeing_interval
+
+    # test does not reject (p 0.33) but the interval excludes 0: widened to reach 0
+    low, high, p = agreeing_interval(0.2, 3.0, 0.33, 0.01, 0.95)
+    assert (float(low), float(high), float(p)) == (0.0, 3.0, 0.33)
+    # test rejects (0.01) but the interval crosses 0 (implied p 0.2): p is the larger
+    low, high, p = agreeing_interval(-0.5, 3.0, 0.01, 0.2, 0.95)
+    assert (float(low), float(p)) == (-0.5, 0.2)
+    # both agree: unchanged; no test (NaN): the interval's own p
+    low, high, p = agreeing_interval(np.array([0.5]), np.array([2.0]), np.nan, 0.001, 0.95)
+    assert (float(low[0]), float(p)) == (0.5, 0.001)
+
+
+def test_interval_p_value_inverts_a_wald_interval():
+    from scipy import stats
+
+    from fbresearch.evidence import interval_p_value
+
+    # estimate 2.5, se 1: Wald p = 2 * (1 - Phi(2.5)) = 0.012419
+    p = interval_p_value(lambda z: (2.5 - z, 2.5 + z))
+    assert abs(float(p) - 2 * stats.norm.sf(2.5)) < 1e-9

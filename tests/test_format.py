@@ -50,3 +50,19 @@ def test_signed_changes_never_show_minus_or_plus_zero():
         "0",
     ]
     assert format_signed(None) == "–" and format_signed(0.0312, 1, percent=True) == "+3.1"
+
+
+def test_amounts_name_their_unit_from_the_metrics_registry():
+    # issue 15 point 5: CSAT (% satisfied) changes in percentage points, a mean answer in points
+    # of its scale, NPS in points; the 0-10 answer (drivers) in points of the 0-10 answer
+    from fbresearch.format import format_amount, unit_phrase
+    from fbresearch.schema import metric_spec
+
+    assert format_amount(0.031, metric_spec("csat")) == "3.1 percentage points"
+    assert format_amount(-0.31, metric_spec("csat_mean")) == "0.31 points on the 1-5 scale"
+    assert format_amount(2.94, metric_spec("nps"), signed=True) == "+2.9 points"
+    assert format_amount(0.45, metric_spec("nps_answer")) == "0.45 points on the 0-10 scale"
+    assert format_amount(0.2, metric_spec("rating_food")) == "0.20 points on the 1-5 scale"
+    assert format_amount(-1234, metric_spec("volume"), signed=True) == "-1,234 responses"
+    assert format_amount(None, metric_spec("nps")) == "–"
+    assert unit_phrase(metric_spec("ces")) == "points on the 1-7 scale"

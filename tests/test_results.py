@@ -80,3 +80,14 @@ def test_result_defaults_and_finding_fields():
         r.plot()
     f = Finding("NPS was 42.0 (38.1 to 45.9).", Estimate(42, 38.1, 45.9, n=500, name="NPS"))
     assert f.to_dict()["sentence"].startswith("NPS was 42.0")
+
+
+def test_an_estimate_without_interval_says_why_and_claims_nothing():
+    import math
+
+    from fbresearch.results import Estimate
+
+    one = Estimate(100.0, math.nan, math.nan, n=1, unit="points")
+    assert one.format() == "100.0 (only 1 answer: too few answers for an interval)"
+    assert one.significant is False
+    assert Estimate(0.5, math.nan, math.nan, n=50).format() == "0.5 (no interval)"

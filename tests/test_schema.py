@@ -35,3 +35,17 @@ def test_every_canonical_column_has_a_dtype():
     assert all(schema.DTYPES[c] == "datetime64[ns]" for c in schema.DATE_COLUMNS)
     assert set(schema.REQUIRED) <= set(schema.CANONICAL)
     assert set(schema.ANSWER_COLUMNS) <= set(schema.CANONICAL)
+
+
+def test_the_registry_names_the_unit_of_every_kpi():
+    # issue 15 point 5: NPS points -100..100; CSAT % satisfied; mean rating 1-5; answer 0-10
+    m = schema.METRICS
+    assert (m["nps"].unit, m["nps"].scale, m["nps"].change_unit) == (
+        "points",
+        (-100, 100),
+        "points",
+    )
+    assert (m["csat"].unit, m["csat"].change_unit) == ("percent", "percentage points")
+    assert (m["csat_mean"].unit, m["csat_mean"].scale) == ("score", (1, 5))
+    assert (m["nps_answer"].unit, m["nps_answer"].scale) == ("score", (0, 10))
+    assert schema.metric_spec("rating_food").scale == (1, 5)

@@ -7,12 +7,14 @@ result (:func:`fbresearch.format.confidence_label`), never written in.
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from fbresearch.analyses.kpis.scores import row_estimate
-from fbresearch.format import confidence_label, format_number, format_p
+from fbresearch import evidence
+from fbresearch.analyses.kpis.scores import change_estimate, row_estimate
+from fbresearch.format import confidence_label, format_amount, format_number, format_p
 from fbresearch.results import Estimate, Finding
 from fbresearch.schema import metric_spec
 
@@ -93,19 +95,18 @@ def p_text(p: float) -> str:
 
 
 def _format_level(metric: str, est: Estimate) -> str:
-    return est.format(digits=metric_spec(metric).digits)
+    """A level with its interval, and the scale of a mean answer: "5.60 (5.20 to 6.00) on 1-7"."""
+    spec = metric_spec(metric)
+    text = est.format(digits=spec.digits)
+    if spec.unit == "score":
+        low, high = spec.scale
+        text += f" on the {low:g}-{high:g} scale"
+    return text
 
 
 def _format_amount(metric: str, value: float) -> str:
-    """The size of a change with its unit: "7.1 percentage points", "2.9 points", "50", "0.19"."""
-    spec = metric_spec(metric)
-    if spec.unit == "percent":
-        return f"{format_number(abs(value), spec.digits, percent=True)} {spec.change_unit}"
-    if spec.unit == "count":
-        return f"{abs(value):,.0f}"
-    if spec.unit == "points":
-        return f"{format_number(abs(value), spec.digits)} {spec.change_unit}"
-    return format_number(abs(value), spec.digits)
+    """The size of a change with its unit: "7.1 percentage points", "2.9 points", "50 responses"."""
+    return format_amount(value, metric_spec(metric))
 
 
 def _group_text(row: pd.Series, others: list[str]) -> str:
@@ -153,19 +154,18 @@ def kpi_sentence(result: KpiTable, row: pd.Series, metric: str) -> str:
         return f"{text}; there is no {prev_label} figure to compare with."
     change = float(row["change"])
     p = float(row["change_p_value"])
-    alpha = 1 - result.confidence
     if change == 0:
         return f"{text}, unchanged from {prev_label}."
     direction = "up" if change > 0 else "down"
+    moved = f"{text}, {direction} {_format_amount(metric, change)} from {prev_label}"
+    if math.isnan(p):
+        return f"{moved}: too few answers to tell whether it changed."
     verdict = (
         f"a significant {'rise' if change > 0 else 'fall'}"
-        if p < alpha
+        if evidence.is_significant(change_estimate(row, metric, result.confidence))
         else "not a significant change"
     )
-    return (
-        f"{text}, {direction} {_format_amount(metric, change)} from {prev_label} "
-        f"({p_text(p)}): {verdict}."
-    )
+    return f"{moved} ({p_text(p)}): {verdict}."
 
 
 def _plural(noun: str) -> str:
@@ -214,7 +214,7 @@ def kpi_summary(result: KpiTable, max_groups: int = 6) -> str:
     >>> from fbresearch.analyses.kpis import kpi_table
     >>> df = pd.DataFrame({"nps": [10, 9, 3, 10]})
     >>> kpi_summary(kpi_table(df, metrics="nps"))
-    'NPS was 50.0 (-34.9 to 100.0), from 4 answers.'
+    'NPS was 50.0 (-33.6 to 90.7), from 4 answers.'
     """
     if result.table.empty:
         return "There were no answers to compute the KPIs from."

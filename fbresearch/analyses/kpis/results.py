@@ -13,25 +13,12 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from fbresearch.analyses.kpis.scores import estimate_unit, row_estimate
+from fbresearch.analyses.kpis.scores import change_estimate, row_estimate
 from fbresearch.errors import AnalysisError
 from fbresearch.results import Estimate, Finding, Result, Unavailable
 from fbresearch.schema import metric_spec
 
 __all__ = ["KpiTable", "ResponseRateResult", "AcknowledgedResult"]
-
-
-def _change_estimate(row: pd.Series, metric: str, confidence: float) -> Estimate:
-    return Estimate(
-        float(row["change"]),
-        float(row["change_ci_low"]),
-        float(row["change_ci_high"]),
-        n=int(row["n"]),
-        p_value=float(row["change_p_value"]),
-        confidence=confidence,
-        name=f"change in {metric_spec(metric).label}",
-        unit=estimate_unit(metric),
-    )
 
 
 @dataclass(frozen=True, eq=False)
@@ -90,7 +77,7 @@ class KpiTable(Result):
         """The change of ``metric`` from the previous period for one group (``p_value`` set)."""
         if self.time is None:
             raise AnalysisError("this table is not grouped by period; use by='month'.")
-        return _change_estimate(self._one(metric, keys), metric, self.confidence)
+        return change_estimate(self._one(metric, keys), metric, self.confidence)
 
     @property
     def latest_period(self) -> pd.Period | None:

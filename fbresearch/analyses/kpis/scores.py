@@ -14,11 +14,22 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from fbresearch import evidence
 from fbresearch.errors import AnalysisError
 from fbresearch.results import Estimate
 from fbresearch.schema import metric_spec
 
-__all__ = ["nps", "csat", "ces", "satisfied", "proportion", "mean", "estimate_unit", "row_estimate"]
+__all__ = [
+    "nps",
+    "csat",
+    "ces",
+    "satisfied",
+    "proportion",
+    "mean",
+    "estimate_unit",
+    "row_estimate",
+    "change_estimate",
+]
 
 
 def _z(confidence: float) -> float:
@@ -47,28 +58,75 @@ def _clean(scores: Iterable[float] | pd.Series, name: str, low: float, high: flo
 # statsmodels/scipy and against hand-worked examples.
 
 
-def _nps_interval(n_pro, n_det, n, z):  # noqa: ANN001, ANN202 - scalars or arrays
-    """NPS as a fraction (-1..1), its standard error and interval bounds (clipped to -1..1).
+#: Rocks (2016): the adjusted Wald interval of NPS adds 3 pseudo-answers, 3/4 to the
+#: detractors, 3/2 to the passives and 3/4 to the promoters (his R package NPS, ``nps_test``,
+#: ``pseudo_observations = c(0.75, 1.50, 0.75)``)
+NPS_PSEUDO_ANSWERS = (0.75, 1.5, 0.75)
 
-    One multinomial sample: Var(p_pro - p_det) = (p_pro + p_det - (p_pro - p_det)**2) / n.
+
+def _nps_adjusted(n_pro, n_det, n):  # noqa: ANN001, ANN202 - scalars or arrays
+    """The adjusted-Wald centre (-1..1) and standard error of NPS (Rocks 2016).
+
+    With ``n~ = n + 3``, ``p~ = (promoters + 3/4) / n~`` and ``d~ = (detractors + 3/4) / n~``:
+    centre ``p~ - d~`` and standard error ``sqrt((p~ + d~ - (p~ - d~)**2) / n~)``, the
+    multinomial variance of a difference of two shares of one sample.
+    """
+    det_add, pas_add, pro_add = NPS_PSEUDO_ANSWERS
+    n_t = np.asarray(n, dtype=float) + det_add + pas_add + pro_add
+    p_pro = (np.asarray(n_pro, dtype=float) + pro_add) / n_t
+    p_det = (np.asarray(n_det, dtype=float) + det_add) / n_t
+    centre = p_pro - p_det
+    return centre, np.sqrt(np.maximum(p_pro + p_det - centre**2, 0.0) / n_t)
+
+
+def _nps_interval(n_pro, n_det, n, z):  # noqa: ANN001, ANN202 - scalars or arrays
+    """NPS as a fraction (-1..1), its adjusted-Wald standard error and interval bounds.
+
+    The estimate is the observed share of promoters minus that of detractors; the interval is
+    Rocks' (2016) adjusted Wald, ``centre +- z * se`` of :func:`_nps_adjusted`, clipped to
+    -1..1. Fewer than :data:`fbresearch.evidence.MIN_ANSWERS` answers: NaN se and bounds.
     """
     with np.errstate(divide="ignore", invalid="ignore"):
-        p_pro = np.divide(n_pro, n)
-        p_det = np.divide(n_det, n)
-        diff = p_pro - p_det
-        se = np.sqrt(np.maximum(p_pro + p_det - diff**2, 0.0) / n)
-    return diff, se, np.maximum(diff - z * se, -1.0), np.minimum(diff + z * se, 1.0)
+        diff = np.divide(n_pro, n) - np.divide(n_det, n)
+        centre, se = _nps_adjusted(n_pro, n_det, n)
+    ok = evidence.enough_answers(n)
+    se = np.where(ok, se, np.nan)
+    low = np.where(ok, np.maximum(centre - z * se, -1.0), np.nan)
+    high = np.where(ok, np.minimum(centre + z * se, 1.0), np.nan)
+    return diff, se, low, high
+
+
+def _nps_level(n_pro, n_det, n, confidence):  # noqa: ANN001, ANN202 - scalars or arrays
+    """NPS in points with its adjusted-Wald interval and the p-value of NPS = 0, in agreement.
+
+    The p-value is the exact sign test's, made to agree with the interval by
+    :func:`fbresearch.evidence.agreeing_interval`; NaN below the minimum number of answers.
+    """
+    diff, se, low, high = _nps_interval(n_pro, n_det, n, _z(confidence))
+    centre, _ = _nps_adjusted(n_pro, n_det, n)
+    p_interval = evidence.normal_p_value(centre, se)
+    low, high, p = evidence.agreeing_interval(
+        low, high, evidence.nps_sign_test(n_pro, n_det), p_interval, confidence
+    )
+    ok = evidence.enough_answers(n)
+    return 100 * diff, 100 * se, 100 * low, 100 * high, np.where(ok, p, np.nan)
 
 
 def _wilson(successes, n, z):  # noqa: ANN001, ANN202 - scalars or arrays
-    """Share, its (Wald) standard error and the Wilson score interval bounds."""
+    """Share, its (Wald) standard error and the Wilson score interval bounds.
+
+    Fewer than :data:`fbresearch.evidence.MIN_ANSWERS` answers: NaN se and bounds.
+    """
     with np.errstate(divide="ignore", invalid="ignore"):
         p = np.divide(successes, n)
         denom = 1 + z**2 / n
         centre = (p + z**2 / (2 * n)) / denom
         half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * np.square(n))) / denom
         se = np.sqrt(p * (1 - p) / n)
-    return p, se, np.maximum(centre - half, 0.0), np.minimum(centre + half, 1.0)
+    ok = evidence.enough_answers(n)
+    low = np.where(ok, np.maximum(centre - half, 0.0), np.nan)
+    high = np.where(ok, np.minimum(centre + half, 1.0), np.nan)
+    return p, np.where(ok, se, np.nan), low, high
 
 
 def _t_interval(m, sd, n, confidence):  # noqa: ANN001, ANN202 - scalars or arrays
@@ -89,20 +147,22 @@ def _poisson_interval(count, confidence):  # noqa: ANN001, ANN202 - scalars or a
     return low, high
 
 
-def _two_sided_p(z):  # noqa: ANN001, ANN202
-    return 2 * stats.norm.sf(np.abs(z))
-
-
 # --- single-sample estimators --------------------------------------------------------------
 
 
 def nps(scores: Iterable[float] | pd.Series, confidence: float = 0.95) -> Estimate:
-    """Net Promoter Score in points (-100 to 100) with a confidence interval.
+    """Net Promoter Score in points (-100 to 100) with an adjusted-Wald confidence interval.
 
-    NPS is the share of promoters (9-10) minus the share of detractors (0-6). Its variance is the
-    variance of a difference of two proportions from one multinomial sample:
-    ``(p_promoter + p_detractor - (p_promoter - p_detractor)**2) / n``. Missing answers are
-    ignored.
+    NPS is the share of promoters (9-10) minus the share of detractors (0-6). The interval is
+    the adjusted Wald of Rocks (2016), "Interval estimation for the 'Net Promoter Score'", The
+    American Statistician 70(4), 365-372: add 3 pseudo-answers (3/4 promoter, 3/2 passive, 3/4
+    detractor), then use the multinomial variance of a difference of two shares,
+    ``(p + d - (p - d)**2) / (n + 3)``, around the adjusted ``p - d``. Unlike the plain Wald
+    interval it keeps its coverage at small n and lopsided splits, and never collapses to a
+    point: ``nps([10] * 31)`` is not [100, 100]. Fewer than 2 answers give no interval (NaN
+    bounds). ``p_value`` tests NPS = 0 by the exact sign test (a promoter and a detractor
+    equally likely), made to agree with the interval (:func:`fbresearch.evidence.agreeing_interval`).
+    Missing answers are ignored.
 
     Parameters
     ----------
@@ -121,8 +181,10 @@ def nps(scores: Iterable[float] | pd.Series, confidence: float = 0.95) -> Estima
     >>> e = nps([10, 10, 9, 8, 7, 6, 3, 10, 9, 0])
     >>> e.estimate
     20.0
-    >>> round(e.ci_low, 1), round(e.ci_high, 1)
-    (-34.0, 74.0)
+    >>> round(e.ci_low, 1), round(e.ci_high, 1)   # adjusted Wald: centre 2/13, n~ = 13
+    (-30.3, 61.1)
+    >>> import math; math.isnan(nps([10]).ci_low)
+    True
     """
     values = _clean(scores, "NPS", 0, 10)
     n = values.size
@@ -130,17 +192,14 @@ def nps(scores: Iterable[float] | pd.Series, confidence: float = 0.95) -> Estima
         return Estimate(
             np.nan, np.nan, np.nan, n=0, name="NPS", unit="points", confidence=confidence
         )
-    diff, se, low, high = _nps_interval(
-        int(np.sum(values >= 9)), int(np.sum(values <= 6)), n, _z(confidence)
-    )
-    diff, se = float(diff), float(se)
-    p_value = float(2 * stats.norm.sf(abs(diff) / se)) if se > 0 else (1.0 if diff == 0 else 0.0)
+    n_pro, n_det = int(np.sum(values >= 9)), int(np.sum(values <= 6))
+    est, se, low, high, p_value = (float(v) for v in _nps_level(n_pro, n_det, n, confidence))
     return Estimate(
-        100 * diff,
-        100 * float(low),
-        100 * float(high),
+        est,
+        low,
+        high,
         n=n,
-        se=100 * se,
+        se=se,
         p_value=p_value,
         confidence=confidence,
         name="NPS",
@@ -152,13 +211,15 @@ def proportion(successes: int, n: int, confidence: float = 0.95, name: str = "")
     """A proportion with its Wilson score interval.
 
     Wilson's interval keeps its coverage near the nominal level for small n and for shares near
-    0 or 1, where the textbook Wald interval fails.
+    0 or 1, where the textbook Wald interval fails. Fewer than 2 answers give no interval.
 
     Examples
     --------
     >>> e = proportion(8, 10)
     >>> round(e.ci_low, 4), round(e.ci_high, 4)
     (0.4902, 0.9433)
+    >>> proportion(1, 1).significant
+    False
     """
     if n == 0:
         return Estimate(np.nan, np.nan, np.nan, n=0, name=name, unit="share", confidence=confidence)
@@ -269,5 +330,23 @@ def row_estimate(row: pd.Series, metric: str, confidence: float) -> Estimate:
         se=float(row["se"]),
         confidence=confidence,
         name=metric_spec(metric).label,
+        unit=estimate_unit(metric),
+    )
+
+
+def change_estimate(row: pd.Series, metric: str, confidence: float) -> Estimate:
+    """The change from the previous period of one row of a KPI table, as an :class:`Estimate`.
+
+    Its interval agrees with its p-value (see :func:`fbresearch.analyses.kpis.kpi_table`), so
+    ``significant`` (the interval excludes 0) is the verdict of the change test.
+    """
+    return Estimate(
+        float(row["change"]),
+        float(row["change_ci_low"]),
+        float(row["change_ci_high"]),
+        n=int(row["n"]),
+        p_value=float(row["change_p_value"]),
+        confidence=confidence,
+        name=f"change in {metric_spec(metric).label}",
         unit=estimate_unit(metric),
     )

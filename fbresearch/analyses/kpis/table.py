@@ -14,13 +14,14 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from fbresearch import evidence
 from fbresearch.analyses.kpis.results import KpiTable
 from fbresearch.analyses.kpis.scores import (
     _check_confidence,
-    _nps_interval,
+    _nps_adjusted,
+    _nps_level,
     _poisson_interval,
     _t_interval,
-    _two_sided_p,
     _wilson,
     _z,
 )
@@ -168,6 +169,10 @@ def _aggregate(
             data[f"{metric}_v"] = values
             aggs[f"{metric}_mean"] = (f"{metric}_v", "mean")
             aggs[f"{metric}_var"] = (f"{metric}_v", "var")
+            # answer counts: what a permutation test of a change at small n needs
+            for v in range(int(SCORES[column].low), int(SCORES[column].high) + 1):
+                data[f"{metric}_c{v}"] = values == v
+                aggs[f"{metric}_c{v}"] = (f"{metric}_c{v}", "sum")
     work = work.assign(**data)
     return work.groupby(group_keys, observed=True, sort=True, dropna=True).agg(**aggs).reset_index()
 
@@ -175,99 +180,170 @@ def _aggregate(
 def _metric_part(
     agg: pd.DataFrame, keys: list[str], metric: str, confidence: float
 ) -> pd.DataFrame:
-    """Tidy rows of one metric: n, estimate, CI, se and sufficient statistics (``_x``, ``_var``)."""
+    """Tidy rows of one metric: n, estimate, CI, se and the sufficient statistics of a change.
+
+    Helper columns start with ``_``: ``_x`` (promoters or satisfied answers), ``_y``
+    (detractors), ``_var`` (variance of a mean) and ``_c<v>`` (answers of value v, for means).
+    """
     z = _z(confidence)
     out = agg[keys].copy() if keys else pd.DataFrame(index=agg.index)
+    nan = np.full(len(agg), np.nan)
+    helpers: dict[str, np.ndarray] = {"_x": nan, "_y": nan, "_var": nan}
     if metric == "volume":
         n = agg["_rows"].to_numpy(float)
         low, high = _poisson_interval(n, confidence)
-        cols = {
-            "n": n,
-            "estimate": n,
-            "ci_low": low,
-            "ci_high": high,
-            "se": np.sqrt(n),
-            "_x": n,
-            "_var": np.full_like(n, np.nan),
-        }
+        est, se = n, np.sqrt(n)
     else:
         n = agg[f"{metric}_n"].to_numpy(float)
         if metric == "nps":
-            est, se, low, high = _nps_interval(
-                agg["nps_pro"].to_numpy(float), agg["nps_det"].to_numpy(float), n, z
-            )
-            est, se, low, high = 100 * est, 100 * se, 100 * low, 100 * high
-            x = agg["nps_pro"].to_numpy(float)
-            var = np.full_like(n, np.nan)
+            pro, det = agg["nps_pro"].to_numpy(float), agg["nps_det"].to_numpy(float)
+            est, se, low, high, _ = _nps_level(pro, det, n, confidence)
+            helpers.update(_x=pro, _y=det)
         elif metric in _SHARES:
-            x = agg[f"{metric}_top"].to_numpy(float)
-            est, se, low, high = _wilson(x, n, z)
-            var = np.full_like(n, np.nan)
+            helpers["_x"] = agg[f"{metric}_top"].to_numpy(float)
+            est, se, low, high = _wilson(helpers["_x"], n, z)
         else:
             est = agg[f"{metric}_mean"].to_numpy(float)
-            var = agg[f"{metric}_var"].to_numpy(float)
-            se, low, high = _t_interval(est, np.sqrt(var), n, confidence)
-            x = est
-        cols = {
-            "n": n,
-            "estimate": est,
-            "ci_low": low,
-            "ci_high": high,
-            "se": se,
-            "_x": x,
-            "_var": var,
-        }
+            helpers["_var"] = agg[f"{metric}_var"].to_numpy(float)
+            se, low, high = _t_interval(est, np.sqrt(helpers["_var"]), n, confidence)
+            prefix = f"{metric}_c"
+            helpers.update(
+                {
+                    f"_c{c[len(prefix) :]}": agg[c].to_numpy(float)
+                    for c in agg
+                    if c.startswith(prefix)
+                }
+            )
+    cols = {"n": n, "estimate": est, "ci_low": low, "ci_high": high, "se": se, **helpers}
     out = out.assign(metric=metric, **cols)
     out = out[out["n"] > 0]
     return out.assign(n=out["n"].astype("int64"))
 
 
+def _nps_change(c: dict, p: dict, z: float) -> tuple:
+    """NPS change (points): adjusted-Wald interval of the difference (Rocks 2016), Wald p."""
+    centre_c, se_c = _nps_adjusted(c["_x"], c["_y"], c["n"])
+    centre_p, se_p = _nps_adjusted(p["_x"], p["_y"], p["n"])
+    centre, se = 100 * (centre_c - centre_p), 100 * np.hypot(se_c, se_p)
+    low, high = np.maximum(centre - z * se, -200.0), np.minimum(centre + z * se, 200.0)
+    p_wald = evidence.normal_p_value(centre, se)
+    return low, high, p_wald, p_wald
+
+
+def _share_change(c: dict, p: dict, z: float) -> tuple:
+    """Share change: Newcombe's hybrid score interval; pooled two-proportion z test."""
+
+    def newcombe(zz):  # noqa: ANN001, ANN202
+        est_c, _, low_c, high_c = _wilson(c["_x"], c["n"], zz)
+        est_p, _, low_p, high_p = _wilson(p["_x"], p["n"], zz)
+        diff = est_c - est_p
+        return (
+            diff - np.hypot(est_c - low_c, high_p - est_p),
+            diff + np.hypot(high_c - est_c, est_p - low_p),
+        )
+
+    low, high = newcombe(z)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pooled = (c["_x"] + p["_x"]) / (c["n"] + p["n"])
+        se0 = np.sqrt(pooled * (1 - pooled) * (1 / c["n"] + 1 / p["n"]))
+    diff = c["estimate"] - p["estimate"]
+    p_z = np.where(se0 > 0, evidence.normal_p_value(diff, se0), np.where(diff == 0, 1.0, 0.0))
+    return low, high, p_z, evidence.interval_p_value(newcombe)
+
+
+def _volume_change(c: dict, p: dict, z: float) -> tuple:
+    """Difference of two Poisson counts (normal approximation): Var = k1 + k2."""
+    diff, se = c["n"] - p["n"], np.sqrt(c["n"] + p["n"])
+    p_wald = evidence.normal_p_value(diff, se)
+    return diff - z * se, diff + z * se, p_wald, p_wald
+
+
+def _mean_change(c: dict, p: dict, confidence: float) -> tuple:
+    """Welch's t interval and test of a change in a mean (unequal variances)."""
+    a, b = c["_var"] / c["n"], p["_var"] / p["n"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        se = np.sqrt(a + b)
+        df = (a + b) ** 2 / (a**2 / (c["n"] - 1) + b**2 / (p["n"] - 1))
+        t = stats.t.ppf(0.5 + confidence / 2, df)
+        diff = c["estimate"] - p["estimate"]
+        p_welch = np.where(se > 0, 2 * stats.t.sf(np.abs(diff) / se, df), np.nan)
+    return diff - t * se, diff + t * se, p_welch, p_welch
+
+
+def _exact_p(metric: str, c: dict, p: dict, i: int) -> float:
+    """The exact or permutation p-value of the change in row ``i`` (small samples)."""
+    n1, n2 = int(c["n"][i]), int(p["n"][i])
+    if metric == "nps":
+        return evidence.nps_exact_test(
+            int(c["_x"][i]), int(c["_y"][i]), n1, int(p["_x"][i]), int(p["_y"][i]), n2
+        )
+    if metric in _SHARES:
+        return evidence.share_exact_test(int(c["_x"][i]), n1, int(p["_x"][i]), n2)
+    if metric == "volume":
+        return evidence.count_exact_test(n1, n2)
+    values = sorted(int(k[2:]) for k in c if k.startswith("_c"))
+    a = np.repeat(values, [int(c[f"_c{v}"][i]) for v in values])
+    b = np.repeat(values, [int(p[f"_c{v}"][i]) for v in values])
+    return evidence.mean_permutation_test(a, b)
+
+
+def _small(metric: str, c: dict, p: dict) -> np.ndarray:
+    """Rows whose change is judged by an exact or permutation test (evidence's rule)."""
+    if metric == "nps":
+        return evidence.needs_exact_test(
+            c["n"],
+            p["n"],
+            c["_x"] + p["_x"],
+            c["_y"] + p["_y"],
+            c["n"] + p["n"] - c["_x"] - p["_x"] - c["_y"] - p["_y"],
+        )
+    if metric in _SHARES:
+        return evidence.needs_exact_test(
+            c["n"], p["n"], c["_x"] + p["_x"], c["n"] + p["n"] - c["_x"] - p["_x"]
+        )
+    if metric == "volume":
+        return np.minimum(c["n"], p["n"]) < evidence.EXACT_BELOW_N
+    return evidence.needs_exact_test(c["n"], p["n"]) | ~(c["_var"] + p["_var"] > 0)
+
+
 def _add_change(
     part: pd.DataFrame, keys: list[str], time: str, metric: str, confidence: float
 ) -> pd.DataFrame:
-    """Change from the previous period (same other keys), its CI and p-value."""
-    stat_cols = ["n", "estimate", "ci_low", "ci_high", "se", "_x", "_var"]
+    """Change from the previous period (same other keys), its CI and p-value.
+
+    Large samples: the large-sample test of each metric; small ones (see
+    :func:`fbresearch.evidence.needs_exact_test`): an exact or permutation test. Either way
+    the interval is made to agree with the test (:func:`fbresearch.evidence.agreeing_interval`);
+    a period with fewer than :data:`fbresearch.evidence.MIN_ANSWERS` answers gets no test.
+    """
+    stat_cols = ["n", "estimate", "ci_low", "ci_high", "se"]
+    stat_cols += [k for k in part.columns if k.startswith("_")]
     prev = part[keys + stat_cols].assign(**{time: part[time] + 1})
     merged = part.merge(prev, on=keys, how="left", suffixes=("", "_prev"))
-    z = _z(confidence)
     c = {k: merged[k].to_numpy(float) for k in stat_cols}
     p = {k: merged[f"{k}_prev"].to_numpy(float) for k in stat_cols}
-    diff = c["estimate"] - p["estimate"]
+    z = _z(confidence)
     with np.errstate(divide="ignore", invalid="ignore"):
         if metric == "nps":
-            # two independent NPS estimates: the variance of the difference is the sum
-            se = np.sqrt(c["se"] ** 2 + p["se"] ** 2)
-            low, high = diff - z * se, diff + z * se
-            pval = np.where(se > 0, _two_sided_p(diff / se), np.where(diff == 0, 1.0, 0.0))
+            low, high, p_test, p_interval = _nps_change(c, p, z)
         elif metric in _SHARES:
-            # two-proportion z test (pooled SE) for the p-value; Newcombe's hybrid score
-            # interval (built from the two Wilson intervals) for the CI of the difference
-            pooled = (c["_x"] + p["_x"]) / (c["n"] + p["n"])
-            se0 = np.sqrt(pooled * (1 - pooled) * (1 / c["n"] + 1 / p["n"]))
-            pval = np.where(se0 > 0, _two_sided_p(diff / se0), np.where(diff == 0, 1.0, 0.0))
-            se = np.sqrt(c["se"] ** 2 + p["se"] ** 2)
-            low = diff - np.hypot(c["estimate"] - c["ci_low"], p["ci_high"] - p["estimate"])
-            high = diff + np.hypot(c["ci_high"] - c["estimate"], p["estimate"] - p["ci_low"])
+            low, high, p_test, p_interval = _share_change(c, p, z)
         elif metric == "volume":
-            # difference of two Poisson counts (normal approximation): Var = k1 + k2
-            se = np.sqrt(c["n"] + p["n"])
-            low, high = diff - z * se, diff + z * se
-            pval = np.where(se > 0, _two_sided_p(diff / se), 1.0)
+            low, high, p_test, p_interval = _volume_change(c, p, z)
         else:
-            # Welch's t test for two means with unequal variances
-            a, b = c["_var"] / c["n"], p["_var"] / p["n"]
-            se = np.sqrt(a + b)
-            df = (a + b) ** 2 / (a**2 / (c["n"] - 1) + b**2 / (p["n"] - 1))
-            t = stats.t.ppf(0.5 + confidence / 2, df)
-            low, high = diff - t * se, diff + t * se
-            pval = np.where(
-                se > 0, 2 * stats.t.sf(np.abs(diff) / se, df), np.where(diff == 0, 1.0, 0.0)
-            )
-    pval = np.where(np.isnan(diff), np.nan, pval)
+            low, high, p_test, p_interval = _mean_change(c, p, confidence)
+        testable = ~np.isnan(p["n"])
+        if metric != "volume":
+            testable &= evidence.enough_answers(c["n"]) & evidence.enough_answers(p["n"])
+        p_test = np.array(p_test, dtype=float)
+        for i in np.flatnonzero(testable & _small(metric, c, p)):
+            p_test[i] = _exact_p(metric, c, p, i)
+    low, high, pval = evidence.agreeing_interval(low, high, p_test, p_interval, confidence)
+    low, high, pval = (np.where(testable, v, np.nan) for v in (low, high, pval))
     merged = merged.drop(columns=[f"{k}_prev" for k in stat_cols])
     return merged.assign(
         previous=p["estimate"],
-        change=diff,
+        change=c["estimate"] - p["estimate"],
         change_ci_low=low,
         change_ci_high=high,
         change_p_value=pval,
@@ -365,7 +441,7 @@ def kpi_table(
         part = _metric_part(agg, keys, m, confidence)
         if time is not None:
             part = _add_change(part, keys, time, m, confidence)
-        parts.append(part.drop(columns=["_x", "_var"]))
+        parts.append(part.drop(columns=[k for k in part.columns if k.startswith("_")]))
     table = pd.concat(parts, ignore_index=True)
     front = keys + ["metric", "n", "estimate", "ci_low", "ci_high", "se"]
     table = table[front + [c for c in table.columns if c not in front]]

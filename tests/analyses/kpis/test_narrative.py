@@ -42,7 +42,11 @@ def test_summary_and_findings_say_what_changed_and_whether_significant():
     nps_finding = next(f for f in found if f.sentence.startswith("NPS"))
     csat_finding = next(f for f in found if f.sentence.startswith("CSAT"))
     assert nps_finding.importance > csat_finding.importance  # significant vs unchanged
-    assert nps_finding.estimate.contains(100 * (np.mean(octo == 10) - np.mean(octo == 3)))
+    # the planted truth, not the sample's own NPS (always inside its own interval): October
+    # NPS +50 (60% - 10%), a change of +70 from September's -20
+    assert nps_finding.estimate.contains(50.0)
+    assert t.change("nps", month="2026-10").contains(70.0)
+    assert not t.change("csat", month="2026-10").significant
 
 
 def test_display_table_reads_like_a_report():
@@ -58,12 +62,14 @@ def test_display_table_reads_like_a_report():
     ]
     row = shown.iloc[1]
     assert row["Month"] == "Oct 2026"
-    assert row["Estimate (95% CI)"] == "44.0 (14.5 to 73.5)"  # 44 +- 1.96 * 15.0519
-    assert row["Change vs previous"] == "39.0 (-9.0 to 87.0)"
+    # adjusted Wald (test_scores, test_table): October 11/28 +- 1.96 * 0.143652 -> 11.1 to 67.4;
+    # the change 39 with its interval around the adjusted difference, -9.6 to 79.5
+    assert row["Estimate (95% CI)"] == "44.0 (11.1 to 67.4)"
+    assert row["Change vs previous"] == "39.0 (-9.6 to 79.5)"
     assert shown.iloc[3]["Estimate (95% CI)"] == "80.0% (60.9% to 91.1%)"
     assert shown.iloc[3]["Change vs previous"].startswith("30.0 (")  # percentage points
     assert t.last(1).table["month"].astype(str).unique().tolist() == ["2026-10"]
-    assert row["p"] == "0.11"  # p = 0.11144 (hand computation above)
+    assert row["p"] == "0.15"  # exact permutation test, p = 0.15121 (test_table)
     big = kpis.kpi_table(
         _two_months().assign(nps=[0] * 20 + [10] * 25), by="month", metrics="nps"
     ).display_table()
@@ -118,3 +124,27 @@ def test_a_yes_no_satisfaction_outcome_gets_a_sentence_and_a_finding():
     assert headline.summary().startswith("Satisfied was 75.0% (")
     (finding,) = headline.findings()
     assert finding.estimate.estimate == 0.75
+
+
+def test_every_change_names_its_unit_from_the_registry():
+    # CSAT is a share: its change is in percentage points; CES a mean on 1-7: points of that
+    # scale; NPS: points; volume: responses. 10 of 20 -> 20 of 25 satisfied: +30 points.
+    t = kpis.kpi_table(_two_months(), by="month", metrics=["nps", "csat", "ces", "volume"])
+    text = t.summary()
+    assert "NPS was 44.0 (11.1 to 67.4) in October 2026, up 39.0 points from September" in text
+    assert "CSAT was 80.0% (60.9% to 91.1%) in October 2026, up 30.0 percentage points" in text
+    assert "on the 1-7 scale in October 2026, up 1.70 points on the 1-7 scale" in text
+    assert "There were 25 responses in October 2026, up 5 responses from September" in text
+    mean = kpis.kpi_table(_two_months(), by="month", metrics=["csat_mean"]).summary()
+    assert "points on the 1-5 scale" in mean and "percentage points" not in mean
+
+
+def test_too_few_answers_are_said_plainly():
+    df = pd.DataFrame(
+        {"submitted_at": pd.to_datetime(["2026-09-03", "2026-10-02"]), "nps": [10, 0]}
+    )
+    text = kpis.kpi_table(df, by="month", metrics="nps").summary()
+    assert text == (
+        "NPS was -100.0 (only 1 answer: too few answers for an interval) in October 2026, "
+        "down 200.0 points from September: too few answers to tell whether it changed."
+    )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 
 from fbresearch.analyses import kpis
 from fbresearch.analyses.kpis import scores as kpi_scores
@@ -18,17 +19,56 @@ from .kpi_data import SEPT_NPS, Z95
 
 
 def test_nps_matches_hand_worked_example():
-    # counts: 8 promoters, 7 detractors, n = 20
-    # proportions: p_pro = 8/20 = 0.40, p_det = 7/20 = 0.35 -> NPS = 0.05 = 5 points
-    # variance: (p_pro + p_det - (p_pro - p_det)^2) / n = (0.75 - 0.0025) / 20 = 0.037375
-    # se = sqrt(0.037375) = 0.193326; half-width = 1.959964 * 0.193326 = 0.378912
-    # interval: 5 +- 37.8912 points = (-32.891, 42.891)
+    # counts: 8 promoters, 7 detractors, n = 20; observed NPS 0.40 - 0.35 = 5 points
+    # adjusted Wald (Rocks 2016): n~ = 23, p~ = 8.75/23 = 0.380435, d~ = 7.75/23 = 0.336957
+    # centre p~ - d~ = 1/23 = 0.043478; variance (0.717391 - 0.043478^2) / 23 = 0.031109
+    # se = 0.176377; half-width 1.959964 * 0.176377 = 0.345693
+    # interval: 4.3478 +- 34.5693 points = (-30.2214, 38.9170)
     e = kpis.nps(SEPT_NPS)
     assert e.n == 20
     assert e.estimate == pytest.approx(5.0)
-    assert e.se == pytest.approx(19.3326, abs=1e-4)
-    assert e.ci_low == pytest.approx(-32.8912, abs=1e-4)
-    assert e.ci_high == pytest.approx(42.8912, abs=1e-4)
+    assert e.se == pytest.approx(17.6377, abs=1e-4)
+    assert e.ci_low == pytest.approx(-30.2214, abs=1e-4)
+    assert e.ci_high == pytest.approx(38.9170, abs=1e-4)
+    # p of NPS = 0: exact sign test, 8 promoters of 15 non-passive answers (scipy binomtest)
+    assert e.p_value == pytest.approx(stats.binomtest(8, 15, 0.5).pvalue)
+
+
+def test_nps_adjusted_wald_is_rocks_with_three_pseudo_answers():
+    # Rocks' own R package (NPS, nps_test, test = "adjusted.wald") adds c(0.75, 1.50, 0.75) to
+    # (detractors, passives, promoters). 31 promoters: n~ = 34, p~ = 31.75/34, d~ = 0.75/34,
+    # centre 31/34 = 0.911765, variance (32.5/34 - 0.911765^2) / 34 = 0.0036637, se 0.060529,
+    # lower bound 0.911765 - 1.959964 * 0.060529 = 0.793130; the upper bound is clipped at 1.
+    e = kpis.nps([10] * 31)
+    assert (e.ci_low, e.ci_high) == pytest.approx((79.3130, 100.0), abs=1e-4)
+    assert e.ci_low < 100  # never the [100, 100] of the plain Wald interval
+    # NPS = 0 against 31 promoters of 31: exact sign test 2 * 0.5**31 (not 1e-119)
+    assert e.p_value == pytest.approx(2 * 0.5**31)
+    # 2 promoters, 1 passive, 2 detractors: n~ = 8, p~ = d~ = 2.75/8, centre 0
+    # variance (5.5/8) / 8 = 0.0859375, se 0.293151, half-width 1.959964 * 0.293151 = 0.574565
+    e = kpis.nps([10, 9, 8, 0, 3])
+    assert (e.ci_low, e.ci_high) == pytest.approx((-57.4565, 57.4565), abs=1e-4)
+
+
+@pytest.mark.parametrize(
+    ("estimator", "scores"),
+    [
+        (kpis.nps, []),
+        (kpis.nps, [10]),
+        (kpis.nps, [0]),
+        (kpis.ces, [5]),
+        (kpis.csat, [5]),
+        (kpis.satisfied, [1]),
+        (kpis.mean, [3.0]),
+    ],
+)
+def test_fewer_than_two_answers_give_no_interval_and_no_claim(estimator, scores):
+    e = estimator(scores)
+    assert np.isnan(e.ci_low) and np.isnan(e.ci_high)
+    assert e.significant is False
+    assert e.p_value is None or np.isnan(e.p_value)
+    if scores:
+        assert "too few answers" in e.format()
 
 
 def test_csat_wilson_matches_hand_worked_example_and_statsmodels():
@@ -62,20 +102,62 @@ def test_estimators_ignore_missing_and_reject_out_of_range():
 # --- coverage by simulation ----------------------------------------------------------------
 
 
-def test_nps_interval_covers_true_value_93_to_97_percent():
-    # true multinomial: promoters 0.45, passives 0.30, detractors 0.25 -> true NPS = 20 points
+#: true (promoter, passive, detractor) shares: balanced and lopsided
+SPLITS = {
+    "balanced 40/30/30": (0.40, 0.30, 0.30),
+    "lopsided 80/15/5": (0.80, 0.15, 0.05),
+    "lopsided 10/10/80": (0.10, 0.10, 0.80),
+}
+COVERAGE_DRAWS = 4000
+# 99% one-sided Monte Carlo band under the required 93%: 0.93 - 2.326 * sqrt(0.93 * 0.07 / 4000)
+# = 0.9206. A method at twice the nominal error (90% coverage, sd 0.0047) sits 4.4 sd below it.
+COVERAGE_FLOOR = 0.93 - 2.326 * np.sqrt(0.93 * 0.07 / COVERAGE_DRAWS)
+
+
+def _coverage(interval, n, shares, seed):  # noqa: ANN001, ANN202
+    rng = np.random.default_rng(seed)
+    counts = rng.multinomial(n, shares, size=COVERAGE_DRAWS)
+    low, high = interval(counts[:, 0], counts[:, 2], n)
+    truth = 100 * (shares[0] - shares[2])
+    return np.mean((low <= truth + 1e-9) & (truth - 1e-9 <= high))
+
+
+def _adjusted_wald(pro, det, n):  # noqa: ANN001, ANN202
+    _, _, low, high, _ = kpi_scores._nps_level(pro, det, n, 0.95)
+    return low, high
+
+
+def _plain_wald(pro, det, n):  # noqa: ANN001, ANN202 - the interval used before (issue 15)
+    p, d = pro / n, det / n
+    se = np.sqrt(np.maximum(p + d - (p - d) ** 2, 0) / n)
+    return 100 * (p - d - Z95 * se), 100 * (p - d + Z95 * se)
+
+
+@pytest.mark.parametrize("n", [15, 20, 50, 300])
+@pytest.mark.parametrize("split", list(SPLITS))
+def test_nps_interval_keeps_coverage_at_small_n_and_lopsided_splits(n, split):
+    # truth: the planted multinomial shares; 4000 samples per cell (bands: COVERAGE_FLOOR).
+    # Exact coverages (enumerating every outcome, tests/benchmarks/bench_nps_coverage.py) are
+    # 93.9-96.7%; an interval wider than needed (above 99%) fails too.
+    seed = 1000 * n + list(SPLITS).index(split)
+    coverage = _coverage(_adjusted_wald, n, SPLITS[split], seed)
+    assert COVERAGE_FLOOR <= coverage <= 0.99, coverage
+
+
+def test_the_coverage_check_fails_the_plain_wald_interval():
+    # the same band rejects the plain Wald interval where issue 15 measured 85-91%
+    for n, split in ((15, "lopsided 80/15/5"), (20, "lopsided 10/10/80")):
+        coverage = _coverage(_plain_wald, n, SPLITS[split], seed=7)
+        assert coverage < COVERAGE_FLOOR, (n, split, coverage)
+
+
+def test_nps_interval_formula_is_the_one_nps_uses():
     rng = np.random.default_rng(20261)
-    n, draws = 300, 2000
-    counts = rng.multinomial(n, [0.45, 0.30, 0.25], size=draws)
-    diff, _, low, high = kpi_scores._nps_interval(counts[:, 0], counts[:, 2], n, Z95)
-    coverage = np.mean((low <= 0.20) & (0.20 <= high))
-    assert 0.93 <= coverage <= 0.97, coverage
-    # the vectorized formula is the one nps() uses: check it on the first draw
-    scores = [10] * counts[0, 0] + [8] * counts[0, 1] + [3] * counts[0, 2]
-    e = kpis.nps(scores)
-    assert (e.estimate, e.ci_low, e.ci_high) == pytest.approx(
-        (100 * diff[0], 100 * low[0], 100 * high[0])
-    )
+    counts = rng.multinomial(60, [0.45, 0.30, 0.25], size=5)
+    for pro, pas, det in counts:
+        e = kpis.nps([10] * pro + [8] * pas + [3] * det)
+        est, _, low, high, _ = kpi_scores._nps_level(pro, det, 60, 0.95)
+        assert (e.estimate, e.ci_low, e.ci_high) == pytest.approx((est, low, high))
 
 
 def test_wilson_interval_covers_true_share_93_to_97_percent():
