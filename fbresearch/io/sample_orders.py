@@ -129,8 +129,16 @@ def _orders(
     kept_other = _outside_lapses(who, when, fb_cust[other], fb_time[other], window)
     kept_other[first] = True
     value = value_truth(
-        who, when, amount, kept_other, first_answer, fb_cust, fb_time,
-        np.datetime64(END.to_datetime64(), "ns"), LAPSE_PROBABILITY, LAPSE_WINDOW_DAYS,
+        who,
+        when,
+        amount,
+        kept_other,
+        first_answer,
+        fb_cust,
+        fb_time,
+        np.datetime64(END.to_datetime64(), "ns"),
+        LAPSE_PROBABILITY,
+        LAPSE_WINDOW_DAYS,
     )
     keep[first] = True  # every customer keeps their first purchase
     who, when, amount = who[keep], when[keep], amount[keep]

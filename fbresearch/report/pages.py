@@ -197,7 +197,11 @@ PAGES: dict[str, Page] = {
                     "What satisfaction is worth",
                     ("file:orders", "column:customer_id", "outcome:nps"),
                 ),
-                ("outlook", "Outlook: the next three months", ("file:orders", "outcome", "months:7")),
+                (
+                    "outlook",
+                    "Outlook: the next three months",
+                    ("file:orders", "outcome", "months:7"),
+                ),
             ),
         ),
     )

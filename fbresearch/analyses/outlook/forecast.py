@@ -100,25 +100,49 @@ def _one_metric(
         if origin == len(y):
             for k in range(h):
                 forecasts.append(
-                    {"metric": metric, "month": months[-1] + k + 1, "forecast": mean[k],
-                     "pi_low": mean[k] - q * sd[k], "pi_high": mean[k] + q * sd[k]}
+                    {
+                        "metric": metric,
+                        "month": months[-1] + k + 1,
+                        "forecast": mean[k],
+                        "pi_low": mean[k] - q * sd[k],
+                        "pi_high": mean[k] + q * sd[k],
+                    }
                 )
             continue
         for k in range(h):
             obs = y[origin + k]
             backtest.append(
-                {"metric": metric, "origin": months[origin - 1], "month": months[origin + k],
-                 "horizon": k + 1, "observed": obs, "forecast": mean[k],
-                 "covered": abs(obs - mean[k]) <= q * sd[k], "abs_error": abs(obs - mean[k])}
+                {
+                    "metric": metric,
+                    "origin": months[origin - 1],
+                    "month": months[origin + k],
+                    "horizon": k + 1,
+                    "observed": obs,
+                    "forecast": mean[k],
+                    "covered": abs(obs - mean[k]) <= q * sd[k],
+                    "abs_error": abs(obs - mean[k]),
+                }
             )
         surprise = y[origin] - mean[0]
-        est = Estimate(surprise, surprise - qw * sd[0], surprise + qw * sd[0], n=origin,
-                       confidence=warn_level, name=f"{metric}_surprise")
+        est = Estimate(
+            surprise,
+            surprise - qw * sd[0],
+            surprise + qw * sd[0],
+            n=origin,
+            confidence=warn_level,
+            name=f"{metric}_surprise",
+        )
         checks.append(
-            {"metric": metric, "month": months[origin], "observed": y[origin],
-             "forecast": mean[0], "warn_low": mean[0] - qw * sd[0],
-             "warn_high": mean[0] + qw * sd[0],
-             "warning": bool(is_significant(est) and direction * surprise < 0), "surprise": est}
+            {
+                "metric": metric,
+                "month": months[origin],
+                "observed": y[origin],
+                "forecast": mean[0],
+                "warn_low": mean[0] - qw * sd[0],
+                "warn_high": mean[0] + qw * sd[0],
+                "warning": bool(is_significant(est) and direction * surprise < 0),
+                "surprise": est,
+            }
         )
     return forecasts, backtest, checks
 

@@ -65,15 +65,18 @@ def outlook_summary(result: OutlookResult) -> str:
     if now.empty:
         parts.append("No KPI fell outside last month's forecast this month.")
     else:
-        parts += [_warning_sentence(r, confidence_label(result.warn_level)) for _, r in now.iterrows()]
+        parts += [
+            _warning_sentence(r, confidence_label(result.warn_level)) for _, r in now.iterrows()
+        ]
     return " ".join(parts)
 
 
 def outlook_findings(result: OutlookResult) -> list[Finding]:
     level = confidence_label(result.warn_level)
     return [
-        Finding(_warning_sentence(r, level), estimate=r["surprise"], importance=0.85,
-                analysis="value")
+        Finding(
+            _warning_sentence(r, level), estimate=r["surprise"], importance=0.85, analysis="value"
+        )
         for _, r in result.warnings_now().iterrows()
     ]
 
@@ -85,10 +88,12 @@ def forecast_display_table(result: OutlookResult) -> pd.DataFrame:
         {
             "KPI": [metric_spec(m).label for m in t["metric"]],
             "Month": [f"{m:%B %Y}" for m in t["month"]],
-            "Forecast": [show_value(m, v) for m, v in zip(t["metric"], t["forecast"])],
+            "Forecast": [
+                show_value(m, v) for m, v in zip(t["metric"], t["forecast"], strict=False)
+            ],
             f"{level} prediction interval": [
                 f"{show_value(m, lo)} to {show_value(m, hi)}"
-                for m, lo, hi in zip(t["metric"], t["pi_low"], t["pi_high"])
+                for m, lo, hi in zip(t["metric"], t["pi_low"], t["pi_high"], strict=False)
             ],
         }
     )
@@ -101,8 +106,12 @@ def accuracy_display_table(result: OutlookResult) -> pd.DataFrame:
         {
             "KPI": [metric_spec(m).label for m in a["metric"]],
             "Forecasts checked": a["checks"].astype(int),
-            f"Inside the {level} interval": [format_number(c, 0, percent=True) for c in a["coverage"]],
-            "Mean absolute error": [show_value(m, e) for m, e in zip(a["metric"], a["mae"])],
+            f"Inside the {level} interval": [
+                format_number(c, 0, percent=True) for c in a["coverage"]
+            ],
+            "Mean absolute error": [
+                show_value(m, e) for m, e in zip(a["metric"], a["mae"], strict=False)
+            ],
         }
     )
 

@@ -42,9 +42,7 @@ def _group(nps: pd.Series) -> pd.Series:
 
 
 def _period_end(asof: object, feedback: pd.DataFrame) -> tuple[pd.Period, pd.Timestamp]:
-    period = (
-        feedback["submitted_at"].max().to_period("M") if asof is None else pd.Period(asof, "M")
-    )
+    period = feedback["submitted_at"].max().to_period("M") if asof is None else pd.Period(asof, "M")
     return period, (period + 1).start_time
 
 
@@ -238,9 +236,7 @@ def customer_value(
     now = scored[scored["submitted_at"].dt.to_period("M") == period]
     now = now.sort_values("submitted_at", kind="stable").drop_duplicates("customer_id", keep="last")
     now = now[_group(now["nps"]) == "detractor"]
-    cohort = value_frame(first, clean, window_days).assign(
-        group=_group(first["nps"]).to_numpy()
-    )
+    cohort = value_frame(first, clean, window_days).assign(group=_group(first["nps"]).to_numpy())
     current = value_frame(now, clean, window_days)
     extra = [c for c in controls if c in first.columns]
     for name in extra:
@@ -261,8 +257,14 @@ def customer_value(
 
     def est(i: int, name: str, unit: str, n: int) -> Estimate:
         return Estimate(
-            float(point[i]), float(low[i]), float(high[i]), n=n, se=float(np.nanstd(draws[:, i])),
-            confidence=confidence, name=name, unit=unit,
+            float(point[i]),
+            float(low[i]),
+            float(high[i]),
+            n=n,
+            se=float(np.nanstd(draws[:, i])),
+            confidence=confidence,
+            name=name,
+            unit=unit,
         )
 
     n = len(cohort)
@@ -272,8 +274,12 @@ def customer_value(
         retention={g: est(i, f"retention_{g}", "share", n) for i, g in enumerate(GROUPS)},
         spend={g: est(3 + i, f"spend_{g}", "", n) for i, g in enumerate(GROUPS)},
         spend_gap=Estimate(
-            float(point[5] - point[3]), *np.quantile(gaps[:, 2], [alpha, 1 - alpha]).tolist(),
-            n=n, confidence=confidence, name="spend_gap", unit="",
+            float(point[5] - point[3]),
+            *np.quantile(gaps[:, 2], [alpha, 1 - alpha]).tolist(),
+            n=n,
+            confidence=confidence,
+            name="spend_gap",
+            unit="",
         ),
         retention_gap=_gap(point, draws, 2, 0, alpha, n, confidence),
         revenue_at_risk=est(6, "revenue_at_risk", "", len(current)),
@@ -296,6 +302,12 @@ def _gap(
     d = draws[:, i] - draws[:, j]
     lo, hi = np.quantile(d, [alpha, 1 - alpha])
     return Estimate(
-        float(point[i] - point[j]), float(lo), float(hi), n=n, se=float(np.std(d)),
-        confidence=conf, name="retention_gap", unit="share",
+        float(point[i] - point[j]),
+        float(lo),
+        float(hi),
+        n=n,
+        se=float(np.std(d)),
+        confidence=conf,
+        name="retention_gap",
+        unit="share",
     )

@@ -15,8 +15,7 @@ import pandas as pd
 from fbresearch.analyses.value.results import GROUPS, ValueResult
 from fbresearch.evidence import is_significant
 from fbresearch.format import confidence_label
-from fbresearch.results import format_number
-from fbresearch.results import Estimate, Finding
+from fbresearch.results import Estimate, Finding, format_number
 from fbresearch.schema import METRICS
 
 __all__ = [
@@ -83,8 +82,9 @@ def value_summary(result: ValueResult) -> str:
         "promoters bought again within 12 months"
     )
     ret += (
-        f" (difference {_ci(rgap, share=True)} at {level})." if is_significant(rgap) else
-        f"; the difference ({_ci(rgap, share=True)}) could be chance."
+        f" (difference {_ci(rgap, share=True)} at {level})."
+        if is_significant(rgap)
+        else f"; the difference ({_ci(rgap, share=True)}) could be chance."
     )
     return first + ret
 
@@ -139,14 +139,21 @@ def stakes_table(result: ValueResult) -> pd.DataFrame:
     level = confidence_label(result.confidence)
     rows = [
         ("Spend gap, promoters vs detractors (per customer, 12 months)", result.spend_gap, "gap"),
-        (f"Revenue at risk from this month's {result.n_current:,} detractors (12 months)",
-         result.revenue_at_risk, "risk"),
+        (
+            f"Revenue at risk from this month's {result.n_current:,} detractors (12 months)",
+            result.revenue_at_risk,
+            "risk",
+        ),
         ("Value of moving one detractor to passive (12 months)", result.move_value, "move"),
     ]
     return pd.DataFrame(
         [
-            {"Figure": name, "Estimate": money(e.estimate), f"{level} CI": _ci(e),
-             "Assumptions": ASSUMPTIONS[key]}
+            {
+                "Figure": name,
+                "Estimate": money(e.estimate),
+                f"{level} CI": _ci(e),
+                "Assumptions": ASSUMPTIONS[key],
+            }
             for name, e, key in rows
         ]
     )

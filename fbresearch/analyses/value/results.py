@@ -54,8 +54,14 @@ class ValueResult(Result):
     def __post_init__(self) -> None:
         if self.table.empty and self.retention:
             rows = [
-                {"measure": m, "group": g, "customers": self.cohort_mix.get(g, 0),
-                 "estimate": e.estimate, "ci_low": e.ci_low, "ci_high": e.ci_high}
+                {
+                    "measure": m,
+                    "group": g,
+                    "customers": self.cohort_mix.get(g, 0),
+                    "estimate": e.estimate,
+                    "ci_low": e.ci_low,
+                    "ci_high": e.ci_high,
+                }
                 for m, d in (("retention", self.retention), ("spend", self.spend))
                 for g, e in d.items()
             ]

@@ -28,18 +28,32 @@ def plot_outlook(result, metric, ax=None):  # noqa: ANN001, ANN201
     hist = result.backtest[(result.backtest["metric"] == metric)]
     obs = (
         hist.drop_duplicates("month")[["month", "observed"]]
-        .set_index("month")["observed"].sort_index()
+        .set_index("month")["observed"]
+        .sort_index()
     )
     x = [m.to_timestamp() for m in obs.index]
     ax.plot(x, obs.to_numpy() * k, marker="o", color=PALETTE[0], label="observed")
     fx = [m.to_timestamp() for m in f["month"]]
     ax.plot(fx, f["forecast"] * k, ls="--", marker="o", color=PALETTE[1], label="forecast")
-    ax.fill_between(fx, f["pi_low"] * k, f["pi_high"] * k, color=PALETTE[1], alpha=0.2,
-                    label=f"{confidence_label(result.level)} prediction interval")
+    ax.fill_between(
+        fx,
+        f["pi_low"] * k,
+        f["pi_high"] * k,
+        color=PALETTE[1],
+        alpha=0.2,
+        label=f"{confidence_label(result.level)} prediction interval",
+    )
     warn = c[c["warning"]]
     if len(warn):
-        ax.scatter([m.to_timestamp() for m in warn["month"]], warn["observed"] * k, s=120,
-                   facecolors="none", edgecolors="red", linewidths=2, label="early warning")
+        ax.scatter(
+            [m.to_timestamp() for m in warn["month"]],
+            warn["observed"] * k,
+            s=120,
+            facecolors="none",
+            edgecolors="red",
+            linewidths=2,
+            label="early warning",
+        )
     spec = metric_spec(metric)
     ax.set_ylabel(f"{spec.label}" + (" (%)" if k == 100 else " (points)"))
     ax.legend(loc="best", fontsize=8)
