@@ -10,12 +10,16 @@ Examples
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 
-from fbresearch.analyses.outlook.results import OutlookResult
 from fbresearch.format import confidence_label
 from fbresearch.results import Finding, format_number
 from fbresearch.schema import metric_spec
+
+if TYPE_CHECKING:
+    from fbresearch.analyses.outlook.results import OutlookResult
 
 __all__ = [
     "show_value",

@@ -10,13 +10,18 @@ Examples
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 
-from fbresearch.analyses.value.results import GROUPS, ValueResult
+from fbresearch.analyses.value.groups import GROUPS
 from fbresearch.evidence import is_significant
 from fbresearch.format import confidence_label
 from fbresearch.results import Estimate, Finding, format_number
 from fbresearch.schema import METRICS
+
+if TYPE_CHECKING:
+    from fbresearch.analyses.value.results import ValueResult
 
 __all__ = [
     "money",

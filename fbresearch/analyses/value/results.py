@@ -6,12 +6,11 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from fbresearch.analyses.value.groups import GROUPS
 from fbresearch.results import Estimate, Finding, Result
 
 __all__ = ["GROUPS", "ValueResult"]
 
-#: the NPS answer groups, in the order every table shows them
-GROUPS = ("detractor", "passive", "promoter")
 
 
 @dataclass(frozen=True, eq=False)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from fbresearch.analyses.value.results import GROUPS
+from fbresearch.analyses.value.groups import GROUPS
 from fbresearch.format import confidence_label
 from fbresearch.present.plots.base import PALETTE, new_axes
 
