@@ -77,6 +77,9 @@ _EXPORTS: dict[str, str] = {
     "response_times": "analyses.triage",
     "close_the_loop": "analyses.triage",
     "suspicious_feedback": "analyses.triage",
+    # value and outlook
+    "customer_value": "analyses.value",
+    "kpi_outlook": "analyses.outlook",
     # presentation and running
     "set_theme": "present.plots.base",
     "show": "present.display",

@@ -260,6 +260,8 @@ TASK_NAMES: dict[str, str] = {
     "profile_attributes": "Satisfaction by customer attribute",
     "segment_migration": "Segment migration",
     "churn_risk": "Churn risk",
+    "customer_value": "The value of satisfaction",
+    "kpi_outlook": "The outlook",
 }
 
 _ORDERS = "an orders file (customer_id, order_date, amount): set orders: in the params file"
@@ -270,6 +272,7 @@ TASK_NEEDS: dict[str, str] = {
     "profile_segments": _ORDERS,
     "segment_migration": _ORDERS,
     "churn_risk": _ORDERS,
+    "customer_value": _ORDERS,
     "profile_attributes": "a column such as region, plan or age",
 }
 

@@ -297,6 +297,26 @@ METRICS: dict[str, MetricSpec] = {
         2,
         "points",
     ),
+    "retention": MetricSpec(
+        "retention",
+        "12-month retention",
+        "share of customers who bought again within 12 months of answering",
+        "percent",
+        (0, 100),
+        1,
+        0,
+        "percentage points",
+    ),
+    "spend": MetricSpec(
+        "spend",
+        "12-month spend",
+        "net spend in the 12 months after answering, in the orders file's currency",
+        "currency",
+        (0, float("inf")),
+        1,
+        0,
+        "currency units",
+    ),
 }
 
 

@@ -69,6 +69,7 @@ PAGE_COLUMNS: dict[str, tuple[str, ...]] = {
     "drivers": ("text",),
     "improvement": ("text",),
     "closed_loop": (),
+    "value": ("text",),
 }
 
 #: the keys of an inputs file, and what a missing key means

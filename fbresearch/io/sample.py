@@ -185,6 +185,10 @@ def sample_data(n_responses: int = 5000, seed: int = 0) -> SampleData:
     - ``churn`` (dict: ``window_days`` 90, ``lapse_probability`` by NPS group (the planted chance
       that a customer places no order in the 90 days after a scored response, on top of natural
       gaps), ``observed_lapse_rate`` by NPS group in this sample, ``applies_to``).
+    - ``value`` (dict: the planted defection after each customer's first scored answer, by NPS
+      group, and the 12-month ``retention`` and ``spend`` (currency units) the value page
+      estimates, had every customer of the cohort answered as a detractor, passive or promoter;
+      see :mod:`fbresearch.io.sample_value`).
     - ``category_of_topic`` (the topic -> category mapping above).
     - ``fake`` (bool Series: the fake-review batch: about 1% of rows, channel review, one
       Chinese template lightly varied, new accounts, all on 2026-10-14), ``fake_day``.
@@ -262,11 +266,15 @@ def sample_data(n_responses: int = 5000, seed: int = 0) -> SampleData:
         rng, phrases, topic_names, customers, real, sat, verbatim, fake_text, fake_when
     )
     sev, never = _response_loop(rng, feedback, rows)
-    orders, churn = _orders(rng, customers, cgroup, feedback, rows["is_fake"])
+    # the planted value of satisfaction draws from its own stream (issue 19): the other draws
+    # and the tables they make stay as they were
+    value_rng = np.random.default_rng([seed, 19])
+    orders, churn, value = _orders(rng, customers, cgroup, feedback, rows["is_fake"], value_rng)
     invitations = _invitations(rng, feedback)
     truth = _truth(
         phrases, topic_names, customers, feedback.index, rows, sat, verbatim, churn, sev, never
     )
+    truth["value"] = value
     return SampleData(
         feedback=feedback, orders=orders, customers=customers, invitations=invitations, truth=truth
     )

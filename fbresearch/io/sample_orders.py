@@ -36,6 +36,7 @@ from fbresearch.io.sample_model import (
     SLOW_CHANNEL,
     _ids,
 )
+from fbresearch.io.sample_value import first_answers, plant_defection, value_truth
 
 
 def _response_times(
@@ -67,8 +68,11 @@ def _orders(
     group: np.ndarray,
     feedback: pd.DataFrame,
     is_fake: np.ndarray,
-) -> tuple[pd.DataFrame, dict[str, Any]]:
-    """Orders per customer (a renewal process per group), returns, and the planted churn lapses.
+    value_rng: np.random.Generator | None = None,
+) -> tuple[pd.DataFrame, dict[str, Any], dict[str, Any]]:
+    """Orders per customer (a renewal process per group), returns, the planted churn lapses and
+    the planted defections (:mod:`fbresearch.io.sample_value`, drawn from ``value_rng``);
+    returns ``(orders, churn truth, value truth)``.
 
     Long on purpose: the draws must stay in this order for a seed to keep giving the same
     sample byte for byte, and the lapses and returns act on the orders drawn just before.
@@ -118,6 +122,24 @@ def _orders(
     eligible = fb_time <= last_eligible
     lapse = eligible & (rng.random(len(fb_time)) < p)
     keep = _outside_lapses(who, when, fb_cust[lapse], fb_time[lapse], window)
+    # the value truth: each customer's first answer, judged against the lapses of the others
+    first_answer = first_answers(fb_cust, fb_time)
+    other = lapse.copy()
+    other[first_answer] = False
+    kept_other = _outside_lapses(who, when, fb_cust[other], fb_time[other], window)
+    kept_other[first] = True
+    value = value_truth(
+        who,
+        when,
+        amount,
+        kept_other,
+        first_answer,
+        fb_cust,
+        fb_time,
+        np.datetime64(END.to_datetime64(), "ns"),
+        LAPSE_PROBABILITY,
+        LAPSE_WINDOW_DAYS,
+    )
     keep[first] = True  # every customer keeps their first purchase
     who, when, amount = who[keep], when[keep], amount[keep]
 
@@ -130,6 +152,13 @@ def _orders(
     all_who = np.concatenate([who, who[ret][inside]])
     all_when = np.concatenate([when, ret_when[inside]]).astype("datetime64[ns]")
     all_amount = np.concatenate([amount, -amount[ret][inside]])
+    # defection after the first answer (its own stream: every draw above stays as it was)
+    if value_rng is not None:
+        alive = plant_defection(
+            value_rng, all_who, all_when, first_answer, fb_cust, fb_time, nps_group
+        )
+        alive[: len(who)] |= np.r_[True, who[1:] != who[:-1]]  # first purchases stay
+        all_who, all_when, all_amount = all_who[alive], all_when[alive], all_amount[alive]
     order = np.argsort(all_when, kind="stable")
     n_orders = len(order)
     orders = pd.DataFrame(
@@ -165,7 +194,7 @@ def _orders(
         f"{pd.Timestamp(last_eligible):%Y-%m-%d}",
         "nps_groups": {"detractor": "0-6", "passive": "7-8", "promoter": "9-10"},
     }
-    return orders, churn
+    return orders, churn, value
 
 
 def _keys(who: np.ndarray, when: np.ndarray) -> np.ndarray:

@@ -185,6 +185,25 @@ PAGES: dict[str, Page] = {
                 ("follow_up", "Following up unhappy customers", ("outcome",)),
             ),
         ),
+        Page(
+            "value",
+            outcome_parameter="outlook_metrics",
+            files=("orders",),
+            columns=("submitted_at", "customer_id", "plan", "nps", "csat"),
+            drops=("text",),
+            sections=_sections(
+                (
+                    "value",
+                    "What satisfaction is worth",
+                    ("file:orders", "column:customer_id", "outcome:nps"),
+                ),
+                (
+                    "outlook",
+                    "Outlook: the next three months",
+                    ("file:orders", "outcome", "months:7"),
+                ),
+            ),
+        ),
     )
 }
 

@@ -235,7 +235,7 @@ def test_keywords_override_the_inputs_file(tmp_path):
 def test_page_columns_drop_what_the_page_does_not_show(tmp_path):
     paths = _small_canonical(tmp_path)
     # pages that show no verbatims leave the texts on disk
-    without_text = {"overview", "segmentation", "drivers", "improvement"}
+    without_text = {"overview", "segmentation", "drivers", "improvement", "value"}
     assert all(PAGE_COLUMNS[p] == ("text",) for p in without_text)
     assert all(PAGE_COLUMNS[p] == () for p in PAGE_COLUMNS if p not in without_text)
     overview = load_inputs(paths["feedback"], page="overview")

@@ -253,3 +253,13 @@ def test_trim_note_names_the_fallback_outcome():
         "This page uses CSAT: the data has no NPS answers.",
         "x = 1",
     ]
+
+
+def test_no_orders_value_page_skipped_naming_the_orders_file(params):
+    plan = plan_pages(summary(files=("invitations",)), params)["value"]
+    assert plan.status == "skipped"
+    assert "needs an orders file" in plan.summary()
+
+
+def test_value_page_complete_with_orders(params):
+    assert plan_pages(summary(), params)["value"].status == "complete"
