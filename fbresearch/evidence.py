@@ -32,6 +32,7 @@ __all__ = [
     "fdr_survivors",
     "significant_in_family",
     "family_sentence",
+    "summary_sentence",
 ]
 
 
@@ -202,9 +203,51 @@ def family_sentence(n_tests: int, confidence: float = 0.95, method: str = FDR_ME
     if n_tests == 1:
         return f"One comparison on this page is tested for significance at the {level} level."
     head = f"With {n_tests} comparisons on this page, a result is called significant only if it"
+    if method == "mixed":
+        return (
+            f"{head} survives a correction for multiple comparisons (Holm or {FDR_METHOD}, "
+            f"{level})."
+        )
     if method == "Holm":
         return (
             f"{head} survives a Holm correction for multiple comparisons (family-wise error rate "
             f"{level}), which is stricter than a false-discovery-rate check."
         )
     return f"{head} survives a false-discovery-rate check ({method}, {level})."
+
+
+def summary_sentence(
+    n_tests: int, n_survived: int, when: str = "this month", confidence: float = 0.95
+) -> str:
+    """What the executive summary says about the changes it checked across the whole report.
+
+    Parameters
+    ----------
+    n_tests : int
+        Changes over time tested on all pages together (the summary's own family).
+    n_survived : int
+        How many of them survive Benjamini-Hochberg in that family.
+    when : str
+        The period, as a reader names it ("in October 2026", "this month").
+
+    Examples
+    --------
+    >>> summary_sentence(31, 0, "in October 2026")
+    'No significant change in October 2026: none of the 31 changes tested in this report survives a false-discovery-rate check (Benjamini-Hochberg, 5%).'
+    >>> summary_sentence(31, 2)
+    'Changes are listed only if they survive a false-discovery-rate check (Benjamini-Hochberg, 5%) across the 31 changes tested in this report; 2 do.'
+    >>> summary_sentence(0, 0, "in October 2026")
+    'No change was tested in October 2026.'
+    """
+    level = f"{100 * fdr_level(confidence):.2g}%"
+    check = f"a false-discovery-rate check ({FDR_METHOD}, {level})"
+    if n_tests <= 0:
+        return f"No change was tested {when}."
+    if n_survived <= 0:
+        tested = "the one change" if n_tests == 1 else f"none of the {n_tests} changes"
+        verb = "tested in this report survives" if n_tests > 1 else "tested does not survive"
+        return f"No significant change {when}: {tested} {verb} {check}."
+    return (
+        f"Changes are listed only if they survive {check} across the {n_tests} changes tested "
+        f"in this report; {n_survived} {'does' if n_survived == 1 else 'do'}."
+    )
