@@ -33,11 +33,19 @@ def test_levels_are_promoted_unclassified_and_unsurviving_are_not():
     fs = [
         Finding("NPS was 42 (38 to 46).", importance=0.9, kind="level"),
         Finding("An old-style finding that says nothing of what it is.", importance=1.0),
-        Finding("A change its page did not call significant.", importance=0.8, kind="change",
-                p_value=0.2, survives_fdr=False),  # fmt: skip
+        Finding(
+            "A change its page did not call significant.",
+            importance=0.8,
+            kind="change",
+            p_value=0.2,
+            survives_fdr=False,
+        ),  # fmt: skip
         _change("CSAT fell 8 points.", 0.001),
     ]
-    assert [f.sentence for f in top_findings(fs)] == ["NPS was 42 (38 to 46).", "CSAT fell 8 points."]
+    assert [f.sentence for f in top_findings(fs)] == [
+        "NPS was 42 (38 to 46).",
+        "CSAT fell 8 points.",
+    ]
 
 
 def test_the_report_is_one_more_family_per_kind():
