@@ -84,6 +84,7 @@ _EXPORTS: dict[str, str] = {
     "set_theme": "present.plots.base",
     "show": "present.display",
     "write_findings": "present.findings",
+    "multiplicity_note": "present.findings",
     "run_report": "report",
     "ReportRun": "report",
 }

@@ -15,7 +15,7 @@ import pandas as pd
 
 from fbresearch import evidence
 
-__all__ = ["Estimate", "Finding", "Result", "Unavailable", "attempt", "format_number"]
+__all__ = ["Estimate", "Finding", "FINDING_KINDS", "Result", "Unavailable", "attempt", "format_number"]
 
 
 def format_number(value: float | None, digits: int = 1, percent: bool = False) -> str:
@@ -123,6 +123,10 @@ class Estimate:
         return pd.DataFrame([asdict(self)])
 
 
+#: what a finding states, for the executive summary (:func:`fbresearch.present.findings.top_findings`)
+FINDING_KINDS = ("level", "change", "difference")
+
+
 @dataclass(frozen=True)
 class Finding:
     """One headline finding for the executive summary: a plain sentence and its number.
@@ -137,18 +141,36 @@ class Finding:
         0 to 1; the runner shows the most important findings of all analyses first.
     analysis : str
         The notebook or analysis it comes from (``"overview"``, ``"topics"``, ...).
+    kind : str
+        ``"level"`` (how things stand: "NPS was 42 (38 to 46)", a count, a share), ``"change"``
+        (over time: a KPI's change from last month, a rising topic, an improvement's effect),
+        ``"difference"`` (between groups: a segment against the rest) or ``""`` (not said: the
+        executive summary does not promote it).
+    p_value : float, optional
+        For a change or difference: the raw p-value of its test.
+    q_value : float, optional
+        That test's Benjamini-Hochberg adjusted p-value within its page's family of tests.
+    survives_fdr : bool, optional
+        Whether the page called it significant after its multiplicity check.
 
     Examples
     --------
-    >>> f = Finding("NPS was 42 (38 to 46) in October.", importance=0.9, analysis="overview")
-    >>> f.to_dict()["importance"]
-    0.9
+    >>> f = Finding("NPS was 42 (38 to 46) in October.", importance=0.9, analysis="overview",
+    ...             kind="level")
+    >>> f.to_dict()["importance"], f.to_dict()["kind"]
+    (0.9, 'level')
+    >>> Finding.from_dict({"sentence": "Old file.", "importance": 0.5}).kind  # older files
+    ''
     """
 
     sentence: str
     estimate: Estimate | None = None
     importance: float = 0.5
     analysis: str = ""
+    kind: str = ""
+    p_value: float | None = None
+    q_value: float | None = None
+    survives_fdr: bool | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -156,11 +178,16 @@ class Finding:
             "estimate": self.estimate.to_dict() if self.estimate is not None else None,
             "importance": float(self.importance),
             "analysis": self.analysis,
+            "kind": self.kind,
+            "p_value": _json_number(self.p_value),
+            "q_value": _json_number(self.q_value),
+            "survives_fdr": None if self.survives_fdr is None else bool(self.survives_fdr),
         }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Finding:
         est = data.get("estimate")
+        survives = data.get("survives_fdr")
         return cls(
             sentence=data["sentence"],
             estimate=Estimate(
@@ -173,7 +200,18 @@ class Finding:
             else None,
             importance=float(data.get("importance", 0.5)),
             analysis=data.get("analysis", ""),
+            kind=data.get("kind") or "",
+            p_value=data.get("p_value"),
+            q_value=data.get("q_value"),
+            survives_fdr=None if survives is None else bool(survives),
         )
+
+
+def _json_number(value: float | None) -> float | None:
+    """A float for JSON: None for missing or NaN."""
+    if value is None or not math.isfinite(float(value)):
+        return None
+    return float(value)
 
 
 @dataclass(frozen=True, eq=False)

@@ -61,7 +61,10 @@ def test_corrupt_file_names_it(tmp_path):
 
 
 def test_top_findings_orders_by_importance_stably():
-    fs = [Finding(s, importance=i) for s, i in [("a", 0.2), ("b", 0.9), ("c", 0.9), ("d", 0.5)]]
+    fs = [
+        Finding(s, importance=i, kind="level")
+        for s, i in [("a", 0.2), ("b", 0.9), ("c", 0.9), ("d", 0.5)]
+    ]
     assert [f.sentence for f in top_findings(fs, 3)] == ["b", "c", "d"]
 
 

@@ -73,7 +73,7 @@ GOOD_CELLS = [
         "fb.write_findings(findings_path,\n"
         "    Finding('NPS was 42.0 (38.1 to 45.9) in the month.',\n"
         "            Estimate(42.0, 38.1, 45.9, n=500, name='NPS', unit='points'),\n"
-        "            importance=0.9),\n"
+        "            importance=0.9, kind='level'),\n"
         "    Finding('A customer wrote: ' + planted.iloc[0], importance=0.5))",
     ),
 ]

@@ -4,26 +4,122 @@ A notebook ends with ``fb.write_findings(findings_path, result, ...)``; the runn
 notebook's file with :func:`read_findings` and puts the most important ones in the executive
 summary of the period's ``index.html``.
 
-The file is a JSON object ``{"version": 1, "findings": [...]}`` where each finding is
-``{"sentence", "estimate", "importance", "analysis"}`` (:meth:`Finding.to_dict`).
+The file is a JSON object ``{"version": 1, "findings": [...], "tests": [...]}`` where each
+finding is ``{"sentence", "estimate", "importance", "analysis", "kind", "p_value", "q_value",
+"survives_fdr"}`` (:meth:`Finding.to_dict`) and ``tests`` lists every test the page called
+significant or not (``{"kind": "change" | "difference", "p_value"}``), its family.
+
+The executive summary (:func:`top_findings`) promotes levels, and changes or differences only
+when they survive Benjamini-Hochberg twice: on their page, and again among every test of their
+kind across the report (the summary's own family), so that on data with no real change it says
+so (:func:`summary_note`).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import math
 import os
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
+from fbresearch import evidence
+from fbresearch.analyses.impact.narrative import improvement_tests
+from fbresearch.analyses.kpis.narrative import kpi_tests
+from fbresearch.analyses.segments.narrative import churn_tests, profile_tests
+from fbresearch.analyses.topics.narrative import rising_tests
 from fbresearch.errors import ReportError
 from fbresearch.present.tables import escape
 from fbresearch.privacy import redact as _redact
 from fbresearch.results import Finding
 
-__all__ = ["write_findings", "read_findings", "top_findings", "FindingList"]
+__all__ = [
+    "write_findings",
+    "read_findings",
+    "read_tests",
+    "page_tests",
+    "multiplicity_note",
+    "top_findings",
+    "summary_note",
+    "FindingList",
+]
 
 _VERSION = 1
+
+#: result class name -> (its family of tests, what they test, the correction its page states)
+_FAMILIES: dict[str, tuple[Any, str, str]] = {
+    "KpiTable": (kpi_tests, "change", evidence.FDR_METHOD),
+    "ProfileResult": (profile_tests, "difference", "Holm"),
+    "ChurnResult": (churn_tests, "difference", evidence.FDR_METHOD),
+    "TopicsPage": (lambda page: rising_tests(page.rising), "change", "Holm"),
+    "ImpactResult": (improvement_tests, "change", evidence.FDR_METHOD),
+}
+
+
+def _families(items: Iterable[Any]) -> list[tuple[list[float], str, str]]:
+    """(p-values, kind, method) of every result among ``items`` that tests anything.
+
+    A result may also say it itself: a ``significance_tests()`` method returning
+    ``(p_values, kind, method)`` (kind ``"change"`` or ``"difference"``).
+    """
+    out = []
+    for item in items:
+        if item is None or isinstance(item, Finding):
+            continue
+        if isinstance(item, list | tuple):
+            out.extend(_families(item))
+            continue
+        own = getattr(type(item), "significance_tests", None)
+        if callable(own):
+            p, kind, method = item.significance_tests()
+            out.append(([float(x) for x in p], kind, method))
+            continue
+        family = _FAMILIES.get(type(item).__name__)
+        if family is not None:
+            tests, kind, method = family
+            out.append(([float(x) for x in tests(item)], kind, method))
+    return out
+
+
+def page_tests(*items: Any) -> list[dict[str, Any]]:
+    """Every test the page's results call significant or not: ``{"kind", "p_value"}`` each.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from fbresearch.analyses.kpis import kpi_table
+    >>> df = pd.DataFrame({"submitted_at": pd.to_datetime(["2026-09-03"] * 40 + ["2026-10-02"] * 40),
+    ...                    "nps": [10] * 30 + [0] * 10 + [10] * 10 + [0] * 30})
+    >>> [t["kind"] for t in page_tests(kpi_table(df, by="month", metrics="nps"))]
+    ['change']
+    """
+    return [
+        {"kind": kind, "p_value": p}
+        for values, kind, _ in _families(items)
+        for p in values
+        if math.isfinite(p)
+    ]
+
+
+def multiplicity_note(*items: Any, confidence: float = 0.95) -> str:
+    """The sentence a page states once: how many comparisons it makes and the check they pass.
+
+    Pages call it with the results whose sentences call something significant or not.
+
+    Examples
+    --------
+    >>> multiplicity_note()
+    ''
+    """
+    families = [f for f in _families(items) if f[0]]
+    n = sum(len(p) for p, _, _ in families)
+    methods = {method for _, _, method in families}
+    method = methods.pop() if len(methods) == 1 else "mixed"
+    return evidence.family_sentence(n, confidence, method)
 
 
 def _expand(items: Iterable[Any]) -> list[Finding]:
@@ -88,9 +184,9 @@ def write_findings(
         sentence = _redact(str(f.sentence))
         sentence = sentence[:1].upper() + sentence[1:]  # "social breaks ..." starts a sentence
         found.append(
-            Finding(
+            dataclasses.replace(
+                f,
                 sentence=sentence,
-                estimate=f.estimate,
                 importance=min(max(float(f.importance), 0.0), 1.0),
                 analysis=f.analysis or analysis,
             )
@@ -98,7 +194,11 @@ def write_findings(
     if path is not None:
         target = Path(path)
         target.parent.mkdir(parents=True, exist_ok=True)
-        payload = {"version": _VERSION, "findings": [f.to_dict() for f in found]}
+        payload = {
+            "version": _VERSION,
+            "findings": [f.to_dict() for f in found],
+            "tests": page_tests(*items),
+        }
         tmp = target.with_name(target.name + ".tmp")
         tmp.write_text(
             json.dumps(payload, ensure_ascii=False, indent=1, allow_nan=False) + "\n",
@@ -136,15 +236,99 @@ def read_findings(path: str | os.PathLike[str]) -> list[Finding]:
         ) from exc
 
 
-def top_findings(findings: Iterable[Finding], k: int = 8) -> list[Finding]:
-    """The ``k`` most important findings, most important first (ties keep their order).
+def read_tests(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
+    """The page's family of tests from a findings file (empty for a missing or older file).
 
     Examples
     --------
-    >>> fs = [Finding("a", importance=0.2), Finding("b", importance=0.9),
-    ...       Finding("c", importance=0.5)]
+    >>> import tempfile, pathlib
+    >>> read_tests(pathlib.Path(tempfile.mkdtemp()) / "none.findings.json")
+    []
+    """
+    target = Path(path)
+    if not target.exists():
+        return []
+    try:
+        payload = json.loads(target.read_text(encoding="utf-8"))
+    except ValueError as exc:
+        raise ReportError(
+            f"{target}: not a findings file written by write_findings ({exc})."
+        ) from exc
+    tests = payload.get("tests", []) if isinstance(payload, dict) else []
+    return [t for t in tests if t.get("p_value") is not None]
+
+
+def _thresholds(tests: Iterable[dict[str, Any]] | None, confidence: float) -> dict[str, float]:
+    """Per kind, the largest p-value that survives BH among all tests of that kind."""
+    out: dict[str, float] = {}
+    by_kind: dict[str, list[float]] = {}
+    for t in tests or []:
+        by_kind.setdefault(t["kind"], []).append(float(t["p_value"]))
+    for kind, values in by_kind.items():
+        p = np.asarray(values, dtype=float)
+        kept = p[evidence.fdr_survivors(p, confidence)]
+        out[kind] = float(kept.max()) if len(kept) else -1.0
+    return out
+
+
+def _promoted(f: Finding, limits: dict[str, float] | None) -> bool:
+    """Whether the summary may show ``f``: a level, or a change/difference that survives."""
+    if f.kind == "level":
+        return True
+    if f.kind not in ("change", "difference") or not f.survives_fdr:
+        return False  # unclassified, or not called significant on its page
+    if limits is None:  # no report-wide family given: the page's check alone
+        return True
+    return f.p_value is not None and f.p_value <= limits.get(f.kind, -1.0) + 1e-15
+
+
+def top_findings(
+    findings: Iterable[Finding],
+    k: int = 8,
+    tests: Iterable[dict[str, Any]] | None = None,
+    confidence: float = 0.95,
+) -> list[Finding]:
+    """The ``k`` most important findings the summary may promote, most important first.
+
+    Levels are promoted; a change or difference only when its page called it significant and,
+    given ``tests`` (every page's family, :func:`read_tests`), when it also survives
+    Benjamini-Hochberg among all the report's tests of its kind at ``1 - confidence``. A finding
+    that does not say what it states (``kind`` empty) is not promoted. Ties keep their order.
+
+    Examples
+    --------
+    >>> fs = [Finding("a", importance=0.2, kind="level"), Finding("b", importance=0.9, kind="level"),
+    ...       Finding("c", importance=0.5, kind="level"), Finding("d", importance=1.0)]
     >>> [f.sentence for f in top_findings(fs, k=2)]
     ['b', 'c']
+    >>> up = Finding("Up.", importance=0.9, kind="change", p_value=0.03, survives_fdr=True)
+    >>> [f.sentence for f in top_findings([up], tests=[{"kind": "change", "p_value": 0.03}])]
+    ['Up.']
+    >>> crowd = [{"kind": "change", "p_value": p} for p in (0.03, 0.4, 0.6, 0.8)]
+    >>> top_findings([up], tests=crowd)
+    []
     """
-    ordered = sorted(enumerate(findings), key=lambda pair: (-pair[1].importance, pair[0]))
+    limits = None if tests is None else _thresholds(tests, confidence)
+    kept = [f for f in findings if _promoted(f, limits)]
+    ordered = sorted(enumerate(kept), key=lambda pair: (-pair[1].importance, pair[0]))
     return [f for _, f in ordered[:k]]
+
+
+def summary_note(
+    findings: Iterable[Finding],
+    tests: Iterable[dict[str, Any]],
+    when: str = "this month",
+    confidence: float = 0.95,
+) -> str:
+    """The executive summary's one sentence on changes: none survived, or how many did.
+
+    Examples
+    --------
+    >>> summary_note([], [{"kind": "change", "p_value": 0.2}] * 3, "in October 2026")[:44]
+    'No significant change in October 2026: none '
+    """
+    tests = list(tests)
+    limits = _thresholds(tests, confidence)
+    n = sum(1 for t in tests if t["kind"] == "change")
+    survived = sum(1 for f in findings if f.kind == "change" and _promoted(f, limits))
+    return evidence.summary_sentence(n, survived, when, confidence)

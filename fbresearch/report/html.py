@@ -373,8 +373,12 @@ def period_page(
     notebooks: Sequence[Mapping[str, Any]],
     footer: Mapping[str, Any],
     failed: str = "",
+    summary_note: str = "",
 ) -> str:
     """The period's ``index.html``: headline KPIs, executive summary, links and statuses.
+
+    ``summary_note`` is the summary's one sentence on changes (e.g. "No significant change in
+    October 2026: ..."), shown above its findings.
 
     Examples
     --------
@@ -428,6 +432,7 @@ def period_page(
         kpis=[kpi_view(k) for k in kpis],
         **_levels(kpis[0].get("confidence") if kpis else None),
         findings=items,
+        summary_note=summary_note,
         notebooks=rows,
         footer=footer,
         failed=failed,

@@ -10,6 +10,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from fbresearch import evidence
 from fbresearch.report.html import reports_page
 from fbresearch.report.pages import HEADLINE_KPIS
 
@@ -61,6 +62,7 @@ def headline_kpis(frame: Any, period: str, confidence: float = 0.95) -> list[dic
     import pandas as pd
 
     from fbresearch.analyses.kpis import kpi_table
+    from fbresearch.analyses.kpis.narrative import kpi_tests
 
     current = pd.Period(period, freq="M")
     month = frame["submitted_at"].dt.to_period("M")
@@ -68,7 +70,8 @@ def headline_kpis(frame: Any, period: str, confidence: float = 0.95) -> list[dic
     present = [column for column, _ in HEADLINE_KPIS if column in window.columns]
     if window.empty or not present:
         return []
-    table = kpi_table(window, by="month", metrics=tuple(present), confidence=confidence)
+    # volume too: the overview's headline table tests it with the KPIs, as one family
+    table = kpi_table(window, by="month", metrics=(*present, "volume"), confidence=confidence)
     months = set(table.table[table.time])
     kpis = []
     for column, label in HEADLINE_KPIS:
@@ -87,8 +90,18 @@ def headline_kpis(frame: Any, period: str, confidence: float = 0.95) -> list[dic
                     previous=before.to_dict(),
                     change=change.estimate,
                     change_significant=bool(change.significant),
+                    change_p_value=change.p_value,
                 )
         kpis.append(entry)
+    # the headline changes are one family (the overview's headline table, volume included):
+    # "significant" only after Benjamini-Hochberg among them
+    family = kpi_tests(table.last(1))
+    for k in kpis:
+        if "change_significant" in k:
+            p = k.pop("change_p_value")
+            k["change_significant"] = k["change_significant"] and evidence.significant_in_family(
+                p, family, confidence
+            )
     return kpis
 
 

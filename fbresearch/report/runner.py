@@ -25,7 +25,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -39,7 +39,7 @@ from fbresearch.errors import (
 )
 from fbresearch.io import canonical as fbdata
 from fbresearch.io.inputs import write_inputs
-from fbresearch.present.findings import read_findings, top_findings
+from fbresearch.present.findings import read_findings, read_tests, summary_note, top_findings
 from fbresearch.report.data import Inputs, load_data, pick_period, release_memory, slim
 from fbresearch.report.execute import run_notebooks
 from fbresearch.report.html import period_page
@@ -524,11 +524,12 @@ def _collect(
     staging: Path,
     loaded: Params,
     plan: Mapping[str, PagePlan],
-) -> tuple[list[NotebookRun], list[Any]]:
-    """Every page's run record, in run order, and the headline findings (tagged with the
-    notebook's name)."""
+) -> tuple[list[NotebookRun], list[Any], list[dict[str, Any]]]:
+    """Every page's run record, in run order, the headline findings (tagged with the
+    notebook's name) and every page's family of tests (for the summary's own FDR check)."""
     runs: list[NotebookRun] = []
     all_findings = []
+    tests: list[dict[str, Any]] = []
     by_name = {task["name"]: task for task in tasks}
     for name in loaded.notebooks:
         if name not in by_name:
@@ -537,10 +538,9 @@ def _collect(
         task = by_name[name]
         result = results[name]
         found = read_findings(staging / f"{name}.findings.json")
+        tests.extend(read_tests(staging / f"{name}.findings.json"))
         for f in found:
-            all_findings.append(
-                f if f.analysis else type(f)(f.sentence, f.estimate, f.importance, name)
-            )
+            all_findings.append(f if f.analysis else replace(f, analysis=name))
         runs.append(
             NotebookRun(
                 name=name,
@@ -554,7 +554,7 @@ def _collect(
                 left_out=tuple(plan[name].left_out),
             )
         )
-    return runs, all_findings
+    return runs, all_findings, tests
 
 
 def _finish(
@@ -580,11 +580,15 @@ def _finish(
     Length: a third of it is the manifest's literal (one key a line, read as the file's schema).
     """
     title = loaded.report["title"]
-    runs, all_findings = _collect(tasks, results, staging, loaded, plan)
+    runs, all_findings, tests = _collect(tasks, results, staging, loaded, plan)
     failed = [r for r in runs if r.status == "failed"]
     status = "failed" if failed else "ok"
-    kpis = headline_kpis(inputs.feedback.frame, chosen, confidence=_headline_confidence(loaded))
-    top = [f.to_dict() for f in top_findings(all_findings, int(loaded.report["findings"]))]
+    confidence = _headline_confidence(loaded)
+    kpis = headline_kpis(inputs.feedback.frame, chosen, confidence=confidence)
+    level = 0.95 if confidence is None else float(confidence)
+    chosen_top = top_findings(all_findings, int(loaded.report["findings"]), tests, level)
+    top = [f.to_dict() for f in chosen_top]
+    note = summary_note(all_findings, tests, f"in {period_label(chosen)}", level)
     message = _failure_message(failed)
     manifest = {
         "fbresearch": versions().get("fbresearch", ""),
@@ -611,6 +615,7 @@ def _finish(
         "notebooks": [r.to_dict() for r in runs],
         "headline": kpis,
         "findings": top,
+        "summary_note": note,
     }
     failed_text = ""
     if failed:
@@ -624,6 +629,7 @@ def _finish(
         period_label=period_label(chosen),
         kpis=kpis,
         findings=top,
+        summary_note=note,
         notebooks=[r.to_dict() for r in runs],
         footer={**footer, "seconds": f"{manifest['seconds']:.0f} s"},
         failed=failed_text,

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from fbresearch.analyses.impact.results import ImpactResult
 
 __all__ = [
+    "improvement_tests",
     "axis_label",
     "default_verdict",
     "mde_sentence",
@@ -304,15 +305,41 @@ def findings(result: ImpactResult) -> list[Finding]:
     """
     if result.effect is None:
         return []
-    importance = 0.8 if result.effect.significant and not len(failed_checks(result)) else 0.5
+    claimed = bool(result.effect.significant and not len(failed_checks(result)))
+    p = result.effect.p_value
     return [
         Finding(
             result.verdict or default_verdict(result),
             result.effect,
-            importance=importance,
+            importance=0.8 if claimed else 0.5,
             analysis="improvement",
+            kind="change",
+            p_value=None if p is None or math.isnan(float(p)) else float(p),
+            survives_fdr=claimed,
         )
     ]
+
+
+def improvement_tests(results: Any) -> list[float]:
+    """The page's family: one test per improvement evaluated (its effect's p-value).
+
+    Examples
+    --------
+    >>> from fbresearch.results import Estimate
+    >>> from fbresearch.analyses.impact.results import ImpactResult
+    >>> res = ImpactResult(table=pd.DataFrame(), effect=Estimate(0.3, 0.1, 0.5, n=9, p_value=0.01),
+    ...                    design="pre/post", outcome="csat")
+    >>> improvement_tests([res, res])
+    [0.01, 0.01]
+    """
+    items = results if isinstance(results, list | tuple) else [results]
+    out = []
+    for r in items:
+        effect = getattr(r, "effect", None)
+        p = getattr(effect, "p_value", None)
+        if p is not None and not math.isnan(float(p)):
+            out.append(float(p))
+    return out
 
 
 # --------------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 from fbresearch import evidence
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
 __all__ = [
     "kpi_summary",
     "kpi_findings",
+    "kpi_tests",
     "kpi_display_table",
     "kpi_caption",
     "headline_caption",
@@ -163,9 +165,34 @@ def kpi_sentence(result: KpiTable, row: pd.Series, metric: str) -> str:
     verdict = (
         f"a significant {'rise' if change > 0 else 'fall'}"
         if evidence.is_significant(change_estimate(row, metric, result.confidence))
+        and _survives(result, p)
         else "not a significant change"
     )
     return f"{moved} ({p_text(p)}): {verdict}."
+
+
+def kpi_tests(result: KpiTable) -> np.ndarray:
+    """The table's family of tests: the p-values of every change its latest period reports.
+
+    Every metric and group of the latest period is one comparison with the period before; a
+    change is called significant only when it survives Benjamini-Hochberg among them
+    (:func:`fbresearch.evidence.significant_in_family`). Empty without a time column.
+    """
+    if result.time is None or result.table.empty or "change_p_value" not in result.table:
+        return np.array([], dtype=float)
+    p = result._latest_rows()["change_p_value"].to_numpy(dtype=float)
+    return p[~np.isnan(p)]
+
+
+def _survives(result: KpiTable, p: float) -> bool:
+    return evidence.significant_in_family(p, kpi_tests(result), result.confidence)
+
+
+def _q_value(result: KpiTable, p: float) -> float | None:
+    family = kpi_tests(result)
+    if np.isnan(p) or not np.any(family == p):
+        return None
+    return float(evidence.fdr_adjust(family)[family == p].min())
 
 
 def _plural(noun: str) -> str:
@@ -184,8 +211,8 @@ def _plural(noun: str) -> str:
 def _groups_summary(result: KpiTable, rows: pd.DataFrame, metric: str, max_groups: int) -> list:
     """Sentences for one metric over many groups: the significant changes, then the rest."""
     others = result._others
-    alpha = 1 - result.confidence
-    moved = rows[rows["change_p_value"] < alpha].sort_values("change_p_value")
+    survived = [_survives(result, float(p)) for p in rows["change_p_value"]]
+    moved = rows[np.array(survived, dtype=bool)].sort_values("change_p_value")
     sentences = [kpi_sentence(result, r, metric) for _, r in moved.head(max_groups).iterrows()]
     label = metric_spec(metric).label
     plural = _plural(others[0]) if len(others) == 1 else "groups"
@@ -251,18 +278,25 @@ def kpi_summary(result: KpiTable, max_groups: int = 6) -> str:
 
 
 def kpi_findings(result: KpiTable) -> list[Finding]:
-    """Headline findings: each metric's latest level and change (importance 0.4-0.9)."""
+    """Headline findings: each metric's latest level and change (importance 0.4-0.9).
+
+    A finding whose change survives the table's false-discovery-rate check is a ``"change"``
+    (with its p- and q-value); otherwise it states a level (``"level"``), and a group's row that
+    did not change significantly is not a finding at all.
+    """
     out: list[Finding] = []
-    alpha = 1 - result.confidence
     latest = result._latest_rows()
+    timed = result.time is not None and "change_p_value" in latest
     for metric in result.metrics:
         rows = latest[latest["metric"] == metric]
         if result._others:
-            if result.time is None:
+            if not timed:
                 continue
-            rows = rows[rows["change_p_value"] < alpha].sort_values("change_p_value").head(3)
+            keep = [_survives(result, float(p)) for p in rows["change_p_value"]]
+            rows = rows[np.array(keep, dtype=bool)].sort_values("change_p_value").head(3)
         for _, row in rows.iterrows():
-            significant = result.time is not None and row["change_p_value"] < alpha
+            p = float(row["change_p_value"]) if timed else float("nan")
+            significant = timed and _survives(result, p)
             importance = _WEIGHT[metric] - (0 if significant or result.time is None else 0.2)
             if result._others:  # one of many group comparisons: less weight
                 importance -= 0.3
@@ -272,6 +306,10 @@ def kpi_findings(result: KpiTable) -> list[Finding]:
                     row_estimate(row, metric, result.confidence),
                     importance=round(importance, 2),
                     analysis="overview",
+                    kind="change" if significant else "level",
+                    p_value=None if np.isnan(p) else p,
+                    q_value=_q_value(result, p) if timed else None,
+                    survives_fdr=bool(significant) if timed else None,
                 )
             )
     return out
@@ -392,6 +430,7 @@ def rate_findings(result: ResponseRateResult) -> list[Finding]:
             _rate_estimate(r, result.confidence, name="response rate"),
             importance=0.55 if r["status"] == "below" else 0.4,
             analysis="overview",
+            kind="level",
         )
         for _, r in rows.iterrows()
     ]
@@ -462,6 +501,7 @@ def acknowledged_findings(result: AcknowledgedResult) -> list[Finding]:
             overall,
             importance=0.6,
             analysis="overview",
+            kind="level",
         )
     ]
     if not result.by:
@@ -477,6 +517,7 @@ def acknowledged_findings(result: AcknowledgedResult) -> list[Finding]:
                 est,
                 importance=0.65,
                 analysis="overview",
+                kind="level",
             )
         )
     return out

@@ -43,9 +43,11 @@ __all__ = [
     "cluster_findings",
     "profile_summary",
     "profile_findings",
+    "profile_tests",
     "migration_summary",
     "churn_summary",
     "churn_findings",
+    "churn_tests",
     "rfm_caption",
     "rfm_plot_caption",
     "cluster_caption",
@@ -125,6 +127,7 @@ def rfm_findings(res: RFMResult) -> list[Finding]:
                 estimate=share,
                 importance=0.6,
                 analysis="segmentation",
+                kind="level",
             )
         )
     return out
@@ -150,7 +153,14 @@ def cluster_summary(res: ClusterResult) -> str:
 
 def cluster_findings(res: ClusterResult) -> list[Finding]:
     """Headline findings of a :class:`ClusterResult`."""
-    return [Finding(res.summary().split(". ")[0] + ".", importance=0.4, analysis="segmentation")]
+    return [
+        Finding(
+            res.summary().split(". ")[0] + ".",
+            importance=0.4,
+            analysis="segmentation",
+            kind="level",
+        )
+    ]
 
 
 def _gap_size(row: Any, bound: str = "") -> str:
@@ -198,10 +208,28 @@ def profile_summary(res: ProfileResult) -> str:
     return _with_notes(res, " ".join(parts))
 
 
+def profile_tests(res: ProfileResult) -> list[float]:
+    """The page's family from one profile: the p-value of every group-against-the-rest test.
+
+    The profile already Holm-corrects them per metric (``p_holm``, ``significant``); Holm
+    controls the family-wise error rate, so every difference it keeps also survives the
+    Benjamini-Hochberg check the executive summary applies.
+    """
+    t = res.table
+    if "p_value" not in t:
+        return []
+    return [float(p) for p in t["p_value"] if not pd.isna(p)]
+
+
 def profile_findings(res: ProfileResult) -> list[Finding]:
-    """Headline findings of a :class:`ProfileResult`."""
+    """Headline findings of a :class:`ProfileResult`: the differences that survive Holm."""
     out = []
-    for r in res.table[res.table["significant"]].itertuples():
+    t = res.table
+    q = {}
+    for _, rows in t.groupby("metric", sort=False):
+        ok = rows["p_value"].notna()
+        q.update(zip(rows.index[ok], evidence.fdr_adjust(rows.loc[ok, "p_value"]), strict=True))
+    for i, r in zip(t.index[t["significant"]], t[t["significant"]].itertuples(), strict=True):
         est = res.estimates[(r.segment, r.metric, "diff")]
         out.append(
             Finding(
@@ -211,6 +239,10 @@ def profile_findings(res: ProfileResult) -> list[Finding]:
                 estimate=est,
                 importance=min(0.9, 0.5 + abs(r.difference) / _span(r.metric)),
                 analysis="segmentation",
+                kind="difference",
+                p_value=float(r.p_value),
+                q_value=float(q[i]) if i in q else None,
+                survives_fdr=True,
             )
         )
     return out
@@ -273,6 +305,15 @@ def churn_summary(res: ChurnResult) -> str:
     return _with_notes(res, " ".join(parts))
 
 
+def churn_tests(res: ChurnResult) -> list[float]:
+    """The page's family from the churn model: the p-value of each odds ratio it reports."""
+    return [
+        float(e.p_value)
+        for e in res.odds_ratios.values()
+        if e.p_value is not None and not math.isnan(float(e.p_value))
+    ]
+
+
 def churn_findings(res: ChurnResult) -> list[Finding]:
     """Headline findings of a :class:`ChurnResult`."""
     out = []
@@ -285,6 +326,9 @@ def churn_findings(res: ChurnResult) -> list[Finding]:
                 estimate=e,
                 importance=0.7 if evidence.is_significant(e) else 0.3,
                 analysis="segmentation",
+                kind="difference",
+                p_value=e.p_value,
+                survives_fdr=evidence.is_significant(e),
             )
         )
     out.append(
@@ -292,6 +336,7 @@ def churn_findings(res: ChurnResult) -> list[Finding]:
             f"{res.at_risk_count:,} high-value customers who answered recently are at risk of lapsing.",
             importance=0.6,
             analysis="segmentation",
+            kind="level",
         )
     )
     return out

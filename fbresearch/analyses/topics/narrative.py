@@ -13,8 +13,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
+from fbresearch import evidence
 from fbresearch.analyses.kpis import scores as kpi
 from fbresearch.format import format_number, format_signed
 from fbresearch.results import Estimate, Finding
@@ -24,6 +26,7 @@ if TYPE_CHECKING:
     from fbresearch.analyses.topics.results import TopicModel
 
 __all__ = [
+    "rising_tests",
     "overview",
     "summary",
     "model_findings",
@@ -156,6 +159,7 @@ def model_findings(model: TopicModel) -> list[Finding]:
                 estimate=est,
                 importance=0.5,
                 analysis="topics",
+                kind="level",
             )
         )
     return out
@@ -227,9 +231,31 @@ def format_pain_points(table: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def rising_tests(rising: pd.DataFrame | None) -> list[float]:
+    """The page's family of prevalence changes: one raw p-value per topic compared.
+
+    ``emerging`` Holm-corrects them per language (``p_adjusted``); Holm controls the family-wise
+    error rate, so a topic it calls rising also survives the Benjamini-Hochberg check.
+    """
+    if rising is None or "p_value" not in rising:
+        return []
+    return [float(p) for p in rising["p_value"] if not pd.isna(p)]
+
+
+def _bh_by_language(rising: pd.DataFrame) -> pd.Series:
+    q = pd.Series(np.nan, index=rising.index)
+    for _, part in rising.groupby("language", sort=False):
+        ok = part["p_value"].notna()
+        q[part.index[ok]] = evidence.fdr_adjust(part.loc[ok, "p_value"])
+    return q
+
+
 def _rising_findings(rising: pd.DataFrame) -> list[Finding]:
     out = []
-    for row in rising[rising["rising"]].itertuples():
+    q = _bh_by_language(rising) if "language" in rising else pd.Series(np.nan, rising.index)
+    for i, row in zip(
+        rising.index[rising["rising"]], rising[rising["rising"]].itertuples(), strict=True
+    ):
         est = Estimate(
             row.difference,
             row.ci_low,
@@ -249,6 +275,10 @@ def _rising_findings(rising: pd.DataFrame) -> list[Finding]:
                 estimate=est,
                 importance=0.75,
                 analysis="topics",
+                kind="change",
+                p_value=float(row.p_value) if hasattr(row, "p_value") else None,
+                q_value=None if pd.isna(q[i]) else float(q[i]),
+                survives_fdr=True,
             )
         )
     return out
@@ -276,6 +306,7 @@ def _pain_finding(pain: pd.DataFrame) -> list[Finding]:
             estimate=est,
             importance=0.8,
             analysis="topics",
+            kind="level",
         )
     ]
 

@@ -129,12 +129,14 @@ def category_findings(result: CategoryResult) -> list[Finding]:
             est,
             importance=0.55,
             analysis=ANALYSIS,
+            kind="level",
         ),
         Finding(
             f"{unc.format(0)} of texts fell in no category of the taxonomy.",
             unc,
             importance=0.3,
             analysis=ANALYSIS,
+            kind="level",
         ),
     ]
 
@@ -199,6 +201,7 @@ def severity_findings(result: SeverityMix) -> list[Finding]:
             est,
             importance=0.5,
             analysis=ANALYSIS,
+            kind="level",
         )
     ]
 
@@ -274,6 +277,7 @@ def response_times_findings(result: ResponseTimesResult) -> list[Finding]:
                 result.within,
                 importance=0.6,
                 analysis=ANALYSIS,
+                kind="level",
             )
         )
     rows = result.table[result.table["dimension"] == "channel"]
@@ -295,6 +299,7 @@ def response_times_findings(result: ResponseTimesResult) -> list[Finding]:
                 est,
                 importance=0.7,
                 analysis=ANALYSIS,
+                kind="level",
             )
         )
     if result.resolution is not None and not math.isnan(result.resolution.estimate):
@@ -304,6 +309,7 @@ def response_times_findings(result: ResponseTimesResult) -> list[Finding]:
                 result.resolution,
                 importance=0.5,
                 analysis=ANALYSIS,
+                kind="level",
             )
         )
     if len(result.open_urgent):
@@ -312,6 +318,7 @@ def response_times_findings(result: ResponseTimesResult) -> list[Finding]:
                 f"{len(result.open_urgent):,} urgent cases were still open at the end of the period.",
                 importance=0.75,
                 analysis=ANALYSIS,
+                kind="level",
             )
         )
     return out
@@ -403,6 +410,7 @@ def loop_findings(result: LoopResult) -> list[Finding]:
             result.contacted,
             importance=0.55,
             analysis=ANALYSIS,
+            kind="level",
         )
     ]
 
@@ -462,6 +470,7 @@ def suspicious_findings(result: SuspiciousResult) -> list[Finding]:
             result.flagged,
             importance=0.5,
             analysis=ANALYSIS,
+            kind="level",
         )
     ]
 

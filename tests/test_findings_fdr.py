@@ -1,0 +1,142 @@
+"""What the executive summary may promote (issue 15, point 8): levels, and changes or
+differences that survive Benjamini-Hochberg on their page and across the report.
+
+Truths: hand-worked BH step-ups (m p_(k) / k against 5%) and statsmodels ``multipletests``.
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from statsmodels.stats.multitest import multipletests
+
+from fbresearch.analyses.kpis import kpi_table
+from fbresearch.present.findings import (
+    multiplicity_note,
+    page_tests,
+    read_findings,
+    read_tests,
+    summary_note,
+    top_findings,
+    write_findings,
+)
+from fbresearch.results import Finding
+
+
+def _change(sentence, p, importance=0.7, kind="change"):
+    return Finding(sentence, importance=importance, kind=kind, p_value=p, survives_fdr=True)
+
+
+def test_levels_are_promoted_unclassified_and_unsurviving_are_not():
+    fs = [
+        Finding("NPS was 42 (38 to 46).", importance=0.9, kind="level"),
+        Finding("An old-style finding that says nothing of what it is.", importance=1.0),
+        Finding(
+            "A change its page did not call significant.",
+            importance=0.8,
+            kind="change",
+            p_value=0.2,
+            survives_fdr=False,
+        ),  # fmt: skip
+        _change("CSAT fell 8 points.", 0.001),
+    ]
+    assert [f.sentence for f in top_findings(fs)] == [
+        "NPS was 42 (38 to 46).",
+        "CSAT fell 8 points.",
+    ]
+
+
+def test_the_report_is_one_more_family_per_kind():
+    """Page A: one change, p = 0.03 (alone it survives). Page B: 9 changes, all p >= 0.3.
+
+    Pooled over 10 changes, BH needs p_(1) <= 0.05 / 10 = 0.005: 0.03 does not survive. The
+    differences are a family of their own (0.004 and 0.01: 0.01 <= 2 * 0.05 / 2).
+    """
+    tests = [{"kind": "change", "p_value": 0.03}] + [
+        {"kind": "change", "p_value": p} for p in np.linspace(0.3, 0.9, 9)
+    ]
+    tests += [{"kind": "difference", "p_value": 0.004}, {"kind": "difference", "p_value": 0.01}]
+    fs = [
+        _change("Volume rose.", 0.03),
+        _change("West is lower.", 0.004, kind="difference"),
+        _change("North is lower.", 0.01, kind="difference"),
+    ]
+    chosen = [f.sentence for f in top_findings(fs, tests=tests)]
+    assert chosen == ["West is lower.", "North is lower."]
+    assert [f.sentence for f in top_findings(fs, tests=tests[:1])][0] == "Volume rose."
+    note = summary_note(fs, tests, "in October 2026")
+    assert note.startswith("No significant change in October 2026: none of the 10 changes")
+
+
+def test_pooled_survival_is_statsmodels_bh():
+    rng = np.random.default_rng(3)
+    p = np.concatenate([rng.uniform(size=30), rng.uniform(0, 0.004, size=4)])
+    tests = [{"kind": "change", "p_value": x} for x in p]
+    fs = [_change(f"t{i}", x) for i, x in enumerate(p)]
+    kept = {f.sentence for f in top_findings(fs, k=100, tests=tests)}
+    reject = multipletests(p, alpha=0.05, method="fdr_bh")[0]
+    assert kept == {f"t{i}" for i in np.flatnonzero(reject)}
+
+
+def _by_channel(shift_call_center: float, channels: int = 10, n: int = 120) -> pd.DataFrame:
+    """Two months, ``channels`` channels; only call_center's NPS moves (promoter share)."""
+    rng = np.random.default_rng(11)
+    rows = []
+    for c in range(channels):
+        name = "call_center" if c == 0 else f"ch{c}"
+        for month, day in (("2026-09", "03"), ("2026-10", "06")):
+            share = 0.5 + (shift_call_center if (c == 0 and month == "2026-10") else 0.0)
+            promoters = rng.random(n) < share
+            scores = np.where(promoters, 10, 0)  # promoters or detractors only
+            rows += [{"submitted_at": f"{month}-{day}", "channel": name, "nps": int(s)}
+                     for s in scores]  # fmt: skip
+    frame = pd.DataFrame(rows)
+    frame["submitted_at"] = pd.to_datetime(frame["submitted_at"])
+    return frame
+
+
+def test_a_group_change_is_called_significant_only_after_bh_in_its_table():
+    """call_center's NPS falls with p = 0.013 among 10 channels whose other p-values are all
+    above 0.24: significant alone at 5%, not after BH (0.013 * 10 / 1 = 0.13 > 0.05)."""
+    table = kpi_table(_by_channel(-0.08), by=["month", "channel"], metrics="nps").last(1)
+    latest = table._latest_rows()
+    p = latest["change_p_value"].to_numpy(float)
+    assert 0.005 < p[0] < 0.05 and (p[1:] > 0.2).all()  # the case this test is about
+    assert not multipletests(p, alpha=0.05, method="fdr_bh")[0].any()
+    assert table.findings() == []
+    assert "significant fall" not in table.summary()
+    assert "did not change significantly from the previous month for any of the 10" in (
+        table.summary()
+    )
+    # a clear fall (p < 0.001) survives and is worded so
+    clear = kpi_table(_by_channel(-0.16), by=["month", "channel"], metrics="nps").last(1)
+    (f,) = clear.findings()
+    assert f.kind == "change" and f.survives_fdr and "call_center" in f.sentence
+    expected = multipletests(clear._latest_rows()["change_p_value"], method="fdr_bh")[1][0]
+    assert f.q_value == pytest.approx(expected, rel=1e-12)
+    # one test on its own is judged at the plain 5% level
+    one = kpi_table(_by_channel(-0.08, channels=1), by="month", metrics="nps").last(1)
+    (f,) = one.findings()
+    assert f.p_value < 0.05 and f.kind == "change" and f.survives_fdr
+    assert "a significant fall" in f.sentence
+
+
+def test_the_files_carry_the_family_and_the_page_states_it(tmp_path):
+    table = kpi_table(_by_channel(0.0), by=["month", "channel"], metrics="nps").last(1)
+    path = tmp_path / "overview.findings.json"
+    written = write_findings(path, table, analysis="overview")
+    tests = read_tests(path)
+    assert len(tests) == 10 and {t["kind"] for t in tests} == {"change"}
+    assert sorted(t["p_value"] for t in tests) == sorted(
+        table._latest_rows()["change_p_value"].tolist()
+    )
+    assert read_findings(path) == written
+    assert page_tests(table) == tests
+    assert multiplicity_note(table).startswith("With 10 comparisons on this page")
+    # an older file without the new fields still reads
+    old = tmp_path / "old.findings.json"
+    old.write_text(json.dumps({"version": 1, "findings": [{"sentence": "x", "importance": 0.3}]}))
+    assert read_findings(old)[0].kind == "" and read_tests(old) == []
