@@ -122,8 +122,9 @@ def unit_note(outcome: str) -> str:
 
     Examples
     --------
-    >>> unit_note("nps")
-    'Coefficients are in points on the 0-10 likelihood-to-recommend answer, not NPS points (-100 to 100).'
+    >>> unit_note("nps")  # doctest: +NORMALIZE_WHITESPACE
+    'Coefficients are in points on the 0-10 likelihood-to-recommend answer, not NPS points
+    (-100 to 100).'
     >>> unit_note("ces")
     ''
     """
@@ -131,9 +132,8 @@ def unit_note(outcome: str) -> str:
     if spec is None or answer is None or tuple(spec.scale) == (answer.low, answer.high):
         return ""
     low, high = (format_number(v, 0) for v in spec.scale)
-    unit = "%" if spec.unit == "percent" else f" {spec.unit}"
     return (
-        f"Coefficients are in points on {answer_text(outcome)}, not {spec.label}{unit} "
+        f"Coefficients are in points on {answer_text(outcome)}, not {spec.label} {spec.unit} "
         f"({low} to {high})."
     )
 

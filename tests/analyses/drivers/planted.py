@@ -95,3 +95,20 @@ def survey_frame(
     score = 6.5 + (ratings - 3) @ np.array(list(weights.values())) + rng.normal(0, 1.6, n)
     frame["nps"] = np.clip(np.rint(score), 0, 10).astype(int)
     return frame
+
+
+def survey_over_months(
+    n: int, seed: int, current: dict[str, float] | None = None
+) -> pd.DataFrame:
+    """:func:`survey_frame` answered over July to October 2026 (dates uniform, so October
+    holds about a quarter of the responses: a lopsided split). With ``current``, October's
+    answers follow those coefficients instead of :data:`SURVEY`; without, dates are random
+    and nothing changes."""
+    rng = np.random.default_rng(seed + 10_000)
+    days = rng.integers(0, 123, n)
+    frame = survey_frame(n, seed=seed)
+    if current is not None:
+        late = days >= 92
+        frame.loc[late, "nps"] = survey_frame(n, seed=seed, weights=current)["nps"][late]
+    frame["submitted_at"] = pd.Timestamp("2026-07-01") + pd.to_timedelta(days, unit="D")
+    return frame

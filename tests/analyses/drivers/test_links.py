@@ -48,15 +48,16 @@ def test_links_are_statsmodels_hc3_coefficients_with_their_signs():
     assert links.loc[list(planted), "matters"].all()
 
 
+@pytest.mark.slow
 def test_a_no_effect_driver_is_reported_as_such_in_at_least_90_percent_of_surveys():
     # Acceptance (issue 15): App has no effect (planted 0; a 1,000,000-row fit gives
     # 0.0005 +- 0.0015) but correlates with the answer through the halo (r about 0.2), so its
-    # LMG share and that share's bootstrap interval are above zero. Over R = 400 real-like
+    # LMG share and that share's bootstrap interval are above zero. Over R = 600 real-like
     # surveys of 600 responses, App must be "no evidence it matters" with its false "matters"
-    # count inside the 99% binomial band of the nominal 5% (at most 31 of 400, 7.75%): a method
-    # at twice the nominal rate (mean 40) fails. The four planted drivers must be found in at
-    # least 98% of the surveys.
-    reps, n = 400, 600
+    # count inside the 99% binomial band of the nominal 5% (at most 43 of 600, 7.2%): a method
+    # at twice the nominal rate (mean 60) fails with probability 0.993. The four planted
+    # drivers must be found in at least 98% of the surveys.
+    reps, n = 600, 600
     flagged, found = 0, np.zeros(4)
     planted = [d for d, b in SURVEY.items() if b]
     for seed in range(reps):
@@ -68,7 +69,7 @@ def test_a_no_effect_driver_is_reported_as_such_in_at_least_90_percent_of_survey
     band = int(stats.binom.ppf(0.99, reps, 0.05))
     print(f"no-effect driver called 'matters' in {flagged}/{reps} surveys (band <= {band})")
     print(f"planted drivers found: {dict(zip(planted, found / reps, strict=True))}")
-    assert band == 31
+    assert band == 43
     assert flagged <= band
     assert 1 - flagged / reps >= 0.90
     assert (found / reps >= 0.98).all()
