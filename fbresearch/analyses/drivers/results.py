@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from fbresearch.analyses.drivers import narrative
+from fbresearch.analyses.drivers import narrative, narrative_trend
 from fbresearch.results import Estimate, Finding, Result
 
 __all__ = ["DriverResult", "ImportancePerformanceResult", "DriverTrendResult"]
@@ -253,25 +253,25 @@ class DriverTrendResult(Result):
 
     def display_table(self) -> pd.DataFrame:
         """Importance before and now, and the change, as a reader sees them."""
-        return narrative.trend_table(self)
+        return narrative_trend.trend_table(self)
 
     def sentences(self) -> list[str]:
         """One sentence per driver whose importance clearly changed."""
-        return narrative.trend_sentences(self)
+        return narrative_trend.trend_sentences(self)
 
     def summary(self) -> str:
-        return narrative.trend_summary(self)
+        return narrative_trend.trend_summary(self)
 
     def findings(self) -> list[Finding]:
-        return narrative.trend_findings(self)
+        return narrative_trend.trend_findings(self)
 
     def table_caption(self) -> str:
         """Caption of :meth:`display_table`."""
-        return narrative.trend_table_caption(self)
+        return narrative_trend.trend_table_caption(self)
 
     def caption(self) -> str:
         """Caption of :meth:`plot`."""
-        return narrative.trend_caption(self)
+        return narrative_trend.trend_caption(self)
 
     def plot(self, ax=None):  # noqa: ANN001, ANN201
         from fbresearch.present.plots.drivers import driver_change
@@ -280,7 +280,7 @@ class DriverTrendResult(Result):
             self.table,
             current=self.current_period,
             previous=self.previous_periods,
-            title=narrative.trend_title(self),
-            xlabel=narrative.trend_xlabel(self),
+            title=narrative_trend.trend_title(self),
+            xlabel=narrative_trend.trend_xlabel(self),
             ax=ax,
         )

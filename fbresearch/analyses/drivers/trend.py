@@ -18,7 +18,6 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
-
 import statsmodels.api as sm
 from scipy import stats
 
@@ -94,7 +93,11 @@ def _coefficient_rows(fit, p: int, confidence: float) -> dict[str, np.ndarray]: 
         ("change", params[change], np.diag(cov)[change]),
     ):
         se = np.sqrt(var)
-        out[name], out[f"{name}_ci_low"], out[f"{name}_ci_high"] = value, value - t * se, value + t * se
+        out[name], out[f"{name}_ci_low"], out[f"{name}_ci_high"] = (
+            value,
+            value - t * se,
+            value + t * se,
+        )
     out["change_se"] = np.sqrt(np.diag(cov)[change])
     out["p_value"] = np.asarray(fit.pvalues)[change]
     return out

@@ -97,9 +97,7 @@ def survey_frame(
     return frame
 
 
-def survey_over_months(
-    n: int, seed: int, current: dict[str, float] | None = None
-) -> pd.DataFrame:
+def survey_over_months(n: int, seed: int, current: dict[str, float] | None = None) -> pd.DataFrame:
     """:func:`survey_frame` answered over July to October 2026 (dates uniform, so October
     holds about a quarter of the responses: a lopsided split). With ``current``, October's
     answers follow those coefficients instead of :data:`SURVEY`; without, dates are random

@@ -91,6 +91,9 @@ def test_the_no_effect_driver_is_named_in_plain_words():
     assert all("App" not in f.sentence for f in result.findings())
     regression = key_drivers(frame, "nps", list(SURVEY))
     assert "No evidence that App matters for NPS" in regression.summary()
-    assert regression.display_table().set_index("Term").loc["App", "Evidence"].startswith(
-        "no evidence this matters"
+    assert (
+        regression.display_table()
+        .set_index("Term")
+        .loc["App", "Evidence"]
+        .startswith("no evidence this matters")
     )

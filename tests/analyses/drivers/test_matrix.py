@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import pytest
-
 import matplotlib.pyplot as plt
+import pytest
 
 from fbresearch.analyses.drivers import (
     NEGATIVE_LINK,
@@ -103,7 +102,9 @@ def test_a_negative_rating_on_a_real_like_survey_is_a_negative_link_everywhere()
     assert coef.contains(-0.35) and coef.estimate < 0
     assert "(a negative link)" in regression.summary()
     ax = matrix.plot_importance()  # the bar goes left of zero
-    bars = {t.get_text(): p.get_width() for t, p in zip(ax.get_yticklabels(), ax.patches)}
+    bars = {
+        t.get_text(): p.get_width() for t, p in zip(ax.get_yticklabels(), ax.patches, strict=True)
+    }
     assert bars["Wait (negative link)"] == pytest.approx(-row["importance"])
     assert all(w > 0 for k, w in bars.items() if "negative" not in k and "no evidence" not in k)
     ax = matrix.plot()
