@@ -135,10 +135,10 @@ def unit_note(outcome: str) -> str:
 
 
 def fdr_text(n_tests: int, confidence: float) -> str:
-    """How the drivers' tests are adjusted, e.g. ``"adjusted for 5 drivers tested (false
-    discovery rate 5%)"``."""
+    """How the drivers' tests are adjusted, e.g. ``"adjusted for 5 drivers tested, false
+    discovery rate 5%"``."""
     rate = format_number(100 * (1 - confidence), 1).removesuffix(".0")
-    return f"adjusted for {n_tests} drivers tested (false discovery rate {rate}%)"
+    return f"adjusted for {n_tests} drivers tested, false discovery rate {rate}%"
 
 
 def missing_text(missing_by_column: Mapping[str, int]) -> str:

@@ -93,7 +93,10 @@ def trend_summary(result: DriverTrendResult) -> str:
             f"driver's change is clear once {fdr_text(p, result.confidence)}."
         ]
     else:
-        changed = [f"Some links changed: {joint}; per driver {fdr_text(p, result.confidence)}."]
+        changed = [
+            f"Some links changed: {joint}; each driver's change is then "
+            f"{fdr_text(p, result.confidence)}."
+        ]
         changed += trend_sentences(result)
     return " ".join([head] + changed)
 
