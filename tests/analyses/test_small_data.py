@@ -138,9 +138,7 @@ def _drivers(d: Data) -> None:
         _read(matrix)
         regression = fb.attempt(fb.key_drivers, recent, outcome, "rating_*", model=model)
         _read(regression)
-        trend = fb.attempt(
-            fb.driver_trend, d.feedback, outcome, "rating_*", period=d.period, bootstrap=20
-        )
+        trend = fb.attempt(fb.driver_trend, d.feedback, outcome, "rating_*", period=d.period)
         _read(trend)
 
 

@@ -11,15 +11,25 @@ counts of what was dropped):
   weights, with bootstrap CIs;
 - :func:`importance_performance` (:mod:`.matrix`): importance against performance (mean rating
   or top-box share), quadrants and a ranked priority table with plain sentences;
-- :func:`driver_trend` (:mod:`.trend`): the importance of each driver in this period against the
-  previous ones, with a bootstrap CI for the change.
+- :func:`driver_trend` (:mod:`.trend`): each driver's coefficient in this period against the
+  previous ones: a joint (Chow) test of all changes, then each change FDR-adjusted.
+
+Whether a driver matters is its coefficient's test with the false discovery rate controlled over
+the drivers (:mod:`.links`); shares of R² are descriptive, and a negative coefficient is shown as
+a negative link everywhere (never "keep up").
 
 The results live in :mod:`.results`; their words (summaries, findings, captions) in
 :mod:`.narrative`.
 """
 
 from fbresearch.analyses.drivers.importance import MAX_LMG_DRIVERS, relative_importance
-from fbresearch.analyses.drivers.matrix import NEGATIVE_LINK, QUADRANTS, importance_performance
+from fbresearch.analyses.drivers.links import bh_adjust, driver_links
+from fbresearch.analyses.drivers.matrix import (
+    NEGATIVE_LINK,
+    NO_EVIDENCE,
+    QUADRANTS,
+    importance_performance,
+)
 from fbresearch.analyses.drivers.narrative import VIF_MODERATE, VIF_SEVERE
 from fbresearch.analyses.drivers.prepare import driver_label, resolve_drivers
 from fbresearch.analyses.drivers.regression import key_drivers
@@ -42,6 +52,9 @@ __all__ = [
     "DriverTrendResult",
     "QUADRANTS",
     "NEGATIVE_LINK",
+    "NO_EVIDENCE",
+    "driver_links",
+    "bh_adjust",
     "VIF_MODERATE",
     "VIF_SEVERE",
     "MAX_LMG_DRIVERS",

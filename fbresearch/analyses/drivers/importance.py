@@ -225,6 +225,14 @@ def compute_importance(
     return Importance(shares, draws, r2, draws.sum(axis=1), data, method)
 
 
+def _directions(values: np.ndarray) -> np.ndarray:
+    """+1 or -1 per driver: the sign of its coefficient in the joint OLS fit on the complete
+    responses (``values``: drivers, then the outcome); 0 for an exactly zero coefficient."""
+    x = np.column_stack([np.ones(len(values)), values[:, :-1]])
+    coef = np.linalg.lstsq(x, values[:, -1], rcond=None)[0][1:]
+    return np.sign(coef).astype(int)
+
+
 def _subset_r2_full(corr: np.ndarray) -> float:
     rxx, rxy = corr[:-1, :-1], corr[:-1, -1]
     return float(rxy @ np.linalg.solve(rxx, rxy))
@@ -277,8 +285,13 @@ def relative_importance(
     pandas.Series
         Shares indexed by driver, named ``"share of R²"``; they sum to ``attrs["r_squared"]``.
         ``attrs`` also holds ``n`` (complete responses), ``n_dropped``, ``missing_by_column``,
-        ``method``, ``confidence``, ``bootstrap`` and, when ``bootstrap > 0``, ``ci_low`` and
-        ``ci_high`` (Series of the percentile bounds) and ``failed_draws``.
+        ``method``, ``confidence``, ``bootstrap``, ``direction`` (a Series of +1 or -1: the
+        sign of each driver's coefficient in the joint linear fit; a share is always positive,
+        so this is the only place its direction shows) and, when ``bootstrap > 0``,
+        ``ci_low`` and ``ci_high`` (Series of the percentile bounds) and ``failed_draws``.
+        The shares describe how the explained variation divides; they are not evidence that
+        a driver matters (their intervals cannot reach zero): for that, see
+        :func:`fbresearch.analyses.drivers.links.driver_links`.
 
     Examples
     --------
@@ -304,6 +317,7 @@ def relative_importance(
             "method": method,
             "confidence": confidence,
             "bootstrap": int(bootstrap),
+            "direction": pd.Series(_directions(data.values), index=series.index),
         }
     )
     if bootstrap:

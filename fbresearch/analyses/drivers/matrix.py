@@ -12,27 +12,26 @@ import numpy as np
 import pandas as pd
 
 from fbresearch.analyses.drivers.importance import compute_importance, percentile_ci
+from fbresearch.analyses.drivers.links import driver_links
 from fbresearch.analyses.drivers.prepare import labels_for, numeric, prepare
 from fbresearch.analyses.drivers.results import ImportancePerformanceResult
 from fbresearch.analyses.kpis import scores as kpi
 from fbresearch.errors import AnalysisError
 from fbresearch.results import Estimate
 
-__all__ = ["importance_performance", "QUADRANTS", "NEGATIVE_LINK"]
+__all__ = ["importance_performance", "QUADRANTS", "NEGATIVE_LINK", "NO_EVIDENCE"]
 
 #: The importance-performance quadrants, in priority order.
 QUADRANTS = ("fix first", "keep up", "low priority", "possible overkill")
 #: Where a driver goes whose higher ratings go with a lower outcome (a negative coefficient):
 #: never "keep up" or "fix first", since "rated well, matters a lot" would be read as a strength.
 NEGATIVE_LINK = "negative link"
-
-
-def _directions(values: np.ndarray) -> np.ndarray:
-    """+1 or -1 per driver: the sign of its coefficient in the joint OLS fit on the complete
-    responses (``values``: drivers, then the outcome); 0 for an exactly zero coefficient."""
-    x = np.column_stack([np.ones(len(values)), values[:, :-1]])
-    coef = np.linalg.lstsq(x, values[:, -1], rcond=None)[0][1:]
-    return np.sign(coef)
+#: Where a driver goes whose coefficient is not clearly different from zero (after the false
+#: discovery rate adjustment over the drivers): whatever its share of R², there is no evidence
+#: that it matters, so it is neither a priority nor a strength.
+NO_EVIDENCE = "no evidence it matters"
+#: Every place a driver can land, in priority order.
+PLACES = (*QUADRANTS, NEGATIVE_LINK, NO_EVIDENCE)
 
 
 def _performance(
@@ -63,21 +62,31 @@ def _thresholds(table: pd.DataFrame, thresholds: Mapping[str, float] | None) -> 
 
 
 def _ranked(table: pd.DataFrame, used: Mapping[str, float]) -> pd.DataFrame:
-    """Quadrant of each driver and the priority order: by quadrant, most important first."""
+    """Place of each driver and the priority order: by place, most important first.
+
+    A driver without evidence (``matters`` False) is :data:`NO_EVIDENCE`; one with a negative
+    coefficient is :data:`NEGATIVE_LINK`; the rest go to the four quadrants.
+    """
     high_imp = table["importance"] >= used["importance"]
     high_perf = table["performance"] >= used["performance"]
     negative = table["direction"] < 0
     table = table.assign(
         quadrant=np.select(
-            [negative, high_imp & ~high_perf, high_imp & high_perf, ~high_imp & ~high_perf],
-            [NEGATIVE_LINK, *QUADRANTS[:3]],
+            [
+                ~table["matters"],
+                negative,
+                high_imp & ~high_perf,
+                high_imp & high_perf,
+                ~high_imp & ~high_perf,
+            ],
+            [NO_EVIDENCE, NEGATIVE_LINK, *QUADRANTS[:3]],
             default=QUADRANTS[3],
         )
     )
-    order = table["quadrant"].map({q: i for i, q in enumerate((*QUADRANTS, NEGATIVE_LINK))})
+    order = table["quadrant"].map({q: i for i, q in enumerate(PLACES)})
     table = (
         table.assign(_order=order, _imp=-table["importance"])
-        .sort_values(["_order", "_imp"])
+        .sort_values(["_order", "_imp"], kind="stable")
         .drop(columns=["_order", "_imp"])
         .reset_index(drop=True)
     )
@@ -113,9 +122,17 @@ def importance_performance(
     driver. Quadrants: ``"fix first"`` (importance at or above its threshold, performance below
     its threshold), ``"keep up"`` (high, high), ``"low priority"`` (low, low) and
     ``"possible overkill"`` (low importance, high performance). The thresholds are the medians
-    across drivers unless given. A driver whose coefficient in the joint linear fit is negative
-    (higher ratings go with a lower outcome; ``direction`` -1) is placed in
-    :data:`NEGATIVE_LINK` ("negative link"), after the four quadrants: it is never "keep up".
+    across drivers unless given.
+
+    Whether a driver matters at all is not read from its share (a share is positive for any
+    driver that correlates with the outcome, so its interval never reaches zero): it is the
+    test of the driver's coefficient in the joint linear fit (HC3 standard errors), with the
+    p-values of all drivers adjusted by Benjamini-Hochberg (false discovery rate
+    ``1 - confidence``; :func:`fbresearch.analyses.drivers.links.driver_links`). A driver that
+    does not pass is placed in :data:`NO_EVIDENCE` ("no evidence it matters"); one that passes
+    with a negative coefficient (higher ratings go with a lower outcome; ``direction`` -1) in
+    :data:`NEGATIVE_LINK` ("negative link"). Neither is ever "keep up" or "fix first"; both are
+    listed after the four quadrants.
 
     Parameters
     ----------
@@ -137,7 +154,10 @@ def importance_performance(
     -------
     ImportancePerformanceResult
         Its ``table`` is the ranked priority table: "fix first" drivers first, most important
-        first, then "keep up", "low priority", "possible overkill" and "negative link".
+        first, then "keep up", "low priority", "possible overkill", "negative link" and "no
+        evidence it matters"; with the coefficient columns of
+        :func:`~fbresearch.analyses.drivers.links.driver_links` and ``signed_importance``
+        (the share with the coefficient's sign).
 
     Examples
     --------
@@ -167,9 +187,11 @@ def importance_performance(
             "performance_ci_low": [e.ci_low for e in perf],
             "performance_ci_high": [e.ci_high for e in perf],
             "n_rated": [e.n for e in perf],
-            "direction": _directions(data.values),
         }
     )
+    links = driver_links(data, confidence).reset_index(drop=True)
+    table = pd.concat([table, links], axis=1)
+    table["signed_importance"] = table["direction"] * table["importance"]
     used = _thresholds(table, thresholds)
     return ImportancePerformanceResult(
         table=_ranked(table, used),

@@ -8,6 +8,7 @@ Every function takes a result of :mod:`fbresearch.analyses.drivers.results` and 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
@@ -18,6 +19,7 @@ from fbresearch.analyses.drivers.prepare import driver_label, outcome_name
 from fbresearch.format import confidence_label, format_number, format_p, format_signed
 from fbresearch.results import Estimate, Finding
 from fbresearch.results import format_number as format_share
+from fbresearch.schema import METRICS, SCORES
 
 if TYPE_CHECKING:
     from fbresearch.analyses.drivers.results import (
@@ -37,10 +39,6 @@ __all__ = [
     "matrix_sentences",
     "matrix_summary",
     "matrix_table",
-    "trend_findings",
-    "trend_sentences",
-    "trend_summary",
-    "trend_table",
 ]
 
 #: A VIF above this makes a coefficient's CI noticeably wider than it would be without overlap.
@@ -86,14 +84,61 @@ def _window_text(window: str) -> str:
 # Key-driver regression
 
 
-def scale_text(result: DriverResult) -> str:
-    """What one coefficient unit means: ``"points of NPS"`` or log-odds of an answer."""
+def answer_text(outcome: str) -> str:
+    """The answer scale a raw coefficient is measured on, from :data:`fbresearch.schema.SCORES`.
+
+    Examples
+    --------
+    >>> answer_text("nps"), answer_text("ces")
+    ('the 0-10 likelihood-to-recommend answer', 'the 1-7 customer-effort answer')
+    >>> answer_text("satisfied"), answer_text("loyalty")
+    ('the 0-1 satisfied-or-not answer', 'loyalty')
+    """
+    spec = SCORES.get(outcome)
+    if spec is None:
+        return outcome_name(outcome)
+    inner = re.findall(r"\(([^)]*[a-z][^)]*)\)", spec.label)
+    name = inner[0] if inner else re.sub(r"\s*\([^)]*\)", "", spec.label)
+    return f"the {spec.low}-{spec.high} {'-'.join(name.split())} answer"
+
+
+def scale_text(result: DriverResult | DriverTrendResult) -> str:
+    """What one coefficient unit means, e.g. ``"points on the 0-10 likelihood-to-recommend
+    answer"`` (raw answer points, not the headline NPS points) or log-odds of an answer."""
     name = outcome_name(result.outcome)
     return {
-        "ols": f"points of {name}",
+        "ols": f"points on {answer_text(result.outcome)}",
         "ordinal": f"log-odds of a higher {name} answer",
         "logit": f"log-odds of a positive {name} answer",
-    }[result.model]
+    }[getattr(result, "model", "ols")]
+
+
+def unit_note(outcome: str) -> str:
+    """Why the answer points are not the headline's units (from METRICS), or ``""``.
+
+    Examples
+    --------
+    >>> unit_note("nps")  # doctest: +NORMALIZE_WHITESPACE
+    'Coefficients are in points on the 0-10 likelihood-to-recommend answer, not NPS points
+    (-100 to 100).'
+    >>> unit_note("ces")
+    ''
+    """
+    spec, answer = METRICS.get(outcome), SCORES.get(outcome)
+    if spec is None or answer is None or tuple(spec.scale) == (answer.low, answer.high):
+        return ""
+    low, high = (format_number(v, 0) for v in spec.scale)
+    return (
+        f"Coefficients are in points on {answer_text(outcome)}, not {spec.label} {spec.unit} "
+        f"({low} to {high})."
+    )
+
+
+def fdr_text(n_tests: int, confidence: float) -> str:
+    """How the drivers' tests are adjusted, e.g. ``"adjusted for 5 drivers tested, false
+    discovery rate 5%"``."""
+    rate = format_number(100 * (1 - confidence), 1).removesuffix(".0")
+    return f"adjusted for {n_tests} drivers tested, false discovery rate {rate}%"
 
 
 def missing_text(missing_by_column: Mapping[str, int]) -> str:
@@ -141,10 +186,21 @@ def driver_warnings(result: DriverResult) -> tuple[str, ...]:
     return tuple(collinearity_warnings(vif, result.labels)) + tuple(result.fit_warnings)
 
 
+def evidence_text(matters: bool, q_value: float) -> str:
+    """A driver's verdict for a table: ``"matters (adjusted p <0.001)"`` or ``"no evidence
+    this matters (adjusted p 0.410)"``."""
+    verdict = "matters" if matters else "no evidence this matters"
+    return f"{verdict} (adjusted p {format_p(q_value)})" if np.isfinite(q_value) else verdict
+
+
 def coefficient_table(result: DriverResult) -> pd.DataFrame:
-    """The coefficient table as a reader sees it: formatted estimates with CIs."""
+    """The coefficient table as a reader sees it: formatted estimates with CIs and verdicts."""
     rows = result.table
     unit = {"ols": "points", "ordinal": "log-odds", "logit": "log-odds"}[result.model]
+    if result.model == "ols" and result.outcome in SCORES:
+        spec = SCORES[result.outcome]
+        unit = f"points on the {spec.low}-{spec.high} answer"
+    is_driver = rows["kind"] == "driver"
     shown = pd.DataFrame(
         {
             "Term": rows["label"],
@@ -156,6 +212,10 @@ def coefficient_table(result: DriverResult) -> pd.DataFrame:
                 for r in rows.itertuples()
             ],
             "p-value": [format_p(p) for p in rows["p_value"]],
+            "Evidence": [
+                evidence_text(bool(r.matters), r.q_value) if d else "-"
+                for r, d in zip(rows.itertuples(), is_driver, strict=True)
+            ],
             "VIF": [f"{v:.1f}" for v in rows["vif"]],
         }
     )
@@ -167,8 +227,30 @@ def coefficient_table(result: DriverResult) -> pd.DataFrame:
     return shown
 
 
+def _drivers(result: DriverResult) -> pd.DataFrame:
+    """The driver rows, strongest standardized effect first."""
+    drivers = result.table[result.table["kind"] == "driver"]
+    return drivers.reindex(drivers["std_coef"].abs().sort_values(ascending=False).index)
+
+
+def _names(labels: list[str]) -> str:
+    """``"A"``, ``"A and B"``, ``"A, B and C"``."""
+    return labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])} and {labels[-1]}"
+
+
+def no_evidence_sentence(labels: list[str], outcome: str, n_tests: int, confidence: float) -> str:
+    """The plain sentence for drivers whose coefficient is not clearly different from zero."""
+    which = "its coefficient is" if len(labels) == 1 else "their coefficients are"
+    return (
+        f"No evidence that {_names(labels)} {'matters' if len(labels) == 1 else 'matter'} for "
+        f"{outcome_name(outcome)}: {which} not clearly different from zero "
+        f"({fdr_text(n_tests, confidence)})."
+    )
+
+
 def driver_summary(result: DriverResult) -> str:
-    """How the model was fitted, what it explains, the three strongest drivers, warnings."""
+    """How the model was fitted, what it explains, the strongest drivers that matter, the
+    drivers without evidence, the unit and the warnings."""
     model = {
         "ols": f"a linear regression with {result.cov_type} robust standard errors",
         "ordinal": "an ordinal logistic regression",
@@ -185,29 +267,38 @@ def driver_summary(result: DriverResult) -> str:
         f"The drivers{' and controls' if result.controls else ''} explain "
         f"{result.r_squared_kind} = {result.r_squared:.2f}.",
     ]
-    drivers = result.table[result.table["kind"] == "driver"]
-    top = drivers.reindex(drivers["std_coef"].abs().sort_values(ascending=False).index)
-    for row in top.head(3).itertuples():
+    drivers = _drivers(result)
+    for row in drivers[drivers["matters"]].head(3).itertuples():
+        link = " (a negative link)" if row.direction < 0 else ""
         parts.append(
             f"One point more on {row.label} goes with {format_signed(row.coef, 2)} "
-            f"({format_signed(row.ci_low, 2)} to {format_signed(row.ci_high, 2)}) {scale_text(result)}, other ratings "
-            "held equal."
+            f"({format_signed(row.ci_low, 2)} to {format_signed(row.ci_high, 2)}) "
+            f"{scale_text(result)}, other ratings held equal{link}."
         )
+    unclear = list(drivers.loc[~drivers["matters"], "label"])
+    if unclear:
+        parts.append(no_evidence_sentence(unclear, result.outcome, len(drivers), result.confidence))
+    if result.model == "ols" and unit_note(result.outcome):
+        parts.append(unit_note(result.outcome))
     parts.extend(result.warnings)
     return " ".join(parts)
 
 
 def driver_findings(result: DriverResult) -> list[Finding]:
-    """The driver with the largest standardized coefficient, as one finding."""
-    drivers = result.table[result.table["kind"] == "driver"]
+    """The driver that matters with the largest standardized coefficient, as one finding
+    (none when no driver passes the false discovery rate)."""
+    drivers = _drivers(result)
+    drivers = drivers[drivers["matters"]]
     if drivers.empty:
         return []
-    row = drivers.loc[drivers["std_coef"].abs().idxmax()]
+    row = drivers.iloc[0]
     est = result.coefficient(str(row["term"]))
-    sentence = (
-        f"{row['label']} moves {outcome_name(result.outcome)} most: one rating point more goes "
-        f"with {est.format(2)} {scale_text(result)}."
-    )
+    name = outcome_name(result.outcome)
+    if row["direction"] < 0:
+        head = f"Higher {row['label']} ratings go with lower {name} (a negative link)"
+    else:
+        head = f"{row['label']} moves {name} most"
+    sentence = f"{head}: one rating point more goes with {est.format(2)} {scale_text(result)}."
     return [Finding(sentence, est, importance=0.6, analysis="drivers")]
 
 
@@ -246,8 +337,6 @@ _ENDINGS = {
     "keep up": "keep it up",
     "low priority": "a low priority",
     "possible overkill": "possibly more effort than it needs",
-    "negative link": "yet higher ratings go with lower {name}, so it is not a strength to "
-    "keep up: check how the question is coded before acting on it",
 }
 
 
@@ -278,8 +367,22 @@ def performance_text(result: ImportancePerformanceResult, row: pd.Series) -> str
     return f"is rated {level} {where} ({value})"
 
 
+def link_text(row: pd.Series | tuple, outcome: str) -> str:
+    """A driver's link with the outcome for a table: positive, negative or no evidence."""
+    name = outcome_name(outcome)
+    if not row.matters:
+        return "no evidence this matters"
+    if row.direction < 0:
+        return f"negative: higher rating, lower {name}"
+    return f"positive: higher rating, higher {name}"
+
+
 def matrix_table(result: ImportancePerformanceResult) -> pd.DataFrame:
-    """The ranked priority table as a reader sees it: formatted estimates with CIs."""
+    """The ranked priority table as a reader sees it: formatted estimates with CIs.
+
+    The share of a driver without evidence is shown without an interval (an interval of a
+    share never reaches zero, so it would look like evidence); its link says so instead.
+    """
     table = result.table
     perf_unit = "" if result.performance == "mean" else "share"
     return pd.DataFrame(
@@ -287,10 +390,16 @@ def matrix_table(result: ImportancePerformanceResult) -> pd.DataFrame:
             "Priority": table["priority"],
             "Attribute": table["label"],
             "Quadrant": table["quadrant"],
+            f"Link with {outcome_name(result.outcome)}": [
+                link_text(r, result.outcome) for r in table.itertuples()
+            ],
             "Share of explained variation": [
                 _fmt(r.importance, r.importance_ci_low, r.importance_ci_high, "share")
+                if r.matters
+                else _fmt(r.importance, np.nan, np.nan, "share")
                 for r in table.itertuples()
             ],
+            "Adjusted p": [format_p(q) for q in table["q_value"]],
             performance_label(result): [
                 _fmt(r.performance, r.performance_ci_low, r.performance_ci_high, perf_unit)
                 for r in table.itertuples()
@@ -300,27 +409,53 @@ def matrix_table(result: ImportancePerformanceResult) -> pd.DataFrame:
     )
 
 
+def _coef_text(row: pd.Series, outcome: str) -> str:
+    """``-0.40 (-0.60 to -0.20) points on the 0-10 likelihood-to-recommend answer``."""
+    value = _fmt(row["coef"], row["coef_ci_low"], row["coef_ci_high"])
+    return f"{value} points on {answer_text(outcome)}"
+
+
+def matrix_sentence(result: ImportancePerformanceResult, row: pd.Series, end: str) -> str:
+    """One driver's sentence: its share and quadrant, its negative link, or no evidence."""
+    name = outcome_name(result.outcome)
+    rated = performance_text(result, row)
+    if not row["matters"]:
+        return (
+            f"There is no evidence that {row['label']} matters for {name}: one rating point "
+            f"more goes with {_coef_text(row, result.outcome)}, not clearly different from zero "
+            f"(adjusted p {format_p(row['q_value'])}); its {_pct(row['importance'])} share of "
+            f"the explained variation is descriptive only. It {rated}."
+        )
+    if row["direction"] < 0:
+        return (
+            f"{row['label']} has a negative link with {name}: one rating point more goes with "
+            f"{_coef_text(row, result.outcome)}, other ratings held equal, so it is not a "
+            "strength to keep up: check how the question is coded before acting on it. "
+            f"It {rated}."
+        )
+    return (
+        f"{row['label']} explains {_pct(row['importance'])}"
+        f"{_ci_text(row['importance_ci_low'], row['importance_ci_high'])} of the explained "
+        f"variation in {name} and {rated}: {end}."
+    )
+
+
 def matrix_sentences(result: ImportancePerformanceResult) -> list[str]:
     """One plain sentence per driver, in priority order."""
-    name = outcome_name(result.outcome)
     out = []
     fix_rank = 0
     for _, row in result.table.iterrows():
-        end = _ENDINGS[row["quadrant"]].format(name=name)
+        end = _ENDINGS.get(row["quadrant"], "")
         if row["quadrant"] == "fix first":
             fix_rank += 1
             if fix_rank > 1:
                 end = f"priority {fix_rank}"
-        out.append(
-            f"{row['label']} explains {_pct(row['importance'])}"
-            f"{_ci_text(row['importance_ci_low'], row['importance_ci_high'])} of the explained "
-            f"variation in {name} and {performance_text(result, row)}: {end}."
-        )
+        out.append(matrix_sentence(result, row, end))
     return out
 
 
 def matrix_summary(result: ImportancePerformanceResult) -> str:
-    """What the ratings explain together, then one sentence per driver."""
+    """What the ratings explain together, how "matters" is judged, one sentence per driver."""
     name = outcome_name(result.outcome)
     head = (
         f"The ratings together explain {_pct(result.r_squared)} of the variation in {name} "
@@ -332,18 +467,24 @@ def matrix_summary(result: ImportancePerformanceResult) -> str:
         )
         + ")."
     )
-    return " ".join([head] + matrix_sentences(result))
+    rule = (
+        "Whether an attribute matters is judged by its coefficient in the joint regression, "
+        f"{fdr_text(len(result.table), result.confidence)}; the shares describe how the "
+        "explained variation divides."
+    )
+    return " ".join([head, rule] + matrix_sentences(result))
 
 
 def matrix_findings(result: ImportancePerformanceResult) -> list[Finding]:
-    """Every "fix first" driver; when there is none, the most important driver."""
+    """Every "fix first" driver; when there is none, the most important driver that matters
+    with a positive link; none when no driver does."""
+    rows = list(zip(result.table.iterrows(), matrix_sentences(result), strict=True))
+    chosen = [pair for pair in rows if pair[0][1]["quadrant"] == "fix first"]
+    if not chosen:
+        positive = [p for p in rows if p[0][1]["matters"] and p[0][1]["direction"] > 0]
+        chosen = sorted(positive, key=lambda pair: -pair[0][1]["importance"])[:1]
     out: list[Finding] = []
-    pairs = list(zip(result.table.iterrows(), matrix_sentences(result), strict=True))
-    if not any(row["quadrant"] == "fix first" for (_, row), _ in pairs):
-        pairs = sorted(pairs, key=lambda pair: -pair[0][1]["importance"])[:1]
-    for (_, row), sentence in pairs:
-        if row["quadrant"] != "fix first" and out:
-            continue
+    for (_, row), sentence in chosen:
         est = Estimate(
             float(row["importance"]),
             float(row["importance_ci_low"]),
@@ -371,7 +512,9 @@ def matrix_caption(result: ImportancePerformanceResult, window: str = "") -> str
     """Caption of the importance-performance chart."""
     return (
         f"Importance against performance{_window_text(window)}; whiskers are "
-        f"{confidence_label(result.confidence)} confidence intervals."
+        f"{confidence_label(result.confidence)} confidence intervals. An attribute marked "
+        "'no evidence' has a coefficient not clearly different from zero; 'negative link': "
+        f"higher ratings go with lower {outcome_name(result.outcome)}."
     )
 
 
@@ -388,108 +531,7 @@ def importance_caption(result: ImportancePerformanceResult) -> str:
     """Caption of the importance bar chart."""
     return (
         "Each attribute's share of the explained variation, with its "
-        f"{confidence_label(result.confidence)} confidence interval."
+        f"{confidence_label(result.confidence)} confidence interval; bars to the left are "
+        f"negative links (higher ratings, lower {outcome_name(result.outcome)}), grey bars "
+        "without an interval have no evidence that they matter."
     )
-
-
-# --------------------------------------------------------------------------------------------
-# Driver change over time
-
-
-def trend_table(result: DriverTrendResult) -> pd.DataFrame:
-    """Importance before and now, and the change, as a reader sees them."""
-    t = result.table
-    return pd.DataFrame(
-        {
-            "Attribute": t["label"],
-            result.previous_periods: [
-                _fmt(r.previous, r.previous_ci_low, r.previous_ci_high, "share")
-                for r in t.itertuples()
-            ],
-            result.current_period: [
-                _fmt(r.current, r.current_ci_low, r.current_ci_high, "share")
-                for r in t.itertuples()
-            ],
-            "Change (percentage points)": [
-                _fmt(100 * r.change, 100 * r.change_ci_low, 100 * r.change_ci_high, digits=0)
-                for r in t.itertuples()
-            ],
-            "Verdict": t["direction"],
-        }
-    )
-
-
-def trend_sentences(result: DriverTrendResult) -> list[str]:
-    """One sentence per driver whose importance clearly changed."""
-    name = outcome_name(result.outcome)
-    out = []
-    for row in result.table.itertuples():
-        if row.direction == "no clear change":
-            continue
-        out.append(
-            f"{row.label} became {row.direction.split()[0]} important for {name}: it explains "
-            f"{_pct(row.current)}{_ci_text(row.current_ci_low, row.current_ci_high)} of the "
-            f"explained variation in {result.current_period}, against {_pct(row.previous)}"
-            f"{_ci_text(row.previous_ci_low, row.previous_ci_high)} in "
-            f"{result.previous_periods} (change {format_signed(100 * row.change, 0)} points"
-            + (
-                f", CI {format_signed(100 * row.change_ci_low, 0)} to {format_signed(100 * row.change_ci_high, 0)}"
-                if np.isfinite(row.change_ci_low)
-                else ""
-            )
-            + ")."
-        )
-    return out
-
-
-def trend_summary(result: DriverTrendResult) -> str:
-    """The two windows compared, then the clear changes (or that there is none)."""
-    name = outcome_name(result.outcome)
-    head = (
-        f"Importance in {result.current_period} ({result.n_current:,} complete responses) is "
-        f"compared with {result.previous_periods} ({result.n_previous:,})."
-    )
-    changed = trend_sentences(result)
-    if not changed:
-        changed = [
-            f"No driver became clearly more or less important for {name}: every change's "
-            f"{confidence_label(result.confidence)} CI includes zero."
-        ]
-    return " ".join([head] + changed)
-
-
-def trend_findings(result: DriverTrendResult) -> list[Finding]:
-    """One finding per driver whose importance clearly changed."""
-    out = []
-    rows = result.table[result.table["direction"] != "no clear change"]
-    for (_, row), sentence in zip(rows.iterrows(), trend_sentences(result), strict=True):
-        est = Estimate(
-            float(row["change"]),
-            float(row["change_ci_low"]),
-            float(row["change_ci_high"]),
-            n=result.n_current,
-            confidence=result.confidence,
-            name=f"{row['label']}: change in share of explained variation",
-            unit="share",
-        )
-        out.append(Finding(sentence, est, importance=0.5, analysis="drivers"))
-    return out
-
-
-def trend_title(result: DriverTrendResult) -> str:
-    """Title of the before-and-now chart."""
-    return f"Importance for {outcome_name(result.outcome)}: now against before"
-
-
-def trend_table_caption(result: DriverTrendResult) -> str:
-    """Caption of the before-and-now table."""
-    return (
-        f"Share of the explained variation in {result.current_period} against "
-        f"{result.previous_periods}, with {confidence_label(result.confidence)} confidence "
-        "intervals."
-    )
-
-
-def trend_caption(result: DriverTrendResult) -> str:  # noqa: ARG001
-    """Caption of the before-and-now chart."""
-    return "Importance before and now; ▲▼ mark clear changes."

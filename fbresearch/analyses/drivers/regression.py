@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from fbresearch.analyses.drivers.importance import compute_importance, percentile_ci
+from fbresearch.analyses.drivers.links import bh_adjust, discoveries
 from fbresearch.analyses.drivers.prepare import (
     Prepared,
     check,
@@ -30,19 +31,68 @@ __all__ = ["key_drivers"]
 _MODELS = ("ols", "ordinal", "logit")
 
 
-def _design(frame: pd.DataFrame, data: Prepared, controls: Sequence[str]) -> pd.DataFrame:
-    """Drivers, then controls (numeric as they are, others one-hot with the first level dropped)."""
+def _design(
+    frame: pd.DataFrame, data: Prepared, controls: Sequence[str]
+) -> tuple[pd.DataFrame, tuple[str, ...]]:
+    """Drivers, then controls (numeric as they are, others one-hot with the first level dropped).
+
+    A control with one value in the complete responses cannot be estimated: it is left out and
+    a warning says so (returned with the design). A control that is a copy or an exact
+    combination of the drivers or other controls is an error (:func:`_check_design`).
+    """
     design = pd.DataFrame(data.values[:, :-1], columns=list(data.drivers), index=data.index)
+    left_out = []
     for c in controls:
         column = frame.loc[data.index, c]
-        if pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
-            design[c] = column.to_numpy(dtype=float)
-        else:
-            dummies = pd.get_dummies(
-                column.astype("string"), prefix=c, prefix_sep="=", drop_first=True, dtype=float
+        numeric = pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column)
+        values = column.to_numpy(dtype=float) if numeric else column.astype("string")
+        if pd.Series(values).nunique(dropna=False) < 2:
+            left_out.append(
+                f"Warning: the control {c!r} has one value ({column.iloc[0]}) in all "
+                f"{data.n:,} complete responses, so it cannot be held constant and was left out "
+                "of the model. Fix: drop it from the controls, or use a period in which it varies."
             )
+        elif numeric:
+            design[c] = values
+        else:
+            dummies = pd.get_dummies(values, prefix=c, prefix_sep="=", drop_first=True, dtype=float)
             design = pd.concat([design, dummies], axis=1)
-    return design
+    _check_design(design, data.drivers, controls)
+    return design, tuple(left_out)
+
+
+def _source(term: str, controls: Sequence[str]) -> str:
+    """The column a design term comes from (``plan=plus`` -> ``plan``)."""
+    return next((c for c in controls if term == c or term.startswith(f"{c}=")), term)
+
+
+def _check_design(design: pd.DataFrame, drivers: Sequence[str], controls: Sequence[str]) -> None:
+    """Refuse a control that a copy or exact combination of the columns before it.
+
+    With such a control the fit would split one effect between the two columns arbitrarily
+    and report tiny standard errors; the error names the control, what it duplicates and the fix.
+    """
+    x = design.to_numpy(dtype=float)
+    x = x - x.mean(axis=0)
+    for j in range(len(drivers), x.shape[1]):
+        before, column = x[:, :j], x[:, j]
+        beta = np.linalg.lstsq(before, column, rcond=None)[0]
+        residual = column - before @ beta
+        if residual @ residual > 1e-10 * (column @ column):
+            continue
+        weight = np.abs(beta) * before.std(axis=0)
+        involved = [design.columns[k] for k in np.flatnonzero(weight > 1e-6 * weight.max())]
+        control = _source(design.columns[j], controls)
+        if len(involved) == 1:
+            what = f"duplicates {'the driver' if involved[0] in drivers else 'the term'} "
+            what += f"{involved[0]!r} (they are perfectly correlated)"
+        else:
+            what = f"is an exact combination of {involved}"
+        raise AnalysisError(
+            f"The control {control!r} {what}, so the model cannot tell their effects apart: it "
+            "would split one effect between them arbitrarily. Fix: remove the control "
+            f"{control!r} (or the column it repeats)."
+        )
 
 
 def _vif(design: pd.DataFrame) -> pd.Series:
@@ -164,6 +214,12 @@ def _coefficients(
     for src, dst in (("coef", "std_coef"), ("ci_low", "std_ci_low"), ("ci_high", "std_ci_high")):
         table[dst] = table[src] * factor
     table["vif"] = _vif(design)[terms].to_numpy()
+    is_driver = (table["kind"] == "driver").to_numpy()
+    table["q_value"] = np.nan
+    table.loc[is_driver, "q_value"] = bh_adjust(table.loc[is_driver, "p_value"])
+    table["matters"] = False
+    table.loc[is_driver, "matters"] = discoveries(table.loc[is_driver, "p_value"], confidence)
+    table["direction"] = np.sign(table["coef"]).astype(int)
     return table
 
 
@@ -271,11 +327,8 @@ def key_drivers(
     controls = (controls,) if isinstance(controls, str) else tuple(dict.fromkeys(controls))
     names = resolve_drivers(frame, drivers)
     data = prepare(frame, outcome, names, extra=controls, missing=missing)
-    design = _design(frame, data, controls)
+    design, left_out = _design(frame, data, controls)
     check(data, design.shape[1])
-    const = design.columns[design.std(ddof=0).to_numpy() == 0]
-    if len(const):
-        design = design.drop(columns=const)
     labels_map = labels_for(list(data.drivers) + list(design.columns) + [outcome], labels)
     y = pd.Series(data.values[:, -1], index=data.index, name=outcome)
     if model == "ols":
@@ -303,7 +356,7 @@ def key_drivers(
         r_squared_kind=fitted.r2_kind,
         confidence=confidence,
         cov_type=cov_type if model == "ols" else "maximum likelihood",
-        fit_warnings=fitted.warnings,
+        fit_warnings=left_out + fitted.warnings,
         labels=labels_map,
         fit=fitted.fit,
     )

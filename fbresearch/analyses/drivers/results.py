@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from fbresearch.analyses.drivers import narrative
+from fbresearch.analyses.drivers import narrative, narrative_trend
 from fbresearch.results import Estimate, Finding, Result
 
 __all__ = ["DriverResult", "ImportancePerformanceResult", "DriverTrendResult"]
@@ -28,8 +28,10 @@ class DriverResult(Result):
     table : DataFrame
         One row per term (drivers first, then control terms): ``term``, ``label``, ``kind``
         (``"driver"`` or ``"control"``), ``coef``, ``ci_low``, ``ci_high``, ``se``, ``p_value``,
-        ``std_coef``, ``std_ci_low``, ``std_ci_high``, ``vif`` and, when importance was asked
-        for, ``importance`` (share of R²), ``importance_ci_low``, ``importance_ci_high`` and
+        ``std_coef``, ``std_ci_low``, ``std_ci_high``, ``vif``, ``q_value`` (drivers: the
+        p-value adjusted by Benjamini-Hochberg over the drivers), ``matters`` (drivers whose
+        ``q_value`` is at most ``1 - confidence``), ``direction`` (the coefficient's sign) and,
+        when importance was asked for, ``importance`` (share of R²), ``importance_ci_low``, ``importance_ci_high`` and
         ``explained_share`` (share of the explained variation, summing to 1).
     outcome, model : str
     drivers, controls : tuple of str
@@ -124,7 +126,11 @@ class ImportancePerformanceResult(Result):
         The ranked priority table, one row per driver: ``priority`` (1 = act first), ``driver``,
         ``label``, ``quadrant``, ``importance`` (share of the explained variation, 0-1),
         ``importance_ci_low``, ``importance_ci_high``, ``r2_share`` (share of R²),
-        ``performance``, ``performance_ci_low``, ``performance_ci_high``, ``n_rated``.
+        ``performance``, ``performance_ci_low``, ``performance_ci_high``, ``n_rated``, the
+        joint fit's ``coef``, ``coef_ci_low``, ``coef_ci_high``, ``p_value``, ``q_value``,
+        ``matters`` and ``direction`` (see
+        :func:`fbresearch.analyses.drivers.links.driver_links`) and ``signed_importance``
+        (``importance`` with the sign of the coefficient).
     outcome : str
     performance : {"mean", "top_box"}
     thresholds : dict
@@ -200,25 +206,35 @@ class ImportancePerformanceResult(Result):
 
 @dataclass(frozen=True, eq=False)
 class DriverTrendResult(Result):
-    """Importance of each driver in the current period against the previous ones.
+    """Each driver's coefficient in the current period against the previous ones.
 
     Attributes
     ----------
     table : DataFrame
         One row per driver: ``driver``, ``label``, ``previous``, ``previous_ci_low``,
-        ``previous_ci_high``, ``current``, ``current_ci_low``, ``current_ci_high`` (shares of
-        the explained variation, 0-1), ``change``, ``change_ci_low``, ``change_ci_high``
-        (current minus previous, percentage points as a share) and ``direction`` (``"more
-        important"``, ``"less important"`` or ``"no clear change"``: whether the CI of the
-        change excludes zero).
+        ``previous_ci_high``, ``current``, ``current_ci_low``, ``current_ci_high`` (the
+        coefficients: outcome points per rating point, other ratings held equal), ``change``,
+        ``change_ci_low``, ``change_ci_high``, ``change_se`` (current minus previous), ``p_value``
+        (t-test of the change), ``q_value`` (Benjamini-Hochberg over the drivers) and
+        ``direction`` (``"more important"`` or ``"less important"``: the joint test rejects,
+        the driver's change passes the false discovery rate and its effect grew or shrank in
+        size; else ``"no clear change"``).
     outcome : str
     current_period, previous_periods : str
         E.g. ``"2026-10"`` and ``"2026-07 to 2026-09"``.
     n_current, n_previous : int
         Complete responses in each window.
     r_squared_current, r_squared_previous : float
-    bootstrap : int
+        R² of each window's own fit (descriptive).
     confidence : float
+    joint_statistic : float
+        F statistic of the joint (Chow) test that no driver's coefficient changed.
+    joint_df : tuple of int
+        Its numerator and denominator degrees of freedom.
+    joint_p_value : float
+    joint_rejects : bool
+        Whether the joint test rejects at ``1 - confidence`` (no driver's verdict without it).
+    cov_type : str
     """
 
     outcome: str = ""
@@ -228,30 +244,34 @@ class DriverTrendResult(Result):
     n_previous: int = 0
     r_squared_current: float = float("nan")
     r_squared_previous: float = float("nan")
-    bootstrap: int = 0
     confidence: float = 0.95
+    joint_statistic: float = float("nan")
+    joint_df: tuple[int, int] = (0, 0)
+    joint_p_value: float = float("nan")
+    joint_rejects: bool = False
+    cov_type: str = "HC3"
 
     def display_table(self) -> pd.DataFrame:
         """Importance before and now, and the change, as a reader sees them."""
-        return narrative.trend_table(self)
+        return narrative_trend.trend_table(self)
 
     def sentences(self) -> list[str]:
         """One sentence per driver whose importance clearly changed."""
-        return narrative.trend_sentences(self)
+        return narrative_trend.trend_sentences(self)
 
     def summary(self) -> str:
-        return narrative.trend_summary(self)
+        return narrative_trend.trend_summary(self)
 
     def findings(self) -> list[Finding]:
-        return narrative.trend_findings(self)
+        return narrative_trend.trend_findings(self)
 
     def table_caption(self) -> str:
         """Caption of :meth:`display_table`."""
-        return narrative.trend_table_caption(self)
+        return narrative_trend.trend_table_caption(self)
 
     def caption(self) -> str:
         """Caption of :meth:`plot`."""
-        return narrative.trend_caption(self)
+        return narrative_trend.trend_caption(self)
 
     def plot(self, ax=None):  # noqa: ANN001, ANN201
         from fbresearch.present.plots.drivers import driver_change
@@ -260,6 +280,7 @@ class DriverTrendResult(Result):
             self.table,
             current=self.current_period,
             previous=self.previous_periods,
-            title=narrative.trend_title(self),
+            title=narrative_trend.trend_title(self),
+            xlabel=narrative_trend.trend_xlabel(self),
             ax=ax,
         )

@@ -1,4 +1,13 @@
-"""Driver change over time: each driver's importance now against the previous periods.
+"""Driver change over time: each driver's coefficient now against the previous periods.
+
+Shares of the explained variation must sum to 100%, so when one driver's effect doubles every
+other driver's share falls although nothing about it changed; they cannot answer "did this
+driver become more important?". The comparison is therefore on the coefficients (outcome
+points per rating point, the same 1-5 ratings in both windows), in one regression of the
+outcome on the drivers, a current-period indicator and every driver x period interaction
+(a Chow test, with HC3 standard errors). The interactions are the changes. First a joint F test
+of all of them: only when it rejects may any driver be said to have changed; then each change's
+t-test, the p-values adjusted by Benjamini-Hochberg across the drivers.
 
 Numbers only; the sentences are written by :mod:`fbresearch.analyses.drivers.narrative`.
 """
@@ -9,9 +18,11 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
+import statsmodels.api as sm
+from scipy import stats
 
-from fbresearch.analyses.drivers.importance import Importance, compute_importance, percentile_ci
-from fbresearch.analyses.drivers.prepare import labels_for, prepare, resolve_drivers
+from fbresearch.analyses.drivers.links import bh_adjust, discoveries
+from fbresearch.analyses.drivers.prepare import Prepared, labels_for, prepare, resolve_drivers
 from fbresearch.analyses.drivers.results import DriverTrendResult
 from fbresearch.errors import AnalysisError, FeedbackDataError
 
@@ -51,40 +62,51 @@ def _windows(
     return current, in_current, in_previous, previous_text
 
 
-def _trend_table(
-    names: Sequence[str],
-    labels: Mapping[str, str],
-    now: Importance,
-    before: Importance,
-    confidence: float,
-) -> pd.DataFrame:
-    """Shares before and now with CIs, the change with its paired-draw CI, and the verdict."""
-    share_now, draws_now = now.normalized()
-    share_before, draws_before = before.normalized()
-    now_low, now_high = percentile_ci(draws_now, confidence)
-    before_low, before_high = percentile_ci(draws_before, confidence)
-    change_low, change_high = percentile_ci(draws_now - draws_before, confidence)
-    table = pd.DataFrame(
-        {
-            "driver": list(names),
-            "label": [labels[d] for d in names],
-            "previous": share_before,
-            "previous_ci_low": before_low,
-            "previous_ci_high": before_high,
-            "current": share_now,
-            "current_ci_low": now_low,
-            "current_ci_high": now_high,
-            "change": share_now - share_before,
-            "change_ci_low": change_low,
-            "change_ci_high": change_high,
-        }
-    )
-    table["direction"] = np.select(
-        [table["change_ci_low"] > 0, table["change_ci_high"] < 0],
-        ["more important", "less important"],
-        default="no clear change",
-    )
-    return table
+def _chow(now: Prepared, before: Prepared, cov_type: str) -> tuple[object, int]:
+    """The fully interacted OLS fit on both windows: const, drivers, current, drivers x current.
+
+    ``use_t``: t and F reference distributions with the residual degrees of freedom, which
+    matter when the current period is a single month of responses.
+    """
+    x = np.vstack([before.values[:, :-1], now.values[:, :-1]])
+    y = np.concatenate([before.values[:, -1], now.values[:, -1]])
+    current = np.r_[np.zeros(before.n), np.ones(now.n)]
+    design = np.column_stack([np.ones(len(y)), x, current, x * current[:, None]])
+    return sm.OLS(y, design).fit(cov_type=cov_type, use_t=True), x.shape[1]
+
+
+def _coefficient_rows(fit, p: int, confidence: float) -> dict[str, np.ndarray]:  # noqa: ANN001
+    """Coefficients before and now with CIs, and the change with its CI and p-value."""
+    alpha = 1 - confidence
+    params, cov = np.asarray(fit.params), np.asarray(fit.cov_params())
+    t = stats.t.ppf(1 - alpha / 2, fit.df_resid)
+    before = np.arange(1, p + 1)
+    change = np.arange(p + 2, 2 * p + 2)
+    out: dict[str, np.ndarray] = {}
+    for name, value, var in (
+        ("previous", params[before], np.diag(cov)[before]),
+        (
+            "current",
+            params[before] + params[change],
+            np.diag(cov)[before] + np.diag(cov)[change] + 2 * cov[before, change],
+        ),
+        ("change", params[change], np.diag(cov)[change]),
+    ):
+        se = np.sqrt(var)
+        out[name], out[f"{name}_ci_low"], out[f"{name}_ci_high"] = (
+            value,
+            value - t * se,
+            value + t * se,
+        )
+    out["change_se"] = np.sqrt(np.diag(cov)[change])
+    out["p_value"] = np.asarray(fit.pvalues)[change]
+    return out
+
+
+def _r2(data: Prepared) -> float:
+    """R squared of the window's own OLS fit (descriptive)."""
+    fit = sm.OLS(data.values[:, -1], sm.add_constant(data.values[:, :-1])).fit()
+    return float(fit.rsquared)
 
 
 def driver_trend(
@@ -96,20 +118,22 @@ def driver_trend(
     *,
     window: int = 3,
     freq: str = "M",
-    method: str = "lmg",
-    bootstrap: int = 200,
-    seed: int = 0,
     confidence: float = 0.95,
     missing: str = "listwise",
     labels: Mapping[str, str] | None = None,
-    workers: int | None = None,
+    cov_type: str = "HC3",
 ) -> DriverTrendResult:
-    """Did a driver become more or less important? This period against the previous ones.
+    """Did a driver's link with the outcome change? This period against the previous ones.
 
-    Each driver's share of the explained variation (as in :func:`importance_performance`) is
-    computed for the current period and for the ``window`` periods before it; the two windows are
-    bootstrapped independently and the CI of the change is the percentile interval of the
-    paired differences of the draws.
+    One OLS regression on the responses of both windows, of the outcome on the drivers, an
+    indicator of the current period and every driver x current interaction (equivalent to a
+    separate fit per window; HC3 standard errors, t and F reference distributions). A driver's
+    coefficient is the outcome points per rating point, holding the other ratings equal; its
+    change is the interaction. The verdict is two-stage: the joint F test of all interactions
+    (a Chow test of "no driver's effect changed") must reject at ``1 - confidence``, and then a
+    driver's own change must pass Benjamini-Hochberg at the false discovery rate
+    ``1 - confidence`` across the drivers. A change in the intercept (the whole score moving)
+    is not a change in any driver and is not tested here.
 
     Parameters
     ----------
@@ -123,8 +147,10 @@ def driver_trend(
         Number of preceding periods to compare with (e.g. 3 or 6 months).
     freq : str, default "M"
         Period frequency (pandas period alias).
-    method, bootstrap, seed, confidence, missing, labels, workers
-        As for :func:`importance_performance`.
+    confidence, missing, labels
+        As for :func:`key_drivers`.
+    cov_type : str, default "HC3"
+        statsmodels covariance of the coefficients.
 
     Returns
     -------
@@ -133,17 +159,17 @@ def driver_trend(
     Examples
     --------
     >>> rng = np.random.default_rng(3)
-    >>> n = 800
-    >>> x = rng.normal(size=(n, 2))
+    >>> n = 1600
+    >>> x = rng.integers(1, 6, size=(n, 2)).astype(float)
     >>> days = pd.to_timedelta(rng.integers(0, 120, n), unit="D")
     >>> when = pd.Series(pd.to_datetime("2026-07-01") + days)
     >>> late = (when >= "2026-10-01").to_numpy()
-    >>> y = np.where(late, x[:, 1], x[:, 0]) * 2 + rng.normal(size=n)
+    >>> y = np.where(late, 1.0, 0.5) * x[:, 0] + 0.5 * x[:, 1] + rng.normal(size=n)
     >>> frame = pd.DataFrame({"submitted_at": when, "rating_a": x[:, 0], "rating_b": x[:, 1],
     ...                       "nps": y})
-    >>> result = driver_trend(frame, "nps", "rating_*", period="2026-10", bootstrap=50)
+    >>> result = driver_trend(frame, "nps", "rating_*", period="2026-10")
     >>> result.table.set_index("driver")["direction"].to_dict()
-    {'rating_a': 'less important', 'rating_b': 'more important'}
+    {'rating_a': 'more important', 'rating_b': 'no clear change'}
     """
     current, in_current, in_previous, previous_text = _windows(frame, date, period, window, freq)
     names = resolve_drivers(frame, drivers)
@@ -152,18 +178,36 @@ def driver_trend(
         data_before = prepare(frame[in_previous], outcome, names, missing=missing)
     except AnalysisError as err:
         raise AnalysisError(f"Comparing {current} with {previous_text}: {err}") from err
-    seeds = np.random.SeedSequence(seed).generate_state(2)
-    now = compute_importance(data_now, method, bootstrap, int(seeds[0]), workers)
-    before = compute_importance(data_before, method, bootstrap, int(seeds[1]), workers)
+    fit, p = _chow(data_now, data_before, cov_type)
+    joint = fit.f_test(np.eye(2 * p + 2)[p + 2 :])
+    joint_p = float(np.squeeze(joint.pvalue))
+    labels_map = labels_for(names, labels)
+    table = pd.DataFrame(
+        {"driver": names, "label": [labels_map[d] for d in names]}
+        | _coefficient_rows(fit, p, confidence)
+    )
+    table["q_value"] = bh_adjust(table["p_value"])
+    rejects = bool(joint_p <= 1 - confidence)
+    changed = discoveries(table["p_value"], confidence) & rejects
+    stronger = table["current"].abs() > table["previous"].abs()
+    table["direction"] = np.select(
+        [changed & stronger, changed & ~stronger],
+        ["more important", "less important"],
+        default="no clear change",
+    )
     return DriverTrendResult(
-        table=_trend_table(names, labels_for(names, labels), now, before, confidence),
+        table=table,
         outcome=outcome,
         current_period=str(current),
         previous_periods=previous_text,
         n_current=data_now.n,
         n_previous=data_before.n,
-        r_squared_current=now.r2,
-        r_squared_previous=before.r2,
-        bootstrap=int(bootstrap),
+        r_squared_current=_r2(data_now),
+        r_squared_previous=_r2(data_before),
         confidence=confidence,
+        joint_statistic=float(np.squeeze(joint.fvalue)),
+        joint_df=(int(joint.df_num), int(joint.df_denom)),
+        joint_p_value=joint_p,
+        joint_rejects=rejects,
+        cov_type=cov_type,
     )

@@ -27,6 +27,7 @@ QUADRANT_COLORS = {
     "low priority": PALETTE[7],
     "possible overkill": PALETTE[0],
     "negative link": PALETTE[1],
+    "no evidence it matters": "0.6",
 }
 
 _CORNERS = {
@@ -52,7 +53,9 @@ def importance_performance_matrix(
 
     ``data`` has ``label``, ``quadrant``, ``importance``, ``performance`` and their ``_ci_low``
     / ``_ci_high`` columns; dashed lines mark ``thresholds`` and each quadrant is named in its
-    corner. Error bars are the CIs.
+    corner. Error bars are the CIs. With ``direction`` and ``matters`` columns, a driver with
+    a negative link or without evidence is labelled so, and the latter has no importance
+    whisker (its share is descriptive).
     """
     ax = new_axes(ax, figsize=(8, 6))
     sns.scatterplot(
@@ -70,7 +73,7 @@ def importance_performance_matrix(
         data["performance"],
         data["importance"],
         xerr=_errorbar_columns(data, "performance"),
-        yerr=_errorbar_columns(data, "importance"),
+        yerr=_errorbar_columns(data, "importance") * _matters(data),
         fmt="none",
         ecolor="0.55",
         elinewidth=1,
@@ -79,14 +82,12 @@ def importance_performance_matrix(
     )
     for row in data.itertuples():
         ax.annotate(
-            row.label,
+            _signed_label(row),
             (row.performance, row.importance),
             xytext=(6, 6),
             textcoords="offset points",
             fontsize=10,
         )
-    ax.axvline(thresholds["performance"], color="0.5", linestyle="--", linewidth=1)
-    ax.axhline(thresholds["importance"], color="0.5", linestyle="--", linewidth=1)
     ax.axvline(thresholds["performance"], color="0.5", linestyle="--", linewidth=1)
     ax.axhline(thresholds["importance"], color="0.5", linestyle="--", linewidth=1)
     _percent_axis(ax.yaxis)
@@ -100,6 +101,20 @@ def importance_performance_matrix(
     if title:
         ax.set_title(title)
     return ax
+
+
+def _matters(data) -> np.ndarray:  # noqa: ANN001
+    """Whether each driver has evidence that it matters (all True without the column)."""
+    return data["matters"].to_numpy(bool) if "matters" in data else np.ones(len(data), bool)
+
+
+def _signed_label(row) -> str:  # noqa: ANN001
+    """The point's label, with "(negative link)" or "(no evidence)" where that applies."""
+    if "matters" in row._fields and not row.matters:
+        return f"{row.label} (no evidence)"
+    if "direction" in row._fields and row.direction < 0:
+        return f"{row.label} (negative link)"
+    return row.label
 
 
 def _name_quadrants(ax) -> None:  # noqa: ANN001
@@ -152,20 +167,35 @@ def driver_coefficients(
 
 
 def driver_importance(data, title: str | None = None, ax=None):  # noqa: ANN001, ANN201
-    """Horizontal bars of each driver's share of explained variation with CI error bars."""
+    """Horizontal bars of each driver's signed share of explained variation with CI error bars.
+
+    A driver with a negative coefficient (``direction`` -1) is drawn to the left of zero; one
+    without evidence that it matters (``matters`` False) in grey without an interval.
+    """
     ordered = data.sort_values("importance", ascending=False)
+    sign = ordered["direction"].to_numpy() if "direction" in ordered else np.ones(len(ordered))
+    sign = np.where(sign < 0, -1.0, 1.0)
+    matters = _matters(ordered)
+    errors = _errorbar_columns(ordered, "importance")
+    errors = np.where(sign < 0, errors[::-1], errors) * matters
     ax = new_axes(ax, figsize=(8, 0.5 * len(ordered) + 1.5))
     ax.barh(
-        ordered["label"],
-        ordered["importance"],
-        xerr=_errorbar_columns(ordered, "importance"),
-        color=PALETTE[0],
+        [_signed_label(r) for r in ordered.itertuples()],
+        sign * ordered["importance"].to_numpy(dtype=float),
+        xerr=errors,
+        color=[
+            QUADRANT_COLORS["no evidence it matters"]
+            if not m
+            else (QUADRANT_COLORS["negative link"] if s < 0 else PALETTE[0])
+            for s, m in zip(sign, matters, strict=True)
+        ],
         ecolor="0.3",
         capsize=3,
     )
+    ax.axvline(0, color="0.4", linewidth=1)
     ax.invert_yaxis()
     _percent_axis(ax.xaxis)
-    ax.set_xlabel("Share of the explained variation (with CI)")
+    ax.set_xlabel("Share of the explained variation (with CI); left of 0: negative link")
     if title:
         ax.set_title(title)
     return ax
@@ -177,8 +207,9 @@ def driver_change(
     previous: str,
     title: str | None = None,
     ax=None,  # noqa: ANN001
+    xlabel: str = "Points per rating point (with CI)",
 ):  # noqa: ANN201
-    """Each driver's importance before and now, with CIs; a line joins the two points."""
+    """Each driver's coefficient before and now, with CIs; a line joins the two points."""
 
     ordered = data.sort_values("current")
     ax = new_axes(ax, figsize=(8, 0.55 * len(ordered) + 1.8))
@@ -203,8 +234,8 @@ def driver_change(
     arrows = {"more important": "  ▲", "less important": "  ▼"}
     labels = [f"{row.label}{arrows.get(row.direction, '')}" for row in ordered.itertuples()]
     ax.set_yticks(y, labels)
-    _percent_axis(ax.xaxis)
-    ax.set_xlabel("Share of the explained variation (with CI); ▲▼ = clear change")
+    ax.axvline(0, color="0.4", linewidth=1)
+    ax.set_xlabel(f"{xlabel}; ▲▼ = clear change")
     ax.legend(frameon=False, loc="lower right")
     if title:
         ax.set_title(title)

@@ -55,3 +55,58 @@ def ip_frame(n: int = 3000, seed: int = 16) -> pd.DataFrame:
         + (0.1 * frame["rating_d"] + rng.normal(0, 1, n))
     )
     return frame
+
+
+#: A real-like survey: the planted coefficient of each rating on the 0-10 answer. Wait is coded
+#: the way some surveys code it (5 = a long wait), so its link is negative; App has no effect.
+SURVEY = {
+    "rating_delivery": 0.5,
+    "rating_quality": 0.4,
+    "rating_price": 0.3,
+    "rating_wait": -0.35,
+    "rating_app": 0.0,
+}
+#: How each rating loads on the customer's general mood (the halo that correlates the ratings).
+HALO = {
+    "rating_delivery": 0.6,
+    "rating_quality": 0.6,
+    "rating_price": 0.4,
+    "rating_wait": -0.5,
+    "rating_app": 0.7,
+}
+
+
+def survey_frame(
+    n: int = 1500, seed: int = 0, weights: dict[str, float] | None = None
+) -> pd.DataFrame:
+    """A survey as customers answer it: 1-5 ratings correlated by a halo (one customer's mood
+    lifts all of them; Wait loads negatively), skewed towards the top, and a 0-10 answer that
+    is the planted linear score plus noise, rounded and cut at 0 and 10 (heteroscedastic,
+    discrete). The mood reaches the answer only through the ratings, so the planted
+    coefficients are the regression's truth (App's is 0, although App correlates with the
+    answer through the halo: its share of R² is positive)."""
+    weights = SURVEY if weights is None else weights
+    rng = np.random.default_rng(seed)
+    mood = rng.normal(size=n)
+    loads = np.array([HALO[c] for c in weights])
+    latent = mood[:, None] * loads + rng.normal(size=(n, len(weights)))
+    ratings = np.clip(np.rint(3.4 + 1.0 * latent), 1, 5)
+    frame = pd.DataFrame(ratings.astype(int), columns=list(weights))
+    score = 6.5 + (ratings - 3) @ np.array(list(weights.values())) + rng.normal(0, 1.6, n)
+    frame["nps"] = np.clip(np.rint(score), 0, 10).astype(int)
+    return frame
+
+
+def survey_over_months(n: int, seed: int, current: dict[str, float] | None = None) -> pd.DataFrame:
+    """:func:`survey_frame` answered over July to October 2026 (dates uniform, so October
+    holds about a quarter of the responses: a lopsided split). With ``current``, October's
+    answers follow those coefficients instead of :data:`SURVEY`; without, dates are random
+    and nothing changes."""
+    rng = np.random.default_rng(seed + 10_000)
+    days = rng.integers(0, 123, n)
+    frame = survey_frame(n, seed=seed)
+    if current is not None:
+        late = days >= 92
+        frame.loc[late, "nps"] = survey_frame(n, seed=seed, weights=current)["nps"][late]
+    frame["submitted_at"] = pd.Timestamp("2026-07-01") + pd.to_timedelta(days, unit="D")
+    return frame

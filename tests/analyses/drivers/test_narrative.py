@@ -33,7 +33,8 @@ def test_findings_and_reader_tables():
     assert shown["Share of explained variation"].str.match(r"\d+% \(\d+% to \d+%\)").all()
     assert "the threshold" in result.sentences()[0]
     regression = key_drivers(frame, "nps", "rating_*", importance="lmg")
-    assert regression.display_table()["Per rating point (points)"].str.contains(" to ").all()
+    column = "Per rating point (points on the 0-10 answer)"
+    assert regression.display_table()[column].str.contains(" to ").all()
 
 
 def test_captions_and_summaries_name_the_results_own_confidence():
@@ -48,16 +49,22 @@ def test_captions_and_summaries_name_the_results_own_confidence():
     assert "95%" not in regression.table_caption() + matrix.caption()
 
 
-def test_trend_summary_without_change_names_the_confidence():
-    rng = np.random.default_rng(5)
-    frame = ip_frame(900, seed=5)
+def test_trend_summary_without_change_names_the_joint_test_and_the_confidence():
+    # Truth: nothing is planted to change (dates at random), and on this seed the joint test
+    # does not reject, so the summary must say so with its p-value, and no verdict is given.
+    rng = np.random.default_rng(6)
+    frame = ip_frame(900, seed=6)
     frame["submitted_at"] = pd.Timestamp("2026-07-01") + pd.to_timedelta(
         rng.integers(0, 123, len(frame)), unit="D"
     )
-    trend = driver_trend(frame, "nps", "rating_*", period="2026-10", bootstrap=30, confidence=0.8)
+    trend = driver_trend(frame, "nps", "rating_*", period="2026-10", confidence=0.8)
     assert "80%" in trend.table_caption()
-    if not trend.sentences():
-        assert "every change's 80% CI includes zero" in trend.summary()
+    assert not trend.joint_rejects and trend.joint_p_value > 0.2
+    assert trend.sentences() == [] and trend.findings() == []
+    assert "No driver's link with NPS clearly changed: the joint test of all 4" in trend.summary()
+    assert f"p {format_p(trend.joint_p_value)}" in trend.summary()
+    assert "false discovery rate 20%" in trend.table_caption()
+    assert set(trend.display_table()["Verdict"]) == {"no clear change"}
 
 
 def test_p_values_use_the_one_formatter_and_labels_the_registry():

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from fbresearch.analyses.drivers import key_drivers, relative_importance
-from fbresearch.errors import FeedbackDataError
+from fbresearch.errors import AnalysisError, FeedbackDataError
 
 from .planted import PLANTED, planted_frame
 
@@ -124,14 +124,80 @@ def test_logit_model_recovers_planted_log_odds_for_promoters():
 
 
 def test_importance_columns_in_driver_table():
+    # Truth: the population shares of the planted model (independent ratings uniform on 1-5,
+    # variance 2; noise variance 2.25): share of R² 2 b_j² / (2 sum b² + 2.25), share of the
+    # explained variation b_j² / sum b²; each inside its bootstrap CI or close to it.
     frame = planted_frame(1000, seed=8)
-    result = key_drivers(frame, "nps", "rating_*", importance="lmg", bootstrap=30)
-    table = result.table
-    # Truth: the shares of explained variation sum to one; LMG shares sum to the drivers' R².
-    assert table["explained_share"].sum() == pytest.approx(1.0, abs=1e-12)
-    assert table["importance"].sum() == pytest.approx(result.r_squared, abs=1e-10)
-    assert (table["importance_ci_low"] <= table["importance"]).all()
-    assert (table["importance"] <= table["importance_ci_high"]).all()
+    result = key_drivers(frame, "nps", "rating_*", importance="lmg", bootstrap=200)
+    table = result.table.set_index("term")
+    b = np.array(list(PLANTED.values()))
+    r2_truth = 2 * b**2 / (2 * (b**2).sum() + 2.25)
+    low = table.loc[list(PLANTED), "importance_ci_low"].to_numpy()
+    high = table.loc[list(PLANTED), "importance_ci_high"].to_numpy()
+    assert ((low <= r2_truth) & (r2_truth <= high)).all()
+    explained = table.loc[list(PLANTED), "explained_share"].to_numpy()
+    np.testing.assert_allclose(explained, b**2 / (b**2).sum(), atol=0.03)
+
+
+def test_a_constant_control_is_left_out_with_a_warning_naming_it():
+    # Truth: every response has plan "basic", so the control cannot be estimated; the model of
+    # the drivers is the one without it (statsmodels fit of the drivers alone).
+    frame = planted_frame(800, seed=9).assign(plan="basic", region=1.0)
+    result = key_drivers(frame, "nps", list(PLANTED), controls=["plan", "region"])
+    alone = key_drivers(frame, "nps", list(PLANTED))
+    np.testing.assert_allclose(result.table["coef"], alone.table["coef"], rtol=1e-12)
+    assert list(result.table["term"]) == list(PLANTED)
+    for column, value in (("plan", "basic"), ("region", "1.0")):
+        warning = next(w for w in result.warnings if repr(column) in w)
+        assert f"one value ({value})" in warning and "Fix:" in warning
+        assert warning in result.summary()
+
+
+@pytest.mark.parametrize(
+    ("change", "named"),
+    [
+        (lambda f: f.assign(extra=f["rating_price"].astype(float)), "'rating_price'"),
+        (lambda f: f.assign(extra=2 * f["rating_price"].astype(float) + 1), "'rating_price'"),
+        (
+            lambda f: f.assign(extra=f["rating_price"] + f["rating_service"]),
+            "['rating_price', 'rating_service']",
+        ),
+        (lambda f: f.assign(extra=(f["plan"] == "premium").astype(float)), "'plan=premium'"),
+    ],
+    ids=["copy-of-a-driver", "rescaled-driver", "sum-of-drivers", "copy-of-a-dummy"],
+)
+def test_a_control_that_repeats_a_driver_is_refused(change, named):
+    # Truth: each planted control is an exact (linear) copy: the fit would split the effect
+    # between the two columns with tiny standard errors, so it must be refused by name.
+    frame = change(planted_frame(600, seed=10))
+    with pytest.raises(AnalysisError, match="'extra'") as info:
+        key_drivers(frame, "nps", list(PLANTED), controls=["plan", "extra"])
+    assert named in str(info.value) and "Fix: remove the control 'extra'" in str(info.value)
+
+
+@pytest.mark.parametrize(("n", "ok"), [(6, False), (49, False), (50, True)])
+def test_at_least_ten_responses_per_estimated_coefficient(n, ok):
+    # Truth: 4 drivers and the intercept are 5 coefficients, so 50 responses are the minimum
+    # (n = p + 2 = 6 used to be accepted); a control with 3 levels adds 2 coefficients.
+    frame = planted_frame(200, seed=11).head(n)
+    if ok:
+        assert key_drivers(frame, "nps", list(PLANTED)).n == n
+        with pytest.raises(AnalysisError, match="at least 70"):
+            key_drivers(frame, "nps", list(PLANTED), controls=["plan"])
+    else:
+        with pytest.raises(AnalysisError, match=f"Only {n} complete responses .* at least 50"):
+            key_drivers(frame, "nps", list(PLANTED))
+
+
+def test_coefficients_are_in_answer_points_not_nps_points():
+    # Truth: the regression is on the 0-10 answer (schema SCORES), while NPS itself is in
+    # points from -100 to 100 (METRICS); the page must not call answer points "points of NPS".
+    result = key_drivers(planted_frame(600, seed=12), "nps", list(PLANTED))
+    summary = result.summary()
+    assert "points on the 0-10 likelihood-to-recommend answer, other ratings held equal" in summary
+    assert "not NPS points (-100 to 100)" in summary and "points of NPS" not in summary
+    assert "Per rating point (points on the 0-10 answer)" in result.display_table().columns
+    assert "points on the 0-10 likelihood-to-recommend answer" in result.findings()[0].sentence
 
 
 def test_planted_driver_weights_inside_their_cis_on_the_sample(sample):
@@ -166,4 +232,5 @@ def test_csat_outcome_with_ols_is_labelled_from_metrics():
     frame = pd.DataFrame({"rating_a": x[:, 0], "rating_b": x[:, 1], "csat": csat})
     result = key_drivers(frame, "csat", "rating_*")
     assert result.coefficient("rating_a").estimate > result.coefficient("rating_b").estimate > 0
-    assert "points of CSAT" in result.summary() or "CSAT" in result.summary()
+    assert "points on the 1-5 satisfaction answer" in result.summary()
+    assert "not CSAT percent (0 to 100)" in result.summary()
