@@ -112,7 +112,7 @@ def test_its_covers_the_samples_planted_effect(sample):
 # planted effects and hand-worked numbers
 # ---------------------------------------------------------------------------------------------
 def test_pre_post_matches_welch_and_hand_worked_nps():
-    # truth: scipy's Welch test and the NPS formula worked by hand
+    # truth: scipy's Welch test and the (adjusted-Wald) NPS formula worked by hand
     pre = pd.DataFrame(
         {"d": pd.to_datetime(["2026-01-10"] * 10), "nps": [10, 10, 9, 8, 7, 6, 3, 10, 9, 0]}
     )  # NPS 20
@@ -122,7 +122,13 @@ def test_pre_post_matches_welch_and_hand_worked_nps():
     df = pd.concat([pre, post], ignore_index=True)
     res = pre_post(df, "nps", "d", "2026-02-01", window=31)
     assert res.effect.estimate == pytest.approx(40.0)
-    se = math.sqrt((0.5 + 0.3 - 0.04) / 10 + (0.7 + 0.1 - 0.36) / 10) * 100
+    # Rocks (2016) adjusted Wald, by hand: 3/4 promoter, 3/2 passive, 3/4 detractor added to
+    # each sample (n + 3 = 13); pre 5.75 and 3.75 of 13, post 7.75 and 1.75 of 13
+    pp0, pd0, pp1, pd1 = 5.75 / 13, 3.75 / 13, 7.75 / 13, 1.75 / 13
+    se = 100 * math.sqrt(
+        (pp0 + pd0 - (pp0 - pd0) ** 2) / 13 + (pp1 + pd1 - (pp1 - pd1) ** 2) / 13
+    )
+    assert se == pytest.approx(30.695, abs=1e-3)
     assert res.effect.se == pytest.approx(se)
     mean_row = res.table.set_index("statistic").loc["mean"]
     welch = stats.ttest_ind(post.nps, pre.nps, equal_var=False)

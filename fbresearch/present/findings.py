@@ -28,6 +28,8 @@ from typing import Any
 import numpy as np
 
 from fbresearch import evidence
+from fbresearch.analyses.drivers.narrative import driver_tests
+from fbresearch.analyses.drivers.narrative_trend import trend_tests
 from fbresearch.analyses.impact.narrative import improvement_tests
 from fbresearch.analyses.kpis.narrative import kpi_tests
 from fbresearch.analyses.segments.narrative import churn_tests, profile_tests
@@ -57,6 +59,8 @@ _FAMILIES: dict[str, tuple[Any, str, str]] = {
     "ChurnResult": (churn_tests, "difference", evidence.FDR_METHOD),
     "TopicsPage": (lambda page: rising_tests(page.rising), "change", "Holm"),
     "ImpactResult": (improvement_tests, "change", evidence.FDR_METHOD),
+    "DriverResult": (driver_tests, "difference", evidence.FDR_METHOD),
+    "DriverTrendResult": (trend_tests, "change", evidence.FDR_METHOD),
 }
 
 

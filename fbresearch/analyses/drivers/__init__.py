@@ -23,7 +23,7 @@ The results live in :mod:`.results`; their words (summaries, findings, captions)
 """
 
 from fbresearch.analyses.drivers.importance import MAX_LMG_DRIVERS, relative_importance
-from fbresearch.analyses.drivers.links import bh_adjust, driver_links
+from fbresearch.analyses.drivers.links import driver_links
 from fbresearch.analyses.drivers.matrix import (
     NEGATIVE_LINK,
     NO_EVIDENCE,
@@ -54,7 +54,6 @@ __all__ = [
     "NEGATIVE_LINK",
     "NO_EVIDENCE",
     "driver_links",
-    "bh_adjust",
     "VIF_MODERATE",
     "VIF_SEVERE",
     "MAX_LMG_DRIVERS",

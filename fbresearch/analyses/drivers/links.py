@@ -13,52 +13,14 @@ Numbers only; the sentences are written by :mod:`fbresearch.analyses.drivers.nar
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import numpy as np
 import pandas as pd
 import statsmodels.api as sm
 
 from fbresearch.analyses.drivers.prepare import Prepared
+from fbresearch.evidence import fdr_adjust, fdr_survivors
 
-__all__ = ["bh_adjust", "discoveries", "driver_links"]
-
-
-def bh_adjust(p_values: Sequence[float]) -> np.ndarray:
-    """Benjamini-Hochberg adjusted p-values (q-values); NaN entries stay NaN and are not counted.
-
-    The adjusted value of the i-th smallest of m p-values is ``min over k >= i of m p_(k) / k``,
-    capped at 1 (Benjamini and Hochberg 1995); the same numbers as statsmodels'
-    ``multipletests(method="fdr_bh")``.
-
-    Examples
-    --------
-    >>> bh_adjust([0.01, 0.04, 0.03, float("nan")]).round(3).tolist()
-    [0.03, 0.04, 0.04, nan]
-    """
-    p = np.asarray(p_values, dtype=float)
-    out = np.full(p.shape, np.nan)
-    known = np.flatnonzero(np.isfinite(p))
-    if known.size == 0:
-        return out
-    order = known[np.argsort(p[known], kind="stable")]
-    m = known.size
-    scaled = p[order] * m / np.arange(1, m + 1)
-    out[order] = np.minimum(np.minimum.accumulate(scaled[::-1])[::-1], 1.0)
-    return out
-
-
-def discoveries(p_values: Sequence[float], confidence: float) -> np.ndarray:
-    """Which tests pass Benjamini-Hochberg at the false discovery rate ``1 - confidence``.
-
-    Examples
-    --------
-    >>> discoveries([0.001, 0.02, 0.5], 0.95).tolist()
-    [True, True, False]
-    """
-    q = bh_adjust(p_values)
-    with np.errstate(invalid="ignore"):
-        return np.isfinite(q) & (q <= 1 - confidence)
+__all__ = ["driver_links"]
 
 
 def driver_links(data: Prepared, confidence: float = 0.95, cov_type: str = "HC3") -> pd.DataFrame:
@@ -105,8 +67,8 @@ def driver_links(data: Prepared, confidence: float = 0.95, cov_type: str = "HC3"
             "coef_ci_low": ci[:, 0],
             "coef_ci_high": ci[:, 1],
             "p_value": p,
-            "q_value": bh_adjust(p),
-            "matters": discoveries(p, confidence),
+            "q_value": fdr_adjust(p),
+            "matters": fdr_survivors(p, confidence),
             "direction": np.sign(coef).astype(int),
         },
         index=pd.Index(drivers, name="driver"),

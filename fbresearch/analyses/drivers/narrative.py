@@ -284,6 +284,12 @@ def driver_summary(result: DriverResult) -> str:
     return " ".join(parts)
 
 
+def driver_tests(result: DriverResult) -> list[float]:
+    """The page's family of driver tests: each driver coefficient's p-value (Benjamini-Hochberg
+    over them decides which drivers matter)."""
+    return [float(p) for p in _drivers(result)["p_value"]]
+
+
 def driver_findings(result: DriverResult) -> list[Finding]:
     """The driver that matters with the largest standardized coefficient, as one finding
     (none when no driver passes the false discovery rate)."""
@@ -299,7 +305,18 @@ def driver_findings(result: DriverResult) -> list[Finding]:
     else:
         head = f"{row['label']} moves {name} most"
     sentence = f"{head}: one rating point more goes with {est.format(2)} {scale_text(result)}."
-    return [Finding(sentence, est, importance=0.6, analysis="drivers")]
+    return [
+        Finding(
+            sentence,
+            est,
+            importance=0.6,
+            analysis="drivers",
+            kind="difference",
+            p_value=float(row["p_value"]),
+            q_value=float(row["q_value"]),
+            survives_fdr=True,
+        )
+    ]
 
 
 def coefficient_titles(result: DriverResult) -> tuple[str, str]:
@@ -494,7 +511,10 @@ def matrix_findings(result: ImportancePerformanceResult) -> list[Finding]:
             name=f"{row['label']}: share of explained variation in {outcome_name(result.outcome)}",
             unit="share",
         )
-        out.append(Finding(sentence, est, importance=0.8 - 0.05 * len(out), analysis="drivers"))
+        # a level: the driver's place in the matrix (whether it matters is the coefficient
+        # family's test, counted once under the regression's findings)
+        importance = 0.8 - 0.05 * len(out)
+        out.append(Finding(sentence, est, importance=importance, analysis="drivers", kind="level"))
     return out
 
 

@@ -101,6 +101,14 @@ def trend_summary(result: DriverTrendResult) -> str:
     return " ".join([head] + changed)
 
 
+def trend_tests(result: DriverTrendResult) -> list[float]:
+    """The page's family of change tests: each driver's change in its coefficient (judged only
+    after the joint test rejects; an unrejected joint test leaves no change to claim)."""
+    if not result.joint_rejects:
+        return [float(result.joint_p_value)]
+    return [float(p) for p in result.table["p_value"]]
+
+
 def trend_findings(result: DriverTrendResult) -> list[Finding]:
     """One finding per driver whose link clearly changed."""
     out = []
@@ -116,7 +124,18 @@ def trend_findings(result: DriverTrendResult) -> list[Finding]:
             confidence=result.confidence,
             name=f"{row['label']}: change in {scale_text(result)} per rating point",
         )
-        out.append(Finding(sentence, est, importance=0.5, analysis="drivers"))
+        out.append(
+            Finding(
+                sentence,
+                est,
+                importance=0.5,
+                analysis="drivers",
+                kind="change",
+                p_value=float(row["p_value"]),
+                q_value=float(row["q_value"]),
+                survives_fdr=True,
+            )
+        )
     return out
 
 

@@ -15,7 +15,6 @@ import numpy as np
 import pandas as pd
 
 from fbresearch.analyses.drivers.importance import compute_importance, percentile_ci
-from fbresearch.analyses.drivers.links import bh_adjust, discoveries
 from fbresearch.analyses.drivers.prepare import (
     Prepared,
     check,
@@ -25,6 +24,7 @@ from fbresearch.analyses.drivers.prepare import (
 )
 from fbresearch.analyses.drivers.results import DriverResult
 from fbresearch.errors import AnalysisError
+from fbresearch.evidence import fdr_adjust, fdr_survivors
 
 __all__ = ["key_drivers"]
 
@@ -216,9 +216,9 @@ def _coefficients(
     table["vif"] = _vif(design)[terms].to_numpy()
     is_driver = (table["kind"] == "driver").to_numpy()
     table["q_value"] = np.nan
-    table.loc[is_driver, "q_value"] = bh_adjust(table.loc[is_driver, "p_value"])
+    table.loc[is_driver, "q_value"] = fdr_adjust(table.loc[is_driver, "p_value"])
     table["matters"] = False
-    table.loc[is_driver, "matters"] = discoveries(table.loc[is_driver, "p_value"], confidence)
+    table.loc[is_driver, "matters"] = fdr_survivors(table.loc[is_driver, "p_value"], confidence)
     table["direction"] = np.sign(table["coef"]).astype(int)
     return table
 

@@ -21,10 +21,10 @@ import pandas as pd
 import statsmodels.api as sm
 from scipy import stats
 
-from fbresearch.analyses.drivers.links import bh_adjust, discoveries
 from fbresearch.analyses.drivers.prepare import Prepared, labels_for, prepare, resolve_drivers
 from fbresearch.analyses.drivers.results import DriverTrendResult
 from fbresearch.errors import AnalysisError, FeedbackDataError
+from fbresearch.evidence import fdr_adjust, fdr_survivors
 
 __all__ = ["driver_trend"]
 
@@ -186,9 +186,9 @@ def driver_trend(
         {"driver": names, "label": [labels_map[d] for d in names]}
         | _coefficient_rows(fit, p, confidence)
     )
-    table["q_value"] = bh_adjust(table["p_value"])
+    table["q_value"] = fdr_adjust(table["p_value"])
     rejects = bool(joint_p <= 1 - confidence)
-    changed = discoveries(table["p_value"], confidence) & rejects
+    changed = fdr_survivors(table["p_value"], confidence) & rejects
     stronger = table["current"].abs() > table["previous"].abs()
     table["direction"] = np.select(
         [changed & stronger, changed & ~stronger],

@@ -66,12 +66,12 @@ def default_verdict(result: ImpactResult) -> str:
     >>> res = ImpactResult(table=pd.DataFrame(), effect=Estimate(0.3, 0.1, 0.5, n=9),
     ...                    design="pre/post", outcome="csat")
     >>> default_verdict(res)
-    'CSAT changed by 0.30 (0.10 to 0.50) points (pre/post).'
+    'The mean CSAT answer (1-5) changed by 0.30 (0.10 to 0.50) points on the 1-5 scale (pre/post).'
     """
     e = result.effect
     if e is None:
         return ""
-    label = metric_label(result.outcome)
+    label, unit = _effect_scale(result.outcome, metric_label(result.outcome))
     digits = 1 if result.outcome == "nps" else 2
     if e.unit == "ratio":
         pct = 100 * (e.estimate - 1)
@@ -80,7 +80,7 @@ def default_verdict(result: ImpactResult) -> str:
             f"{result.design})."
         )
     else:
-        text = f"{label} changed by {e.format(digits)} points ({result.design})."
+        text = f"{label} changed by {e.format(digits)} {unit} ({result.design})."
     if not e.significant and not math.isnan(result.mde):
         text += " " + mde_sentence(result, digits)
     return text
@@ -95,10 +95,26 @@ def mde_sentence(result: ImpactResult, digits: int) -> str:
             f"The data could only have detected a change of about {pct:.0f}% or more "
             f"(80% power, 5% significance)."
         )
+    _, unit = _effect_scale(result.outcome, "")
     return (
         f"The data could only have detected a change of {format_number(result.mde, digits)} "
-        f"points or more (80% power, 5% significance)."
+        f"{unit} or more (80% power, 5% significance)."
     )
+
+
+def _mid_sentence(label: str) -> str:
+    """``"The mean CSAT answer"`` inside a sentence: ``"the mean CSAT answer"``."""
+    return "the" + label[3:] if label.startswith("The ") else label
+
+
+def _effect_scale(metric: str, label: str) -> tuple[str, str]:
+    """The sentence's subject and unit for a (non-ratio) effect on ``metric``: a score's effect
+    is on its mean answer ("The mean CSAT answer (1-5)", "points on the 1-5 scale"), NPS's in
+    NPS points; ``label`` is kept when it is not the metric's own label (a caller's wording)."""
+    what, unit = did_scale(metric)
+    if label and label != metric_label(metric):
+        return label, unit
+    return (f"The {what}" if what != "NPS" else what), unit
 
 
 def improvement_verdict(res: ImpactResult, name: str, label: str, whom: str) -> str:
@@ -111,16 +127,17 @@ def improvement_verdict(res: ImpactResult, name: str, label: str, whom: str) -> 
     >>> res = ImpactResult(table=pd.DataFrame(), effect=Estimate(0.3, 0.1, 0.5, n=9),
     ...                    design="interrupted time series", outcome="csat")
     >>> improvement_verdict(res, "Faster delivery", "CSAT", "")
-    'CSAT rose 0.30 points (CI 0.10 to 0.50) after Faster delivery.'
+    'The mean CSAT answer (1-5) rose 0.30 points on the 1-5 scale (CI 0.10 to 0.50) after Faster delivery.'
     """
     e = res.effect
+    label, unit = _effect_scale(res.outcome, label)
     digits = 1 if res.outcome == "nps" else 2
     if e.unit == "ratio":
         change_text = f"by {100 * abs(e.estimate - 1):.1f}% (rate ratio {e.format(3)})"
         up = e.estimate > 1
     else:
         change_text = (
-            f"{format_number(abs(e.estimate), digits)} points "
+            f"{format_number(abs(e.estimate), digits)} {unit} "
             f"(CI {format_interval(e.ci_low, e.ci_high, digits)})"
         )
         up = e.estimate > 0
@@ -141,9 +158,9 @@ def improvement_verdict(res: ImpactResult, name: str, label: str, whom: str) -> 
             )
         return f"{label} {'rose' if up else 'fell'} {change_text}{after}.{caveat}"
     return (
-        f"No clear change in {label}{whom or ' after ' + name}: the estimate is "
+        f"No clear change in {_mid_sentence(label)}{whom or ' after ' + name}: the estimate is "
         f"{e.format(digits) if e.unit != 'ratio' else e.format(3)}"
-        f"{' points' if e.unit != 'ratio' else ''}, and the interval includes no change. "
+        f"{' ' + unit if e.unit != 'ratio' else ''}, and the interval includes no change. "
         + mde_sentence(res, digits)
     )
 
@@ -280,7 +297,7 @@ def summary(result: ImpactResult) -> str:
     >>> res = ImpactResult(table=pd.DataFrame(), effect=Estimate(0.3, 0.1, 0.5, n=9),
     ...                    design="pre/post", outcome="csat", notes=("Caution.",))
     >>> summary(res)
-    'CSAT changed by 0.30 (0.10 to 0.50) points (pre/post). Caution.'
+    'The mean CSAT answer (1-5) changed by 0.30 (0.10 to 0.50) points on the 1-5 scale (pre/post). Caution.'
     """
     parts = [result.verdict or default_verdict(result)]
     if result.reason:

@@ -1,36 +1,19 @@
-"""Tests of fbresearch.analyses.drivers.links: FDR-controlled evidence that a driver matters."""
+"""Tests of fbresearch.analyses.drivers.links: FDR-controlled evidence that a driver matters.
+
+The Benjamini-Hochberg adjustment itself is tested in tests/test_evidence_fdr.py.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 from scipy import stats
-from statsmodels.stats.multitest import multipletests
 
 from fbresearch.analyses.drivers import importance_performance, key_drivers
-from fbresearch.analyses.drivers.links import bh_adjust, discoveries, driver_links
+from fbresearch.analyses.drivers.links import driver_links
 from fbresearch.analyses.drivers.prepare import prepare
 
 from .planted import SURVEY, survey_frame
-
-
-@pytest.mark.parametrize("seed", range(5))
-def test_bh_adjust_is_statsmodels_fdr_bh(seed):
-    # Truth: statsmodels multipletests(method="fdr_bh"), on p-values with ties and NaN.
-    rng = np.random.default_rng(seed)
-    p = np.concatenate([rng.uniform(0, 0.05, 4), rng.uniform(size=8), [0.02, 0.02]])
-    rng.shuffle(p)
-    reject, adjusted, _, _ = multipletests(p, alpha=0.05, method="fdr_bh")
-    np.testing.assert_allclose(bh_adjust(p), adjusted, rtol=1e-12)
-    assert discoveries(p, 0.95).tolist() == reject.tolist()
-    with_nan = np.r_[p, np.nan]
-    np.testing.assert_allclose(bh_adjust(with_nan)[:-1], adjusted, rtol=1e-12)
-    assert np.isnan(bh_adjust(with_nan)[-1]) and not discoveries(with_nan, 0.95)[-1]
-
-
-def test_bh_adjust_hand_worked():
-    # Truth: by hand, m = 4: sorted p 0.01, 0.02, 0.03, 0.5 -> 0.04, 0.04, 0.04, 0.5.
-    assert bh_adjust([0.03, 0.5, 0.01, 0.02]).tolist() == pytest.approx([0.04, 0.5, 0.04, 0.04])
 
 
 def test_links_are_statsmodels_hc3_coefficients_with_their_signs():

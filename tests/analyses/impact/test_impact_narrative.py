@@ -49,11 +49,14 @@ def test_verdicts_rise_and_no_clear_change():
     whom = narrative.whom_phrase("region", "Faster delivery", ["East", "South"], ["North", "West"])
     text = narrative.improvement_verdict(_result(), "Faster delivery", "CSAT", whom)
     assert text == (
-        "CSAT rose 0.31 points (CI 0.21 to 0.41) in the regions that got faster delivery "
+        # truth: a CSAT effect here is on the mean 1-5 answer, not the headline "% satisfied"
+        "The mean CSAT answer (1-5) rose 0.31 points on the 1-5 scale (CI 0.21 to 0.41) in the "
+        "regions that got faster delivery "
         "(East, South), compared with the others (North, West)."
     )
     null = narrative.improvement_verdict(_result(significant=False), "X", "CSAT", "")
-    assert null.startswith("No clear change in CSAT after X") and "0.14 points or more" in null
+    assert null.startswith("No clear change in the mean CSAT answer (1-5) after X")
+    assert "0.14 points on the 1-5 scale or more" in null
 
 
 def test_summary_and_findings_delegate_to_narrative():
