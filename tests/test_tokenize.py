@@ -131,7 +131,7 @@ def test_stopword_file_section_headings_are_comments_not_stopwords():
     assert not {"功能词", "评论填充词"} & zh
     assert {"的", "真的", "东西"} <= zh  # words of both sections are still loaded
     for language in ("zh", "en"):
-        text = (resources.files("fbresearch") / "resources" / f"stopwords_{language}.txt")
+        text = resources.files("fbresearch") / "resources" / f"stopwords_{language}.txt"
         for line in text.read_text(encoding="utf-8").splitlines():
             # every line is a comment or one word (a heading without '#' would be a "word")
             assert line.startswith("#") or (line.strip() and " " not in line.strip()), line
