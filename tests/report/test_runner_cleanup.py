@@ -99,9 +99,9 @@ def test_sigkill_during_a_notebook_leaves_nothing_after_the_next_run(tmp_path):
     env = {**os.environ, "TMPDIR": str(tmp)}
     out = tmp_path / "reports"
     quick = tmp_path / "quick.yaml"
-    quick.write_text("sample_size: 1500\npages: [overview]\n", encoding="utf-8")
+    quick.write_text("sample_size: 600\npages: [overview]\n", encoding="utf-8")
     slow = tmp_path / "slow.yaml"
-    slow.write_text("sample_size: 1500\npages: [topics, overview]\n", encoding="utf-8")
+    slow.write_text("sample_size: 600\npages: [topics, overview]\n", encoding="utf-8")
     earlier = _report(quick, out, "2026-09", env)
     assert earlier.wait(timeout=300) == 0, earlier.stderr.read()
     before = _tree_digest(out / "2026-09")
