@@ -1,7 +1,8 @@
 """The runner's temporary files: owner-only while they exist, gone after a run killed with -9.
 
 The permission test runs a one-notebook report whose notebook prints the modes of what the run
-made for it (the folder of raw canonical data, its files, the staging folder). The SIGKILL test
+made for it (the folder of raw canonical data, its files, the staging folder) and writes a
+personal string to its stderr, which is the run's log (redacted when published). The SIGKILL test
 kills a command-line run's whole process group while a notebook runs, as the kernel's OOM killer
 or ``kill -9`` would, then starts the next run, and checks that nothing of the killed run is
 left: no raw data, no lock, no half-built folder, no process, and the earlier period unchanged.
@@ -33,7 +34,9 @@ staging = Path(findings_path).parent
 modes = {p.name: oct(p.stat().st_mode & 0o777) for p in sorted(work.iterdir())}
 modes["<work>"] = oct(work.stat().st_mode & 0o777)
 modes["<staging>"] = oct(staging.stat().st_mode & 0o777)
-print("MODES " + json.dumps(modes))"""
+print("MODES " + json.dumps(modes))
+import os
+os.write(2, b"a library logs a value: li.na@example.com\\n")  # fd 2: the run's run.log"""
 
 
 def _modes_notebook(folder: Path) -> Path:
@@ -57,6 +60,9 @@ def test_raw_data_and_the_staging_folder_are_owner_only_until_published(tmp_path
     assert modes.pop("<work>") == "0o700" and modes.pop("<staging>") == "0o700"
     assert "feedback.parquet" in modes and "inputs.json" in modes
     assert set(modes.values()) == {"0o600"}, modes  # every raw data file: owner only
+    # what reached the run's log from the kernel's stderr is redacted when it is published
+    log = (run.folder / "run.log").read_text(encoding="utf-8")
+    assert "a library logs a value: [email]" in log and "li.na@" not in log
     # published: readable from a file share; the raw data folder is gone
     assert oct(run.folder.stat().st_mode & 0o777) == "0o755"
     assert not list(Path(tempfile.gettempdir()).glob(f"fbresearch-data-{os.getpid()}-*"))
