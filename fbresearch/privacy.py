@@ -22,15 +22,17 @@ Examples
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import phonenumbers
 
-__all__ = ["redact", "PLACEHOLDERS"]
+__all__ = ["redact", "redact_file", "PLACEHOLDERS"]
 
 #: The labels that replace personal data.
 PLACEHOLDERS = (
@@ -275,3 +277,24 @@ def redact(text: Any) -> Any:
     if isinstance(text, pd.Series):
         return text.map(lambda t: _redact_one(t) if isinstance(t, str) else t)
     return [_redact_one(t) if isinstance(t, str) else t for t in text]
+
+
+def redact_file(path: str | os.PathLike[str]) -> None:
+    """Redact a text file (a log) in place, line by line; a missing file is left missing.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> log = Path(tempfile.mkdtemp()) / "run.log"
+    >>> _ = log.write_text("08:00 INFO row 3: 'call 13912345678'\\n", encoding="utf-8")
+    >>> redact_file(log)
+    >>> log.read_text(encoding="utf-8")
+    "08:00 INFO row 3: 'call [phone]'\\n"
+    """
+    path = Path(path)
+    if not path.is_file():
+        return
+    text = path.read_text(encoding="utf-8", errors="replace")
+    clean = "".join(_redact_one(line) for line in text.splitlines(keepends=True))
+    if clean != text:
+        path.write_text(clean, encoding="utf-8")

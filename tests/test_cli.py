@@ -96,3 +96,28 @@ def test_bad_workers_exit_2(args, tmp_path, capsys):
     path.write_text("pages: []\nsample_size: 500\n")
     assert main([*args, "--params", str(path)]) == 2
     assert "workers" in capsys.readouterr().err
+
+
+def test_unexpected_errors_are_redacted_on_stderr(monkeypatch, capsys):
+    import fbresearch.report.cli as cli
+
+    def boom(args):
+        raise RuntimeError("could not parse 'call 13912345678' in row 3")
+
+    monkeypatch.setattr(cli, "_report", boom)
+    assert main(["report"]) == 4
+    err = capsys.readouterr().err
+    assert "call [phone]" in err and "13912345678" not in err
+
+
+def test_progress_lines_are_redacted_on_stdout(tmp_path, capsys):
+    from fbresearch.io.sample import sample_data
+
+    data = tmp_path / "export for li.na@example.com.csv"  # the source name is in every line
+    sample_data(n_responses=300, seed=0).feedback.to_csv(data, index=False)
+    params = tmp_path / "p.yaml"
+    params.write_text("pages: [overview]\n", encoding="utf-8")
+    code = main(["report", "--params", str(params), "--data", str(data), "--dry-run"])
+    out = capsys.readouterr().out
+    assert code == 0 and "Dry run" in out
+    assert "export for [email]" in out and "li.na@" not in out

@@ -79,3 +79,12 @@ def test_promoter_labels_from_nps():
     out = promoter_labels([10, 9, 8, 7, 6, 0, None])
     assert out.tolist()[:2] == [1.0, 1.0] and out.tolist()[4:6] == [0.0, 0.0]
     assert out.isna().tolist() == [False, False, True, True, False, False, True]
+
+
+def test_an_apostrophe_negation_flips_the_word_after_it():
+    r = sentiment(["delivery wasn't late", "Delivery wasn’t late", "delivery was late",
+                   "the food wasn't good", "the café was great"], language="en")  # fmt: skip
+    labels = r.table["sentiment"].tolist()
+    assert labels[0] != "negative" and labels[1] != "negative"  # "late" negated
+    assert labels[2] == "negative" and labels[3] == "negative"
+    assert labels[4] == "positive"

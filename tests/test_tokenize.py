@@ -106,3 +106,32 @@ def test_import_is_light_and_jieba_is_quiet():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
     assert "prefix dict" not in done.stderr and "Loading model" not in done.stderr
+
+
+def test_apostrophes_are_kept_so_contractions_stay_whole_and_possessives_lose_s():
+    kept = tokenize(["Delivery wasn't late", "it wasn’t the driver's fault"], "en",
+                    remove_stopwords=False)  # fmt: skip
+    assert kept == [["delivery", "wasn't", "late"], ["it", "wasn't", "the", "driver", "fault"]]
+    # for topics contractions are stopwords and a possessive is its noun
+    assert tokenize(["it wasn't the driver's fault"], "en") == [["driver", "fault"]]
+
+
+def test_unicode_letters_stay_whole():
+    out = tokenize(["The CAFÉ was naïve", "cafe\u0301 crème brûlée", "在café喝咖啡"],
+                   ["en", "en", "zh"], remove_stopwords=False)  # fmt: skip
+    assert out[0] == ["the", "café", "was", "naïve"]
+    assert out[1] == ["café", "crème", "brûlée"]  # a combining accent is composed (NFC)
+    assert "café" in out[2] and "caf" not in out[2]
+
+
+def test_stopword_file_section_headings_are_comments_not_stopwords():
+    from importlib import resources
+
+    zh = stopwords("zh")
+    assert not {"功能词", "评论填充词"} & zh
+    assert {"的", "真的", "东西"} <= zh  # words of both sections are still loaded
+    for language in ("zh", "en"):
+        text = resources.files("fbresearch") / "resources" / f"stopwords_{language}.txt"
+        for line in text.read_text(encoding="utf-8").splitlines():
+            # every line is a comment or one word (a heading without '#' would be a "word")
+            assert line.startswith("#") or (line.strip() and " " not in line.strip()), line

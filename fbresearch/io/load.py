@@ -269,6 +269,24 @@ def _read_file(
 # --------------------------------------------------------------------------------------------
 
 
+def _drop_columns(raw: pd.DataFrame, drop: Sequence[str] | None, label: str) -> pd.DataFrame:
+    """``raw`` without the columns named in ``drop`` (matched ignoring case and spaces)."""
+    if not drop:
+        return raw
+    wanted = {str(c).strip().casefold(): str(c) for c in drop}
+    found = [c for c in raw.columns if str(c).strip().casefold() in wanted]
+    missing = set(wanted) - {str(c).strip().casefold() for c in found}
+    if missing:
+        names = ", ".join(repr(wanted[m]) for m in sorted(missing))
+        raise FeedbackDataError(
+            f"privacy.drop_columns names {names}, which the data does not have. The columns are "
+            + _columns_text([str(c) for c in raw.columns]),
+            source=label,
+            fix="name the columns to drop as they are spelt in the file's header.",
+        )
+    return raw.drop(columns=found)
+
+
 def _resolve_columns(
     header: Sequence[str],
     columns: Mapping[str, str] | None,
@@ -364,6 +382,7 @@ def load_feedback(
     value_maps: Mapping[str, Mapping[Any, Any]] | None = None,
     wave: str | Mapping[str, str] | None = None,
     encoding: str | None = None,
+    drop_columns: Sequence[str] | None = None,
 ) -> Feedback:
     """Read, map and validate feedback; return canonical data and a quality report.
 
@@ -401,6 +420,11 @@ def load_feedback(
     encoding : str, optional
         The text encoding of a CSV file; None (or ``"auto"``) detects UTF-8 (with or without
         BOM), UTF-16, GB18030/GBK or Big5.
+    drop_columns : list of str, optional
+        Columns of the file (names as in the file, any case) removed as soon as it is read,
+        before anything else sees them: customer names, e-mails, phone numbers (params
+        ``privacy: drop_columns:``). A name the file does not have is an error, so that a
+        misspelt name never lets a column of personal data through.
 
     Returns
     -------
@@ -424,6 +448,9 @@ def load_feedback(
     csat (2,) 1 of 2 answers are invalid (1 outside the range 1-5), e.g. 6 (row 2)
     >>> list(load_feedback(raw.assign(csat=[5, 4]), ratings=["Speed"]).frame.columns[:4])
     ['submitted_at', 'csat', 'rating_speed', 'response_id']
+    >>> named = raw.assign(csat=[5, 4], Name=["Li Na", "Wang Wei"])
+    >>> "Name" in load_feedback(named, drop_columns=["name"]).frame.columns
+    False
     """
     label = _label(source)
     encoding = check_encoding(encoding, label)
@@ -446,6 +473,7 @@ def load_feedback(
             f"cannot read feedback from a {type(source).__name__}",
             fix="pass a file path (CSV, Parquet, Excel) or a pandas DataFrame.",
         )
+    raw = _drop_columns(raw, drop_columns, label)
     if len(raw) == 0:
         raise FeedbackDataError(
             "the data has a header but no rows",

@@ -173,7 +173,7 @@ def write_findings(
     Returns
     -------
     list of Finding
-        The findings written, sentences redacted of personal data.
+        The findings written, sentences and estimate names redacted of personal data.
 
     Examples
     --------
@@ -187,10 +187,14 @@ def write_findings(
     for f in _expand(items):
         sentence = _redact(str(f.sentence))
         sentence = sentence[:1].upper() + sentence[1:]  # "social breaks ..." starts a sentence
+        estimate = f.estimate
+        if estimate is not None and estimate.name:  # names carry data values ("NPS for <channel>")
+            estimate = dataclasses.replace(estimate, name=_redact(str(estimate.name)))
         found.append(
             dataclasses.replace(
                 f,
                 sentence=sentence,
+                estimate=estimate,
                 importance=min(max(float(f.importance), 0.0), 1.0),
                 analysis=f.analysis or analysis,
             )

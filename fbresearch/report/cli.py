@@ -144,20 +144,25 @@ def _sample(args: argparse.Namespace) -> int:
 
 def _validate(args: argparse.Namespace) -> int:
     from fbresearch.io.load import load_feedback
+    from fbresearch.privacy import redact
     from fbresearch.report.params import load_params
 
     columns = ratings = None
+    drop: tuple[str, ...] = ()
     if args.params:
         loaded = load_params({**_yaml_keys(args.params), "pages": []})
-        columns, ratings = loaded.columns or None, loaded.ratings or None
-    feedback = load_feedback(args.file, columns=columns, ratings=ratings)
-    print(feedback.summary())
+        columns, ratings, drop = loaded.columns or None, loaded.ratings or None, loaded.drop_columns
+    feedback = load_feedback(args.file, columns=columns, ratings=ratings, drop_columns=drop)
+    print(redact(feedback.summary()))
     if len(feedback.quality):
         for row in feedback.quality.to_dict("records"):
             column = f" [{row['column']}]" if row.get("column") else ""
+            # quality messages may quote cell values: redacted, like error messages
             print(
-                f"  - {row['check']}{column}: {int(row['rows']):,} row(s) {row['action']}: "
-                f"{row['message']}"
+                redact(
+                    f"  - {row['check']}{column}: {int(row['rows']):,} row(s) {row['action']}: "
+                    f"{row['message']}"
+                )
             )
     return 0
 
@@ -184,6 +189,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     2
     """
     from fbresearch.errors import FbResearchError
+    from fbresearch.privacy import redact  # stderr goes to cron logs: no message quotes data
 
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -201,7 +207,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from fbresearch.report.runner import exit_code
 
         code = exit_code(exc)
-        print(f"fbresearch {args.command}: error: {exc}", file=sys.stderr)
+        print(f"fbresearch {args.command}: error: {redact(str(exc))}", file=sys.stderr)
         return code
     except Exception as exc:  # noqa: BLE001 - the last line of defence: a message, not a traceback
         if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
@@ -210,7 +216,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if os.environ.get("FBRESEARCH_DEBUG"):
             raise
         print(
-            f"fbresearch {args.command}: unexpected error: {type(exc).__name__}: {exc}\n"
+            f"fbresearch {args.command}: unexpected error: {type(exc).__name__}: "
+            f"{redact(str(exc))}\n"
             "Set FBRESEARCH_DEBUG=1 to see the traceback.",
             file=sys.stderr,
         )

@@ -69,6 +69,7 @@ def load_data(params: Params) -> Inputs:
             value_maps=raw.get("value_maps") or None,
             wave=raw.get("wave"),
             encoding=raw.get("encoding"),
+            drop_columns=params.drop_columns,  # names, e-mails: never written anywhere
         )
         record("feedback", params.data)
         orders = load_orders(params.orders) if params.orders is not None else None

@@ -19,6 +19,7 @@ from typing import Any
 
 from fbresearch.errors import ParamsError
 from fbresearch.io.recode import check_data_params
+from fbresearch.privacy import redact
 
 __all__ = [
     "Params",
@@ -68,6 +69,7 @@ DEFAULTS: dict[str, Any] = {
     "notebooks_dir": None,
     "notebooks": None,
     "pages": None,
+    "privacy": {"drop_columns": []},
     "report": {
         "title": "Customer feedback report",
         "workers": "auto",
@@ -97,7 +99,8 @@ class Params:
         Notebook name -> its own parameters, in run order.
     report : dict
         ``title``, ``workers``, ``timeout`` (seconds any one cell may run) and ``findings``
-        (how many headline findings the executive summary shows).
+        (how many headline findings the executive summary shows). The title and every string
+        of the notebooks' parameters (but file paths) are redacted of personal data.
     source : str
         The params file, or ``"<dict>"``.
     raw : dict
@@ -117,6 +120,11 @@ class Params:
     report: dict[str, Any]
     source: str = "<dict>"
     raw: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    @property
+    def drop_columns(self) -> tuple[str, ...]:
+        """Columns of the feedback file removed as it is read (``privacy.drop_columns``)."""
+        return tuple(self.raw.get("privacy", {}).get("drop_columns") or ())
 
     @property
     def workers(self) -> int | None:
@@ -305,6 +313,24 @@ def _dates_as_text(value: Any) -> Any:
         return {k: _dates_as_text(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_dates_as_text(v) for v in value]
+    return value
+
+
+def _redacted(value: Any) -> Any:
+    """Every string in a params value redacted of personal data (free text in params, such as an
+    improvement's name, reaches every page, the manifest, the findings and the notebooks).
+
+    Examples
+    --------
+    >>> _redacted([{"name": "Call 13912345678", "change_date": "2026-03-01", "n": 3}])
+    [{'name': 'Call [phone]', 'change_date': '2026-03-01', 'n': 3}]
+    """
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, Mapping):
+        return {k: _redacted(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_redacted(v) for v in value]
     return value
 
 
@@ -516,15 +542,23 @@ def load_params(params: str | os.PathLike[str] | Mapping[str, Any] | None = None
     _check_keys(given, allowed, "params", source)
     merged = copy.deepcopy(DEFAULTS)
     for key, value in given.items():
-        if key == "report":
+        if key in ("report", "privacy"):
             if value is None:
                 continue
             if not isinstance(value, Mapping):
-                raise ParamsError(f"{source}: 'report' must be a mapping (title, workers, ...).")
-            _check_keys(value, list(DEFAULTS["report"]), "report", source)
-            merged["report"].update(value)
+                keys = ", ".join(DEFAULTS[key])
+                raise ParamsError(f"{source}: {key!r} must be a mapping ({keys}).")
+            _check_keys(value, list(DEFAULTS[key]), key, source)
+            merged[key].update(value)
         else:
             merged[key] = value
+    drop = merged["privacy"]["drop_columns"] or []
+    if not isinstance(drop, list) or not all(isinstance(c, str) and c.strip() for c in drop):
+        raise ParamsError(
+            f"{source}: 'privacy.drop_columns' must be a list of column names, e.g. "
+            f"[customer_name, email], not {drop!r}."
+        )
+    merged["privacy"]["drop_columns"] = drop
 
     for key in ("columns", "ratings"):
         value = merged[key] or {}
@@ -560,6 +594,10 @@ def load_params(params: str | os.PathLike[str] | Mapping[str, Any] | None = None
     if not notebooks_dir.is_dir():
         raise ParamsError(f"{source}: notebooks_dir {str(notebooks_dir)!r} is not a folder.")
     notebooks = _notebooks(merged, notebooks_dir, base, source)
+    report["title"] = redact(report["title"])
+    for name, own in notebooks.items():
+        paths = PATH_PARAMETERS.get(name, ())
+        notebooks[name] = {k: v if k in paths else _redacted(v) for k, v in own.items()}
     files = {
         key: _resolve(merged[key], base, key, source) for key in ("data", "orders", "invitations")
     }

@@ -24,7 +24,8 @@ import re
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -40,6 +41,7 @@ from fbresearch.errors import (
 from fbresearch.io import canonical as fbdata
 from fbresearch.io.inputs import write_inputs
 from fbresearch.present.findings import read_findings, read_tests, summary_note, top_findings
+from fbresearch.privacy import redact, redact_file
 from fbresearch.report.data import Inputs, load_data, pick_period, release_memory, slim
 from fbresearch.report.execute import run_notebooks
 from fbresearch.report.html import period_page
@@ -233,7 +235,7 @@ def run_report(
     ('dry-run', '2026-10')
     """
     # Length: half of this function is its docstring; the body is ~40 lines.
-    say = progress or (lambda line: None)
+    say = (lambda line: progress(redact(line))) if progress else (lambda line: None)
     started = datetime.now(UTC)
     t0 = time.perf_counter()
     loaded = load_params(params)
@@ -334,8 +336,8 @@ def _run_locked(
     """
     _remove_leftovers(out)
     pid = os.getpid()
+    # owner-only (mkdtemp: 0700) while it is built: opened to readers when published
     staging = Path(tempfile.mkdtemp(prefix=f".{chosen}.building-{pid}-", dir=out))
-    staging.chmod(0o755)  # mkdtemp makes it private; reports are read from file shares
     # canonical data (every raw verbatim): owner-only (mkdtemp: 0700), never under out/
     work = Path(tempfile.mkdtemp(prefix=f"fbresearch-data-{pid}-"))
     handler = logging.FileHandler(staging / "run.log", encoding="utf-8")
@@ -350,9 +352,10 @@ def _run_locked(
             inputs.source,
             n_workers,
         )
-        paths = fbdata.write_canonical(
-            inputs.feedback, work, orders=inputs.orders, invitations=inputs.invitations
-        )
+        with _owner_only():  # the raw data files: 0600 from the moment they exist
+            paths = fbdata.write_canonical(
+                inputs.feedback, work, orders=inputs.orders, invitations=inputs.invitations
+            )
         canonical = {
             k: {"file": Path(p).name, "sha256": fbdata.file_sha256(p)} for k, p in paths.items()
         }
@@ -401,7 +404,7 @@ def _run_locked(
             log.exception("run aborted")
             handler.flush()
             # keep what was produced, with run.log, for diagnosis; published periods stay
-            _replace_folder(staging, out / f"{chosen}.failed")
+            _publish(staging, out / f"{chosen}.failed")
         if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
             raise OSError(
                 errno.ENOSPC,
@@ -434,14 +437,15 @@ def _build_tasks(
     """
     import nbformat
 
-    inputs_path = write_inputs(
-        Path(paths["feedback"]).parent / "inputs.json",
-        data_path=paths["feedback"],
-        orders_path=paths.get("orders"),
-        invitations_path=paths.get("invitations"),
-        quality_path=paths.get("quality"),
-        sample_size=loaded.sample_size,
-    )
+    with _owner_only():
+        inputs_path = write_inputs(
+            Path(paths["feedback"]).parent / "inputs.json",
+            data_path=paths["feedback"],
+            orders_path=paths.get("orders"),
+            invitations_path=paths.get("invitations"),
+            quality_path=paths.get("quality"),
+            sample_size=loaded.sample_size,
+        )
     common = {"period": chosen, "inputs_path": str(inputs_path), "seed": loaded.seed}
     tasks = []
     for name in loaded.notebooks:
@@ -641,7 +645,7 @@ def _finish(
     log.info("run %s in %.1f s", status, manifest["seconds"])
 
     target = out / (chosen if not failed else f"{chosen}.failed")
-    _replace_folder(staging, target)
+    _publish(staging, target)
     if failed:
         first, err = failed[0], failed[0].error or {}
         run = ReportRun(chosen, "failed", target, runs, manifest, message, plan)
@@ -711,6 +715,24 @@ def _check_out(out: Path) -> None:
             f"--out {str(out)!r}: {str(probe)!r} cannot be written by this user. Fix: choose a "
             "folder you can write to, or ask for write permission."
         )
+
+
+@contextmanager
+def _owner_only() -> Iterator[None]:
+    """Files created in the block are owner-only (umask 077: 0600 files, 0700 folders)."""
+    umask = os.umask(0o077)
+    try:
+        yield
+    finally:
+        os.umask(umask)
+
+
+def _publish(staging: Path, target: Path) -> None:
+    """Open the finished staging folder to readers (reports are read from file shares), its
+    run.log redacted (kernel and library messages may quote data), and move it to ``target``."""
+    redact_file(staging / "run.log")
+    staging.chmod(0o755)
+    _replace_folder(staging, target)
 
 
 def _replace_folder(staging: Path, target: Path) -> None:

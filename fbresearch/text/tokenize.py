@@ -15,6 +15,7 @@ from __future__ import annotations
 import html
 import logging
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from functools import cache
 from importlib import resources
@@ -33,17 +34,22 @@ __all__ = ["tokenize", "phrases", "stopwords", "clean_text", "MAX_CHARS"]
 #: usually a log or a copied page, and jieba's time grows with length).
 MAX_CHARS = 5000
 
-# Latin words (with inner apostrophes) or runs of CJK characters; everything else (digits,
-# punctuation, emoji, symbols) is a separator.
-_RE_EN_TOKEN = re.compile(r"[a-z]+(?:'[a-z]+)*")
-_RE_ZH_KEEP = re.compile(rf"[{_CJK}]+|[A-Za-z]+(?:'[A-Za-z]+)*")
+# Words of letters in any alphabet but CJK ("café", "naïve"), with inner apostrophes ("wasn't"),
+# or runs of CJK characters; everything else (digits, punctuation, emoji, symbols) separates.
+_LETTER = rf"[^\W\d_{_CJK}]"
+_RE_EN_TOKEN = re.compile(rf"{_LETTER}+(?:'{_LETTER}+)*")
+_RE_ZH_KEEP = re.compile(rf"[{_CJK}]+|{_LETTER}+(?:'{_LETTER}+)*")
+_RE_CJK = re.compile(rf"[{_CJK}]")
+#: typographic apostrophes folded to "'" so "wasn’t" is "wasn't"
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\uff07": "'"})
 
 
 @cache
 def _stopword_file(language: str) -> frozenset[str]:
     path = resources.files("fbresearch") / "resources" / f"stopwords_{language}.txt"
-    words = path.read_text(encoding="utf-8").splitlines()
-    return frozenset(w.strip() for w in words if w.strip() and not w.startswith("#"))
+    lines = path.read_text(encoding="utf-8").splitlines()
+    words = (line.split("#", 1)[0].strip() for line in lines)  # "#" starts a comment
+    return frozenset(w for w in words if w)
 
 
 def stopwords(language: str, extra: Iterable[str] | None = None) -> frozenset[str]:
@@ -67,16 +73,20 @@ def stopwords(language: str, extra: Iterable[str] | None = None) -> frozenset[st
 
 
 def clean_text(text: str, max_chars: int = MAX_CHARS) -> str:
-    """Remove HTML markup, URLs and e-mail addresses; unescape entities; cut to ``max_chars``.
+    """Remove HTML markup, URLs and e-mail addresses; unescape entities; compose accents (NFC,
+    so "cafe" + a combining accent is "café"); fold typographic apostrophes to "'"; cut to
+    ``max_chars``.
 
     Examples
     --------
     >>> clean_text("<b>Slow</b> &amp; cold, see https://x.io/a?b=1")
     ' Slow  & cold, see  '
+    >>> clean_text("cafe\u0301 wasn\u2019t")
+    "café wasn't"
     """
     text = html.unescape(_RE_TAG.sub(" ", text[: max_chars * 2]))
     text = _RE_EMAIL.sub(" ", _RE_URL.sub(" ", text))
-    return text[:max_chars]
+    return unicodedata.normalize("NFC", text[:max_chars]).translate(_APOSTROPHES)
 
 
 @cache
@@ -105,12 +115,26 @@ def _user_dict_key(user_dict: str | Iterable[str] | None) -> tuple[tuple[str, ..
     return tuple(sorted({str(w).strip() for w in user_dict if str(w).strip()})), None
 
 
+def _word(token: str, stop: frozenset[str], min_length: int) -> str | None:
+    """A Latin token as kept: None for a stopword or a short token; a possessive loses its
+    "'s" ("driver's" -> "driver"); contractions stay whole ("wasn't": a negation for
+    sentiment, a stopword for topics).
+
+    Examples
+    --------
+    >>> _word("driver's", frozenset(), 2), _word("wasn't", frozenset(), 2), _word("it's", {"it's"}, 2)
+    ('driver', "wasn't", None)
+    """
+    if token in stop:
+        return None
+    if token.endswith("'s"):
+        token = token[:-2]
+    return token if len(token) >= min_length and token not in stop else None
+
+
 def _tokens_en(text: str, stop: frozenset[str], min_length: int) -> list[str]:
-    return [
-        t
-        for t in _RE_EN_TOKEN.findall(text.lower())
-        if len(t) >= min_length and t not in stop and "'" not in t
-    ]
+    words = (_word(t, stop, min_length) for t in _RE_EN_TOKEN.findall(text.lower()))
+    return [w for w in words if w is not None]
 
 
 def _tokens_zh(
@@ -125,9 +149,9 @@ def _tokens_zh(
     # Tokenize only runs of CJK characters or Latin words: punctuation, digits and emoji never
     # reach jieba, which also keeps mixed Chinese-English texts clean.
     for chunk in _RE_ZH_KEEP.findall(text):
-        if chunk[0].isascii():
-            word = chunk.lower()
-            if len(word) >= max(min_length, 2) and word not in stop_en and "'" not in word:
+        if not _RE_CJK.match(chunk):
+            word = _word(chunk.lower(), stop_en, max(min_length, 2))
+            if word is not None:
                 out.append(word)
             continue
         if pos is None:

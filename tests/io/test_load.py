@@ -228,3 +228,32 @@ def test_no_date_column_suggests_only_date_like_columns_and_a_wave(tmp_path):
         load_feedback(write(tmp_path, "wave.csv", no_dates))
     assert "Did you mean" not in str(excinfo.value)
     assert 'add wave: "2026-10"' in str(excinfo.value)
+
+
+def test_drop_columns_removes_name_columns_before_validation_any_case(tmp_path):
+    raw = pd.DataFrame(
+        {
+            "Date": ["2026-10-01", "2026-10-02"],
+            "NPS": [9, 3],
+            "Customer Name": ["李娜", "Wang Wei"],
+            "E-mail": ["li.na@example.com", "wang@example.com"],
+            "Store": ["A", "B"],
+        }
+    )
+    path = tmp_path / "export.csv"
+    raw.to_csv(path, index=False)
+    for source in (raw, path):
+        fb = load_feedback(source, columns={"submitted_at": "Date"},
+                           drop_columns=["customer name", " e-mail "])  # fmt: skip
+        frame = fb.frame
+        assert "Customer Name" not in frame.columns and "E-mail" not in frame.columns
+        assert "Store" in frame.columns and frame["nps"].tolist() == [9, 3]
+        assert not frame.astype(str).apply(lambda c: c.str.contains("李娜|example")).any().any()
+    # without it, the name column is kept as a segment attribute (what the param is for)
+    assert "Customer Name" in load_feedback(raw, columns={"submitted_at": "Date"}).frame.columns
+
+
+def test_drop_columns_naming_a_column_the_file_lacks_is_an_error():
+    raw = pd.DataFrame({"submitted_at": ["2026-10-01"], "nps": [9], "Name": ["Li"]})
+    with pytest.raises(FeedbackDataError, match=r"drop_columns names 'nmae'.*'Name'"):
+        load_feedback(raw, drop_columns=["nmae"])

@@ -100,3 +100,18 @@ def test_load_data_passes_the_data_keys_to_load_feedback(tmp_path):
     assert inputs.feedback.encoding == "big5"
     checks = set(inputs.feedback.quality["check"])
     assert {"missing_code", "value_map", "wave"} <= checks
+
+
+def test_privacy_drop_columns_never_reach_the_run_data(tmp_path):
+    from fbresearch.io.sample import sample_data
+    from fbresearch.report.data import load_data
+    from fbresearch.report.params import load_params
+
+    frame = sample_data(n_responses=200, seed=0).feedback.assign(customer_name="张伟")
+    frame.to_csv(tmp_path / "export.csv", index=False)
+    params = {"data": str(tmp_path / "export.csv"), "pages": []}
+    kept = load_data(load_params(params)).feedback.frame
+    assert "customer_name" in kept.columns
+    dropped = load_data(load_params({**params, "privacy": {"drop_columns": ["Customer_Name"]}}))
+    assert list(dropped.feedback.frame.columns) == [c for c in kept if c != "customer_name"]
+    assert len(dropped.feedback.frame) == len(kept)

@@ -93,7 +93,7 @@ def test_a_notebooks_block_sets_parameters_and_never_drops_pages():
     # issue 14: `notebooks: {topics: {...}}` used to run topics alone, silently
     loaded = load_params({"notebooks": {"topics": {"months": 6}}})
     assert list(loaded.notebooks) == [
-        "overview", "segmentation", "topics", "drivers", "improvement", "closed_loop"
+        "overview", "segmentation", "topics", "drivers", "improvement", "closed_loop", "value"
     ]  # fmt: skip
     assert loaded.notebooks["topics"] == {"months": 6} and loaded.notebooks["overview"] == {}
     assert list(load_params({"pages": ["topics", "overview"]}).notebooks) == ["topics", "overview"]
@@ -174,3 +174,38 @@ def test_notebook_without_parameters_cell_or_broken_cell(tmp_path):
     broken = _notebook(tmp_path, "broken", "x = (")
     with pytest.raises(ParamsError, match="parameters cell is not valid Python"):
         notebook_parameters(broken)
+
+
+def test_privacy_drop_columns_is_a_list_of_names():
+    assert load_params({"pages": []}).drop_columns == ()
+    loaded = load_params({"pages": [], "privacy": {"drop_columns": ["customer_name", "email"]}})
+    assert loaded.drop_columns == ("customer_name", "email")
+    assert loaded.raw["privacy"] == {"drop_columns": ["customer_name", "email"]}
+    for bad in ("email", [1], [""]):
+        with pytest.raises(ParamsError, match="privacy.drop_columns"):
+            load_params({"pages": [], "privacy": {"drop_columns": bad}})
+    with pytest.raises(ParamsError, match="unknown key 'drop_column' in privacy"):
+        load_params({"pages": [], "privacy": {"drop_column": ["email"]}})
+
+
+def test_params_free_text_is_redacted_but_paths_are_not(tmp_path):
+    taxonomy = tmp_path / "li.na@example.com" / "taxonomy.yaml"  # a path is never rewritten
+    taxonomy.parent.mkdir()
+    taxonomy.write_text("categories: {}\n", encoding="utf-8")
+    item = {"name": "Call-back 13912345678", "change_date": "2026-03-01", "metric": "csat",
+            "treated_regions": ["East"], "group_column": "region"}  # fmt: skip
+    loaded = load_params(
+        {
+            "pages": ["improvement", "closed_loop"],
+            "report": {"title": "Report for li.na@example.com <b>"},
+            "notebooks": {
+                "improvement": {"improvements": [item]},
+                "closed_loop": {"taxonomy": str(taxonomy)},
+            },
+        }
+    )
+    assert loaded.report["title"] == "Report for [email] <b>"
+    (got,) = loaded.notebooks["improvement"]["improvements"]
+    assert got == {**item, "name": "Call-back [phone]"}
+    assert loaded.notebooks["closed_loop"]["taxonomy"] == str(taxonomy)
+    assert loaded.raw["report"]["title"] == "Report for [email] <b>"  # the manifest's copy
