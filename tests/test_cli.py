@@ -121,3 +121,25 @@ def test_progress_lines_are_redacted_on_stdout(tmp_path, capsys):
     out = capsys.readouterr().out
     assert code == 0 and "Dry run" in out
     assert "export for [email]" in out and "li.na@" not in out
+
+
+def test_warnings_of_a_run_reach_stderr_redacted(capsys, monkeypatch):
+    # truth: a warning quoting a phone number and an e-mail (a library quoting a cell value)
+    import warnings
+
+    from fbresearch.report import cli
+
+    def noisy(args):
+        warnings.warn("odd value 13912345670 from ann@example.com", UserWarning, stacklevel=1)
+        return 0
+
+    monkeypatch.setattr(cli, "_sample", noisy)
+    with warnings.catch_warnings():
+        warnings.simplefilter("always")
+        # Python's own printer (pytest records warnings in a list instead)
+        warnings.showwarning = lambda m, c, f, n, file=None, line=None: sys.stderr.write(
+            warnings.formatwarning(m, c, f, n, line)
+        )
+        assert cli.main(["sample", "--out", "unused.csv"]) == 0
+    err = capsys.readouterr().err
+    assert "odd value" in err and "13912345670" not in err and "ann@example.com" not in err

@@ -15,7 +15,8 @@ import errno
 import os
 import signal
 import sys
-from collections.abc import Sequence
+import warnings
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 __all__ = ["main", "build_parser", "EXIT_CODES"]
@@ -195,6 +196,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     handler = {"report": _report, "sample": _sample, "validate": _validate}[args.command]
     previous = signal.signal(signal.SIGTERM, _terminate)
+    shown = warnings.showwarning
+    warnings.showwarning = _redacting_showwarning(shown, redact)
     try:
         return handler(args)
     except Terminated:
@@ -224,6 +227,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 4
     finally:
         signal.signal(signal.SIGTERM, previous)
+        warnings.showwarning = shown
+
+
+def _redacting_showwarning(show: Callable[..., None], redact: Callable[[str], str]) -> Callable:
+    """``warnings.showwarning`` with the message redacted: a library's warning may quote data
+    (a column value, a verbatim) and the run's stderr goes to cron logs."""
+
+    def showwarning(message, category, filename, lineno, file=None, line=None):  # noqa: ANN001, ANN202
+        show(redact(str(message)), category, filename, lineno, file, "")  # no source line
+
+    return showwarning
 
 
 class Terminated(KeyboardInterrupt):
