@@ -165,6 +165,8 @@ COLUMN_LABELS = {
 }
 # an estimate column and the names of its interval bounds
 _INTERVALS = (("difference", "diff_low", "diff_high"),)
+# estimates that own the plain ci_low/ci_high bounds in a table without an ``estimate`` column
+_OWN_CI = ("odds_ratio", "rate_ratio", "effect")
 
 
 # numeric columns on the scale of the row's estimate (a percentage where the row is a share)
@@ -178,6 +180,8 @@ def column_label(name: Any) -> str:
     --------
     >>> column_label("p_holm"), column_label("answered_again"), column_label("spend_z")
     ('p (Holm-adjusted)', 'Answered again', 'Spend (z)')
+    >>> column_label("recency_days_z")
+    'Recency (z)'
     >>> column_label("Change vs previous")
     'Change vs previous'
     """
@@ -185,7 +189,8 @@ def column_label(name: Any) -> str:
     if name in COLUMN_LABELS:
         return COLUMN_LABELS[name]
     if name.endswith("_z") and len(name) > 2:
-        return f"{column_label(name[:-2])} (z)"
+        base = column_label(name[:-2])
+        return f"{base.split(' (')[0]} (z)"
     if "_" not in name:
         return name[:1].upper() + name[1:]
     text = name.replace("_", " ").strip()
@@ -243,6 +248,7 @@ def _empty(values: pd.Series) -> bool:
 def readable(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``frame`` as strings ready for a reader (CIs joined, shares as percentages).
 
+    The estimate's header is ``frame.attrs["estimate_label"]`` where the table names it.
     One number style per column: a column named by a metric (or a table whose rows each name
     their ``metric``) takes the METRICS registry's decimals, other numeric columns one style
     for all their values (:func:`column_digits`). Columns with nothing in them are left out.
@@ -260,7 +266,8 @@ def readable(frame: pd.DataFrame) -> pd.DataFrame:
     if not isinstance(data.index, pd.RangeIndex):
         data = data.reset_index()
     data.columns = [str(c) for c in data.columns]
-    data = data[[c for c in data.columns if not _empty(data[c])]]
+    if len(data):
+        data = data[[c for c in data.columns if not _empty(data[c])]]
     out = pd.DataFrame(index=data.index)
     row_share = (
         data["unit"].astype("string").fillna("").eq("share")
@@ -277,8 +284,12 @@ def readable(frame: pd.DataFrame) -> pd.DataFrame:
         conf = pd.to_numeric(data["confidence"], errors="coerce").dropna().unique()
         level = f"{confidence_label(conf[0])} " if len(conf) == 1 else ""
     skip = {"ci_low", "ci_high"} | ({"confidence", "unit"} if has_ci else set())
+    intervals = _INTERVALS
+    if not has_ci:
+        own = [c for c in _OWN_CI if c in data.columns]
+        intervals += ((own[0], "ci_low", "ci_high"),) if own else ()
     bounds = {
-        est: (low, high) for est, low, high in _INTERVALS if {est, low, high} <= set(data.columns)
+        est: (low, high) for est, low, high in intervals if {est, low, high} <= set(data.columns)
     }
     skip |= {b for pair in bounds.values() for b in pair}
     for col in data.columns:
@@ -286,11 +297,14 @@ def readable(frame: pd.DataFrame) -> pd.DataFrame:
             continue
         values = data[col]
         label = column_label(col)
+        if col == "estimate":  # a table may name what its estimate is ("Share of texts")
+            label = str(frame.attrs.get("estimate_label", label))
         if (has_ci and col == "estimate") or col in bounds:
             low, high = bounds.get(col, ("ci_low", "ci_high"))
             digits = _row_digits(row_spec, data[[col, low, high]], row_share)
             out[f"{label} ({level}CI)"] = [
-                format_ci(e, lo, hi, percent=bool(s), digits=d)
+                _points(e, lo, hi, d) if s and col == "difference"
+                else format_ci(e, lo, hi, percent=bool(s), digits=d)
                 for e, lo, hi, s, d in zip(
                     values, data[low], data[high], row_share, digits, strict=True
                 )
@@ -310,6 +324,22 @@ def readable(frame: pd.DataFrame) -> pd.DataFrame:
         else:
             out[label] = _numbers(col, values)
     return out
+
+
+def _points(estimate: Any, low: Any, high: Any, digits: int) -> str:
+    """A difference of two shares in percentage points: ``8.8 pp (2.0 to 14.9)``.
+
+    Examples
+    --------
+    >>> _points(0.088, 0.02, 0.149, 1)
+    '8.8 pp (2.0 to 14.9)'
+    """
+    if _is_missing(estimate):
+        return MISSING
+    scaled = [100 * float(v) if not _is_missing(v) else v for v in (estimate, low, high)]
+    text = format_ci(*scaled, digits=digits)
+    value, gap, interval = text.partition(" (")
+    return f"{value} pp{gap}{interval}"
 
 
 def _p_text(p: Any) -> str:
@@ -415,6 +445,9 @@ def table_html(
         if total > max_rows
         else ""
     )
+    if not total:  # a table with nothing in it says so instead of showing a bare header
+        rows = f'<tr><td colspan="{max(1, len(shown_text.columns))}" class="fb-note">None.</td></tr>'
+
     # a wide table scrolls inside its own box instead of running off the page
     return (
         f'<div class="fb-table-wrap"><table class="fb-table">{cap}<thead><tr>{head}</tr></thead>'
