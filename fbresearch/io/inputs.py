@@ -422,7 +422,7 @@ def read_inputs(path: str | Path, *, resolve: bool = True) -> dict[str, Any]:
     (True, None, 5000)
     """
     path = Path(path)
-    fix = "run the report again; the runner writes this file (fbresearch.write_inputs)."
+    fix = "run the report again; the runner writes this file (fbresearch.io.inputs.write_inputs)."
     try:
         payload = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:

@@ -37,6 +37,9 @@ from fbresearch.io.sample_model import (
     _ids,
 )
 
+# helpers of the loader / the sample only (their names start with _)
+__all__: list[str] = []
+
 
 def _response_times(
     rng: np.random.Generator, submitted: np.ndarray, sev: np.ndarray, channel: np.ndarray

@@ -303,7 +303,8 @@ def readable(frame: pd.DataFrame) -> pd.DataFrame:
             low, high = bounds.get(col, ("ci_low", "ci_high"))
             digits = _row_digits(row_spec, data[[col, low, high]], row_share)
             out[f"{label} ({level}CI)"] = [
-                _points(e, lo, hi, d) if s and col == "difference"
+                _points(e, lo, hi, d)
+                if s and col == "difference"
                 else format_ci(e, lo, hi, percent=bool(s), digits=d)
                 for e, lo, hi, s, d in zip(
                     values, data[low], data[high], row_share, digits, strict=True
@@ -446,7 +447,9 @@ def table_html(
         else ""
     )
     if not total:  # a table with nothing in it says so instead of showing a bare header
-        rows = f'<tr><td colspan="{max(1, len(shown_text.columns))}" class="fb-note">None.</td></tr>'
+        rows = (
+            f'<tr><td colspan="{max(1, len(shown_text.columns))}" class="fb-note">None.</td></tr>'
+        )
 
     # a wide table scrolls inside its own box instead of running off the page
     return (
@@ -471,6 +474,5 @@ def _cell(column: str, text: str, numeric: bool) -> str:
     if not gap or not interval.endswith(")"):
         return f'<td class="num">{escape(text)}</td>'
     return (
-        f'<td class="num fb-ci"><span>{escape(value)}</span> '
-        f"<span>({escape(interval)}</span></td>"
+        f'<td class="num fb-ci"><span>{escape(value)}</span> <span>({escape(interval)}</span></td>'
     )

@@ -78,8 +78,9 @@ def category_table(kpis: Any, categories: Any, top: int | None = None) -> pd.Dat
     wide = pd.DataFrame(list(rows.values()), index=list(rows))
     if "Responses" in wide.columns:
         wide = wide.sort_values("Responses", ascending=False, kind="stable")
-    wide = pd.concat([wide.drop(index=UNCATEGORIZED, errors="ignore"),
-                      wide.loc[wide.index == UNCATEGORIZED]])
+    wide = pd.concat(
+        [wide.drop(index=UNCATEGORIZED, errors="ignore"), wide.loc[wide.index == UNCATEGORIZED]]
+    )
     wide = wide.reset_index(drop=True).fillna("–")
     return wide if top is None else wide.head(top)
 

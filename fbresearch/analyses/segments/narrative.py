@@ -454,7 +454,5 @@ def churn_display_table(result: ChurnResult) -> pd.DataFrame:
     table = result.table
     if "term" not in table.columns:
         return table
-    names = [
-        _CHURN_TERMS.get(str(t), str(t).replace("_", " ").capitalize()) for t in table["term"]
-    ]
+    names = [_CHURN_TERMS.get(str(t), str(t).replace("_", " ").capitalize()) for t in table["term"]]
     return table.assign(term=names)
