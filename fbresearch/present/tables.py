@@ -38,6 +38,8 @@ _SHARE_WORDS = re.compile(r"(share|rate|pct|percent|proportion|prevalence)", re.
 MISSING = "–"
 #: Longer tables show their first MAX_ROWS rows.
 MAX_ROWS = 60
+#: Text cells longer than this many characters keep a readable width in a wide table.
+LONG_TEXT = 40
 
 
 def escape(text: Any) -> str:
@@ -467,9 +469,16 @@ def _cell(column: str, text: str, numeric: bool) -> str:
     '<td class="num fb-ci"><span>42.0</span> <span>(38.1 to 45.9)</span></td>'
     >>> _cell("n", "5", True), _cell("Name", "a (b)", False)
     ('<td class="num">5</td>', '<td>a (b)</td>')
+    >>> _cell("Excerpt", "x" * 41, False)[:20]
+    '<td class="fb-long">'
+
     """
-    if not numeric:
-        return f"<td>{escape(text)}</td>"
+    if not numeric:  # a long text keeps a readable width (the stylesheet's fb-long)
+        return (
+            f'<td class="fb-long">{escape(text)}</td>'
+            if len(text) > LONG_TEXT
+            else (f"<td>{escape(text)}</td>")
+        )
     value, gap, interval = text.partition(" (")
     if not gap or not interval.endswith(")"):
         return f'<td class="num">{escape(text)}</td>'
