@@ -294,6 +294,8 @@ def readable(frame: pd.DataFrame) -> pd.DataFrame:
         est: (low, high) for est, low, high in intervals if {est, low, high} <= set(data.columns)
     }
     skip |= {b for pair in bounds.values() for b in pair}
+    if bounds:  # the level and the unit are stated in the joined interval's header and cells
+        skip |= {"confidence", "unit"}
     for col in data.columns:
         if col in skip:
             continue

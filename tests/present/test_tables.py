@@ -53,8 +53,7 @@ def test_headers_are_human_and_intervals_join_their_bounds():
         "Difference (90% CI)",
         "p (Holm-adjusted)",
         "Small sample",
-        "Confidence",
-    ]
+    ]  # the level is in the interval's header, not a column of its own
     assert shown.iloc[0].tolist()[:4] == ["Champions", "12.5 (-2.0 to 27.0)", "0.200", "yes"]
 
 
@@ -104,6 +103,11 @@ def test_share_differences_are_percentage_points_and_odds_ratios_keep_their_inte
     odds = pd.DataFrame({"term": ["x"], "odds_ratio": [4.4], "ci_low": [3.22], "ci_high": [6.0]})
     assert readable(odds).columns.tolist() == ["Term", "Odds ratio (95% CI)"]
     assert readable(odds).iloc[0, 1] == "4.40 (3.22 to 6.00)"
+    # the header states the table's own level, and the level is not a column of its own
+    assert readable(odds.assign(confidence=0.9)).columns.tolist() == [
+        "Term",
+        "Odds ratio (90% CI)",
+    ]
 
 
 def test_empty_columns_go_an_empty_table_says_none_and_estimates_can_be_named():

@@ -455,4 +455,5 @@ def churn_display_table(result: ChurnResult) -> pd.DataFrame:
     if "term" not in table.columns:
         return table
     names = [_CHURN_TERMS.get(str(t), str(t).replace("_", " ").capitalize()) for t in table["term"]]
-    return table.assign(term=names)
+    # the table states the run's level (its header names it: "Odds ratio (90% CI)")
+    return table.assign(term=names, confidence=result.confidence)
