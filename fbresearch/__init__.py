@@ -1,7 +1,12 @@
 """fbresearch: customer-feedback (Voice of the Customer) research with honest uncertainty.
 
-The public API is re-exported here. Submodules are imported lazily on first use (PEP 562), so
-``import fbresearch`` is fast and a notebook that never fits topics never imports gensim.
+The public API is re-exported here: the contract of ``ARCHITECTURE.md`` ("Public API": the
+loaders, KPIs, segments, topics, drivers, impact and triage functions with their result types,
+``run_report``) and what the notebooks call (``load_inputs``, ``attempt``, ``show``,
+``write_findings`` and the page analyses). Internals (formatters, the runner's ``write_inputs``,
+helpers such as ``category_kpis``) stay importable from their own modules. Submodules are
+imported lazily on first use (PEP 562), so ``import fbresearch`` is fast and a notebook that
+never fits topics never imports gensim.
 
 Examples
 --------
@@ -27,19 +32,16 @@ _EXPORTS: dict[str, str] = {
     "Result": "results",
     "Unavailable": "results",
     "attempt": "results",
-    "confidence_label": "format",
     # data
     "load_feedback": "io.load",
     "Feedback": "io.load",
     "load_orders": "io.orders",
     "load_inputs": "io.inputs",
-    "write_inputs": "io.inputs",
     "sample_data": "io.sample",
     "SampleData": "io.sample",
     # KPIs
     "nps": "analyses.kpis",
     "csat": "analyses.kpis",
-    "satisfied": "analyses.kpis",
     "ces": "analyses.kpis",
     "kpi_table": "analyses.kpis",
     "response_rate": "analyses.kpis",
@@ -72,7 +74,6 @@ _EXPORTS: dict[str, str] = {
     "categorize": "analyses.triage",
     "severity": "analyses.triage",
     "severity_mix": "analyses.triage",
-    "category_kpis": "analyses.triage",
     "add_triage_columns": "analyses.triage",
     "response_times": "analyses.triage",
     "close_the_loop": "analyses.triage",

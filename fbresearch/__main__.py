@@ -2,4 +2,6 @@
 
 from fbresearch.report.cli import main
 
+__all__ = ["main"]
+
 raise SystemExit(main())

@@ -29,12 +29,15 @@ def format_number(value: float | None, digits: int = 1, percent: bool = False) -
     '42.1%'
     >>> format_number(float("nan"))
     '–'
+    >>> format_number(-0.3, 0), format_number(-0.0004, 1, percent=True)
+    ('0', '0.0%')
     """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"  # the one missing mark of every table (fbresearch.present.tables.MISSING)
-    if percent:
-        return f"{100 * value:,.{digits}f}%"
-    return f"{value:,.{digits}f}"
+    text = f"{100 * value if percent else value:,.{digits}f}"
+    if text.startswith("-") and not text.strip("-0.,"):
+        text = text[1:]  # never "-0": a value that rounds to zero has no sign
+    return f"{text}%" if percent else text
 
 
 @dataclass(frozen=True)

@@ -191,6 +191,17 @@ def open_page(browser: Browser, url: str, shot: Path) -> dict:
         },
         session=session,
     )["result"]["value"]
+    # tables that run off the page: their box scrolls sideways (caption of each)
+    overflow = browser.send(
+        "Runtime.evaluate",
+        {
+            "expression": "Array.from(document.querySelectorAll('.fb-table-wrap'))"
+            ".filter(w => w.scrollWidth > w.clientWidth + 1)"
+            ".map(w => (w.querySelector('caption') || {}).textContent || '(no caption)')",
+            "returnByValue": True,
+        },
+        session=session,
+    )["result"]["value"]
     height = browser.send("Page.getLayoutMetrics", session=session)["cssContentSize"]["height"]
     browser.send(
         "Emulation.setDeviceMetricsOverride",
@@ -221,7 +232,7 @@ def open_page(browser: Browser, url: str, shot: Path) -> dict:
         or (e["method"] == "Log.entryAdded" and e["params"]["entry"].get("level") == "error")
         or e["method"] == "Network.loadingFailed"
     ]
-    return {"requests": requests, "errors": errors, "images": images}
+    return {"requests": requests, "errors": errors, "images": images, "overflow": overflow}
 
 
 @pytest.fixture(scope="module")
@@ -266,6 +277,8 @@ def test_pages_load_offline_without_errors_or_external_requests(browser, real_re
         assert not external, (page.name, external)
         assert not seen["errors"], (page.name, seen["errors"])
         assert all(seen["images"]), (page.name, "an image did not load")
+        # every table fits the page width (1100 px window: the page's full 1040 px column)
+        assert not seen["overflow"], (page.name, "tables wider than the page", seen["overflow"])
         assert shot.stat().st_size > 10_000
         if copy_to:
             Path(copy_to).mkdir(parents=True, exist_ok=True)

@@ -43,7 +43,7 @@ def test_table_joins_ci_formats_shares_and_hides_range_index():
             "p_value": [0.0001, 0.2],
         }
     )
-    html = table_html(frame)
+    html = table_html(frame).replace("<span>", "").replace("</span>", "")  # the CI may wrap
     assert "42.0 (38.0 to 46.0)" in html and "50.0% (40.0% to 60.0%)" in html
     assert "1,200" in html and "25.0%" in html and "&lt;0.001" in html
     assert "<th>ci_low</th>" not in html and ">0</td>" not in html  # no RangeIndex column

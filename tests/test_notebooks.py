@@ -15,7 +15,7 @@ import yaml
 from fbresearch.report.params import NOTEBOOK_ORDER, PROTOCOL_PARAMETERS
 
 STANDARD_PARAMETERS = set(PROTOCOL_PARAMETERS)
-MAX_CODE_LINES = 42  # non-blank lines over all code cells (closed_loop: + its outcome parameter)
+MAX_CODE_LINES = 40  # non-blank lines over all code cells
 MAX_LINE = 100  # characters per code line
 
 EXPECTED = set(NOTEBOOK_ORDER)

@@ -330,7 +330,7 @@ def test_pain_points_by_satisfied_share(planted):
     assert table.iloc[0]["ci_high"] == pytest.approx(expected.ci_high)
     from fbresearch.analyses.topics import format_pain_points
 
-    assert "Satisfied (CI)" in format_pain_points(table).columns
+    assert "Satisfied (95% CI)" in format_pain_points(table).columns
 
 
 def test_pain_points_name_the_metric_without_answers(planted):

@@ -64,7 +64,7 @@ def test_pain_point_finding_names_the_planted_refund_topic(model, frame):
     worst = pain.iloc[0]
     assert "invoice" in worst["label"] and worst["estimate"] == -100.0  # all detractors
     shown = format_pain_points(pain)
-    assert "NPS (CI)" in shown.columns and shown.iloc[0]["NPS (CI)"].startswith("-100.0 (")
+    assert "NPS (95% CI)" in shown.columns and shown.iloc[0]["NPS (95% CI)"].startswith("-100.0 (")
     sentences = [f.sentence for f in topic_findings(model, None, pain)]
     assert any(s.startswith("Biggest pain point") and "give NPS -100.0" in s for s in sentences)
 
@@ -72,7 +72,7 @@ def test_pain_point_finding_names_the_planted_refund_topic(model, frame):
 def test_csat_pain_points_are_shares(model, frame):
     csat = pd.Series([1 if 40 <= i < 80 else 5 for i in range(len(frame))])
     shown = format_pain_points(model.pain_points(csat, metric="csat"))
-    assert shown.iloc[0]["CSAT (CI)"].startswith("0% (")
+    assert shown.iloc[0]["CSAT (95% CI)"].startswith("0% (")
 
 
 def test_page_sections_show_items_with_captions_at_the_page_confidence(frame):

@@ -155,13 +155,26 @@ class ReportInputs:
     def quality_table(self) -> pd.DataFrame:
         """The data-quality checks as a reader sees them: check, column, rows, action, message."""
         columns = ["check", "column", "rows", "action", "message"]
-        return self.quality[columns].rename(columns=str.capitalize)
+        shown = self.quality[columns].assign(check=lambda t: t["check"].map(_words))
+        return shown.rename(columns=str.capitalize)
 
     def quality_summary(self) -> str:
         """The data-quality sentences of :meth:`Feedback.summary` for these inputs."""
         n_kept = int(self.quality.attrs.get("n_kept", self.n_rows_read))
         n_read = int(self.quality.attrs.get("n_read", n_kept))
         return describe_quality(self.quality, n_read, n_kept, self.source)
+
+
+def _words(name: Any) -> str:
+    """A check's code as words: ``"straight_lined"`` -> ``"Straight lined"``.
+
+    Examples
+    --------
+    >>> _words("no_answer")
+    'No answer'
+    """
+    text = str(name).replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
 
 
 def latest_complete_month(dates: Iterable[Any]) -> pd.Period:
@@ -410,7 +423,7 @@ def read_inputs(path: str | Path, *, resolve: bool = True) -> dict[str, Any]:
     (True, None, 5000)
     """
     path = Path(path)
-    fix = "run the report again; the runner writes this file (fbresearch.write_inputs)."
+    fix = "run the report again; the runner writes this file (fbresearch.io.inputs.write_inputs)."
     try:
         payload = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:

@@ -22,6 +22,9 @@ import pandas as pd
 
 from fbresearch import schema
 
+# helpers of the loader / the sample only (their names start with _)
+__all__: list[str] = []
+
 if TYPE_CHECKING:
     from fbresearch.io.validate import _Report
 

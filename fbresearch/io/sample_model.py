@@ -25,6 +25,37 @@ import pyarrow.compute as pc
 import yaml
 from scipy import stats
 
+__all__ = [
+    "ASOF",
+    "CHANGE_DATE",
+    "CHANNELS",
+    "CHANNEL_SHARES",
+    "CONTROL_REGIONS",
+    "DRIVER_WEIGHTS",
+    "END",
+    "FAKE_DAY",
+    "GROUP_NAMES",
+    "IMPROVEMENT_SHIFT",
+    "LAPSE_PROBABILITY",
+    "LAPSE_WINDOW_DAYS",
+    "LATENT_NOISE_SD",
+    "NEVER_CONTACTED_SHARE",
+    "NPS_INTERCEPT",
+    "ORDERS_START",
+    "ORDER_REGULARITY",
+    "PLANS",
+    "RATINGS",
+    "REGIONS",
+    "REGION_SHARES",
+    "RESPONSES_START",
+    "RESPONSE_LIMIT_HOURS",
+    "SCORED_CHANNELS",
+    "SEASON_AMPLITUDE",
+    "SLOW_CHANNEL",
+    "TEXT_CHANNELS",
+    "TREATED_REGIONS",
+]
+
 # --- the fixed calendar ---------------------------------------------------------------------
 RESPONSES_START = pd.Timestamp("2025-05-01")
 ORDERS_START = pd.Timestamp("2024-11-01")

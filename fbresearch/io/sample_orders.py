@@ -38,6 +38,9 @@ from fbresearch.io.sample_model import (
 )
 from fbresearch.io.sample_value import first_answers, plant_defection, value_truth
 
+# helpers of the loader / the sample only (their names start with _)
+__all__: list[str] = []
+
 
 def _response_times(
     rng: np.random.Generator, submitted: np.ndarray, sev: np.ndarray, channel: np.ndarray

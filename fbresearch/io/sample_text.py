@@ -27,6 +27,9 @@ from fbresearch.io.sample_model import (
     _times,
 )
 
+# helpers of the loader / the sample only (their names start with _)
+__all__: list[str] = []
+
 
 def _pii_strings(rng: np.random.Generator, kinds: np.ndarray) -> list[str]:
     names = [

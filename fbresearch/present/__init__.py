@@ -6,3 +6,6 @@ captioned, escaped); :mod:`~fbresearch.present.tables` is the one table renderer
 :mod:`~fbresearch.present.plots` holds the figures, one module per analysis, sharing the theme
 of :mod:`~fbresearch.present.plots.base`.
 """
+
+# a namespace package: its modules are imported by name
+__all__: list[str] = []

@@ -14,10 +14,12 @@ import math
 import re
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from fbresearch.format import INTERVAL_SEPARATOR, confidence_label, format_number, format_p
 from fbresearch.privacy import redact as _redact
+from fbresearch.schema import METRICS, MetricSpec
 
 __all__ = [
     "table_html",
@@ -26,6 +28,7 @@ __all__ = [
     "format_value",
     "format_ci",
     "column_label",
+    "column_digits",
     "MISSING",
     "MAX_ROWS",
 ]
@@ -35,6 +38,8 @@ _SHARE_WORDS = re.compile(r"(share|rate|pct|percent|proportion|prevalence)", re.
 MISSING = "–"
 #: Longer tables show their first MAX_ROWS rows.
 MAX_ROWS = 60
+#: Text cells longer than this many characters keep a readable width in a wide table.
+LONG_TEXT = 40
 
 
 def escape(text: Any) -> str:
@@ -139,8 +144,9 @@ def format_ci(estimate: Any, low: Any, high: Any, percent: bool = False, digits:
 #: Column names as a reader sees them; other names get spaces for underscores and a capital.
 COLUMN_LABELS = {
     "n": "n",
-    "p": "p",
+    "p": "p-value",
     "p_value": "p-value",
+    "p-value": "p-value",
     "p_holm": "p (Holm-adjusted)",
     "small_sample": "Small sample",
     "odds_ratio": "Odds ratio",
@@ -161,6 +167,8 @@ COLUMN_LABELS = {
 }
 # an estimate column and the names of its interval bounds
 _INTERVALS = (("difference", "diff_low", "diff_high"),)
+# estimates that own the plain ci_low/ci_high bounds in a table without an ``estimate`` column
+_OWN_CI = ("odds_ratio", "rate_ratio", "effect")
 
 
 # numeric columns on the scale of the row's estimate (a percentage where the row is a share)
@@ -174,6 +182,8 @@ def column_label(name: Any) -> str:
     --------
     >>> column_label("p_holm"), column_label("answered_again"), column_label("spend_z")
     ('p (Holm-adjusted)', 'Answered again', 'Spend (z)')
+    >>> column_label("recency_days_z")
+    'Recency (z)'
     >>> column_label("Change vs previous")
     'Change vs previous'
     """
@@ -181,7 +191,8 @@ def column_label(name: Any) -> str:
     if name in COLUMN_LABELS:
         return COLUMN_LABELS[name]
     if name.endswith("_z") and len(name) > 2:
-        return f"{column_label(name[:-2])} (z)"
+        base = column_label(name[:-2])
+        return f"{base.split(' (')[0]} (z)"
     if "_" not in name:
         return name[:1].upper() + name[1:]
     text = name.replace("_", " ").strip()
@@ -199,8 +210,50 @@ def _share_column(name: Any, values: pd.Series) -> bool:
     return bool(len(numeric)) and bool(numeric.between(0, 1).all()) and values.dtype.kind == "f"
 
 
+def _metric_of(name: Any) -> MetricSpec | None:
+    """The METRICS entry a column or a row's ``metric`` value names (key or label), if any."""
+    text = str(name).removeprefix("later_")
+    for spec in METRICS.values():
+        if text in (spec.key, spec.label):
+            return spec
+    return None
+
+
+def column_digits(values: pd.Series) -> int:
+    """Decimals of a numeric column: one style for every value in it.
+
+    Whole numbers get none; otherwise the column's largest value gets three significant digits
+    (0 to 3 decimals), so ``-0.179`` never stands beside ``4.7`` nor ``0.00948`` beside ``-0.2``.
+
+    Examples
+    --------
+    >>> column_digits(pd.Series([3.0, 69.0])), column_digits(pd.Series([4.4, 0.857, 1.1]))
+    (0, 2)
+    >>> column_digits(pd.Series([74.4, 277.7])), column_digits(pd.Series([-8.7, -0.917, 12.0]))
+    (0, 1)
+    >>> column_digits(pd.Series([0.00948, -0.179]))
+    3
+    """
+    numeric = pd.to_numeric(values, errors="coerce").astype(float)
+    finite = numeric[np.isfinite(numeric)]
+    if not len(finite) or bool((finite == finite.round()).all()):
+        return 0
+    largest = float(finite.abs().max())
+    return int(min(3, max(0, 2 - math.floor(math.log10(largest)))))
+
+
+def _empty(values: pd.Series) -> bool:
+    """A column with nothing to read: every value missing or blank."""
+    return all(_is_missing(v) or (isinstance(v, str) and not v.strip()) for v in values)
+
+
 def readable(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``frame`` as strings ready for a reader (CIs joined, shares as percentages).
+
+    The estimate's header is ``frame.attrs["estimate_label"]`` where the table names it.
+    One number style per column: a column named by a metric (or a table whose rows each name
+    their ``metric``) takes the METRICS registry's decimals, other numeric columns one style
+    for all their values (:func:`column_digits`). Columns with nothing in them are left out.
 
     Examples
     --------
@@ -208,17 +261,23 @@ def readable(frame: pd.DataFrame) -> pd.DataFrame:
     ...                       "unit": ["share"], "confidence": [0.9], "p_value": [0.0004]})
     >>> readable(frame).iloc[0].to_dict()
     {'Estimate (90% CI)': '42.0% (38.0% to 46.0%)', 'p-value': '<0.001'}
+    >>> readable(pd.DataFrame({"rest": [4.7, -0.179], "metric": ["NPS", "NPS"]}))["Rest"].tolist()
+    ['4.7', '-0.2']
     """
     data = frame.copy()
     if not isinstance(data.index, pd.RangeIndex):
         data = data.reset_index()
     data.columns = [str(c) for c in data.columns]
+    if len(data):
+        data = data[[c for c in data.columns if not _empty(data[c])]]
     out = pd.DataFrame(index=data.index)
     row_share = (
         data["unit"].astype("string").fillna("").eq("share")
         if "unit" in data.columns
         else pd.Series(False, index=data.index)
     )
+    # each row's metric (its registry entry), where the table names one per row
+    row_spec = [_metric_of(m) for m in data["metric"]] if "metric" in data.columns else None
     has_ci = {"estimate", "ci_low", "ci_high"} <= set(data.columns)
     # the level the table's own confidence column states (the default when it has none; no
     # level when its rows mix levels)
@@ -227,38 +286,110 @@ def readable(frame: pd.DataFrame) -> pd.DataFrame:
         conf = pd.to_numeric(data["confidence"], errors="coerce").dropna().unique()
         level = f"{confidence_label(conf[0])} " if len(conf) == 1 else ""
     skip = {"ci_low", "ci_high"} | ({"confidence", "unit"} if has_ci else set())
+    intervals = _INTERVALS
+    if not has_ci:
+        own = [c for c in _OWN_CI if c in data.columns]
+        intervals += ((own[0], "ci_low", "ci_high"),) if own else ()
     bounds = {
-        est: (low, high) for est, low, high in _INTERVALS if {est, low, high} <= set(data.columns)
+        est: (low, high) for est, low, high in intervals if {est, low, high} <= set(data.columns)
     }
     skip |= {b for pair in bounds.values() for b in pair}
+    if bounds:  # the level and the unit are stated in the joined interval's header and cells
+        skip |= {"confidence", "unit"}
     for col in data.columns:
         if col in skip:
             continue
         values = data[col]
+        label = column_label(col)
+        if col == "estimate":  # a table may name what its estimate is ("Share of texts")
+            label = str(frame.attrs.get("estimate_label", label))
         if (has_ci and col == "estimate") or col in bounds:
             low, high = bounds.get(col, ("ci_low", "ci_high"))
-            out[f"{column_label(col)} ({level}CI)"] = [
-                format_ci(e, lo, hi, percent=bool(s))
-                for e, lo, hi, s in zip(values, data[low], data[high], row_share, strict=True)
+            digits = _row_digits(row_spec, data[[col, low, high]], row_share)
+            out[f"{label} ({level}CI)"] = [
+                _points(e, lo, hi, d)
+                if s and col == "difference"
+                else format_ci(e, lo, hi, percent=bool(s), digits=d)
+                for e, lo, hi, s, d in zip(
+                    values, data[low], data[high], row_share, digits, strict=True
+                )
             ]
-            continue
-        label = column_label(col)
-        if _is_p_column(col):
-            out[label] = [MISSING if _is_missing(p) else format_p(p) for p in values]
-            continue
-        percent = _share_column(col, values)
-        if col in _ROW_UNIT:
+        elif _is_p_column(col):
+            out[label] = [_p_text(p) for p in values]
+        elif col in _ROW_UNIT and values.dtype.kind in "iuf":
+            digits = _row_digits(row_spec, data[[col]], row_share)
             out[label] = [
-                format_value(v, percent=bool(s)) for v, s in zip(values, row_share, strict=True)
+                format_value(v, percent=bool(s), digits=d)
+                for v, s, d in zip(values, row_share, digits, strict=True)
             ]
-            continue
-        if values.dtype.kind == "b":
+        elif values.dtype.kind == "b":
             out[label] = ["yes" if v else "no" for v in values]
         elif values.dtype.kind in "OUT" or isinstance(values.dtype, pd.StringDtype):
             out[label] = [MISSING if _is_missing(v) else _redact(format_value(v)) for v in values]
         else:
-            out[label] = [format_value(v, percent=percent) for v in values]
+            out[label] = _numbers(col, values)
     return out
+
+
+def _points(estimate: Any, low: Any, high: Any, digits: int) -> str:
+    """A difference of two shares in percentage points: ``8.8 pp (2.0 to 14.9)``.
+
+    Examples
+    --------
+    >>> _points(0.088, 0.02, 0.149, 1)
+    '8.8 pp (2.0 to 14.9)'
+    """
+    if _is_missing(estimate):
+        return MISSING
+    scaled = [100 * float(v) if not _is_missing(v) else v for v in (estimate, low, high)]
+    text = format_ci(*scaled, digits=digits)
+    value, gap, interval = text.partition(" (")
+    return f"{value} pp{gap}{interval}"
+
+
+def _p_text(p: Any) -> str:
+    """A p-value in the one style; text a narrative already wrote (``"<0.001"``) stays."""
+    if _is_missing(p):
+        return MISSING
+    if isinstance(p, str):
+        return _redact(p)
+    return format_p(p)
+
+
+def _numbers(col: str, values: pd.Series) -> list[str]:
+    """A numeric column in one style: the registry's decimals for a metric column, else
+    :func:`column_digits`; a share column as percentages."""
+    spec = _metric_of(col)
+    numeric = pd.to_numeric(values, errors="coerce").dropna()
+    percent = _share_column(col, values) or (
+        spec is not None
+        and spec.unit == "percent"
+        and values.dtype.kind == "f"
+        and bool(numeric.between(0, 1).all())
+    )
+    if values.dtype.kind not in "f":
+        return [format_value(v, percent=percent) for v in values]
+    if spec is not None and spec.unit != "count":
+        digits = spec.digits
+    elif percent:
+        digits = 1
+    else:
+        digits = column_digits(values)
+    return [format_value(v, percent=percent, digits=digits) for v in values]
+
+
+def _row_digits(
+    row_spec: list[MetricSpec | None] | None, columns: pd.DataFrame, row_share: pd.Series
+) -> list[int]:
+    """Decimals of each row of an estimate (or row-unit) column: the row's metric's, else one
+    style for the column (one decimal for shares)."""
+    share = row_share.to_numpy()
+    plain = column_digits(columns.stack()) if not share.all() else 1
+    specs = row_spec or [None] * len(columns)
+    return [
+        spec.digits if spec is not None else (1 if s else plain)
+        for spec, s in zip(specs, share, strict=True)
+    ]
 
 
 def _numeric_columns(frame: pd.DataFrame) -> set[str]:
@@ -308,9 +439,7 @@ def table_html(
     head = "".join(f"<th{cls(c)}>{escape(c)}</th>" for c in shown_text.columns)
     rows = "".join(
         "<tr>"
-        + "".join(
-            f"<td{cls(c)}>{escape(v)}</td>" for c, v in zip(shown_text.columns, row, strict=True)
-        )
+        + "".join(_cell(c, v, c in numeric) for c, v in zip(shown_text.columns, row, strict=True))
         + "</tr>"
         for row in shown_text.itertuples(index=False, name=None)
     )
@@ -321,8 +450,40 @@ def table_html(
         if total > max_rows
         else ""
     )
+    if not total:  # a table with nothing in it says so instead of showing a bare header
+        rows = (
+            f'<tr><td colspan="{max(1, len(shown_text.columns))}" class="fb-note">None.</td></tr>'
+        )
+
     # a wide table scrolls inside its own box instead of running off the page
     return (
         f'<div class="fb-table-wrap"><table class="fb-table">{cap}<thead><tr>{head}</tr></thead>'
         f"<tbody>{rows}</tbody>{more}</table></div>"
+    )
+
+
+def _cell(column: str, text: str, numeric: bool) -> str:
+    """One cell; an estimate with its interval may break before the interval in a narrow table.
+
+    Examples
+    --------
+    >>> _cell("Estimate (95% CI)", "42.0 (38.1 to 45.9)", True)
+    '<td class="num fb-ci"><span>42.0</span> <span>(38.1 to 45.9)</span></td>'
+    >>> _cell("n", "5", True), _cell("Name", "a (b)", False)
+    ('<td class="num">5</td>', '<td>a (b)</td>')
+    >>> _cell("Excerpt", "x" * 41, False)[:20]
+    '<td class="fb-long">'
+
+    """
+    if not numeric:  # a long text keeps a readable width (the stylesheet's fb-long)
+        return (
+            f'<td class="fb-long">{escape(text)}</td>'
+            if len(text) > LONG_TEXT
+            else (f"<td>{escape(text)}</td>")
+        )
+    value, gap, interval = text.partition(" (")
+    if not gap or not interval.endswith(")"):
+        return f'<td class="num">{escape(text)}</td>'
+    return (
+        f'<td class="num fb-ci"><span>{escape(value)}</span> <span>({escape(interval)}</span></td>'
     )

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from fbresearch.errors import AnalysisError, FeedbackDataError
+from fbresearch.format import confidence_label
 from fbresearch.results import Estimate, Result
 from fbresearch.text.language import _as_series, detect_language
 from fbresearch.text.tokenize import tokenize
@@ -181,7 +182,7 @@ class SentimentResult(Result):
         Examples
         --------
         >>> r = sentiment(["太慢了", "很好", "rude staff", "great"])
-        >>> r.by_group(["app", "app", "web", "web"])["Negative (CI)"].tolist()
+        >>> r.by_group(["app", "app", "web", "web"])["Negative (95% CI)"].tolist()
         ['50% (9% to 91%)', '50% (9% to 91%)']
         """
         from fbresearch.analyses.kpis.scores import proportion
@@ -194,9 +195,10 @@ class SentimentResult(Result):
             }
         )
         rows = []
+        header = f"Negative ({confidence_label(confidence)} CI)"
         for group, part in frame.dropna().groupby("group", sort=True):
             est = proportion(int(part["negative"].sum()), len(part), confidence)
-            rows.append({"Group": group, "Texts": len(part), "Negative (CI)": est.format(digits=0)})
+            rows.append({"Group": group, "Texts": len(part), header: est.format(digits=0)})
         return pd.DataFrame(rows)
 
     def summary(self) -> str:

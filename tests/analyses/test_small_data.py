@@ -19,6 +19,8 @@ import pytest
 
 import fbresearch as fb
 from fbresearch.analyses.topics import TopicsPage
+from fbresearch.analyses.triage import category_kpis
+from fbresearch.present.triage import category_table
 from fbresearch.results import Unavailable
 
 
@@ -165,12 +167,14 @@ def _closed_loop(d: Data) -> None:
     month = feedback[feedback["submitted_at"].dt.to_period("M") == d.period]
     _read(fb.attempt(fb.categorize, month.get("text")))
     cats = fb.attempt(fb.categorize, feedback.get("text"))
-    kpis = fb.attempt(fb.category_kpis, feedback, cats, period=d.period)
+    kpis = fb.attempt(category_kpis, feedback, cats, period=d.period)
     kpis.summary()
     kpis.display_table()
+    if not isinstance(kpis, Unavailable):  # the page's table: one row per category
+        assert len(category_table(kpis, cats)) == kpis.table["category"].nunique()
     for outcome in ("nps", "csat"):
         trend = fb.attempt(
-            fb.category_kpis,
+            category_kpis,
             feedback,
             cats,
             period=d.period,

@@ -11,6 +11,8 @@ from scipy import stats
 from fbresearch.errors import AnalysisError
 from fbresearch.schema import METRICS
 
+__all__ = ["MIN_CLUSTERS", "MIN_ITS_POINTS", "metric_label"]
+
 #: Fewer clusters than this and cluster-robust standard errors are not trusted (see diff_in_diff).
 MIN_CLUSTERS = 30
 

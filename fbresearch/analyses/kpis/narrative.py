@@ -339,8 +339,8 @@ def kpi_display_table(result: KpiTable) -> pd.DataFrame:
         )
         if result.time is not None:
             if pd.isna(row["change"]):
-                out["Change vs previous"] = "-"
-                out["p"] = "-"
+                out["Change vs previous"] = "–"
+                out["p-value"] = "–"
             else:
                 scale = 100 if percent else 1  # shares: percentage points
                 out["Change vs previous"] = _format_ci(
@@ -349,8 +349,7 @@ def kpi_display_table(result: KpiTable) -> pd.DataFrame:
                     scale * row["change_ci_high"],
                     digits=spec.digits,
                 )
-                shown = p_text(float(row["change_p_value"]))
-                out["p"] = shown.removeprefix("p = ").removeprefix("p ")
+                out["p-value"] = format_p(float(row["change_p_value"]))  # the tables' one style
         rows.append(out)
     return pd.DataFrame(rows)
 

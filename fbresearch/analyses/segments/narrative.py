@@ -37,6 +37,8 @@ if TYPE_CHECKING:
     )
 
 __all__ = [
+    "profile_display_table",
+    "churn_display_table",
     "rfm_summary",
     "rfm_findings",
     "cluster_summary",
@@ -434,3 +436,69 @@ def churn_caption(result: ChurnResult) -> str:
 def churn_plot_caption(result: ChurnResult) -> str:
     """Caption of the odds-ratio chart."""
     return "Odds ratios of lapsing (log scale; right of the dashed line = more likely to lapse)"
+
+
+# --------------------------------------------------------------------------------------------
+# Reader tables (the page's renderer formats the numbers)
+
+
+def profile_display_table(result: ProfileResult) -> pd.DataFrame:
+    """The profile table as a page shows it: one verdict column, no repeated attribute.
+
+    ``significant`` and ``small_sample`` become one "Differs from the rest" column (``yes``,
+    ``no``, or ``too few (n<30)``: a small group is never called different); the ``attribute``
+    column goes when every segment already names it (``region: North``).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"segment": ["region: North", "region: South"], "n": [200, 12],
+    ...                   "significant": [True, False], "small_sample": [False, True],
+    ...                   "attribute": ["region", "region"]})
+    >>> from fbresearch.analyses.segments.results import ProfileResult
+    >>> shown = profile_display_table(ProfileResult(table=t))
+    >>> shown.columns.tolist(), shown["differs_from_rest"].tolist()
+    (['segment', 'n', 'differs_from_rest'], ['yes', 'too few (n<30)'])
+    """
+    table = result.table.copy()
+    if {"significant", "small_sample"} <= set(table.columns):
+        verdict = [
+            f"too few (n<{MIN_RESPONSES})" if small else ("yes" if sig else "no")
+            for sig, small in zip(table["significant"], table["small_sample"], strict=True)
+        ]
+        table = table.drop(columns=["significant", "small_sample"]).assign(
+            differs_from_rest=verdict
+        )
+    if "attribute" in table.columns and all(
+        str(seg).startswith(f"{att}: ")
+        for seg, att in zip(table["segment"], table["attribute"], strict=True)
+    ):
+        table = table.drop(columns="attribute")
+    return table
+
+
+#: the churn model's terms as a reader names them
+_CHURN_TERMS = {
+    "detractor": "Detractor",
+    "passive": "Passive",
+    "csat": "CSAT",
+    "log_orders": "Orders in the past year (log)",
+    "log_recency": "Days since last order (log)",
+}
+
+
+def churn_display_table(result: ChurnResult) -> pd.DataFrame:
+    """The odds-ratio table with the model's terms in words (the meaning column explains them).
+
+    Examples
+    --------
+    >>> from fbresearch.analyses.segments.results import ChurnResult
+    >>> t = pd.DataFrame({"term": ["log_orders", "other_term"], "odds_ratio": [0.86, 1.2]})
+    >>> churn_display_table(ChurnResult(table=t))["term"].tolist()
+    ['Orders in the past year (log)', 'Other term']
+    """
+    table = result.table
+    if "term" not in table.columns:
+        return table
+    names = [_CHURN_TERMS.get(str(t), str(t).replace("_", " ").capitalize()) for t in table["term"]]
+    # the table states the run's level (its header names it: "Odds ratio (90% CI)")
+    return table.assign(term=names, confidence=result.confidence)

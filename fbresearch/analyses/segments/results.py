@@ -226,6 +226,12 @@ class ProfileResult(SegmentResult):
             return names[0] if names else "Satisfaction"
         return ", ".join(names[:-1]) + " and " + names[-1]
 
+    def display_table(self) -> pd.DataFrame:
+        """The table as a page shows it (see :func:`~.narrative.profile_display_table`)."""
+        from fbresearch.analyses.segments import narrative
+
+        return narrative.profile_display_table(self)
+
     def caption(self, months: int | None = None) -> str:
         """Caption of the table: the metrics, by what, over which responses.
 
@@ -338,6 +344,12 @@ class ChurnResult(SegmentResult):
     at_risk: pd.Series = field(default_factory=pd.Series, repr=False)
     model: Any = field(default=None, repr=False)
     confidence: float = 0.95
+
+    def display_table(self) -> pd.DataFrame:
+        """The odds ratios with the model's terms in words."""
+        from fbresearch.analyses.segments import narrative
+
+        return narrative.churn_display_table(self)
 
     def caption(self) -> str:
         from fbresearch.analyses.segments import narrative

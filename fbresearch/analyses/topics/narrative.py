@@ -18,7 +18,7 @@ import pandas as pd
 
 from fbresearch import evidence
 from fbresearch.analyses.kpis import scores as kpi
-from fbresearch.format import format_number, format_signed
+from fbresearch.format import confidence_label, format_number, format_signed
 from fbresearch.results import Estimate, Finding
 from fbresearch.schema import METRICS, metric_spec
 
@@ -165,8 +165,9 @@ def model_findings(model: TopicModel) -> list[Finding]:
     return out
 
 
-def format_emerging(table: pd.DataFrame) -> pd.DataFrame:
-    """Display version of :meth:`TopicModel.emerging`: shares and the change with its CI.
+def format_emerging(table: pd.DataFrame, confidence: float | None = None) -> pd.DataFrame:
+    """Display version of :meth:`TopicModel.emerging`: shares and the change with its CI
+    (the header names the ``confidence`` level: by default the table's own, ``attrs``).
 
     Examples
     --------
@@ -183,7 +184,7 @@ def format_emerging(table: pd.DataFrame) -> pd.DataFrame:
             "Label": table["label"],
             "Share now": table["share_now"].map("{:.0%}".format),
             "Share before": table["share_before"].map("{:.0%}".format),
-            "Change (CI)": [
+            f"Change ({confidence_label(confidence or table.attrs.get('confidence'))} CI)": [
                 f"{_points(d)} pts ({_points(lo)} to {_points(hi)})"
                 for d, lo, hi in zip(
                     table["difference"], table["ci_low"], table["ci_high"], strict=True
@@ -194,7 +195,7 @@ def format_emerging(table: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def format_pain_points(table: pd.DataFrame) -> pd.DataFrame:
+def format_pain_points(table: pd.DataFrame, confidence: float | None = None) -> pd.DataFrame:
     """Display version of :meth:`TopicModel.pain_points`: score with CI, volume, flag.
 
     Examples
@@ -207,6 +208,7 @@ def format_pain_points(table: pd.DataFrame) -> pd.DataFrame:
     ['1', 'zh-2', '退款 / 申请', '120 (8%)', '90', '-35.0 (-50.1 to -19.9)', 'yes']
     """
     metric = table.attrs.get("metric", "nps")
+    level = confidence or table.attrs.get("confidence")
     share = _is_share(metric)
     return pd.DataFrame(
         {
@@ -218,10 +220,10 @@ def format_pain_points(table: pd.DataFrame) -> pd.DataFrame:
                 for v, s in zip(table["volume"], table["volume_share"], strict=True)
             ],
             "Scored": table["n"],
-            f"{score_label(metric)} (CI)": [
+            f"{score_label(metric)} ({confidence_label(level)} CI)": [
                 f"{_score(e, share)} ({_score(lo, share)} to {_score(hi, share)})"
                 if not pd.isna(e)
-                else "-"
+                else "–"
                 for e, lo, hi in zip(
                     table["estimate"], table["ci_low"], table["ci_high"], strict=True
                 )

@@ -194,7 +194,7 @@ class TopicsPage:
             show(self._errors["rising"])
             return
         show(
-            format_emerging(self.rising),
+            format_emerging(self.rising, self.confidence),
             caption=f"Topic shares in {self.period:%B %Y} against the three months before, "
             "largest increase first.",
         )
@@ -207,7 +207,7 @@ class TopicsPage:
             show(self._errors["pain"])
             return
         show(
-            format_pain_points(self.pain),
+            format_pain_points(self.pain, self.confidence),
             caption=f"Score of each topic's comments, {self.window}, lowest first, with "
             f"{confidence_label(self.confidence)} confidence intervals.",
         )
@@ -231,9 +231,10 @@ class TopicsPage:
             show(result.summary())
             if "channel" in frame and frame["channel"].notna().any():
                 show(
-                    result.by_group(frame["channel"]),
-                    caption="Share of negative comments by channel (unscored channels: predicted "
-                    "tone).",
+                    result.by_group(frame["channel"], confidence=self.confidence),
+                    caption="Share of negative comments by channel, with "
+                    f"{confidence_label(self.confidence)} confidence intervals (unscored "
+                    "channels: predicted tone).",
                 )
         except FbResearchError as err:
             show(f"The tone of comments is not shown: {err}")

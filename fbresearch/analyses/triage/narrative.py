@@ -16,6 +16,8 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
+import pandas as pd
+
 from fbresearch.analyses.triage.config import SEVERITIES, UNCATEGORIZED
 from fbresearch.format import confidence_label, format_number
 from fbresearch.results import Estimate, Finding
@@ -31,6 +33,7 @@ if TYPE_CHECKING:  # pragma: no cover - types only
     )
 
 __all__ = [
+    "severity_display_table",
     "category_summary",
     "category_findings",
     "severity_summary",
@@ -491,6 +494,29 @@ def category_plot_caption(result: CategoryResult, period: object) -> str:
     'Share of texts in each category, 2026-10 (90% CI)'
     """
     return f"Share of texts in each category, {period} ({confidence_label(result.confidence)} CI)"
+
+
+def severity_display_table(result: SeverityMix) -> pd.DataFrame:
+    """The rule table with each rule's name in words; ``default`` says what it means.
+
+    Examples
+    --------
+    >>> from fbresearch.analyses.triage.results import SeverityMix
+    >>> t = pd.DataFrame({"rule": ["safety_or_health", "default"], "severity": ["urgent", "general"]})
+    >>> severity_display_table(SeverityMix(table=t))["rule"].tolist()
+    ['Safety or health', 'Default (no rule met)']
+    """
+    table = result.table
+    if "rule" not in table.columns:
+        return table
+
+    def words(name: object) -> str:
+        if name == "default":
+            return "Default (no rule met)"
+        text = str(name).replace("_", " ").strip()
+        return text[:1].upper() + text[1:]
+
+    return table.assign(rule=[words(r) for r in table["rule"]])
 
 
 def severity_caption(result: SeverityMix) -> str:

@@ -76,9 +76,12 @@ class CategoryResult(Result):
 
     def display_table(self) -> pd.DataFrame:
         """The table as a reader sees it: the category's label, not its code."""
-        if {"category", "label"} <= set(self.table.columns):
-            return self.table.drop(columns=["category"]).rename(columns={"label": "category"})
-        return self.table
+        table = self.table
+        if {"category", "label"} <= set(table.columns):
+            table = table.drop(columns=["category"]).rename(columns={"label": "category"})
+        table = table.rename(columns={"n": "texts"})
+        table.attrs["estimate_label"] = "Share of texts"  # the renderer's name for the estimate
+        return table
 
     def plot_caption(self, period: object = "") -> str:
         """Caption of :meth:`plot` for the month ``period``."""
@@ -115,6 +118,10 @@ class SeverityMix(Result):
     grades: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
     notes: tuple[str, ...] = ()
     confidence: float = 0.95
+
+    def display_table(self) -> pd.DataFrame:
+        """The rules named in words (``safety_or_health`` -> ``Safety or health``)."""
+        return narrative.severity_display_table(self)
 
     def caption(self) -> str:
         return narrative.severity_caption(self)
@@ -302,7 +309,9 @@ class SuspiciousResult(Result):
         if "reason" not in self.table.columns:
             return self.table
         words = self.table["reason"].astype(str).str.replace("_", " ").str.capitalize()
-        return self.table.assign(reason=words)
+        table = self.table.assign(reason=words)
+        table.attrs["estimate_label"] = "Share of responses"
+        return table
 
     def kept(self, frame: pd.DataFrame) -> pd.DataFrame:
         """``frame`` without the flagged rows when ``exclude`` is True, else ``frame`` as is."""

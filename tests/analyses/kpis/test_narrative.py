@@ -11,6 +11,7 @@ import pandas as pd
 
 from fbresearch.analyses import kpis
 from fbresearch.analyses.kpis import narrative
+from fbresearch.present.tables import readable
 from fbresearch.results import Finding
 
 from .kpi_data import _two_months
@@ -58,7 +59,7 @@ def test_display_table_reads_like_a_report():
         "n",
         "Estimate (95% CI)",
         "Change vs previous",
-        "p",
+        "p-value",
     ]
     row = shown.iloc[1]
     assert row["Month"] == "Oct 2026"
@@ -69,11 +70,13 @@ def test_display_table_reads_like_a_report():
     assert shown.iloc[3]["Estimate (95% CI)"] == "80.0% (60.9% to 91.1%)"
     assert shown.iloc[3]["Change vs previous"].startswith("30.0 (")  # percentage points
     assert t.last(1).table["month"].astype(str).unique().tolist() == ["2026-10"]
-    assert row["p"] == "0.15"  # exact permutation test, p = 0.15121 (test_table)
+    assert row["p-value"] == "0.151"  # exact permutation test, p = 0.15121 (test_table)
     big = kpis.kpi_table(
         _two_months().assign(nps=[0] * 20 + [10] * 25), by="month", metrics="nps"
     ).display_table()
-    assert big.iloc[1]["p"] == "< 0.001"
+    assert big.iloc[1]["p-value"] == "<0.001"
+    # the page shows it so (it used to reach the page as "–": the renderer could not read it)
+    assert readable(big)["p-value"].iloc[1] == "<0.001"
 
 
 def test_p_text_uses_the_one_p_value_format():
