@@ -106,3 +106,27 @@ def test_import_is_light_and_jieba_is_quiet():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
     assert "prefix dict" not in done.stderr and "Loading model" not in done.stderr
+
+
+def test_a_chinese_run_is_cut_once_across_calls_and_settings(monkeypatch):
+    # truth: jieba's own cut of each run; the second call (other settings) cuts nothing again
+    import jieba
+
+    from fbresearch.text import tokenize as tk
+
+    texts = ["骑手迟到了一个小时，饭菜都凉了", "包装破损汤洒了"]
+    tokenizer = tk._jieba(*tk._user_dict_key(None))  # the one tokenize uses
+    runs = ["骑手迟到了一个小时", "饭菜都凉了", "包装破损汤洒了"]
+    fresh = jieba.Tokenizer()
+    fresh.initialize()
+    expected = [w for r in runs for w in fresh.lcut(r)]
+    tk._CUTS.clear()
+    calls = []
+    real = tokenizer.lcut
+    monkeypatch.setattr(tokenizer, "lcut", lambda chunk: calls.append(chunk) or real(chunk))
+    first = tokenize(texts, "zh")
+    assert calls == runs
+    again = tokenize(texts, "zh", remove_stopwords=False, min_length=1)
+    assert calls == runs  # every run came from the cache
+    assert [w for t in again for w in t] == expected
+    assert first == [[w for w in t if len(w) >= 2 and w not in stopwords("zh")] for t in again]

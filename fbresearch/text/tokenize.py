@@ -97,6 +97,27 @@ def _jieba(user_words: tuple[str, ...] = (), user_dict_path: str | None = None) 
     return tokenizer
 
 
+#: jieba's cut of each distinct run of Chinese characters, per tokenizer: a page tokenizes the
+#: same texts several times with different settings (topics, then tone; categories, then
+#: severity), and jieba's cut is the cost of each. Cleared when it reaches _MAX_CUTS runs.
+_CUTS: dict[int, tuple[Any, dict[str, list[str]]]] = {}
+_MAX_CUTS = 500_000
+
+
+def _cut(tokenizer: Any, chunk: str) -> list[str]:
+    """``tokenizer.lcut(chunk)``, once per distinct chunk and tokenizer (do not change the list)."""
+    held = _CUTS.get(id(tokenizer))
+    if held is None or held[0] is not tokenizer:  # the entry holds its tokenizer: ids stay unique
+        held = _CUTS[id(tokenizer)] = (tokenizer, {})
+    cuts = held[1]
+    words = cuts.get(chunk)
+    if words is None:
+        if len(cuts) >= _MAX_CUTS:
+            cuts.clear()
+        words = cuts[chunk] = tokenizer.lcut(chunk)
+    return words
+
+
 def _user_dict_key(user_dict: str | Iterable[str] | None) -> tuple[tuple[str, ...], str | None]:
     if user_dict is None:
         return (), None
@@ -131,7 +152,7 @@ def _tokens_zh(
                 out.append(word)
             continue
         if pos is None:
-            words = tokenizer.lcut(chunk)
+            words = _cut(tokenizer, chunk)
         else:
             import jieba.posseg
 
