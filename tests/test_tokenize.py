@@ -130,3 +130,23 @@ def test_a_chinese_run_is_cut_once_across_calls_and_settings(monkeypatch):
     assert calls == runs  # every run came from the cache
     assert [w for t in again for w in t] == expected
     assert first == [[w for w in t if len(w) >= 2 and w not in stopwords("zh")] for t in again]
+
+
+def test_a_tokenizer_with_user_words_cuts_as_one_initialised_from_scratch():
+    # truth: jieba's own initialise-then-add_word; the shared plain dictionary is left unchanged
+    import jieba
+
+    from fbresearch.text import tokenize as tk
+
+    words = ("鲜果速递", "闪电退款")
+    text = "鲜果速递的闪电退款服务很好，但是配送员态度差"
+    fresh = jieba.Tokenizer()
+    fresh.initialize()
+    plain_cut = fresh.lcut(text)
+    for w in words:
+        fresh.add_word(w)
+    ours = tk._jieba(tuple(sorted(words)), None)
+    assert ours.lcut(text) == fresh.lcut(text) and "鲜果速递" in ours.lcut(text)
+    assert ours.FREQ == fresh.FREQ and ours.total == fresh.total
+    plain = tk._jieba((), None)
+    assert plain.lcut(text) == plain_cut and "闪电退款" not in plain.FREQ
