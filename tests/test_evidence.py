@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import math
 
-from fbresearch.evidence import interval_known, is_significant, null_value
+import numpy as np
+
+from fbresearch.evidence import holm_adjust, interval_known, is_significant, null_value
 from fbresearch.results import Estimate
 
 
@@ -116,3 +118,21 @@ def test_interval_p_value_inverts_a_wald_interval():
     # estimate 2.5, se 1: Wald p = 2 * (1 - Phi(2.5)) = 0.012419
     p = interval_p_value(lambda z: (2.5 - z, 2.5 + z))
     assert abs(float(p) - 2 * stats.norm.sf(2.5)) < 1e-9
+def test_holm_by_hand():
+    # m = 4: sorted 0.01, 0.02, 0.03, 0.5 times 4, 3, 2, 1 -> 0.04, 0.06, 0.06 (kept >=), 0.5
+    adjusted = holm_adjust([0.5, 0.03, 0.01, 0.02])
+    np.testing.assert_allclose(adjusted, [0.5, 0.06, 0.04, 0.06], rtol=0, atol=1e-15)
+    assert holm_adjust([0.4, 0.6]).tolist() == [0.8, 0.8]  # 0.8, then max(0.8, 0.6)
+    assert holm_adjust([0.7, 0.9]).tolist() == [1.0, 1.0]  # capped at 1
+    assert holm_adjust([0.03]).tolist() == [0.03]
+
+
+def test_holm_matches_statsmodels():
+    from statsmodels.stats.multitest import multipletests
+
+    rng = np.random.default_rng(3)
+    for m in (1, 2, 5, 17, 60):
+        for _ in range(20):
+            p = rng.uniform(0, 1, m) ** 3  # many small p-values, some adjusted above 1
+            p[rng.integers(0, m, m // 3)] = p[0]  # ties
+            np.testing.assert_array_equal(holm_adjust(p), multipletests(p, method="holm")[1])

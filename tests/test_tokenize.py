@@ -135,3 +135,45 @@ def test_stopword_file_section_headings_are_comments_not_stopwords():
         for line in text.read_text(encoding="utf-8").splitlines():
             # every line is a comment or one word (a heading without '#' would be a "word")
             assert line.startswith("#") or (line.strip() and " " not in line.strip()), line
+def test_a_chinese_run_is_cut_once_across_calls_and_settings(monkeypatch):
+    # truth: jieba's own cut of each run; the second call (other settings) cuts nothing again
+    import jieba
+
+    from fbresearch.text import tokenize as tk
+
+    texts = ["骑手迟到了一个小时，饭菜都凉了", "包装破损汤洒了"]
+    tokenizer = tk._jieba(*tk._user_dict_key(None))  # the one tokenize uses
+    runs = ["骑手迟到了一个小时", "饭菜都凉了", "包装破损汤洒了"]
+    fresh = jieba.Tokenizer()
+    fresh.initialize()
+    expected = [w for r in runs for w in fresh.lcut(r)]
+    tk._CUTS.clear()
+    calls = []
+    real = tokenizer.lcut
+    monkeypatch.setattr(tokenizer, "lcut", lambda chunk: calls.append(chunk) or real(chunk))
+    first = tokenize(texts, "zh")
+    assert calls == runs
+    again = tokenize(texts, "zh", remove_stopwords=False, min_length=1)
+    assert calls == runs  # every run came from the cache
+    assert [w for t in again for w in t] == expected
+    assert first == [[w for w in t if len(w) >= 2 and w not in stopwords("zh")] for t in again]
+
+
+def test_a_tokenizer_with_user_words_cuts_as_one_initialised_from_scratch():
+    # truth: jieba's own initialise-then-add_word; the shared plain dictionary is left unchanged
+    import jieba
+
+    from fbresearch.text import tokenize as tk
+
+    words = ("鲜果速递", "闪电退款")
+    text = "鲜果速递的闪电退款服务很好，但是配送员态度差"
+    fresh = jieba.Tokenizer()
+    fresh.initialize()
+    plain_cut = fresh.lcut(text)
+    for w in words:
+        fresh.add_word(w)
+    ours = tk._jieba(tuple(sorted(words)), None)
+    assert ours.lcut(text) == fresh.lcut(text) and "鲜果速递" in ours.lcut(text)
+    assert ours.FREQ == fresh.FREQ and ours.total == fresh.total
+    plain = tk._jieba((), None)
+    assert plain.lcut(text) == plain_cut and "闪电退款" not in plain.FREQ

@@ -194,14 +194,15 @@ def locate_error(nb: Any, error: dict[str, Any]) -> dict[str, Any]:
     return error
 
 
-#: seconds each page took on the 5,000-row sample (make report, 2 workers): with several workers
-#: the longest start first, so the short ones fill in beside them (results never depend on order)
+#: CPU seconds each page costs on the 5,000-row sample (worker and kernel, each page alone; the
+#: speed work of issue 13): with several workers the longest start first, so the short ones
+#: fill in beside them (longest-processing-time order; results never depend on order)
 TYPICAL_SECONDS = {
-    "topics": 26.0,
-    "segmentation": 14.6,
-    "closed_loop": 9.1,
-    "overview": 6.3,
-    "drivers": 5.0,
+    "topics": 20.0,
+    "segmentation": 7.3,
+    "closed_loop": 6.7,
+    "overview": 5.3,
+    "drivers": 5.1,
     "improvement": 5.0,
 }
 

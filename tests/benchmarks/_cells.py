@@ -63,8 +63,9 @@ def split_report(folder: Path, notebooks: list[dict[str, Any]]) -> dict[str, dic
     """:func:`split_seconds` of every notebook in a report period folder (manifest entries)."""
     splits = {}
     for entry in notebooks:
-        path = folder / entry.get("ipynb", f"{entry['name']}.ipynb")
-        if path.exists():
+        ipynb = entry.get("ipynb", f"{entry['name']}.ipynb")  # None: the page was skipped
+        path = folder / ipynb if ipynb else None
+        if path is not None and path.exists():
             nb = nbformat.read(path, as_version=4)
             splits[entry["name"]] = split_seconds(nb, float(entry["seconds"]))
     return splits

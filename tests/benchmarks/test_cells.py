@@ -37,7 +37,11 @@ def test_without_a_load_cell_only_parameters_are_fixed():
 
 def test_split_report_reads_the_executed_notebooks(tmp_path):
     nbformat.write(_nb([("fb.load_inputs()", 1.0), ("a", 3.0)]), tmp_path / "a.ipynb")
-    entries = [{"name": "a", "seconds": 5.0}, {"name": "missing", "seconds": 1.0}]
+    entries = [
+        {"name": "a", "seconds": 5.0},
+        {"name": "missing", "seconds": 1.0},
+        {"name": "skipped", "seconds": 0.0, "ipynb": None},  # the manifest of a skipped page
+    ]
     assert split_report(tmp_path, entries) == {
         "a": pytest.approx({"fixed": 2.0, "own": 3.0, "load": 1.0})
     }

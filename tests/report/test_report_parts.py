@@ -98,3 +98,23 @@ def test_exit_codes():
 
     assert exit_code(ReportError("x")) == 1 and exit_code(ReportLockedError("x")) == 3
     assert exit_code(FileNotFoundError()) == 2 and exit_code(KeyError()) == 4
+
+
+def test_a_worker_imports_execute_without_the_runner_and_nbformat_still_validates():
+    # a report worker unpickles execute._execute: it must not pay for the runner, the loaders
+    # and the sample model (scipy.stats), nor for rfc3987_syntax's grammar (via jsonschema)
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, fbresearch.report.execute, papermill, nbformat\n"
+        "heavy = ('fbresearch.report.runner', 'fbresearch.io.sample', 'fbresearch.io.inputs')\n"
+        "print(sorted(m for m in heavy if m in sys.modules), sys.modules['rfc3987_syntax'])\n"
+        "nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell('x = 1')])\n"
+        "nbformat.validate(nb)\n"
+        "nb.cells[0]['execution_count'] = 'one'\n"
+        "try:\n    nbformat.validate(nb)\nexcept nbformat.ValidationError:\n    print('invalid')\n"
+        "import fbresearch.report as r\nprint(r.run_report.__module__)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split("\n")[:3] == ["[] None", "invalid", "fbresearch.report.runner"]

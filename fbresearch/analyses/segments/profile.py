@@ -20,6 +20,7 @@ from fbresearch.analyses.kpis import scores as kpi
 from fbresearch.analyses.segments.common import MIN_RESPONSES, _require
 from fbresearch.analyses.segments.results import ProfileResult
 from fbresearch.errors import AnalysisError
+from fbresearch.evidence import holm_adjust
 from fbresearch.results import Estimate
 from fbresearch.schema import metric_spec
 
@@ -85,7 +86,7 @@ def profile_segments(
       (``confint_proportions_2indep``);
     - ``csat_mean`` (the mean 1-5 answer): Welch's t test.
 
-    p-values are Holm-adjusted over the segments, per metric (statsmodels ``multipletests``).
+    p-values are Holm-adjusted over the segments, per metric (:func:`fbresearch.evidence.holm_adjust`).
     A segment with fewer than :data:`MIN_RESPONSES` responses is kept in the correction but is
     flagged ``small_sample`` and never marked significant. With ``topic`` (a column of topic
     labels), each segment's most over-represented topics (lift = share in the segment / share in
@@ -200,13 +201,11 @@ def profile_segments(
 def _holm(table: pd.DataFrame, alpha: float) -> None:
     """Holm-adjust ``p_value`` per metric over every row into ``p_holm``; mark ``significant``
     (adjusted p below ``alpha`` and not ``small_sample``). Changes ``table`` in place."""
-    from statsmodels.stats.multitest import multipletests
-
     table["p_holm"] = np.nan
     for name in table["metric"].unique():
         sel = (table["metric"] == name) & table["p_value"].notna()
         if sel.any():
-            table.loc[sel, "p_holm"] = multipletests(table.loc[sel, "p_value"], method="holm")[1]
+            table.loc[sel, "p_holm"] = holm_adjust(table.loc[sel, "p_value"])
     table["significant"] = (table["p_holm"] < alpha) & ~table["small_sample"]
 
 

@@ -32,6 +32,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from threadpoolctl import threadpool_limits
 
 from fbresearch.analyses.topics.lda import bow, coherence_per_topic, fit_lda, top_terms
 from fbresearch.analyses.topics.results import TopicModel
@@ -335,13 +336,16 @@ def _fit_language(
             f"{len(corpus):,} usable texts (seed {options.seed}); all texts were then "
             "scored."
         )
-    model = fit_lda(fit_corpus, dictionary, k, options.seed, options.opts)
+    # one BLAS thread, as for the selection fits (selection._fit_candidate): a few thousand texts
+    # by K topics is too small for threads to pay, and the page runs beside another worker
+    with threadpool_limits(1):
+        model = fit_lda(fit_corpus, dictionary, k, options.seed, options.opts)
+        theta = _theta(model, corpus, k)
     fitted.models[lang] = model
     fitted.documents[lang] = [d[: options.max_tokens] for d in fit_docs]
     terms = top_terms(model, options.topn)
     per_topic = coherence_per_topic([terms], fit_docs, dictionary, options.coherence)[0]
     fitted.coherences.extend(per_topic)
-    theta = _theta(model, corpus, k)
     ids = [f"{lang}-{t}" for t in range(k)]
     fitted.blocks[lang] = (positions, ok, theta, ids)
     _add_topic_rows(lang, ids, model, dictionary, terms, per_topic, theta, options.topn, fitted)

@@ -132,9 +132,18 @@ def top_terms(model: Any, topn: int) -> list[list[str]]:
 def coherence_per_topic(
     topic_lists: list[list[list[str]]], texts: list[list[str]], dictionary: Any, measure: str
 ) -> list[list[float]]:
-    """c_v (or other) coherence of every topic of every model, with one co-occurrence pass."""
+    """c_v (or other) coherence of every topic of every model, with one co-occurrence pass.
+
+    For ``"c_v"`` the sliding-window counts come from gensim once for all the models' words and
+    every word pair's NPMI is computed once (:func:`_c_v`); gensim's own c_v pipeline would
+    recompute the pairs, one sparse vector at a time, for every model. Other measures go through
+    gensim's ``CoherenceModel``. Topics whose coherence is not finite (a word with no window in
+    ``texts``) score 0.
+    """
     from gensim.models import CoherenceModel
 
+    if measure == "c_v":
+        return _c_v(topic_lists, texts, dictionary)
     cm = CoherenceModel.for_topics(
         topic_lists, texts=texts, dictionary=dictionary, coherence=measure, processes=1
     )
@@ -142,6 +151,63 @@ def coherence_per_topic(
     for topics in topic_lists:
         cm.topics = topics
         out.append([float(c) if np.isfinite(c) else 0.0 for c in cm.get_coherence_per_topic()])
+    return out
+
+
+_EPSILON = 1e-12  # gensim's (topic_coherence.direct_confirmation_measure.EPSILON)
+
+
+def _c_v(topic_lists: list[list[list[str]]], texts: list[list[str]], dictionary: Any) -> list:
+    """gensim's c_v (Roeder, Both and Hinneburg 2015) of every topic, each word pair once.
+
+    The same steps as gensim's pipeline (``s_one_set`` segmentation, boolean sliding window of
+    110 tokens, NPMI with gensim's epsilon, indirect cosine, mean): word ``i`` of a topic has
+    the context vector ``M[i]`` of its NPMI with each of the topic's words, the topic the sum
+    ``M.sum(axis=0)``, and the topic's c_v is the mean cosine between the two. Equal to
+    gensim's values up to rounding in the last digits (``tests/test_topics.py`` checks it).
+    """
+    from gensim.models import CoherenceModel
+
+    ids = [[[dictionary.token2id[w] for w in topic] for topic in topics] for topics in topic_lists]
+    vocab = list(dict.fromkeys(i for topics in ids for topic in topics for i in topic))
+    if not vocab:
+        return [[] for _ in topic_lists]
+    words = [dictionary[i] for i in vocab]
+    # gensim's accumulator over the texts for every word of every model (one pass, as for_topics)
+    cm = CoherenceModel(
+        topics=[words], topn=len(words), texts=texts, dictionary=dictionary, coherence="c_v",
+        processes=1,
+    )  # fmt: skip
+    counts = cm.estimate_probabilities()
+    windows = float(counts.num_docs)
+    pos = {w: n for n, w in enumerate(vocab)}
+    pairs = sorted({(min(a, b), max(a, b)) for ts in ids for t in ts for a in t for b in t})
+    first = np.array([pos[a] for a, _ in pairs])
+    second = np.array([pos[b] for _, b in pairs])
+    occurs = np.array([counts[w] for w in vocab], dtype=float)
+    together = np.array([counts[a, b] for a, b in pairs], dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = (together / windows + _EPSILON) / (
+            (occurs[first] / windows) * (occurs[second] / windows)
+        )
+        values = np.log(ratio) / -np.log(together / windows + _EPSILON)
+    npmi = np.full((len(vocab), len(vocab)), np.nan)
+    npmi[first, second] = values
+    npmi[second, first] = values
+    out = []
+    for topics in ids:
+        scores = []
+        for topic in topics:
+            at = np.array([pos[i] for i in topic])
+            block = npmi[np.ix_(at, at)]
+            whole = block.sum(axis=0)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                cosines = (block @ whole) / (
+                    np.sqrt((block**2).sum(axis=1)) * np.sqrt((whole**2).sum())
+                )
+            value = float(cosines.mean())
+            scores.append(value if np.isfinite(value) else 0.0)
+        out.append(scores)
     return out
 
 

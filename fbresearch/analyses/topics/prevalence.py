@@ -24,6 +24,7 @@ import pandas as pd
 
 from fbresearch.analyses.kpis import scores as kpi
 from fbresearch.errors import AnalysisError, FeedbackDataError
+from fbresearch.evidence import holm_adjust
 from fbresearch.schema import METRICS
 
 if TYPE_CHECKING:
@@ -128,8 +129,6 @@ def emerging(
         ``ci_low``, ``ci_high`` (of the difference), ``n_now``, ``n_before``, ``p_value``,
         ``p_adjusted``, ``rising``; sorted by difference, largest first.
     """
-    from statsmodels.stats.multitest import multipletests
-
     table = prevalence(model, by, confidence)
     periods = sorted(table["period"].unique())
     if not periods:
@@ -168,7 +167,7 @@ def emerging(
                 }
             )
         if lang_rows:
-            adjusted = multipletests([r["p_value"] for r in lang_rows], method="holm")[1]
+            adjusted = holm_adjust([r["p_value"] for r in lang_rows])
             for r, p in zip(lang_rows, adjusted, strict=True):
                 r["p_adjusted"] = float(p)
                 r["rising"] = bool(p < 1 - confidence and r["difference"] > 0)

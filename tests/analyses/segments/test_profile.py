@@ -26,28 +26,35 @@ def profile_frame() -> pd.DataFrame:
 
 
 def test_profile_nps_matches_hand_computation_and_holm():
-    # Hand computation (z = 1.959964):
-    # A: 60/20/20 of 100 -> NPS 40, se = sqrt((.6 + .2 - .4**2) / 100) = 8.0 -> CI 24.32 to 55.68
-    #    rest (B + C): 48/30/42 of 120 -> NPS 5.0, se 7.8925; diff 35.0, se = sqrt(8^2 + 7.8925^2)
-    #    = 11.238, z = 3.1144, p = 0.0018429
-    # B: NPS -10, se 8.3066 -> CI -26.28 to 6.28; rest 78/20/22 of 120 -> 46.667, se 7.1621;
-    #    diff -56.667, se 10.968, z -5.1666, p = 2.3844e-07
-    # C: 18/0/2 of 20 -> NPS 80, se 13.4164 -> CI 53.70 to 100 (clipped at 100); rest 90/50/60
-    #    of 200 -> 15.0, se 6.0312; diff 65.0, se 14.7097, z 4.4189, p = 9.9225e-06
-    # Holm (m = 3), p sorted: B 2.3844e-07 * 3 = 7.1532e-07; C 9.9225e-06 * 2 = 1.9845e-05;
-    #    A 0.0018429 * 1 = 0.0018429 (already increasing, so no max step changes anything).
+    # Hand computation (z = 1.959964), the adjusted Wald of Rocks (2016): 3/4 promoter, 3/2
+    # passive, 3/4 detractor added to each sample; the estimate stays the observed NPS.
+    # A: 60/20/20 of 100 -> NPS 40; adjusted 60.75 and 20.75 of 103: centre 38.835, se 7.8854
+    #    -> CI 23.380 to 54.290. Rest (B + C) 48/30/42 of 120 -> NPS 5.0; adjusted se 7.7645.
+    #    diff 35.0 (observed), se = sqrt(7.8854^2 + 7.7645^2) = 11.0665, z = 3.1627, p = 0.0015630
+    # B: 30/30/40 -> NPS -10; adjusted 30.75 and 40.75 of 103: centre -9.709, se 8.1536 -> CI
+    #    -25.689 to 6.272. Rest 78/20/22 of 120 -> 46.667. diff -56.667, p = 1.5614e-07
+    # C: 18/0/2 of 20 -> NPS 80; adjusted 18.75 and 2.75 of 23: centre 69.565, se 14.0008 -> CI
+    #    42.124 to 97.006. Rest 90/50/60 of 200 -> 15.0. diff 65.0, p = 1.9536e-05
+    # Holm (m = 3), p sorted: B 1.5614e-07 * 3 = 4.6843e-07; C 1.9536e-05 * 2 = 3.9072e-05;
+    #    A 0.0015630 * 1 (already increasing, so no max step changes anything).
     # C has 20 < 30 responses: small sample, never significant although its Holm p < 0.05.
+    def adjusted_se(pro, det, n):  # percent points
+        pp, pd_ = (pro + 0.75) / (n + 3), (det + 0.75) / (n + 3)
+        return 100 * math.sqrt((pp + pd_ - (pp - pd_) ** 2) / (n + 3))
+
+    se_a = math.hypot(adjusted_se(60, 20, 100), adjusted_se(48, 42, 120))
+    assert se_a == pytest.approx(11.0665, abs=1e-3)
     res = profile_segments(profile_frame(), "seg", metrics=("nps",))
     t = res.table.set_index("segment")
     assert t["estimate"].tolist() == pytest.approx([40.0, -10.0, 80.0])
-    assert t.loc["A", ["ci_low", "ci_high"]].tolist() == pytest.approx([24.3203, 55.6797], abs=1e-3)
-    assert t.loc["B", ["ci_low", "ci_high"]].tolist() == pytest.approx([-26.2807, 6.2807], abs=1e-3)
-    assert t.loc["C", ["ci_low", "ci_high"]].tolist() == pytest.approx([53.7043, 100.0], abs=1e-3)
+    assert t.loc["A", ["ci_low", "ci_high"]].tolist() == pytest.approx([23.3799, 54.2900], abs=1e-3)
+    assert t.loc["B", ["ci_low", "ci_high"]].tolist() == pytest.approx([-25.6894, 6.2719], abs=1e-3)
+    assert t.loc["C", ["ci_low", "ci_high"]].tolist() == pytest.approx([42.1242, 97.0063], abs=1e-3)
     assert t["rest"].tolist() == pytest.approx([5.0, 46.6667, 15.0], abs=1e-3)
-    assert t["p_value"].tolist() == pytest.approx([0.0018429, 2.3844e-07, 9.9225e-06], rel=1e-3)
-    assert t["p_holm"].tolist() == pytest.approx([0.0018429, 7.1532e-07, 1.9845e-05], rel=1e-3)
+    assert t["p_value"].tolist() == pytest.approx([0.0015630, 1.5614e-07, 1.9536e-05], rel=1e-3)
+    assert t["p_holm"].tolist() == pytest.approx([0.0015630, 4.6843e-07, 3.9072e-05], rel=1e-3)
     assert t.loc["A", ["diff_low", "diff_high"]].tolist() == pytest.approx(
-        [35.0 - 1.959964 * 11.238, 35.0 + 1.959964 * 11.238], abs=1e-2
+        [35.0 - 1.959964 * se_a, 35.0 + 1.959964 * se_a], abs=1e-2
     )
     assert t["significant"].tolist() == [True, True, False]
     assert t["small_sample"].tolist() == [False, False, True]
