@@ -180,9 +180,10 @@ def severity_findings(result: SeverityMix) -> list[Finding]:
     --------
     >>> import pandas as pd
     >>> from fbresearch.analyses.triage import severity, severity_mix
-    >>> mix = severity_mix(severity(pd.DataFrame({"nps": [2], "text": ["food poisoning"]})))
+    >>> texts = ["food poisoning", "fine", "ok"]
+    >>> mix = severity_mix(severity(pd.DataFrame({"nps": [2, 9, 8], "text": texts})))
     >>> severity_findings(mix)[0].sentence
-    '1 of 1 responses was graded urgent: 100.0% (20.7% to 100.0%).'
+    '1 of 3 responses was graded urgent: 33.3% (6.1% to 79.2%).'
     """
     g = result.grades.set_index("severity")
     if "urgent" not in g.index or g["n"].sum() == 0:
