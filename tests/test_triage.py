@@ -188,6 +188,45 @@ def test_kaplan_meier_hand_worked_example():
     assert np.allclose(curve[6.0], 1.0)  # the last case at risk was resolved at 6 h
 
 
+def test_resolution_before_the_answer_is_left_out_of_kaplan_meier():
+    # Hand-worked: the six cases above (KM median 4 h) plus a seventh submitted at 00:00,
+    # answered at 03:00 and "resolved" at 02:00, before its answer. Treated as open it would be
+    # censored at its age of 10 h: times 1, 2, 3+, 4, 5+, 6, 10+ give S(4) = 5/7 * 3/4 = 0.536 and
+    # S(6) = 0.268, a median of 6 h. Left out, the median is the six cases' 4 h (CI as for them).
+    sub = pd.to_datetime(["2026-10-01 00:00"] * 2 + ["2026-10-01 07:00", "2026-10-01 00:00"]
+                         + ["2026-10-01 05:00"] + ["2026-10-01 00:00"] * 2)  # fmt: skip
+    res = pd.to_datetime(
+        ["2026-10-01 01:00", "2026-10-01 02:00", None, "2026-10-01 04:00", None]
+        + ["2026-10-01 06:00", "2026-10-01 02:00"]
+    )
+    answered = sub.to_series(index=range(7)).copy()
+    answered.iloc[6] = pd.Timestamp("2026-10-01 03:00")
+    df = pd.DataFrame(
+        {"submitted_at": sub, "responded_at": answered.to_numpy(), "resolved_at": res}
+    )
+    r = response_times(df, asof="2026-10-01 10:00", window_days=None)
+    six = response_times(df.iloc[:6], asof="2026-10-01 10:00", window_days=None)
+    assert r.resolution.estimate == 4.0 and r.resolution.n == 6
+    assert (r.resolution.ci_low, r.resolution.ci_high) == (
+        six.resolution.ci_low,
+        six.resolution.ci_high,
+    )
+    overall = r.table.iloc[0]
+    assert overall["cases"] == 7 and overall["km_cases"] == 6 and overall["open"] == 2
+    assert overall["resolution_left_out"] == 1
+    # the quality table and the note say the same: one case, left out (not "ignored")
+    q = r.quality.set_index("check")
+    assert q.loc["resolution_before_response", "rows"] == 1
+    assert "left out of the time to resolution" in q.loc["resolution_before_response", "meaning"]
+    assert "1 case left out of the time to resolution" in r.summary()
+    assert r.survival.equals(six.survival)
+    # its first answer still counts: with a 4 h limit it is due (age 10 h) and answered in 3 h
+    lim = {"general": 4}
+    r4 = response_times(df, lim, asof="2026-10-01 10:00", window_days=None)
+    six4 = response_times(df.iloc[:6], lim, asof="2026-10-01 10:00", window_days=None)
+    assert (r4.within.n, six4.within.n) == (6, 5) and r4.within.estimate == 1.0
+
+
 def test_kaplan_meier_recovers_planted_median():
     # truth: exponential resolution times with median 48 h; cases submitted uniformly over 30
     # days, observed at day 30, so recent cases are open (censored)
