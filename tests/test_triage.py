@@ -324,6 +324,34 @@ def test_close_the_loop_planted_difference():
     assert "observational" in r.summary()
 
 
+def test_close_the_loop_counts_a_contact_only_before_the_next_answer():
+    # Hand-built: a (NPS 3) is called on 20 Jan and answers 9 on 1 Feb: contacted before the
+    # next answer. b (NPS 3) answers again on 10 Jan with a 2 and is called only on 15 Jan: that
+    # call cannot have changed the 2, so b's first answer is "not contacted" for the comparison.
+    # c (NPS 4) is never called and answers 5. Contacted: later [9] -> NPS +100; not contacted:
+    # later [2, 5] -> NPS -100; difference +200 (counting b's late call as before: 0 - (-100)).
+    day = pd.Timestamp
+    df = pd.DataFrame(
+        {
+            "customer_id": ["a", "a", "b", "b", "c", "c"],
+            "nps": [3, 9, 3, 2, 4, 5],
+            "submitted_at": [day("2026-01-01"), day("2026-02-01"), day("2026-01-01"),
+                             day("2026-01-10"), day("2026-01-01"), day("2026-02-01")],
+            "responded_at": [day("2026-01-20"), pd.NaT, day("2026-01-15"),
+                             pd.NaT, pd.NaT, pd.NaT],
+        }
+    )  # fmt: skip
+    r = close_the_loop(df, asof="2026-03-01", min_n=1)
+    # the follow-up rate counts every call by asof: a and b's first answers, of 5 detractor answers
+    assert r.contacted.n == 5 and r.contacted.estimate == pytest.approx(2 / 5)
+    t = r.table.set_index("group")
+    assert t.loc["contacted", ["detractors", "answered_again", "later_nps"]].tolist() == [1, 1, 100]
+    assert t.loc["not contacted", ["detractors", "answered_again"]].tolist() == [4, 2]
+    assert t.loc["not contacted", "later_nps"] == -100
+    assert r.difference.estimate == 200.0
+    assert "1 contact came only after the customer's next answer" in " ".join(r.notes)
+
+
 def _loop_frame(column: str, unhappy: int, later_good: int, later_bad: int) -> pd.DataFrame:
     """40 customers answer ``unhappy`` in January; the 20 contacted ones answer ``later_good``
     a month later, the 20 others ``later_bad``."""
