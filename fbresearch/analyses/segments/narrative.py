@@ -173,7 +173,13 @@ def cluster_summary(res: ClusterResult) -> str:
         text += "."
     if res.stability is not None:
         s = res.stability
-        word = "stable" if s.estimate >= 0.8 else "fairly stable" if s.estimate >= 0.6 else "not stable"
+        word = (
+            "stable"
+            if s.estimate >= 0.8
+            else "fairly stable"
+            if s.estimate >= 0.6
+            else "not stable"
+        )
         text += (
             f" The grouping is {word} across random starts (adjusted Rand index "
             f"{s.estimate:.2f}, range {s.ci_low:.2f} to {s.ci_high:.2f} over {s.n} reruns; "
