@@ -160,7 +160,7 @@ def cluster_segments(
     Measured over 200 seeds of 300 customers (``tests/benchmarks/bench_cluster_null.py``):
     "no clear groups" for 99.5% of correlated Gaussian blobs and 94.5% of uniform boxes (the
     box is the reference itself, so about 1 - ``alpha``); three groups each 6 SD out on a
-    feature of their own get k = 3 (20 of 20 seeds in the tests).
+    feature of their own get k = 3 in all 200.
 
     Parameters
     ----------
