@@ -24,8 +24,8 @@ from typing import Any
 
 import pandas as pd
 
-from fbresearch.format import confidence_label
-from fbresearch.present.tables import column_label
+from fbresearch.format import INTERVAL_SEPARATOR, confidence_label
+from fbresearch.present.tables import MISSING, column_label
 from fbresearch.privacy import redact
 
 __all__ = ["TABLES_ENV", "export_frame", "record_table", "read_tables"]
@@ -40,6 +40,13 @@ _OWN_CI = ("odds_ratio", "rate_ratio", "effect")
 #: columns on the scale of their row's estimate: a percentage where the row's unit is a share
 _ROW_SCALE = {"estimate", "ci_low", "ci_high", "difference", "diff_low", "diff_high", "se", "rest"}
 _SHARE_WORDS = re.compile(r"(share|rate|pct|percent|proportion|prevalence)", re.IGNORECASE)
+#: a number as a table writes it ("12,345", "-7.5", "42.1%"), and an estimate with its interval
+_NUMBER = r"[-\u2212]?\d[\d,]*(?:\.\d+)?%?"
+_PLAIN = re.compile(rf"^{_NUMBER}$")
+_WITH_CI = re.compile(
+    rf"^({_NUMBER})((?: pp)?) \(({_NUMBER}){re.escape(INTERVAL_SEPARATOR)}({_NUMBER})\)$"
+)
+_CI_HEADER = re.compile(r"^(.*) \(((?:\d+(?:\.\d+)?% )?CI)\)$")
 
 
 def _level(data: pd.DataFrame) -> str:
@@ -87,6 +94,67 @@ def _cell(value: Any) -> Any:
     if isinstance(value, pd.Timestamp):
         return value.tz_convert(None) if value.tzinfo else value
     return redact(str(value))
+
+
+def _number(text: str) -> tuple[float, bool]:
+    """A written number as a value, and whether it was a percentage.
+
+    Examples
+    --------
+    >>> _number("12,345"), _number("42.1%"), _number("\u22127.5")
+    ((12345.0, False), (0.421, True), (-7.5, False))
+    """
+    share = text.endswith("%")
+    value = float(text.rstrip("%").replace(",", "").replace("\u2212", "-"))
+    return (round(value / 100, 12) if share else value), share
+
+
+def _as_numbers(label: str, values: list[Any]) -> list[tuple[str, list[Any], list[bool]]] | None:
+    """A text column the page writes as numbers (a results' ``display_table``), as numbers:
+    ``"-7.5 (-22.7 to 8.3)"`` under ``Estimate (95% CI)`` becomes the three columns
+    ``Estimate``, ``Estimate: 95% CI low`` and ``Estimate: 95% CI high``. None when some cell
+    is not a number (the column stays text)."""
+    cells = [v for v in values if v is not None and v != MISSING]
+    if not cells or not all(isinstance(v, str) for v in cells):
+        return None
+    if all(_PLAIN.match(v) for v in cells):
+        parsed = [None if v is None or v == MISSING else _number(v) for v in values]
+        return [(label, [p and p[0] for p in parsed], [bool(p and p[1]) for p in parsed])]
+    matches = [None if v is None or v == MISSING else _WITH_CI.match(v) for v in values]
+    if not all(m is not None for m, v in zip(matches, values, strict=True) if v in cells):
+        return None
+    header = _CI_HEADER.match(label)
+    base, level = (header.group(1), header.group(2)) if header else (label, "CI")
+    columns = []
+    for name, group in ((base, 1), (f"{base}: {level} low", 3), (f"{base}: {level} high", 4)):
+        parsed = [m and _number(m.group(group)) for m in matches]
+        columns.append((name, [p and p[0] for p in parsed], [bool(p and p[1]) for p in parsed]))
+    return columns
+
+
+def _numbers_from_text(table: pd.DataFrame, percent: pd.DataFrame) -> tuple[pd.DataFrame, ...]:
+    """Every text column that holds written numbers turned into number columns."""
+    out: dict[str, list[Any]] = {}
+    shares: dict[str, list[bool]] = {}
+    converted = []
+    for label in table.columns:
+        values = [None if _missing(v) else v for v in table[label].tolist()]
+        split = _as_numbers(label, values) if table[label].dtype.kind == "O" else None
+        if split is None:
+            out[label], shares[label] = table[label].tolist(), percent[label].tolist()
+            continue
+        for name, numbers, share in split:
+            name = name if name not in out else f"{name} ({len(out)})"
+            out[name], shares[name] = numbers, share
+            converted.append(name)
+    frame = pd.DataFrame(out, index=table.index)
+    for name in converted:
+        frame[name] = pd.to_numeric(frame[name], errors="coerce").astype(float)
+    return frame, pd.DataFrame(shares, index=table.index).astype(bool)
+
+
+def _missing(value: Any) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
 
 
 def export_frame(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -147,7 +215,7 @@ def export_frame(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
             numeric = pd.to_numeric(values, errors="coerce").dropna() if values.dtype.kind == "f" else []
             share = bool(_SHARE_WORDS.search(column)) and len(numeric) and numeric.between(0, 1).all()
             percent[label] = bool(share)
-    return table, percent.astype(bool)
+    return _numbers_from_text(table, percent.astype(bool))
 
 
 def record_table(frame: pd.DataFrame, number: int | None, caption: str | None) -> None:

@@ -71,9 +71,12 @@ def _slug(text: str) -> str:
     --------
     >>> _slug("Table 1. NPS, CSAT & CES — October 2026")
     'nps-csat-ces-october-2026'
+    >>> _slug("Headline KPIs for October 2026 and the month before")
+    'headline-kpis-for-october-2026'
     """
-    words = re.sub(r"^Table \d+\.\s*", "", text)
-    return re.sub(r"[\W_]+", "-", words.lower()).strip("-")[:40].strip("-")
+    words = re.sub(r"[\W_]+", " ", re.sub(r"^Table \d+\.\s*", "", text).lower()).split()
+    kept = [w for i, w in enumerate(words) if len("-".join(words[: i + 1])) <= 32]
+    return "-".join(kept or [w[:32] for w in words[:1]])
 
 
 def _csv_safe(value: Any) -> Any:
