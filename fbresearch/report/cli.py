@@ -80,6 +80,20 @@ def build_parser() -> argparse.ArgumentParser:
         help="notebooks run in parallel (default: params report.workers)",
     )
     rep.add_argument(
+        "-p",
+        "--parameters",
+        metavar="NOTEBOOK.KEY=VALUE",
+        action="append",
+        default=[],
+        help="set one notebook parameter over params (repeatable; the value is read as YAML), "
+        "e.g. -p topics.num_topics=6 -p drivers.bootstrap=100",
+    )
+    rep.add_argument(
+        "--notebooks",
+        metavar="A,B",
+        help="run these pages instead of params' pages, e.g. --notebooks overview,topics",
+    )
+    rep.add_argument(
         "--dry-run",
         action="store_true",
         help="validate params and data and list what would run; run nothing",
@@ -111,10 +125,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _report(args: argparse.Namespace) -> int:
+    from fbresearch.report.overrides import parse_overrides, parse_pages
+    from fbresearch.report.params import load_params
     from fbresearch.report.runner import run_report
 
+    overrides, pages = parse_overrides(args.parameters), parse_pages(args.notebooks)
     run_report(
-        args.params,
+        load_params(args.params, overrides=overrides, pages=pages),
         period=args.period,
         out=args.out,
         data=args.data,

@@ -14,6 +14,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 from typing import Any
 
+from fbresearch.present.exports import TABLES_ENV
 from fbresearch.privacy import redact
 from fbresearch.report.html import clean_notebook, notebook_page
 
@@ -30,6 +31,8 @@ def _execute(task: dict[str, Any]) -> dict[str, Any]:
     os.dup2(log_fd, 2)
     os.environ["PYTHONHASHSEED"] = "0"
     os.environ.setdefault("JUPYTER_PLATFORM_DIRS", "1")
+    # the kernel records every table it shows beside the executed notebook (report/exports.py)
+    os.environ[TABLES_ENV] = str(Path(task["output"]).with_suffix(".tables.jsonl"))
     start = time.perf_counter()
     error = None
     memory = _KernelMemory()

@@ -20,6 +20,8 @@ from typing import Any
 from fbresearch.errors import ParamsError
 from fbresearch.io.recode import check_data_params
 from fbresearch.privacy import redact
+from fbresearch.report.overrides import check_overrides
+from fbresearch.report.overrides import dates_as_text as _dates_as_text
 
 __all__ = [
     "Params",
@@ -294,28 +296,6 @@ def _read_yaml(path: Path) -> dict[str, Any]:
     return _dates_as_text(loaded)
 
 
-def _dates_as_text(value: Any) -> Any:
-    """Unquoted YAML dates (``change_date: 2026-03-01`` is a date to YAML) become "2026-03-01".
-
-    Examples
-    --------
-    >>> import datetime
-    >>> _dates_as_text({"a": [datetime.date(2026, 3, 1)], "b": 1})
-    {'a': ['2026-03-01'], 'b': 1}
-    """
-    import datetime
-
-    if isinstance(value, datetime.datetime):
-        return value.isoformat(sep=" ")
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, Mapping):
-        return {k: _dates_as_text(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_dates_as_text(v) for v in value]
-    return value
-
-
 def _redacted(value: Any) -> Any:
     """Every string in a params value redacted of personal data (free text in params, such as an
     improvement's name, reaches every page, the manifest, the findings and the notebooks).
@@ -439,6 +419,35 @@ def _notebooks(
     return notebooks
 
 
+def _override(
+    merged: dict[str, Any],
+    overrides: Mapping[str, Mapping[str, Any]],
+    pages: list[str] | None,
+    notebooks_dir: Path,
+) -> None:
+    """Merge ``-p`` and ``--notebooks`` over the params (checked first, naming the option)."""
+    available = sorted(p.stem for p in notebooks_dir.glob("*.ipynb"))
+
+    def declared(name: str) -> list[str]:
+        return notebook_parameters(notebooks_dir / f"{name}.ipynb")
+
+    check_overrides(overrides, pages, available, declared, PROTOCOL_PARAMETERS)
+    listed = merged["notebooks"]
+    if isinstance(listed, list):  # `notebooks: [overview, topics]` lists the pages
+        merged["pages"] = listed if merged["pages"] is None else merged["pages"]
+        listed = None
+    if listed is None or isinstance(listed, Mapping):
+        notebooks = {str(k): dict(v or {}) for k, v in (listed or {}).items()}
+        for name, values in overrides.items():
+            for key, value in values.items():
+                if key in PATH_PARAMETERS.get(name, ()) and isinstance(value, str) and value:
+                    value = str(Path(value).expanduser().resolve())  # relative to where it runs
+                notebooks.setdefault(name, {})[key] = value
+        merged["notebooks"] = notebooks
+    if pages is not None:
+        merged["pages"] = list(pages)
+
+
 def check_improvements(params: Params, frame: Any) -> None:
     """Refuse, before any notebook runs, an improvement that names data the run does not have.
 
@@ -493,16 +502,27 @@ def check_improvements(params: Params, frame: Any) -> None:
                     )
 
 
-def load_params(params: str | os.PathLike[str] | Mapping[str, Any] | None = None) -> Params:
+def load_params(
+    params: str | os.PathLike[str] | Mapping[str, Any] | Params | None = None,
+    *,
+    overrides: Mapping[str, Mapping[str, Any]] | None = None,
+    pages: list[str] | None = None,
+) -> Params:
     """Load and validate report params.
 
     Parameters
     ----------
-    params : path, dict or None
+    params : path, dict, Params or None
         A YAML file, a dict with the same keys, or None for ``params/monthly.yaml`` (or the
         built-in defaults when the package is installed without the repository). Missing keys
         take their defaults; paths are relative to the YAML file (to the working directory
-        for a dict).
+        for a dict). Params already loaded are returned as they are.
+    overrides : dict, optional
+        Notebook -> {parameter: value} set over the params' ``notebooks:`` (the command's
+        ``-p notebook.key=value``, :func:`~fbresearch.report.overrides.parse_overrides`); file
+        paths in them are relative to the working directory.
+    pages : list of str, optional
+        The pages to run instead of the params' ``pages`` (the command's ``--notebooks a,b``).
 
     Returns
     -------
@@ -523,8 +543,15 @@ def load_params(params: str | os.PathLike[str] | Mapping[str, Any] | None = None
     Traceback (most recent call last):
     ...
     fbresearch.errors.ParamsError: <dict>: unknown key 'sampel_size' in params. Did you mean ...
+    >>> p = load_params(None, overrides={"topics": {"num_topics": 6}}, pages=["topics"])
+    >>> list(p.notebooks), p.notebooks["topics"]["num_topics"]
+    (['topics'], 6)
     """
     # Length: one check a few lines each, in the order a params file reads (moved unchanged).
+    if isinstance(params, Params):
+        if overrides or pages is not None:
+            raise ParamsError("overrides and pages are applied as the params file is loaded.")
+        return params
     if params is None and DEFAULT_PARAMS_FILE.exists():
         params = DEFAULT_PARAMS_FILE
     if params is None:
@@ -593,6 +620,8 @@ def load_params(params: str | os.PathLike[str] | Mapping[str, Any] | None = None
     )
     if not notebooks_dir.is_dir():
         raise ParamsError(f"{source}: notebooks_dir {str(notebooks_dir)!r} is not a folder.")
+    if overrides or pages is not None:
+        _override(merged, overrides or {}, pages, notebooks_dir)
     notebooks = _notebooks(merged, notebooks_dir, base, source)
     report["title"] = redact(report["title"])
     for name, own in notebooks.items():

@@ -44,6 +44,7 @@ from fbresearch.present.findings import read_findings, read_tests, summary_note,
 from fbresearch.privacy import redact, redact_file
 from fbresearch.report.data import Inputs, load_data, pick_period, release_memory, slim
 from fbresearch.report.execute import run_notebooks
+from fbresearch.report.exports import write_exports
 from fbresearch.report.html import period_page
 from fbresearch.report.index import headline_kpis, period_label, update_reports_index
 from fbresearch.report.lock import period_lock
@@ -494,8 +495,7 @@ def _headline_confidence(loaded: Params) -> float:
 def _failure_message(failed: list[NotebookRun]) -> str:
     if not failed:
         return ""
-    first = failed[0]
-    err = first.error or {}
+    first, err = failed[0], failed[0].error or {}
     message = (
         f"Notebook '{first.name}' failed in cell {err.get('cell', '?')}"
         + (f" ({err['source']!r})" if err.get("source") else "")
@@ -620,6 +620,7 @@ def _finish(
         "headline": kpis,
         "findings": top,
         "summary_note": note,
+        "exports": write_exports(staging, [r.name for r in runs if r.status != "skipped"]),
     }
     failed_text = ""
     if failed:
