@@ -15,7 +15,15 @@ import pandas as pd
 
 from fbresearch import evidence
 
-__all__ = ["Estimate", "Finding", "FINDING_KINDS", "Result", "Unavailable", "attempt", "format_number"]
+__all__ = [
+    "Estimate",
+    "Finding",
+    "FINDING_KINDS",
+    "Result",
+    "Unavailable",
+    "attempt",
+    "format_number",
+]
 
 
 def format_number(value: float | None, digits: int = 1, percent: bool = False) -> str:
@@ -109,7 +117,9 @@ class Estimate:
         parts = [
             format_number(v, digits, percent) for v in (self.estimate, self.ci_low, self.ci_high)
         ]
-        low, high = (v if isinstance(v, int | float) else math.nan for v in (self.ci_low, self.ci_high))
+        low, high = (
+            v if isinstance(v, int | float) else math.nan for v in (self.ci_low, self.ci_high)
+        )
         if math.isfinite(low) and high == math.inf:
             return f"{parts[0]} ({parts[1]} or more)"
         if low == -math.inf and math.isfinite(high):
