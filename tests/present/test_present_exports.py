@@ -80,14 +80,14 @@ def test_a_tables_written_numbers_become_numbers_and_text_stays_text():
         "Change vs previous: CI low",
         "Change vs previous: CI high",
         "Responses",
-        "p",
+        "p-value",  # the page's one p-value label (present/tables.py)
     ]
     assert table.loc[0, ["Estimate", "Estimate: 95% CI low"]].tolist() == [0.75, 0.645]
     assert percent.loc[0, "Estimate"] and not percent.loc[0, "Change vs previous"]
     assert math.isnan(table.loc[1, "Estimate"])  # "–": missing
     assert table["Change vs previous: CI high"].tolist() == [20.0, 28.6]
     assert table["Responses"].tolist() == [1234.0, 80.0]
-    assert table["p"].tolist() == ["0.83", "<0.001"]  # not every cell a number: text
+    assert table["p-value"].tolist() == ["0.83", "<0.001"]  # not every cell a number: text
 
 
 def test_show_records_every_row_and_the_full_table_behind_a_top_n(side):
