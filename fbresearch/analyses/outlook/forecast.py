@@ -144,6 +144,8 @@ def _one_metric(
             checks.append(_check_row(metric, months[origin], y[origin], p, warn_level, origin))
     final = predictive(y, se, horizon)
     return _forecast_rows(metric, months, final, level), backtest, checks
+
+
 def kpi_outlook(
     kpi: object,
     metrics: Sequence[str] = ("nps", "csat"),
