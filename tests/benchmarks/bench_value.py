@@ -21,9 +21,9 @@ from contextlib import contextmanager
 
 import numpy as np
 import pandas as pd
+from _measure import REPO, measure
 from scipy import stats
 
-from _measure import REPO, measure
 from fbresearch.analyses.kpis import kpi_table
 from fbresearch.analyses.outlook import forecast as outlook_forecast
 from fbresearch.analyses.outlook import kpi_outlook
@@ -31,7 +31,6 @@ from fbresearch.analyses.outlook.model import Predictive, predictive
 from fbresearch.analyses.value import customer_value
 from fbresearch.io.sample import sample_data
 from fbresearch.results import Result
-
 
 sys.path.insert(0, str(REPO))  # the quiet series of the tests, shared rather than copied
 from tests.analyses.outlook.test_forecast import _false_flags  # noqa: E402
