@@ -43,7 +43,7 @@ from fbresearch.present.findings import read_findings, top_findings
 from fbresearch.report.data import Inputs, load_data, pick_period, release_memory, slim
 from fbresearch.report.execute import run_notebooks
 from fbresearch.report.html import period_page
-from fbresearch.report.index import headline_kpis, period_label, update_reports_index
+from fbresearch.report.index import headline_kpis, period_label, read_outlook, update_reports_index
 from fbresearch.report.lock import period_lock
 from fbresearch.report.manifest import git_state, json_ready, quality_counts, versions
 from fbresearch.report.pages import HEADLINE_PAGE, headline_confidence
@@ -453,6 +453,8 @@ def _build_tasks(
         parameters = {k: v for k, v in common.items() if k in declared}
         if "findings_path" in declared:
             parameters["findings_path"] = str(staging / f"{name}.findings.json")
+        if "outlook_path" in declared:  # the index's outlook block (issue 19)
+            parameters["outlook_path"] = str(staging / f"{name}.outlook.json")
         parameters.update(loaded.notebooks[name])
         parameters.update({k: v for k, v in page_plan.parameters.items() if k in declared})
         if page_plan.status == "partial" or page_plan.notes:
@@ -585,6 +587,7 @@ def _finish(
     status = "failed" if failed else "ok"
     kpis = headline_kpis(inputs.feedback.frame, chosen, confidence=_headline_confidence(loaded))
     top = [f.to_dict() for f in top_findings(all_findings, int(loaded.report["findings"]))]
+    outlook = read_outlook([staging / f"{r.name}.outlook.json" for r in runs])
     message = _failure_message(failed)
     manifest = {
         "fbresearch": versions().get("fbresearch", ""),
@@ -611,6 +614,7 @@ def _finish(
         "notebooks": [r.to_dict() for r in runs],
         "headline": kpis,
         "findings": top,
+        "outlook": outlook,
     }
     failed_text = ""
     if failed:
@@ -626,6 +630,7 @@ def _finish(
         findings=top,
         notebooks=[r.to_dict() for r in runs],
         footer={**footer, "seconds": f"{manifest['seconds']:.0f} s"},
+        outlook=outlook,
         failed=failed_text,
     )
     (staging / "index.html").write_text(page, encoding="utf-8")
