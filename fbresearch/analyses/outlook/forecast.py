@@ -55,7 +55,8 @@ def forecast_series(
 
 
 def _series(kpi: object, metric: str, through: pd.Period | None) -> pd.DataFrame:
-    """The metric's months in order, every calendar month present (NaN where no answers)."""
+    """The metric's months in order up to ``through``, every calendar month present (NaN where
+    a month has no estimate)."""
     table = kpi.table
     if "month" not in table.columns:
         raise AnalysisError("the outlook needs KPIs by month: kpi_table(frame, by='month').")
@@ -66,7 +67,9 @@ def _series(kpi: object, metric: str, through: pd.Period | None) -> pd.DataFrame
     rows = rows.dropna(subset=["estimate", "se"]).sort_values("month")
     if rows.empty:
         return rows[["month", "estimate", "se"]].reset_index(drop=True)
-    full = pd.period_range(rows["month"].min(), rows["month"].max(), freq="M")
+    # up to the report month: a last month too thin for an estimate is a gap, not the end
+    end = pd.Period(through, "M") if through is not None else rows["month"].max()
+    full = pd.period_range(rows["month"].min(), end, freq="M")
     rows = rows.set_index("month")[["estimate", "se"]].reindex(full).rename_axis("month")
     return rows.reset_index()
 

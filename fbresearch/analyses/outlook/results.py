@@ -60,7 +60,8 @@ class OutlookResult(Result):
         c = self.checks
         if c.empty:
             return c
-        last = c.groupby("metric").tail(1)
+        now = self.table.groupby("metric")["month"].min() - 1  # the month before the forecasts
+        last = c[c["month"] == c["metric"].map(now)]
         return last[last["warning"]]
 
     def summary(self) -> str:

@@ -110,3 +110,14 @@ def test_false_flags_at_the_reported_99_percent_level_are_rare():
     assert checks == 4080 and bound == 32
     assert stats.binom.sf(bound, checks, 0.01) > 0.9
     assert flags <= bound, (flags, checks)
+
+
+def test_a_report_month_without_an_estimate_is_a_gap_not_the_end():
+    # 12 months, the 11th with the planted drop; the report month (12th) too thin to estimate:
+    # the forecasts still start after the report month, and the drop, a month old, is not news
+    values = np.r_[10.0, 12, 9, 11, 10, 13, 12, 11, 14, 12, -20, np.nan]
+    se = np.r_[np.full(11, 3.0), np.nan]
+    out = kpi_outlook(_kpi(values, se), ["nps"], through="2025-12")
+    assert out.forecasts["month"].astype(str).tolist() == ["2026-01", "2026-02", "2026-03"]
+    assert out.checks.loc[out.checks["warning"], "month"].astype(str).tolist() == ["2025-11"]
+    assert out.warnings_now().empty and out.findings() == []
