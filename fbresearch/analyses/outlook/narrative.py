@@ -131,9 +131,10 @@ def accuracy_display_table(result: OutlookResult) -> pd.DataFrame:
 def outlook_caption(result: OutlookResult) -> str:
     return (
         f"Forecasts for the next {result.horizon} months with {confidence_label(result.level)} "
-        "prediction intervals (a local trend model whose month-to-month noise is the survey's "
-        "own sampling error; a 12-month season once 24 months are known). Accuracy: each past "
-        "month forecast from the months before it (rolling origin)."
+        "prediction intervals (the KPI's true level drifts from month to month at a pace "
+        "learnt from the past months, and each month adds the survey's own sampling error; a "
+        "12-month season once 24 months are known). Accuracy: each past month forecast from "
+        "the months before it (rolling origin)."
     )
 
 

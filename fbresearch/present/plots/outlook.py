@@ -8,6 +8,8 @@ Examples
 
 from __future__ import annotations
 
+import matplotlib.dates as mdates
+
 from fbresearch.format import confidence_label
 from fbresearch.present.plots.base import PALETTE, new_axes
 from fbresearch.schema import metric_spec
@@ -59,6 +61,9 @@ def plot_outlook(result, metric, ax=None):  # noqa: ANN001, ANN201
             linewidths=2,
             label="early warning",
         )
+    locator = mdates.AutoDateLocator(maxticks=8)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
     spec = metric_spec(metric)
     ax.set_ylabel(f"{spec.label}" + (" (%)" if k == 100 else " (points)"))
     ax.legend(loc="best", fontsize=8)
