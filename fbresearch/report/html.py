@@ -12,6 +12,7 @@ attributes and external sources removed; text redacted of personal data) before 
 from __future__ import annotations
 
 import copy
+import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
@@ -23,6 +24,7 @@ from fbresearch.format import confidence_label
 from fbresearch.present.tables import escape, format_ci, format_value
 from fbresearch.privacy import redact as _redact
 from fbresearch.report.plan import group_left_out
+from fbresearch.results import format_number
 
 __all__ = [
     "clean_notebook",
@@ -374,8 +376,12 @@ def period_page(
     footer: Mapping[str, Any],
     failed: str = "",
     summary_note: str = "",
+    outlook: Mapping[str, Any] | None = None,
 ) -> str:
-    """The period's ``index.html``: headline KPIs, executive summary, links and statuses.
+    """The period's ``index.html``: headline KPIs, outlook, executive summary, links, statuses.
+
+    ``outlook`` is what the value page wrote for the index (``report.index.read_outlook``):
+    each KPI's next-month forecast with its interval and any early warning; None: no block.
 
     ``summary_note`` is the summary's one sentence on changes (e.g. "No significant change in
     October 2026: ..."), shown above its findings.
@@ -436,7 +442,28 @@ def period_page(
         notebooks=rows,
         footer=footer,
         failed=failed,
+        outlook=_outlook_view(outlook, titles),
     )
+
+
+def _outlook_view(outlook: Mapping[str, Any] | None, titles: Mapping[str, str]) -> Any:
+    """The outlook block's texts (None: no block); every text is already formatted."""
+    if not outlook:
+        return None
+    page = outlook.get("page", "value")
+    text = ("name", "month_label", "forecast_text", "interval_text", "warning_text")
+    coverage = outlook.get("coverage")
+    known = isinstance(coverage, int | float) and math.isfinite(coverage)
+    return {
+        "kpis": [
+            {**k, **{key: _redact(str(k.get(key) or "")) for key in text}} for k in outlook["kpis"]
+        ],
+        "level": confidence_label(float(outlook.get("level", 0.9))),
+        "coverage": format_number(coverage, 0, percent=True) if known else "",
+        "checked": int(outlook.get("checked") or 0),
+        "href": f"{page}.html" if page in titles else "#pages",
+        "title": titles.get(page, "the value page"),
+    }
 
 
 #: What the period page says for each page status ("ok": a run recorded before page plans).

@@ -46,7 +46,7 @@ from fbresearch.report.data import Inputs, load_data, pick_period, release_memor
 from fbresearch.report.execute import run_notebooks
 from fbresearch.report.exports import write_exports
 from fbresearch.report.html import period_page
-from fbresearch.report.index import headline_kpis, period_label, update_reports_index
+from fbresearch.report.index import headline_kpis, period_label, read_outlook, update_reports_index
 from fbresearch.report.lock import period_lock
 from fbresearch.report.manifest import git_state, json_ready, quality_counts, versions
 from fbresearch.report.pages import HEADLINE_PAGE, headline_confidence
@@ -458,6 +458,8 @@ def _build_tasks(
         parameters = {k: v for k, v in common.items() if k in declared}
         if "findings_path" in declared:
             parameters["findings_path"] = str(staging / f"{name}.findings.json")
+        if "outlook_path" in declared:  # the index's outlook block (issue 19)
+            parameters["outlook_path"] = str(staging / f"{name}.outlook.json")
         parameters.update(loaded.notebooks[name])
         parameters.update({k: v for k, v in page_plan.parameters.items() if k in declared})
         if page_plan.status == "partial" or page_plan.notes:
@@ -593,6 +595,7 @@ def _finish(
     chosen_top = top_findings(all_findings, int(loaded.report["findings"]), tests, level)
     top = [f.to_dict() for f in chosen_top]
     note = summary_note(all_findings, tests, f"in {period_label(chosen)}", level)
+    outlook = read_outlook([staging / f"{r.name}.outlook.json" for r in runs])
     message = _failure_message(failed)
     manifest = {
         "fbresearch": versions().get("fbresearch", ""),
@@ -621,6 +624,7 @@ def _finish(
         "findings": top,
         "summary_note": note,
         "exports": write_exports(staging, [r.name for r in runs if r.status != "skipped"]),
+        "outlook": outlook,
     }
     failed_text = ""
     if failed:
@@ -637,6 +641,7 @@ def _finish(
         summary_note=note,
         notebooks=[r.to_dict() for r in runs],
         footer={**footer, "seconds": f"{manifest['seconds']:.0f} s"},
+        outlook=outlook,
         failed=failed_text,
     )
     (staging / "index.html").write_text(page, encoding="utf-8")
