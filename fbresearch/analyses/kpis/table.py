@@ -206,6 +206,9 @@ def _metric_part(
             est = agg[f"{metric}_mean"].to_numpy(float)
             helpers["_var"] = agg[f"{metric}_var"].to_numpy(float)
             se, low, high = _t_interval(est, np.sqrt(helpers["_var"]), n, confidence)
+            spec = metric_spec(metric)
+            if spec.unit == "score":  # a mean answer lies on its scale: so does its interval
+                low, high = np.clip(low, *spec.scale), np.clip(high, *spec.scale)
             prefix = f"{metric}_c"
             helpers.update(
                 {

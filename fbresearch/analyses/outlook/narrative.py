@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from fbresearch.format import confidence_label
+from fbresearch.format import confidence_label, format_amount
 from fbresearch.privacy import redact
 from fbresearch.results import Finding, Unavailable, format_number
 from fbresearch.schema import metric_spec
@@ -121,8 +121,9 @@ def accuracy_display_table(result: OutlookResult) -> pd.DataFrame:
             f"Inside the {level} interval": [
                 format_number(c, 0, percent=True) for c in a["coverage"]
             ],
+            # an error is a difference: percentage points for a share, NPS points for NPS
             "Mean absolute error": [
-                show_value(m, e) for m, e in zip(a["metric"], a["mae"], strict=False)
+                format_amount(e, metric_spec(m)) for m, e in zip(a["metric"], a["mae"], strict=False)
             ],
         }
     )
