@@ -80,6 +80,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="notebooks run in parallel (default: params report.workers)",
     )
     rep.add_argument(
+        "--by",
+        metavar="COLUMN",
+        help="also write one report per value of this column (e.g. region) under "
+        "<period>/units/ (default: params report.by)",
+    )
+    rep.add_argument(
         "--dry-run",
         action="store_true",
         help="validate params and data and list what would run; run nothing",
@@ -120,6 +126,7 @@ def _report(args: argparse.Namespace) -> int:
         data=args.data,
         dry_run=args.dry_run,
         workers=args.workers,
+        by=args.by,
     )
     return 0
 
