@@ -521,6 +521,8 @@ def _check_units(report: dict[str, Any], notebooks_dir: Path, source: str) -> No
             f"[overview, closed_loop], not {pages!r}."
         )
     available = sorted(p.stem for p in notebooks_dir.glob("*.ipynb"))
+    if pages == DEFAULTS["report"]["unit_pages"]:  # the default: those this folder has
+        pages = [p for p in pages if p in available]
     for name in pages:
         if name not in available:
             raise ParamsError(
