@@ -94,6 +94,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="run these pages instead of params' pages, e.g. --notebooks overview,topics",
     )
     rep.add_argument(
+        "--by",
+        metavar="COLUMN",
+        help="also write one report per value of this column (e.g. region) under "
+        "<period>/units/ (default: params report.by)",
+    )
+    rep.add_argument(
         "--dry-run",
         action="store_true",
         help="validate params and data and list what would run; run nothing",
@@ -137,6 +143,7 @@ def _report(args: argparse.Namespace) -> int:
         data=args.data,
         dry_run=args.dry_run,
         workers=args.workers,
+        by=args.by,
     )
     return 0
 

@@ -79,6 +79,7 @@ def _execute(task: dict[str, Any]) -> dict[str, Any]:
         period_label=task["period_label"],
         footer=task["footer"],
         error=error,
+        crumbs=task.get("crumbs"),
     )
     # The executed record keeps code but, like the page, no personal data and no stderr.
     nbformat.write(clean_notebook(nb), output)

@@ -290,8 +290,12 @@ def notebook_page(
     period_label: str,
     footer: Mapping[str, Any],
     error: Mapping[str, Any] | None = None,
+    crumbs: Sequence[tuple[str, str]] | None = None,
 ) -> str:
     """The stakeholder HTML page of one executed notebook (a cleaned copy is rendered).
+
+    ``crumbs`` (label, link) replace the default "All reports › <period>" (unit pages sit
+    two folders deeper).
 
     Examples
     --------
@@ -312,7 +316,7 @@ def notebook_page(
         heading=heading,
         page_title=f"{heading} · {period_label} · {report_title}",
         subtitle=f"{report_title} · {period_label}",
-        crumbs=[("All reports", "../index.html"), (period_label, "index.html")],
+        crumbs=list(crumbs or [("All reports", "../index.html"), (period_label, "index.html")]),
         toc=_nest(toc) if len(toc) >= 2 else [],
         body=Markup(body),
         error=error,
@@ -377,6 +381,10 @@ def period_page(
     failed: str = "",
     summary_note: str = "",
     outlook: Mapping[str, Any] | None = None,
+    heading: str | None = None,
+    crumbs: Sequence[tuple[str, str]] | None = None,
+    comparison: Mapping[str, Any] | None = None,
+    units: Mapping[str, Any] | None = None,
 ) -> str:
     """The period's ``index.html``: headline KPIs, outlook, executive summary, links, statuses.
 
@@ -384,7 +392,9 @@ def period_page(
     each KPI's next-month forecast with its interval and any early warning; None: no block.
 
     ``summary_note`` is the summary's one sentence on changes (e.g. "No significant change in
-    October 2026: ..."), shown above its findings.
+    October 2026: ..."), shown above its findings. A unit's index page passes its ``heading``,
+    ``crumbs`` and ``comparison`` (unit vs rest: ``title``, ``summary``, ``note``, ``columns``,
+    ``rows``); the period's passes ``units`` (:func:`fbresearch.report.units.units_view`).
 
     Examples
     --------
@@ -433,8 +443,10 @@ def period_page(
     ]
     return render(
         "period.html.j2",
-        heading=f"{report_title}: {period_label}",
-        crumbs=[("All reports", "../index.html")],
+        heading=heading or f"{report_title}: {period_label}",
+        crumbs=list(crumbs or [("All reports", "../index.html")]),
+        comparison=comparison,
+        units=units,
         kpis=[kpi_view(k) for k in kpis],
         **_levels(kpis[0].get("confidence") if kpis else None),
         findings=items,

@@ -41,7 +41,15 @@ DEFAULT_PARAMS_FILE = REPO / "params" / "monthly.yaml"
 DEFAULT_NOTEBOOKS_DIR = REPO / "notebooks"
 
 #: The order notebooks run in when params list none (ARCHITECTURE.md's list).
-NOTEBOOK_ORDER = ("overview", "segmentation", "topics", "drivers", "improvement", "closed_loop", "value")
+NOTEBOOK_ORDER = (
+    "overview",
+    "segmentation",
+    "topics",
+    "drivers",
+    "improvement",
+    "closed_loop",
+    "value",
+)
 
 #: Parameters the runner sets in every notebook (CONTRIBUTING.md's notebook protocol).
 #: ``inputs_path`` is the run's one inputs file (:func:`fbresearch.io.inputs.write_inputs`):
@@ -77,6 +85,10 @@ DEFAULTS: dict[str, Any] = {
         "workers": "auto",
         "timeout": 600,
         "findings": 8,
+        # unit reports (fbresearch.report.units): one report per value of this column
+        "by": None,
+        "min_responses": 10,
+        "unit_pages": ["overview", "closed_loop"],
     },
 }
 
@@ -100,8 +112,9 @@ class Params:
     notebooks : dict
         Notebook name -> its own parameters, in run order.
     report : dict
-        ``title``, ``workers``, ``timeout`` (seconds any one cell may run) and ``findings``
-        (how many headline findings the executive summary shows). The title and every string
+        ``title``, ``workers``, ``timeout`` (seconds any one cell may run), ``findings``
+        (how many headline findings the executive summary shows), ``by`` (the unit column of
+        unit reports, or None), ``min_responses`` (anonymity threshold) and ``unit_pages``. The title and every string
         of the notebooks' parameters (but file paths) are redacted of personal data.
     source : str
         The params file, or ``"<dict>"``.
@@ -502,6 +515,32 @@ def check_improvements(params: Params, frame: Any) -> None:
                     )
 
 
+def _check_units(report: dict[str, Any], notebooks_dir: Path, source: str) -> None:
+    """``report.by`` (a column name or null), ``report.min_responses``, ``report.unit_pages``."""
+    by = report["by"]
+    if by is not None and (not isinstance(by, str) or not by.strip()):
+        raise ParamsError(
+            f"{source}: 'report.by' must name the unit column (e.g. region) or be null, not {by!r}."
+        )
+    _int(report["min_responses"], "report.min_responses", source, 1)
+    pages = report["unit_pages"]
+    if not isinstance(pages, list) or not all(isinstance(p, str) for p in pages):
+        raise ParamsError(
+            f"{source}: 'report.unit_pages' must be a list of page names, e.g. "
+            f"[overview, closed_loop], not {pages!r}."
+        )
+    available = sorted(p.stem for p in notebooks_dir.glob("*.ipynb"))
+    if pages == DEFAULTS["report"]["unit_pages"]:  # the default: those this folder has
+        pages = [p for p in pages if p in available]
+    for name in pages:
+        if name not in available:
+            raise ParamsError(
+                f"{source}: page {name!r} in 'report.unit_pages' is not a notebook."
+                f"{_suggest(name, available)} Available pages: {', '.join(available) or '(none)'}."
+            )
+    report["unit_pages"] = list(dict.fromkeys(pages))
+
+
 def load_params(
     params: str | os.PathLike[str] | Mapping[str, Any] | Params | None = None,
     *,
@@ -622,6 +661,7 @@ def load_params(
         raise ParamsError(f"{source}: notebooks_dir {str(notebooks_dir)!r} is not a folder.")
     if overrides or pages is not None:
         _override(merged, overrides or {}, pages, notebooks_dir)
+    _check_units(report, notebooks_dir, source)
     notebooks = _notebooks(merged, notebooks_dir, base, source)
     report["title"] = redact(report["title"])
     for name, own in notebooks.items():
