@@ -23,7 +23,7 @@ def _pyproject(repo) -> dict[str, str | None]:
     specs = list(meta["dependencies"]) + list(extras["test"]) + list(extras["dev"])
     found = dict(_parse(s) for s in specs)
     for spec in extras["engines"]:  # conda names dask[distributed] as dask and distributed
-        name, bound = _parse(spec)
+        name, bound = _parse(re.sub(r"\[.*?\]", "", spec))
         found[name] = bound
         if spec.startswith("dask[distributed]"):
             found["distributed"] = bound
