@@ -18,9 +18,12 @@ int64. Rows with a missing group value are left out; a non-whole or out-of-range
 
 from __future__ import annotations
 
+import glob as globlib
 import importlib.util
 import os
+import re
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 import pandas as pd
@@ -36,6 +39,8 @@ __all__ = [
     "period_bounds",
     "count_columns",
     "require",
+    "parquet_files",
+    "hive_keys",
 ]
 
 #: The engines ``--engine`` / ``report.engine`` may name, the default first.
@@ -44,6 +49,8 @@ ENGINE_NAMES = ("pandas", "duckdb", "dask")
 EXTRA = "engines"
 #: Group keys derived from the date column: name -> pandas frequency.
 TIME_KEYS = {"month": "M", "week": "W", "quarter": "Q", "year": "Y", "day": "D"}
+
+_MONTH_DIR = re.compile(r"^month=(\d{4}-\d{2})$")
 
 #: The module each engine needs, and the pip package that provides it.
 _NEEDS = {"duckdb": ("duckdb", "duckdb"), "dask": ("distributed", "dask[distributed]")}
@@ -95,6 +102,45 @@ def count_columns(scores: Mapping[str, tuple[int, int]]) -> list[str]:
     ['csat_c1', 'csat_c2', 'csat_c3', 'csat_c4', 'csat_c5']
     """
     return [f"{c}_c{v}" for c, (low, high) in scores.items() for v in range(low, high + 1)]
+
+
+def parquet_files(
+    folder: str | os.PathLike[str], since: Any = None, through: Any = None
+) -> list[str]:
+    """The Parquet files of ``folder``; of ``month=YYYY-MM`` folders, only those in the period.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     for m in ("2026-09", "2026-10"):
+    ...         os.makedirs(f"{tmp}/month={m}")
+    ...         open(f"{tmp}/month={m}/part-0.parquet", "w").close()
+    ...     [Path(f).parent.name for f in parquet_files(tmp, through="2026-09")]
+    ['month=2026-09']
+    """
+    pattern = os.path.join(os.fspath(folder), "**", "*.parquet")
+    found = sorted(globlib.glob(pattern, recursive=True))
+    low = None if since is None else str(pd.Period(since, freq="M"))
+    high = None if through is None else str(pd.Period(through, freq="M"))
+    keep = []
+    for path in found:
+        months = [m.group(1) for part in Path(path).parts if (m := _MONTH_DIR.match(part))]
+        if months and ((low and months[0] < low) or (high and months[0] > high)):
+            continue
+        keep.append(path)
+    return keep
+
+
+def hive_keys(path: str | os.PathLike[str]) -> set[str]:
+    """The hive partition keys in a file's path (``.../month=2026-10/part-0.parquet``: month).
+
+    Examples
+    --------
+    >>> sorted(hive_keys("exports/feedback/month=2026-10/region=East/part-0.parquet"))
+    ['month', 'region']
+    """
+    return {part.split("=")[0] for part in Path(path).parts[:-1] if "=" in part}
 
 
 def check_keys(by: Sequence[str], columns: Sequence[str], date: str) -> None:

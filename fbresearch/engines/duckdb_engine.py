@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import glob as globlib
 import os
-import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -26,15 +25,16 @@ from fbresearch.engines.base import (
     TIME_KEYS,
     check_keys,
     count_columns,
+    hive_keys,
+    parquet_files,
     period_bounds,
     require,
     source_label,
 )
 from fbresearch.errors import AnalysisError
 
-__all__ = ["DuckDBEngine", "DuckDBScan", "parquet_files"]
+__all__ = ["DuckDBEngine", "DuckDBScan"]
 
-_MONTH_DIR = re.compile(r"^month=(\d{4}-\d{2})$")
 _TRUNC = {"month": "month", "week": "week", "quarter": "quarter", "year": "year", "day": "day"}
 
 
@@ -48,39 +48,12 @@ def _lit(text: str) -> str:
     return "'" + str(text).replace("'", "''") + "'"
 
 
-def parquet_files(folder: str | os.PathLike[str], since: Any = None, through: Any = None) -> list[str]:
-    """The Parquet files of ``folder``; of ``month=YYYY-MM`` folders, only those in the period.
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> with tempfile.TemporaryDirectory() as tmp:
-    ...     for m in ("2026-09", "2026-10"):
-    ...         os.makedirs(f"{tmp}/month={m}")
-    ...         open(f"{tmp}/month={m}/part-0.parquet", "w").close()
-    ...     [Path(f).parent.name for f in parquet_files(tmp, through="2026-09")]
-    ['month=2026-09']
-    """
-    found = sorted(globlib.glob(os.path.join(os.fspath(folder), "**", "*.parquet"), recursive=True))
-    low = None if since is None else str(pd.Period(since, freq="M"))
-    high = None if through is None else str(pd.Period(through, freq="M"))
-    keep = []
-    for path in found:
-        months = [m.group(1) for part in Path(path).parts if (m := _MONTH_DIR.match(part))]
-        if months and ((low and months[0] < low) or (high and months[0] > high)):
-            continue
-        keep.append(path)
-    return keep
-
-
 class DuckDBScan:
     """A source read by DuckDB with a column selection and a period filter (see ``Scan``)."""
 
     engine = "duckdb"
 
-    def __init__(
-        self, con: Any, relation: str, columns: list[str], where: str, label: str
-    ) -> None:
+    def __init__(self, con: Any, relation: str, columns: list[str], where: str, label: str) -> None:
         self._con, self._relation, self._where, self._label = con, relation, where, label
         self.columns = columns
 
@@ -218,7 +191,7 @@ class DuckDBEngine:
             if not files or not Path(files[0]).exists():
                 raise AnalysisError(f"{text}: no such file. Fix: check the path.")
             listed = _lit(text)
-        hive = {part.split("=")[0] for part in Path(files[0]).parts[:-1] if "=" in part}
+        hive = hive_keys(files[0])
         suffix = Path(files[0]).suffix.lower()
         if suffix == ".csv":
             return f"read_csv({listed}, auto_detect = true)", set()

@@ -8,6 +8,7 @@ KPI tables have always used; they live here so that every engine checks answers 
 
 from __future__ import annotations
 
+import glob as globlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,8 @@ from fbresearch.engines.base import (
     TIME_KEYS,
     check_keys,
     count_columns,
+    hive_keys,
+    parquet_files,
     period_bounds,
     source_label,
 )
@@ -138,6 +141,34 @@ def frame_counts(
     return out.assign(**data)
 
 
+def _read(source: Any, columns: Sequence[str] | None, since: Any, through: Any) -> pd.DataFrame:
+    """A DataFrame, CSV, Parquet file, glob or folder (``month=`` folders outside the period
+    skipped; partition keys are not read as columns) as one frame."""
+    if isinstance(source, pd.DataFrame):
+        return source
+    text = str(source)
+    use = list(columns) if columns else None
+    if Path(text).is_dir() or globlib.has_magic(text):
+        files = (
+            parquet_files(text, since, through)
+            if Path(text).is_dir()
+            else sorted(globlib.glob(text))
+        )
+        if not files:
+            raise AnalysisError(f"{text}: no Parquet files there. Fix: check the path.")
+        parts = [pd.read_parquet(f, columns=use) for f in files]
+        frame = pd.concat(parts, ignore_index=True)
+        return frame.drop(columns=[k for k in hive_keys(files[0]) if k in frame.columns])
+    if Path(text).suffix.lower() == ".csv":
+        return pd.read_csv(text, usecols=use)
+    if Path(text).suffix.lower() in (".parquet", ".pq"):
+        return pd.read_parquet(text, columns=use)
+    raise AnalysisError(
+        f"the pandas engine cannot read {source_label(source)}. Fix: pass a DataFrame, a .csv "
+        "or .parquet file, a glob or a folder of Parquet files."
+    )
+
+
 @dataclass(frozen=True)
 class PandasScan:
     """A DataFrame with the selected columns and months (see :class:`fbresearch.engines.Scan`)."""
@@ -192,17 +223,7 @@ class PandasEngine:
 
         Rows whose date cannot be read are kept (loading reports them).
         """
-        if isinstance(source, pd.DataFrame):
-            frame = source
-        elif Path(source).suffix.lower() == ".csv":
-            frame = pd.read_csv(source, usecols=list(columns) if columns else None)
-        elif Path(source).suffix.lower() in (".parquet", ".pq") or Path(source).is_dir():
-            frame = pd.read_parquet(source, columns=list(columns) if columns else None)
-        else:
-            raise AnalysisError(
-                f"the pandas engine cannot read {source_label(source)}. Fix: pass a DataFrame, "
-                "a .csv or .parquet file, or a folder of Parquet files."
-            )
+        frame = _read(source, columns, since, through)
         if columns is not None:
             frame = frame[list(columns)]
         start, end = period_bounds(since, through)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from fbresearch.engines.base import require as require_engine
 from fbresearch.errors import ParamsError
 from fbresearch.io.recode import check_data_params
 from fbresearch.privacy import redact
@@ -75,6 +76,8 @@ DEFAULTS: dict[str, Any] = {
         "workers": "auto",
         "timeout": 600,
         "findings": 8,
+        # where the per-row work runs (fbresearch.engines): pandas, duckdb or dask
+        "engine": "pandas",
     },
 }
 
@@ -125,6 +128,11 @@ class Params:
     def drop_columns(self) -> tuple[str, ...]:
         """Columns of the feedback file removed as it is read (``privacy.drop_columns``)."""
         return tuple(self.raw.get("privacy", {}).get("drop_columns") or ())
+
+    @property
+    def engine(self) -> str:
+        """Where the data is scanned: ``"pandas"`` (default), ``"duckdb"`` or ``"dask"``."""
+        return str(self.report.get("engine") or "pandas")
 
     @property
     def workers(self) -> int | None:
@@ -586,6 +594,10 @@ def load_params(params: str | os.PathLike[str] | Mapping[str, Any] | None = None
         )
     if not isinstance(report["title"], str):
         raise ParamsError(f"{source}: 'report.title' must be text.")
+    try:
+        require_engine(report["engine"])  # unknown, or its library not installed
+    except ParamsError as exc:
+        raise ParamsError(f"{source}: report.engine: {exc}") from None
     period = check_period(merged["period"], source)
 
     notebooks_dir = (

@@ -44,7 +44,9 @@ def test_pandas_counts_by_hand():
 
 
 def test_pandas_scan_keeps_unreadable_dates_for_loading_to_report():
-    df = pd.DataFrame({"submitted_at": ["2026-09-30", "not a date", "2026-11-01"], "nps": [1, 2, 3]})
+    df = pd.DataFrame(
+        {"submitted_at": ["2026-09-30", "not a date", "2026-11-01"], "nps": [1, 2, 3]}
+    )
     kept = get_engine("pandas").scan(df, through="2026-10").to_frame()
     assert kept["nps"].tolist() == [1, 2]
 

@@ -12,7 +12,7 @@ import pytest
 
 from fbresearch.analyses.kpis import kpi_table
 from fbresearch.engines import DuckDBEngine, PandasEngine, get_engine
-from fbresearch.engines.duckdb_engine import parquet_files
+from fbresearch.engines.base import parquet_files
 from fbresearch.errors import AnalysisError
 from fbresearch.io.load import load_feedback
 from fbresearch.io.sample import sample_data
@@ -54,7 +54,9 @@ def _same(a: pd.DataFrame, b: pd.DataFrame, keys: list[str]) -> None:
 def test_counts_by_hand():
     df = pd.DataFrame(
         {
-            "submitted_at": pd.to_datetime(["2026-09-30", "2026-10-01", "2026-10-02", "2026-10-03"]),
+            "submitted_at": pd.to_datetime(
+                ["2026-09-30", "2026-10-01", "2026-10-02", "2026-10-03"]
+            ),
             "channel": ["web", "web", None, "app"],
             "csat": [5, None, 4, 1],
         }
@@ -135,8 +137,10 @@ def test_csv_and_single_parquet_file_sources(frame, tmp_path):
     small.to_parquet(tmp_path / "f.parquet", index=False)
     ref = PandasEngine().scan(small).kpi_counts(["month"], {"nps": (0, 10)})
     for name in ("f.csv", "f.parquet", "*.parquet"):
-        got = DuckDBEngine(threads=1).scan(str(tmp_path / name)).kpi_counts(
-            ["month"], {"nps": (0, 10)}
+        got = (
+            DuckDBEngine(threads=1)
+            .scan(str(tmp_path / name))
+            .kpi_counts(["month"], {"nps": (0, 10)})
         )
         _same(ref, got, ["month"])
     with pytest.raises(AnalysisError, match="no such file"):
