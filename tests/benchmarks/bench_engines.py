@@ -2,7 +2,8 @@
 
 The export is generated once as hive-partitioned Parquet (``feedback/month=YYYY-MM/``) and cached
 in ``~/.cache/fbresearch-bench/engines_<n>/`` (``FBRESEARCH_BENCH_CACHE`` moves it). Each step
-runs in a fresh Python process so its peak RSS (resource.getrusage) is its own:
+runs in a fresh Python process and samples its own resident set (``_measure``; getrusage's
+maxrss would carry over the parent's peak across ``exec`` on Linux):
 
 - ``pandas``: the export read whole (every column, as the report's loading does today), then
   ``kpi_table(by=["month", "channel"])``;
@@ -17,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import subprocess
 import sys
 import time
@@ -25,6 +25,10 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import psutil
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _measure import measure  # noqa: E402
 
 CACHE = Path(os.environ.get("FBRESEARCH_BENCH_CACHE", Path.home() / ".cache" / "fbresearch-bench"))
 BY = ["month", "channel"]
@@ -61,22 +65,21 @@ def _step(name: str, folder: Path, out: Path, threads: int) -> None:
     from fbresearch.analyses.kpis import kpi_table
     from fbresearch.engines import get_engine
 
-    t0 = time.perf_counter()
-    if name == "duckdb":
-        data = get_engine("duckdb", threads=threads).scan(folder)
-    else:
-        columns = ["submitted_at", "channel", "nps", "csat", "ces"] if name != "pandas" else None
-        data = get_engine("pandas").scan(folder, columns).to_frame()
-    t_read = time.perf_counter() - t0
-    table = kpi_table(data, by=BY, metrics=METRICS).table
-    seconds = time.perf_counter() - t0
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    base = psutil.Process().memory_info().rss / 2**20
+    with measure(f"{name:15s} read + kpi_table") as figures:
+        t0 = time.perf_counter()
+        if name == "duckdb":
+            data = get_engine("duckdb", threads=threads).scan(folder)
+        else:
+            columns = ["submitted_at", "channel", "nps", "csat", "ces"]
+            data = get_engine("pandas").scan(folder, columns if name != "pandas" else None)
+            data = data.to_frame()
+        figures["read_s"] = round(time.perf_counter() - t0, 2)
+        table = kpi_table(data, by=BY, metrics=METRICS).table
     table.assign(channel=table["channel"].astype(str), month=table["month"].astype(str)).to_parquet(
         out
     )
-    print(
-        f"{name:15s} {seconds:7.2f} s (read {t_read:6.2f} s)  peak RSS {peak:7.0f} MiB", flush=True
-    )
+    print(f"{'':15s} ({figures['peak_mib'] - base:.0f} MiB above the {base:.0f} MiB after imports)")
 
 
 def main(argv: list[str]) -> int:
