@@ -100,6 +100,12 @@ def build_parser() -> argparse.ArgumentParser:
         "<period>/units/ (default: params report.by)",
     )
     rep.add_argument(
+        "--engine",
+        choices=("pandas", "duckdb", "dask"),  # engines.ENGINE_NAMES (no pandas import here)
+        help="what scans the data: pandas (default, in memory) or duckdb (large Parquet, "
+        'a glob or a month=YYYY-MM/ folder; pip install "fbresearch[engines]")',
+    )
+    rep.add_argument(
         "--dry-run",
         action="store_true",
         help="validate params and data and list what would run; run nothing",
@@ -144,6 +150,7 @@ def _report(args: argparse.Namespace) -> int:
         dry_run=args.dry_run,
         workers=args.workers,
         by=args.by,
+        engine=args.engine,
     )
     return 0
 

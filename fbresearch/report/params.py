@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from fbresearch.engines.base import require as require_engine
 from fbresearch.errors import ParamsError
 from fbresearch.io.recode import check_data_params
 from fbresearch.privacy import redact
@@ -89,6 +90,8 @@ DEFAULTS: dict[str, Any] = {
         "by": None,
         "min_responses": 10,
         "unit_pages": ["overview", "closed_loop"],
+        # where the per-row work runs (fbresearch.engines): pandas, duckdb or dask
+        "engine": "pandas",
     },
 }
 
@@ -140,6 +143,11 @@ class Params:
     def drop_columns(self) -> tuple[str, ...]:
         """Columns of the feedback file removed as it is read (``privacy.drop_columns``)."""
         return tuple(self.raw.get("privacy", {}).get("drop_columns") or ())
+
+    @property
+    def engine(self) -> str:
+        """Where the data is scanned: ``"pandas"`` (default), ``"duckdb"`` or ``"dask"``."""
+        return str(self.report.get("engine") or "pandas")
 
     @property
     def workers(self) -> int | None:
@@ -652,6 +660,10 @@ def load_params(
         )
     if not isinstance(report["title"], str):
         raise ParamsError(f"{source}: 'report.title' must be text.")
+    try:
+        require_engine(report["engine"])  # unknown, or its library not installed
+    except ParamsError as exc:
+        raise ParamsError(f"{source}: report.engine: {exc}") from None
     period = check_period(merged["period"], source)
 
     notebooks_dir = (

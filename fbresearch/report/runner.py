@@ -41,6 +41,7 @@ from fbresearch.io.inputs import write_inputs
 from fbresearch.present.findings import read_findings, read_tests, summary_note, top_findings
 from fbresearch.privacy import redact
 from fbresearch.report.data import Inputs, load_data, pick_period, release_memory, slim
+from fbresearch.report.data import with_overrides as override
 from fbresearch.report.execute import run_notebooks
 from fbresearch.report.exports import write_exports
 from fbresearch.report.folders import check_out, owner_only, publish, remove_leftovers
@@ -191,6 +192,7 @@ def run_report(
     workers: int | None = None,
     progress: Callable[[str], None] | None = _print,
     by: str | None = None,
+    engine: str | None = None,
 ) -> ReportRun:
     """Run the monthly report: every notebook in params, rendered to ``<out>/<period>/``.
 
@@ -201,20 +203,20 @@ def run_report(
     period : str, optional
         ``"YYYY-MM"``; overrides params. Default: the latest complete month in the data.
     out : path
-        The reports folder; the period is written to ``<out>/<period>/`` and every period is
-        listed in ``<out>/index.html``.
+        The reports folder: the period goes to ``<out>/<period>/``, each listed in its index.html.
     data : path, optional
         Feedback file overriding params' ``data`` (a file in canonical columns needs no mapping).
     dry_run : bool
         Validate params and data, pick the period and list what would run; write nothing.
     workers : int, optional
-        Notebooks run in parallel by this many processes (params ``report.workers`` when None).
-        Results do not depend on it.
+        Notebooks run at once, in processes (params ``report.workers`` when None); same results.
     progress : callable, optional
         Receives one line per notebook (``"[2/6] topics ... ok 12.3 s"``); ``None`` is silent.
     by : str, optional
         Unit column (params ``report.by`` when None): also write one report per unit under
         ``<out>/<period>/units/<unit>/`` (see :mod:`fbresearch.report.units`).
+    engine : {"pandas", "duckdb"}, optional
+        What scans the data (params ``report.engine`` when None); the tables do not change.
 
     Returns
     -------
@@ -243,15 +245,13 @@ def run_report(
     say = (lambda line: progress(redact(line))) if progress else (lambda line: None)
     started = datetime.now(UTC)
     t0 = time.perf_counter()
-    loaded = load_params(params)
-    if data is not None:
-        loaded = load_params({**loaded.raw, "data": str(Path(data).resolve())})
+    loaded = override(load_params(params), data=data, engine=engine)
     if workers is not None and (
         isinstance(workers, bool) or not isinstance(workers, int) or workers < 1
     ):
         raise ParamsError(f"workers must be a whole number >= 1, not {workers!r}.")
     check_out(Path(out))
-    inputs = load_data(loaded)
+    inputs = load_data(loaded, period)  # an engine reads responses up to the period's end
     frame = inputs.feedback.frame
     check_improvements(loaded, frame)
     n_workers = workers or loaded.workers or auto_workers(len(frame))
