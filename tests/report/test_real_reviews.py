@@ -50,6 +50,7 @@ LEFT_OUT = {
     "drivers": {"matrix", "regression", "trend"},
     "improvement": {"improvements"},
     "closed_loop": {"response_times"},
+    "value": {"value", "outlook"},  # no orders file, no months
 }
 
 
