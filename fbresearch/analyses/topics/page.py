@@ -35,7 +35,7 @@ from fbresearch.analyses.topics.words import NoWordsError
 from fbresearch.errors import FbResearchError
 from fbresearch.format import confidence_label
 from fbresearch.results import Finding
-from fbresearch.text.sentiment import promoter_labels, sentiment
+from fbresearch.text.sentiment import sentiment, tone_labels
 
 __all__ = ["TopicsPage"]
 
@@ -218,16 +218,16 @@ class TopicsPage:
         )
 
     def tone(self, show: Show) -> None:
-        """Tone of the comments, learnt from NPS promoters and detractors where scored."""
+        """Tone of the comments, learnt from whatever score the data has (NPS, CSAT, stars,
+        a label), else read with the lexicon."""
         frame = self.frame
         texts = frame.get("text", pd.Series(dtype="string"))
         try:
             if self.no_words:
                 # nothing to learn a tone from (a classifier would fail on an empty vocabulary)
                 raise NoWordsError(len(texts))
-            nps = frame["nps"] if "nps" in frame else None
-            labels = promoter_labels(nps) if nps is not None and nps.notna().any() else None
-            result = sentiment(texts, labels=labels, seed=self.seed)
+            labels, source = tone_labels(frame)
+            result = sentiment(texts, labels=labels, seed=self.seed, source=source)
             show(result.summary())
             if "channel" in frame and frame["channel"].notna().any():
                 show(
