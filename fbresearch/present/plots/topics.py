@@ -54,6 +54,15 @@ def plot_topic_shares(table, ax=None):  # noqa: ANN001, ANN201
     return ax
 
 
+def _interval_dots(ax, estimate, low, high, colors):  # noqa: ANN001, ANN202
+    """One dot per topic row with its interval as a grey error bar, first row on top."""
+    y = range(len(estimate))
+    ax.errorbar(estimate, y, xerr=[estimate - low, high - estimate], fmt="none", ecolor="grey",
+                capsize=3)  # fmt: skip
+    ax.scatter(estimate, y, c=colors, zorder=3)
+    return list(y)
+
+
 def plot_topic_selection(selection, axes=None):  # noqa: ANN001, ANN201
     """Coherence and stability against the number of topics K, per language; chosen K marked.
 
@@ -144,17 +153,8 @@ def plot_pain_points(table, ax=None, unit: str = "NPS", confidence=None, percent
     level = confidence_label(_confidence(table, confidence))
     data = table.dropna(subset=["estimate"])
     ax = new_axes(ax, figsize=(8, 0.35 * len(data) + 1.2))
-    y = range(len(data))
     colors = [PALETTE[3] if b else PALETTE[7] for b in data["below_overall"]]
-    ax.errorbar(
-        data["estimate"],
-        y,
-        xerr=[data["estimate"] - data["ci_low"], data["ci_high"] - data["estimate"]],
-        fmt="none",
-        ecolor="grey",
-        capsize=3,
-    )
-    ax.scatter(data["estimate"], y, c=colors, zorder=3)
+    y = _interval_dots(ax, data["estimate"], data["ci_low"], data["ci_high"], colors)
     ax.axvline(data["overall"].iloc[0], color="black", linestyle="--", linewidth=1)
     ax.set_yticks(list(y), _topic_names(data))
     ax.invert_yaxis()
@@ -170,20 +170,11 @@ def plot_topic_drivers(table, ax=None, unit: str = "NPS points", confidence=None
     red: clearly lower, green: clearly higher (``clear``, from the BH check)."""
     level = confidence_label(_confidence(table, confidence))
     ax = new_axes(ax, figsize=(8, 0.35 * len(table) + 1.2))
-    y = range(len(table))
     colors = [
         (PALETTE[3] if c < 0 else PALETTE[2]) if clear else PALETTE[7]
         for c, clear in zip(table["coefficient"], table["clear"], strict=True)
     ]
-    ax.errorbar(
-        table["coefficient"],
-        y,
-        xerr=[table["coefficient"] - table["ci_low"], table["ci_high"] - table["coefficient"]],
-        fmt="none",
-        ecolor="grey",
-        capsize=3,
-    )
-    ax.scatter(table["coefficient"], y, c=colors, zorder=3)
+    y = _interval_dots(ax, table["coefficient"], table["ci_low"], table["ci_high"], colors)
     ax.axvline(0, color="black", linewidth=1)
     if table.attrs.get("metric") in ("csat", "satisfied"):
         ax.xaxis.set_major_formatter(lambda v, _: f"{100 * v:+.0f}")
