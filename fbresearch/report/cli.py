@@ -177,14 +177,13 @@ def _sample(args: argparse.Namespace) -> int:
 def _validate(args: argparse.Namespace) -> int:
     from fbresearch.io.load import load_feedback
     from fbresearch.privacy import redact
+    from fbresearch.report.data import loader_options
     from fbresearch.report.params import load_params
 
-    columns = ratings = None
-    drop: tuple[str, ...] = ()
-    if args.params:
-        loaded = load_params({**_yaml_keys(args.params), "pages": []})
-        columns, ratings, drop = loaded.columns or None, loaded.ratings or None, loaded.drop_columns
-    feedback = load_feedback(args.file, columns=columns, ratings=ratings, drop_columns=drop)
+    options: dict = {}
+    if args.params:  # the loader's options exactly as `report` uses them (wave, codes, maps, ...)
+        options = loader_options(load_params({**_yaml_keys(args.params), "pages": []}))
+    feedback = load_feedback(args.file, **options)
     print(redact(feedback.summary()))
     if len(feedback.quality):
         for row in feedback.quality.to_dict("records"):

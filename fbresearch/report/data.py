@@ -49,6 +49,28 @@ class Inputs:
     files: dict[str, dict[str, Any]]
 
 
+def loader_options(params: Params) -> dict[str, Any]:
+    """The feedback loader's options from params (``columns``, ``ratings``, ``missing_codes``,
+    ``value_maps``, ``wave``, ``encoding``, ``drop_columns``): one place, so that ``fbresearch
+    validate`` reads a file exactly as ``report`` does.
+
+    Examples
+    --------
+    >>> loader_options(load_params({"pages": [], "wave": "2026-10"}))["wave"]
+    '2026-10'
+    """
+    raw = params.raw
+    return {
+        "columns": params.columns or None,
+        "ratings": params.ratings or None,
+        "missing_codes": raw.get("missing_codes") or None,
+        "value_maps": raw.get("value_maps") or None,
+        "wave": raw.get("wave"),
+        "encoding": raw.get("encoding"),
+        "drop_columns": params.drop_columns,
+    }
+
+
 def with_overrides(params: Params, data: Any = None, engine: str | None = None) -> Params:
     """``params`` with the command line's ``--data`` and ``--engine`` in place of params'.
 
@@ -130,7 +152,6 @@ def load_data(params: Params, period: str | None = None) -> Inputs:
         feedback, orders, invitations = sample.feedback, sample.orders, sample.invitations
         source = feedback.source
     else:
-        raw = params.raw
         scanned = _is_dataset(params.data) or (
             params.engine != "pandas" and params.data.suffix.lower() in (".parquet", ".pq")
         )
@@ -138,12 +159,7 @@ def load_data(params: Params, period: str | None = None) -> Inputs:
             scan_feedback(params, check_period(period, "--period") or params.period)
             if scanned
             else params.data,
-            columns=params.columns or None,
-            ratings=params.ratings or None,
-            missing_codes=raw.get("missing_codes") or None,
-            value_maps=raw.get("value_maps") or None,
-            wave=raw.get("wave"),
-            encoding=raw.get("encoding"),
+            **loader_options(params),
             # names, e-mails: never written anywhere (a scan never reads them)
             drop_columns=() if scanned else params.drop_columns,
         )
