@@ -293,9 +293,18 @@ def _code_hint(numbers: np.ndarray, outside: np.ndarray, column: str) -> str:
     >>> outside = np.array([True, False, True, False, True, True])
     >>> _code_hint(numbers, outside, "rating_seat")
     "3 zeros in rating_seat (rows 1, 3, 5): if 0 means 'not rated', add to params: missing_codes: {ratings: [0]}"
+    >>> _code_hint(np.array([0, 1, 1, 0.0]), np.array([True, False, False, True]), "csat")
+    'csat holds only 0 and 1 (2 zeros, 2 ones): for a yes/no label map the column to `satisfied` instead: columns: {satisfied: "csat"}'
     """
     if not outside.any():
         return ""
+    known = numbers[~np.isnan(numbers)]
+    if column != "satisfied" and known.size and np.isin(known, (0, 1)).all():
+        zeros, ones = int((known == 0).sum()), int((known == 1).sum())
+        return (
+            f"{column} holds only 0 and 1 ({zeros:,} zeros, {ones:,} ones): for a yes/no label "
+            f'map the column to `satisfied` instead: columns: {{satisfied: "{column}"}}'
+        )
     values, counts = np.unique(numbers[outside], return_counts=True)
     order = np.argsort(-counts, kind="stable")
     group = "ratings" if schema.is_rating(column) else column
