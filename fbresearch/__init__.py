@@ -80,6 +80,9 @@ _EXPORTS: dict[str, str] = {
     # value and outlook
     "customer_value": "analyses.value",
     "kpi_outlook": "analyses.outlook",
+    # journey
+    "journey_kpis": "analyses.journey",
+    "stage_profiles": "analyses.journey",
     # presentation and running
     "set_theme": "present.plots.base",
     "show": "present.display",

@@ -39,7 +39,16 @@ DEFAULT_PARAMS_FILE = REPO / "params" / "monthly.yaml"
 DEFAULT_NOTEBOOKS_DIR = REPO / "notebooks"
 
 #: The order notebooks run in when params list none (ARCHITECTURE.md's list).
-NOTEBOOK_ORDER = ("overview", "segmentation", "topics", "drivers", "improvement", "closed_loop", "value")
+NOTEBOOK_ORDER = (
+    "overview",
+    "segmentation",
+    "topics",
+    "drivers",
+    "improvement",
+    "closed_loop",
+    "value",
+    "journey",
+)
 
 #: Parameters the runner sets in every notebook (CONTRIBUTING.md's notebook protocol).
 #: ``inputs_path`` is the run's one inputs file (:func:`fbresearch.io.inputs.write_inputs`):

@@ -144,15 +144,22 @@ def steps_display_table(result: JourneyResult) -> pd.DataFrame:
                 "Step": step_label(r["previous_stage"], r["stage"]),
                 "Measure": spec.label,
                 "Change": f"{unit} ({interval})",
-                "p": format_p(r["p_value"]),
+                "p_value": float(r["p_value"]),
                 "q (BH)": format_p(r["q_value"]),
                 "Significant": "yes" if bool(r["significant"]) else "no",
             }
         )
-    return pd.DataFrame(rows, columns=["Step", "Measure", "Change", "p", "q (BH)", "Significant"])
+    return pd.DataFrame(rows, columns=["Step", "Measure", "Change", "p_value", "q (BH)", "Significant"])
 
 
 def journey_caption(result: JourneyResult, metric: str | None = None) -> str:
+    """Caption of the journey chart of ``metric`` (default the first outcome); ``"table"``:
+    of the table of every stage."""
+    if metric == "table":
+        return (
+            f"Responses and each outcome at each journey stage{_window(result)}, with "
+            f"{confidence_label(result.confidence)} confidence intervals."
+        )
     metric = metric or result.headline_metric
     level = confidence_label(result.confidence)
     what = metric_spec(metric).label if metric else "Responses"
