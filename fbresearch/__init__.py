@@ -83,6 +83,8 @@ _EXPORTS: dict[str, str] = {
     # journey
     "journey_kpis": "analyses.journey",
     "stage_profiles": "analyses.journey",
+    # targets
+    "target_progress": "analyses.targets",
     # presentation and running
     "set_theme": "present.plots.base",
     "show": "present.display",

@@ -20,6 +20,7 @@ from typing import Any
 from fbresearch.errors import ParamsError
 from fbresearch.io.recode import check_data_params
 from fbresearch.privacy import redact
+from fbresearch.report.targets import check_targets
 
 __all__ = [
     "Params",
@@ -79,6 +80,7 @@ DEFAULTS: dict[str, Any] = {
     "notebooks": None,
     "pages": None,
     "privacy": {"drop_columns": []},
+    "targets": None,
     "report": {
         "title": "Customer feedback report",
         "workers": "auto",
@@ -603,6 +605,9 @@ def load_params(params: str | os.PathLike[str] | Mapping[str, Any] | None = None
     if not notebooks_dir.is_dir():
         raise ParamsError(f"{source}: notebooks_dir {str(notebooks_dir)!r} is not a folder.")
     notebooks = _notebooks(merged, notebooks_dir, base, source)
+    merged["targets"] = check_targets(merged["targets"], source)
+    if merged["targets"] is not None and "overview" in notebooks:  # drawn on its trend charts
+        notebooks["overview"].setdefault("targets", merged["targets"])
     report["title"] = redact(report["title"])
     for name, own in notebooks.items():
         paths = PATH_PARAMETERS.get(name, ())

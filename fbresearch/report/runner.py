@@ -588,7 +588,7 @@ def _finish(
     failed = [r for r in runs if r.status == "failed"]
     status = "failed" if failed else "ok"
     confidence = _headline_confidence(loaded)
-    kpis = headline_kpis(inputs.feedback.frame, chosen, confidence=confidence)
+    kpis = headline_kpis(inputs.feedback.frame, chosen, confidence=confidence, params=loaded)
     level = 0.95 if confidence is None else float(confidence)
     chosen_top = top_findings(all_findings, int(loaded.report["findings"]), tests, level)
     top = [f.to_dict() for f in chosen_top]
