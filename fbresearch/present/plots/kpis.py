@@ -369,8 +369,8 @@ def draw_targets(ax, targets, metric: str):  # noqa: ANN001, ANN201
     ...                   "estimate": [25.0], "ci_low": [20.0], "ci_high": [31.0],
     ...                   "status": ["too early to say"]})
     >>> ax = draw_targets(ax, TargetResult(table=t, period="2026-10"), "nps")
-    >>> [line.get_linestyle() for line in ax.lines]
-    ['--', ':']
+    >>> [line.get_linestyle() for line in ax.lines][:3]  # target, its star, the projection
+    ['--', 'None', ':']
     >>> plt.close("all")
     """
     rows = targets.for_metric(metric)
@@ -394,7 +394,10 @@ def draw_targets(ax, targets, metric: str):  # noqa: ANN001, ANN201
         ax.plot(
             [due], [r["target"] * scale], marker="*", markersize=12, color=color, linestyle="none"
         )
-        if now is not None and not pd.isna(r.get("estimate")) and due > now:
+        low, high = (v / scale for v in metric_spec(metric).scale)  # the scale, as stored
+        whole = r.get("ci_low", low) <= low and r.get("ci_high", high) >= high
+        projected = not pd.isna(r.get("estimate")) and not whole  # no whisker over the scale
+        if now is not None and projected and due > now:
             last = next((line for line in lines), None)
             y0 = float(last.get_ydata()[-1]) if last is not None else r["estimate"] * scale
             ax.plot([now, due], [y0, r["estimate"] * scale], linestyle=":", color="0.35")
