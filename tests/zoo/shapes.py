@@ -21,6 +21,7 @@ drivers    matrix[outcome, ratings:2] regression[outcome, ratings:2]
 improvement improvements[improvements]
 closed_loop suspicious[text] categories[text] severity[] (always on)
            response_times[column:responded_at] follow_up[outcome]
+journey    stages[column:touchpoint] profiles[column:touchpoint] (issue 18)
 ========== ====================================================================================
 
 A page with every section that has needs left out is ``skipped``; some: ``partial``; none:
@@ -47,7 +48,7 @@ from fbresearch.schema import CANONICAL
 
 __all__ = ["Shape", "SHAPES", "PAGES", "TITLES", "ALWAYS_ON", "CHEAP", "sample"]
 
-PAGES = ("overview", "segmentation", "topics", "drivers", "improvement", "closed_loop")
+PAGES = ("overview", "segmentation", "topics", "drivers", "improvement", "closed_loop", "journey")
 
 #: Section headings on the pages (the notebooks' markdown), to check a left-out section's
 #: heading is not on the page.
@@ -89,6 +90,10 @@ TITLES: dict[str, dict[str, str]] = {
         "response_times": "Response times",
         "follow_up": "Following up detractors",
     },
+    "journey": {
+        "stages": "Satisfaction along the journey",
+        "profiles": "What customers raise at each stage",
+    },
 }
 
 #: Sections without needs: always on, they never decide a page's status.
@@ -103,6 +108,7 @@ CHEAP: dict[str, dict[str, Any]] = {
     "drivers": {"bootstrap": 30},
     "improvement": {},
     "closed_loop": {},
+    "journey": {"max_texts": 300},
 }
 
 # export-style headers of the sample's canonical columns
@@ -124,6 +130,7 @@ HEADERS = {
     "text": "Comment",
     "responded_at": "First reply",
     "resolved_at": "Closed",
+    "touchpoint": "Journey stage",
 }
 RATINGS = ("rating_delivery", "rating_quality", "rating_price", "rating_service", "rating_app")
 
@@ -231,6 +238,7 @@ def _full(
 # ------------------------------------------------------------------------------ expectations
 ALL_COMPLETE = {p: "complete" for p in PAGES} | {"improvement": "skipped"}
 NO_IMPROVEMENT = {"improvement": {"improvements"}}
+NO_JOURNEY = {"journey": {"stages", "profiles"}}  # exports without a touchpoint column
 ORDERS_SECTIONS = {"rfm", "clusters", "rfm_satisfaction", "migration", "churn"}
 TEXT_SECTIONS = {"topics", "prevalence", "emerging", "pain_points", "tone", "selection"}
 DRIVER_SECTIONS = {"matrix", "regression", "trend"}
@@ -491,6 +499,7 @@ _SHAPES = (
             "drivers": "partial",
             "improvement": "skipped",
             "closed_loop": "partial",
+            "journey": "skipped",
         },
         {
             "overview": {"trends", "channel", "response_rate", "acknowledged"},
@@ -499,6 +508,7 @@ _SHAPES = (
             "drivers": {"trend"},
             "closed_loop": {"suspicious", "categories", "response_times"},
             **NO_IMPROVEMENT,
+            **NO_JOURNEY,
         },
         "one wave, no dates/text/channel/ids/orders; satisfied label; 14 ratings 0 = not rated",
     ),
@@ -512,6 +522,7 @@ _SHAPES = (
             "drivers": "skipped",
             "improvement": "skipped",
             "closed_loop": "partial",
+            "journey": "skipped",
         },
         {
             "overview": {"channel", "response_rate", "acknowledged"},
@@ -519,6 +530,7 @@ _SHAPES = (
             "drivers": DRIVER_SECTIONS,
             "closed_loop": {"response_times"},
             **NO_IMPROVEMENT,
+            **NO_JOURNEY,
         },
         "text + stars (csat) + date; no attribute column, so no segmentation at all",
     ),
@@ -532,6 +544,7 @@ _SHAPES = (
             "drivers": "skipped",
             "improvement": "skipped",
             "closed_loop": "partial",
+            "journey": "skipped",
         },
         {
             "overview": {"channel", "response_rate", "acknowledged"},
@@ -540,6 +553,7 @@ _SHAPES = (
             "drivers": DRIVER_SECTIONS,
             "closed_loop": {"suspicious", "categories", "response_times"},
             **NO_IMPROVEMENT,
+            **NO_JOURNEY,
         },
         "Excel: a date and the 0-10 answer",
     ),
@@ -553,6 +567,7 @@ _SHAPES = (
             "drivers": "skipped",
             "improvement": "skipped",
             "closed_loop": "partial",
+            "journey": "skipped",
         },
         {
             "overview": {"channel", "response_rate", "acknowledged"},
@@ -561,6 +576,7 @@ _SHAPES = (
             "drivers": DRIVER_SECTIONS,
             "closed_loop": {"suspicious", "categories", "response_times"},
             **NO_IMPROVEMENT,
+            **NO_JOURNEY,
         },
         "UTF-16: day-first dates and Yes/No mapped to satisfied",
     ),
@@ -595,6 +611,7 @@ _SHAPES = (
             "drivers": "partial",
             "improvement": "skipped",
             "closed_loop": "partial",
+            "journey": "complete",
         },
         {
             "overview": {"trends", "response_rate", "acknowledged"},
@@ -616,6 +633,7 @@ _SHAPES = (
             "drivers": "partial",
             "improvement": "skipped",
             "closed_loop": "complete",
+            "journey": "complete",
         },
         {
             "overview": {"trends", "response_rate"},
