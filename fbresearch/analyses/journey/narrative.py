@@ -149,7 +149,9 @@ def steps_display_table(result: JourneyResult) -> pd.DataFrame:
                 "Significant": "yes" if bool(r["significant"]) else "no",
             }
         )
-    return pd.DataFrame(rows, columns=["Step", "Measure", "Change", "p_value", "q (BH)", "Significant"])
+    return pd.DataFrame(
+        rows, columns=["Step", "Measure", "Change", "p_value", "q (BH)", "Significant"]
+    )
 
 
 def journey_caption(result: JourneyResult, metric: str | None = None) -> str:
@@ -201,37 +203,38 @@ def profiles_summary(result: StageProfiles) -> str:
             )
         if bits:
             parts.append(f"At {stage}, " + " and ".join(bits) + ".")
+    parts += [f"At {stage}: {note}." for stage, note in result.notes.items()]
     return " ".join(parts) or "No stage has enough texts or answers to profile."
 
 
 def profiles_display_table(result: StageProfiles) -> pd.DataFrame:
-    """One row per stage: its top categories (share of its texts) and top drivers."""
+    """One row per stage and rank: its top categories (share of its texts) and top drivers."""
     level = confidence_label(result.confidence)
+    share_col, coef_col = f"Share of texts ({level} CI)", f"Points per rating point ({level} CI)"
     rows = []
     for stage in result.stages:
-        cats = result.table[result.table["stage"] == stage]
-        drv = result.drivers[result.drivers["stage"] == stage]
-        drivers = [
-            f"{d['label']} {d['coef']:+.2f} ({format_interval(d['ci_low'], d['ci_high'], 2)})"
-            + ("" if bool(d["matters"]) else " n.s.")
-            for _, d in drv.iterrows()
-        ]
-        rows.append(
-            {
-                "Stage": stage,
-                f"Top categories (share of texts, {level} CI)": "; ".join(
-                    _share(r) for _, r in cats.iterrows()
-                )
-                or "–",
-                "Top drivers (points per rating point)": "; ".join(drivers) or "–",
-                "Note": result.notes.get(stage, ""),
-            }
-        )
+        cats = result.table[result.table["stage"] == stage].reset_index(drop=True)
+        drv = result.drivers[result.drivers["stage"] == stage].reset_index(drop=True)
+        for i in range(max(len(cats), len(drv), 1)):
+            row = {"Stage": stage, "Rank": i + 1, "Category": "–", share_col: "–",
+                   "Driver": "–", coef_col: "–"}  # fmt: skip
+            if i < len(cats):
+                c = cats.iloc[i]
+                interval = format_interval(c["ci_low"], c["ci_high"], 0, percent=True)
+                row.update({"Category": c["label"], share_col: f"{100 * c['estimate']:.0f}% "
+                            f"({interval}%)"})  # fmt: skip
+            if i < len(drv):
+                d = drv.iloc[i]
+                interval = format_interval(d["ci_low"], d["ci_high"], 2)
+                row.update({"Driver": d["label"], coef_col: f"{d['coef']:+.2f} ({interval})"
+                            + ("" if bool(d["matters"]) else " n.s.")})  # fmt: skip
+            rows.append(row)
     return pd.DataFrame(rows)
 
 
 def profiles_caption(result: StageProfiles) -> str:
-    outcome = metric_spec(result.outcome).long_label if result.outcome else "the score"
+    spec = metric_spec(_ANSWER.get(result.outcome, result.outcome)) if result.outcome else None
+    outcome = spec.long_label if spec else "score"
     return (
         f"What customers write about at each stage (triage categories; a text may be in "
         f"several) and which ratings go with a better {outcome} (driver regression on the "

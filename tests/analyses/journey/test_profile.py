@@ -32,7 +32,9 @@ def test_delivery_stage_is_about_deliveries_and_driven_by_the_delivery_rating():
     assert drv["coef"].idxmax() == "rating_delivery"
     low, high = drv.loc["rating_delivery", ["ci_low", "ci_high"]]
     assert low <= s.truth["driver_weights"]["rating_delivery"] <= high
-    assert "delivery" in p.summary() and len(p.display_table()) == 4
+    table = p.display_table()
+    assert "delivery" in p.summary() and len(table) == 12  # 3 categories and drivers a stage
+    assert table.loc[table["Stage"] == weak, "Driver"].iloc[0] == "Delivery"
 
 
 def test_small_stages_say_why_and_text_sampling_is_seeded():
