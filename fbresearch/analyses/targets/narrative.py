@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from fbresearch.analyses.targets.results import TargetResult
 
 __all__ = [
+    "projected",
     "month_label",
     "level_text",
     "target_sentence",
@@ -37,6 +38,26 @@ _WHY = {
     "missed": "the whole interval of that month falls short of the target",
     "too close to call": "the interval of that month includes the target",
 }
+
+
+def projected(row: Any) -> bool:
+    """Whether a target's row has a projection worth drawing: an estimate whose interval does
+    not cover the KPI's whole scale (the months vary too much to say anything).
+
+    Examples
+    --------
+    >>> projected({"metric": "csat", "estimate": 0.4, "ci_low": 0.0, "ci_high": 1.0})
+    False
+    >>> projected({"metric": "nps", "estimate": 25.0, "ci_low": 10.0, "ci_high": 40.0})
+    True
+    """
+    estimate = row.get("estimate", math.nan)
+    if estimate is None or (isinstance(estimate, float) and math.isnan(estimate)):
+        return False
+    spec = metric_spec(row["metric"])
+    unit = 0.01 if spec.unit == "percent" else 1.0
+    low, high = (v * unit for v in spec.scale)
+    return not (row["ci_low"] <= low and row["ci_high"] >= high)
 
 
 def month_label(month: str) -> str:
@@ -86,9 +107,7 @@ def target_sentence(row: Any, confidence: float) -> str:
             f"{goal}: {label} was {level_text(metric, row['estimate'])} ({level} CI {interval}) "
             f"in {month_label(row['by'])}: {status}, as {_WHY[status]}."
         )
-    lo, hi = spec.scale
-    unit = 0.01 if percent else 1.0
-    if row["ci_low"] <= lo * unit and row["ci_high"] >= hi * unit:
+    if not projected(row):
         return (
             f"{goal}: too early to say. The {int(row['months'])} months so far vary too much to "
             f"project {label} to {month_label(row['by'])} (the {level} prediction interval "
@@ -133,7 +152,10 @@ def targets_caption(result: TargetResult, metric: str | None = None) -> str:
     if rows.empty:
         return ""
     level = confidence_label(result.confidence)
+    head = " The dashed line is the target up to its month (star)"
+    if not any(projected(r) for _, r in rows.iterrows()):
+        return f"{head}; the months so far vary too much to project to it."
     return (
-        " The dashed line is the target up to its month (star); the dotted line and whisker "
-        f"project the months so far to that month, with a {level} prediction interval."
+        f"{head}; the dotted line and whisker project the months so far to that month, with a "
+        f"{level} prediction interval."
     )

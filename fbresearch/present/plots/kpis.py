@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from fbresearch.analyses.kpis.narrative import benchmark_text, period_label
+from fbresearch.analyses.targets.narrative import projected
 from fbresearch.errors import AnalysisError
 from fbresearch.present.plots.base import PALETTE, new_axes
 from fbresearch.schema import metric_spec
@@ -394,10 +395,7 @@ def draw_targets(ax, targets, metric: str):  # noqa: ANN001, ANN201
         ax.plot(
             [due], [r["target"] * scale], marker="*", markersize=12, color=color, linestyle="none"
         )
-        low, high = (v / scale for v in metric_spec(metric).scale)  # the scale, as stored
-        whole = r.get("ci_low", low) <= low and r.get("ci_high", high) >= high
-        projected = not pd.isna(r.get("estimate")) and not whole  # no whisker over the scale
-        if now is not None and projected and due > now:
+        if now is not None and projected(r) and due > now:  # no whisker over the whole scale
             last = next((line for line in lines), None)
             y0 = float(last.get_ydata()[-1]) if last is not None else r["estimate"] * scale
             ax.plot([now, due], [y0, r["estimate"] * scale], linestyle=":", color="0.35")

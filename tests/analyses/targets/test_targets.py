@@ -113,3 +113,19 @@ def test_targets_drawn_on_the_trend_chart():
     ax = empty.plot(metric="csat")
     assert not any(line.get_linestyle() == "--" for line in ax.lines) and empty.summary() == ""
     plt.close("all")
+
+
+def test_a_projection_over_the_whole_scale_is_neither_drawn_nor_quoted():
+    from fbresearch.analyses.targets import TargetResult
+
+    rng = np.random.default_rng(8)
+    kpi = _months(rng, np.full(12, 0.7), n=300, start="2025-11")
+    row = {"metric": "csat", "target": 0.77, "by": "2027-10", "start": "2026-10",
+           "baseline": 0.7, "estimate": 0.35, "ci_low": 0.0, "ci_high": 1.0, "months": 12,
+           "status": "too early to say"}  # fmt: skip
+    goals = TargetResult(table=pd.DataFrame([row]), period="2026-10", trend=kpi)
+    ax = goals.plot(metric="csat")
+    assert not any(line.get_linestyle() == ":" for line in ax.lines)
+    assert "vary too much to project" in goals.caption("csat")
+    assert "vary too much" in goals.summary() and "35" not in goals.summary()
+    plt.close("all")
