@@ -74,9 +74,9 @@ def _journey(rng, n, shift, shares=(0.1, 0.4, 0.3, 0.2), customers=None):
 @pytest.mark.slow
 def test_null_journey_names_no_weak_stage_at_the_nominal_rate():
     # Under no stage difference, a significant drop is a false alarm: BH over the page's 6
-    # steps keeps the chance of any at most 5% (the global null). 99% binomial band on 300 runs.
+    # steps keeps the chance of any at most 5% (the global null). 99% binomial band on 250 runs.
     rng = np.random.default_rng(18)
-    runs, alarms = 300, 0
+    runs, alarms = 250, 0
     for _ in range(runs):
         r = journey_kpis(_journey(rng, 240, [0, 0, 0, 0]), stages=STAGES)
         alarms += r.weak_stage is not None

@@ -81,7 +81,7 @@ def test_projection_interval_is_calibrated_on_a_realistic_process():
     # month: a decisive verdict (on track or behind) is then wrong. At 80% confidence that may
     # happen at most 20% of the time (99% binomial band); a method at twice that fails.
     rng = np.random.default_rng(18)
-    runs, wrong = 150, 0
+    runs, wrong = 120, 0
     for _ in range(runs):
         shock = np.zeros(30)
         for k in range(1, 30):
