@@ -82,6 +82,11 @@ _EXPORTS: dict[str, str] = {
     "customer_value": "analyses.value",
     "kpi_outlook": "analyses.outlook",
     "write_outlook": "analyses.outlook",
+    # journey
+    "journey_kpis": "analyses.journey",
+    "stage_profiles": "analyses.journey",
+    # targets
+    "target_progress": "analyses.targets",
     # presentation and running
     "set_theme": "present.plots.base",
     "show": "present.display",

@@ -62,7 +62,8 @@ ID_COLUMNS: tuple[str, ...] = ("response_id", "customer_id")
 #: timestamps: parsed to ``datetime64[ns]``, timezone-naive (aware stamps are converted first)
 DATE_COLUMNS: tuple[str, ...] = ("submitted_at", "responded_at", "resolved_at")
 #: small controlled vocabularies: ``category`` dtype, values stripped, lower case, ``_`` for spaces
-CATEGORY_COLUMNS: tuple[str, ...] = ("channel",)
+#: (``touchpoint``: the customer-journey stage a response was collected at, e.g. purchase)
+CATEGORY_COLUMNS: tuple[str, ...] = ("channel", "touchpoint")
 #: the verbatim: string dtype; blank or whitespace-only answers become missing
 TEXT_COLUMN = "text"
 
@@ -95,6 +96,7 @@ CANONICAL: tuple[str, ...] = (
     "text",
     "responded_at",
     "resolved_at",
+    "touchpoint",
 )
 
 #: boolean columns the loader adds to the frame (row kept, problem flagged)
@@ -125,6 +127,7 @@ DTYPES: dict[str, str] = {
     "customer_id": "str",
     "submitted_at": "datetime64[ns]",
     "channel": "category",
+    "touchpoint": "category",
     "nps": "Int64",
     "csat": "Int64",
     "ces": "Int64",

@@ -70,6 +70,7 @@ PAGE_COLUMNS: dict[str, tuple[str, ...]] = {
     "improvement": ("text",),
     "closed_loop": (),
     "value": ("text",),
+    "journey": (),
 }
 
 #: the keys of an inputs file, and what a missing key means

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from fbresearch.errors import ParamsError
+from fbresearch.io.sample_journey import journey_stages, journey_truth
 from fbresearch.io.sample_model import (
     _FAKE_SHARE,
     _GROUPS,
@@ -127,7 +128,8 @@ def sample_data(n_responses: int = 5000, seed: int = 0) -> SampleData:
     missing each on scored rows; about 2% of respondents straight-line all five), ``text`` (str:
     1-3 sentences in the customer's language, about 5% empty, about 3% with an urgent phrasing,
     about 1% with personal data), ``responded_at`` and ``resolved_at`` (datetime64[ns], NaT while
-    not yet answered or resolved at the end of the data).
+    not yet answered or resolved at the end of the data), ``touchpoint`` (str: awareness,
+    purchase, delivery, support; the journey stage the response was collected at).
 
     **orders**: ``order_id`` (str), ``customer_id`` (str), ``order_date`` (datetime64[ns],
     2024-11-01 to 2026-10-31), ``amount`` (float, currency units; about 1% are returns with a
@@ -199,6 +201,10 @@ def sample_data(n_responses: int = 5000, seed: int = 0) -> SampleData:
       never answered: ``responded_at`` and ``resolved_at`` stay NaT),
       ``response_limits_hours`` (urgent 4, important 24, general 72: the limits the planted
       times were built around).
+    - ``journey`` (dict: ``column`` "touchpoint", ``stages`` in journey order, ``weak_stage``
+      "delivery" and the ``previous_stage`` whose satisfaction it drops from, ``rule``,
+      ``bad_delivery`` (bool Series: the responses routed towards the delivery stage); see
+      :mod:`fbresearch.io.sample_journey`).
     - ``pii`` (list of the planted personal-data strings: e-mails, Chinese mobiles, 18-digit ID
       numbers with a valid check character, Luhn-valid card numbers, URLs with a query string).
     - ``group_satisfaction`` (group -> latent shift), ``latent`` (dict of the model constants and
@@ -214,7 +220,7 @@ def sample_data(n_responses: int = 5000, seed: int = 0) -> SampleData:
     --------
     >>> s = sample_data(500)
     >>> s.feedback.shape
-    (500, 17)
+    (500, 18)
     >>> sorted(s.truth["driver_weights"])[:2]
     ['rating_app', 'rating_delivery']
     >>> s.truth["improvement"]["change_date"]
@@ -275,6 +281,9 @@ def sample_data(n_responses: int = 5000, seed: int = 0) -> SampleData:
         phrases, topic_names, customers, feedback.index, rows, sat, verbatim, churn, sev, never
     )
     truth["value"] = value
+    # the journey stages draw from their own stream too (issue 18); no score changes
+    feedback["touchpoint"] = journey_stages(feedback, truth["topic"], seed)
+    truth["journey"] = journey_truth(feedback, truth["topic"])
     return SampleData(
         feedback=feedback, orders=orders, customers=customers, invitations=invitations, truth=truth
     )

@@ -204,7 +204,8 @@ def show(obj: Any, caption: str | None = None, *, full: pd.DataFrame | None = No
         record_table(obj if full is None else full, number, caption)
         return
     if isinstance(obj, str):
-        _html(f'<p class="fb-text">{escape(_redact(obj))}</p>')
+        if obj.strip():  # nothing to say (e.g. no targets set): no empty paragraph
+            _html(f'<p class="fb-text">{escape(_redact(obj))}</p>')
         return
     if hasattr(obj, "format") and hasattr(obj, "ci_low"):  # an Estimate
         name = f"{obj.name}: " if getattr(obj, "name", "") else ""

@@ -360,7 +360,28 @@ def kpi_view(kpi: Mapping[str, Any]) -> dict[str, str]:
         "change": change,
         "short_change": short,
         "change_class": cls,
+        "targets": [_target_view(t, percent) for t in kpi.get("targets") or []],
         **_levels(kpi.get("confidence")),
+    }
+
+
+def _target_view(target: Mapping[str, Any], percent: bool) -> dict[str, str]:
+    """A KPI card's target line: "Target 76.7% by Oct 2027: too early to say".
+
+    Examples
+    --------
+    >>> _target_view({"target": 0.767, "by": "2027-10", "status": "on track",
+    ...               "sentence": "CSAT target ..."}, True)["short"]
+    'Target 76.7% by Oct 2027: on track'
+    """
+    value = format_value(target["target"], percent=percent, digits=1)
+    by = datetime.strptime(target["by"], "%Y-%m").strftime("%b %Y")
+    status = str(target["status"])
+    cls = {"on track": "fb-up", "met": "fb-up", "behind": "fb-down", "missed": "fb-down"}
+    return {
+        "short": f"Target {value} by {by}: {status}",
+        "sentence": str(target.get("sentence", "")),
+        "class": cls.get(status, "fb-flat"),
     }
 
 

@@ -13,8 +13,16 @@ from typing import Any
 from fbresearch import evidence
 from fbresearch.report.html import reports_page
 from fbresearch.report.pages import HEADLINE_KPIS
+from fbresearch.report.targets import target_arguments
 
-__all__ = ["headline_kpis", "period_label", "read_outlook", "update_reports_index", "write_text"]
+__all__ = [
+    "headline_kpis",
+    "headline_targets",
+    "period_label",
+    "read_outlook",
+    "update_reports_index",
+    "write_text",
+]
 
 
 def period_label(period: str) -> str:
@@ -28,7 +36,9 @@ def period_label(period: str) -> str:
     return datetime.strptime(period, "%Y-%m").strftime("%B %Y")
 
 
-def headline_kpis(frame: Any, period: str, confidence: float = 0.95) -> list[dict[str, Any]]:
+def headline_kpis(
+    frame: Any, period: str, confidence: float = 0.95, params: Any = None
+) -> list[dict[str, Any]]:
     """NPS, CSAT and CES of the period with CIs, and their change from the month before.
 
     The numbers and the change test come from :func:`fbresearch.analyses.kpis.kpi_table` (by month),
@@ -43,6 +53,9 @@ def headline_kpis(frame: Any, period: str, confidence: float = 0.95) -> list[dic
         ``"YYYY-MM"``.
     confidence : float
         Level of the intervals (and of the change test).
+    params : Params, optional
+        The run's params: with ``targets``, each KPI with a target gets ``targets`` (see
+        :func:`headline_targets`).
 
     Returns
     -------
@@ -102,6 +115,12 @@ def headline_kpis(frame: Any, period: str, confidence: float = 0.95) -> list[dic
             k["change_significant"] = k["change_significant"] and evidence.significant_in_family(
                 p, family, confidence
             )
+    if params is not None:
+        goals = headline_targets(frame, period, confidence, **target_arguments(params))
+        for column, label in HEADLINE_KPIS:
+            for k in kpis:
+                if k["name"] == label and goals.get(column):
+                    k["targets"] = goals[column]
     return kpis
 
 
@@ -130,6 +149,47 @@ def read_outlook(paths: list[Path]) -> dict[str, Any] | None:
         if isinstance(payload, dict) and payload.get("version") == 1 and payload.get("kpis"):
             return {**payload, "page": Path(path).name.removesuffix(".outlook.json")}
     return None
+
+
+def headline_targets(
+    frame: Any, period: str, confidence: float, targets: Any, target_months: int | None = 24
+) -> dict[str, list[dict[str, Any]]]:
+    """Each KPI's targets and verdicts, as the overview page computes them (same function, same
+    monthly table up to ``period``): KPI -> ``[{"sentence", "status", "target", "by"}]``.
+
+    Examples
+    --------
+    >>> from fbresearch.io.sample import sample_data
+    >>> frame = sample_data(n_responses=800, seed=0).feedback
+    >>> goals = headline_targets(frame, "2026-10", 0.95, "default")
+    >>> list(goals), goals["csat"][0]["status"]
+    (['csat'], 'too early to say')
+    """
+    import pandas as pd
+
+    from fbresearch.analyses.kpis import kpi_table
+    from fbresearch.analyses.targets import resolve_targets, target_progress
+    from fbresearch.analyses.targets.narrative import target_sentence
+
+    specs = resolve_targets(targets)
+    metrics = [m for m in dict.fromkeys(t["metric"] for t in specs) if m.split("_")[0] in frame]
+    upto = frame[frame["submitted_at"].dt.to_period("M") <= pd.Period(period, freq="M")]
+    if not specs or not metrics or upto.empty:
+        return {}
+    kpi = kpi_table(upto, by="month", metrics=metrics, confidence=confidence)
+    found = [t for t in specs if t["metric"] in metrics]
+    result = target_progress(kpi, found, months=target_months, through=period)
+    out: dict[str, list[dict[str, Any]]] = {}
+    for _, row in result.table.iterrows():
+        out.setdefault(str(row["metric"]), []).append(
+            {
+                "sentence": target_sentence(row, confidence),
+                "status": str(row["status"]),
+                "target": float(row["target"]),
+                "by": str(row["by"]),
+            }
+        )
+    return out
 
 
 def write_text(path: Path, text: str) -> None:

@@ -204,6 +204,15 @@ PAGES: dict[str, Page] = {
                 ),
             ),
         ),
+        Page(
+            "journey",
+            outcome_parameter="metrics",
+            columns=("submitted_at", "touchpoint", "text", "nps", "csat", "ces", "rating_*"),
+            sections=_sections(
+                ("stages", "Satisfaction along the journey", ("column:touchpoint",)),
+                ("profiles", "What customers raise at each stage", ("column:touchpoint",)),
+            ),
+        ),
     )
 }
 

@@ -23,6 +23,7 @@ from fbresearch.io.recode import check_data_params
 from fbresearch.privacy import redact
 from fbresearch.report.overrides import check_overrides
 from fbresearch.report.overrides import dates_as_text as _dates_as_text
+from fbresearch.report.targets import check_targets
 
 __all__ = [
     "Params",
@@ -50,6 +51,7 @@ NOTEBOOK_ORDER = (
     "improvement",
     "closed_loop",
     "value",
+    "journey",
 )
 
 #: Parameters the runner sets in every notebook (CONTRIBUTING.md's notebook protocol).
@@ -81,6 +83,7 @@ DEFAULTS: dict[str, Any] = {
     "notebooks": None,
     "pages": None,
     "privacy": {"drop_columns": []},
+    "targets": None,
     "report": {
         "title": "Customer feedback report",
         "workers": "auto",
@@ -675,6 +678,9 @@ def load_params(
         _override(merged, overrides or {}, pages, notebooks_dir)
     _check_units(report, notebooks_dir, source)
     notebooks = _notebooks(merged, notebooks_dir, base, source)
+    merged["targets"] = check_targets(merged["targets"], source)
+    if merged["targets"] is not None and "overview" in notebooks:  # drawn on its trend charts
+        notebooks["overview"].setdefault("targets", merged["targets"])
     report["title"] = redact(report["title"])
     for name, own in notebooks.items():
         paths = PATH_PARAMETERS.get(name, ())

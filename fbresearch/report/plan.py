@@ -285,6 +285,7 @@ def _check(token: str, s: DataSummary) -> tuple[str, str] | None:
             "channel": "Channel",
             "responded_at": "First reply",
             "customer_id": "Customer ID",
+            "touchpoint": "Journey stage",
         }
         return (
             f"needs a {arg} column with answers",

@@ -609,7 +609,7 @@ def _finish(
     runs, all_findings, tests = _collect(tasks, results, staging, loaded, plan)
     failed = [r for r in runs if r.status == "failed"]
     confidence = _headline_confidence(loaded)
-    kpis = headline_kpis(inputs.feedback.frame, chosen, confidence=confidence)
+    kpis = headline_kpis(inputs.feedback.frame, chosen, confidence=confidence, params=loaded)
     level = 0.95 if confidence is None else float(confidence)
     block = None
     if units is not None:  # each unit's index.html; the units table of this period's index

@@ -34,6 +34,7 @@ FEEDBACK_COLUMNS = [
     "text",
     "responded_at",
     "resolved_at",
+    "touchpoint",
 ]
 SCORES = {"nps": (0, 10), "csat": (1, 5), "ces": (1, 7), **{c: (1, 5) for c in RATINGS}}
 

@@ -93,7 +93,8 @@ def test_a_notebooks_block_sets_parameters_and_never_drops_pages():
     # issue 14: `notebooks: {topics: {...}}` used to run topics alone, silently
     loaded = load_params({"notebooks": {"topics": {"months": 6}}})
     assert list(loaded.notebooks) == [
-        "overview", "segmentation", "topics", "drivers", "improvement", "closed_loop", "value"
+        "overview", "segmentation", "topics", "drivers", "improvement", "closed_loop", "value",
+        "journey",
     ]  # fmt: skip
     assert loaded.notebooks["topics"] == {"months": 6} and loaded.notebooks["overview"] == {}
     assert list(load_params({"pages": ["topics", "overview"]}).notebooks) == ["topics", "overview"]

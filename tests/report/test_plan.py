@@ -19,6 +19,7 @@ FULL = {
     "channel": 600,
     "customer_id": 600,
     "responded_at": 300,
+    "touchpoint": 600,
     **RATINGS,
 }
 
@@ -263,3 +264,14 @@ def test_no_orders_value_page_skipped_naming_the_orders_file(params):
 
 def test_value_page_complete_with_orders(params):
     assert plan_pages(summary(), params)["value"].status == "complete"
+
+
+def test_journey_page_is_skipped_without_touchpoint_and_says_which_column(params):
+    plan = plan_pages(summary(drop=("touchpoint",)), params)["journey"]
+    assert plan.status == "skipped"
+    reasons = {s["reason"] for s in plan.left_out}
+    assert reasons == {"needs a touchpoint column with answers"}
+    assert any("columns: {touchpoint:" in s["fix"] for s in plan.left_out)
+    # with the column it runs whole, even without texts or scores (volume per stage)
+    plan = plan_pages(summary(drop=("text", "nps", "csat", "ces")), params)["journey"]
+    assert plan.status == "complete"

@@ -30,14 +30,14 @@ def _example(name: str) -> dict:
             build_survey_only,
             {"overview": "partial", "segmentation": "partial", "topics": "skipped",
              "drivers": "partial", "improvement": "skipped", "closed_loop": "partial",
-             "value": "skipped"},
+             "value": "skipped", "journey": "skipped"},
         ),
         (
             "reviews.yaml",
             build_reviews_only,
             {"overview": "partial", "segmentation": "skipped", "topics": "complete",
              "drivers": "skipped", "improvement": "skipped", "closed_loop": "partial",
-             "value": "skipped"},
+             "value": "skipped", "journey": "skipped"},
         ),
     ],
 )  # fmt: skip

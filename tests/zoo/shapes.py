@@ -23,6 +23,7 @@ closed_loop suspicious[text] categories[text] severity[] (always on)
            response_times[column:responded_at] follow_up[outcome]
 value      (page: file:orders) value[orders, column:customer_id, outcome:nps]
            outlook[orders, outcome, months:7]
+journey    stages[column:touchpoint] profiles[column:touchpoint] (issue 18)
 ========== ====================================================================================
 
 A page with every section that has needs left out is ``skipped``; some: ``partial``; none:
@@ -49,7 +50,10 @@ from fbresearch.schema import CANONICAL
 
 __all__ = ["Shape", "SHAPES", "PAGES", "TITLES", "ALWAYS_ON", "CHEAP", "sample"]
 
-PAGES = ("overview", "segmentation", "topics", "drivers", "improvement", "closed_loop", "value")
+PAGES = (
+    "overview", "segmentation", "topics", "drivers", "improvement", "closed_loop", "value",
+    "journey",
+)  # fmt: skip
 
 #: Section headings on the pages (the notebooks' markdown), to check a left-out section's
 #: heading is not on the page.
@@ -95,6 +99,10 @@ TITLES: dict[str, dict[str, str]] = {
         "value": "What satisfaction is worth",
         "outlook": "Outlook: the next three months",
     },
+    "journey": {
+        "stages": "Satisfaction along the journey",
+        "profiles": "What customers raise at each stage",
+    },
 }
 
 #: Sections without needs: always on, they never decide a page's status.
@@ -110,6 +118,7 @@ CHEAP: dict[str, dict[str, Any]] = {
     "improvement": {},
     "closed_loop": {},
     "value": {"bootstrap": 20},
+    "journey": {"max_texts": 300},
 }
 
 # export-style headers of the sample's canonical columns
@@ -131,6 +140,7 @@ HEADERS = {
     "text": "Comment",
     "responded_at": "First reply",
     "resolved_at": "Closed",
+    "touchpoint": "Journey stage",
 }
 RATINGS = ("rating_delivery", "rating_quality", "rating_price", "rating_service", "rating_app")
 
@@ -238,6 +248,7 @@ def _full(
 # ------------------------------------------------------------------------------ expectations
 ALL_COMPLETE = {p: "complete" for p in PAGES} | {"improvement": "skipped"}
 NO_IMPROVEMENT = {"improvement": {"improvements"}}
+NO_JOURNEY = {"journey": {"stages", "profiles"}}  # exports without a touchpoint column
 ORDERS_SECTIONS = {"rfm", "clusters", "rfm_satisfaction", "migration", "churn"}
 TEXT_SECTIONS = {"topics", "prevalence", "emerging", "pain_points", "tone", "selection"}
 DRIVER_SECTIONS = {"matrix", "regression", "trend"}
@@ -501,6 +512,7 @@ _SHAPES = (
             "improvement": "skipped",
             "closed_loop": "partial",
             "value": "skipped",
+            "journey": "skipped",
         },
         {
             "overview": {"trends", "channel", "response_rate", "acknowledged"},
@@ -510,6 +522,7 @@ _SHAPES = (
             "drivers": {"trend"},
             "closed_loop": {"suspicious", "categories", "response_times"},
             **NO_IMPROVEMENT,
+            **NO_JOURNEY,
         },
         "one wave, no dates/text/channel/ids/orders; satisfied label; 14 ratings 0 = not rated",
     ),
@@ -524,6 +537,7 @@ _SHAPES = (
             "improvement": "skipped",
             "closed_loop": "partial",
             "value": "skipped",
+            "journey": "skipped",
         },
         {
             "overview": {"channel", "response_rate", "acknowledged"},
@@ -532,6 +546,7 @@ _SHAPES = (
             "drivers": DRIVER_SECTIONS,
             "closed_loop": {"response_times"},
             **NO_IMPROVEMENT,
+            **NO_JOURNEY,
         },
         "text + stars (csat) + date; no attribute column, so no segmentation at all",
     ),
@@ -546,6 +561,7 @@ _SHAPES = (
             "improvement": "skipped",
             "closed_loop": "partial",
             "value": "skipped",
+            "journey": "skipped",
         },
         {
             "overview": {"channel", "response_rate", "acknowledged"},
@@ -555,6 +571,7 @@ _SHAPES = (
             "drivers": DRIVER_SECTIONS,
             "closed_loop": {"suspicious", "categories", "response_times"},
             **NO_IMPROVEMENT,
+            **NO_JOURNEY,
         },
         "Excel: a date and the 0-10 answer",
     ),
@@ -569,6 +586,7 @@ _SHAPES = (
             "improvement": "skipped",
             "closed_loop": "partial",
             "value": "skipped",
+            "journey": "skipped",
         },
         {
             "overview": {"channel", "response_rate", "acknowledged"},
@@ -578,6 +596,7 @@ _SHAPES = (
             "drivers": DRIVER_SECTIONS,
             "closed_loop": {"suspicious", "categories", "response_times"},
             **NO_IMPROVEMENT,
+            **NO_JOURNEY,
         },
         "UTF-16: day-first dates and Yes/No mapped to satisfied",
     ),
@@ -613,6 +632,7 @@ _SHAPES = (
             "improvement": "skipped",
             "closed_loop": "partial",
             "value": "skipped",
+            "journey": "complete",
         },
         {
             "overview": {"trends", "response_rate", "acknowledged"},
@@ -635,6 +655,7 @@ _SHAPES = (
             "improvement": "skipped",
             "closed_loop": "complete",
             "value": "skipped",
+            "journey": "complete",
         },
         {
             "overview": {"trends", "response_rate"},

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from fbresearch.analyses.kpis.narrative import benchmark_text, period_label
+from fbresearch.analyses.targets.narrative import projected
 from fbresearch.errors import AnalysisError
 from fbresearch.present.plots.base import PALETTE, new_axes
 from fbresearch.schema import metric_spec
@@ -29,6 +30,7 @@ __all__ = [
     "plot_kpi_table",
     "plot_response_rate",
     "plot_acknowledged",
+    "draw_targets",
 ]
 
 
@@ -353,3 +355,60 @@ def plot_acknowledged(result: AcknowledgedResult, ax=None):  # noqa: ANN001, ANN
         ylabel=f"Acknowledged within {result.hours:g} h (%)",
         title=f"Acknowledged within {result.hours:g} hours",
     )
+
+
+def draw_targets(ax, targets, metric: str):  # noqa: ANN001, ANN201
+    """Draw ``metric``'s targets on its trend chart: a dashed line at the target from the first
+    month shown to the target month (a star there), and the trend's projection to that month
+    (dotted, with its interval as a whisker). Returns the Axes.
+
+    Examples
+    --------
+    >>> from fbresearch.analyses.targets import TargetResult
+    >>> ax = new_axes()
+    >>> t = pd.DataFrame({"metric": ["nps"], "target": [30.0], "by": ["2027-06"],
+    ...                   "estimate": [25.0], "ci_low": [20.0], "ci_high": [31.0],
+    ...                   "status": ["too early to say"]})
+    >>> ax = draw_targets(ax, TargetResult(table=t, period="2026-10"), "nps")
+    >>> [line.get_linestyle() for line in ax.lines][:3]  # target, its star, the projection
+    ['--', 'None', ':']
+    >>> plt.close("all")
+    """
+    rows = targets.for_metric(metric)
+    if rows.empty:
+        return ax
+    scale = 100.0 if metric_spec(metric).unit == "percent" else 1.0
+    color = PALETTE[3 % len(PALETTE)]
+    lines = [line for line in ax.lines if len(line.get_xdata())]
+    start = min((line.get_xdata()[0] for line in lines), default=None)
+    now = pd.Period(targets.period, freq="M").to_timestamp() if targets.period else None
+    for _, r in rows.iterrows():
+        due = pd.Period(r["by"], freq="M").to_timestamp()
+        left = start if start is not None else (now or due)
+        ax.plot(
+            [left, due],
+            [r["target"] * scale] * 2,
+            linestyle="--",
+            color=color,
+            label=f"target ({r['status']})",
+        )
+        ax.plot(
+            [due], [r["target"] * scale], marker="*", markersize=12, color=color, linestyle="none"
+        )
+        if now is not None and projected(r) and due > now:  # no whisker over the whole scale
+            last = next((line for line in lines), None)
+            y0 = float(last.get_ydata()[-1]) if last is not None else r["estimate"] * scale
+            ax.plot([now, due], [y0, r["estimate"] * scale], linestyle=":", color="0.35")
+            ax.errorbar(
+                [due],
+                [r["estimate"] * scale],
+                yerr=[
+                    [(r["estimate"] - r["ci_low"]) * scale],
+                    [(r["ci_high"] - r["estimate"]) * scale],
+                ],
+                fmt="o",
+                color="0.35",
+                capsize=5,
+            )
+    ax.legend(frameon=False, loc="best")
+    return ax
