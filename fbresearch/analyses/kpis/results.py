@@ -39,12 +39,18 @@ class KpiTable(Result):
         Metrics in the table.
     confidence : float
         Confidence level of the intervals.
+    hidden : DataFrame or None
+        The group columns and ``metric`` of the cells left out for anonymity (no numbers).
+    min_responses : int or None
+        The anonymity threshold applied (``None``: none).
     """
 
     by: tuple[str, ...] = ()
     time: str | None = None
     metrics: tuple[str, ...] = ("nps", "csat")
     confidence: float = 0.95
+    hidden: pd.DataFrame | None = None
+    min_responses: int | None = None
 
     @property
     def _others(self) -> list[str]:
@@ -92,8 +98,17 @@ class KpiTable(Result):
             raise AnalysisError(f"periods must be at least 1; got {periods!r}.")
         start = self.latest_period - (periods - 1)
         kept = self.table[self.table[self.time] >= start].reset_index(drop=True)
+        hidden = self.hidden
+        if hidden is not None:
+            hidden = hidden[hidden[self.time] >= start].reset_index(drop=True)
         return KpiTable(
-            table=kept, by=self.by, time=self.time, metrics=self.metrics, confidence=self.confidence
+            table=kept,
+            by=self.by,
+            time=self.time,
+            metrics=self.metrics,
+            confidence=self.confidence,
+            hidden=hidden if hidden is not None and len(hidden) else None,
+            min_responses=self.min_responses,
         )
 
     def _latest_rows(self) -> pd.DataFrame:

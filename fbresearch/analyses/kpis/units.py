@@ -152,6 +152,7 @@ def _compare(
         by=["unit", "side"],
         metrics=metrics,
         confidence=confidence,
+        min_responses=1,  # the comparison hides its own cells (below)
     ).table
     unit_rows = table[table["side"] == _UNIT].set_index(["unit", "metric"])
     rest_rows = table[table["side"] == _REST].set_index(["unit", "metric"])

@@ -15,7 +15,7 @@ import pandas as pd
 from fbresearch import evidence
 from fbresearch.analyses.kpis.narrative import _format_amount, _format_ci, p_text, period_label
 from fbresearch.format import confidence_label, format_p
-from fbresearch.privacy import redact
+from fbresearch.privacy import anonymity_note, redact
 from fbresearch.schema import metric_spec
 
 if TYPE_CHECKING:
@@ -29,17 +29,6 @@ __all__ = [
     "comparison_display_table",
     "family_note",
 ]
-
-
-def anonymity_note(min_responses: int, what: str = "responses") -> str:
-    """What a suppressed unit or cell says instead of its numbers.
-
-    Examples
-    --------
-    >>> anonymity_note(10)
-    'fewer than 10 responses: not shown to protect anonymity'
-    """
-    return f"fewer than {min_responses} {what}: not shown to protect anonymity"
 
 
 def unit_name(unit: object) -> str:
