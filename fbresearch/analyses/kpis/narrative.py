@@ -15,6 +15,7 @@ import pandas as pd
 
 from fbresearch import evidence
 from fbresearch.analyses.kpis.scores import change_estimate, row_estimate
+from fbresearch.analyses.kpis.suppress import hidden_note
 from fbresearch.format import confidence_label, format_amount, format_number, format_p
 from fbresearch.privacy import anonymity_note
 from fbresearch.results import Estimate, Finding
@@ -362,7 +363,7 @@ def kpi_display_table(result: KpiTable) -> pd.DataFrame:
             )
         out["Metric"] = spec.label
         if bool(row.get("_hidden", False)):  # left out for anonymity: no number at all
-            out["n"] = anonymity_note(result.min_responses, "answers")
+            out["n"] = hidden_note(result.min_responses, row["reason"])
             out[level] = ""
             if result.time is not None:
                 out["Change vs previous"] = out["p-value"] = ""

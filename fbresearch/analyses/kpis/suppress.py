@@ -20,7 +20,9 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-__all__ = ["suppress_cells", "CHANGE_COLUMNS"]
+from fbresearch.privacy import anonymity_note
+
+__all__ = ["suppress_cells", "hidden_note", "CHANGE_COLUMNS"]
 
 #: the columns that hold a period-on-period change
 CHANGE_COLUMNS = ("previous", "change", "change_ci_low", "change_ci_high", "change_p_value")
@@ -61,7 +63,8 @@ def suppress_cells(
     kept : DataFrame
         The shown cells (a change from a hidden previous period removed).
     hidden : DataFrame or None
-        The keys and ``metric`` of every hidden cell (no numbers), ``None`` when none is.
+        The keys and ``metric`` of every hidden cell (no numbers) and its ``reason``
+        (``"primary"`` or ``"complementary"``), ``None`` when none is.
 
     Examples
     --------
@@ -71,13 +74,14 @@ def suppress_cells(
     >>> table = pd.DataFrame({"channel": ["web", "app", "call"], "metric": "nps",
     ...                       "n": [50, 20, 3], "estimate": [10.0, 5.0, 33.3]})
     >>> kept, hidden = suppress_cells(table, ["channel"], None, 10)
-    >>> kept["channel"].tolist(), hidden["channel"].tolist()
-    (['web'], ['app', 'call'])
+    >>> kept["channel"].tolist(), hidden["channel"].tolist(), hidden["reason"].tolist()
+    (['web'], ['app', 'call'], ['complementary', 'primary'])
     """
     if minimum is None or table.empty:
         return table, None
     keys = list(keys)
-    hidden = table["n"].to_numpy(dtype=float) < minimum
+    primary = table["n"].to_numpy(dtype=float) < minimum
+    hidden = primary
     others = [k for k in keys if k != time]
     if others and hidden.any():
         hidden = _complementary(table, hidden, ["metric"] + [k for k in keys if k != others[-1]])
@@ -92,4 +96,23 @@ def suppress_cells(
         columns = [c for c in CHANGE_COLUMNS if c in table.columns]
         table.loc[prev_hidden, columns] = np.nan
     gone = table.loc[hidden, [*keys, "metric"]].reset_index(drop=True)
+    gone["reason"] = np.where(primary[hidden], "primary", "complementary")
     return table.loc[~hidden].reset_index(drop=True), gone
+
+
+def hidden_note(minimum: int, reason: str = "primary") -> str:
+    """What a hidden KPI cell says in its place.
+
+    Examples
+    --------
+    >>> hidden_note(10)
+    'fewer than 10 answers: not shown to protect anonymity'
+    >>> hidden_note(10, "complementary")
+    'not shown to protect anonymity: it would let a cell of fewer than 10 answers be worked out'
+    """
+    if reason == "complementary":
+        return (
+            "not shown to protect anonymity: it would let a cell of fewer than "
+            f"{minimum} answers be worked out"
+        )
+    return anonymity_note(minimum, "answers")
