@@ -292,8 +292,8 @@ def hidden_sentence(result: KpiTable) -> str:
     hidden = result.hidden
     if hidden is None or hidden.empty:
         return ""
-    if result.time is not None and not result.table.empty:
-        hidden = hidden[hidden[result.time] == max(result.latest_period, hidden[result.time].max())]
+    if result.time is not None:
+        hidden = hidden[hidden[result.time] == hidden[result.time].max()]
     others = result._others
     parts = []
     for metric in dict.fromkeys(hidden["metric"]):
@@ -421,6 +421,8 @@ def kpi_caption(result: KpiTable, metric: str | None = None) -> str:
         by = f" by {result.by[0]}" if result.by else ""
         return f"{label}{by}: estimates with {level} confidence intervals."
     periods = result.table[result.time]
+    if periods.empty and result.hidden is not None:  # every cell hidden for anonymity
+        periods = result.hidden[result.time]
     span = f"{period_label(periods.min())} to {period_label(periods.max())}"
     if metric == "volume":
         return f"Responses by {result.time}{f' and {hue}' if hue else ''}, {span}."
@@ -522,7 +524,7 @@ def acknowledged_summary(result: AcknowledgedResult) -> str:
     overall = result.overall
     if overall is None or overall.n == 0:
         return "No responses to measure acknowledgement times on."
-    never = int(result.table["never"].sum())
+    never = int(result.table["never"].sum()) if result.never is None else result.never
     text = (
         f"{overall.format()} of {overall.n:,} responses were acknowledged within "
         f"{result.hours:g} hours ({never:,} never acknowledged, counted as not within)."
@@ -534,6 +536,13 @@ def acknowledged_summary(result: AcknowledgedResult) -> str:
         text += (
             f" The lowest share was{_group_text(worst, list(result.by))}, {w}; the highest"
             f"{_group_text(best, list(result.by))}, {b}."
+        )
+    if result.hidden is not None and len(result.hidden):
+        count, noun = len(result.hidden), result.by[0] if len(result.by) == 1 else "group"
+        text += (
+            f" {count} {noun if count == 1 else _plural(noun)}: fewer than {result.min_responses} "
+            "responses (or needed so that one cannot be worked out): not shown to protect "
+            "anonymity."
         )
     return text
 
