@@ -39,7 +39,7 @@ def test_one_small_channel_and_its_complement_are_hidden_and_cannot_be_worked_ou
         assert "not shown to protect anonymity" in text
         assert not re.search(r"\d", text.replace("10 answers", ""))
     html = table_html(shown)
-    assert "33.3" not in html and ">3<" not in html and ">20<" not in html and "20.0 (" in html
+    assert "33.3" not in html and ">3<" not in html and ">20<" not in html and ">20.0<" in html
     assert "call" not in table.summary().split("not shown")[0]  # no sentence names its level
 
 
