@@ -24,7 +24,8 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +33,8 @@ import numpy as np
 import pandas as pd
 import phonenumbers
 
-__all__ = ["redact", "redact_file", "PLACEHOLDERS"]
+__all__ = ["redact", "redact_file", "PLACEHOLDERS", "anonymity_note", "set_anonymity"]
+__all__ += ["min_responses", "anonymity", "hidden_group", "verbatims_hidden"]
 
 #: The labels that replace personal data.
 PLACEHOLDERS = (
@@ -298,3 +300,91 @@ def redact_file(path: str | os.PathLike[str]) -> None:
     clean = "".join(_redact_one(line) for line in text.splitlines(keepends=True))
     if clean != text:
         path.write_text(clean, encoding="utf-8")
+
+
+# --------------------------------------------------------------------------------------------
+# Anonymity: the page's threshold (statistical disclosure control of small cells)
+# --------------------------------------------------------------------------------------------
+
+#: The page's anonymity threshold and its small groups; :func:`fbresearch.io.load_inputs` sets
+#: them from the runner's inputs file (a unit page's: ``report.min_responses``), each report
+#: page running in its own kernel. ``None``: nothing is suppressed.
+_ANONYMITY: dict[str, Any] = {"min_responses": None, "small": {}, "texts": None}
+
+
+def anonymity_note(min_responses: int, what: str = "responses") -> str:
+    """What a suppressed unit, cell or verbatim says instead of its numbers.
+
+    Examples
+    --------
+    >>> anonymity_note(10)
+    'fewer than 10 responses: not shown to protect anonymity'
+    """
+    return f"fewer than {min_responses} {what}: not shown to protect anonymity"
+
+
+def set_anonymity(
+    minimum: int | None,
+    small_groups: Mapping[str, Any] | None = None,
+    texts: int | None = None,
+) -> None:
+    """Set the page's anonymity threshold (``None``: off), the values of group columns with
+    fewer responses than it (``{"channel": {"call_center"}}``: their verbatims are not shown)
+    and the page's number of texts (fewer than the threshold: no verbatim is shown)."""
+    small = {str(k).casefold(): {str(v) for v in vals} for k, vals in (small_groups or {}).items()}
+    _ANONYMITY.update(min_responses=minimum, small=small, texts=texts)
+
+
+def min_responses() -> int | None:
+    """The page's anonymity threshold (``None``: nothing is suppressed).
+
+    Examples
+    --------
+    >>> with anonymity(10):
+    ...     min_responses()
+    10
+    """
+    return _ANONYMITY["min_responses"]
+
+
+@contextmanager
+def anonymity(
+    minimum: int | None, small_groups: Mapping[str, Any] | None = None, texts: int | None = None
+) -> Iterator[None]:
+    """The threshold of :func:`set_anonymity` for a ``with`` block (tests, doctests)."""
+    before = dict(_ANONYMITY)
+    set_anonymity(minimum, small_groups, texts)
+    try:
+        yield
+    finally:
+        _ANONYMITY.clear()
+        _ANONYMITY.update(before)
+
+
+def hidden_group(column: Any, value: Any) -> bool:
+    """Whether ``value`` of group column ``column`` has fewer responses than the threshold.
+
+    Examples
+    --------
+    >>> with anonymity(10, {"channel": ["call_center"]}):
+    ...     hidden_group("channel", "call_center"), hidden_group("Channel", "web")
+    (True, False)
+    """
+    if _ANONYMITY["min_responses"] is None:
+        return False
+    return str(value) in _ANONYMITY["small"].get(str(column).casefold(), set())
+
+
+def verbatims_hidden() -> bool:
+    """Whether the page has fewer texts than the threshold (none of its verbatims is shown).
+
+    Examples
+    --------
+    >>> with anonymity(10, texts=4):
+    ...     verbatims_hidden()
+    True
+    >>> verbatims_hidden()
+    False
+    """
+    texts, minimum = _ANONYMITY["texts"], _ANONYMITY["min_responses"]
+    return minimum is not None and texts is not None and texts < minimum

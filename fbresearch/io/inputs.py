@@ -14,7 +14,8 @@ With no data path at all, the built-in sample (:func:`fbresearch.io.sample.sampl
 made and validated like a user's data.
 
 The inputs file holds ``data_path``, ``orders_path``, ``invitations_path``, ``quality_path``
-(each a path or ``null``) and ``sample_size``. Relative paths are relative to the inputs
+(each a path or ``null``), ``sample_size`` and ``min_responses`` (the page's anonymity
+threshold, ``null``: none; see :func:`load_inputs`). Relative paths are relative to the inputs
 file's own folder, so a report folder can be moved as a whole.
 
 Examples
@@ -45,6 +46,7 @@ from fbresearch.io.load import _PARQUET_SUFFIXES, Feedback, load_feedback
 from fbresearch.io.orders import load_invitations, load_orders
 from fbresearch.io.sample import sample_data
 from fbresearch.io.validate import _closest, _empty_quality, describe_quality
+from fbresearch.privacy import set_anonymity
 
 __all__ = [
     "PAGE_COLUMNS",
@@ -80,6 +82,7 @@ _INPUT_KEYS: dict[str, Any] = {
     "invitations_path": None,
     "quality_path": None,
     "sample_size": 5000,
+    "min_responses": None,
 }
 _PATH_KEYS = ("data_path", "orders_path", "invitations_path", "quality_path")
 
@@ -106,6 +109,8 @@ class ReportInputs:
         The planted truth of the built-in sample; ``None`` for real data.
     n_rows_read : int
         Rows read before the period was applied.
+    min_responses : int or None
+        The page's anonymity threshold (``None``: nothing is suppressed).
     """
 
     feedback: pd.DataFrame
@@ -117,6 +122,7 @@ class ReportInputs:
     source: str
     truth: dict | None
     n_rows_read: int
+    min_responses: int | None = None
 
     def recent(self, months: int = 1, frame: pd.DataFrame | None = None) -> pd.DataFrame:
         """Rows of ``frame`` (default ``feedback``) in the ``months`` months ending with ``period``.
@@ -347,6 +353,7 @@ def write_inputs(
     invitations_path: str | Path | None = None,
     quality_path: str | Path | None = None,
     sample_size: int = 5000,
+    min_responses: int | None = None,
 ) -> Path:
     """Write the inputs file that tells every notebook where its data are.
 
@@ -359,6 +366,9 @@ def write_inputs(
         inputs file's folder are stored relative to it, others as absolute paths.
     sample_size : int
         Size of the built-in sample when ``data_path`` is ``None``.
+    min_responses : int, optional
+        The anonymity threshold of the pages reading the file (a unit's: ``report.min_responses``):
+        cells and groups with fewer responses are suppressed (``None``: none is).
 
     Returns
     -------
@@ -386,6 +396,7 @@ def write_inputs(
     }
     payload: dict[str, Any] = {key: _stored_path(value, folder) for key, value in given.items()}
     payload["sample_size"] = int(sample_size)
+    payload["min_responses"] = None if min_responses is None else int(min_responses)
     path.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
     return path
 
@@ -404,7 +415,8 @@ def read_inputs(path: str | Path, *, resolve: bool = True) -> dict[str, Any]:
     -------
     dict
         ``data_path``, ``orders_path``, ``invitations_path``, ``quality_path`` (str or
-        ``None``) and ``sample_size`` (int); keys the file lacks take their defaults.
+        ``None``), ``sample_size`` (int) and ``min_responses`` (int or ``None``); keys the file
+        lacks take their defaults.
 
     Raises
     ------
@@ -459,6 +471,13 @@ def read_inputs(path: str | Path, *, resolve: bool = True) -> dict[str, Any]:
             source=path.name,
             fix=fix,
         )
+    minimum = out["min_responses"]
+    if minimum is not None and (isinstance(minimum, bool) or not isinstance(minimum, int)):
+        raise FeedbackDataError(
+            f"min_responses in the inputs file is {minimum!r}, not a whole number or null",
+            source=path.name,
+            fix=fix,
+        )
     return out
 
 
@@ -490,6 +509,7 @@ def load_inputs(
     columns: Sequence[str] | None = None,
     drop: Sequence[str] | None = None,
     page: str | None = None,
+    min_responses: int | None = None,
 ) -> ReportInputs:
     """Load everything a report notebook needs, for one period.
 
@@ -524,6 +544,11 @@ def load_inputs(
     page : str, optional
         A report page (a key of :data:`PAGE_COLUMNS`): its columns to leave out are added to
         ``drop``.
+    min_responses : int, optional
+        The page's anonymity threshold (``None``: the inputs file's, else none). It is set for
+        the page (:func:`fbresearch.privacy.set_anonymity`): KPI cells with fewer answers, table
+        rows with fewer responses and verbatims of groups with fewer responses in the month
+        (e.g. a channel) are not shown and say so.
 
     Returns
     -------
@@ -566,6 +591,7 @@ def load_inputs(
         "invitations_path": invitations_path,
         "quality_path": quality_path,
         "sample_size": sample_size,
+        "min_responses": min_responses,
     }
     where = _where(source, data_path, given)
     dropped = (set(drop or ()) | set(_page_drop(page))) - {"submitted_at"}
@@ -602,6 +628,8 @@ def load_inputs(
             quality.attrs[key] = len(frame)
     chosen = _period(period, frame, label)
     feedback, current = _cut(frame, chosen)
+    minimum = where["min_responses"]
+    set_anonymity(minimum, *_small_groups(current, minimum))
     return ReportInputs(
         feedback=feedback,
         current=current,
@@ -612,7 +640,44 @@ def load_inputs(
         source=label,
         truth=truth,
         n_rows_read=int(quality.attrs["n_read"]),
+        min_responses=minimum,
     )
+
+
+#: columns never treated as groups of responses (one value per response)
+_NOT_GROUPS = ("text", "response_id", "customer_id", "submitted_at")
+
+
+def _small_groups(
+    current: pd.DataFrame, minimum: int | None
+) -> tuple[dict[str, list[Any]], int | None]:
+    """The month's group values with fewer responses than ``minimum`` (columns with up to 50
+    values: channel, region, ...) and its number of texts (``None``: no text column).
+
+    Examples
+    --------
+    >>> month = pd.DataFrame({"channel": ["web"] * 12 + ["app"] * 2, "text": ["ok"] * 14})
+    >>> _small_groups(month, 10)
+    ({'channel': ['app']}, 14)
+    """
+    if minimum is None:
+        return {}, None
+    small = {}
+    for column in current.columns:
+        values = current[column]
+        if (
+            column in _NOT_GROUPS
+            or values.dtype.kind not in "OUSb"
+            and not isinstance(values.dtype, pd.CategoricalDtype | pd.StringDtype)
+        ):
+            continue
+        counts = values.astype("object").value_counts(dropna=True)
+        if 0 < len(counts) <= 50 and (counts < minimum).any():
+            small[str(column)] = sorted(map(str, counts.index[counts < minimum]))
+    texts = None
+    if "text" in current.columns:
+        texts = int(current["text"].astype("string").str.strip().fillna("").ne("").sum())
+    return small, texts
 
 
 def _where(

@@ -20,6 +20,7 @@ import pandas as pd
 from fbresearch.present.exports import record_table
 from fbresearch.present.tables import (
     MAX_ROWS,
+    anonymize,
     escape,
     format_ci,
     format_value,
@@ -201,7 +202,7 @@ def show(obj: Any, caption: str | None = None, *, full: pd.DataFrame | None = No
         obj = obj.to_frame()
     if isinstance(obj, pd.DataFrame):
         _html(table_html(obj, label))
-        record_table(obj if full is None else full, number, caption)
+        record_table(anonymize(obj if full is None else full), number, caption)
         return
     if isinstance(obj, str):
         if obj.strip():  # nothing to say (e.g. no targets set): no empty paragraph
@@ -219,7 +220,7 @@ def show(obj: Any, caption: str | None = None, *, full: pd.DataFrame | None = No
     _html(result_html(obj, label))
     table = _shown_table(obj)
     if table is not None:
-        record_table(table if full is None else full, number, caption)
+        record_table(anonymize(table if full is None else full), number, caption)
 
 
 def _shown_table(result: Any) -> pd.DataFrame | None:

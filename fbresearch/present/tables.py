@@ -5,6 +5,11 @@ Numbers, intervals and p-values are written with :mod:`fbresearch.format` conven
 columns become percentages; an ``estimate`` with ``ci_low``/``ci_high`` becomes one
 ``estimate (95% CI)`` column whose level is read from the table's ``confidence`` column;
 missing values are ``–``; text cells are redacted of personal data and everything is escaped.
+
+Anonymity (:func:`anonymize`): on a page with a threshold (a unit's page,
+:func:`fbresearch.privacy.min_responses`), a row whose count (``n``, ``responses``, ``count``,
+``cases``) is below it shows the notice instead of its numbers, and a verbatim of a group below
+it is not shown.
 """
 
 from __future__ import annotations
@@ -18,11 +23,13 @@ import numpy as np
 import pandas as pd
 
 from fbresearch.format import INTERVAL_SEPARATOR, confidence_label, format_number, format_p
+from fbresearch.privacy import anonymity_note, hidden_group, min_responses, verbatims_hidden
 from fbresearch.privacy import redact as _redact
 from fbresearch.schema import METRICS, MetricSpec
 
 __all__ = [
     "table_html",
+    "anonymize",
     "readable",
     "escape",
     "format_value",
@@ -392,6 +399,70 @@ def _row_digits(
     ]
 
 
+#: count columns whose rows the anonymity threshold applies to, and verbatim columns
+_COUNTS = ("n", "responses", "count", "cases")
+_VERBATIMS = ("excerpt", "text", "verbatim", "comment", "example")
+
+
+def _counts(values: pd.Series) -> pd.Series:
+    """A count column as numbers (``"1,234"`` too; anything else NaN)."""
+    if values.dtype.kind in "iuf":
+        return values.astype(float)
+    text = values.astype("string").str.replace(",", "", regex=False)
+    return pd.to_numeric(text, errors="coerce").astype(float)
+
+
+def anonymize(frame: pd.DataFrame, minimum: int | None = None) -> pd.DataFrame:
+    """The table without the rows and verbatims below the anonymity threshold.
+
+    A row whose count (the first column named ``n``, ``responses``, ``count`` or ``cases``) is
+    below ``minimum`` keeps its label columns (text columns before the count) and says
+    :func:`~fbresearch.privacy.anonymity_note` in the count's place; its numbers become missing
+    and its other texts blank. A verbatim (``excerpt``, ``text``, ...) is not shown when the
+    page has fewer texts than the threshold or its row names a group (a channel) with fewer
+    responses in the month (:func:`fbresearch.privacy.hidden_group`).
+
+    Parameters
+    ----------
+    frame : DataFrame
+    minimum : int, optional
+        The threshold; ``None``: the page's (none outside a unit page: ``frame`` as it is).
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"Category": ["Price", "Delivery"], "Responses": [40, 3],
+    ...                       "NPS (95% CI)": ["12.0 (1.0 to 23.0)", "33.3 (-50.0 to 90.0)"]})
+    >>> anonymize(table, 10).iloc[1].tolist()
+    ['Delivery', 'fewer than 10 responses: not shown to protect anonymity', '']
+    """
+    minimum = min_responses() if minimum is None else minimum
+    if minimum is None or frame.empty:
+        return frame
+    out = frame.copy()
+    names = [str(c).casefold() for c in frame.columns]
+    if any(name in _COUNTS for name in names):
+        where = next(i for i, name in enumerate(names) if name in _COUNTS)
+        small = (_counts(frame.iloc[:, where]) < minimum).to_numpy()
+        for i, col in enumerate(frame.columns):
+            values = frame[col]
+            if small.any() and (i >= where or values.dtype.kind in "iufb"):
+                masked = values.astype("object").copy()
+                if i == where:
+                    masked[small] = anonymity_note(minimum)
+                else:
+                    masked[small] = np.nan if values.dtype.kind in "iufbM" else ""
+                out[col] = masked
+    for col, name in zip(frame.columns, names, strict=True):
+        if name in _VERBATIMS:
+            hide = np.full(len(frame), verbatims_hidden())
+            for group in frame.columns.drop(col):
+                hide |= frame[group].map(lambda v, g=group: hidden_group(g, v)).to_numpy(bool)
+            texts = out[col].astype("object").copy()
+            texts[hide] = anonymity_note(minimum, "responses in its group")
+            out[col] = texts if hide.any() else out[col]
+    return out
+
+
 def _numeric_columns(frame: pd.DataFrame) -> set[str]:
     data = frame if isinstance(frame.index, pd.RangeIndex) else frame.reset_index()
     return {
@@ -422,7 +493,7 @@ def table_html(
     >>> print(table_html(pd.DataFrame({"text": ["<b>hi</b>"], "n": [12345]})))  # doctest: +ELLIPSIS
     <div class="fb-table-wrap"><table class="fb-table">...&lt;b&gt;hi&lt;/b&gt;...12,345...
     """
-    data = frame
+    data = anonymize(frame)
     if index is True and isinstance(data.index, pd.RangeIndex):
         data = data.reset_index()
     elif index is False and not isinstance(data.index, pd.RangeIndex):

@@ -26,12 +26,13 @@ from typing import Any
 
 import pandas as pd
 
+from fbresearch.analyses.kpis.suppress import hidden_note
 from fbresearch.analyses.triage import category_kpis
 from fbresearch.analyses.triage.config import UNCATEGORIZED
 from fbresearch.format import confidence_label
 from fbresearch.present.display import show
 from fbresearch.present.tables import format_ci
-from fbresearch.privacy import redact
+from fbresearch.privacy import anonymity_note, redact
 from fbresearch.results import attempt
 from fbresearch.schema import metric_spec
 
@@ -55,6 +56,7 @@ def category_table(kpis: Any, categories: Any, top: int | None = None) -> pd.Dat
     Texts in no category come last whatever their number. The count is the count (no interval:
     the export keeps the Poisson interval of the volume); each score's header names the result's
     own confidence level and the score's label and unit come from the METRICS registry.
+    A cell left out for anonymity (``kpis.hidden``) says so instead of its number.
     """
     long = kpis.table
     names = _labels(categories)
@@ -74,9 +76,21 @@ def category_table(kpis: Any, categories: Any, top: int | None = None) -> pd.Dat
             percent=spec.unit == "percent",
             digits=spec.digits,
         )
+    hidden = getattr(kpis, "hidden", None)
+    for _, row in (hidden if hidden is not None else pd.DataFrame()).iterrows():
+        code = str(row["category"])
+        out = rows.setdefault(code, {"Category": redact(names.get(code, code))})
+        spec = metric_spec(row["metric"])
+        key = spec.label if row["metric"] == "volume" else f"{spec.label} ({level} CI)"
+        note = hidden_note(kpis.min_responses, row["reason"])
+        out[key] = None if row["metric"] == "volume" else note
     wide = pd.DataFrame(list(rows.values()), index=list(rows))
     if "Responses" in wide.columns:
-        wide = wide.sort_values("Responses", ascending=False, kind="stable")
+        wide = wide.sort_values("Responses", ascending=False, kind="stable", na_position="last")
+        gone = wide["Responses"].isna()
+        if gone.any():
+            wide["Responses"] = wide["Responses"].astype("object")
+            wide.loc[gone, "Responses"] = anonymity_note(kpis.min_responses)
     wide = pd.concat(
         [wide.drop(index=UNCATEGORIZED, errors="ignore"), wide.loc[wide.index == UNCATEGORIZED]]
     )

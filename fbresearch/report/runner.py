@@ -447,6 +447,7 @@ def _build_tasks(
     staging: Path,
     footer: Mapping[str, Any],
     plan: Mapping[str, PagePlan],
+    min_responses: int | None = None,
 ) -> list[dict[str, Any]]:
     """One task per notebook the plan runs: the protocol parameters it declares, its own from
     params and the plan's outcome fallback (skipped pages get no task).
@@ -454,6 +455,7 @@ def _build_tasks(
     Every notebook gets the same ``inputs_path``: one inputs file, written beside the canonical
     data, that says where the data, orders, invitations and quality report are. A partial page
     (or one whose outcome the plan changed) runs from a trimmed copy in ``staging/.plan/``.
+    ``min_responses`` (a unit's pages) is the anonymity threshold the inputs file hands them.
     """
     import nbformat
 
@@ -465,6 +467,7 @@ def _build_tasks(
             invitations_path=paths.get("invitations"),
             quality_path=paths.get("quality"),
             sample_size=loaded.sample_size,
+            min_responses=min_responses,
         )
     common = {"period": chosen, "inputs_path": str(inputs_path), "seed": loaded.seed}
     tasks = []

@@ -229,7 +229,10 @@ def unit_tasks(
         folder = staging / UNITS_DIR / unit.folder
         folder.mkdir(parents=True, exist_ok=True)
         own = {"feedback": data, "quality": paths.get("quality")}
-        for task in build(unit_params, chosen, own, folder, footer, plan.plans[unit.folder]):
+        minimum = plan.comparison.min_responses  # the unit's cells, groups and verbatims
+        for task in build(
+            unit_params, chosen, own, folder, footer, plan.plans[unit.folder], min_responses=minimum
+        ):
             task["name"] = f"{UNITS_DIR}/{unit.folder}/{task['name']}"
             task["log"] = str(staging / "run.log")  # the run's one log, redacted when published
             task["period_label"] = f"{unit.name} · {label}"

@@ -186,6 +186,7 @@ def test_write_inputs_stores_relative_paths_inside_its_folder(tmp_path):
         "invitations_path": None,
         "quality_path": "data/quality.json",
         "sample_size": 700,
+        "min_responses": None,
     }
     resolved = read_inputs(path)
     assert resolved["data_path"] == str(tmp_path / "data/feedback.parquet")
@@ -307,3 +308,32 @@ def test_caption_window_never_starts_before_the_data(tmp_path):
     inputs = load_inputs(str(path), period="2026-10")
     assert inputs.window(12) == "September 2026 to October 2026"
     assert inputs.window(1) == "October 2026"
+
+
+def test_min_responses_travels_in_the_inputs_file_and_sets_the_pages_threshold(tmp_path):
+    from fbresearch import privacy
+
+    raw = pd.DataFrame(
+        {
+            "submitted_at": pd.Timestamp("2026-10-05"),
+            "channel": ["web"] * 12 + ["call_center"] * 3,
+            "nps": 9,
+            "text": ["fine"] * 15,
+        }
+    )
+    paths = write_canonical(load_feedback(raw), tmp_path / "data")
+    path = write_inputs(tmp_path / "inputs.json", data_path=paths["feedback"], min_responses=10)
+    assert read_inputs(path)["min_responses"] == 10
+    inputs = load_inputs(path, page="closed_loop")
+    assert inputs.min_responses == 10 and privacy.min_responses() == 10
+    assert privacy.hidden_group("channel", "call_center") and not privacy.hidden_group(
+        "channel", "web"
+    )
+    assert not privacy.verbatims_hidden()  # 15 texts in the month
+    # the organisation's inputs file has none: the next page loads with no threshold
+    plain = write_inputs(tmp_path / "org.json", data_path=paths["feedback"])
+    assert load_inputs(plain).min_responses is None and privacy.min_responses() is None
+    assert not privacy.hidden_group("channel", "call_center")
+    path.write_text(path.read_text().replace('"min_responses": 10', '"min_responses": "ten"'))
+    with pytest.raises(FeedbackDataError, match="min_responses.*not a whole number"):
+        read_inputs(path)

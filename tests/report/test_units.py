@@ -101,15 +101,17 @@ def test_unit_reports_end_to_end_tiny_region_and_workers(tmp_path):
     }
     runs = {w: run_report(params, out=tmp_path / f"w{w}", workers=w, progress=None) for w in (1, 2)}
     folder = tmp_path / "w1" / "2026-10"
-    assert sorted(p.name for p in (folder / "units").iterdir()) == [
-        "east",
-        "north",
-        "south",
-        "west",
-    ]
+    # Tiny alone hidden would be the organisation minus the others: the smallest region
+    # (fewest October responses) is hidden too (complementary suppression)
+    counts = frame.loc[frame["submitted_at"].dt.to_period("M") == "2026-10", "region"]
+    smallest = counts[counts != "Tiny"].value_counts().sort_index().idxmin()
+    regions = {"east", "north", "south", "west"} - {smallest.lower()}
+    assert sorted(p.name for p in (folder / "units").iterdir()) == sorted(regions)
     block = runs[1].manifest["units"]
     tiny = next(u for u in block["units"] if u["name"] == "Tiny")
     assert tiny["suppressed"] and tiny["kpis"] == [] and tiny["href"] is None
+    second = next(u for u in block["units"] if u["name"] == smallest)
+    assert second["suppressed"] and second["href"] is None and "worked out" in second["verdict"]
     index = (folder / "index.html").read_text()
     row = re.search(r"<tr><td>Tiny</td>(.*?)</tr>", index).group(1)
     text = re.sub(r"<[^>]+>", "", row)  # the cell's text: no count, no KPI
@@ -127,3 +129,41 @@ def test_unit_reports_end_to_end_tiny_region_and_workers(tmp_path):
         second = _strip((tmp_path / "w2" / "2026-10" / rel).read_text())
         assert first == second, rel
     assert json.dumps(block) == json.dumps(runs[2].manifest["units"])
+
+
+@pytest.mark.slow
+def test_a_units_tiny_channel_shows_no_number_on_its_overview(tmp_path):
+    # East in October: 3 call-centre responses among 40; its overview must not show them
+    frame = sample_data(1200, 0).feedback.copy()
+    october = frame["submitted_at"].dt.to_period("M") == "2026-10"
+    frame.loc[october & (frame["region"] == "North"), "region"] = "East"
+    east = frame.index[october & (frame["region"] == "East")]
+    frame.loc[east, "channel"] = ["survey", "email"] * (len(east) // 2) + ["survey"] * (
+        len(east) % 2
+    )
+    frame.loc[east[:3], "channel"] = "call_center"
+    frame.loc[east[:3], ["nps", "csat", "ces"]] = [[2, 2, 3], [9, 5, 6], [10, 4, 7]]
+    data = tmp_path / "data.parquet"
+    frame.to_parquet(data)
+    params = {
+        "data": str(data),
+        "notebooks_dir": str(Path(__file__).parents[2] / "notebooks"),
+        "pages": ["overview"],
+        "report": {"by": "region", "unit_pages": ["overview"]},
+    }
+    run_report(params, out=tmp_path / "out", workers=1, progress=None)
+    page = (tmp_path / "out" / "2026-10" / "units" / "east" / "overview.html").read_text()
+    rows = re.findall(r"<tr><td>call_center</td>(.*?)</tr>", page)
+    assert rows, "the channel's rows say it is hidden"
+    for row in rows:  # the 2026-10 rows: the notice, no digit besides the threshold's
+        text = re.sub(r"<[^>]+>", " ", row)
+        if "not shown to protect anonymity" in text:
+            assert not re.search(r"\d", text.replace("10 answers", "").replace("10 responses", ""))
+    assert "fewer than 10 answers: not shown to protect anonymity" in page
+    # the cell's own figures (3 answers: NPS 33.3, CSAT 2 of 3) appear nowhere on the page
+    for figure in ("33.3 (", "66.7% (", "5.3 ("):
+        assert figure not in page, figure
+    assert "call_center was" not in page and "for call_center" not in page
+    # the organisation's own overview is not affected (no threshold on its cells)
+    org = (tmp_path / "out" / "2026-10" / "overview.html").read_text()
+    assert "not shown to protect anonymity" not in org

@@ -15,7 +15,9 @@ import pandas as pd
 
 from fbresearch import evidence
 from fbresearch.analyses.kpis.scores import change_estimate, row_estimate
+from fbresearch.analyses.kpis.suppress import hidden_note
 from fbresearch.format import confidence_label, format_amount, format_number, format_p
+from fbresearch.privacy import anonymity_note
 from fbresearch.results import Estimate, Finding
 from fbresearch.schema import metric_spec
 
@@ -244,7 +246,7 @@ def kpi_summary(result: KpiTable, max_groups: int = 6) -> str:
     'NPS was 50.0 (-33.6 to 90.7), from 4 answers.'
     """
     if result.table.empty:
-        return "There were no answers to compute the KPIs from."
+        return hidden_sentence(result) or "There were no answers to compute the KPIs from."
     latest = result._latest_rows()
     sentences: list[str] = []
     others = result._others
@@ -274,7 +276,35 @@ def kpi_summary(result: KpiTable, max_groups: int = 6) -> str:
             sentences.extend(kpi_sentence(result, r, metric) for _, r in rows.iterrows())
             continue
         sentences.extend(_groups_summary(result, rows, metric, max_groups))
-    return " ".join(sentences)
+    return " ".join(s for s in (*sentences, hidden_sentence(result)) if s)
+
+
+def hidden_sentence(result: KpiTable) -> str:
+    """The sentence on the latest period's cells left out for anonymity ("" when none is).
+
+    Examples
+    --------
+    >>> from fbresearch.analyses.kpis import kpi_table
+    >>> df = pd.DataFrame({"channel": ["web"] * 30 + ["app"] * 12 + ["call"] * 3, "nps": 9})
+    >>> hidden_sentence(kpi_table(df, by="channel", metrics="nps", min_responses=10))
+    'NPS of 2 channels: fewer than 10 answers (or needed to keep one from being worked out): not shown to protect anonymity.'
+    """
+    hidden = result.hidden
+    if hidden is None or hidden.empty:
+        return ""
+    if result.time is not None:
+        hidden = hidden[hidden[result.time] == hidden[result.time].max()]
+    others = result._others
+    parts = []
+    for metric in dict.fromkeys(hidden["metric"]):
+        count = int((hidden["metric"] == metric).sum())
+        label = metric_spec(metric).label
+        if others:
+            noun = others[0] if len(others) == 1 else "group"
+            label += f" of {count} {noun if count == 1 else _plural(noun)}"
+        parts.append(label)
+    what = "answers (or needed to keep one from being worked out)" if others else "answers"
+    return f"{', '.join(parts)}: {anonymity_note(result.min_responses, what)}."
 
 
 def kpi_findings(result: KpiTable) -> list[Finding]:
@@ -322,7 +352,7 @@ def kpi_display_table(result: KpiTable) -> pd.DataFrame:
     """
     level = f"Estimate ({confidence_label(result.confidence)} CI)"
     rows = []
-    for _, row in result.table.iterrows():
+    for _, row in _with_hidden(result).iterrows():
         metric = row["metric"]
         spec = metric_spec(metric)
         out = {}
@@ -332,6 +362,13 @@ def kpi_display_table(result: KpiTable) -> pd.DataFrame:
                 period_label(value, short=True) if isinstance(value, pd.Period) else value
             )
         out["Metric"] = spec.label
+        if bool(row.get("_hidden", False)):  # left out for anonymity: no number at all
+            out["n"] = hidden_note(result.min_responses, row["reason"])
+            out[level] = ""
+            if result.time is not None:
+                out["Change vs previous"] = out["p-value"] = ""
+            rows.append(out)
+            continue
         out["n"] = f"{row['n']:,}"
         percent = spec.unit == "percent"
         out[level] = _format_ci(
@@ -354,6 +391,19 @@ def kpi_display_table(result: KpiTable) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _with_hidden(result: KpiTable) -> pd.DataFrame:
+    """The table with a row (``_hidden`` True, no numbers) per cell left out, in table order."""
+    if result.hidden is None or result.hidden.empty:
+        return result.table
+    both = pd.concat(
+        [result.table.assign(_hidden=False), result.hidden.assign(_hidden=True)],
+        ignore_index=True,
+    )
+    rank = both["metric"].map({m: i for i, m in enumerate(result.metrics)})
+    order = both.assign(_rank=rank).sort_values(["_rank", *result.by], kind="stable").index
+    return both.loc[order].reset_index(drop=True)
+
+
 def kpi_caption(result: KpiTable, metric: str | None = None) -> str:
     """A figure caption for ``KpiTable.plot``: the metric, the periods and the CI level.
 
@@ -371,6 +421,8 @@ def kpi_caption(result: KpiTable, metric: str | None = None) -> str:
         by = f" by {result.by[0]}" if result.by else ""
         return f"{label}{by}: estimates with {level} confidence intervals."
     periods = result.table[result.time]
+    if periods.empty and result.hidden is not None:  # every cell hidden for anonymity
+        periods = result.hidden[result.time]
     span = f"{period_label(periods.min())} to {period_label(periods.max())}"
     if metric == "volume":
         return f"Responses by {result.time}{f' and {hue}' if hue else ''}, {span}."
@@ -472,7 +524,7 @@ def acknowledged_summary(result: AcknowledgedResult) -> str:
     overall = result.overall
     if overall is None or overall.n == 0:
         return "No responses to measure acknowledgement times on."
-    never = int(result.table["never"].sum())
+    never = int(result.table["never"].sum()) if result.never is None else result.never
     text = (
         f"{overall.format()} of {overall.n:,} responses were acknowledged within "
         f"{result.hours:g} hours ({never:,} never acknowledged, counted as not within)."
@@ -484,6 +536,13 @@ def acknowledged_summary(result: AcknowledgedResult) -> str:
         text += (
             f" The lowest share was{_group_text(worst, list(result.by))}, {w}; the highest"
             f"{_group_text(best, list(result.by))}, {b}."
+        )
+    if result.hidden is not None and len(result.hidden):
+        count, noun = len(result.hidden), result.by[0] if len(result.by) == 1 else "group"
+        text += (
+            f" {count} {noun if count == 1 else _plural(noun)}: fewer than {result.min_responses} "
+            "responses (or needed so that one cannot be worked out): not shown to protect "
+            "anonymity."
         )
     return text
 

@@ -15,8 +15,10 @@ import pandas as pd
 
 from fbresearch.analyses.kpis.results import AcknowledgedResult, ResponseRateResult
 from fbresearch.analyses.kpis.scores import _check_confidence, _wilson, _z, proportion
+from fbresearch.analyses.kpis.suppress import suppress_cells
 from fbresearch.analyses.kpis.table import _as_list, _rows_hint, _to_period
 from fbresearch.errors import AnalysisError
+from fbresearch.privacy import min_responses
 
 __all__ = ["response_rate", "acknowledged_within"]
 
@@ -239,8 +241,21 @@ def acknowledged_within(
     overall = proportion(
         int(work["_within"].sum()), len(work), confidence, name=f"acknowledged within {hours:g} h"
     )
+    hidden = None
+    if keys:  # the page's anonymity threshold: groups with fewer responses are not shown
+        table, hidden = suppress_cells(
+            table.assign(metric="acknowledged"), keys, None, min_responses()
+        )
+        table = table.drop(columns="metric")
     return AcknowledgedResult(
-        table=table, hours=float(hours), by=tuple(keys), overall=overall, confidence=confidence
+        table=table,
+        hours=float(hours),
+        by=tuple(keys),
+        overall=overall,
+        confidence=confidence,
+        hidden=hidden,
+        never=int(work["_never"].sum()),
+        min_responses=min_responses(),
     )
 
 

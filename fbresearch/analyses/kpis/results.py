@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from fbresearch.analyses.kpis.scores import change_estimate, row_estimate
+from fbresearch.analyses.kpis.suppress import hidden_note
 from fbresearch.errors import AnalysisError
 from fbresearch.results import Estimate, Finding, Result, Unavailable
 from fbresearch.schema import metric_spec
@@ -39,12 +40,18 @@ class KpiTable(Result):
         Metrics in the table.
     confidence : float
         Confidence level of the intervals.
+    hidden : DataFrame or None
+        The group columns and ``metric`` of the cells left out for anonymity (no numbers).
+    min_responses : int or None
+        The anonymity threshold applied (``None``: none).
     """
 
     by: tuple[str, ...] = ()
     time: str | None = None
     metrics: tuple[str, ...] = ("nps", "csat")
     confidence: float = 0.95
+    hidden: pd.DataFrame | None = None
+    min_responses: int | None = None
 
     @property
     def _others(self) -> list[str]:
@@ -81,19 +88,35 @@ class KpiTable(Result):
 
     @property
     def latest_period(self) -> pd.Period | None:
-        """The last period in the table (None when not grouped by period)."""
-        return None if self.time is None or self.table.empty else self.table[self.time].max()
+        """The last period in the table, its hidden cells included (None when not grouped by
+        period)."""
+        if self.time is None:
+            return None
+        periods = [self.table[self.time]]
+        if self.hidden is not None:
+            periods.append(self.hidden[self.time])
+        both = pd.concat(periods)
+        return None if both.empty else both.max()
 
     def last(self, periods: int = 1) -> KpiTable:
         """The same table restricted to its last ``periods`` periods."""
-        if self.time is None or self.table.empty:
+        if self.time is None or self.latest_period is None:
             return self
         if periods < 1:
             raise AnalysisError(f"periods must be at least 1; got {periods!r}.")
         start = self.latest_period - (periods - 1)
         kept = self.table[self.table[self.time] >= start].reset_index(drop=True)
+        hidden = self.hidden
+        if hidden is not None:
+            hidden = hidden[hidden[self.time] >= start].reset_index(drop=True)
         return KpiTable(
-            table=kept, by=self.by, time=self.time, metrics=self.metrics, confidence=self.confidence
+            table=kept,
+            by=self.by,
+            time=self.time,
+            metrics=self.metrics,
+            confidence=self.confidence,
+            hidden=hidden if hidden is not None and len(hidden) else None,
+            min_responses=self.min_responses,
         )
 
     def _latest_rows(self) -> pd.DataFrame:
@@ -148,6 +171,11 @@ class KpiTable(Result):
         """
         from fbresearch.present.plots import kpis
 
+        if self.table.empty and self.hidden is not None:
+            reason = hidden_note(self.min_responses)
+            return Unavailable(
+                table=pd.DataFrame(), message=f"The chart is not shown: {reason}.", reason=reason
+            )
         if metric is not None and metric not in self.metrics:
             label = metric_spec(metric).label if _known(metric) else metric
             reason = (
@@ -222,6 +250,10 @@ class AcknowledgedResult(Result):
     by: tuple[str, ...] = ()
     overall: Estimate | None = None
     confidence: float = 0.95
+    #: groups left out for anonymity (keys only), all responses never acknowledged, threshold
+    hidden: pd.DataFrame | None = None
+    never: int | None = None
+    min_responses: int | None = None
 
     def plot_caption(self, month: str) -> str:
         """Caption of :meth:`plot` for ``month`` (e.g. "October 2026")."""

@@ -25,9 +25,11 @@ from fbresearch.analyses.kpis.scores import (
     _wilson,
     _z,
 )
+from fbresearch.analyses.kpis.suppress import suppress_cells
 from fbresearch.engines.base import TIME_KEYS, Scan
 from fbresearch.engines.pandas_engine import PandasScan, rows_hint, to_period
 from fbresearch.errors import AnalysisError
+from fbresearch.privacy import min_responses as page_min_responses
 from fbresearch.schema import SCORES, metric_spec
 
 __all__ = ["kpi_table", "kpi_trend", "SOURCE_COLUMNS"]
@@ -286,6 +288,7 @@ def kpi_table(
     *,
     date: str = "submitted_at",
     top_box: tuple[int, ...] = (4, 5),
+    min_responses: int | None = None,
 ) -> KpiTable:
     """KPIs with confidence intervals, overall or per group, with the change between periods.
 
@@ -322,6 +325,11 @@ def kpi_table(
         The date column used for ``by="month"``.
     top_box : tuple of int, default (4, 5)
         CSAT answers that count as satisfied.
+    min_responses : int, optional
+        Anonymity threshold: cells with fewer answers are left out, with the smallest other
+        cell of their margin when one alone would be (complementary suppression, see
+        :mod:`fbresearch.analyses.kpis.suppress`); their keys are ``.hidden``. ``None``: the
+        page's threshold (:func:`fbresearch.privacy.min_responses`; none outside a unit page).
 
     Returns
     -------
@@ -384,8 +392,16 @@ def kpi_table(
     table = pd.concat(parts, ignore_index=True)
     front = keys + ["metric", "n", "estimate", "ci_low", "ci_high", "se"]
     table = table[front + [c for c in table.columns if c not in front]]
+    minimum = page_min_responses() if min_responses is None else int(min_responses)
+    table, hidden = suppress_cells(table, keys, time, minimum)
     return KpiTable(
-        table=table, by=tuple(keys), time=time, metrics=tuple(metric_list), confidence=confidence
+        table=table,
+        by=tuple(keys),
+        time=time,
+        metrics=tuple(metric_list),
+        confidence=confidence,
+        hidden=hidden,
+        min_responses=minimum,
     )
 
 

@@ -11,6 +11,11 @@ for shares, Welch for means, exact or permutation tests at small n.
 
 Anonymity: a unit with fewer than ``min_responses`` responses in the month is not compared (and
 shown by no number); a KPI whose unit or rest side has fewer answers than that is left out.
+Differencing guard (statistical disclosure control, complementary suppression): the
+organisation's figures are the sum of its units', so the suppressed units together are what
+the organisation minus the shown units gives away; while they hold fewer than
+``min_responses`` responses (one unit alone always does), the next smallest unit is
+suppressed too (``units["reason"]`` says ``"primary"`` or ``"complementary"``).
 """
 
 from __future__ import annotations
@@ -51,7 +56,9 @@ class UnitComparison(Result):
         for anonymity, no numbers). NPS in points, shares as fractions, CES a mean.
     units : DataFrame
         One row per unit: ``unit``, ``responses`` (in the month; None when suppressed),
-        ``suppressed``.
+        ``suppressed`` and ``reason`` (``"primary"``: fewer responses than ``min_responses``;
+        ``"complementary"``: the next smallest unit when only one is below it, so that it cannot
+        be worked out as the organisation minus the others; None when shown).
     by : str
     period : pandas.Period
     metrics : tuple of str
@@ -75,6 +82,11 @@ class UnitComparison(Result):
         """Whether ``unit`` is not shown (fewer than ``min_responses`` responses)."""
         row = self.units[self.units["unit"] == unit]
         return bool(row["suppressed"].iloc[0]) if len(row) else True
+
+    def reason(self, unit: object) -> str | None:
+        """Why ``unit`` is not shown: ``"primary"``, ``"complementary"`` or None (shown)."""
+        row = self.units[self.units["unit"] == unit]
+        return (row["reason"].iloc[0] or None) if len(row) else "primary"
 
     def rows(self, unit: object) -> pd.DataFrame:
         """The KPI rows of one unit."""
@@ -152,6 +164,7 @@ def _compare(
         by=["unit", "side"],
         metrics=metrics,
         confidence=confidence,
+        min_responses=1,  # the comparison hides its own cells (below)
     ).table
     unit_rows = table[table["side"] == _UNIT].set_index(["unit", "metric"])
     rest_rows = table[table["side"] == _REST].set_index(["unit", "metric"])
@@ -175,6 +188,27 @@ def _compare(
         index=index,
     )
     return out.reset_index()
+
+
+def _suppression(responses: dict[object, int], minimum: int) -> dict[object, str]:
+    """The suppressed units and why: primary (below ``minimum``) and complementary (the next
+    smallest shown units, until the suppressed ones together hold ``minimum`` responses: with
+    one alone, or a few tiny ones, the total minus the shown units would give them away).
+
+    Examples
+    --------
+    >>> _suppression({"a": 3, "b": 40, "c": 25}, 10)
+    {'a': 'primary', 'c': 'complementary'}
+    >>> _suppression({"a": 3, "b": 8, "c": 25}, 10)
+    {'a': 'primary', 'b': 'primary'}
+    >>> _suppression({"a": 3, "b": 4, "c": 25, "d": 30}, 10)
+    {'a': 'primary', 'b': 'primary', 'c': 'complementary'}
+    """
+    reason = {u: "primary" for u, n in responses.items() if n < minimum}
+    shown = sorted((u for u in responses if u not in reason), key=lambda u: (responses[u], str(u)))
+    while reason and shown and sum(responses[u] for u in reason) < minimum:
+        reason[shown.pop(0)] = "complementary"
+    return reason
 
 
 def unit_vs_rest(
@@ -216,14 +250,25 @@ def unit_vs_rest(
     --------
     >>> frame = pd.DataFrame({
     ...     "submitted_at": pd.Timestamp("2026-10-05"),
-    ...     "region": ["N"] * 40 + ["S"] * 40 + ["X"] * 3,
-    ...     "csat": [5] * 30 + [2] * 10 + [5] * 10 + [2] * 30 + [5] * 3})
+    ...     "region": ["N"] * 40 + ["S"] * 40 + ["W"] * 30 + ["X"] * 3,
+    ...     "csat": [5] * 30 + [2] * 10 + [5] * 10 + [2] * 30 + [5] * 15 + [2] * 15 + [5] * 3})
     >>> result = unit_vs_rest(frame, "region", "2026-10", metrics=["csat"])
     >>> result.table[["unit", "estimate", "rest", "significant", "shown"]]
       unit  estimate      rest  significant  shown
-    0    N      0.75  0.302326         True   True
-    1    S      0.25  0.767442         True   True
-    2    X       NaN       NaN        False  False
+    0    N      0.75  0.383562         True   True
+    1    S      0.25  0.657534         True   True
+    2    W       NaN       NaN        False  False
+    3    X       NaN       NaN        False  False
+
+    ``X`` alone suppressed would be the organisation minus the others: the smallest other
+    (``W``) is suppressed too.
+
+    >>> result.units
+      unit  responses  suppressed         reason
+    0    N         40       False           None
+    1    S         40       False           None
+    2    W       <NA>        True  complementary
+    3    X       <NA>        True        primary
     """
     if by not in frame.columns:
         raise AnalysisError(
@@ -241,7 +286,8 @@ def unit_vs_rest(
     counts = current[by].astype("object").value_counts(dropna=True)
     units = sorted(counts.index, key=str)
     responses = {u: int(counts[u]) for u in units}
-    suppressed = {u: responses[u] < min_responses for u in units}
+    reason = _suppression(responses, min_responses)
+    suppressed = {u: u in reason for u in units}
     shown_units = [u for u in units if not suppressed[u]]
     if shown_units and metrics:
         table = _compare(current, by, shown_units, metrics, confidence)
@@ -276,6 +322,7 @@ def unit_vs_rest(
                 [None if suppressed[u] else responses[u] for u in units], dtype="Int64"
             ),
             "suppressed": [suppressed[u] for u in units],
+            "reason": pd.Series([reason.get(u) for u in units], dtype="object"),
         }
     )
     return UnitComparison(

@@ -15,7 +15,7 @@ import pandas as pd
 from fbresearch import evidence
 from fbresearch.analyses.kpis.narrative import _format_amount, _format_ci, p_text, period_label
 from fbresearch.format import confidence_label, format_p
-from fbresearch.privacy import redact
+from fbresearch.privacy import anonymity_note, redact
 from fbresearch.schema import metric_spec
 
 if TYPE_CHECKING:
@@ -24,22 +24,12 @@ if TYPE_CHECKING:
 __all__ = [
     "anonymity_note",
     "unit_name",
+    "unit_note",
     "comparison_summary",
     "unit_verdict",
     "comparison_display_table",
     "family_note",
 ]
-
-
-def anonymity_note(min_responses: int, what: str = "responses") -> str:
-    """What a suppressed unit or cell says instead of its numbers.
-
-    Examples
-    --------
-    >>> anonymity_note(10)
-    'fewer than 10 responses: not shown to protect anonymity'
-    """
-    return f"fewer than {min_responses} {what}: not shown to protect anonymity"
 
 
 def unit_name(unit: object) -> str:
@@ -52,6 +42,30 @@ def unit_name(unit: object) -> str:
     ('Store [phone]', '3')
     """
     return redact(str(unit))
+
+
+def unit_note(result: UnitComparison, unit: object) -> str:
+    """What a suppressed unit says: below the threshold, or hidden so that another one cannot
+    be worked out from the organisation's total (complementary suppression).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from fbresearch.analyses.kpis.units import unit_vs_rest
+    >>> frame = pd.DataFrame({"submitted_at": pd.Timestamp("2026-10-05"),
+    ...     "region": ["N"] * 40 + ["S"] * 20 + ["X"] * 3, "csat": 5})
+    >>> result = unit_vs_rest(frame, "region", metrics=["csat"])
+    >>> unit_note(result, "X")
+    'fewer than 10 responses: not shown to protect anonymity'
+    >>> unit_note(result, "S")
+    'not shown to protect anonymity: with it, a unit of fewer than 10 responses could be worked out from the organisation total'
+    """
+    if result.reason(unit) == "complementary":
+        return (
+            "not shown to protect anonymity: with it, a unit of fewer than "
+            f"{result.min_responses} responses could be worked out from the organisation total"
+        )
+    return anonymity_note(result.min_responses)
 
 
 def family_note(result: UnitComparison) -> str:
@@ -121,17 +135,17 @@ def comparison_summary(result: UnitComparison, unit: object = None) -> str:
     >>> import pandas as pd
     >>> from fbresearch.analyses.kpis.units import unit_vs_rest
     >>> frame = pd.DataFrame({"submitted_at": pd.Timestamp("2026-10-05"),
-    ...     "region": ["N"] * 40 + ["S"] * 40 + ["X"] * 3,
-    ...     "csat": [5] * 30 + [2] * 10 + [5] * 10 + [2] * 30 + [5] * 3})
+    ...     "region": ["N"] * 40 + ["S"] * 40 + ["W"] * 30 + ["X"] * 3,
+    ...     "csat": [5] * 30 + [2] * 10 + [5] * 10 + [2] * 30 + [5, 2] * 15 + [5] * 3})
     >>> print(comparison_summary(unit_vs_rest(frame, "region", metrics=["csat"]), "X"))
     X: fewer than 10 responses: not shown to protect anonymity.
     >>> print(comparison_summary(unit_vs_rest(frame, "region", metrics=["csat"])))
-    Above the rest of the organisation: N (CSAT). Below: S (CSAT). Not shown (fewer than 10 responses): 1 unit.
+    Above the rest of the organisation: N (CSAT). Below: S (CSAT). Not shown to protect anonymity: 2 units (fewer than 10 responses, or needed so that one cannot be worked out).
     """
     if unit is not None:
         name = unit_name(unit)
         if result.suppressed(unit):
-            return f"{name}: {anonymity_note(result.min_responses)}."
+            return f"{name}: {unit_note(result, unit)}."
         return " ".join(_row_sentence(result, r, name) for _, r in result.rows(unit).iterrows())
     parts = []
     for side in ("above", "below"):
@@ -153,7 +167,10 @@ def comparison_summary(result: UnitComparison, unit: object = None) -> str:
     hidden = int(result.units["suppressed"].sum())
     if hidden:
         noun = "unit" if hidden == 1 else "units"
-        parts.append(f"Not shown (fewer than {result.min_responses} responses): {hidden} {noun}.")
+        parts.append(
+            f"Not shown to protect anonymity: {hidden} {noun} (fewer than "
+            f"{result.min_responses} responses, or needed so that one cannot be worked out)."
+        )
     return " ".join(parts)
 
 
@@ -171,7 +188,7 @@ def unit_verdict(result: UnitComparison, unit: object) -> str:
     'above the rest on CSAT'
     """
     if result.suppressed(unit):
-        return anonymity_note(result.min_responses)
+        return unit_note(result, unit)
     rows = result.rows(unit)
     found = {"above": [], "below": []}
     for _, r in rows[rows["significant"]].iterrows():
@@ -198,10 +215,14 @@ def comparison_display_table(result: UnitComparison, unit: object = None) -> pd.
         line = {} if unit is not None else {"Unit": unit_name(r["unit"])}
         line["KPI"] = spec.label
         if not bool(r["shown"]):
-            what = "responses" if result.suppressed(r["unit"]) else "answers"
+            note = (
+                unit_note(result, r["unit"])
+                if result.suppressed(r["unit"])
+                else anonymity_note(result.min_responses, "answers")
+            )
             line.update(
                 {
-                    f"Unit {ci}": anonymity_note(result.min_responses, what),
+                    f"Unit {ci}": note,
                     f"Rest {ci}": "",
                     f"Difference {ci}": "",
                     "p": "",

@@ -74,11 +74,21 @@ def test_nps_difference_is_unit_minus_rest_in_points():
 
 
 def test_units_and_cells_below_the_threshold_show_no_number():
-    frame = _frame({"A": [5] * 30 + [2] * 20, "B": [4] * 20 + [1] * 30, "Tiny": [1] * 4})
-    frame["nps"] = pd.array([9] * 50 + [None] * 45 + [8] * 5 + [None] * 4, dtype="Int64")
+    # C (12 responses) is the smallest shown unit: suppressed too, else Tiny = total - A - B - C
+    frame = _frame(
+        {"A": [5] * 30 + [2] * 20, "B": [4] * 20 + [1] * 30, "Tiny": [1] * 4, "C": [3] * 12}
+    )
+    frame["nps"] = pd.array([9] * 50 + [None] * 45 + [8] * 5 + [None] * 16, dtype="Int64")
     result = unit_vs_rest(frame, "region", metrics=["csat", "nps"], min_responses=10)
     units = result.units.set_index("unit")
     assert bool(units.loc["Tiny", "suppressed"]) and pd.isna(units.loc["Tiny", "responses"])
+    assert units["reason"].to_dict() == {
+        "A": None,
+        "B": None,
+        "C": "complementary",
+        "Tiny": "primary",
+    }
+    assert pd.isna(units.loc["C", "responses"]) and not result.rows("C")["shown"].any()
     tiny = result.rows("Tiny")
     assert not tiny["shown"].any() and tiny[["n", "estimate", "difference"]].isna().all().all()
     assert not tiny["significant"].any()
@@ -91,7 +101,7 @@ def test_units_and_cells_below_the_threshold_show_no_number():
     assert "not shown to protect anonymity" in comparison_display_table(result, "B").iloc[1, 1]
     # A's NPS: 50 answers, but its rest (B) has 5: hidden too (the rest would be B's number)
     assert not result.rows("A").set_index("metric").loc["nps", "shown"]
-    # hidden cells are not tests: the family holds A's and B's CSAT only
+    # hidden cells and units are not tests: the family holds A's and B's CSAT only
     assert result.n_tests == 2
 
 
@@ -177,3 +187,26 @@ def test_null_calibration_with_repeat_customers():
     alarms = _null_rejections(NULL_REPS, seed=7, customer_sd=0.5)
     print(f"repeat customers: {alarms}/{NULL_REPS} false alarms")
     assert alarms <= NULL_UPPER
+
+
+def test_differencing_one_suppressed_unit_cannot_be_worked_out_from_the_total():
+    # Tiny's satisfied count would be total - A - B if only Tiny were hidden; with the
+    # complementary unit (B, the smaller shown one) hidden too, only Tiny + B is known.
+    frame = _frame({"A": [5] * 40 + [2] * 20, "B": [5] * 10 + [2] * 15, "Tiny": [5] * 3})
+    result = unit_vs_rest(frame, "region", metrics=["csat"], min_responses=10)
+    units = result.units.set_index("unit")
+    assert units["suppressed"].to_dict() == {"A": False, "B": True, "Tiny": True}
+    assert units["reason"].to_dict() == {"A": None, "B": "complementary", "Tiny": "primary"}
+    shown = result.table[result.table["shown"]]
+    # what a reader sees: A's level and its rest (B + Tiny together: 13 of 28), nothing else
+    assert shown["unit"].tolist() == ["A"] and int(shown["rest_n"].iloc[0]) == 28
+    assert float(shown["rest"].iloc[0]) == pytest.approx(13 / 28)
+    assert "could be worked out" in unit_verdict(result, "B")
+    # two units below the threshold that together hold 10 or more: nothing more is hidden;
+    # together fewer than 10 (3 + 4 = 7 could be read as a group): the next smallest too
+    for tiny, expected in ((8, None), (4, "complementary")):
+        frame = _frame({"A": [5] * 40, "B": [5] * 25, "T1": [5] * 3, "T2": [2] * tiny})
+        reasons = unit_vs_rest(frame, "region", metrics=["csat"], min_responses=10).units
+        assert reasons.set_index("unit")["reason"].to_dict() == {
+            "A": None, "B": expected, "T1": "primary", "T2": "primary"
+        }  # fmt: skip
