@@ -117,8 +117,12 @@ def customer_codes(frame: pd.DataFrame, cluster: str) -> tuple[np.ndarray, int]:
 
 
 def _customer_products(
-    cells: np.ndarray, customers: np.ndarray, n_customers: int, answers: np.ndarray,
-    width: int, groups: int,
+    cells: np.ndarray,
+    customers: np.ndarray,
+    n_customers: int,
+    answers: np.ndarray,
+    width: int,
+    groups: int,
 ) -> list[np.ndarray]:
     """Per group: customers with an answer, then the sums of products of their value counts."""
     pair = cells * n_customers + customers

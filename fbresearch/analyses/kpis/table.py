@@ -319,14 +319,17 @@ def _add_change(
     testable = ~np.isnan(p["n"])
     if metric != "volume":
         testable &= evidence.enough_answers(c["n"]) & evidence.enough_answers(p["n"])
-    low, high, p_test, p_interval = _tests(metric, c, p, confidence, testable, _exact_p)
     rep = (c["_rep"] > 0) | (p["_rep"] > 0)
-    if metric != "volume" and rep.any():  # a customer answers twice: clustered tests there
+    if metric == "volume":
+        rep = np.zeros_like(rep)
+    low, high, p_test, p_interval = _tests(metric, c, p, confidence, testable & ~rep, _exact_p)
+    if rep.any():  # a customer answers twice: clustered tests there
         ce, pe = clustered.effective(metric, c), clustered.effective(metric, p)
         exact = partial(_clustered_exact_p, c_answers=c, p_answers=p)
         chosen = _tests(metric, ce, pe, confidence, testable & rep, exact)
         low, high, p_test, p_interval = (
-            np.where(rep, a, b) for a, b in zip(chosen, (low, high, p_test, p_interval))  # noqa: B905
+            np.where(rep, a, b)
+            for a, b in zip(chosen, (low, high, p_test, p_interval))  # noqa: B905
         )
         few = (c["_rep"] > 0) & ~(c["_g"] >= evidence.MIN_ANSWERS)
         testable &= ~(few | ((p["_rep"] > 0) & ~(p["_g"] >= evidence.MIN_ANSWERS)))
