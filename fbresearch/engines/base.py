@@ -14,6 +14,13 @@ keys such as ``month`` as pandas Periods, sorted), ``_rows`` (responses in the g
 each score column ``c`` with answers ``low..high``, ``c_c<v>`` (answers of value ``v``), all
 int64. Rows with a missing group value are left out; a non-whole or out-of-range answer raises
 :class:`~fbresearch.errors.AnalysisError` naming the column.
+
+With ``cluster=`` a customer column (repeat customers), the table also holds, per score column
+``c``, the sufficient statistics of variances clustered by customer (:func:`cluster_columns`):
+``c_g`` (customers with at least one answer in the group) and ``c_x<v>_<w>`` for ``v <= w``,
+the sum over customers of (their answers of value ``v``) times (their answers of value ``w``).
+A row with no customer counts as a customer of its own. Integers again, so every engine gives
+the same ones.
 """
 
 from __future__ import annotations
@@ -38,6 +45,7 @@ __all__ = [
     "EXTRA",
     "period_bounds",
     "count_columns",
+    "cluster_columns",
     "require",
     "parquet_files",
     "hive_keys",
@@ -102,6 +110,21 @@ def count_columns(scores: Mapping[str, tuple[int, int]]) -> list[str]:
     ['csat_c1', 'csat_c2', 'csat_c3', 'csat_c4', 'csat_c5']
     """
     return [f"{c}_c{v}" for c, (low, high) in scores.items() for v in range(low, high + 1)]
+
+
+def cluster_columns(scores: Mapping[str, tuple[int, int]]) -> list[str]:
+    """The per-customer columns of :meth:`Scan.kpi_counts` with ``cluster=`` (see the module).
+
+    Examples
+    --------
+    >>> cluster_columns({"satisfied": (0, 1)})
+    ['satisfied_g', 'satisfied_x0_0', 'satisfied_x0_1', 'satisfied_x1_1']
+    """
+    names = []
+    for c, (low, high) in scores.items():
+        names.append(f"{c}_g")
+        names += [f"{c}_x{v}_{w}" for v in range(low, high + 1) for w in range(v, high + 1)]
+    return names
 
 
 def parquet_files(
@@ -180,7 +203,12 @@ class Scan(Protocol):
         ...
 
     def kpi_counts(
-        self, by: Sequence[str], scores: Mapping[str, tuple[int, int]], *, date: str = ...
+        self,
+        by: Sequence[str],
+        scores: Mapping[str, tuple[int, int]],
+        *,
+        date: str = ...,
+        cluster: str | None = ...,
     ) -> pd.DataFrame:
         """Integer answer counts per group (see the module docstring for the layout)."""
         ...

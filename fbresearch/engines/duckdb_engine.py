@@ -24,6 +24,7 @@ import pandas as pd
 from fbresearch.engines.base import (
     TIME_KEYS,
     check_keys,
+    cluster_columns,
     count_columns,
     hive_keys,
     parquet_files,
@@ -78,16 +79,12 @@ class DuckDBScan:
         scores: Mapping[str, tuple[int, int]],
         *,
         date: str = "submitted_at",
+        cluster: str | None = None,
     ) -> pd.DataFrame:
         """Integer answer counts per group, as :func:`fbresearch.engines.pandas_engine.frame_counts`."""
         by = list(by)
         check_keys(by, self.columns, date)
-        keys = [
-            _q(k)
-            if k in self.columns
-            else f"date_trunc('{_TRUNC[k]}', CAST({_q(date)} AS TIMESTAMP))"
-            for k in by
-        ]
+        keys = self._keys(by, date)
         aggs = ["count(*) AS _rows"]
         names = iter(count_columns(scores))
         for column, (low, high) in scores.items():
@@ -109,14 +106,73 @@ class DuckDBScan:
         counts = self.sql(select, tail)
         for column in scores:
             self._check(counts.pop(f"_bad_{column}"), column, scores[column])
-        if by:
-            counts = counts.dropna(subset=by)
-            for k in by:
-                if k not in self.columns:
-                    counts[k] = pd.to_datetime(counts[k]).dt.to_period(TIME_KEYS[k])
-            counts = counts.sort_values(by, kind="stable")
+        counts = self._tidy(counts, by)
+        if cluster is not None:
+            products = self._tidy(self._customer_products(by, keys, scores, cluster), by)
+            counts = counts.merge(products, on=by, how="left") if by else counts.join(products)
+            counts = counts.fillna(dict.fromkeys(cluster_columns(scores), 0))
         ints = [c for c in counts.columns if c not in by]
         return counts.astype(dict.fromkeys(ints, np.int64)).reset_index(drop=True)
+
+    def _keys(self, by: list[str], date: str) -> list[str]:
+        """The SQL expressions of the group keys (a time key: the truncated date)."""
+        return [
+            _q(k)
+            if k in self.columns
+            else f"date_trunc('{_TRUNC[k]}', CAST({_q(date)} AS TIMESTAMP))"
+            for k in by
+        ]
+
+    def _tidy(self, counts: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+        """Groups with a key left out, time keys as Periods, sorted by the keys."""
+        if not by:
+            return counts
+        counts = counts.dropna(subset=by)
+        for k in by:
+            if k not in self.columns:
+                counts[k] = pd.to_datetime(counts[k]).dt.to_period(TIME_KEYS[k])
+        return counts.sort_values(by, kind="stable").reset_index(drop=True)
+
+    def _customer_products(
+        self, by: list[str], keys: list[str], scores: Mapping[str, tuple[int, int]], cluster: str
+    ) -> pd.DataFrame:
+        """The per-customer columns (:func:`fbresearch.engines.base.cluster_columns`) per group:
+        value counts per group and customer, then their products summed per group. The rows
+        without a customer form one inner group per group, counted as customers of their own."""
+        if cluster not in self.columns:
+            raise AnalysisError(
+                f"cannot cluster by {cluster!r}: no such column. Fix: name the customer column, "
+                "or cluster=None to treat every answer as independent."
+            )
+        inner = [f"{e} AS {_q(k)}" for e, k in zip(keys, by, strict=True)]
+        inner.append(f"{_q(cluster)} AS _cid")
+        outer = [_q(k) for k in by]
+        for column, (low, high) in scores.items():
+            v = f"TRY_CAST({_q(column)} AS DOUBLE)"
+            c = [_q(f"_{column}_{value}") for value in range(low, high + 1)]
+            inner += [
+                f"count(*) FILTER (WHERE {v} = {value}) AS {name}"
+                for value, name in zip(range(low, high + 1), c, strict=True)
+            ]
+            n = " + ".join(c)
+            outer.append(
+                f"CAST(sum(CASE WHEN _cid IS NULL THEN {n} ELSE CAST({n} > 0 AS BIGINT) END) "
+                f"AS BIGINT) AS {_q(column + '_g')}"
+            )
+            for i in range(len(c)):
+                for j in range(i, len(c)):
+                    alone = c[i] if i == j else "0"
+                    outer.append(
+                        f"CAST(sum(CASE WHEN _cid IS NULL THEN {alone} ELSE {c[i]} * {c[j]} END) "
+                        f"AS BIGINT) AS {_q(f'{column}_x{low + i}_{low + j}')}"
+                    )
+        group_inner = ", ".join(str(i + 1) for i in range(len(by) + 1))
+        group_outer = f"GROUP BY {', '.join(str(i + 1) for i in range(len(by)))}" if by else ""
+        query = (
+            f"SELECT {', '.join(outer)} FROM (SELECT {', '.join(inner)} {self._from()} "
+            f"GROUP BY {group_inner}) {group_outer}"
+        )
+        return self._con.execute(query).df()
 
     def _check(self, bad: pd.Series, column: str, scale: tuple[int, int]) -> None:
         """Refuse answers that are not whole numbers on the scale, naming a few of them."""

@@ -20,6 +20,7 @@ import pandas as pd
 from fbresearch.engines.base import (
     TIME_KEYS,
     check_keys,
+    cluster_columns,
     count_columns,
     hive_keys,
     parquet_files,
@@ -95,11 +96,54 @@ def to_period(series: pd.Series, column: str, freq: str = "M") -> pd.Series:
     return dates.dt.to_period(freq)
 
 
+def customer_codes(frame: pd.DataFrame, cluster: str) -> tuple[np.ndarray, int]:
+    """Integer codes of the customer column (a row with no customer: a customer of its own).
+
+    Examples
+    --------
+    >>> customer_codes(pd.DataFrame({"customer_id": ["a", None, "a", None]}), "customer_id")
+    (array([0, 2, 0, 4]), 5)
+    """
+    if cluster not in frame.columns:
+        raise AnalysisError(
+            f"cannot cluster by {cluster!r}: no such column. Fix: name the customer column, or "
+            "cluster=None to treat every answer as independent."
+        )
+    codes, uniques = pd.factorize(frame[cluster], use_na_sentinel=True)
+    codes = codes.astype(np.int64)
+    known = len(uniques)
+    codes = np.where(codes < 0, known + np.arange(len(codes)), codes)
+    return codes, known + len(codes)
+
+
+def _customer_products(
+    cells: np.ndarray,
+    customers: np.ndarray,
+    n_customers: int,
+    answers: np.ndarray,
+    width: int,
+    groups: int,
+) -> list[np.ndarray]:
+    """Per group: customers with an answer, then the sums of products of their value counts."""
+    pair = cells * n_customers + customers
+    unique, inverse = np.unique(pair, return_inverse=True)
+    per = np.bincount(inverse * width + answers, minlength=len(unique) * width)
+    per = per.reshape(len(unique), width)
+    cell = unique // n_customers
+    out = [np.bincount(cell, minlength=groups).astype(np.int64)]
+    for i in range(width):
+        for j in range(i, width):
+            products = np.bincount(cell, weights=per[:, i] * per[:, j], minlength=groups)
+            out.append(np.rint(products).astype(np.int64))
+    return out
+
+
 def frame_counts(
     frame: pd.DataFrame,
     by: Sequence[str],
     scores: Mapping[str, tuple[int, int]],
     date: str = "submitted_at",
+    cluster: str | None = None,
 ) -> pd.DataFrame:
     """Answer counts per group of ``frame`` (the layout of :meth:`PandasScan.kpi_counts`).
 
@@ -131,14 +175,24 @@ def frame_counts(
     groups = len(out)
     data = {"_rows": np.bincount(codes[valid], minlength=groups).astype(np.int64)}
     names = iter(count_columns(scores))
+    extra: dict[str, np.ndarray] = {}
+    if cluster is not None:
+        customers, n_customers = customer_codes(frame, cluster)
+        cluster_names = iter(cluster_columns(scores))
     for column, (low, high) in scores.items():
         values = score_values(frame, column, low, high)
         ok = valid & ~np.isnan(values)
         width = high - low + 1
-        flat = codes[ok] * width + (values[ok] - low).astype(np.int64)
+        answers = (values[ok] - low).astype(np.int64)
+        flat = codes[ok] * width + answers
         counts = np.bincount(flat, minlength=groups * width).reshape(groups, width)
         data.update({next(names): counts[:, i].astype(np.int64) for i in range(width)})
-    return out.assign(**data)
+        if cluster is not None:
+            parts = _customer_products(
+                codes[ok], customers[ok], n_customers, answers, width, groups
+            )
+            extra.update({next(cluster_names): part for part in parts})
+    return pd.concat([out, pd.DataFrame({**data, **extra}, index=out.index)], axis=1)
 
 
 def _read(source: Any, columns: Sequence[str] | None, since: Any, through: Any) -> pd.DataFrame:
@@ -191,9 +245,10 @@ class PandasScan:
         scores: Mapping[str, tuple[int, int]],
         *,
         date: str = "submitted_at",
+        cluster: str | None = None,
     ) -> pd.DataFrame:
         """Integer answer counts per group (see :func:`frame_counts`)."""
-        return frame_counts(self.frame, by, scores, date)
+        return frame_counts(self.frame, by, scores, date, cluster)
 
 
 class PandasEngine:

@@ -81,6 +81,31 @@ def test_duckdb_counts_equal_pandas_counts_on_hive_parquet(frame, hive, by):
     assert int(b["_rows"].sum()) == len(frame) or by  # no key: every row counted
 
 
+@pytest.mark.parametrize("by", [[], ["month"], ["month", "channel"], ["week"]])
+def test_per_customer_counts_are_equal_in_both_engines(frame, hive, by):
+    # the sample's repeat customers: the cross-products of clustered variances, to the integer
+    a = PandasEngine().scan(frame).kpi_counts(by, SCORES, cluster="customer_id")
+    b = DuckDBEngine(threads=1).scan(hive).kpi_counts(by, SCORES, cluster="customer_id")
+    _same(a, b, by)
+    answers = a[[f"nps_c{v}" for v in range(11)]].sum(axis=1)
+    assert (a["nps_g"] < answers).any() and (a["nps_g"] <= answers).all()
+
+
+def test_per_customer_counts_by_hand():
+    df = pd.DataFrame(
+        {"g": ["a", "a", "a", "b"], "cid": ["x", "x", None, "y"], "csat": [5, 4, 5, 5]}
+    )
+    counts = DuckDBEngine(threads=1).scan(df).kpi_counts(["g"], {"csat": (4, 5)}, cluster="cid")
+    # a: customer x answered 4 and 5 (products 1, 1, 1); the row without a customer is one of
+    # its own (5: adds 1 to x5_5); b: y answered 5
+    assert counts[["csat_g", "csat_x4_4", "csat_x4_5", "csat_x5_5"]].to_numpy().tolist() == [
+        [2, 1, 1, 2],
+        [1, 0, 0, 1],
+    ]
+    ref = PandasEngine().scan(df).kpi_counts(["g"], {"csat": (4, 5)}, cluster="cid")
+    _same(ref, counts, ["g"])
+
+
 @pytest.mark.parametrize("by", [None, "month", ["month", "channel"], ["quarter", "region"]])
 def test_duckdb_kpi_table_is_identical_to_pandas(frame, hive, by):
     a = kpi_table(frame, by=by, metrics=METRICS)
@@ -90,6 +115,8 @@ def test_duckdb_kpi_table_is_identical_to_pandas(frame, hive, by):
     _same(a.table, b.table, keys + ["metric"])
     if "month" in keys:  # the change columns are there and are not all empty
         assert b.table["change_p_value"].notna().sum() > 10
+    # the sample has repeat customers: the tables above are clustered by customer
+    assert not a.table.equals(kpi_table(frame, by=by, metrics=METRICS, cluster=None).table)
 
 
 def test_period_filter_and_column_selection_are_pushed_down(frame, hive, tmp_path):

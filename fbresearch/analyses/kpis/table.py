@@ -9,12 +9,14 @@ one metric over time. Labels, units and decimals of each metric come from
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
 from fbresearch import evidence
+from fbresearch.analyses.kpis import clustered
 from fbresearch.analyses.kpis.results import KpiTable
 from fbresearch.analyses.kpis.scores import (
     _check_confidence,
@@ -101,7 +103,26 @@ def _aggregate(
             # answer counts: what a permutation test of a change at small n needs
             for i, v in enumerate(values):
                 out[f"{metric}_c{v}"] = c[:, i]
+        if f"{column}_g" in counts:  # per-customer sums: variances clustered by customer
+            w = clustered.coding(metric, values, top_box)
+            stats_ = clustered.cluster_stats(counts, column, values, w)
+            for name in ("g", "v", "deff", "repeat"):
+                out[f"{metric}_cl_{name}"] = stats_[name]
     return out
+
+
+def _cluster_helpers(agg: pd.DataFrame, metric: str) -> dict[str, np.ndarray]:
+    """``_g`` (customers), ``_vcl`` (clustered variance), ``_deff`` and ``_rep`` (a customer
+    answers twice) of each cell; NaN and no repeat without per-customer sums."""
+    if f"{metric}_cl_repeat" not in agg:
+        nan = np.full(len(agg), np.nan)
+        return {"_g": nan, "_vcl": nan, "_deff": nan, "_rep": np.zeros(len(agg))}
+    return {
+        "_g": agg[f"{metric}_cl_g"].to_numpy(float),
+        "_vcl": agg[f"{metric}_cl_v"].to_numpy(float),
+        "_deff": agg[f"{metric}_cl_deff"].to_numpy(float),
+        "_rep": agg[f"{metric}_cl_repeat"].to_numpy(bool).astype(float),
+    }
 
 
 def _metric_part(
@@ -110,12 +131,17 @@ def _metric_part(
     """Tidy rows of one metric: n, estimate, CI, se and the sufficient statistics of a change.
 
     Helper columns start with ``_``: ``_x`` (promoters or satisfied answers), ``_y``
-    (detractors), ``_var`` (variance of a mean) and ``_c<v>`` (answers of value v, for means).
+    (detractors), ``_var`` (variance of a mean), ``_c<v>`` (answers of value v, for means)
+    and the clustering helpers of :func:`_cluster_helpers`. In a cell where a customer answers
+    twice, se and interval are clustered by customer (:mod:`~fbresearch.analyses.kpis.clustered`).
     """
     z = _z(confidence)
     out = agg[keys].copy() if keys else pd.DataFrame(index=agg.index)
     nan = np.full(len(agg), np.nan)
     helpers: dict[str, np.ndarray] = {"_x": nan, "_y": nan, "_var": nan}
+    helpers.update(_cluster_helpers(agg, metric))
+    rep, deff = helpers["_rep"] > 0, helpers["_deff"]
+    cl_se = None  # the clustered (se, low, high), where a customer repeats
     if metric == "volume":
         n = agg["_rows"].to_numpy(float)
         low, high = _poisson_interval(n, confidence)
@@ -126,24 +152,34 @@ def _metric_part(
             pro, det = agg["nps_pro"].to_numpy(float), agg["nps_det"].to_numpy(float)
             est, se, low, high, _ = _nps_level(pro, det, n, confidence)
             helpers.update(_x=pro, _y=det)
+            if rep.any():
+                cl_se = clustered.nps_level(pro, det, n, deff, confidence)
         elif metric in _SHARES:
             helpers["_x"] = agg[f"{metric}_top"].to_numpy(float)
             est, se, low, high = _wilson(helpers["_x"], n, z)
+            if rep.any():
+                cl_se = clustered.share_level(helpers["_x"], n, deff, confidence)
         else:
             est = agg[f"{metric}_mean"].to_numpy(float)
             helpers["_var"] = agg[f"{metric}_var"].to_numpy(float)
             se, low, high = _t_interval(est, np.sqrt(helpers["_var"]), n, confidence)
-            spec = metric_spec(metric)
-            if spec.unit == "score":  # a mean answer lies on its scale: so does its interval
-                low, high = np.clip(low, *spec.scale), np.clip(high, *spec.scale)
+            if rep.any():
+                g = helpers["_g"]
+                with np.errstate(invalid="ignore"):
+                    cl_se = _t_interval(est, np.sqrt(helpers["_vcl"] * g), g, confidence)
             prefix = f"{metric}_c"
             helpers.update(
                 {
                     f"_c{c[len(prefix) :]}": agg[c].to_numpy(float)
                     for c in agg
-                    if c.startswith(prefix)
+                    if c.startswith(prefix) and c[len(prefix) :].isdigit()
                 }
             )
+        if cl_se is not None:
+            se, low, high = (np.where(rep, a, b) for a, b in zip(cl_se, (se, low, high)))  # noqa: B905
+        spec = metric_spec(metric)
+        if spec.unit == "score":  # a mean answer lies on its scale: so does its interval
+            low, high = np.clip(low, *spec.scale), np.clip(high, *spec.scale)
     cols = {"n": n, "estimate": est, "ci_low": low, "ci_high": high, "se": se, **helpers}
     out = out.assign(metric=metric, **cols)
     out = out[out["n"] > 0]
@@ -200,7 +236,7 @@ def _mean_change(c: dict, p: dict, confidence: float) -> tuple:
     return diff - t * se, diff + t * se, p_welch, p_welch
 
 
-def _exact_p(metric: str, c: dict, p: dict, i: int) -> float:
+def _exact_p(metric: str, c: dict, p: dict, i: int, p_large: float = np.nan) -> float:
     """The exact or permutation p-value of the change in row ``i`` (small samples)."""
     n1, n2 = int(c["n"][i]), int(p["n"][i])
     if metric == "nps":
@@ -236,6 +272,36 @@ def _small(metric: str, c: dict, p: dict) -> np.ndarray:
     return evidence.needs_exact_test(c["n"], p["n"]) | ~(c["_var"] + p["_var"] > 0)
 
 
+def _tests(metric: str, c: dict, p: dict, confidence: float, testable: np.ndarray, exact) -> tuple:  # noqa: ANN001
+    """Interval and p-values of each row's change: the large-sample ones, with the exact or
+    permutation p-value ``exact(metric, c, p, i, p_large)`` in the small testable rows."""
+    z = _z(confidence)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if metric == "nps":
+            low, high, p_test, p_interval = _nps_change(c, p, z)
+        elif metric in _SHARES:
+            low, high, p_test, p_interval = _share_change(c, p, z)
+        elif metric == "volume":
+            low, high, p_test, p_interval = _volume_change(c, p, z)
+        else:
+            low, high, p_test, p_interval = _mean_change(c, p, confidence)
+        p_test = np.array(p_test, dtype=float)
+        for i in np.flatnonzero(testable & _small(metric, c, p)):
+            p_test[i] = exact(metric, c, p, i, p_test[i])
+    return low, high, p_test, p_interval
+
+
+def _clustered_exact_p(
+    metric: str, c: dict, p: dict, i: int, p_large: float, *, c_answers: dict, p_answers: dict
+) -> float:
+    """The small-sample p-value of a change with a repeat customer (see clustered.exact_p)."""
+    del c, p  # the effective counts: the exact tests start again from the answers
+    return clustered.exact_p(
+        metric, c_answers, p_answers, i, p_large,
+        lambda: _exact_p(metric, c_answers, p_answers, i),
+    )  # fmt: skip
+
+
 def _add_change(
     part: pd.DataFrame, keys: list[str], time: str, metric: str, confidence: float
 ) -> pd.DataFrame:
@@ -252,22 +318,23 @@ def _add_change(
     merged = part.merge(prev, on=keys, how="left", suffixes=("", "_prev"))
     c = {k: merged[k].to_numpy(float) for k in stat_cols}
     p = {k: merged[f"{k}_prev"].to_numpy(float) for k in stat_cols}
-    z = _z(confidence)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        if metric == "nps":
-            low, high, p_test, p_interval = _nps_change(c, p, z)
-        elif metric in _SHARES:
-            low, high, p_test, p_interval = _share_change(c, p, z)
-        elif metric == "volume":
-            low, high, p_test, p_interval = _volume_change(c, p, z)
-        else:
-            low, high, p_test, p_interval = _mean_change(c, p, confidence)
-        testable = ~np.isnan(p["n"])
-        if metric != "volume":
-            testable &= evidence.enough_answers(c["n"]) & evidence.enough_answers(p["n"])
-        p_test = np.array(p_test, dtype=float)
-        for i in np.flatnonzero(testable & _small(metric, c, p)):
-            p_test[i] = _exact_p(metric, c, p, i)
+    testable = ~np.isnan(p["n"])
+    if metric != "volume":
+        testable &= evidence.enough_answers(c["n"]) & evidence.enough_answers(p["n"])
+    rep = (c["_rep"] > 0) | (p["_rep"] > 0)
+    if metric == "volume":
+        rep = np.zeros_like(rep)
+    low, high, p_test, p_interval = _tests(metric, c, p, confidence, testable & ~rep, _exact_p)
+    if rep.any():  # a customer answers twice: clustered tests there
+        ce, pe = clustered.effective(metric, c), clustered.effective(metric, p)
+        exact = partial(_clustered_exact_p, c_answers=c, p_answers=p)
+        chosen = _tests(metric, ce, pe, confidence, testable & rep, exact)
+        low, high, p_test, p_interval = (
+            np.where(rep, a, b)
+            for a, b in zip(chosen, (low, high, p_test, p_interval))  # noqa: B905
+        )
+        few = (c["_rep"] > 0) & ~(c["_g"] >= evidence.MIN_ANSWERS)
+        testable &= ~(few | ((p["_rep"] > 0) & ~(p["_g"] >= evidence.MIN_ANSWERS)))
     low, high, pval = evidence.agreeing_interval(low, high, p_test, p_interval, confidence)
     low, high, pval = (np.where(testable, v, np.nan) for v in (low, high, pval))
     merged = merged.drop(columns=[f"{k}_prev" for k in stat_cols])
@@ -289,6 +356,7 @@ def kpi_table(
     date: str = "submitted_at",
     top_box: tuple[int, ...] = (4, 5),
     min_responses: int | None = None,
+    cluster: str | None = "customer_id",
 ) -> KpiTable:
     """KPIs with confidence intervals, overall or per group, with the change between periods.
 
@@ -304,7 +372,9 @@ def kpi_table(
     difference of two independent estimates (variance = sum of the variances); CSAT, the
     two-proportion z test (Newcombe's interval for the difference); CES and ``csat_mean``,
     Welch's t test; volume, the difference of two Poisson counts (normal approximation; months
-    of different length are compared as they are). p-values are not adjusted for the number of
+    of different length are compared as they are). With repeat customers (``cluster``), a
+    cell where a customer answers twice gets variances clustered by customer instead of
+    treating the answers as independent. p-values are not adjusted for the number of
     groups compared.
 
     Parameters
@@ -330,6 +400,13 @@ def kpi_table(
         cell of their margin when one alone would be (complementary suppression, see
         :mod:`fbresearch.analyses.kpis.suppress`); their keys are ``.hidden``. ``None``: the
         page's threshold (:func:`fbresearch.privacy.min_responses`; none outside a unit page).
+    cluster : str or None, default "customer_id"
+        The customer column. When the data has it and a customer answers more than once in a
+        cell, that cell's se, interval and change tests are clustered by customer (see
+        :mod:`fbresearch.analyses.kpis.clustered`); cells where nobody answers twice, and data
+        without the column, are computed exactly as with ``cluster=None`` (every answer
+        independent). A missing customer counts as a customer of its own. Naming a column
+        other than the default that the data lacks is an error. Volume is never clustered.
 
     Returns
     -------
@@ -380,7 +457,16 @@ def kpi_table(
                 f"or leave {m!r} out of metrics."
             )
     keys = _as_list(by)
-    counts = scan.kpi_counts(keys, _scores(metric_list), date=date)
+    if cluster is not None and cluster not in scan.columns:
+        if cluster != "customer_id":
+            raise AnalysisError(
+                f"cannot cluster by {cluster!r}: no such column. Fix: name the customer "
+                "column, or cluster=None to treat every answer as independent."
+            )
+        cluster = None
+    if cluster in keys:  # grouped by customer: no customer repeats across cells' customers
+        cluster = None
+    counts = scan.kpi_counts(keys, _scores(metric_list), date=date, cluster=cluster)
     time = next((k for k in keys if isinstance(counts[k].dtype, pd.PeriodDtype)), None)
     agg = _aggregate(counts, keys, metric_list, top_box)
     parts = []

@@ -7,7 +7,9 @@ and KPI compared (one family: many units are compared at once, so some differenc
 chance). The numbers are :func:`~fbresearch.analyses.kpis.kpi_table`'s own change tests (the
 unit is "this period", the rest "the previous one"), so a unit-vs-rest difference and a
 month-on-month change are tested the same way: adjusted Wald for NPS, Newcombe/two-proportion
-for shares, Welch for means, exact or permutation tests at small n.
+for shares, Welch for means, exact or permutation tests at small n; with repeat customers in the
+month (a ``customer_id`` answering twice), variances clustered by customer
+(:mod:`fbresearch.analyses.kpis.clustered`).
 
 Anonymity: a unit with fewer than ``min_responses`` responses in the month is not compared (and
 shown by no number); a KPI whose unit or rest side has fewer answers than that is left out.
@@ -156,15 +158,26 @@ def _empty_table() -> pd.DataFrame:
 
 
 def _compare(
-    current: pd.DataFrame, by: str, units: list[object], metrics: list[str], confidence: float
+    current: pd.DataFrame,
+    by: str,
+    units: list[object],
+    metrics: list[str],
+    confidence: float,
+    cluster: str | None = None,
 ) -> pd.DataFrame:
     """The unit and rest estimates and their difference, one row per unit and metric."""
+    columns = list(dict.fromkeys(SOURCE_COLUMNS[m] for m in metrics))
+    if cluster is not None and cluster in current.columns:
+        columns.append(cluster)
+    else:
+        cluster = None
     table = kpi_table(
-        _sides(current, by, units, [SOURCE_COLUMNS[m] for m in metrics]),
+        _sides(current, by, units, columns),
         by=["unit", "side"],
         metrics=metrics,
         confidence=confidence,
         min_responses=1,  # the comparison hides its own cells (below)
+        cluster=cluster,
     ).table
     unit_rows = table[table["side"] == _UNIT].set_index(["unit", "metric"])
     rest_rows = table[table["side"] == _REST].set_index(["unit", "metric"])
@@ -220,6 +233,7 @@ def unit_vs_rest(
     *,
     min_responses: int = DEFAULT_MIN_RESPONSES,
     date: str = "submitted_at",
+    cluster: str | None = "customer_id",
 ) -> UnitComparison:
     """Every unit of ``by`` against the rest of the organisation, in one month.
 
@@ -241,6 +255,10 @@ def unit_vs_rest(
         with fewer answers on either side is left out.
     date : str
         The date column.
+    cluster : str or None, default "customer_id"
+        The customer column, when the data has it: a unit or rest where a customer answers more
+        than once in the month gets variances clustered by customer (as
+        :func:`~fbresearch.analyses.kpis.kpi_table`). None: every answer independent.
 
     Returns
     -------
@@ -290,7 +308,7 @@ def unit_vs_rest(
     suppressed = {u: u in reason for u in units}
     shown_units = [u for u in units if not suppressed[u]]
     if shown_units and metrics:
-        table = _compare(current, by, shown_units, metrics, confidence)
+        table = _compare(current, by, shown_units, metrics, confidence, cluster)
     else:
         table = _empty_table().drop(columns=["q_value", "significant", "shown"])
     hidden = (table["n"] < min_responses) | (table["rest_n"] < min_responses)
