@@ -223,6 +223,10 @@ def diff_in_diff(
             groups=clusters,
             units=units,
             unit=unit,
+            few=inference
+            if inference in ("randomization", "wild") and n_clusters < MIN_CLUSTERS
+            else None,
+            label=cluster or "group",
         )
         checks_rows.append(wald)
         series = _did_series(y, tr, po, times, effect)
