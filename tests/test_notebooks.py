@@ -7,6 +7,7 @@ test's; this file checks what makes them runnable by papermill and safe to commi
 from __future__ import annotations
 
 import ast
+import re
 
 import nbformat
 import pytest
@@ -122,3 +123,12 @@ def test_levels_are_never_hard_coded(repo, name):
     assert "confidence" in declared
     params = yaml.safe_load((repo / "params" / "monthly.yaml").read_text())
     assert "confidence" in (params["notebooks"][name] or {})
+
+
+def test_improvement_reading_example_claims_no_interval(repo):
+    # the page's numbers come from the results; a worked "0.31 (0.19 to 0.42)" in the text would
+    # repeat an effect with an interval the sample's design does not have
+    nb = nbformat.read(repo / "notebooks" / "improvement.ipynb", as_version=4)
+    text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    assert not re.search(r"\d\.\d+ \(\d\.\d+ to \d\.\d+\)", text)
+    assert "*effect (low to high)*" in text

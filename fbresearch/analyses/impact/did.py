@@ -95,7 +95,13 @@ def diff_in_diff(
     over-rejects (HC3 rejected a true null 22% of the time at 5% in 100 simulated data sets; on
     the built-in sample 20% of 40 seeds). On responses, clustered by customer, it rejected 4-6%.
     It assumes no shock shared by a whole cluster-month beyond what the treated x period terms
-    absorb.
+    absorb. Hence, when the main estimate uses randomization inference or the wild bootstrap
+    (fewer than 30 clusters), the event study follows the same design instead: it is fitted on
+    the cluster x period cells, the per-month intervals come from the wild cluster bootstrap
+    (none under randomization inference: ``ci_low``/``ci_high`` NaN, with the placebo range
+    per month), and the pre-trend check is a randomization test over the assignments of the
+    treated clusters, which says it cannot be run reliably when even the most extreme leads
+    could not reach p < 0.05 (see :func:`~fbresearch.analyses.impact.event_study.cluster_event_study`).
 
     The table shows the estimate under each inference (the chosen one first) so a reader sees
     how much the choice matters.
@@ -223,6 +229,10 @@ def diff_in_diff(
             groups=clusters,
             units=units,
             unit=unit,
+            few=inference
+            if inference in ("randomization", "wild") and n_clusters < MIN_CLUSTERS
+            else None,
+            label=cluster or "group",
         )
         checks_rows.append(wald)
         series = _did_series(y, tr, po, times, effect)

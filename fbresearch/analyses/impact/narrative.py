@@ -251,11 +251,16 @@ def chart_caption(res: ImpactResult) -> str:
     """
     level = confidence_label(res.confidence)
     if res.design == "difference-in-differences":
+        e = res.effect
+        band = (
+            f"the band is the {level} interval of the effect around it."
+            if e is not None and math.isfinite(e.ci_low) and math.isfinite(e.ci_high)
+            else "no band is drawn: the design gives the effect no interval (see the table)."
+        )
         return (
             f"{res.name}: monthly mean {metric_label(res.outcome)} in the groups that got the change "
             f"(solid) and the others (grey). The dashed line is what the first would have been "
-            f"without the change (the others' path shifted by the gap before the change); the "
-            f"band is the {level} interval of the effect around it."
+            f"without the change (the others' path shifted by the gap before the change); {band}"
         )
     if res.design == "interrupted time series":
         return (
@@ -280,10 +285,34 @@ def event_study_caption(res: ImpactResult) -> str:
     >>> event_study_caption(res)[:80]
     'X: difference between the groups by month, relative to the month before the chan'
     """
+    ev = res.event_study
+    months = ev[ev["relative_period"] != -1] if ev is not None else None
+    if months is None or months[["ci_low", "ci_high"]].notna().all(axis=None):
+        return (
+            f"{res.name}: difference between the groups by month, relative to the month "
+            f"before the change (bars: {confidence_label(res.confidence)} CI). Before the change "
+            f"the points should hover around zero; after it they show the effect month by month."
+        )
+    n = len(res.placebo) if res.placebo is not None else 0
+    chosen = res.table.loc[res.table["chosen"]] if "chosen" in res.table else res.table.iloc[:0]
+    min_p = chosen["min_attainable_p"].iloc[0] if len(chosen) else math.nan
+    why = (
+        f"with only {n} ways to choose which got it, no month can be told from chance (the "
+        f"same limit as the table's)"
+        if min_p > 1 - res.confidence
+        else "the evidence is the comparison with the other ways to choose which got it, "
+        "made once for the whole period in the table"
+    )
+    grey = (
+        f" The grey bars are the range of each month's difference over the other {n - 1} ways."
+        if "placebo_low" in months and n
+        else ""
+    )
     return (
-        f"{res.name}: difference between the groups by month, relative to the month "
-        f"before the change (bars: {confidence_label(res.confidence)} CI). Before the change "
-        f"the points should hover around zero; after it they show the effect month by month."
+        f"{res.name}: difference between the groups by month, relative to the month before the "
+        f"change (points only). No interval is drawn for single months: the change went to whole "
+        f"groups, and {why}.{grey} Before the change the points should hover around zero; "
+        f"after it they show the estimated effect month by month."
     )
 
 

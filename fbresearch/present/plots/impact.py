@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy as np
 from matplotlib.ticker import MaxNLocator
 
 from fbresearch.analyses.impact.common import metric_label
@@ -99,15 +100,16 @@ def plot_counterfactual(
         linewidth=1.5,
         label="without the change (counterfactual)",
     )
-    ax.fill_between(
-        x,
-        data["cf_low"],
-        data["cf_high"],
-        color=PALETTE[3],
-        alpha=0.15,
-        linewidth=0,
-        label=f"{confidence_label(confidence)} band",
-    )
+    if (data["cf_low"].notna() & data["cf_high"].notna()).any():  # no band, no legend entry
+        ax.fill_between(
+            x,
+            data["cf_low"],
+            data["cf_high"],
+            color=PALETTE[3],
+            alpha=0.15,
+            linewidth=0,
+            label=f"{confidence_label(confidence)} band",
+        )
     _mark_change(ax, change)
     ax.set_xlabel("")
     ax.set_ylabel(ylabel)
@@ -119,25 +121,54 @@ def plot_counterfactual(
 
 
 def plot_event_study(data, ax=None, ylabel: str = "Effect", title: str | None = None):  # noqa: ANN001, ANN201
-    """Event-study estimates (``relative_period``, ``estimate``, ``ci_low``, ``ci_high``)."""
+    """Event-study estimates (``relative_period``, ``estimate``, ``ci_low``, ``ci_high``).
+
+    Months without an interval (NaN bounds: the design supports none) are drawn as points only;
+    ``placebo_low``/``placebo_high``, when present, are drawn as grey bars: the range of the
+    month's estimate over the other assignments of the change.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> data = pd.DataFrame({"relative_period": [-2, -1, 0], "estimate": [0.1, 0.0, 0.6],
+    ...     "ci_low": [float("nan"), 0, float("nan")], "ci_high": [float("nan"), 0, float("nan")],
+    ...     "placebo_low": [-0.1, 0, -0.6], "placebo_high": [0.2, 0, 0.3]})
+    >>> ax = plot_event_study(data)
+    >>> len(ax.containers), [t.get_text() for t in ax.get_legend().get_texts()][-1]
+    (0, 'range over the other assignments')
+    """
     ax = new_axes(ax)
     rel = data["relative_period"].to_numpy()
     est = data["estimate"].to_numpy()
     low, high = data["ci_low"].to_numpy(), data["ci_high"].to_numpy()
+    has_ci = ~(np.isnan(low) | np.isnan(high))
     for part, color, label in (
         (rel < 0, PALETTE[7], "before the change"),
         (rel >= 0, PALETTE[0], "after the change"),
     ):
-        ax.errorbar(
-            rel[part],
-            est[part],
-            yerr=[est[part] - low[part], high[part] - est[part]],
-            fmt="o",
-            color=color,
-            elinewidth=1.5,
-            capsize=2,
-            markersize=5,
-            label=label,
+        if has_ci[part & (rel != -1)].any():
+            ax.errorbar(
+                rel[part],
+                est[part],
+                yerr=[est[part] - low[part], high[part] - est[part]],
+                fmt="o",
+                color=color,
+                elinewidth=1.5,
+                capsize=2,
+                markersize=5,
+                label=label,
+            )
+        else:
+            ax.plot(rel[part], est[part], "o", color=color, markersize=5, label=label)
+    if "placebo_low" in data:
+        ax.vlines(
+            rel,
+            data["placebo_low"],
+            data["placebo_high"],
+            color=PALETTE[7],
+            alpha=0.35,
+            linewidth=6,
+            label="range over the other assignments",
         )
     ax.legend(loc="best", fontsize="small", frameon=False)
     ax.axhline(0, color="black", linewidth=0.8)

@@ -24,6 +24,7 @@ from fbresearch.analyses.impact.cluster_inference import (
     randomization_inference,
     wild_cluster_bootstrap,
 )
+from fbresearch.analyses.impact.event_study import _event_design
 from fbresearch.errors import AnalysisError
 
 REGIONS4 = np.array(["East", "North", "South", "West"])
@@ -252,7 +253,8 @@ def test_did_without_controls_or_post_data():
 
 
 # ---------------------------------------------------------------------------------------------
-# the event study's pre-trend test (joint Wald F of the leads on responses, SEs by customer)
+# the event study's pre-trend test (joint Wald F of the leads on responses, SEs by customer,
+# when the change was not assigned to few clusters)
 # ---------------------------------------------------------------------------------------------
 # R = 400 null replicates (1,500 responses from 750 repeat customers, no differential trend, no
 # regional shock: the test assumes none beyond the treated x period terms); nominal 5%. The
@@ -267,9 +269,7 @@ def pretrend_rejection_rate(reps, shock_sd=0.0, alpha=0.05):
         rejected = 0
         for seed in range(reps):
             df = responses(np.random.default_rng(seed), n=1500, shock_sd=shock_sd)
-            res = diff_in_diff(
-                df, "y", "treated", "post", cluster="region", time="month", unit="customer_id"
-            )
+            res = diff_in_diff(df, "y", "treated", "post", time="month", unit="customer_id")
             checks = res.checks
             rejected += (
                 checks.loc[checks["check"].str.startswith("pre-trends"), "p_value"].item() < alpha
@@ -315,3 +315,63 @@ def test_null_result_with_8_regions_shows_the_mde():
     assert res.verdict.startswith("No clear change in the mean CSAT answer (1-5)")
     assert "could only have detected a change of" in res.verdict
     assert "points on the 1-5 scale or more" in res.verdict and 0 < res.mde < 1
+
+
+# ---------------------------------------------------------------------------------------------
+# the event study follows the main estimate's few-cluster design
+# ---------------------------------------------------------------------------------------------
+def test_event_study_with_4_regions_claims_no_month_and_no_pre_trend_test():
+    # truth: 2 of 4 regions treated: 6 assignments, each complement mirrors it, smallest p 1/3,
+    # so no month and no joint pre-trend test can reach 5%; the points are the response-level
+    # coefficients (no covariates: cells weighted by responses give the same numbers)
+    df = responses(np.random.default_rng(6), n=8000, effect=0.5, shock_sd=0.05)
+    res = diff_in_diff(
+        df, "y", "treated", "post", cluster="region", time="month", unit="customer_id"
+    )
+    months = res.event_study[res.event_study["relative_period"] != -1]
+    assert months["ci_low"].isna().all() and months["ci_high"].isna().all()
+    # the placebo range per month: the complement gives exactly minus the estimate
+    assert np.allclose(
+        months["placebo_low"], np.minimum(-months["estimate"], months["placebo_low"])
+    )
+    assert (months["placebo_low"] <= -months["estimate"].abs() + 1e-9).all()
+    pre = res.checks[res.checks["check"].str.startswith("pre-trends")].iloc[0]
+    assert math.isnan(pre["p_value"]) and pre["conclusion"].startswith("cannot be run reliably")
+    assert "only 6 ways" in pre["conclusion"]
+    on_responses = diff_in_diff(
+        df, "y", "treated", "post", cluster="region", time="month", inference="hc"
+    )
+    assert np.allclose(res.event_study["estimate"], on_responses.event_study["estimate"])
+
+
+def test_event_study_with_20_regions_has_wild_intervals_covering_the_planted_effect():
+    # truth: planted effect 0.5 in every month after the change, 0 before
+    df = responses(np.random.default_rng(6), n_regions=20, n=8000, effect=0.5, shock_sd=0.05)
+    with threadpool_limits(1):
+        res = diff_in_diff(df, "y", "treated", "post", cluster="region", time="month")
+    ev = res.event_study[res.event_study["relative_period"] != -1]
+    assert ev[["ci_low", "ci_high"]].notna().all(axis=None)
+    truth = np.where(ev["relative_period"] >= 0, 0.5, 0.0)
+    covered = (ev["ci_low"] <= truth) & (truth <= ev["ci_high"])
+    assert covered.sum() >= 15  # of 17 months: at 95% each, P(more than 2 misses) ~ 5%
+    pre = res.checks[res.checks["check"].str.startswith("pre-trends")].iloc[0]
+    assert "randomization test over random 2,000 assignments" in pre["check"]
+    assert 0 < pre["p_value"] <= 1
+
+
+def test_event_study_wild_size_with_20_clusters():
+    # one month's coefficient in the event-study design (other months' terms in the model),
+    # AR(1) regional shocks, no effect: the wild bootstrap rejects at its nominal 5%
+    rng = np.random.default_rng(17)
+    rejections = 0
+    for rep in range(REPS):
+        y, _, w, c, post, treated, _ = _cells(rng, 20)
+        t = np.tile(np.arange(12), 20)
+        X = _event_design(treated[c].astype(float), t, 12, 5, c, np.empty((len(c), 0)))
+        j = 7  # two months after the change
+        out = wild_cluster_bootstrap(
+            y, np.delete(X, j, axis=1), X[:, j], w, c, reps=399, seed=rep, interval=False
+        )
+        rejections += out["p_value"] <= 0.05
+    band = _binomial_band(REPS, 0.05)
+    assert band[0] <= rejections / REPS <= band[1], (rejections / REPS, band)
