@@ -7,6 +7,7 @@ result (:func:`fbresearch.format.confidence_label`), never written in.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from typing import TYPE_CHECKING
 
@@ -113,6 +114,11 @@ def _format_amount(metric: str, value: float) -> str:
 
 def _group_text(row: pd.Series, others: list[str]) -> str:
     return " for " + ", ".join(str(row[k]) for k in others) if others else ""
+
+
+def _named(est: Estimate, row: pd.Series, result: KpiTable) -> Estimate:
+    """``est`` named with its group ("NPS for call_center"), as the executive summary names it."""
+    return dataclasses.replace(est, name=f"{est.name}{_group_text(row, result._others)}")
 
 
 def benchmark_text(benchmark: tuple[float, float]) -> str:
@@ -303,7 +309,7 @@ def kpi_findings(result: KpiTable) -> list[Finding]:
             out.append(
                 Finding(
                     kpi_sentence(result, row, metric),
-                    row_estimate(row, metric, result.confidence),
+                    _named(row_estimate(row, metric, result.confidence), row, result),
                     importance=round(importance, 2),
                     analysis="overview",
                     kind="change" if significant else "level",
