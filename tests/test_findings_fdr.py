@@ -14,6 +14,7 @@ import pytest
 from statsmodels.stats.multitest import multipletests
 
 from fbresearch.analyses.kpis import kpi_table
+from fbresearch.analyses.kpis.narrative import kpi_sentence
 from fbresearch.present.findings import (
     multiplicity_note,
     page_tests,
@@ -111,6 +112,12 @@ def test_a_group_change_is_called_significant_only_after_bh_in_its_table():
     assert "did not change significantly from the previous month for any of the 10" in (
         table.summary()
     )
+    # the reason is inline where p < 0.05 on its own: call_center's row says why it is not called
+    (row,) = [r for _, r in latest.iterrows() if r["channel"] == "call_center"]
+    sentence = kpi_sentence(table, row, "nps")
+    assert sentence.endswith("not a significant change after correcting for 10 comparisons.")
+    calm = latest.iloc[int(latest["change_p_value"].to_numpy().argmax())]  # p > 0.2: no reason
+    assert kpi_sentence(table, calm, "nps").endswith(": not a significant change.")
     # a clear fall (p < 0.001) survives and is worded so
     clear = kpi_table(_by_channel(-0.16), by=["month", "channel"], metrics="nps").last(1)
     (f,) = clear.findings()

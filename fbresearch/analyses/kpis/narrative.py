@@ -168,12 +168,12 @@ def kpi_sentence(result: KpiTable, row: pd.Series, metric: str) -> str:
     moved = f"{text}, {direction} {_format_amount(metric, change)} from {prev_label}"
     if math.isnan(p):
         return f"{moved}: too few answers to tell whether it changed."
-    verdict = (
-        f"a significant {'rise' if change > 0 else 'fall'}"
-        if evidence.is_significant(change_estimate(row, metric, result.confidence))
-        and _survives(result, p)
-        else "not a significant change"
-    )
+    clear = evidence.is_significant(change_estimate(row, metric, result.confidence))
+    if clear and _survives(result, p):
+        verdict = f"a significant {'rise' if change > 0 else 'fall'}"
+    else:
+        why = evidence.correction_text(p, len(kpi_tests(result)), result.confidence, clear)
+        verdict = f"not a significant change{' ' + why if why else ''}"
     return f"{moved} ({p_text(p)}): {verdict}."
 
 
