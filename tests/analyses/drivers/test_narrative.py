@@ -16,6 +16,7 @@ from fbresearch.analyses.drivers import (
     narrative,
 )
 from fbresearch.analyses.drivers.narrative_trend import trend_table
+from fbresearch.analyses.drivers.results import ImportancePerformanceResult
 from fbresearch.evidence import fdr_adjust
 from fbresearch.format import format_p
 from fbresearch.schema import METRICS
@@ -115,4 +116,29 @@ def test_no_clear_change_says_why_where_the_interval_is_clear_of_zero():
     t = _trend([0.04, 0.3, 0.6], [-0.32, -0.2, -0.1], [-0.01, 0.1, 0.2], joint_rejects=False)
     assert trend_table(t)["Verdict"].tolist()[0] == (
         "no clear change (the joint test of all 3 drivers does not reject)"
+    )
+
+
+def test_a_driver_at_the_median_is_worded_like_its_quadrant():
+    """Three drivers rated 3.5, 4.1, 4.6: the median 4.1 is the threshold, and the quadrants
+    count it as high performance (>=), so App (low importance) is "possible overkill"; its
+    sentence must not call it "about average" (which reads as neither half)."""
+    table = pd.DataFrame(
+        {
+            "label": ["Price", "App", "Delivery"], "quadrant": ["fix first", "possible overkill",
+                                                                 "keep up"],
+            "matters": [True] * 3, "direction": [1] * 3, "importance": [0.5, 0.1, 0.4],
+            "importance_ci_low": [0.4, 0.05, 0.3], "importance_ci_high": [0.6, 0.2, 0.5],
+            "performance": [3.5, 4.1, 4.6], "performance_ci_low": [3.4, 4.0, 4.5],
+            "performance_ci_high": [3.6, 4.2, 4.7],
+        }
+    )  # fmt: skip
+    result = ImportancePerformanceResult(
+        table=table, outcome="nps", thresholds={"importance": 0.4, "performance": 4.1}
+    )
+    app = narrative.matrix_sentences(result)[1]
+    assert "about average" not in app
+    assert app.endswith(
+        "is rated at the median of the attributes (mean rating 4.10, CI 4.00 to 4.20), counted "
+        "with the better-rated half: possibly more effort than it needs."
     )
