@@ -324,7 +324,9 @@ def kpi_findings(result: KpiTable) -> list[Finding]:
 def kpi_display_table(result: KpiTable) -> pd.DataFrame:
     """The table as a reader sees it: periods as "Oct 2026", estimates with their CIs.
 
-    CSAT changes are in percentage points; the CI column names the result's own level.
+    Share changes are in percentage points; the CI column names the result's own level. The
+    response count of a period is shown without an interval (it is counted, not estimated);
+    its change from the previous period keeps one.
     """
     level = f"Estimate ({confidence_label(result.confidence)} CI)"
     rows = []
@@ -340,8 +342,12 @@ def kpi_display_table(result: KpiTable) -> pd.DataFrame:
         out["Metric"] = spec.label
         out["n"] = f"{row['n']:,}"
         percent = spec.unit == "percent"
-        out[level] = _format_ci(
-            row["estimate"], row["ci_low"], row["ci_high"], percent=percent, digits=spec.digits
+        out[level] = (
+            f"{int(row['estimate']):,}"  # a count of the responses received is not an estimate
+            if metric == "volume"
+            else _format_ci(
+                row["estimate"], row["ci_low"], row["ci_high"], percent=percent, digits=spec.digits
+            )
         )
         if result.time is not None:
             if pd.isna(row["change"]):
@@ -552,10 +558,18 @@ def headline_caption(result: KpiTable) -> str:
     >>> headline_caption(kpi_table(df, by="month", metrics="nps", confidence=0.9))[:62]
     'Headline KPIs for October 2026 and the month before, with 90% '
     """
+    shares = [
+        metric_spec(m).label
+        for m in result.metrics
+        if m != "volume" and metric_spec(m).change_unit == "percentage points"
+    ]
+    unit = ""
+    if shares:  # only the shares the table holds (no "CSAT" on data without it)
+        names = shares[0] if len(shares) == 1 else ", ".join(shares[:-1]) + " and " + shares[-1]
+        unit = f" Changes in {names} are in percentage points."
     return (
         f"Headline KPIs for {result.latest_period:%B %Y} and the month before, with "
-        f"{confidence_label(result.confidence)} confidence intervals. Changes in CSAT are in "
-        "percentage points."
+        f"{confidence_label(result.confidence)} confidence intervals.{unit}"
     )
 
 
