@@ -45,6 +45,7 @@ __all__ = [
     "fdr_adjust",
     "fdr_survivors",
     "significant_in_family",
+    "correction_text",
     "family_sentence",
     "summary_sentence",
     "holm_adjust",
@@ -448,6 +449,30 @@ def significant_in_family(p_value: float | None, family: Any, confidence: float 
         values = np.append(values, float(p_value))
     q = fdr_adjust(values)
     return bool(q[values == float(p_value)].min() <= fdr_level(confidence) + 1e-12)
+
+
+def correction_text(
+    p_value: float | None, n_tests: int, confidence: float = 0.95, interval_clear: bool = False
+) -> str:
+    """Why a result that looks significant on its own is not called so: ``""`` if it does not.
+
+    A reader who sees p = 0.048, or an interval clear of zero, next to "not significant" needs
+    the reason inline: it did not survive the correction for the page's ``n_tests`` comparisons.
+
+    Examples
+    --------
+    >>> correction_text(0.048, 24)
+    'after correcting for 24 comparisons'
+    >>> correction_text(0.3, 24), correction_text(0.048, 1)
+    ('', '')
+    >>> correction_text(None, 5, interval_clear=True)
+    'after correcting for 5 comparisons'
+    """
+    raw = p_value is not None and math.isfinite(float(p_value))
+    raw = raw and float(p_value) < fdr_level(confidence)
+    if n_tests <= 1 or not (raw or interval_clear):
+        return ""
+    return f"after correcting for {n_tests} comparisons"
 
 
 def family_sentence(n_tests: int, confidence: float = 0.95, method: str = FDR_METHOD) -> str:

@@ -14,6 +14,7 @@ import pytest
 from statsmodels.stats.multitest import multipletests
 
 from fbresearch.analyses.kpis import kpi_table
+from fbresearch.analyses.kpis.narrative import kpi_sentence
 from fbresearch.present.findings import (
     multiplicity_note,
     page_tests,
@@ -23,7 +24,7 @@ from fbresearch.present.findings import (
     top_findings,
     write_findings,
 )
-from fbresearch.results import Finding
+from fbresearch.results import Estimate, Finding
 
 
 def _change(sentence, p, importance=0.7, kind="change"):
@@ -111,6 +112,12 @@ def test_a_group_change_is_called_significant_only_after_bh_in_its_table():
     assert "did not change significantly from the previous month for any of the 10" in (
         table.summary()
     )
+    # the reason is inline where p < 0.05 on its own: call_center's row says why it is not called
+    (row,) = [r for _, r in latest.iterrows() if r["channel"] == "call_center"]
+    sentence = kpi_sentence(table, row, "nps")
+    assert sentence.endswith("not a significant change after correcting for 10 comparisons.")
+    calm = latest.iloc[int(latest["change_p_value"].to_numpy().argmax())]  # p > 0.2: no reason
+    assert kpi_sentence(table, calm, "nps").endswith(": not a significant change.")
     # a clear fall (p < 0.001) survives and is worded so
     clear = kpi_table(_by_channel(-0.16), by=["month", "channel"], metrics="nps").last(1)
     (f,) = clear.findings()
@@ -140,3 +147,57 @@ def test_the_files_carry_the_family_and_the_page_states_it(tmp_path):
     old = tmp_path / "old.findings.json"
     old.write_text(json.dumps({"version": 1, "findings": [{"sentence": "x", "importance": 0.3}]}))
     assert read_findings(old)[0].kind == "" and read_tests(old) == []
+
+
+def _named_change(name, p, analysis, importance=0.7):
+    est = Estimate(-60.3, -90.0, -30.0, n=80, name=name)
+    return Finding(f"{name} fell.", est, importance=importance, analysis=analysis, kind="change",
+                   p_value=p, survives_fdr=True)  # fmt: skip
+
+
+def test_the_summary_note_says_what_passes_on_its_page_and_what_across_the_report():
+    """36 changes: 2 clear ones (0.0001, 0.0003) on two pages, call_center's three falls on the
+    overview (0.005, 0.006, 0.007, each significant on that page) and 31 at p >= 0.3.
+
+    Hand-worked BH over 36 at 5%: rank 1 needs p <= 0.05/36 = 0.00139 (0.0001 yes), rank 2
+    0.00278 (0.0003 yes), rank 3 0.00417 (0.005 no), rank 4 0.00556 (0.006 no), rank 5 0.00694
+    (0.007 no), rank k >= 6 at most 0.05 (all >= 0.3 no): 2 survive report-wide, 5 on their page.
+    """
+    cc = [_named_change(f"{m} for call_center", p, "overview")
+          for m, p in (("NPS", 0.005), ("CSAT", 0.006), ("CES", 0.007))]  # fmt: skip
+    clear = [_named_change("NPS for web", 0.0001, "overview", 0.9),
+             _named_change("CSAT", 0.0003, "drivers_trend", 0.2)]  # fmt: skip
+    p = [0.0001, 0.0003, 0.005, 0.006, 0.007, *np.linspace(0.3, 0.9, 31)]
+    assert multipletests(p, alpha=0.05, method="fdr_bh")[0].sum() == 2  # the hand-worked count
+    tests = [{"kind": "change", "p_value": x} for x in p]
+    levels = [Finding(f"Level {i}.", importance=1.0, kind="level") for i in range(8)]
+    found = levels + cc + clear
+    note = summary_note(found, tests, "in October 2026")
+    assert note == (
+        "Of the 36 changes tested in this report, 5 are significant on their own page's check "
+        "and 2 of them also survive a false-discovery-rate check (Benjamini-Hochberg, 5%) across "
+        "all 36: NPS for web (overview page); CSAT (drivers trend page). The other 3 are "
+        "significant on their own page's check, not after checking all 36 changes in the report: "
+        "NPS for call_center, CSAT for call_center and CES for call_center (overview page)."
+    )
+    # the top 8 are all levels: the two report-wide survivors are named in the note anyway
+    assert all(f.kind == "level" for f in top_findings(found, k=8, tests=tests))
+    # none report-wide: the note still says which pass their page's own check
+    alone = summary_note(levels + cc, [t for t in tests if t["p_value"] > 0.001], "this month")
+    assert alone.startswith("No significant change this month: none of the 34 changes")
+    assert alone.endswith(
+        "3 changes are significant on their own page's check, not after checking all 34 changes "
+        "in the report: NPS for call_center, CSAT for call_center and CES for call_center "
+        "(overview page)."
+    )
+    # nothing passes anywhere: the old one sentence
+    assert summary_note(levels, tests[5:], "this month") == (
+        "No significant change this month: none of the 31 changes tested in this report survives "
+        "a false-discovery-rate check (Benjamini-Hochberg, 5%)."
+    )
+
+
+def test_a_kpi_change_finding_names_its_group():
+    clear = kpi_table(_by_channel(-0.16), by=["month", "channel"], metrics="nps").last(1)
+    (f,) = clear.findings()
+    assert f.estimate.name == "NPS for call_center"

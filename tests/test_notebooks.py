@@ -14,6 +14,7 @@ import pytest
 import yaml
 
 from fbresearch.report.params import NOTEBOOK_ORDER, PROTOCOL_PARAMETERS
+from fbresearch.schema import metric_spec
 
 STANDARD_PARAMETERS = set(PROTOCOL_PARAMETERS)
 MAX_CODE_LINES = 40  # non-blank lines over all code cells
@@ -132,3 +133,12 @@ def test_improvement_reading_example_claims_no_interval(repo):
     text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
     assert not re.search(r"\d\.\d+ \(\d\.\d+ to \d\.\d+\)", text)
     assert "*effect (low to high)*" in text
+
+
+def test_the_overview_explains_every_score_it_can_show(repo):
+    """The overview's "How to read" names each score its ``metrics`` may show, Satisfied too
+    (a yes/no survey shows only that one), by the label the tables use."""
+    nb = nbformat.read(repo / "notebooks" / "overview.ipynb", as_version=4)
+    how = next(c.source for c in nb.cells if "How to read" in c.source)
+    for metric in ("nps", "csat", "ces", "satisfied"):
+        assert f"**{metric_spec(metric).label}**" in how, metric

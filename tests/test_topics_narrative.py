@@ -67,6 +67,13 @@ def test_pain_point_finding_names_the_planted_refund_topic(model, frame):
     assert "NPS (95% CI)" in shown.columns and shown.iloc[0]["NPS (95% CI)"].startswith("-100.0 (")
     sentences = [f.sentence for f in topic_findings(model, None, pain)]
     assert any(s.startswith("Biggest pain point") and "give NPS -100.0" in s for s in sentences)
+    # over the topics window, named: 80 promoters and 40 detractors of 120 -> NPS 33.3
+    pain.attrs["window"] = "November 2025 to October 2026"
+    (pained,) = [f.sentence for f in topic_findings(model, None, pain) if "pain" in f.sentence]
+    assert pained.startswith(
+        "Biggest pain point in the comments from November 2025 to October 2026: customers"
+    )
+    assert pained.endswith("against 33.3 for all scored comments of that period.")
 
 
 def test_csat_pain_points_are_shares(model, frame):
@@ -94,6 +101,7 @@ def test_page_sections_show_items_with_captions_at_the_page_confidence(frame):
     assert any("with 90% confidence intervals" in c for c in captions)
     assert not any("95%" in c for c in captions)
     assert page.findings() and page.rising is not None and page.pain is not None
+    assert page.pain.attrs["window"] == "January to April 2026"
 
 
 def test_page_without_texts_says_why_and_shows_nothing_else():

@@ -121,13 +121,25 @@ def _as_numbers(label: str, values: list[Any]) -> list[tuple[str, list[Any], lis
         parsed = [None if v is None or v == MISSING else _number(v) for v in values]
         return [(label, [p and p[0] for p in parsed], [bool(p and p[1]) for p in parsed])]
     matches = [None if v is None or v == MISSING else _WITH_CI.match(v) for v in values]
-    if not all(m is not None for m, v in zip(matches, values, strict=True) if v in cells):
+    # a counted number beside estimates (a response count) has no interval: bounds left empty
+    plain = [
+        m is None and v in cells and bool(_PLAIN.match(v))
+        for m, v in zip(matches, values, strict=True)
+    ]
+    if not all(
+        m is not None or bare
+        for m, v, bare in zip(matches, values, plain, strict=True)
+        if v in cells
+    ):
         return None
     header = _CI_HEADER.match(label)
     base, level = (header.group(1), header.group(2)) if header else (label, "CI")
     columns = []
     for name, group in ((base, 1), (f"{base}: {level} low", 3), (f"{base}: {level} high", 4)):
-        parsed = [m and _number(m.group(group)) for m in matches]
+        parsed = [
+            _number(v) if bare and group == 1 else (m and _number(m.group(group)))
+            for m, v, bare in zip(matches, values, plain, strict=True)
+        ]
         columns.append((name, [p and p[0] for p in parsed], [bool(p and p[1]) for p in parsed]))
     return columns
 

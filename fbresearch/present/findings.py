@@ -322,21 +322,84 @@ def top_findings(
     return [f for _, f in ordered[:k]]
 
 
+def _name(f: Finding) -> str:
+    """How the summary names a finding: its estimate's name, else its sentence's first clause."""
+    if f.estimate is not None and f.estimate.name:
+        return str(f.estimate.name)
+    head = str(f.sentence).split(":")[0].split(" (")[0].split(",")[0].rstrip(".")
+    return head if len(head) <= 60 else head[:57].rstrip() + "..."
+
+
+def _listed(found: list[Finding], most: int = 6) -> str:
+    """ "NPS for web and CSAT (overview page), CES (drivers trend page)": names by page."""
+    pages: dict[str, list[str]] = {}
+    for f in found[:most]:
+        pages.setdefault(f.analysis, []).append(_name(f))
+    parts = []
+    for page, names in pages.items():
+        joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        where = f" ({page.replace('_', ' ')} page)" if page else ""
+        parts.append(joined + where)
+    more = len(found) - most
+    return "; ".join(parts) + (f"; and {more} more" if more > 0 else "")
+
+
+def _count(found: list[Finding], noun: str = "") -> str:
+    """ "1 is", "3 are" (with ``noun``: "1 change is", "3 changes are")."""
+    k = len(found)
+    word = f" {noun}{'' if k == 1 else 's'}" if noun else ""
+    return f"{k}{word} {'is' if k == 1 else 'are'}"
+
+
+def _their(found: list[Finding]) -> str:
+    return "its" if len(found) == 1 else "their"
+
+
 def summary_note(
     findings: Iterable[Finding],
     tests: Iterable[dict[str, Any]],
     when: str = "this month",
     confidence: float = 0.95,
 ) -> str:
-    """The executive summary's one sentence on changes: none survived, or how many did.
+    """The executive summary's note on changes: how many pass on their page, how many report-wide.
+
+    A change its page calls significant is shown in the summary only if it also survives
+    Benjamini-Hochberg among every change tested in the report. The note names the changes that
+    pass both, and those that pass only their page's own check, so that a page's "significant
+    fall" and the summary's silence about it do not read as a contradiction.
 
     Examples
     --------
     >>> summary_note([], [{"kind": "change", "p_value": 0.2}] * 3, "in October 2026")[:44]
     'No significant change in October 2026: none '
+    >>> up = Finding("Up.", kind="change", p_value=0.03, survives_fdr=True, analysis="overview")
+    >>> crowd = [{"kind": "change", "p_value": p} for p in (0.03, 0.4, 0.6, 0.8)]
+    >>> summary_note([up], crowd).split(". ")[1]  # doctest: +NORMALIZE_WHITESPACE
+    "1 change is significant on its own page's check, not after checking all 4 changes in the
+    report: Up (overview page)."
     """
     tests = list(tests)
     limits = _thresholds(tests, confidence)
     n = sum(1 for t in tests if t["kind"] == "change")
-    survived = sum(1 for f in findings if f.kind == "change" and _promoted(f, limits))
-    return evidence.summary_sentence(n, survived, when, confidence)
+    on_page = [f for f in findings if f.kind == "change" and f.survives_fdr]
+    across = [f for f in on_page if _promoted(f, limits)]
+    only_page = [f for f in on_page if not _promoted(f, limits)]
+    if not across:
+        note = evidence.summary_sentence(n, 0, when, confidence)
+    else:
+        level = f"{100 * evidence.fdr_level(confidence):.2g}%"
+        note = (
+            f"Of the {n} changes tested in this report, {_count(on_page)} significant on "
+            f"{_their(on_page)} own page's check and {len(across)} of them also "
+            f"{'survives' if len(across) == 1 else 'survive'} a false-discovery-rate check "
+            f"({evidence.FDR_METHOD}, {level}) across all {n}: {_listed(across)}."
+        )
+    if only_page:
+        who = _count(only_page, "change")
+        if across:
+            who = "1 other change is" if len(only_page) == 1 else f"the other {len(only_page)} are"
+        note += (
+            f" {who[:1].upper() + who[1:]} significant on {_their(only_page)} own page's check, "
+            f"not after checking all {n} changes in the report: {_listed(only_page)}."
+        )
+    return note

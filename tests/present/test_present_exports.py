@@ -158,3 +158,15 @@ def test_nothing_is_recorded_outside_a_report_run(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     display.show(pd.DataFrame({"n": [1]}), caption="Counts")
     assert not list(tmp_path.iterdir())
+
+
+def test_a_count_beside_estimates_exports_without_bounds():
+    """The overview's headline table: NPS rows "44.0 (11.1 to 67.4)", a response count "25"
+    (counted, no interval): the column still becomes numbers, the count's bounds empty."""
+    shown = pd.DataFrame(
+        {"Metric": ["NPS", "Responses"], "Estimate (95% CI)": ["44.0 (11.1 to 67.4)", "1,234"]}
+    )
+    table, _ = export_frame(shown)
+    assert table["Estimate"].tolist() == [44.0, 1234.0]
+    assert table["Estimate: 95% CI low"].iloc[0] == 11.1
+    assert table["Estimate: 95% CI high"].isna().tolist() == [False, True]

@@ -363,7 +363,11 @@ def performance_label(result: ImportancePerformanceResult) -> str:
 
 
 def performance_text(result: ImportancePerformanceResult, row: pd.Series) -> str:
-    """How a driver is rated against the threshold, e.g. ``is rated below average (...)``."""
+    """How a driver is rated against the threshold, e.g. ``is rated below average (...)``.
+
+    A driver at the median itself is counted with the better-rated half (``"keep up"`` or
+    ``"possible overkill"``), and its sentence says so.
+    """
     low, high = row["performance_ci_low"], row["performance_ci_high"]
     if result.performance == "mean":
         value = f"mean rating {row['performance']:.2f}"
@@ -379,7 +383,11 @@ def performance_text(result: ImportancePerformanceResult, row: pd.Series) -> str
     where = "average" if result.median_performance else "the threshold"
     threshold = result.thresholds["performance"]
     if row["performance"] == threshold and result.median_performance:
-        return f"is rated about average ({value})"
+        # the quadrants put the median with the better-rated half: say so, as its label does
+        return (
+            f"is rated at the median of the attributes ({value}), counted with the "
+            "better-rated half"
+        )
     level = "below" if row["performance"] < threshold else "above"
     return f"is rated {level} {where} ({value})"
 

@@ -7,10 +7,11 @@ returns text (or a table of text); the shared formatters and unit words come fro
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from fbresearch import evidence
 from fbresearch.analyses.drivers.narrative import _fmt, fdr_text, scale_text
 from fbresearch.analyses.drivers.prepare import outcome_name
 from fbresearch.format import confidence_label, format_p
@@ -46,9 +47,25 @@ def trend_table(result: DriverTrendResult) -> pd.DataFrame:
             ],
             "Change": [_fmt(r.change, r.change_ci_low, r.change_ci_high) for r in t.itertuples()],
             "Adjusted p": [format_p(q) for q in t["q_value"]],
-            "Verdict": t["direction"],
+            "Verdict": [_verdict(result, r) for r in t.itertuples()],
         }
     )
+
+
+def _verdict(result: DriverTrendResult, row: Any) -> str:
+    """The row's verdict, with the reason where its change's interval is clear of zero or its
+    raw p-value is below the level but it is not called a change."""
+    direction = str(row.direction)
+    if direction != "no clear change":
+        return direction
+    clear = bool(row.change_ci_low > 0 or row.change_ci_high < 0)
+    raw = bool(row.p_value < 1 - result.confidence)
+    if not (clear or raw):
+        return direction
+    if not result.joint_rejects:
+        return f"{direction} (the joint test of all {len(result.table)} drivers does not reject)"
+    why = evidence.correction_text(row.p_value, len(result.table), result.confidence, clear)
+    return f"{direction} ({why})" if why else direction
 
 
 def trend_sentences(result: DriverTrendResult) -> list[str]:

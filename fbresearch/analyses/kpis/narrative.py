@@ -7,6 +7,7 @@ result (:func:`fbresearch.format.confidence_label`), never written in.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from typing import TYPE_CHECKING
 
@@ -117,6 +118,11 @@ def _group_text(row: pd.Series, others: list[str]) -> str:
     return " for " + ", ".join(str(row[k]) for k in others) if others else ""
 
 
+def _named(est: Estimate, row: pd.Series, result: KpiTable) -> Estimate:
+    """``est`` named with its group ("NPS for call_center"), as the executive summary names it."""
+    return dataclasses.replace(est, name=f"{est.name}{_group_text(row, result._others)}")
+
+
 def benchmark_text(benchmark: tuple[float, float]) -> str:
     """A benchmark range of shares as a reader reads it.
 
@@ -164,12 +170,12 @@ def kpi_sentence(result: KpiTable, row: pd.Series, metric: str) -> str:
     moved = f"{text}, {direction} {_format_amount(metric, change)} from {prev_label}"
     if math.isnan(p):
         return f"{moved}: too few answers to tell whether it changed."
-    verdict = (
-        f"a significant {'rise' if change > 0 else 'fall'}"
-        if evidence.is_significant(change_estimate(row, metric, result.confidence))
-        and _survives(result, p)
-        else "not a significant change"
-    )
+    clear = evidence.is_significant(change_estimate(row, metric, result.confidence))
+    if clear and _survives(result, p):
+        verdict = f"a significant {'rise' if change > 0 else 'fall'}"
+    else:
+        why = evidence.correction_text(p, len(kpi_tests(result)), result.confidence, clear)
+        verdict = f"not a significant change{' ' + why if why else ''}"
     return f"{moved} ({p_text(p)}): {verdict}."
 
 
@@ -333,7 +339,7 @@ def kpi_findings(result: KpiTable) -> list[Finding]:
             out.append(
                 Finding(
                     kpi_sentence(result, row, metric),
-                    row_estimate(row, metric, result.confidence),
+                    _named(row_estimate(row, metric, result.confidence), row, result),
                     importance=round(importance, 2),
                     analysis="overview",
                     kind="change" if significant else "level",
@@ -348,7 +354,9 @@ def kpi_findings(result: KpiTable) -> list[Finding]:
 def kpi_display_table(result: KpiTable) -> pd.DataFrame:
     """The table as a reader sees it: periods as "Oct 2026", estimates with their CIs.
 
-    CSAT changes are in percentage points; the CI column names the result's own level.
+    Share changes are in percentage points; the CI column names the result's own level. The
+    response count of a period is shown without an interval (it is counted, not estimated);
+    its change from the previous period keeps one.
     """
     level = f"Estimate ({confidence_label(result.confidence)} CI)"
     rows = []
@@ -371,8 +379,12 @@ def kpi_display_table(result: KpiTable) -> pd.DataFrame:
             continue
         out["n"] = f"{row['n']:,}"
         percent = spec.unit == "percent"
-        out[level] = _format_ci(
-            row["estimate"], row["ci_low"], row["ci_high"], percent=percent, digits=spec.digits
+        out[level] = (
+            f"{int(row['estimate']):,}"  # a count of the responses received is not an estimate
+            if metric == "volume"
+            else _format_ci(
+                row["estimate"], row["ci_low"], row["ci_high"], percent=percent, digits=spec.digits
+            )
         )
         if result.time is not None:
             if pd.isna(row["change"]):
@@ -605,10 +617,18 @@ def headline_caption(result: KpiTable) -> str:
     >>> headline_caption(kpi_table(df, by="month", metrics="nps", confidence=0.9))[:62]
     'Headline KPIs for October 2026 and the month before, with 90% '
     """
+    shares = [
+        metric_spec(m).label
+        for m in result.metrics
+        if m != "volume" and metric_spec(m).change_unit == "percentage points"
+    ]
+    unit = ""
+    if shares:  # only the shares the table holds (no "CSAT" on data without it)
+        names = shares[0] if len(shares) == 1 else ", ".join(shares[:-1]) + " and " + shares[-1]
+        unit = f" Changes in {names} are in percentage points."
     return (
         f"Headline KPIs for {result.latest_period:%B %Y} and the month before, with "
-        f"{confidence_label(result.confidence)} confidence intervals. Changes in CSAT are in "
-        "percentage points."
+        f"{confidence_label(result.confidence)} confidence intervals.{unit}"
     )
 
 

@@ -508,8 +508,10 @@ def profile_display_table(result: ProfileResult) -> pd.DataFrame:
     table = result.table.copy()
     if {"significant", "small_sample"} <= set(table.columns):
         verdict = [
-            f"too few (n<{MIN_RESPONSES})" if small else ("yes" if sig else "no")
-            for sig, small in zip(table["significant"], table["small_sample"], strict=True)
+            f"too few (n<{MIN_RESPONSES})" if small else ("yes" if sig else _differs_no(result, i))
+            for i, (sig, small) in enumerate(
+                zip(table["significant"], table["small_sample"], strict=True)
+            )
         ]
         table = table.drop(columns=["significant", "small_sample"]).assign(
             differs_from_rest=verdict
@@ -520,6 +522,20 @@ def profile_display_table(result: ProfileResult) -> pd.DataFrame:
     ):
         table = table.drop(columns="attribute")
     return table
+
+
+def _differs_no(result: ProfileResult, i: int) -> str:
+    """ "no", or "no (not after correcting for 12 comparisons)" where row ``i``'s interval is
+    clear of zero or its raw p-value is below the level: the reason the reader needs inline."""
+    t = result.table
+    if not {"p_value", "metric"} <= set(t.columns):
+        return "no"
+    row = t.iloc[i]
+    low, high = row.get("diff_low", math.nan), row.get("diff_high", math.nan)
+    clear = bool(low > 0 or high < 0)  # NaN bounds compare False: not clear
+    n = int((t["metric"].eq(row["metric"]) & t["p_value"].notna()).sum())
+    why = evidence.correction_text(row["p_value"], n, 1 - result.alpha, clear)
+    return f"no (not {why})" if why else "no"
 
 
 #: the churn model's terms as a reader names them

@@ -433,6 +433,7 @@ def _rising_findings(rising: pd.DataFrame) -> list[Finding]:
 
 
 def _pain_finding(pain: pd.DataFrame) -> list[Finding]:
+    """The worst topic against all comments, over the period ``pain.attrs["window"]`` names."""
     worst = pain.dropna(subset=["estimate"]).iloc[0]
     if not worst["below_overall"]:
         return []
@@ -447,10 +448,13 @@ def _pain_finding(pain: pd.DataFrame) -> list[Finding]:
         name=f"{name} of {worst['topic']}",
         unit="share" if share else "points",
     )
+    window = pain.attrs.get("window")  # the topics window, not the report's month
+    over = f" in the comments from {window}" if window else ""
+    overall = " for all scored comments of that period" if window else " overall"
     return [
         Finding(
-            f"Biggest pain point: customers writing about \u201c{worst['label']}\u201d give "
-            f"{name} {est.format()} against {_score(worst['overall'], share)} overall.",
+            f"Biggest pain point{over}: customers writing about \u201c{worst['label']}\u201d "
+            f"give {name} {est.format()} against {_score(worst['overall'], share)}{overall}.",
             estimate=est,
             importance=0.8,
             analysis="topics",

@@ -168,11 +168,13 @@ class TopicsPage:
         if self.model is None:
             return None
         try:
-            return self.model.pain_points(
+            pain = self.model.pain_points(
                 self.frame.get(self.pain_metric),
                 metric=self.pain_metric,
                 confidence=self.confidence,
             )
+            pain.attrs["window"] = self.window  # the period its sentence names
+            return pain
         except FbResearchError as err:
             self._errors["pain"] = f"Pain points are not shown: {err}"
             return None

@@ -183,6 +183,7 @@ def customer_value(
     n_boot: int = 200,
     confidence: float = 0.95,
     seed: int = 0,
+    currency: str = "",
 ) -> ValueResult:
     """12-month retention and spend of promoters, passives and detractors, and what is at stake.
 
@@ -202,6 +203,9 @@ def customer_value(
         Customer-level bootstrap resamples behind every interval.
     confidence : float, default 0.95
     seed : int, default 0
+    currency : str, default ""
+        The orders' currency as the page names it (``"EUR"``); ``""``: the sentences say "in
+        the orders file's currency units".
 
     Returns
     -------
@@ -292,6 +296,7 @@ def customer_value(
         controls=tuple(extra),
         confidence=confidence,
         n_boot=len(draws),
+        currency=str(currency or "").strip(),
     )
 
 

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "money",
+    "risk_explained",
     "value_summary",
     "value_findings",
     "value_display_table",
@@ -48,15 +49,59 @@ ASSUMPTIONS = {
 }
 
 
-def money(value: float) -> str:
-    """A currency amount in whole units (the orders file's own currency)."""
-    return format_number(value, _SPEND_DIGITS)
+def money(value: float, currency: str = "") -> str:
+    """A currency amount in whole units, followed by its currency when named.
+
+    Examples
+    --------
+    >>> money(9045.2, "EUR")
+    '9,045 EUR'
+    """
+    text = format_number(value, _SPEND_DIGITS)
+    return f"{text} {currency}" if currency else text
 
 
-def _ci(e: Estimate, share: bool = False) -> str:
+def _ci(e: Estimate, share: bool = False, currency: str = "") -> str:
     if share:
         return f"{pct(e.ci_low)} to {pct(e.ci_high)}"
-    return f"{money(e.ci_low)} to {money(e.ci_high)}"
+    return f"{money(e.ci_low)} to {money(e.ci_high, currency)}"
+
+
+def _currency_name(result: ValueResult) -> str:
+    return result.currency or "the orders file's currency units"
+
+
+def _units(result: ValueResult) -> str:
+    """Where amounts carry no currency code: the clause that says what they are in."""
+    return "" if result.currency else " (amounts in the orders file's currency units)"
+
+
+def risk_explained(result: ValueResult) -> str:
+    """Why the revenue at risk is not this month's detractors times the cohort's gap.
+
+    The gap is the cohort's average, promoters against detractors; the risk sums, over this
+    month's detractors, what the model predicts each would spend as a promoter rather than a
+    detractor given their own tenure, prior orders and spend, so it is their number times the
+    gap only when they are average customers. ``""`` without this month's detractors.
+    """
+    risk, gap, n = result.revenue_at_risk, result.spend_gap, result.n_current
+    if risk is None or gap is None or n <= 0:
+        return ""
+    per, cur = risk.estimate / n, result.currency
+    if abs(per - gap.estimate) <= 0.05 * abs(gap.estimate):
+        return (
+            f"That is about {money(per, cur)} per detractor, close to the cohort's gap of "
+            f"{money(gap.estimate, cur)} per customer: this month's detractors are much like "
+            "the cohort's average customer."
+        )
+    lower = per < gap.estimate
+    return (
+        f"That is about {money(per, cur)} per detractor, {'less' if lower else 'more'} than "
+        f"the cohort's gap of {money(gap.estimate, cur)} per customer: the model predicts each "
+        "detractor's gap from their own tenure, prior orders and spend, and for this month's "
+        f"detractors these predict {'less' if lower else 'more'} spending than for the "
+        f"cohort's average customer, so the total is not {n:,} times the gap."
+    )
 
 
 def pct(value: float) -> str:
@@ -66,20 +111,24 @@ def pct(value: float) -> str:
 
 def value_summary(result: ValueResult) -> str:
     level = confidence_label(result.confidence)
+    cur = result.currency
     gap, rgap = result.spend_gap, result.retention_gap
     d, p = result.spend["detractor"], result.spend["promoter"]
     first = (
-        f"Over the 12 months after answering, detractors spent {money(d.estimate)} and promoters "
-        f"{money(p.estimate)} on average, like for like ({result.n_customers:,} customers; "
-        f"{level} intervals in the table). "
+        f"Over the 12 months after answering, detractors spent {money(d.estimate, cur)} and "
+        f"promoters {money(p.estimate, cur)} on average{_units(result)}, like for like "
+        f"({result.n_customers:,} customers; {level} intervals in the table). "
     )
     if is_significant(gap):
         first += (
-            f"The gap of {money(gap.estimate)} ({level} CI {_ci(gap)}) is clear: satisfaction "
-            "goes with money. "
+            f"The gap of {money(gap.estimate, cur)} ({level} CI {_ci(gap, currency=cur)}) is "
+            "clear: satisfaction goes with money. "
         )
     else:
-        first += f"The gap ({money(gap.estimate)}, {level} CI {_ci(gap)}) could be chance. "
+        first += (
+            f"The gap ({money(gap.estimate, cur)}, {level} CI {_ci(gap, currency=cur)}) could "
+            "be chance. "
+        )
     ret = (
         f"{pct(result.retention['detractor'].estimate)} of "
         f"detractors and "
@@ -97,13 +146,15 @@ def value_summary(result: ValueResult) -> str:
 def value_findings(result: ValueResult) -> list[Finding]:
     out = []
     level = confidence_label(result.confidence)
+    cur = result.currency
     risk, gap = result.revenue_at_risk, result.spend_gap
     if is_significant(gap) and risk is not None and is_significant(risk):
         out.append(
             Finding(
-                f"This month's {result.n_current:,} detractors put about {money(risk.estimate)} "
-                f"of next year's spend at risk ({level} CI {_ci(risk)}), against answering as "
-                "promoters.",
+                f"This month's {result.n_current:,} detractors put about "
+                f"{money(risk.estimate, cur)} of next year's spend at risk ({level} CI "
+                f"{_ci(risk, currency=cur)}), against answering as promoters{_units(result)}. "
+                + risk_explained(result),
                 estimate=risk,
                 importance=0.75,
                 analysis="value",
@@ -113,7 +164,8 @@ def value_findings(result: ValueResult) -> list[Finding]:
         out.append(
             Finding(
                 "Detractors' and promoters' spend over the following 12 months do not clearly "
-                f"differ (gap {money(gap.estimate)}, {level} CI {_ci(gap)}).",
+                f"differ (gap {money(gap.estimate, cur)}, {level} CI {_ci(gap, currency=cur)})"
+                f"{_units(result)}.",
                 estimate=gap,
                 importance=0.3,
                 analysis="value",
@@ -155,8 +207,8 @@ def stakes_table(result: ValueResult) -> pd.DataFrame:
         [
             {
                 "Figure": name,
-                "Estimate": money(e.estimate),
-                f"{level} CI": _ci(e),
+                "Estimate": money(e.estimate, result.currency),
+                f"{level} CI": _ci(e, currency=result.currency),
                 "Assumptions": ASSUMPTIONS[key],
             }
             for name, e, key in rows
@@ -170,5 +222,5 @@ def value_caption(result: ValueResult) -> str:
     return (
         f"12-month retention and net spend after a customer's first answer, by answer group, "
         f"adjusted for tenure, the year's prior orders and spend{controls}; {level} intervals "
-        f"from {result.n_boot} resamples of customers. Spend in the orders file's currency."
+        f"from {result.n_boot} resamples of customers. Spend in {_currency_name(result)}."
     )

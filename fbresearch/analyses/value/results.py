@@ -33,6 +33,9 @@ class ValueResult(Result):
         The 12-month spend gained by moving one of this month's detractors to passive.
     n_customers, n_current : int
         Customers in the cohort; this month's detractors.
+    currency : str
+        The orders' currency as the sentences name it (``"EUR"``); ``""``: unnamed, the
+        sentences say "in the orders file's currency units".
     """
 
     retention: dict[str, Estimate] = field(default_factory=dict)
@@ -49,6 +52,7 @@ class ValueResult(Result):
     controls: tuple[str, ...] = ()
     confidence: float = 0.95
     n_boot: int = 0
+    currency: str = ""
 
     def __post_init__(self) -> None:
         if self.table.empty and self.retention:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
 import pandas as pd
+import pytest
 
 from fbresearch.analyses.drivers import (
     driver_label,
@@ -12,6 +15,9 @@ from fbresearch.analyses.drivers import (
     key_drivers,
     narrative,
 )
+from fbresearch.analyses.drivers.narrative_trend import trend_table
+from fbresearch.analyses.drivers.results import ImportancePerformanceResult
+from fbresearch.evidence import fdr_adjust
 from fbresearch.format import format_p
 from fbresearch.schema import METRICS
 
@@ -75,3 +81,64 @@ def test_p_values_use_the_one_formatter_and_labels_the_registry():
     assert narrative.outcome_name("csat") == METRICS["csat"].label
     assert driver_label("ces") == METRICS["ces"].label
     assert narrative.missing_text({}) == "none"
+
+
+def _trend(p_values, lows, highs, joint_rejects=True):
+    """A hand-built driver trend: three drivers, each change's interval and raw p given."""
+    k = len(p_values)
+    table = pd.DataFrame(
+        {
+            "label": [f"Driver {i}" for i in range(k)],
+            "previous": [0.5] * k, "previous_ci_low": [0.4] * k, "previous_ci_high": [0.6] * k,
+            "current": [0.3] * k, "current_ci_low": [0.2] * k, "current_ci_high": [0.4] * k,
+            "change": [(lo + hi) / 2 for lo, hi in zip(lows, highs, strict=True)],
+            "change_ci_low": lows, "change_ci_high": highs,
+            "p_value": p_values, "q_value": fdr_adjust(p_values),
+            "direction": ["no clear change"] * k,
+        }
+    )  # fmt: skip
+    return SimpleNamespace(
+        table=table, confidence=0.95, joint_rejects=joint_rejects,
+        previous_periods="2026-07 to 2026-09", current_period="2026-10",
+    )  # fmt: skip
+
+
+def test_no_clear_change_says_why_where_the_interval_is_clear_of_zero():
+    """Hand-worked BH over 3 drivers: p = 0.04, 0.3, 0.6 -> q = 0.12, 0.45, 0.6, none kept. The
+    first change (-0.32 to -0.01) is clear of zero and p < 0.05 alone: its verdict says why."""
+    t = _trend([0.04, 0.3, 0.6], [-0.32, -0.2, -0.1], [-0.01, 0.1, 0.2])
+    assert list(t.table["q_value"]) == pytest.approx([0.12, 0.45, 0.6])
+    assert trend_table(t)["Verdict"].tolist() == [
+        "no clear change (after correcting for 3 comparisons)",
+        "no clear change",
+        "no clear change",
+    ]
+    t = _trend([0.04, 0.3, 0.6], [-0.32, -0.2, -0.1], [-0.01, 0.1, 0.2], joint_rejects=False)
+    assert trend_table(t)["Verdict"].tolist()[0] == (
+        "no clear change (the joint test of all 3 drivers does not reject)"
+    )
+
+
+def test_a_driver_at_the_median_is_worded_like_its_quadrant():
+    """Three drivers rated 3.5, 4.1, 4.6: the median 4.1 is the threshold, and the quadrants
+    count it as high performance (>=), so App (low importance) is "possible overkill"; its
+    sentence must not call it "about average" (which reads as neither half)."""
+    table = pd.DataFrame(
+        {
+            "label": ["Price", "App", "Delivery"], "quadrant": ["fix first", "possible overkill",
+                                                                 "keep up"],
+            "matters": [True] * 3, "direction": [1] * 3, "importance": [0.5, 0.1, 0.4],
+            "importance_ci_low": [0.4, 0.05, 0.3], "importance_ci_high": [0.6, 0.2, 0.5],
+            "performance": [3.5, 4.1, 4.6], "performance_ci_low": [3.4, 4.0, 4.5],
+            "performance_ci_high": [3.6, 4.2, 4.7],
+        }
+    )  # fmt: skip
+    result = ImportancePerformanceResult(
+        table=table, outcome="nps", thresholds={"importance": 0.4, "performance": 4.1}
+    )
+    app = narrative.matrix_sentences(result)[1]
+    assert "about average" not in app
+    assert app.endswith(
+        "is rated at the median of the attributes (mean rating 4.10, CI 4.00 to 4.20), counted "
+        "with the better-rated half: possibly more effort than it needs."
+    )

@@ -151,3 +151,25 @@ def test_too_few_answers_are_said_plainly():
         "NPS was -100.0 (only 1 answer: too few answers for an interval) in October 2026, "
         "down 200.0 points from September: too few answers to tell whether it changed."
     )
+
+
+def test_a_response_count_has_no_interval_its_change_has_one():
+    """September 20 responses, October 25: the counts are counted, not estimated; the change
+    5 keeps its Poisson interval 5 +- 1.96 * sqrt(20 + 25) = 5 +- 13.1 -> -8 to 18."""
+    shown = kpis.kpi_table(_two_months(), by="month", metrics=["nps", "volume"]).display_table()
+    counts = shown[shown["Metric"] == "Responses"]
+    assert counts["Estimate (95% CI)"].tolist() == ["20", "25"]
+    assert counts["Change vs previous"].tolist() == ["–", "5 (-8 to 18)"]
+
+
+def test_the_headline_caption_names_only_the_shares_the_table_holds():
+    both = kpis.kpi_table(_two_months(), by="month", metrics=["nps", "csat", "volume"])
+    assert both.headline_caption().endswith(" Changes in CSAT are in percentage points.")
+    nps = kpis.kpi_table(_two_months(), by="month", metrics=["nps", "ces", "volume"])
+    assert "percentage points" not in nps.headline_caption()
+    only = _two_months().drop(columns=["nps", "csat", "ces"]).assign(satisfied=[1, 0] * 22 + [1])
+    yes_no = kpis.kpi_table(only, by="month", metrics=["satisfied", "volume"])
+    caption = yes_no.headline_caption()
+    assert "CSAT" not in caption and caption.endswith(
+        " Changes in Satisfied are in percentage points."
+    )

@@ -5,9 +5,17 @@ from __future__ import annotations
 import math
 
 import pandas as pd
+import pytest
 
 from fbresearch.analyses.segments import ChurnResult, profile_segments
-from fbresearch.analyses.segments.narrative import _diff_text, _pct, churn_findings
+from fbresearch.analyses.segments.narrative import (
+    _diff_text,
+    _pct,
+    churn_findings,
+    profile_display_table,
+)
+from fbresearch.analyses.segments.results import ProfileResult
+from fbresearch.evidence import holm_adjust
 from fbresearch.results import Estimate
 
 
@@ -34,3 +42,30 @@ def test_churn_importance_asks_evidence():
 
     assert churn_findings(result(1.2))[0].importance == 0.7
     assert churn_findings(result(0.8))[0].importance == 0.3
+
+
+def test_differs_no_says_why_where_the_interval_is_clear_of_zero():
+    """Hand-worked Holm over 3 segments of one metric: p = 0.02, 0.03, 0.4 -> adjusted 0.06,
+    0.06, 0.4: none below 5%. The first two look significant alone (intervals clear of zero,
+    p < 0.05), so their "no" says why; the third does not need a reason."""
+    p = [0.02, 0.03, 0.4]
+    assert list(holm_adjust(p)) == pytest.approx([0.06, 0.06, 0.4])
+    table = pd.DataFrame(
+        {
+            "segment": ["region: North", "region: South", "region: West"],
+            "metric": ["NPS"] * 3,
+            "n": [200, 180, 150],
+            "diff_low": [2.1, -14.0, -6.0],
+            "diff_high": [18.0, -0.8, 9.0],
+            "p_value": p,
+            "significant": [False] * 3,
+            "small_sample": [False] * 3,
+            "attribute": ["region"] * 3,
+        }
+    )
+    shown = profile_display_table(ProfileResult(table=table))
+    assert shown["differs_from_rest"].tolist() == [
+        "no (not after correcting for 3 comparisons)",
+        "no (not after correcting for 3 comparisons)",
+        "no",
+    ]

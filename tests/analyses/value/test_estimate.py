@@ -7,12 +7,16 @@ page studies) and a hand-worked feature table.
 
 from __future__ import annotations
 
+import dataclasses
+
 import pandas as pd
 import pytest
 
 from fbresearch.analyses.value import GROUPS, customer_value, value_frame
+from fbresearch.analyses.value.narrative import risk_explained, value_findings
+from fbresearch.analyses.value.results import ValueResult
 from fbresearch.errors import AnalysisError
-from fbresearch.results import Finding
+from fbresearch.results import Estimate, Finding
 
 
 @pytest.fixture(scope="module")
@@ -82,3 +86,42 @@ def test_value_frame_hand_worked():
 def test_too_short_history_says_what_it_needs(sample):
     with pytest.raises(AnalysisError, match="more than a year"):
         customer_value(sample.feedback, sample.orders, asof="2025-09", n_boot=5)
+
+
+def _hand_built(currency=""):
+    """The reviewer's figures: a per-customer gap of 403 (143 to 687) in the cohort, and 56
+    detractors this month putting 9,045 (3,230 to 16,710) at risk: 9,045 / 56 = 161.5 each."""
+    gap = Estimate(403.0, 143.0, 687.0, n=2000, name="spend_gap")
+    risk = Estimate(9045.0, 3230.0, 16710.0, n=56, name="revenue_at_risk")
+    return ValueResult(table=pd.DataFrame(), spend_gap=gap, revenue_at_risk=risk, n_current=56,
+                       currency=currency)  # fmt: skip
+
+
+def test_the_risk_sentence_explains_why_it_is_not_n_times_the_gap():
+    (f,) = value_findings(_hand_built())
+    assert f.sentence == (
+        "This month's 56 detractors put about 9,045 of next year's spend at risk (95% CI 3,230 "
+        "to 16,710), against answering as promoters (amounts in the orders file's currency "
+        "units). That is about 162 per detractor, less than the cohort's gap of 403 per "
+        "customer: the model predicts each detractor's gap from their own tenure, prior orders "
+        "and spend, and for this month's detractors these predict less spending than for the "
+        "cohort's average customer, so the total is not 56 times the gap."
+    )
+    # 56 x 403 = 22,568 would be "average" detractors: then the sentence says they are alike
+    alike = dataclasses.replace(
+        _hand_built(), revenue_at_risk=Estimate(22568.0, 8000.0, 38000.0, n=56)
+    )
+    assert "close to the cohort's gap of 403 per customer" in risk_explained(alike)
+
+
+def test_a_named_currency_follows_every_amount(sample):
+    (f,) = value_findings(_hand_built("EUR"))
+    assert f.sentence.startswith(
+        "This month's 56 detractors put about 9,045 EUR of next year's spend at risk (95% CI "
+        "3,230 to 16,710 EUR), against answering as promoters. That is about 162 EUR per"
+    )
+    assert "currency units" not in f.sentence
+    v = customer_value(sample.feedback, sample.orders, asof="2026-10", n_boot=5, currency="EUR")
+    assert v.currency == "EUR" and v.caption().endswith("Spend in EUR.")
+    assert " EUR on average, like for like" in v.summary()
+    assert v.stakes_table()["Estimate"].str.endswith(" EUR").all()
