@@ -27,7 +27,7 @@ from typing import Any
 import pandas as pd
 
 from fbresearch.analyses.triage import category_kpis
-from fbresearch.analyses.triage.config import UNCATEGORIZED
+from fbresearch.analyses.triage.config import NO_TEXT, UNCATEGORIZED, UNSORTED_LABELS
 from fbresearch.format import confidence_label
 from fbresearch.present.display import show
 from fbresearch.present.tables import format_ci
@@ -44,15 +44,16 @@ TOP_CATEGORIES = 10
 def _labels(categories: Any) -> dict[str, str]:
     """Category code -> the reader's label (the taxonomy's name; codes where it has none)."""
     table = getattr(categories, "table", None)
+    names = dict(UNSORTED_LABELS)
     if isinstance(table, pd.DataFrame) and {"category", "label"} <= set(table.columns):
-        return dict(zip(table["category"].astype(str), table["label"].astype(str), strict=True))
-    return {UNCATEGORIZED: "No category"}
+        names.update(zip(table["category"].astype(str), table["label"].astype(str), strict=True))
+    return names
 
 
 def category_table(kpis: Any, categories: Any, top: int | None = None) -> pd.DataFrame:
     """One row per category: its responses, then each score with its interval, largest first.
 
-    Texts in no category come last whatever their number. The count is the count (no interval:
+    Texts in no category come last whatever their number, then responses without a text. The count is the count (no interval:
     the export keeps the Poisson interval of the volume); each score's header names the result's
     own confidence level and the score's label and unit come from the METRICS registry.
     """
@@ -77,8 +78,9 @@ def category_table(kpis: Any, categories: Any, top: int | None = None) -> pd.Dat
     wide = pd.DataFrame(list(rows.values()), index=list(rows))
     if "Responses" in wide.columns:
         wide = wide.sort_values("Responses", ascending=False, kind="stable")
+    last = [UNCATEGORIZED, NO_TEXT]
     wide = pd.concat(
-        [wide.drop(index=UNCATEGORIZED, errors="ignore"), wide.loc[wide.index == UNCATEGORIZED]]
+        [wide.drop(index=last, errors="ignore")] + [wide.loc[wide.index == c] for c in last]
     )
     wide = wide.reset_index(drop=True).fillna("–")
     return wide if top is None else wide.head(top)
