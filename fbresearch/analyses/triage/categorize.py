@@ -28,6 +28,7 @@ from fbresearch.analyses.kpis.table import kpi_table
 from fbresearch.analyses.triage.config import (
     NO_TEXT,
     UNCATEGORIZED,
+    UNSORTED_LABELS,
     _is_latin,
     _package_yaml,
     _read_yaml,
@@ -502,6 +503,8 @@ def add_triage_columns(
     primary = getattr(categories, "primary", None)
     if isinstance(primary, pd.Series) and primary.index.equals(frame.index):
         out["category"] = primary
+        # the reader's names of the codes, for the analyses that show categories
+        out.attrs["category_labels"] = {**UNSORTED_LABELS, **dict(categories.names)}
     if isinstance(graded, pd.DataFrame) and {"severity", "rule"} <= set(graded.columns):
         out["severity"] = graded["severity"].reindex(frame.index)
         out["severity_rule"] = graded["rule"].reindex(frame.index)
