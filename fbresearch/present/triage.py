@@ -28,17 +28,29 @@ import pandas as pd
 
 from fbresearch.analyses.triage import category_kpis
 from fbresearch.analyses.triage.config import NO_TEXT, UNCATEGORIZED, UNSORTED_LABELS
+from fbresearch.analyses.kpis.narrative import period_label
 from fbresearch.format import confidence_label
+from fbresearch.present.plots.kpis import axis_label
+from fbresearch.present.plots.triage import category_trends
 from fbresearch.present.display import show
 from fbresearch.present.tables import format_ci
 from fbresearch.privacy import redact
 from fbresearch.results import attempt
 from fbresearch.schema import metric_spec
 
-__all__ = ["TOP_CATEGORIES", "category_table", "category_export", "show_categories"]
+__all__ = [
+    "TOP_CATEGORIES",
+    "TREND_CATEGORIES",
+    "category_table",
+    "category_export",
+    "category_trend",
+    "show_categories",
+]
 
 #: rows of the page's category table; the export holds every category
 TOP_CATEGORIES = 10
+#: panels of the category trend chart: the categories with most responses over its months
+TREND_CATEGORIES = 4
 
 
 def _labels(categories: Any) -> dict[str, str]:
@@ -103,6 +115,54 @@ def category_export(kpis: Any, categories: Any) -> pd.DataFrame:
     )
 
 
+def category_trend(
+    trend: Any, categories: Any, outcome: str, top: int = TREND_CATEGORIES
+) -> tuple[Any, str]:
+    """The category trend as small multiples of the ``top`` categories with most responses over
+    the months (responses without a text left out), and its caption; with fewer than two months
+    of data, no chart (None) and a sentence saying why.
+
+    Examples
+    --------
+    >>> from fbresearch.analyses.triage import categorize, category_kpis
+    >>> df = pd.DataFrame({"submitted_at": pd.Timestamp("2026-10-02"), "nps": [2, 9],
+    ...                    "text": ["late courier", "cold food"]})
+    >>> cats = categorize(df["text"])
+    >>> t = category_kpis(df, cats, period="2026-10", metrics=["volume", "nps"], trend=True)
+    >>> category_trend(t, cats, "nps")
+    (None, 'The data cover a single month (October 2026), so there is no trend by category to show.')
+    """
+    table, time = trend.table, trend.time
+    months = table[time].dropna().unique()
+    if len(months) < 2:
+        when = f" ({period_label(months[0])})" if len(months) else ""
+        return None, (
+            f"The data cover a single month{when}, so there is no trend by category to show."
+        )
+    names = _labels(categories)
+    volume = table[(table["metric"] == "volume") & (table["category"].astype(str) != NO_TEXT)]
+    sizes = volume.groupby(volume["category"].astype(str))["n"].sum()
+    chosen = sizes.sort_values(ascending=False, kind="stable").index[:top].tolist()
+    data = table[table["metric"] == outcome].copy()
+    data["category"] = data["category"].astype(str)
+    data = data[data["category"].isin(chosen)]
+    if metric_spec(outcome).unit == "percent":
+        data[["estimate", "ci_low", "ci_high"]] *= 100
+    data["label"] = pd.Categorical(
+        [redact(names.get(c, c)) for c in data["category"]],
+        categories=[redact(names.get(c, c)) for c in chosen],
+    )
+    data = data.sort_values(["label", time])
+    figure = category_trends(data, time, axis_label(outcome))
+    span = f"{period_label(min(months))} to {period_label(max(months))}"
+    caption = (
+        f"{metric_spec(outcome).label} by month, {span}, in the {len(chosen)} categories with most "
+        f"responses (of {len(sizes)}); the shaded band is the "
+        f"{confidence_label(trend.confidence)} confidence interval."
+    )
+    return figure, caption
+
+
 def show_categories(
     feedback: pd.DataFrame,
     categories: Any,
@@ -148,4 +208,8 @@ def show_categories(
         trend=True,
         confidence=confidence,
     )
-    show(trend.plot(metric=outcome), caption=trend.caption(outcome))
+    if getattr(trend, "is_unavailable", False):
+        show(trend)
+        return
+    figure, caption = category_trend(trend, categories, outcome)
+    show(caption) if figure is None else show(figure, caption=caption)
