@@ -26,13 +26,13 @@ from typing import Any
 
 import pandas as pd
 
+from fbresearch.analyses.kpis.narrative import period_label
 from fbresearch.analyses.triage import category_kpis
 from fbresearch.analyses.triage.config import NO_TEXT, UNCATEGORIZED, UNSORTED_LABELS
-from fbresearch.analyses.kpis.narrative import period_label
 from fbresearch.format import confidence_label
+from fbresearch.present.display import show
 from fbresearch.present.plots.kpis import axis_label
 from fbresearch.present.plots.triage import category_trends
-from fbresearch.present.display import show
 from fbresearch.present.tables import format_ci
 from fbresearch.privacy import redact
 from fbresearch.results import attempt
