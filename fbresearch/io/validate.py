@@ -403,7 +403,7 @@ def _straight_lined(out: pd.DataFrame, rep: _Report, keep: np.ndarray) -> np.nda
         flag_straight = enough & (spread == 0)
         rep.add(
             "straight_lined",
-            ", ".join(rating_cols),
+            ", ".join(schema.metric_spec(c).label for c in rating_cols),
             np.flatnonzero(flag_straight & keep),
             "flagged",
             "with every attribute rating the same (straight-lining)",

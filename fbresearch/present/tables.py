@@ -25,7 +25,7 @@ import pandas as pd
 from fbresearch.format import INTERVAL_SEPARATOR, confidence_label, format_number, format_p
 from fbresearch.privacy import anonymity_note, hidden_group, min_responses, verbatims_hidden
 from fbresearch.privacy import redact as _redact
-from fbresearch.schema import METRICS, MetricSpec
+from fbresearch.schema import METRICS, MetricSpec, is_rating, metric_spec
 
 __all__ = [
     "table_html",
@@ -160,6 +160,10 @@ COLUMN_LABELS = {
     "revenue_share": "Share of revenue",
     "recency_days": "Recency (days)",
     "tenure_days": "Tenure (days)",
+    "avg_order_value": "Average order value",
+    "nps_mean": "NPS (mean)",
+    "csat_mean": "CSAT (mean)",
+    "ces_mean": "CES (mean)",
     "r_min": "R score from",
     "r_max": "R score to",
     "fm_min": "FM score from",
@@ -191,12 +195,14 @@ def column_label(name: Any) -> str:
     ('p (Holm-adjusted)', 'Answered again', 'Spend (z)')
     >>> column_label("recency_days_z")
     'Recency (z)'
-    >>> column_label("Change vs previous")
-    'Change vs previous'
+    >>> column_label("Change vs previous"), column_label("rating_delivery")
+    ('Change vs previous', 'Delivery rating')
     """
     name = str(name)
     if name in COLUMN_LABELS:
         return COLUMN_LABELS[name]
+    if is_rating(name):
+        return metric_spec(name).label
     if name.endswith("_z") and len(name) > 2:
         base = column_label(name[:-2])
         return f"{base.split(' (')[0]} (z)"

@@ -26,34 +26,47 @@ from typing import Any
 
 import pandas as pd
 
+from fbresearch.analyses.kpis.narrative import period_label
 from fbresearch.analyses.kpis.suppress import hidden_note
 from fbresearch.analyses.triage import category_kpis
-from fbresearch.analyses.triage.config import UNCATEGORIZED
+from fbresearch.analyses.triage.config import NO_TEXT, UNCATEGORIZED, UNSORTED_LABELS
 from fbresearch.format import confidence_label
 from fbresearch.present.display import show
+from fbresearch.present.plots.kpis import axis_label
+from fbresearch.present.plots.triage import category_trends
 from fbresearch.present.tables import format_ci
 from fbresearch.privacy import anonymity_note, redact
 from fbresearch.results import attempt
 from fbresearch.schema import metric_spec
 
-__all__ = ["TOP_CATEGORIES", "category_table", "category_export", "show_categories"]
+__all__ = [
+    "TOP_CATEGORIES",
+    "TREND_CATEGORIES",
+    "category_table",
+    "category_export",
+    "category_trend",
+    "show_categories",
+]
 
 #: rows of the page's category table; the export holds every category
 TOP_CATEGORIES = 10
+#: panels of the category trend chart: the categories with most responses over its months
+TREND_CATEGORIES = 4
 
 
 def _labels(categories: Any) -> dict[str, str]:
     """Category code -> the reader's label (the taxonomy's name; codes where it has none)."""
     table = getattr(categories, "table", None)
+    names = dict(UNSORTED_LABELS)
     if isinstance(table, pd.DataFrame) and {"category", "label"} <= set(table.columns):
-        return dict(zip(table["category"].astype(str), table["label"].astype(str), strict=True))
-    return {UNCATEGORIZED: "No category"}
+        names.update(zip(table["category"].astype(str), table["label"].astype(str), strict=True))
+    return names
 
 
 def category_table(kpis: Any, categories: Any, top: int | None = None) -> pd.DataFrame:
     """One row per category: its responses, then each score with its interval, largest first.
 
-    Texts in no category come last whatever their number. The count is the count (no interval:
+    Texts in no category come last whatever their number, then responses without a text. The count is the count (no interval:
     the export keeps the Poisson interval of the volume); each score's header names the result's
     own confidence level and the score's label and unit come from the METRICS registry.
     A cell left out for anonymity (``kpis.hidden``) says so instead of its number.
@@ -91,8 +104,9 @@ def category_table(kpis: Any, categories: Any, top: int | None = None) -> pd.Dat
         if gone.any():
             wide["Responses"] = wide["Responses"].astype("object")
             wide.loc[gone, "Responses"] = anonymity_note(kpis.min_responses)
+    last = [UNCATEGORIZED, NO_TEXT]
     wide = pd.concat(
-        [wide.drop(index=UNCATEGORIZED, errors="ignore"), wide.loc[wide.index == UNCATEGORIZED]]
+        [wide.drop(index=last, errors="ignore")] + [wide.loc[wide.index == c] for c in last]
     )
     wide = wide.reset_index(drop=True).fillna("–")
     return wide if top is None else wide.head(top)
@@ -113,6 +127,54 @@ def category_export(kpis: Any, categories: Any) -> pd.DataFrame:
             "confidence": kpis.confidence,
         }
     )
+
+
+def category_trend(
+    trend: Any, categories: Any, outcome: str, top: int = TREND_CATEGORIES
+) -> tuple[Any, str]:
+    """The category trend as small multiples of the ``top`` categories with most responses over
+    the months (responses without a text left out), and its caption; with fewer than two months
+    of data, no chart (None) and a sentence saying why.
+
+    Examples
+    --------
+    >>> from fbresearch.analyses.triage import categorize, category_kpis
+    >>> df = pd.DataFrame({"submitted_at": pd.Timestamp("2026-10-02"), "nps": [2, 9],
+    ...                    "text": ["late courier", "cold food"]})
+    >>> cats = categorize(df["text"])
+    >>> t = category_kpis(df, cats, period="2026-10", metrics=["volume", "nps"], trend=True)
+    >>> category_trend(t, cats, "nps")
+    (None, 'The data cover a single month (October 2026), so there is no trend by category to show.')
+    """
+    table, time = trend.table, trend.time
+    months = table[time].dropna().unique()
+    if len(months) < 2:
+        when = f" ({period_label(months[0])})" if len(months) else ""
+        return None, (
+            f"The data cover a single month{when}, so there is no trend by category to show."
+        )
+    names = _labels(categories)
+    volume = table[(table["metric"] == "volume") & (table["category"].astype(str) != NO_TEXT)]
+    sizes = volume.groupby(volume["category"].astype(str))["n"].sum()
+    chosen = sizes.sort_values(ascending=False, kind="stable").index[:top].tolist()
+    data = table[table["metric"] == outcome].copy()
+    data["category"] = data["category"].astype(str)
+    data = data[data["category"].isin(chosen)]
+    if metric_spec(outcome).unit == "percent":
+        data[["estimate", "ci_low", "ci_high"]] *= 100
+    data["label"] = pd.Categorical(
+        [redact(names.get(c, c)) for c in data["category"]],
+        categories=[redact(names.get(c, c)) for c in chosen],
+    )
+    data = data.sort_values(["label", time])
+    figure = category_trends(data, time, axis_label(outcome))
+    span = f"{period_label(min(months))} to {period_label(max(months))}"
+    caption = (
+        f"{metric_spec(outcome).label} by month, {span}, in the {len(chosen)} categories with most "
+        f"responses (of {len(sizes)}); the shaded band is the "
+        f"{confidence_label(trend.confidence)} confidence interval."
+    )
+    return figure, caption
 
 
 def show_categories(
@@ -160,4 +222,8 @@ def show_categories(
         trend=True,
         confidence=confidence,
     )
-    show(trend.plot(metric=outcome), caption=trend.caption(outcome))
+    if getattr(trend, "is_unavailable", False):
+        show(trend)
+        return
+    figure, caption = category_trend(trend, categories, outcome)
+    show(caption) if figure is None else show(figure, caption=caption)

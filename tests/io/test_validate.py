@@ -58,6 +58,8 @@ def test_straight_lining_is_flagged_not_dropped(tmp_path):
     assert len(fb.frame) == 5
     row = quality_row(fb, "straight_lined")
     assert (row["rows"], row["action"], row["example_rows"]) == (3, "flagged", [1, 3, 4])
+    # the ratings are named as the reader knows them, not by their rating_ codes
+    assert row["column"] == "Speed rating, Price rating, Staff rating"
 
 
 def test_missing_response_ids_are_made_from_row_numbers(tmp_path):

@@ -277,7 +277,7 @@ def profile_findings(res: ProfileResult) -> list[Finding]:
         est = res.estimates[(r.segment, r.metric, "diff")]
         out.append(
             Finding(
-                f"{r.metric} among {r.segment} is {_gap_size(r)} "
+                f"{r.metric} {_among(r.segment)} is {_gap_size(r)} "
                 f"{'higher' if r.difference > 0 else 'lower'} than among other customers "
                 f"({_gap_size(r, 'low')} to {_gap_size(r, 'high')}, Holm-corrected test).",
                 estimate=est,
@@ -290,6 +290,21 @@ def profile_findings(res: ProfileResult) -> list[Finding]:
             )
         )
     return out
+
+
+def _among(segment: str) -> str:
+    """Who a segment is, in a sentence: ``region: West`` -> "in the West region", ``champions``
+    -> "among champions".
+
+    Examples
+    --------
+    >>> _among("region: West"), _among("age_band: 25-34"), _among("champions")
+    ('in the West region', 'in the 25-34 age band', 'among champions')
+    """
+    attribute, sep, value = str(segment).partition(": ")
+    if not sep:
+        return f"among {segment}"
+    return f"in the {value} {attribute.replace('_', ' ')}"
 
 
 def _span(metric: str) -> float:

@@ -26,7 +26,9 @@ import pandas as pd
 from fbresearch.analyses.kpis.scores import proportion
 from fbresearch.analyses.kpis.table import kpi_table
 from fbresearch.analyses.triage.config import (
+    NO_TEXT,
     UNCATEGORIZED,
+    UNSORTED_LABELS,
     _is_latin,
     _package_yaml,
     _read_yaml,
@@ -315,6 +317,7 @@ def categorize(
         predicted=predicted,
         notes=tuple(notes),
         confidence=confidence,
+        has_text=series.fillna("").astype(str).str.strip().ne("").rename("has_text"),
     )
 
 
@@ -394,24 +397,30 @@ def _supervised(
 
 
 def category_frame(frame: pd.DataFrame, result: CategoryResult) -> pd.DataFrame:
-    """One row per response and category it is in (``uncategorized`` for none): the long form
-    that :func:`fbresearch.analyses.kpis.kpi_table` takes with ``by="category"``.
+    """One row per response and category it is in (``uncategorized`` for a text in none,
+    ``no_text`` for a response without a text): the long form that
+    :func:`fbresearch.analyses.kpis.kpi_table` takes with ``by="category"``.
 
     Rows of ``frame`` must align with the texts given to :func:`categorize` (same index).
 
     Examples
     --------
-    >>> df = pd.DataFrame({"text": ["late courier and cold food", "ok"], "nps": [3, 9]})
+    >>> df = pd.DataFrame({"text": ["late courier and cold food", "ok", None],
+    ...                    "nps": [3, 9, 0]})
     >>> long = category_frame(df, categorize(df["text"]))
     >>> long[["category", "nps"]].values.tolist()
-    [['delivery_logistics', 3], ['product_quality', 3], ['uncategorized', 9]]
+    [['delivery_logistics', 3], ['product_quality', 3], ['uncategorized', 9], ['no_text', 0]]
     """
     if not result.labels.index.equals(frame.index):
         raise AnalysisError(
             "the categories do not line up with the data (different row index). Fix: categorize "
             "frame['text'] of the same frame."
         )
-    lab = result.labels.assign(**{UNCATEGORIZED: ~result.labels.any(axis=1)})
+    none = ~result.labels.any(axis=1)
+    has_text = result.has_text if result.has_text is not None else pd.Series(True, none.index)
+    lab = result.labels.assign(
+        **{UNCATEGORIZED: none & has_text, NO_TEXT: none & ~has_text.astype(bool)}
+    )
     long = lab.stack()
     long = long[long]
     pos = frame.index.get_indexer(long.index.get_level_values(0))
@@ -494,6 +503,8 @@ def add_triage_columns(
     primary = getattr(categories, "primary", None)
     if isinstance(primary, pd.Series) and primary.index.equals(frame.index):
         out["category"] = primary
+        # the reader's names of the codes, for the analyses that show categories
+        out.attrs["category_labels"] = {**UNSORTED_LABELS, **dict(categories.names)}
     if isinstance(graded, pd.DataFrame) and {"severity", "rule"} <= set(graded.columns):
         out["severity"] = graded["severity"].reindex(frame.index)
         out["severity_rule"] = graded["rule"].reindex(frame.index)

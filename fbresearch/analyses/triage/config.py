@@ -20,7 +20,7 @@ import yaml
 
 from fbresearch.errors import ParamsError
 
-__all__ = ["SEVERITIES", "DEFAULT_LIMITS_HOURS", "UNCATEGORIZED"]
+__all__ = ["SEVERITIES", "DEFAULT_LIMITS_HOURS", "UNCATEGORIZED", "NO_TEXT", "UNHAPPY", "OUTCOMES"]
 
 #: Grades from most to least pressing.
 SEVERITIES = ("urgent", "important", "general")
@@ -28,6 +28,14 @@ SEVERITIES = ("urgent", "important", "general")
 DEFAULT_LIMITS_HOURS = {"urgent": 4.0, "important": 24.0, "general": 72.0}
 #: The category of a text that matched no taxonomy word.
 UNCATEGORIZED = "uncategorized"
+#: The category row of responses without a text (no words to sort), apart from "no category".
+NO_TEXT = "no_text"
+#: The reader's names of the two rows outside the taxonomy.
+UNSORTED_LABELS = {UNCATEGORIZED: "No category", NO_TEXT: "No text"}
+#: outcome -> the highest answer that counts as unhappy (followed up, graded important)
+UNHAPPY = {"nps": 6, "csat": 2, "satisfied": 0, "ces": 3}
+#: the outcomes triage reads, in the order a page falls back to them
+OUTCOMES = tuple(UNHAPPY)
 
 
 def _suggest(key: str, allowed: Sequence[str]) -> str:

@@ -20,6 +20,7 @@ from scipy import stats
 
 from fbresearch.analyses.kpis import scores as kpi
 from fbresearch.analyses.kpis.scores import proportion
+from fbresearch.analyses.triage.config import OUTCOMES, UNHAPPY
 from fbresearch.analyses.triage.response_times import _parse_times
 from fbresearch.analyses.triage.results import LoopResult
 from fbresearch.errors import AnalysisError
@@ -28,10 +29,6 @@ from fbresearch.schema import metric_spec
 
 __all__ = ["close_the_loop", "UNHAPPY", "OUTCOMES"]
 
-#: outcome -> the highest answer that counts as unhappy (followed up)
-UNHAPPY = {"nps": 6, "csat": 2, "satisfied": 0, "ces": 3}
-#: the outcomes close_the_loop reads, in the order a page falls back to them
-OUTCOMES = tuple(UNHAPPY)
 #: the estimate of the later answers of each outcome, and its unit
 _LATER = {
     "nps": (kpi.nps, "points"),

@@ -24,7 +24,14 @@ import numpy as np
 import pandas as pd
 
 from fbresearch.analyses.kpis.scores import proportion
-from fbresearch.analyses.triage.config import DEFAULT_LIMITS_HOURS, SEVERITIES
+from fbresearch.analyses.triage.categorize import load_taxonomy
+from fbresearch.analyses.triage.config import (
+    DEFAULT_LIMITS_HOURS,
+    NO_TEXT,
+    SEVERITIES,
+    UNCATEGORIZED,
+    UNSORTED_LABELS,
+)
 from fbresearch.analyses.triage.results import ResponseTimesResult
 from fbresearch.errors import AnalysisError, FeedbackDataError, ParamsError
 from fbresearch.privacy import redact
@@ -118,7 +125,7 @@ def response_times(
     grade = _grades(frame, severity, notes)
     cases = _measure(times, grade, lim, window_days)
     _left_out_note(cases, notes)
-    dims = _dimensions(frame, by, grade)
+    dims = _dimensions(frame, by, grade, text)
     table = _group_table(dims, cases, have_resp, have_res, confidence)
     overall = table.iloc[0] if len(table) else None
     within, resolution = _overall(overall, have_resp, have_res, confidence)
@@ -323,16 +330,42 @@ def _left_out_note(c: _Cases, notes: list[str]) -> None:
 
 
 def _dimensions(
-    frame: pd.DataFrame, by: Sequence[str], grade: pd.Series
+    frame: pd.DataFrame, by: Sequence[str], grade: pd.Series, text: str = "text"
 ) -> list[tuple[str, np.ndarray]]:
-    """``("all", ...)`` and each break-down column present, as arrays of group values."""
+    """``("all", ...)`` and each break-down column present, as arrays of group values.
+
+    Categories are named by their labels (``frame.attrs["category_labels"]`` from
+    :func:`~fbresearch.analyses.triage.add_triage_columns`, else the default taxonomy's); a case
+    without one is "No text" or "No category"; other missing values are "Not recorded".
+    """
     dims: list[tuple[str, np.ndarray]] = [("all", np.full(len(frame), "all cases", dtype=object))]
     for col in by:
         if col == "severity":
             dims.append(("severity", grade.to_numpy(dtype=object)))
+        elif col == "category" and col in frame.columns:
+            dims.append((col, _category_labels(frame, text)))
         elif col in frame.columns:
-            dims.append((col, frame[col].astype("object").fillna("(missing)").to_numpy()))
+            dims.append((col, frame[col].astype("object").fillna("Not recorded").to_numpy()))
     return dims
+
+
+def _category_labels(frame: pd.DataFrame, text: str) -> np.ndarray:
+    """Each case's category in the reader's words: its label, "No category" or "No text".
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"category": ["refund_return", None, None], "text": ["x", "y", None]})
+    >>> _category_labels(df, "text").tolist()
+    ['Refunds and returns', 'No category', 'No text']
+    """
+    names = frame.attrs.get("category_labels") or {**UNSORTED_LABELS, **load_taxonomy().labels}
+    codes = frame["category"].astype("object")
+    if text in frame.columns:
+        blank = frame[text].fillna("").astype(str).str.strip().eq("")
+        codes = codes.where(codes.notna() | ~blank, NO_TEXT)
+    codes = codes.fillna(UNCATEGORIZED)
+    return np.array([names.get(str(c), UNSORTED_LABELS.get(str(c), str(c))) for c in codes],
+                    dtype=object)
 
 
 def _group_row(

@@ -60,6 +60,9 @@ class CategoryResult(Result):
     model : DataFrame or None
         With ``labels=``: held-out ``precision``, ``recall``, ``f1`` and ``support`` per category
         of the supervised model (TF-IDF + logistic regression).
+    has_text : Series of bool or None
+        Whether each response has a text (not missing or blank); those without count as "No
+        text", not "No category", in :func:`~fbresearch.analyses.triage.category_kpis`.
     predicted : Series or None
         The supervised model's category for every text (human labels kept where given).
     """
@@ -73,6 +76,7 @@ class CategoryResult(Result):
     predicted: pd.Series | None = field(default=None, repr=False)
     notes: tuple[str, ...] = ()
     confidence: float = 0.95
+    has_text: pd.Series | None = field(default=None, repr=False)
 
     def display_table(self) -> pd.DataFrame:
         """The table as a reader sees it: the category's label, not its code."""

@@ -24,7 +24,9 @@ import pandas as pd
 from fbresearch.analyses.kpis.scores import proportion
 from fbresearch.analyses.triage.config import (
     DEFAULT_LIMITS_HOURS,
+    OUTCOMES,
     SEVERITIES,
+    UNHAPPY,
     _package_yaml,
     _read_yaml,
     _suggest,
@@ -48,8 +50,19 @@ _RULE_KEYS = (
     "in",
     "missing",
     "sentiment",
+    "outcome",
     "description",
 )
+#: the outcomes a rule's ``outcome:`` condition falls back to, in order, when the page names none
+_FALLBACK = ("nps", "csat", "satisfied")
+_OUTCOME_TESTS = ("unhappy", "missing")
+#: what an unhappy answer of each outcome is, in words (for the notes)
+_UNHAPPY_WORDS = {
+    "nps": "NPS 0-6",
+    "csat": "CSAT 1-2",
+    "satisfied": "not satisfied (satisfied 0)",
+    "ces": "CES 1-3",
+}
 _RULES_KEYS = ("rules", "limits_hours", "description")
 
 
@@ -138,9 +151,15 @@ def load_severity_rules(
             )
         if has_test and "column" not in rule:
             raise ParamsError(f"{source}: rule {name!r} has a test but no column.")
-        if not any(k in rule for k in ("words", "column", "sentiment")):
+        if not any(k in rule for k in ("words", "column", "sentiment", "outcome")):
             raise ParamsError(
-                f"{source}: rule {name!r} has no condition; give words, column or sentiment."
+                f"{source}: rule {name!r} has no condition; give words, column, outcome or "
+                f"sentiment."
+            )
+        if rule.get("outcome", "unhappy") not in _OUTCOME_TESTS:
+            raise ParamsError(
+                f"{source}: rule {name!r}: outcome must be unhappy or missing, not "
+                f"{rule['outcome']!r}."
             )
         if "words" in rule and not rule["words"]:
             raise ParamsError(f"{source}: rule {name!r} has an empty words list.")
@@ -177,6 +196,26 @@ def _rule_mask(
             if key in rule:
                 num = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
                 mask &= np.where(np.isnan(num), False, op(num, float(rule[key])))
+    if "outcome" in rule:
+        col = cache.get("outcome")
+        if col is None and rule["outcome"] == "unhappy":
+            notes.append(
+                f"Rule {rule['name']!r} was skipped: the data has no answers of an outcome "
+                f"({', '.join(_FALLBACK)})."
+            )
+            return None
+        if col is None:  # no outcome at all: every response is unscored
+            pass
+        elif rule["outcome"] == "missing":
+            mask &= frame[col].isna().to_numpy(dtype=bool)
+        else:
+            if col != "nps":
+                notes.append(
+                    f"Rule {rule['name']!r} grades {_UNHAPPY_WORDS[col]} answers (the outcome "
+                    f"of this data)."
+                )
+            num = pd.to_numeric(frame[col], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+            mask &= np.where(np.isnan(num), False, num <= UNHAPPY[col])
     if "words" in rule or "sentiment" in rule:
         if text not in frame.columns:
             notes.append(f"Rule {rule['name']!r} was skipped: the data has no {text!r} column.")
@@ -190,6 +229,23 @@ def _rule_mask(
             )
         mask &= cache["sentiment"] == rule["sentiment"]
     return mask
+
+
+def _outcome_column(frame: pd.DataFrame, outcome: str | None) -> str | None:
+    """The outcome column ``outcome:`` rules read: ``outcome`` when the data has answers of it,
+    else the first of :data:`_FALLBACK` with answers; None when there is none.
+
+    Examples
+    --------
+    >>> _outcome_column(pd.DataFrame({"nps": [None], "satisfied": [1]}), None)
+    'satisfied'
+    """
+    if outcome is not None and outcome not in OUTCOMES:
+        raise ParamsError(f"outcome={outcome!r} is not known; choose one of {', '.join(OUTCOMES)}.")
+    for col in ((outcome,) if outcome else ()) + _FALLBACK:
+        if col in frame.columns and frame[col].notna().any():
+            return col
+    return None
 
 
 def _contains_words(cache: dict[str, Any], words: Sequence[str]) -> np.ndarray:
@@ -226,14 +282,16 @@ def severity(
     rules: str | Path | Mapping[str, Any] | Sequence[Mapping[str, Any]] | None = None,
     *,
     text: str = "text",
+    outcome: str | None = None,
 ) -> pd.DataFrame:
     """Grade every response urgent, important or general by named rules; record the rule.
 
     Rules are tried in order and the first whose conditions all hold grades the response;
     a response no rule matches is ``general`` (rule ``"default"``). The default rules
     (``fbresearch/resources/severity_rules.yaml``): urgent for safety or health words, legal or
-    regulator threats and churn intent (cancel my account, 注销); important for detractors
-    (NPS 0-6), CSAT 1-2 and texts reading negative; general otherwise.
+    regulator threats and churn intent (cancel my account, 注销); important for unhappy answers
+    of the outcome (rule ``detractor``: NPS 0-6, else CSAT 1-2, else ``satisfied`` 0) and for
+    texts reading negative without an outcome answer; general otherwise.
 
     Parameters
     ----------
@@ -244,6 +302,9 @@ def severity(
         the returned frame's ``attrs["notes"]`` says so.
     text : str
         The verbatim column.
+    outcome : {"nps", "csat", "satisfied", "ces"} or None
+        The outcome an ``outcome:`` rule reads (a page's own outcome). Absent from the data or
+        None: the first of ``nps``, ``csat``, ``satisfied`` with answers.
 
     Returns
     -------
@@ -257,6 +318,9 @@ def severity(
     ...                    "text": ["Late again", "I got food poisoning", "Great, thanks"]})
     >>> severity(df).values.tolist()
     [['important', 'detractor'], ['urgent', 'safety_or_health'], ['general', 'default']]
+    >>> reviews = pd.DataFrame({"satisfied": [0, 1], "text": ["Cold food", "Fine"]})
+    >>> severity(reviews)["rule"].tolist()
+    ['detractor', 'default']
     """
     parsed = load_severity_rules(rules)
     if not isinstance(frame, pd.DataFrame):
@@ -267,6 +331,7 @@ def severity(
     cache: dict[str, Any] = {}
     if text in frame.columns:
         cache["texts"] = _as_series(frame[text])
+    cache["outcome"] = _outcome_column(frame, outcome)
     grade = np.full(len(frame), "general", dtype=object)
     rule_of = np.full(len(frame), "default", dtype=object)
     open_ = np.ones(len(frame), dtype=bool)
@@ -288,6 +353,9 @@ def severity(
     out.attrs["limits_hours"] = dict(parsed.limits_hours)
     out.attrs["notes"] = list(notes)
     out.attrs["rule_order"] = [r["name"] for r in parsed.rules] + ["default"]
+    out.attrs["rule_severity"] = {r["name"]: r["severity"] for r in parsed.rules}
+    out.attrs["rule_severity"]["default"] = "general"
+    out.attrs["outcome"] = cache["outcome"]
     return out
 
 
@@ -313,10 +381,14 @@ def severity_mix(graded: pd.DataFrame, confidence: float = 0.95) -> SeverityMix:
     grades["unit"] = "share"
     order = graded.attrs.get("rule_order") or sorted(graded["rule"].unique())
     by_rule = graded.groupby("rule", observed=True)["severity"].agg(["size", "first"])
+    grade_of = graded.attrs.get("rule_severity") or {}
     table = pd.DataFrame(
         {
             "rule": order,
-            "severity": [str(by_rule.loc[r, "first"]) if r in by_rule.index else "" for r in order],
+            "severity": [
+                str(by_rule.loc[r, "first"]) if r in by_rule.index else grade_of.get(r, "")
+                for r in order
+            ],
             "responses": [int(by_rule.loc[r, "size"]) if r in by_rule.index else 0 for r in order],
         }
     )

@@ -217,8 +217,21 @@ def stakes_table(result: ValueResult) -> pd.DataFrame:
 
 
 def value_caption(result: ValueResult) -> str:
+    """Caption of the value table and chart; the controls named in words (``plan``, not
+    ``plan (plan)``).
+
+    Examples
+    --------
+    >>> from fbresearch.analyses.value.results import ValueResult
+    >>> text = value_caption(ValueResult(table=pd.DataFrame(), controls=("plan", "age_band")))
+    >>> text[text.index("adjusted"):text.index(";")]
+    "adjusted for tenure, the year's prior orders and spend, plan and age band"
+    """
     level = confidence_label(result.confidence)
-    controls = f", plan ({', '.join(result.controls)})" if result.controls else ""
+    names = [c.replace("_", " ") for c in result.controls]
+    controls = ""
+    if names:
+        controls = ", " + (names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}")
     return (
         f"12-month retention and net spend after a customer's first answer, by answer group, "
         f"adjusted for tenure, the year's prior orders and spend{controls}; {level} intervals "

@@ -19,6 +19,7 @@ import seaborn as sns
 from fbresearch.analyses.segments.common import MIN_RESPONSES
 from fbresearch.format import confidence_label
 from fbresearch.present.plots.base import PALETTE, new_axes
+from fbresearch.present.tables import column_label
 from fbresearch.schema import METRICS
 
 __all__ = [
@@ -68,7 +69,7 @@ def plot_cluster_profiles(table, features, ax=None):  # noqa: ANN001, ANN201
     """Heatmap of each cluster's mean feature in standard deviations from the overall mean."""
     ax = new_axes(ax, figsize=(8, 0.6 * len(table) + 2))
     z = table.set_index("cluster")[[f"{f}_z" for f in features]]
-    z.columns = list(features)
+    z.columns = [column_label(f) for f in features]  # "Recency (days)", not recency_days
     sns.heatmap(
         z,
         annot=True,

@@ -7,13 +7,16 @@ never a fixed one.
 
 from __future__ import annotations
 
+import matplotlib.pyplot as plt
 import numpy as np
 
 from fbresearch.format import confidence_label
-from fbresearch.present.plots.base import PALETTE, new_axes
+from fbresearch.present.plots.base import PALETTE, new_axes, set_theme
+from fbresearch.present.plots.kpis import kpi_trend_plot
 
 __all__ = [
     "category_shares",
+    "category_trends",
     "severity_rules",
     "within_limit",
     "resolution_curves",
@@ -184,3 +187,36 @@ def suspicious_reasons(table, ax=None):  # noqa: ANN001, ANN201
     ax.set_title("Suspicious feedback by reason")
     ax.grid(axis="y", visible=False)
     return ax
+
+
+def category_trends(data, x: str, ylabel: str, columns: int = 2):  # noqa: ANN001, ANN201
+    """Small multiples: one panel per category (``data["label"]``, in order of appearance) with
+    its line and confidence band (``estimate``, ``ci_low``, ``ci_high``) over ``x``; shared axes.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> months = pd.period_range("2026-01", periods=2, freq="M")
+    >>> d = pd.DataFrame({"month": list(months) * 2, "label": ["Price"] * 2 + ["App"] * 2,
+    ...                   "estimate": [1.0, 2, 3, 4], "ci_low": [0.0, 1, 2, 3],
+    ...                   "ci_high": [2.0, 3, 4, 5]})
+    >>> fig = category_trends(d, "month", "NPS (points)")
+    >>> [ax.get_title() for ax in fig.axes if ax.get_visible()]
+    ['Price', 'App']
+    >>> plt.close(fig)
+    """
+    set_theme()
+    labels = list(dict.fromkeys(data["label"]))
+    rows = max(1, -(-len(labels) // columns))
+    fig, axes = plt.subplots(
+        rows, columns, figsize=(9, 2.8 * rows + 0.4), sharex=True, sharey=True, squeeze=False
+    )
+    flat = axes.ravel()
+    for i, label in enumerate(labels):
+        part = data[data["label"] == label]
+        kpi_trend_plot(part, x, "estimate", "ci_low", "ci_high", ax=flat[i], title=str(label))
+        flat[i].set_ylabel(ylabel if i % columns == 0 else "")
+    for ax in flat[len(labels):]:
+        ax.set_visible(False)
+    fig.tight_layout()
+    return fig

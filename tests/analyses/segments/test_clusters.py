@@ -197,3 +197,17 @@ def test_stability_bounds_are_the_range_of_the_reruns_not_a_confidence_interval(
     assert s.ci_low <= s.estimate <= s.ci_high
     assert "range" in res.summary() and "over 3 reruns" in res.summary()
     assert "CI" not in res.summary()
+
+
+def test_cluster_profile_axis_names_features_in_words():
+    import matplotlib.pyplot as plt
+    import pandas as pd
+
+    from fbresearch.present.plots.segments import plot_cluster_profiles
+
+    table = pd.DataFrame({"cluster": ["A", "B"], "recency_days_z": [1.0, -1.0],
+                          "tenure_days_z": [0.5, -0.5], "rating_delivery_z": [0.2, -0.2]})
+    ax = plot_cluster_profiles(table, ["recency_days", "tenure_days", "rating_delivery"])
+    labels = [t.get_text() for t in ax.get_xticklabels()]
+    assert labels == ["Recency (days)", "Tenure (days)", "Delivery rating"]
+    plt.close("all")

@@ -69,3 +69,16 @@ def test_differs_no_says_why_where_the_interval_is_clear_of_zero():
         "no (not after correcting for 3 comparisons)",
         "no",
     ]
+
+
+def test_attribute_segments_read_as_words_in_findings():
+    import pandas as pd
+
+    from fbresearch.analyses.segments.attributes import profile_attributes
+
+    # planted: the West region are all detractors (NPS -100), the rest all promoters (+100)
+    df = pd.DataFrame({"region": ["West"] * 40 + ["East"] * 40, "nps": [0] * 40 + [10] * 40})
+    res = profile_attributes(df, attributes=["region"], metrics=["nps"])
+    sentences = [f.sentence for f in res.findings()]
+    assert any(s.startswith("NPS in the West region is 200.0 points lower") for s in sentences)
+    assert not any("region:" in s for s in sentences)
