@@ -37,7 +37,9 @@ def build_export(root: Path, seed: int, n: int = 1500, shuffle: bool = True) -> 
         rng = np.random.default_rng(10_000 + seed)
         dates = feedback["submitted_at"]
         start, end = dates.min().value, dates.max().value
-        feedback["submitted_at"] = pd.to_datetime(rng.integers(start, end, len(feedback)))
+        drawn = rng.integers(start, end, len(feedback))
+        drawn[np.argmax(drawn)] = end  # the same span: the last month stays complete
+        feedback["submitted_at"] = pd.to_datetime(drawn)
     root.mkdir(parents=True, exist_ok=True)
     feedback.to_parquet(root / "feedback.parquet")
     sd.orders.to_csv(root / "orders.csv", index=False)
