@@ -43,7 +43,6 @@ __all__ = [
     "TOP_CATEGORIES",
     "TREND_CATEGORIES",
     "category_table",
-    "category_export",
     "category_trend",
     "show_categories",
 ]
@@ -110,23 +109,6 @@ def category_table(kpis: Any, categories: Any, top: int | None = None) -> pd.Dat
     )
     wide = wide.reset_index(drop=True).fillna("–")
     return wide if top is None else wide.head(top)
-
-
-def category_export(kpis: Any, categories: Any) -> pd.DataFrame:
-    """The long table for the export: every category and metric with its interval and level."""
-    names = _labels(categories)
-    table = kpis.table
-    return pd.DataFrame(
-        {
-            "category": [redact(names.get(str(c), str(c))) for c in table["category"]],
-            "metric": [metric_spec(m).label for m in table["metric"]],
-            "n": table["n"].astype(int),
-            "estimate": table["estimate"],
-            "ci_low": table["ci_low"],
-            "ci_high": table["ci_high"],
-            "confidence": kpis.confidence,
-        }
-    )
 
 
 def category_trend(
@@ -211,7 +193,7 @@ def show_categories(
         if len(wide) > top:
             caption += f": the {top} largest of {len(wide)} categories"
             caption += " (every category, with its intervals, in the report's tables.xlsx)"
-        show(wide.head(top), caption=caption, full=category_export(kpis, categories))
+        show(wide.head(top), caption=caption, full=wide)
     trend = attempt(
         category_kpis,
         feedback,
