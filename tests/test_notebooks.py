@@ -7,7 +7,9 @@ test's; this file checks what makes them runnable by papermill and safe to commi
 from __future__ import annotations
 
 import ast
+import json
 import re
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -142,3 +144,10 @@ def test_the_overview_explains_every_score_it_can_show(repo):
     how = next(c.source for c in nb.cells if "How to read" in c.source)
     for metric in ("nps", "csat", "ces", "satisfied"):
         assert f"**{metric_spec(metric).label}**" in how, metric
+
+
+@pytest.mark.parametrize("path", sorted((Path(__file__).parents[1] / "notebooks").glob("*.ipynb")))
+def test_every_cell_has_an_id(path):
+    # nbformat 4.5 ids: without one, every report run prints a MissingIDFieldWarning to stderr
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    assert all("id" in c for c in cells), [i for i, c in enumerate(cells) if "id" not in c]
