@@ -24,7 +24,7 @@ help:
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[test,bench,dev]"
+	$(PY) -m pip install --quiet -e ".[test,bench,dev,engines]"
 	@touch $(STAMP)
 
 venv: $(STAMP)

@@ -81,6 +81,7 @@ _EXPORTS: dict[str, str] = {
     # value and outlook
     "customer_value": "analyses.value",
     "kpi_outlook": "analyses.outlook",
+    "write_outlook": "analyses.outlook",
     # presentation and running
     "set_theme": "present.plots.base",
     "show": "present.display",

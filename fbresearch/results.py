@@ -15,7 +15,15 @@ import pandas as pd
 
 from fbresearch import evidence
 
-__all__ = ["Estimate", "Finding", "FINDING_KINDS", "Result", "Unavailable", "attempt", "format_number"]
+__all__ = [
+    "Estimate",
+    "Finding",
+    "FINDING_KINDS",
+    "Result",
+    "Unavailable",
+    "attempt",
+    "format_number",
+]
 
 
 def format_number(value: float | None, digits: int = 1, percent: bool = False) -> str:
@@ -102,11 +110,20 @@ class Estimate:
         --------
         >>> Estimate(100.0, float("nan"), float("nan"), n=1).format()
         '100.0 (only 1 answer: too few answers for an interval)'
+        >>> Estimate(1737.0, 1200.0, float("inf"), n=40).format(0)   # an open-ended interval
+        '1,737 (1,200 or more)'
         """
         percent = self.unit == "share"
         parts = [
             format_number(v, digits, percent) for v in (self.estimate, self.ci_low, self.ci_high)
         ]
+        low, high = (
+            v if isinstance(v, int | float) else math.nan for v in (self.ci_low, self.ci_high)
+        )
+        if math.isfinite(low) and high == math.inf:
+            return f"{parts[0]} ({parts[1]} or more)"
+        if low == -math.inf and math.isfinite(high):
+            return f"{parts[0]} ({parts[2]} or less)"
         if not evidence.interval_known(self):
             why = (
                 "no interval" if evidence.enough_answers(self.n) else evidence.too_few_text(self.n)
@@ -115,11 +132,15 @@ class Estimate:
         return f"{parts[0]} ({parts[1]} to {parts[2]})"
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict (NaN becomes None)."""
-        return {
-            k: (None if isinstance(v, float) and math.isnan(v) else v)
-            for k, v in asdict(self).items()
-        }
+        """A JSON-ready dict: NaN becomes None, an infinite bound ``"inf"`` or ``"-inf"`` (JSON
+        has no infinity; a median time whose interval never closes has an upper bound of inf).
+
+        Examples
+        --------
+        >>> Estimate(30.0, 20.0, float("inf"), n=40).to_dict()["ci_high"]
+        'inf'
+        """
+        return {k: _json_bound(v) for k, v in asdict(self).items()}
 
     def to_frame(self) -> pd.DataFrame:
         """A one-row tidy DataFrame with the standard column names."""
@@ -193,12 +214,7 @@ class Finding:
         survives = data.get("survives_fdr")
         return cls(
             sentence=data["sentence"],
-            estimate=Estimate(
-                **{
-                    k: (math.nan if v is None and k in ("estimate", "ci_low", "ci_high") else v)
-                    for k, v in est.items()
-                }
-            )
+            estimate=Estimate(**{k: _from_json_bound(k, v) for k, v in est.items()})
             if est
             else None,
             importance=float(data.get("importance", 0.5)),
@@ -208,6 +224,19 @@ class Finding:
             q_value=data.get("q_value"),
             survives_fdr=None if survives is None else bool(survives),
         )
+
+
+def _json_bound(value: Any) -> Any:
+    """``value`` for JSON: None for NaN, ``"inf"``/``"-inf"`` for an infinite float."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None if math.isnan(value) else ("inf" if value > 0 else "-inf")
+    return value
+
+
+def _from_json_bound(key: str, value: Any) -> Any:
+    if value is None and key in ("estimate", "ci_low", "ci_high"):
+        return math.nan
+    return float(value) if value in ("inf", "-inf") else value
 
 
 def _json_number(value: float | None) -> float | None:

@@ -1,7 +1,7 @@
 """Build a report's executive summary in-process on the sample with or without real change.
 
 The acceptance of issue 15: on data with no real change (the sample's ``submitted_at``
-permuted across rows) the summary states no significant change; on the sample itself the
+drawn at random over its span) the summary states no significant change; on the sample itself the
 planted effects are still found. Each page runs in-process (``tests/zoo/harness.py``, trimmed
 by its plan like the runner does) and the summary is chosen as the runner chooses it
 (:func:`fbresearch.present.findings.top_findings` over every page's findings and tests).
@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from fbresearch.io.sample import sample_data
@@ -24,12 +25,19 @@ PAGES = ("overview", "segmentation", "topics", "drivers", "improvement", "closed
 
 
 def build_export(root: Path, seed: int, n: int = 1500, shuffle: bool = True) -> dict[str, Any]:
-    """Write the sample (dates permuted when ``shuffle``) as files; return the report params."""
+    """Write the sample (random dates when ``shuffle``) as files; return the report params.
+
+    Random dates are drawn uniformly over the sample's span, so every month has the same
+    expected volume and mix: nothing changes from month to month, volume included. (A
+    permutation of the dates would keep each month's real volume, a change that is true.)
+    """
     sd = sample_data(n_responses=n, seed=seed)
     feedback = sd.feedback.copy()
     if shuffle:
         rng = np.random.default_rng(10_000 + seed)
-        feedback["submitted_at"] = rng.permutation(feedback["submitted_at"].to_numpy())
+        dates = feedback["submitted_at"]
+        start, end = dates.min().value, dates.max().value
+        feedback["submitted_at"] = pd.to_datetime(rng.integers(start, end, len(feedback)))
     root.mkdir(parents=True, exist_ok=True)
     feedback.to_parquet(root / "feedback.parquet")
     sd.orders.to_csv(root / "orders.csv", index=False)
@@ -79,7 +87,7 @@ def summary_of(params: dict[str, Any], work: Path, pages=PAGES) -> dict[str, Any
 
 
 def null_run(seed: int, n: int = 1500, pages=PAGES) -> dict[str, Any]:
-    """One seed of the null: the sample with its dates permuted."""
+    """One seed of the null: the sample with random dates."""
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         params = build_export(root / "export", seed, n)

@@ -86,6 +86,21 @@ def test_validate_uses_params_mapping(tmp_path, capsys):
     assert main(["validate", str(raw)]) == 2
 
 
+def test_validate_reads_a_file_as_report_does_wave_codes_and_maps(tmp_path, capsys):
+    # truth: a dateless survey wave with a "not rated" code and text labels; the newcomer's case:
+    # validate used to ignore wave, missing_codes and value_maps and told them to add wave again
+    raw = tmp_path / "wave.csv"
+    pd.DataFrame({"Q1": [9, 99, 3], "Happy": ["yes", "no", "yes"]}).to_csv(raw, index=False)
+    params = tmp_path / "p.yaml"
+    params.write_text(
+        'wave: "2026-10"\ncolumns: {nps: Q1, satisfied: Happy}\nmissing_codes: {nps: [99]}\n'
+        "value_maps: {satisfied: {'yes': 1, 'no': 0}}\n"
+    )
+    assert main(["validate", str(raw), "--params", str(params)]) == 0
+    out = capsys.readouterr().out
+    assert "3 responses" in out.replace(",", "") or "3 rows" in out, out
+
+
 def test_exit_codes_are_documented():
     assert set(EXIT_CODES) >= {0, 1, 2, 3, 4}
 

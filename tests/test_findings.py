@@ -71,3 +71,16 @@ def test_top_findings_orders_by_importance_stably():
 def test_finding_list_shows_escaped_html():
     shown = write_findings(None, Finding("<b>bold</b> claim"))._repr_html_()
     assert "&lt;b&gt;bold&lt;/b&gt;" in shown and "Key findings" in shown
+
+
+def test_an_infinite_bound_survives_the_findings_file(tmp_path):
+    # truth: a Kaplan-Meier median whose upper bound never closes (inf) round-trips; JSON has no
+    # infinity, so a plain json.dumps(allow_nan=False) used to crash the closed-loop page
+    from fbresearch.present.findings import read_findings, write_findings
+    from fbresearch.results import Estimate, Finding
+
+    est = Estimate(1737.0, 1200.0, float("inf"), n=40, name="median hours")
+    path = tmp_path / "p.findings.json"
+    write_findings(path, Finding("Median time to resolution: 1,737 hours.", est, kind="level"))
+    (back,) = read_findings(path)
+    assert back.estimate.ci_high == float("inf") and back.estimate.ci_low == 1200.0

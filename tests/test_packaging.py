@@ -21,7 +21,13 @@ def _pyproject(repo) -> dict[str, str | None]:
     meta = tomllib.loads((repo / "pyproject.toml").read_text())["project"]
     extras = meta["optional-dependencies"]
     specs = list(meta["dependencies"]) + list(extras["test"]) + list(extras["dev"])
-    return dict(_parse(s) for s in specs)
+    found = dict(_parse(s) for s in specs)
+    for spec in extras["engines"]:  # conda names dask[distributed] as dask and distributed
+        name, bound = _parse(re.sub(r"\[.*?\]", "", spec))
+        found[name] = bound
+        if spec.startswith("dask[distributed]"):
+            found["distributed"] = bound
+    return found
 
 
 def _environment(repo) -> dict[str, str | None]:

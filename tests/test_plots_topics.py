@@ -7,6 +7,8 @@ import pandas as pd
 
 from fbresearch.present.plots.topics import (
     plot_pain_points,
+    plot_topic_drivers,
+    plot_topic_lineage,
     plot_topic_prevalence,
     plot_topic_selection,
     plot_topic_shares,
@@ -78,4 +80,35 @@ def test_shares_and_selection_draw():
     )
     fig = plot_topic_selection(selection)
     assert [a.get_title()[:9] for a in fig.axes] == ["Coherence", "Stability"]
+    plt.close("all")
+
+
+def test_share_pain_points_axis_is_in_percent_like_its_table():
+    table = pd.DataFrame(
+        {"topic": ["en-0"], "label": ["late"], "estimate": [0.4], "ci_low": [0.2],
+         "ci_high": [0.6], "overall": [0.7], "below_overall": [True]}
+    )  # fmt: skip
+    table.attrs["metric"] = "csat"
+    ax = plot_pain_points(table)
+    ax.figure.canvas.draw()
+    labels = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
+    assert labels and all(t.endswith("%") for t in labels)
+    plt.close("all")
+
+
+def test_drivers_and_lineage_draw():
+    drivers = pd.DataFrame(
+        {"topic": ["en-0", "en-1"], "label": ["late", "app"], "coefficient": [-20.0, 5.0],
+         "ci_low": [-30.0, -5.0], "ci_high": [-10.0, 15.0], "clear": [True, False]}
+    )  # fmt: skip
+    assert plot_topic_drivers(drivers).get_xlabel().startswith("difference in NPS points")
+    lineage = pd.DataFrame(
+        {"period": ["2026-09", "2026-09", "2026-10", "2026-10"],
+         "topic": ["en-0", "en-1", "en-0", "en-2"], "label": ["late", "app", "late", "new"],
+         "language": "en", "share": [0.5, 0.5, 0.6, 0.4],
+         "status": ["new", "new", "kept", "new"]}
+    )  # fmt: skip
+    fig = plot_topic_lineage(lineage)
+    assert [t.get_text() for t in fig.axes[0].get_xticklabels()] == ["2026-09", "2026-10"]
+    assert len(fig.axes[0].get_lines()) == 3  # one line per topic id
     plt.close("all")

@@ -85,7 +85,9 @@ def test_page_sections_show_items_with_captions_at_the_page_confidence(frame):
     def show(obj, caption=None):
         shown.append((obj, caption))
 
-    for section in (page.summary, page.overview, page.prevalence, page.emerging, page.pain_points):
+    sections = (page.summary, page.overview, page.identity, page.prevalence, page.emerging,
+                page.pain_points, page.topic_tone, page.topic_drivers)  # fmt: skip
+    for section in sections:
         section(show)
     captions = [c for _, c in shown if c]
     assert any("with 90% confidence bands" in c for c in captions)
@@ -105,3 +107,14 @@ def test_page_without_texts_says_why_and_shows_nothing_else():
     assert page.model is None and len(shown) == 1
     assert shown[0].startswith("Topics could not be found in the comments from April 2026")
     assert page.findings() == []
+
+
+def test_overview_and_examples_are_separate_tables(model):
+    # the three example columns squeezed the top words to one or two characters a line
+    from fbresearch.analyses.topics.examples import topic_examples
+    from fbresearch.analyses.topics.narrative import examples_table, overview
+
+    assert overview(model).columns.tolist() == ["Topic", "Label", "Top words", "Share of texts"]
+    shown = examples_table(model, topic_examples(model, 3))
+    assert shown.columns.tolist() == ["Topic", "Label", "Example"]
+    assert shown["Example"].str.len().max() <= 200

@@ -188,6 +188,45 @@ def test_kaplan_meier_hand_worked_example():
     assert np.allclose(curve[6.0], 1.0)  # the last case at risk was resolved at 6 h
 
 
+def test_resolution_before_the_answer_is_left_out_of_kaplan_meier():
+    # Hand-worked: the six cases above (KM median 4 h) plus a seventh submitted at 00:00,
+    # answered at 03:00 and "resolved" at 02:00, before its answer. Treated as open it would be
+    # censored at its age of 10 h: times 1, 2, 3+, 4, 5+, 6, 10+ give S(4) = 5/7 * 3/4 = 0.536 and
+    # S(6) = 0.268, a median of 6 h. Left out, the median is the six cases' 4 h (CI as for them).
+    sub = pd.to_datetime(["2026-10-01 00:00"] * 2 + ["2026-10-01 07:00", "2026-10-01 00:00"]
+                         + ["2026-10-01 05:00"] + ["2026-10-01 00:00"] * 2)  # fmt: skip
+    res = pd.to_datetime(
+        ["2026-10-01 01:00", "2026-10-01 02:00", None, "2026-10-01 04:00", None]
+        + ["2026-10-01 06:00", "2026-10-01 02:00"]
+    )
+    answered = sub.to_series(index=range(7)).copy()
+    answered.iloc[6] = pd.Timestamp("2026-10-01 03:00")
+    df = pd.DataFrame(
+        {"submitted_at": sub, "responded_at": answered.to_numpy(), "resolved_at": res}
+    )
+    r = response_times(df, asof="2026-10-01 10:00", window_days=None)
+    six = response_times(df.iloc[:6], asof="2026-10-01 10:00", window_days=None)
+    assert r.resolution.estimate == 4.0 and r.resolution.n == 6
+    assert (r.resolution.ci_low, r.resolution.ci_high) == (
+        six.resolution.ci_low,
+        six.resolution.ci_high,
+    )
+    overall = r.table.iloc[0]
+    assert overall["cases"] == 7 and overall["km_cases"] == 6 and overall["open"] == 2
+    assert overall["resolution_left_out"] == 1
+    # the quality table and the note say the same: one case, left out (not "ignored")
+    q = r.quality.set_index("check")
+    assert q.loc["resolution_before_response", "rows"] == 1
+    assert "left out of the time to resolution" in q.loc["resolution_before_response", "meaning"]
+    assert "1 case left out of the time to resolution" in r.summary()
+    assert r.survival.equals(six.survival)
+    # its first answer still counts: with a 4 h limit it is due (age 10 h) and answered in 3 h
+    lim = {"general": 4}
+    r4 = response_times(df, lim, asof="2026-10-01 10:00", window_days=None)
+    six4 = response_times(df.iloc[:6], lim, asof="2026-10-01 10:00", window_days=None)
+    assert (r4.within.n, six4.within.n) == (6, 5) and r4.within.estimate == 1.0
+
+
 def test_kaplan_meier_recovers_planted_median():
     # truth: exponential resolution times with median 48 h; cases submitted uniformly over 30
     # days, observed at day 30, so recent cases are open (censored)
@@ -283,6 +322,34 @@ def test_close_the_loop_planted_difference():
     assert r.contacted.n == 60 and r.contacted.estimate == pytest.approx(1 / 3)
     assert r.difference.estimate == 200.0
     assert "observational" in r.summary()
+
+
+def test_close_the_loop_counts_a_contact_only_before_the_next_answer():
+    # Hand-built: a (NPS 3) is called on 20 Jan and answers 9 on 1 Feb: contacted before the
+    # next answer. b (NPS 3) answers again on 10 Jan with a 2 and is called only on 15 Jan: that
+    # call cannot have changed the 2, so b's first answer is "not contacted" for the comparison.
+    # c (NPS 4) is never called and answers 5. Contacted: later [9] -> NPS +100; not contacted:
+    # later [2, 5] -> NPS -100; difference +200 (counting b's late call as before: 0 - (-100)).
+    day = pd.Timestamp
+    df = pd.DataFrame(
+        {
+            "customer_id": ["a", "a", "b", "b", "c", "c"],
+            "nps": [3, 9, 3, 2, 4, 5],
+            "submitted_at": [day("2026-01-01"), day("2026-02-01"), day("2026-01-01"),
+                             day("2026-01-10"), day("2026-01-01"), day("2026-02-01")],
+            "responded_at": [day("2026-01-20"), pd.NaT, day("2026-01-15"),
+                             pd.NaT, pd.NaT, pd.NaT],
+        }
+    )  # fmt: skip
+    r = close_the_loop(df, asof="2026-03-01", min_n=1)
+    # the follow-up rate counts every call by asof: a and b's first answers, of 5 detractor answers
+    assert r.contacted.n == 5 and r.contacted.estimate == pytest.approx(2 / 5)
+    t = r.table.set_index("group")
+    assert t.loc["contacted", ["detractors", "answered_again", "later_nps"]].tolist() == [1, 1, 100]
+    assert t.loc["not contacted", ["detractors", "answered_again"]].tolist() == [4, 2]
+    assert t.loc["not contacted", "later_nps"] == -100
+    assert r.difference.estimate == 200.0
+    assert "1 contact came only after the customer's next answer" in " ".join(r.notes)
 
 
 def _loop_frame(column: str, unhappy: int, later_good: int, later_bad: int) -> pd.DataFrame:

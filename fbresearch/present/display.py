@@ -17,6 +17,7 @@ from typing import Any
 
 import pandas as pd
 
+from fbresearch.present.exports import record_table
 from fbresearch.present.tables import (
     MAX_ROWS,
     escape,
@@ -73,9 +74,8 @@ def result_html(result: Any, caption: str | None = None) -> str:
     """
     summary = result.summary() if hasattr(result, "summary") else ""
     paragraph = f'<p class="fb-summary">{escape(_redact(summary))}</p>' if summary else ""
-    shown = getattr(result, "display_table", None)
-    table = shown() if callable(shown) else getattr(result, "table", None)
-    return paragraph + (table_html(table, caption) if isinstance(table, pd.DataFrame) else "")
+    table = _shown_table(result)
+    return paragraph + (table_html(table, caption) if table is not None else "")
 
 
 def redact_figure(figure: Any) -> None:
@@ -144,7 +144,7 @@ def _html(markup: str) -> None:
 _SHOWN_UNAVAILABLE: list[Any] = []
 
 
-def show(obj: Any, caption: str | None = None) -> None:
+def show(obj: Any, caption: str | None = None, *, full: pd.DataFrame | None = None) -> None:
     """Display a result, table, figure or Axes in a notebook, numbered and captioned.
 
     Parameters
@@ -155,11 +155,15 @@ def show(obj: Any, caption: str | None = None) -> None:
         Caption. Figures become "Figure N. caption" and tables (of DataFrames and results)
         "Table N. caption", numbered in the order they are shown. Without one, a result with a
         ``caption()`` method is captioned by it (an ``Unavailable`` shows its message only).
+    full : DataFrame, optional
+        For a table that shows the first rows of a longer one (a top 10): the whole table, which
+        the report's workbook and CSVs hold instead of the rows shown.
 
     Notes
     -----
     Figures are embedded as PNG data URIs and closed, so no ``<Figure size ...>`` text appears
-    and the page works offline.
+    and the page works offline. In a report run every table shown is also recorded for the
+    period's ``tables.xlsx`` and CSVs (:mod:`fbresearch.present.exports`).
 
     Examples
     --------
@@ -191,11 +195,13 @@ def show(obj: Any, caption: str | None = None) -> None:
         # a result names its own table: its caption() (with the run's confidence level)
         own = getattr(obj, "caption", None)
         caption = own() if callable(own) else None
-    label = f"Table {_next('table')}. {caption}" if caption else None
+    number = _next("table") if caption else None
+    label = f"Table {number}. {caption}" if caption else None
     if isinstance(obj, pd.Series):
         obj = obj.to_frame()
     if isinstance(obj, pd.DataFrame):
         _html(table_html(obj, label))
+        record_table(obj if full is None else full, number, caption)
         return
     if isinstance(obj, str):
         _html(f'<p class="fb-text">{escape(_redact(obj))}</p>')
@@ -210,3 +216,13 @@ def show(obj: Any, caption: str | None = None) -> None:
         )
         return
     _html(result_html(obj, label))
+    table = _shown_table(obj)
+    if table is not None:
+        record_table(table if full is None else full, number, caption)
+
+
+def _shown_table(result: Any) -> pd.DataFrame | None:
+    """The table :func:`result_html` shows of a result (its ``display_table()`` or ``.table``)."""
+    shown = getattr(result, "display_table", None)
+    table = shown() if callable(shown) else getattr(result, "table", None)
+    return table if isinstance(table, pd.DataFrame) else None

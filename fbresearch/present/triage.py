@@ -22,7 +22,6 @@ Examples
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -102,14 +101,6 @@ def category_export(kpis: Any, categories: Any) -> pd.DataFrame:
     )
 
 
-def _export_path(findings_path: str | Path | None) -> Path | None:
-    """``<page>.categories.csv`` beside the page's findings file (None outside a report run)."""
-    if not findings_path:
-        return None
-    path = Path(findings_path)
-    return path.with_name(path.name.removesuffix(".findings.json") + ".categories.csv")
-
-
 def show_categories(
     feedback: pd.DataFrame,
     categories: Any,
@@ -119,7 +110,6 @@ def show_categories(
     months: int = 12,
     outcome: str = "nps",
     confidence: float = 0.95,
-    export: str | Path | None = None,
     top: int = TOP_CATEGORIES,
 ) -> None:
     """Show the category table of the report month and the ``outcome`` trend by category.
@@ -132,11 +122,9 @@ def show_categories(
         The report month and its name in words (for the caption).
     months, outcome, confidence
         Months of the trend chart, the score it follows, the level of every interval.
-    export
-        The page's findings path: the full table is written beside it as
-        ``<page>.categories.csv`` (nothing is written when None).
     top
-        Rows shown on the page.
+        Rows shown on the page; every category and metric, with its interval, goes to the
+        period's export (``tables.xlsx`` and ``tables/``) through ``show(..., full=...)``.
     """
     kpis = attempt(category_kpis, feedback, categories, period=period, confidence=confidence)
     if getattr(kpis, "is_unavailable", False):
@@ -146,11 +134,8 @@ def show_categories(
         caption = f"Volume and satisfaction by category, {window}"
         if len(wide) > top:
             caption += f": the {top} largest of {len(wide)} categories"
-        path = _export_path(export)
-        if path is not None:
-            category_export(kpis, categories).to_csv(path, index=False, encoding="utf-8")
-            caption += f" (every category, with its intervals, in {path.name} beside this page)"
-        show(wide.head(top), caption=caption)
+            caption += " (every category, with its intervals, in the report's tables.xlsx)"
+        show(wide.head(top), caption=caption, full=category_export(kpis, categories))
     trend = attempt(
         category_kpis,
         feedback,

@@ -80,6 +80,32 @@ def build_parser() -> argparse.ArgumentParser:
         help="notebooks run in parallel (default: params report.workers)",
     )
     rep.add_argument(
+        "-p",
+        "--parameters",
+        metavar="NOTEBOOK.KEY=VALUE",
+        action="append",
+        default=[],
+        help="set one notebook parameter over params (repeatable; the value is read as YAML), "
+        "e.g. -p topics.num_topics=6 -p drivers.bootstrap=100",
+    )
+    rep.add_argument(
+        "--notebooks",
+        metavar="A,B",
+        help="run these pages instead of params' pages, e.g. --notebooks overview,topics",
+    )
+    rep.add_argument(
+        "--by",
+        metavar="COLUMN",
+        help="also write one report per value of this column (e.g. region) under "
+        "<period>/units/ (default: params report.by)",
+    )
+    rep.add_argument(
+        "--engine",
+        choices=("pandas", "duckdb", "dask"),  # engines.ENGINE_NAMES (no pandas import here)
+        help="what scans the data: pandas (default, in memory) or duckdb (large Parquet, "
+        'a glob or a month=YYYY-MM/ folder; pip install "fbresearch[engines]")',
+    )
+    rep.add_argument(
         "--dry-run",
         action="store_true",
         help="validate params and data and list what would run; run nothing",
@@ -111,15 +137,20 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _report(args: argparse.Namespace) -> int:
+    from fbresearch.report.overrides import parse_overrides, parse_pages
+    from fbresearch.report.params import load_params
     from fbresearch.report.runner import run_report
 
+    overrides, pages = parse_overrides(args.parameters), parse_pages(args.notebooks)
     run_report(
-        args.params,
+        load_params(args.params, overrides=overrides, pages=pages),
         period=args.period,
         out=args.out,
         data=args.data,
         dry_run=args.dry_run,
         workers=args.workers,
+        by=args.by,
+        engine=args.engine,
     )
     return 0
 
@@ -146,14 +177,13 @@ def _sample(args: argparse.Namespace) -> int:
 def _validate(args: argparse.Namespace) -> int:
     from fbresearch.io.load import load_feedback
     from fbresearch.privacy import redact
+    from fbresearch.report.data import loader_options
     from fbresearch.report.params import load_params
 
-    columns = ratings = None
-    drop: tuple[str, ...] = ()
-    if args.params:
-        loaded = load_params({**_yaml_keys(args.params), "pages": []})
-        columns, ratings, drop = loaded.columns or None, loaded.ratings or None, loaded.drop_columns
-    feedback = load_feedback(args.file, columns=columns, ratings=ratings, drop_columns=drop)
+    options: dict = {}
+    if args.params:  # the loader's options exactly as `report` uses them (wave, codes, maps, ...)
+        options = loader_options(load_params({**_yaml_keys(args.params), "pages": []}))
+    feedback = load_feedback(args.file, **options)
     print(redact(feedback.summary()))
     if len(feedback.quality):
         for row in feedback.quality.to_dict("records"):

@@ -7,20 +7,35 @@ for the notebooks, keeps only what the index page's headline KPIs read.
 
 from __future__ import annotations
 
+import glob
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
+from fbresearch.engines import get_engine
+from fbresearch.engines.base import parquet_files
 from fbresearch.errors import FeedbackDataError
 from fbresearch.io.canonical import file_sha256
 from fbresearch.io.inputs import MIN_PERIOD_RESPONSES, default_period, load_sample
-from fbresearch.io.load import load_feedback
+from fbresearch.io.load import _drop_columns, load_feedback
 from fbresearch.io.orders import load_invitations, load_orders
 from fbresearch.report.pages import HEADLINE_KPIS
 from fbresearch.report.params import Params, check_period, load_params  # noqa: F401 - doctests
 
-__all__ = ["Inputs", "load_data", "slim", "release_memory", "pick_period", "MIN_PERIOD_RESPONSES"]
+__all__ = [
+    "Inputs",
+    "load_data",
+    "scan_feedback",
+    "with_overrides",
+    "slim",
+    "release_memory",
+    "pick_period",
+    "MIN_PERIOD_RESPONSES",
+]
 
 
 @dataclass
@@ -34,10 +49,87 @@ class Inputs:
     files: dict[str, dict[str, Any]]
 
 
-def load_data(params: Params) -> Inputs:
+def loader_options(params: Params) -> dict[str, Any]:
+    """The feedback loader's options from params (``columns``, ``ratings``, ``missing_codes``,
+    ``value_maps``, ``wave``, ``encoding``, ``drop_columns``): one place, so that ``fbresearch
+    validate`` reads a file exactly as ``report`` does.
+
+    Examples
+    --------
+    >>> loader_options(load_params({"pages": [], "wave": "2026-10"}))["wave"]
+    '2026-10'
+    """
+    raw = params.raw
+    return {
+        "columns": params.columns or None,
+        "ratings": params.ratings or None,
+        "missing_codes": raw.get("missing_codes") or None,
+        "value_maps": raw.get("value_maps") or None,
+        "wave": raw.get("wave"),
+        "encoding": raw.get("encoding"),
+        "drop_columns": params.drop_columns,
+    }
+
+
+def with_overrides(params: Params, data: Any = None, engine: str | None = None) -> Params:
+    """``params`` with the command line's ``--data`` and ``--engine`` in place of params'.
+
+    Examples
+    --------
+    >>> with_overrides(load_params({"pages": []}), engine="pandas").engine
+    'pandas'
+    """
+    if data is None and engine is None:
+        return params
+    raw = dict(params.raw)
+    if data is not None:
+        raw["data"] = str(Path(data).resolve())
+    if engine is not None:
+        raw["report"] = {**raw["report"], "engine": engine}
+    return load_params(raw)
+
+
+def _is_dataset(path: Path) -> bool:
+    """A folder or glob of Parquet files (read by an engine, not as one file)."""
+    return path.is_dir() or any(ch in str(path) for ch in "*?[")
+
+
+def scan_feedback(params: Params, period: str | None = None) -> Any:
+    """The feedback rows params' engine reads: every column but ``privacy.drop_columns`` (never
+    read), and with a period, only responses up to its end (what the notebooks use).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from fbresearch.io.sample import sample_data
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     sample_data(300).feedback.to_parquet(f"{tmp}/f.parquet")
+    ...     frame = scan_feedback(load_params({"pages": [], "data": f"{tmp}/f.parquet"}), "2025-06")
+    >>> str(frame["submitted_at"].max().to_period("M"))
+    '2025-06'
+    """
+    date = params.columns.get("submitted_at", "submitted_at")
+    scan = get_engine(params.engine).scan(params.data, through=period, date=date)
+    label = params.data.name
+    keep = list(_drop_columns(pd.DataFrame(columns=scan.columns), params.drop_columns, label))
+    return get_engine(params.engine).scan(params.data, keep, through=period, date=date).to_frame()
+
+
+def _record_dataset(path: Path) -> dict[str, Any]:
+    """The manifest entry of a Parquet folder or glob: one checksum over its files' checksums."""
+    files = parquet_files(path) if path.is_dir() else sorted(glob.glob(str(path)))
+    digest = hashlib.sha256("".join(file_sha256(f) for f in files).encode()).hexdigest()
+    size = sum(Path(f).stat().st_size for f in files)
+    return {"path": str(path), "sha256": digest, "bytes": size, "files": len(files)}
+
+
+def load_data(params: Params, period: str | None = None) -> Inputs:
     """Load the feedback (or the built-in sample), orders and invitations named by params.
 
-    Input files are recorded with their checksum and size for the manifest.
+    Input files are recorded with their checksum and size for the manifest. A Parquet folder
+    or glob, or any Parquet with ``report.engine: duckdb``, is read by the engine
+    (:func:`scan_feedback`; with ``period``, only responses up to its end); the rows are then
+    validated as any DataFrame.
 
     Examples
     --------
@@ -60,18 +152,21 @@ def load_data(params: Params) -> Inputs:
         feedback, orders, invitations = sample.feedback, sample.orders, sample.invitations
         source = feedback.source
     else:
-        raw = params.raw
-        feedback = load_feedback(
-            params.data,
-            columns=params.columns or None,
-            ratings=params.ratings or None,
-            missing_codes=raw.get("missing_codes") or None,
-            value_maps=raw.get("value_maps") or None,
-            wave=raw.get("wave"),
-            encoding=raw.get("encoding"),
-            drop_columns=params.drop_columns,  # names, e-mails: never written anywhere
+        scanned = _is_dataset(params.data) or (
+            params.engine != "pandas" and params.data.suffix.lower() in (".parquet", ".pq")
         )
-        record("feedback", params.data)
+        feedback = load_feedback(
+            scan_feedback(params, check_period(period, "--period") or params.period)
+            if scanned
+            else params.data,
+            **loader_options(params),
+            # names, e-mails: never written anywhere (a scan never reads them)
+            drop_columns=() if scanned else params.drop_columns,
+        )
+        if _is_dataset(params.data):
+            files["feedback"] = _record_dataset(params.data)
+        else:
+            record("feedback", params.data)
         orders = load_orders(params.orders) if params.orders is not None else None
         record("orders", params.orders)
         invitations = (
@@ -141,8 +236,6 @@ def pick_period(
     '2026-10'
     """
     import sys
-
-    import pandas as pd
 
     chosen = check_period(period, "--period") or params.period
     dates = frame["submitted_at"]

@@ -14,6 +14,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 from typing import Any
 
+from fbresearch.present.exports import TABLES_ENV
 from fbresearch.privacy import redact
 from fbresearch.report.html import clean_notebook, notebook_page
 
@@ -30,6 +31,8 @@ def _execute(task: dict[str, Any]) -> dict[str, Any]:
     os.dup2(log_fd, 2)
     os.environ["PYTHONHASHSEED"] = "0"
     os.environ.setdefault("JUPYTER_PLATFORM_DIRS", "1")
+    # the kernel records every table it shows beside the executed notebook (report/exports.py)
+    os.environ[TABLES_ENV] = str(Path(task["output"]).with_suffix(".tables.jsonl"))
     start = time.perf_counter()
     error = None
     memory = _KernelMemory()
@@ -76,6 +79,7 @@ def _execute(task: dict[str, Any]) -> dict[str, Any]:
         period_label=task["period_label"],
         footer=task["footer"],
         error=error,
+        crumbs=task.get("crumbs"),
     )
     # The executed record keeps code but, like the page, no personal data and no stderr.
     nbformat.write(clean_notebook(nb), output)
@@ -199,6 +203,7 @@ def locate_error(nb: Any, error: dict[str, Any]) -> dict[str, Any]:
 #: fill in beside them (longest-processing-time order; results never depend on order)
 TYPICAL_SECONDS = {
     "topics": 20.0,
+    "value": 13.4,  # 200 customer resamples, the outlook's backtest fits (wall, loaded)
     "segmentation": 7.3,
     "closed_loop": 6.7,
     "overview": 5.3,

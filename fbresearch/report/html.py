@@ -12,6 +12,7 @@ attributes and external sources removed; text redacted of personal data) before 
 from __future__ import annotations
 
 import copy
+import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
@@ -23,6 +24,7 @@ from fbresearch.format import confidence_label
 from fbresearch.present.tables import escape, format_ci, format_value
 from fbresearch.privacy import redact as _redact
 from fbresearch.report.plan import group_left_out
+from fbresearch.results import format_number
 
 __all__ = [
     "clean_notebook",
@@ -288,8 +290,12 @@ def notebook_page(
     period_label: str,
     footer: Mapping[str, Any],
     error: Mapping[str, Any] | None = None,
+    crumbs: Sequence[tuple[str, str]] | None = None,
 ) -> str:
     """The stakeholder HTML page of one executed notebook (a cleaned copy is rendered).
+
+    ``crumbs`` (label, link) replace the default "All reports › <period>" (unit pages sit
+    two folders deeper).
 
     Examples
     --------
@@ -310,7 +316,7 @@ def notebook_page(
         heading=heading,
         page_title=f"{heading} · {period_label} · {report_title}",
         subtitle=f"{report_title} · {period_label}",
-        crumbs=[("All reports", "../index.html"), (period_label, "index.html")],
+        crumbs=list(crumbs or [("All reports", "../index.html"), (period_label, "index.html")]),
         toc=_nest(toc) if len(toc) >= 2 else [],
         body=Markup(body),
         error=error,
@@ -374,11 +380,21 @@ def period_page(
     footer: Mapping[str, Any],
     failed: str = "",
     summary_note: str = "",
+    outlook: Mapping[str, Any] | None = None,
+    heading: str | None = None,
+    crumbs: Sequence[tuple[str, str]] | None = None,
+    comparison: Mapping[str, Any] | None = None,
+    units: Mapping[str, Any] | None = None,
 ) -> str:
-    """The period's ``index.html``: headline KPIs, executive summary, links and statuses.
+    """The period's ``index.html``: headline KPIs, outlook, executive summary, links, statuses.
+
+    ``outlook`` is what the value page wrote for the index (``report.index.read_outlook``):
+    each KPI's next-month forecast with its interval and any early warning; None: no block.
 
     ``summary_note`` is the summary's one sentence on changes (e.g. "No significant change in
-    October 2026: ..."), shown above its findings.
+    October 2026: ..."), shown above its findings. A unit's index page passes its ``heading``,
+    ``crumbs`` and ``comparison`` (unit vs rest: ``title``, ``summary``, ``note``, ``columns``,
+    ``rows``); the period's passes ``units`` (:func:`fbresearch.report.units.units_view`).
 
     Examples
     --------
@@ -427,8 +443,10 @@ def period_page(
     ]
     return render(
         "period.html.j2",
-        heading=f"{report_title}: {period_label}",
-        crumbs=[("All reports", "../index.html")],
+        heading=heading or f"{report_title}: {period_label}",
+        crumbs=list(crumbs or [("All reports", "../index.html")]),
+        comparison=comparison,
+        units=units,
         kpis=[kpi_view(k) for k in kpis],
         **_levels(kpis[0].get("confidence") if kpis else None),
         findings=items,
@@ -436,7 +454,28 @@ def period_page(
         notebooks=rows,
         footer=footer,
         failed=failed,
+        outlook=_outlook_view(outlook, titles),
     )
+
+
+def _outlook_view(outlook: Mapping[str, Any] | None, titles: Mapping[str, str]) -> Any:
+    """The outlook block's texts (None: no block); every text is already formatted."""
+    if not outlook:
+        return None
+    page = outlook.get("page", "value")
+    text = ("name", "month_label", "forecast_text", "interval_text", "warning_text")
+    coverage = outlook.get("coverage")
+    known = isinstance(coverage, int | float) and math.isfinite(coverage)
+    return {
+        "kpis": [
+            {**k, **{key: _redact(str(k.get(key) or "")) for key in text}} for k in outlook["kpis"]
+        ],
+        "level": confidence_label(float(outlook.get("level", 0.9))),
+        "coverage": format_number(coverage, 0, percent=True) if known else "",
+        "checked": int(outlook.get("checked") or 0),
+        "href": f"{page}.html" if page in titles else "#pages",
+        "title": titles.get(page, "the value page"),
+    }
 
 
 #: What the period page says for each page status ("ok": a run recorded before page plans).

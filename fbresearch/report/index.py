@@ -14,7 +14,7 @@ from fbresearch import evidence
 from fbresearch.report.html import reports_page
 from fbresearch.report.pages import HEADLINE_KPIS
 
-__all__ = ["headline_kpis", "period_label", "update_reports_index", "write_text"]
+__all__ = ["headline_kpis", "period_label", "read_outlook", "update_reports_index", "write_text"]
 
 
 def period_label(period: str) -> str:
@@ -103,6 +103,33 @@ def headline_kpis(frame: Any, period: str, confidence: float = 0.95) -> list[dic
                 p, family, confidence
             )
     return kpis
+
+
+def read_outlook(paths: list[Path]) -> dict[str, Any] | None:
+    """The outlook a page wrote for the index (``<page>.outlook.json``), or None.
+
+    The value page writes it (:func:`fbresearch.analyses.outlook.write_outlook`); the runner
+    only reads it, so the index shows exactly the page's forecasts. The first readable file
+    wins; a missing, unreadable or older-format file is no outlook.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> read_outlook([folder / "value.outlook.json"]) is None
+    True
+    >>> _ = (folder / "value.outlook.json").write_text('{"version": 1, "kpis": [{"name": "NPS"}]}')
+    >>> read_outlook([folder / "value.outlook.json"])["page"]
+    'value'
+    """
+    for path in paths:
+        try:
+            payload = json.loads(Path(path).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if isinstance(payload, dict) and payload.get("version") == 1 and payload.get("kpis"):
+            return {**payload, "page": Path(path).name.removesuffix(".outlook.json")}
+    return None
 
 
 def write_text(path: Path, text: str) -> None:

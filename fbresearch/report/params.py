@@ -17,9 +17,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from fbresearch.engines.base import require as require_engine
 from fbresearch.errors import ParamsError
 from fbresearch.io.recode import check_data_params
 from fbresearch.privacy import redact
+from fbresearch.report.overrides import check_overrides
+from fbresearch.report.overrides import dates_as_text as _dates_as_text
 
 __all__ = [
     "Params",
@@ -39,7 +42,15 @@ DEFAULT_PARAMS_FILE = REPO / "params" / "monthly.yaml"
 DEFAULT_NOTEBOOKS_DIR = REPO / "notebooks"
 
 #: The order notebooks run in when params list none (ARCHITECTURE.md's list).
-NOTEBOOK_ORDER = ("overview", "segmentation", "topics", "drivers", "improvement", "closed_loop", "value")
+NOTEBOOK_ORDER = (
+    "overview",
+    "segmentation",
+    "topics",
+    "drivers",
+    "improvement",
+    "closed_loop",
+    "value",
+)
 
 #: Parameters the runner sets in every notebook (CONTRIBUTING.md's notebook protocol).
 #: ``inputs_path`` is the run's one inputs file (:func:`fbresearch.io.inputs.write_inputs`):
@@ -75,6 +86,12 @@ DEFAULTS: dict[str, Any] = {
         "workers": "auto",
         "timeout": 600,
         "findings": 8,
+        # unit reports (fbresearch.report.units): one report per value of this column
+        "by": None,
+        "min_responses": 10,
+        "unit_pages": ["overview", "closed_loop"],
+        # where the per-row work runs (fbresearch.engines): pandas, duckdb or dask
+        "engine": "pandas",
     },
 }
 
@@ -98,8 +115,9 @@ class Params:
     notebooks : dict
         Notebook name -> its own parameters, in run order.
     report : dict
-        ``title``, ``workers``, ``timeout`` (seconds any one cell may run) and ``findings``
-        (how many headline findings the executive summary shows). The title and every string
+        ``title``, ``workers``, ``timeout`` (seconds any one cell may run), ``findings``
+        (how many headline findings the executive summary shows), ``by`` (the unit column of
+        unit reports, or None), ``min_responses`` (anonymity threshold) and ``unit_pages``. The title and every string
         of the notebooks' parameters (but file paths) are redacted of personal data.
     source : str
         The params file, or ``"<dict>"``.
@@ -125,6 +143,11 @@ class Params:
     def drop_columns(self) -> tuple[str, ...]:
         """Columns of the feedback file removed as it is read (``privacy.drop_columns``)."""
         return tuple(self.raw.get("privacy", {}).get("drop_columns") or ())
+
+    @property
+    def engine(self) -> str:
+        """Where the data is scanned: ``"pandas"`` (default), ``"duckdb"`` or ``"dask"``."""
+        return str(self.report.get("engine") or "pandas")
 
     @property
     def workers(self) -> int | None:
@@ -294,28 +317,6 @@ def _read_yaml(path: Path) -> dict[str, Any]:
     return _dates_as_text(loaded)
 
 
-def _dates_as_text(value: Any) -> Any:
-    """Unquoted YAML dates (``change_date: 2026-03-01`` is a date to YAML) become "2026-03-01".
-
-    Examples
-    --------
-    >>> import datetime
-    >>> _dates_as_text({"a": [datetime.date(2026, 3, 1)], "b": 1})
-    {'a': ['2026-03-01'], 'b': 1}
-    """
-    import datetime
-
-    if isinstance(value, datetime.datetime):
-        return value.isoformat(sep=" ")
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, Mapping):
-        return {k: _dates_as_text(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_dates_as_text(v) for v in value]
-    return value
-
-
 def _redacted(value: Any) -> Any:
     """Every string in a params value redacted of personal data (free text in params, such as an
     improvement's name, reaches every page, the manifest, the findings and the notebooks).
@@ -439,6 +440,35 @@ def _notebooks(
     return notebooks
 
 
+def _override(
+    merged: dict[str, Any],
+    overrides: Mapping[str, Mapping[str, Any]],
+    pages: list[str] | None,
+    notebooks_dir: Path,
+) -> None:
+    """Merge ``-p`` and ``--notebooks`` over the params (checked first, naming the option)."""
+    available = sorted(p.stem for p in notebooks_dir.glob("*.ipynb"))
+
+    def declared(name: str) -> list[str]:
+        return notebook_parameters(notebooks_dir / f"{name}.ipynb")
+
+    check_overrides(overrides, pages, available, declared, PROTOCOL_PARAMETERS)
+    listed = merged["notebooks"]
+    if isinstance(listed, list):  # `notebooks: [overview, topics]` lists the pages
+        merged["pages"] = listed if merged["pages"] is None else merged["pages"]
+        listed = None
+    if listed is None or isinstance(listed, Mapping):
+        notebooks = {str(k): dict(v or {}) for k, v in (listed or {}).items()}
+        for name, values in overrides.items():
+            for key, value in values.items():
+                if key in PATH_PARAMETERS.get(name, ()) and isinstance(value, str) and value:
+                    value = str(Path(value).expanduser().resolve())  # relative to where it runs
+                notebooks.setdefault(name, {})[key] = value
+        merged["notebooks"] = notebooks
+    if pages is not None:
+        merged["pages"] = list(pages)
+
+
 def check_improvements(params: Params, frame: Any) -> None:
     """Refuse, before any notebook runs, an improvement that names data the run does not have.
 
@@ -493,16 +523,53 @@ def check_improvements(params: Params, frame: Any) -> None:
                     )
 
 
-def load_params(params: str | os.PathLike[str] | Mapping[str, Any] | None = None) -> Params:
+def _check_units(report: dict[str, Any], notebooks_dir: Path, source: str) -> None:
+    """``report.by`` (a column name or null), ``report.min_responses``, ``report.unit_pages``."""
+    by = report["by"]
+    if by is not None and (not isinstance(by, str) or not by.strip()):
+        raise ParamsError(
+            f"{source}: 'report.by' must name the unit column (e.g. region) or be null, not {by!r}."
+        )
+    _int(report["min_responses"], "report.min_responses", source, 1)
+    pages = report["unit_pages"]
+    if not isinstance(pages, list) or not all(isinstance(p, str) for p in pages):
+        raise ParamsError(
+            f"{source}: 'report.unit_pages' must be a list of page names, e.g. "
+            f"[overview, closed_loop], not {pages!r}."
+        )
+    available = sorted(p.stem for p in notebooks_dir.glob("*.ipynb"))
+    if pages == DEFAULTS["report"]["unit_pages"]:  # the default: those this folder has
+        pages = [p for p in pages if p in available]
+    for name in pages:
+        if name not in available:
+            raise ParamsError(
+                f"{source}: page {name!r} in 'report.unit_pages' is not a notebook."
+                f"{_suggest(name, available)} Available pages: {', '.join(available) or '(none)'}."
+            )
+    report["unit_pages"] = list(dict.fromkeys(pages))
+
+
+def load_params(
+    params: str | os.PathLike[str] | Mapping[str, Any] | Params | None = None,
+    *,
+    overrides: Mapping[str, Mapping[str, Any]] | None = None,
+    pages: list[str] | None = None,
+) -> Params:
     """Load and validate report params.
 
     Parameters
     ----------
-    params : path, dict or None
+    params : path, dict, Params or None
         A YAML file, a dict with the same keys, or None for ``params/monthly.yaml`` (or the
         built-in defaults when the package is installed without the repository). Missing keys
         take their defaults; paths are relative to the YAML file (to the working directory
-        for a dict).
+        for a dict). Params already loaded are returned as they are.
+    overrides : dict, optional
+        Notebook -> {parameter: value} set over the params' ``notebooks:`` (the command's
+        ``-p notebook.key=value``, :func:`~fbresearch.report.overrides.parse_overrides`); file
+        paths in them are relative to the working directory.
+    pages : list of str, optional
+        The pages to run instead of the params' ``pages`` (the command's ``--notebooks a,b``).
 
     Returns
     -------
@@ -523,8 +590,15 @@ def load_params(params: str | os.PathLike[str] | Mapping[str, Any] | None = None
     Traceback (most recent call last):
     ...
     fbresearch.errors.ParamsError: <dict>: unknown key 'sampel_size' in params. Did you mean ...
+    >>> p = load_params(None, overrides={"topics": {"num_topics": 6}}, pages=["topics"])
+    >>> list(p.notebooks), p.notebooks["topics"]["num_topics"]
+    (['topics'], 6)
     """
     # Length: one check a few lines each, in the order a params file reads (moved unchanged).
+    if isinstance(params, Params):
+        if overrides or pages is not None:
+            raise ParamsError("overrides and pages are applied as the params file is loaded.")
+        return params
     if params is None and DEFAULT_PARAMS_FILE.exists():
         params = DEFAULT_PARAMS_FILE
     if params is None:
@@ -586,6 +660,10 @@ def load_params(params: str | os.PathLike[str] | Mapping[str, Any] | None = None
         )
     if not isinstance(report["title"], str):
         raise ParamsError(f"{source}: 'report.title' must be text.")
+    try:
+        require_engine(report["engine"])  # unknown, or its library not installed
+    except ParamsError as exc:
+        raise ParamsError(f"{source}: report.engine: {exc}") from None
     period = check_period(merged["period"], source)
 
     notebooks_dir = (
@@ -593,6 +671,9 @@ def load_params(params: str | os.PathLike[str] | Mapping[str, Any] | None = None
     )
     if not notebooks_dir.is_dir():
         raise ParamsError(f"{source}: notebooks_dir {str(notebooks_dir)!r} is not a folder.")
+    if overrides or pages is not None:
+        _override(merged, overrides or {}, pages, notebooks_dir)
+    _check_units(report, notebooks_dir, source)
     notebooks = _notebooks(merged, notebooks_dir, base, source)
     report["title"] = redact(report["title"])
     for name, own in notebooks.items():

@@ -20,12 +20,10 @@ import json
 import logging
 import os
 import platform
-import re
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -41,11 +39,14 @@ from fbresearch.errors import (
 from fbresearch.io import canonical as fbdata
 from fbresearch.io.inputs import write_inputs
 from fbresearch.present.findings import read_findings, read_tests, summary_note, top_findings
-from fbresearch.privacy import redact, redact_file
+from fbresearch.privacy import redact
 from fbresearch.report.data import Inputs, load_data, pick_period, release_memory, slim
+from fbresearch.report.data import with_overrides as override
 from fbresearch.report.execute import run_notebooks
+from fbresearch.report.exports import write_exports
+from fbresearch.report.folders import check_out, owner_only, publish, remove_leftovers
 from fbresearch.report.html import period_page
-from fbresearch.report.index import headline_kpis, period_label, update_reports_index
+from fbresearch.report.index import headline_kpis, period_label, read_outlook, update_reports_index
 from fbresearch.report.lock import period_lock
 from fbresearch.report.manifest import git_state, json_ready, quality_counts, versions
 from fbresearch.report.pages import HEADLINE_PAGE, headline_confidence
@@ -57,6 +58,7 @@ from fbresearch.report.params import (
     notebook_parameters,
 )
 from fbresearch.report.plan import DataSummary, PagePlan, plan_pages, trim_notebook
+from fbresearch.report.units import UnitPlan, finish_units, plan_units, unit_tasks, units_view
 
 # the package's report API is re-exported by fbresearch/report/__init__.py; this module's own:
 __all__ = ["run_report", "ReportRun", "NotebookRun", "exit_code", "auto_workers"]
@@ -189,6 +191,8 @@ def run_report(
     dry_run: bool = False,
     workers: int | None = None,
     progress: Callable[[str], None] | None = _print,
+    by: str | None = None,
+    engine: str | None = None,
 ) -> ReportRun:
     """Run the monthly report: every notebook in params, rendered to ``<out>/<period>/``.
 
@@ -199,17 +203,20 @@ def run_report(
     period : str, optional
         ``"YYYY-MM"``; overrides params. Default: the latest complete month in the data.
     out : path
-        The reports folder; the period is written to ``<out>/<period>/`` and every period is
-        listed in ``<out>/index.html``.
+        The reports folder: the period goes to ``<out>/<period>/``, each listed in its index.html.
     data : path, optional
         Feedback file overriding params' ``data`` (a file in canonical columns needs no mapping).
     dry_run : bool
         Validate params and data, pick the period and list what would run; write nothing.
     workers : int, optional
-        Notebooks run in parallel by this many processes (params ``report.workers`` when None).
-        Results do not depend on it.
+        Notebooks run at once, in processes (params ``report.workers`` when None); same results.
     progress : callable, optional
         Receives one line per notebook (``"[2/6] topics ... ok 12.3 s"``); ``None`` is silent.
+    by : str, optional
+        Unit column (params ``report.by`` when None): also write one report per unit under
+        ``<out>/<period>/units/<unit>/`` (see :mod:`fbresearch.report.units`).
+    engine : {"pandas", "duckdb"}, optional
+        What scans the data (params ``report.engine`` when None); the tables do not change.
 
     Returns
     -------
@@ -238,15 +245,13 @@ def run_report(
     say = (lambda line: progress(redact(line))) if progress else (lambda line: None)
     started = datetime.now(UTC)
     t0 = time.perf_counter()
-    loaded = load_params(params)
-    if data is not None:
-        loaded = load_params({**loaded.raw, "data": str(Path(data).resolve())})
+    loaded = override(load_params(params), data=data, engine=engine)
     if workers is not None and (
         isinstance(workers, bool) or not isinstance(workers, int) or workers < 1
     ):
         raise ParamsError(f"workers must be a whole number >= 1, not {workers!r}.")
-    _check_out(Path(out))
-    inputs = load_data(loaded)
+    check_out(Path(out))
+    inputs = load_data(loaded, period)  # an engine reads responses up to the period's end
     frame = inputs.feedback.frame
     check_improvements(loaded, frame)
     n_workers = workers or loaded.workers or auto_workers(len(frame))
@@ -261,8 +266,14 @@ def run_report(
     }
     files = {"orders": inputs.orders, "invitations": inputs.invitations}
     plan = plan_pages(DataSummary.from_frame(frame, chosen, files, loaded), loaded)
+    units = plan_units(loaded, frame, chosen, files, by=by, confidence=_headline_confidence(loaded))
     frame = month = None
     if dry_run:
+        if units is not None:
+            say(
+                f"Unit reports by {units.by}: {len(units.shown)} of {len(units.units)} units "
+                f"(pages {', '.join(units.pages)}; smaller units are not shown)."
+            )
         return _dry_run(loaded, inputs, rows, chosen, n_workers, Path(out), say, plan)
     out = Path(out).resolve()  # notebooks run with their own folder as working directory
     out.mkdir(parents=True, exist_ok=True)
@@ -278,6 +289,7 @@ def run_report(
             t0=t0,
             say=say,
             plan=plan,
+            units=units,
         )
 
 
@@ -328,13 +340,14 @@ def _run_locked(
     t0: float,
     say: Callable[[str], None],
     plan: dict[str, PagePlan],
+    units: UnitPlan | None = None,
 ) -> ReportRun:
     """Stage, execute and publish the period while its lock is held.
 
     Length: one try/except/finally, so that staging, the log handler and the canonical data
     are cleaned up (or kept as ``.failed``) in one place.
     """
-    _remove_leftovers(out)
+    remove_leftovers(out)
     pid = os.getpid()
     # owner-only (mkdtemp: 0700) while it is built: opened to readers when published
     staging = Path(tempfile.mkdtemp(prefix=f".{chosen}.building-{pid}-", dir=out))
@@ -352,25 +365,31 @@ def _run_locked(
             inputs.source,
             n_workers,
         )
-        with _owner_only():  # the raw data files: 0600 from the moment they exist
-            paths = fbdata.write_canonical(
-                inputs.feedback, work, orders=inputs.orders, invitations=inputs.invitations
-            )
-        canonical = {
-            k: {"file": Path(p).name, "sha256": fbdata.file_sha256(p)} for k, p in paths.items()
-        }
-        # The notebooks read the canonical files; keep only what the index page needs
-        # (headline KPIs), so the runner holds little memory while the kernels run.
-        inputs = slim(inputs)
-        release_memory()
-        for kind, info in inputs.files.items():
-            log.info("input %s: %s sha256 %s", kind, info["path"], info["sha256"])
         footer = {
             "source": inputs.source,
             "rows": f"{rows['feedback']:,} responses in total, "
             f"{rows['period']:,} in {period_label(chosen)}",
             "generated": started.strftime("%Y-%m-%d %H:%M UTC"),
         }
+        with owner_only():  # the raw data files: 0600 from the moment they exist
+            paths = fbdata.write_canonical(
+                inputs.feedback, work, orders=inputs.orders, invitations=inputs.invitations
+            )
+            frame = inputs.feedback.frame
+            extra = (
+                []
+                if units is None
+                else unit_tasks(units, loaded, chosen, frame, paths, staging, footer, _build_tasks)
+            )
+        canonical = {
+            k: {"file": Path(p).name, "sha256": fbdata.file_sha256(p)} for k, p in paths.items()
+        }
+        # The notebooks read the canonical files; keep only what the index page needs
+        # (headline KPIs), so the runner holds little memory while the kernels run.
+        inputs, frame = slim(inputs), None
+        release_memory()
+        for kind, info in inputs.files.items():
+            log.info("input %s: %s sha256 %s", kind, info["path"], info["sha256"])
         tasks = _build_tasks(loaded, chosen, paths, staging, footer, plan)
 
         def note(line: str) -> None:
@@ -380,7 +399,7 @@ def _run_locked(
         for name, page_plan in plan.items():
             if page_plan.status == "skipped":
                 note(f"{name}: {page_plan.summary()}; not run")
-        results = run_notebooks(tasks, n_workers, note)
+        results = run_notebooks(tasks + extra, n_workers, note)
         shutil.rmtree(staging / ".plan", ignore_errors=True)
         return _finish(
             out=out,
@@ -398,13 +417,14 @@ def _run_locked(
             say=say,
             n_workers=n_workers,
             plan=plan,
+            units=units,
         )
     except BaseException as exc:
         if staging.exists():
             log.exception("run aborted")
             handler.flush()
             # keep what was produced, with run.log, for diagnosis; published periods stay
-            _publish(staging, out / f"{chosen}.failed")
+            publish(staging, out / f"{chosen}.failed")
         if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
             raise OSError(
                 errno.ENOSPC,
@@ -437,7 +457,7 @@ def _build_tasks(
     """
     import nbformat
 
-    with _owner_only():
+    with owner_only():
         inputs_path = write_inputs(
             Path(paths["feedback"]).parent / "inputs.json",
             data_path=paths["feedback"],
@@ -457,6 +477,8 @@ def _build_tasks(
         parameters = {k: v for k, v in common.items() if k in declared}
         if "findings_path" in declared:
             parameters["findings_path"] = str(staging / f"{name}.findings.json")
+        if "outlook_path" in declared:  # the index's outlook block (issue 19)
+            parameters["outlook_path"] = str(staging / f"{name}.outlook.json")
         parameters.update(loaded.notebooks[name])
         parameters.update({k: v for k, v in page_plan.parameters.items() if k in declared})
         if page_plan.status == "partial" or page_plan.notes:
@@ -494,8 +516,7 @@ def _headline_confidence(loaded: Params) -> float:
 def _failure_message(failed: list[NotebookRun]) -> str:
     if not failed:
         return ""
-    first = failed[0]
-    err = first.error or {}
+    first, err = failed[0], failed[0].error or {}
     message = (
         f"Notebook '{first.name}' failed in cell {err.get('cell', '?')}"
         + (f" ({err['source']!r})" if err.get("source") else "")
@@ -578,6 +599,7 @@ def _finish(
     say: Callable[[str], None],
     n_workers: int,
     plan: dict[str, PagePlan],
+    units: UnitPlan | None = None,
 ) -> ReportRun:
     """Write index.html and manifest.json into staging, then publish (or keep as .failed).
 
@@ -586,13 +608,27 @@ def _finish(
     title = loaded.report["title"]
     runs, all_findings, tests = _collect(tasks, results, staging, loaded, plan)
     failed = [r for r in runs if r.status == "failed"]
-    status = "failed" if failed else "ok"
     confidence = _headline_confidence(loaded)
     kpis = headline_kpis(inputs.feedback.frame, chosen, confidence=confidence)
     level = 0.95 if confidence is None else float(confidence)
+    block = None
+    if units is not None:  # each unit's index.html; the units table of this period's index
+        block = finish_units(
+            units,
+            results,
+            staging,
+            title=title,
+            chosen=chosen,
+            footer=footer,
+            findings=int(loaded.report["findings"]),
+            confidence=level,
+        )
+        failed += [NotebookRun(n, "failed", error=results[n]["error"]) for n in block["failed"]]
+    status = "failed" if failed else "ok"
     chosen_top = top_findings(all_findings, int(loaded.report["findings"]), tests, level)
     top = [f.to_dict() for f in chosen_top]
     note = summary_note(all_findings, tests, f"in {period_label(chosen)}", level)
+    outlook = read_outlook([staging / f"{r.name}.outlook.json" for r in runs])
     message = _failure_message(failed)
     manifest = {
         "fbresearch": versions().get("fbresearch", ""),
@@ -620,6 +656,9 @@ def _finish(
         "headline": kpis,
         "findings": top,
         "summary_note": note,
+        "exports": write_exports(staging, [r.name for r in runs if r.status != "skipped"]),
+        "outlook": outlook,
+        "units": block,
     }
     failed_text = ""
     if failed:
@@ -636,7 +675,9 @@ def _finish(
         summary_note=note,
         notebooks=[r.to_dict() for r in runs],
         footer={**footer, "seconds": f"{manifest['seconds']:.0f} s"},
+        outlook=outlook,
         failed=failed_text,
+        units=units_view(block),
     )
     (staging / "index.html").write_text(page, encoding="utf-8")
     (staging / "manifest.json").write_text(
@@ -645,7 +686,7 @@ def _finish(
     log.info("run %s in %.1f s", status, manifest["seconds"])
 
     target = out / (chosen if not failed else f"{chosen}.failed")
-    _publish(staging, target)
+    publish(staging, target)
     if failed:
         first, err = failed[0], failed[0].error or {}
         run = ReportRun(chosen, "failed", target, runs, manifest, message, plan)
@@ -686,71 +727,6 @@ def _page_counts(runs: list[NotebookRun]) -> str:
     ]
     noun = "page" if len(runs) == 1 else "pages"
     return f"{len(runs)} {noun}" + (": " + ", ".join(counts) if counts else "")
-
-
-def _remove_leftovers(out: Path) -> None:
-    """Remove what a killed run (``kill -9``, power loss) left: its raw canonical data in the
-    temporary folder and its half-built period folder. Only folders of processes that are gone."""
-    import psutil
-
-    leftovers = list(Path(tempfile.gettempdir()).glob("fbresearch-data-*-*"))
-    leftovers += list(out.glob(".*.building-*-*"))
-    for folder in leftovers:
-        match = re.search(r"(?:fbresearch-data|building)-(\d+)-", folder.name)
-        if match and not psutil.pid_exists(int(match.group(1))):
-            log.warning("removing %s, left by a run that was killed", folder)
-            shutil.rmtree(folder, ignore_errors=True)
-
-
-def _check_out(out: Path) -> None:
-    """Refuse an output folder that cannot be written, before any data is read."""
-    if out.exists() and not out.is_dir():
-        raise ParamsError(
-            f"--out {str(out)!r} is a file, not a folder. Fix: give the reports folder, e.g. "
-            f"--out {out.parent / 'reports'}."
-        )
-    probe = out if out.exists() else next((p for p in out.parents if p.exists()), Path("."))
-    if not os.access(probe, os.W_OK | os.X_OK):
-        raise ParamsError(
-            f"--out {str(out)!r}: {str(probe)!r} cannot be written by this user. Fix: choose a "
-            "folder you can write to, or ask for write permission."
-        )
-
-
-@contextmanager
-def _owner_only() -> Iterator[None]:
-    """Files created in the block are owner-only (umask 077: 0600 files, 0700 folders)."""
-    umask = os.umask(0o077)
-    try:
-        yield
-    finally:
-        os.umask(umask)
-
-
-def _publish(staging: Path, target: Path) -> None:
-    """Open the finished staging folder to readers (reports are read from file shares), its
-    run.log redacted (kernel and library messages may quote data), and move it to ``target``."""
-    redact_file(staging / "run.log")
-    staging.chmod(0o755)
-    _replace_folder(staging, target)
-
-
-def _replace_folder(staging: Path, target: Path) -> None:
-    """Move a complete ``staging`` folder to ``target``; an existing target goes only afterwards."""
-    old = None
-    if target.exists():
-        old = target.with_name(f".{target.name}.old-{os.getpid()}")
-        if old.exists():
-            shutil.rmtree(old)
-        target.rename(old)
-    try:
-        staging.rename(target)
-    except OSError:
-        if old is not None:
-            old.rename(target)  # put the previous report back
-        raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
 
 
 def exit_code(error: BaseException) -> int:

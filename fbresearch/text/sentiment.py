@@ -24,7 +24,7 @@ from fbresearch.results import Estimate, Result
 from fbresearch.text.language import _as_series, detect_language
 from fbresearch.text.tokenize import tokenize
 
-__all__ = ["sentiment", "promoter_labels", "SentimentResult"]
+__all__ = ["sentiment", "promoter_labels", "tone_labels", "SentimentResult"]
 
 _NEGATORS = {
     "en": {
@@ -168,13 +168,21 @@ class SentimentResult(Result):
     method : str
         ``"lexicon"`` or ``"trained"``.
     accuracy : Estimate or None
-        Share of labelled texts classified correctly (5-fold cross-validated for the trained
-        model), with its Wilson interval; None without labels.
+        Share of labelled texts classified correctly, with its Wilson interval (5-fold
+        cross-validated for the trained model); None without labels. Only an explicit call
+        counts: a "neutral" call of a positive or negative text is wrong, and a "neutral" label
+        (three-class labels) is right only when the call is neutral too (three-class accuracy).
+    coverage : Estimate or None
+        Share of the labelled texts that got an explicit (positive or negative) call.
+    source : str
+        What the labels came from ("NPS promoters and detractors", "CSAT", ...), for the summary.
     """
 
     method: str = "lexicon"
     accuracy: Estimate | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
+    coverage: Estimate | None = None
+    source: str = ""
 
     def by_group(self, groups: Any, confidence: float = 0.95) -> pd.DataFrame:
         """Share of negative texts per group (e.g. channel) with Wilson intervals.
@@ -208,10 +216,17 @@ class SentimentResult(Result):
             f"{counts.get('negative', 0):.0%} negative ({self.method} method)."
         )
         if self.accuracy is not None:
+            labelled = f"texts labelled by {self.source}" if self.source else "labelled texts"
             text += (
-                f" Accuracy against the {self.accuracy.n:,} labelled texts: "
-                f"{self.accuracy.format(digits=0)}."
+                f" Accuracy against the {self.accuracy.n:,} {labelled}: "
+                f"{self.accuracy.format(digits=0)} read right"
             )
+            if self.coverage is not None and self.coverage.estimate < 1:
+                text += (
+                    f"; {self.coverage.format(digits=0)} got a clear positive or negative "
+                    "reading, and a neutral reading of a scored text counts as wrong"
+                )
+            text += "."
         return text
 
 
@@ -231,6 +246,54 @@ def promoter_labels(nps: Iterable[Any] | pd.Series) -> pd.Series:
     )
 
 
+#: score columns the tone model can learn from, in order of preference: (column, cut, source)
+#: where values >= cut[1] are positive, <= cut[0] negative and the rest unlabelled
+_TONE_SCORES = (
+    ("nps", (6, 9), "NPS promoters (9-10) and detractors (0-6)"),
+    ("csat", (2, 4), "CSAT (4-5 satisfied, 1-2 dissatisfied)"),
+    ("satisfied", (0, 1), "the satisfied answer (1 or 0)"),
+    ("stars", (2, 4), "star ratings (4-5 positive, 1-2 negative)"),
+    ("rating", (2, 4), "ratings (4-5 positive, 1-2 negative)"),
+)
+#: label columns (already positive/negative) the tone model can learn from
+_TONE_LABELS = ("label", "sentiment")
+
+
+def tone_labels(frame: pd.DataFrame) -> tuple[pd.Series | None, str]:
+    """Training labels for the tone model from whatever score ``frame`` has, and their source.
+
+    The first column present with at least one answer wins: ``nps`` (promoters 9-10 positive,
+    detractors 0-6 negative), ``csat`` (4-5 / 1-2), ``satisfied`` (1 / 0), ``stars`` or
+    ``rating`` (4-5 / 1-2 of five), then a ``label`` or ``sentiment`` column already saying
+    positive/negative (1/0). Middle answers (NPS 7-8, CSAT 3) are unlabelled.
+
+    Returns
+    -------
+    (Series or None, str)
+        One label per row (1.0, 0.0 or NaN) and what it came from; ``(None, "")`` when the
+        frame has none of these columns answered.
+
+    Examples
+    --------
+    >>> labels, source = tone_labels(pd.DataFrame({"csat": [5, 3, 1, None]}))
+    >>> labels.tolist(), source
+    ([1.0, nan, 0.0, nan], 'CSAT (4-5 satisfied, 1-2 dissatisfied)')
+    >>> tone_labels(pd.DataFrame({"nps": [None]}))
+    (None, '')
+    """
+    for column, (low, high), source in _TONE_SCORES:
+        if column in frame:
+            values = pd.to_numeric(frame[column].astype("object"), errors="coerce").astype(float)
+            if values.notna().any():
+                labels = np.select([values >= high, values <= low], [1.0, 0.0], np.nan)
+                return pd.Series(labels, index=frame.index, name="label"), source
+    for column in _TONE_LABELS:
+        if column in frame and frame[column].notna().any():
+            y = _sentiment_labels(frame[column], len(frame), neutral=False)
+            return pd.Series(y, index=frame.index, name="label"), f"the {column!r} column"
+    return None, ""
+
+
 def sentiment(
     texts: Iterable[str] | pd.Series,
     labels: Iterable[Any] | pd.Series | None = None,
@@ -239,6 +302,7 @@ def sentiment(
     method: str = "auto",
     neutral_band: float = 0.0,
     seed: int = 0,
+    source: str = "",
 ) -> SentimentResult:
     """Sentiment of each verbatim, without training data (a lexicon) or trained on scored texts.
 
@@ -258,8 +322,10 @@ def sentiment(
     texts : list or Series of str
     labels : list or Series, optional
         Aligned to ``texts``: 1/True/"positive" for positive, 0/False/"negative" for negative,
-        missing for unlabelled. With labels and ``method="auto"`` the trained method is used
-        when there are at least 20 labelled texts of each class; otherwise the lexicon, with its
+        "neutral" for neither (three-class labels: measured, never trained on), missing for
+        unlabelled (:func:`tone_labels` makes them from NPS, CSAT, stars or a label column).
+        With labels and ``method="auto"`` the trained method is used when there are at least
+        20 labelled texts of each class; otherwise the lexicon, with its
         accuracy measured on the labels.
     language : {"auto", "zh", "en"}
     method : {"auto", "lexicon", "trained"}
@@ -267,6 +333,8 @@ def sentiment(
         Scores with absolute value at most this are "neutral".
     seed : int
         Seed of the cross-validation split.
+    source : str
+        What the labels are (named in the summary's accuracy sentence).
 
     Examples
     --------
@@ -288,18 +356,17 @@ def sentiment(
         langs = pd.Series(language, index=series.index)
     tokens = tokenize(series, langs.tolist(), remove_stopwords=False, min_length=1)
     y = _sentiment_labels(labels, len(series)) if labels is not None else None
-    labelled = ~np.isnan(y) if y is not None else None
-    enough = y is not None and min((y[labelled] == 1).sum(), (y[labelled] == 0).sum()) >= 20
+    binary = (y == 0) | (y == 1) if y is not None else None
+    enough = y is not None and min((y == 1).sum(), (y == 0).sum()) >= 20
     if method == "trained" and not enough:
         raise AnalysisError(
             "the trained sentiment method needs labels with at least 20 positive and 20 "
             "negative texts; pass labels= or use method='lexicon'."
         )
     use_trained = method == "trained" or (method == "auto" and enough)
-    accuracy = None
     if use_trained:
-        score, correct = _trained_scores(tokens, y, labelled, seed)
-        accuracy = _accuracy(correct)
+        score, correct = _trained_scores(tokens, y, binary, seed)
+        accuracy, coverage = _accuracy(correct), _accuracy(np.ones(correct.size, bool))
     else:
         raw = np.array(
             [
@@ -308,21 +375,35 @@ def sentiment(
             ]
         )
         score = np.tanh(raw / 2)
-        if y is not None and labelled.any():
-            correct = (score[labelled] > 0) == (y[labelled] == 1)
-            accuracy = _accuracy(correct)
+        accuracy = coverage = None
     label = np.where(
         score > neutral_band, "positive", np.where(score < -neutral_band, "negative", "neutral")
     )
+    if not use_trained and y is not None and (~np.isnan(y)).any():
+        accuracy, coverage = _explicit_accuracy(label, y)
     table = pd.DataFrame(
         {"language": langs.to_numpy(), "score": score, "sentiment": label}, index=series.index
     )
     return SentimentResult(
-        table=table, method="trained" if use_trained else "lexicon", accuracy=accuracy
+        table=table,
+        method="trained" if use_trained else "lexicon",
+        accuracy=accuracy,
+        coverage=coverage,
+        source=source,
     )
 
 
-def _sentiment_labels(labels: Any, n: int) -> np.ndarray:
+def _explicit_accuracy(label: np.ndarray, y: np.ndarray) -> tuple[Estimate, Estimate]:
+    """Accuracy where only an explicit right call counts (three-class with neutral labels),
+    and the share of labelled texts called positive or negative."""
+    known = ~np.isnan(y)
+    truth = np.select([y == 1, y == 0], ["positive", "negative"], "neutral")[known]
+    called = label[known]
+    return _accuracy(called == truth), _accuracy(called != "neutral")
+
+
+def _sentiment_labels(labels: Any, n: int, neutral: bool = True) -> np.ndarray:
+    """1.0 positive, 0.0 negative, 0.5 neutral (when ``neutral``; else missing), NaN unlabelled."""
     values = pd.Series(list(labels) if not isinstance(labels, pd.Series) else labels.tolist())
     if len(values) != n:
         raise FeedbackDataError(
@@ -340,12 +421,14 @@ def _sentiment_labels(labels: Any, n: int) -> np.ndarray:
         0: 0.0,
         "1": 1.0,
         "0": 0.0,
+        "neutral": 0.5 if neutral else np.nan,
     }
     out = np.array([np.nan if pd.isna(v) else mapping.get(v, -1.0) for v in values])
     if (out == -1.0).any():
         bad = values[out == -1.0].unique()[:3].tolist()
         raise FeedbackDataError(
-            f"sentiment labels must be 1/0, True/False or 'positive'/'negative'; found {bad}",
+            f"sentiment labels must be 1/0, True/False or 'positive'/'negative'/'neutral'; "
+            f"found {bad}",
             column="labels",
             fix="map your labels to positive/negative first.",
         )
@@ -360,6 +443,8 @@ def _words_and_pairs(tokens: list[str]) -> list[str]:
 def _trained_scores(
     tokens: list[list[str]], y: np.ndarray, labelled: np.ndarray, seed: int
 ) -> tuple[np.ndarray, np.ndarray]:
+    """Scores of every text from a model fitted on the ``labelled`` (positive/negative) ones,
+    and whether each labelled text's 5-fold cross-validated call was right."""
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import StratifiedKFold, cross_val_predict
@@ -369,7 +454,8 @@ def _trained_scores(
         TfidfVectorizer(analyzer=_words_and_pairs, min_df=2, sublinear_tf=True),
         LogisticRegression(C=4.0, max_iter=1000),
     )
-    docs = np.array(tokens, dtype=object)
+    docs = np.empty(len(tokens), dtype=object)  # 1-D even when every text has as many tokens
+    docs[:] = tokens
     x_lab, y_lab = docs[labelled], y[labelled].astype(int)
     folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=seed)
     predicted = cross_val_predict(model, list(x_lab), y_lab, cv=folds)

@@ -1,6 +1,6 @@
 """Executive summary on data with no real change (issue 15 acceptance): 40 seeds.
 
-For each seed the sample (1,500 responses) has its ``submitted_at`` permuted across rows, every
+For each seed the sample (1,500 responses) has random ``submitted_at`` dates (uniform over its span), every
 page runs in-process and the summary is chosen as the runner chooses it. Prints the share of
 seeds whose summary states no significant change (target: at least 95%), beside the share an
 unadjusted rule would give (any change test with p < 5%), and then the changes the summary

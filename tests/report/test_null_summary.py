@@ -2,7 +2,7 @@
 so; a real change and the sample's planted differences are still found.
 
 The 40-seed figure is printed by tests/benchmarks/bench_null_summary.py. Here, 4 seeds of the
-null (the sample's ``submitted_at`` permuted across rows, 1,500 responses) on the pages that
+null (the sample's ``submitted_at`` drawn at random, 1,500 responses) on the pages that
 test changes (overview, topics, improvement), allowing at most one seed with a kept change:
 a correct rule (at most 5% of seeds) fails this with probability P(Bin(4, 0.05) >= 2) = 1.4%,
 while the unadjusted rule of before (any of about 28 change tests at p < 5%: about 75% of

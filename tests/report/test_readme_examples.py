@@ -29,13 +29,15 @@ def _example(name: str) -> dict:
             "passenger-survey.yaml",
             build_survey_only,
             {"overview": "partial", "segmentation": "partial", "topics": "skipped",
-             "drivers": "partial", "improvement": "skipped", "closed_loop": "partial"},
+             "drivers": "partial", "improvement": "skipped", "closed_loop": "partial",
+             "value": "skipped"},
         ),
         (
             "reviews.yaml",
             build_reviews_only,
             {"overview": "partial", "segmentation": "skipped", "topics": "complete",
-             "drivers": "skipped", "improvement": "skipped", "closed_loop": "partial"},
+             "drivers": "skipped", "improvement": "skipped", "closed_loop": "partial",
+             "value": "skipped"},
         ),
     ],
 )  # fmt: skip

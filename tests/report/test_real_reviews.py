@@ -41,6 +41,7 @@ EXPECTED = {
     "drivers": "skipped",
     "improvement": "skipped",
     "closed_loop": "partial",
+    "value": "skipped",  # no orders file
 }
 LEFT_OUT = {
     "overview": {"trends", "channel", "response_rate", "acknowledged"},
@@ -49,6 +50,7 @@ LEFT_OUT = {
     "drivers": {"matrix", "regression", "trend"},
     "improvement": {"improvements"},
     "closed_loop": {"response_times"},
+    "value": {"value", "outlook"},  # no orders file, no months
 }
 
 

@@ -23,6 +23,7 @@ EXPECTED = {
     # own data and no improvements in params: the notebook's sample improvement does not count
     "improvement": ("skipped", ["improvements"]),
     "closed_loop": ("partial", ["suspicious", "categories"]),
+    "value": ("skipped", ["value", "outlook"]),  # no orders file
 }
 
 
@@ -75,7 +76,7 @@ def test_closing_line_counts_pages(run):
     _, lines, out = run
     closing = lines[-1]
     assert re.fullmatch(
-        r"Report for 2026-10 written to .*/2026-10/ \(6 pages: 1 complete, 3 partial, 2 skipped; "
+        r"Report for 2026-10 written to .*/2026-10/ \(7 pages: 1 complete, 3 partial, 3 skipped; "
         r"\d+\.\d s\); all periods: .*index\.html",
         closing,
     ), closing

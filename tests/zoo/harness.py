@@ -131,6 +131,7 @@ def execute_page(
         "inputs_path": str(prepared.inputs_path),
         "seed": loaded.seed,
         "findings_path": str(prepared.work / f"{name}.findings.json"),
+        "outlook_path": str(prepared.work / f"{name}.outlook.json"),
     }
     overrides = {k: v for k, v in protocol.items() if k in declared}
     overrides.update(loaded.notebooks.get(name, {}))

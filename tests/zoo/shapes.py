@@ -21,6 +21,8 @@ drivers    matrix[outcome, ratings:2] regression[outcome, ratings:2]
 improvement improvements[improvements]
 closed_loop suspicious[text] categories[text] severity[] (always on)
            response_times[column:responded_at] follow_up[outcome]
+value      (page: file:orders) value[orders, column:customer_id, outcome:nps]
+           outlook[orders, outcome, months:7]
 ========== ====================================================================================
 
 A page with every section that has needs left out is ``skipped``; some: ``partial``; none:
@@ -47,7 +49,7 @@ from fbresearch.schema import CANONICAL
 
 __all__ = ["Shape", "SHAPES", "PAGES", "TITLES", "ALWAYS_ON", "CHEAP", "sample"]
 
-PAGES = ("overview", "segmentation", "topics", "drivers", "improvement", "closed_loop")
+PAGES = ("overview", "segmentation", "topics", "drivers", "improvement", "closed_loop", "value")
 
 #: Section headings on the pages (the notebooks' markdown), to check a left-out section's
 #: heading is not on the page.
@@ -89,13 +91,17 @@ TITLES: dict[str, dict[str, str]] = {
         "response_times": "Response times",
         "follow_up": "Following up detractors",
     },
+    "value": {
+        "value": "What satisfaction is worth",
+        "outlook": "Outlook: the next three months",
+    },
 }
 
 #: Sections without needs: always on, they never decide a page's status.
 ALWAYS_ON = {("overview", "quality"), ("closed_loop", "severity")}
 
 #: Notebook parameters that keep the zoo fast (what a user may set in ``notebooks:``); every
-#: page is listed so the params run all six pages whether ``notebooks:`` lists or merges.
+#: page is listed so the params run all seven pages whether ``notebooks:`` lists or merges.
 CHEAP: dict[str, dict[str, Any]] = {
     "overview": {},
     "segmentation": {},
@@ -103,6 +109,7 @@ CHEAP: dict[str, dict[str, Any]] = {
     "drivers": {"bootstrap": 30},
     "improvement": {},
     "closed_loop": {},
+    "value": {"bootstrap": 20},
 }
 
 # export-style headers of the sample's canonical columns
@@ -234,6 +241,8 @@ NO_IMPROVEMENT = {"improvement": {"improvements"}}
 ORDERS_SECTIONS = {"rfm", "clusters", "rfm_satisfaction", "migration", "churn"}
 TEXT_SECTIONS = {"topics", "prevalence", "emerging", "pain_points", "tone", "selection"}
 DRIVER_SECTIONS = {"matrix", "regression", "trend"}
+VALUE_SECTIONS = {"value", "outlook"}  # the page needs an orders file
+NO_ORDERS_VALUE = {"value": VALUE_SECTIONS}
 
 
 # ------------------------------------------------------------------------------ builders
@@ -479,7 +488,7 @@ def build_missing_40pct(tmp: Path) -> tuple[dict[str, Any], dict[str, Path]]:
 
 
 # ------------------------------------------------------------------------------ the zoo
-_NO_ORDERS_SEG = {"segmentation": ORDERS_SECTIONS}
+_NO_ORDERS_SEG = {"segmentation": ORDERS_SECTIONS, **NO_ORDERS_VALUE}
 _SHAPES = (
     Shape(
         "survey_only",
@@ -491,10 +500,12 @@ _SHAPES = (
             "drivers": "partial",
             "improvement": "skipped",
             "closed_loop": "partial",
+            "value": "skipped",
         },
         {
             "overview": {"trends", "channel", "response_rate", "acknowledged"},
             "segmentation": ORDERS_SECTIONS,
+            **NO_ORDERS_VALUE,
             "topics": TEXT_SECTIONS,
             "drivers": {"trend"},
             "closed_loop": {"suspicious", "categories", "response_times"},
@@ -512,10 +523,12 @@ _SHAPES = (
             "drivers": "skipped",
             "improvement": "skipped",
             "closed_loop": "partial",
+            "value": "skipped",
         },
         {
             "overview": {"channel", "response_rate", "acknowledged"},
             "segmentation": ORDERS_SECTIONS | {"attributes"},
+            **NO_ORDERS_VALUE,
             "drivers": DRIVER_SECTIONS,
             "closed_loop": {"response_times"},
             **NO_IMPROVEMENT,
@@ -532,10 +545,12 @@ _SHAPES = (
             "drivers": "skipped",
             "improvement": "skipped",
             "closed_loop": "partial",
+            "value": "skipped",
         },
         {
             "overview": {"channel", "response_rate", "acknowledged"},
             "segmentation": ORDERS_SECTIONS | {"attributes"},
+            **NO_ORDERS_VALUE,
             "topics": TEXT_SECTIONS,
             "drivers": DRIVER_SECTIONS,
             "closed_loop": {"suspicious", "categories", "response_times"},
@@ -553,10 +568,12 @@ _SHAPES = (
             "drivers": "skipped",
             "improvement": "skipped",
             "closed_loop": "partial",
+            "value": "skipped",
         },
         {
             "overview": {"channel", "response_rate", "acknowledged"},
             "segmentation": ORDERS_SECTIONS | {"attributes"},
+            **NO_ORDERS_VALUE,
             "topics": TEXT_SECTIONS,
             "drivers": DRIVER_SECTIONS,
             "closed_loop": {"suspicious", "categories", "response_times"},
@@ -574,14 +591,14 @@ _SHAPES = (
     Shape(
         "no_customer_ids",
         build_no_customer_ids,
-        {**ALL_COMPLETE, "segmentation": "partial"},
-        {"segmentation": {"churn"}, **NO_IMPROVEMENT},
+        {**ALL_COMPLETE, "segmentation": "partial", "value": "partial"},
+        {"segmentation": {"churn"}, "value": {"value"}, **NO_IMPROVEMENT},
         "orders given but responses carry no customer id",
     ),
     Shape(
         "no_orders",
         build_no_orders,
-        {**ALL_COMPLETE, "segmentation": "partial"},
+        {**ALL_COMPLETE, "segmentation": "partial", "value": "skipped"},
         {**_NO_ORDERS_SEG, **NO_IMPROVEMENT},
         "full export with invitations, no orders file",
     ),
@@ -595,6 +612,7 @@ _SHAPES = (
             "drivers": "partial",
             "improvement": "skipped",
             "closed_loop": "partial",
+            "value": "skipped",
         },
         {
             "overview": {"trends", "response_rate", "acknowledged"},
@@ -616,6 +634,7 @@ _SHAPES = (
             "drivers": "partial",
             "improvement": "skipped",
             "closed_loop": "complete",
+            "value": "skipped",
         },
         {
             "overview": {"trends", "response_rate"},
@@ -629,7 +648,7 @@ _SHAPES = (
     Shape(
         "two_months",
         build_two_months,
-        {**ALL_COMPLETE, "overview": "partial", "segmentation": "partial"},
+        {**ALL_COMPLETE, "overview": "partial", "segmentation": "partial", "value": "skipped"},
         {"overview": {"response_rate"}, **_NO_ORDERS_SEG, **NO_IMPROVEMENT},
         "September and October 2026 only",
     ),
@@ -671,7 +690,7 @@ _SHAPES = (
     Shape(
         "big5",
         build_big5,
-        {**ALL_COMPLETE, "overview": "partial", "segmentation": "partial"},
+        {**ALL_COMPLETE, "overview": "partial", "segmentation": "partial", "value": "skipped"},
         {"overview": {"response_rate"}, **_NO_ORDERS_SEG, **NO_IMPROVEMENT},
         "Big5 file, regions 華東/華北/華南/台北, traditional-character texts",
     ),

@@ -268,14 +268,26 @@ def satisfied(scores: Iterable[float] | pd.Series, confidence: float = 0.95) -> 
     return proportion(int((values == 1).sum()), values.size, confidence, name="Satisfied")
 
 
-def mean(values: Iterable[float] | pd.Series, confidence: float = 0.95, name: str = "") -> Estimate:
+def mean(
+    values: Iterable[float] | pd.Series,
+    confidence: float = 0.95,
+    name: str = "",
+    *,
+    scale: tuple[float, float] | None = None,
+) -> Estimate:
     """A mean with its t interval; ``p_value`` tests mean = 0.
+
+    ``scale`` (the answer scale, e.g. ``(1, 7)``) clips the interval to it: a mean of answers
+    cannot lie outside their scale, and clipping only adds coverage.
 
     Examples
     --------
     >>> e = mean([1, 2, 3, 4, 5])
     >>> e.estimate, round(e.ci_low, 3), round(e.ci_high, 3)
     (3.0, 1.037, 4.963)
+    >>> e = mean([1, 7], scale=(1, 7))   # t interval -34.1 to 42.1, clipped
+    >>> e.ci_low, e.ci_high
+    (1.0, 7.0)
     """
     arr = pd.to_numeric(pd.Series(values, dtype="object"), errors="coerce").dropna().to_numpy(float)
     n = arr.size
@@ -284,6 +296,8 @@ def mean(values: Iterable[float] | pd.Series, confidence: float = 0.95, name: st
         return Estimate(est, np.nan, np.nan, n=n, name=name, confidence=confidence)
     m = float(arr.mean())
     se, low, high = _t_interval(m, float(arr.std(ddof=1)), n, confidence)
+    if scale is not None:
+        low, high = np.clip(low, *scale), np.clip(high, *scale)
     se = float(se)
     p_value = float(2 * stats.t.sf(abs(m) / se, df=n - 1)) if se > 0 else np.nan
     return Estimate(
@@ -300,7 +314,7 @@ def ces(scores: Iterable[float] | pd.Series, confidence: float = 0.95) -> Estima
     5.6
     """
     values = _clean(scores, "CES", 1, 7)
-    return mean(values, confidence, name="CES")
+    return mean(values, confidence, name="CES", scale=(1, 7))
 
 
 #: ``Estimate.unit`` of a registry unit: a percent metric is estimated as a share (0-1), a mean

@@ -25,6 +25,8 @@ from fbresearch.analyses.kpis.scores import (
     _wilson,
     _z,
 )
+from fbresearch.engines.base import TIME_KEYS, Scan
+from fbresearch.engines.pandas_engine import PandasScan, rows_hint, to_period
 from fbresearch.errors import AnalysisError
 from fbresearch.schema import SCORES, metric_spec
 
@@ -43,7 +45,9 @@ SOURCE_COLUMNS: dict[str, str | None] = {
 #: metrics that are a share of answers (Wilson intervals, two-proportion tests)
 _SHARES = ("csat", "satisfied")
 
-_TIME_NAMES = {"M": "month", "W": "week", "Q": "quarter", "Y": "year", "D": "day"}
+_TIME_NAMES = {freq: name for name, freq in TIME_KEYS.items()}
+#: shared with the rates (their names before the engines held them)
+_rows_hint, _to_period = rows_hint, to_period
 
 
 def _as_list(value: str | Sequence[str] | None) -> list[str]:
@@ -54,127 +58,48 @@ def _as_list(value: str | Sequence[str] | None) -> list[str]:
     return list(value)
 
 
-def _rows_hint(index: pd.Index, mask: np.ndarray) -> str:
-    rows = index[mask][:5].tolist()
-    more = int(mask.sum()) - len(rows)
-    return ", ".join(str(r) for r in rows) + (f" and {more} more" if more > 0 else "")
-
-
-def _score_values(frame: pd.DataFrame, column: str, low: float, high: float) -> np.ndarray:
-    """A score column as floats (NaN = missing), checked for range and whole numbers."""
-    series = frame[column]
-    if pd.api.types.is_bool_dtype(series) or not pd.api.types.is_numeric_dtype(series):
-        converted = pd.to_numeric(series.astype("object"), errors="coerce")
-        bad = converted.isna().to_numpy() & series.notna().to_numpy()
-        if bad.any():
-            raise AnalysisError(
-                f"column {column!r} holds values that are not numbers "
-                f"(rows {_rows_hint(frame.index, bad)}). "
-                f"Fix: clean the column or map the right column to {column!r} in params columns:."
-            )
-        series = converted
-    values = series.to_numpy(dtype=float, na_value=np.nan)
-    with np.errstate(invalid="ignore"):
-        bad = ~np.isnan(values) & ((values < low) | (values > high) | (values != np.round(values)))
-    if bad.any():
-        raise AnalysisError(
-            f"column {column!r} must hold whole numbers from {low:g} to {high:g}; found "
-            f"{np.unique(values[bad])[:5].tolist()} (rows {_rows_hint(frame.index, bad)}). "
-            f"Fix: check the scale of {column!r} (fb.load_feedback validates it on loading)."
-        )
-    return values
-
-
-def _to_period(series: pd.Series, column: str, freq: str = "M") -> pd.Series:
-    """A date-like column as pandas Periods of ``freq``, with a clear error when it cannot be."""
-    if isinstance(series.dtype, pd.PeriodDtype):
-        return series.dt.asfreq(freq)
-    try:
-        dates = (
-            series
-            if pd.api.types.is_datetime64_any_dtype(series)
-            else pd.to_datetime(series.astype("object"), errors="raise", format="mixed")
-        )
-    except (ValueError, TypeError) as exc:
-        raise AnalysisError(
-            f"column {column!r} could not be read as dates ({exc}). "
-            f"Fix: give dates such as 2026-10-31 (or months such as 2026-10)."
-        ) from None
-    if getattr(dates.dt, "tz", None) is not None:
-        dates = dates.dt.tz_localize(None)
-    return dates.dt.to_period(freq)
-
-
-def _prepare_keys(
-    frame: pd.DataFrame, by: str | Sequence[str] | None, date: str
-) -> tuple[pd.DataFrame, list[str], str | None]:
-    """Group columns for ``by`` (deriving ``month`` from ``date`` on request) and the time key."""
-    keys = _as_list(by)
-    columns: dict[str, pd.Series] = {}
-    for key in keys:
-        if key in frame.columns:
-            columns[key] = frame[key]
-        elif key in _TIME_NAMES.values():
-            if date not in frame.columns:
-                raise AnalysisError(
-                    f"by={key!r} needs the date column {date!r}, which is not in the data. "
-                    f"Fix: pass date=<your date column> or map it to {date!r}."
-                )
-            freq = next(f for f, name in _TIME_NAMES.items() if name == key)
-            columns[key] = _to_period(frame[date], date, freq)
-        else:
-            raise AnalysisError(
-                f"cannot group by {key!r}: no such column "
-                f"(columns: {', '.join(map(str, frame.columns))}). "
-                f"Fix: name an existing column, or 'month' for the month of {date!r}."
-            )
-    time = next((k for k in keys if isinstance(columns[k].dtype, pd.PeriodDtype)), None)
-    return pd.DataFrame(columns, index=frame.index), keys, time
+def _scores(metrics: list[str]) -> dict[str, tuple[int, int]]:
+    """The answer columns of ``metrics`` with their scales: what the engine counts."""
+    columns = dict.fromkeys(SOURCE_COLUMNS[m] for m in metrics if SOURCE_COLUMNS[m] is not None)
+    return {c: (int(SCORES[c].low), int(SCORES[c].high)) for c in columns}
 
 
 def _aggregate(
-    frame: pd.DataFrame,
-    keys_frame: pd.DataFrame,
-    keys: list[str],
-    metrics: list[str],
-    top_box: tuple[int, ...],
+    counts: pd.DataFrame, keys: list[str], metrics: list[str], top_box: tuple[int, ...]
 ) -> pd.DataFrame:
-    """One groupby over every metric's sufficient statistics."""
-    work = (
-        keys_frame
-        if keys
-        else pd.DataFrame({"_all": np.zeros(len(frame), dtype=np.int8)}, index=frame.index)
-    )
-    group_keys = keys or ["_all"]
-    data: dict[str, np.ndarray] = {}
-    aggs: dict[str, tuple[str, str]] = {"_rows": ("_one", "size")}
-    data["_one"] = np.ones(len(frame), dtype=np.int8)
+    """Every metric's sufficient statistics from the integer answer counts of an engine.
+
+    One numpy code path for every engine, so equal counts give bit-identical estimates. Sums
+    and sums of squares are exact integers; the variance of a mean is
+    ``(n * S2 - S1**2) / (n * (n - 1))`` with an exact int64 numerator (up to about 4e8
+    answers per group on a 1-7 scale).
+    """
+    out = counts[keys].copy() if keys else pd.DataFrame(index=counts.index)
+    out["_rows"] = counts["_rows"].to_numpy(np.int64)
     for metric in metrics:
         column = SOURCE_COLUMNS[metric]
         if column is None:
             continue
-        values = _score_values(frame, column, SCORES[column].low, SCORES[column].high)
-        ok = ~np.isnan(values)
-        data[f"{metric}_ok"] = ok
-        aggs[f"{metric}_n"] = (f"{metric}_ok", "sum")
+        low, high = int(SCORES[column].low), int(SCORES[column].high)
+        values = np.arange(low, high + 1, dtype=np.int64)
+        c = counts[[f"{column}_c{v}" for v in values]].to_numpy(np.int64)
+        n = c.sum(axis=1)
+        out[f"{metric}_n"] = n
         if metric == "nps":
-            data["nps_pro"] = values >= 9
-            data["nps_det"] = ok & (values <= 6)
-            aggs["nps_pro"] = ("nps_pro", "sum")
-            aggs["nps_det"] = ("nps_det", "sum")
+            out["nps_pro"] = c[:, values >= 9].sum(axis=1)
+            out["nps_det"] = c[:, values <= 6].sum(axis=1)
         elif metric in _SHARES:
-            data[f"{metric}_top"] = np.isin(values, top_box if metric == "csat" else (1,))
-            aggs[f"{metric}_top"] = (f"{metric}_top", "sum")
+            top = np.isin(values, top_box if metric == "csat" else (1,))
+            out[f"{metric}_top"] = c[:, top].sum(axis=1)
         else:
-            data[f"{metric}_v"] = values
-            aggs[f"{metric}_mean"] = (f"{metric}_v", "mean")
-            aggs[f"{metric}_var"] = (f"{metric}_v", "var")
+            s1, s2 = c @ values, c @ values**2
+            with np.errstate(divide="ignore", invalid="ignore"):
+                out[f"{metric}_mean"] = s1 / n
+                out[f"{metric}_var"] = (n * s2 - s1 * s1) / (n * (n - 1))
             # answer counts: what a permutation test of a change at small n needs
-            for v in range(int(SCORES[column].low), int(SCORES[column].high) + 1):
-                data[f"{metric}_c{v}"] = values == v
-                aggs[f"{metric}_c{v}"] = (f"{metric}_c{v}", "sum")
-    work = work.assign(**data)
-    return work.groupby(group_keys, observed=True, sort=True, dropna=True).agg(**aggs).reset_index()
+            for i, v in enumerate(values):
+                out[f"{metric}_c{v}"] = c[:, i]
+    return out
 
 
 def _metric_part(
@@ -206,6 +131,9 @@ def _metric_part(
             est = agg[f"{metric}_mean"].to_numpy(float)
             helpers["_var"] = agg[f"{metric}_var"].to_numpy(float)
             se, low, high = _t_interval(est, np.sqrt(helpers["_var"]), n, confidence)
+            spec = metric_spec(metric)
+            if spec.unit == "score":  # a mean answer lies on its scale: so does its interval
+                low, high = np.clip(low, *spec.scale), np.clip(high, *spec.scale)
             prefix = f"{metric}_c"
             helpers.update(
                 {
@@ -378,8 +306,10 @@ def kpi_table(
 
     Parameters
     ----------
-    frame : DataFrame
-        Canonical feedback data (columns ``nps``, ``csat``, ``ces`` as needed).
+    frame : DataFrame or Scan
+        Canonical feedback data (columns ``nps``, ``csat``, ``ces`` as needed), or an engine's
+        scan of it (``fbresearch.engines.get_engine("duckdb").scan("exports/feedback/")``):
+        the engine counts the answers where the data lies; the table is the same.
     by : str or list of str, optional
         Grouping columns. ``"month"`` (also ``"week"``, ``"quarter"``) means the period of
         ``date`` unless the frame has a column of that name. None: one overall row per metric.
@@ -416,8 +346,15 @@ def kpi_table(
     >>> t.estimate("nps", month="2026-10").estimate
     100.0
     """
-    if not isinstance(frame, pd.DataFrame):
-        raise AnalysisError(f"kpi_table needs a pandas DataFrame; got {type(frame).__name__}.")
+    if isinstance(frame, pd.DataFrame):
+        scan: Scan = PandasScan(frame)
+    elif isinstance(frame, Scan):
+        scan = frame
+    else:
+        raise AnalysisError(
+            f"kpi_table needs a pandas DataFrame or an engine's scan "
+            f"(fbresearch.engines); got {type(frame).__name__}."
+        )
     _check_confidence(confidence)
     metric_list = _as_list(metrics)
     unknown = [m for m in metric_list if m not in SOURCE_COLUMNS]
@@ -428,14 +365,16 @@ def kpi_table(
         )
     for m in metric_list:
         column = SOURCE_COLUMNS[m]
-        if column is not None and column not in frame.columns:
+        if column is not None and column not in scan.columns:
             raise AnalysisError(
                 f"metric {m!r} needs the column {column!r}, which is not in the data. "
                 f"Fix: map your {metric_spec(m).label} column to {column!r} (params columns:) "
                 f"or leave {m!r} out of metrics."
             )
-    keys_frame, keys, time = _prepare_keys(frame, by, date)
-    agg = _aggregate(frame, keys_frame, keys, metric_list, top_box)
+    keys = _as_list(by)
+    counts = scan.kpi_counts(keys, _scores(metric_list), date=date)
+    time = next((k for k in keys if isinstance(counts[k].dtype, pd.PeriodDtype)), None)
+    agg = _aggregate(counts, keys, metric_list, top_box)
     parts = []
     for m in metric_list:
         part = _metric_part(agg, keys, m, confidence)

@@ -6,6 +6,14 @@ from fbresearch.analyses.outlook.forecast import (
     forecast_series,
     kpi_outlook,
 )
+from fbresearch.analyses.outlook.narrative import write_outlook
 from fbresearch.analyses.outlook.results import OutlookResult
 
-__all__ = ["kpi_outlook", "forecast_series", "OutlookResult", "MIN_MONTHS", "SEASONAL_MONTHS"]
+__all__ = [
+    "kpi_outlook",
+    "forecast_series",
+    "write_outlook",
+    "OutlookResult",
+    "MIN_MONTHS",
+    "SEASONAL_MONTHS",
+]

@@ -1,14 +1,12 @@
 """Outlook: each headline KPI forecast for the next months, its backtest, an early warning.
 
-The model is a local linear trend (statsmodels ``UnobservedComponents``) whose measurement
-noise is fixed at the KPI's own sampling variance (the mean squared standard error of the
-months fitted): what the survey's sample size alone makes a month wobble, so the model
-estimates only how fast the true level and its slope drift. With at least
-:data:`SEASONAL_MONTHS` months it adds a 12-month seasonal term. Prediction intervals use a
-t quantile with (months fitted - 1) degrees of freedom, since the drift is estimated from a
-short history. Accuracy comes from a rolling-origin backtest: from :data:`MIN_MONTHS` months
-on, the model is refitted on the months up to each origin and its 1- to ``horizon``-month
-forecasts are compared with what came.
+The model (:mod:`fbresearch.analyses.outlook.model`) is a local level whose measurement noise
+is each month's own survey sampling error (known: the month's squared standard error), so the
+only unknown is how fast the true level drifts; that drift is integrated out over its
+likelihood rather than plugged in, which keeps the intervals honest on a short history. With
+at least :data:`SEASONAL_MONTHS` months it adds a 12-month seasonal pattern. Accuracy comes
+from a rolling-origin backtest: from :data:`MIN_MONTHS` months on, the model is refitted on the
+months up to each origin and its 1- to ``horizon``-month forecasts are compared with what came.
 
 The early warning asks, every month, whether the month fell outside the forecast made with
 the months before it, in the bad direction, at the (wider) ``warn_level``. Whether it did is
@@ -17,20 +15,19 @@ with its interval).
 
 Examples
 --------
->>> _student(0.9, 10) > _student(0.9, 1000)
+>>> mean, low, high = forecast_series(np.r_[10.0, 11, 9, 10, 10, 11, 10], np.full(7, 1.0), 2)
+>>> bool(low[0] < 10 < high[0]) and bool(high[1] - low[1] >= high[0] - low[0])
 True
 """
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import stats
-from statsmodels.tsa.statespace.structural import UnobservedComponents
 
+from fbresearch.analyses.outlook.model import SEASONAL_MONTHS, predictive
 from fbresearch.analyses.outlook.results import OutlookResult
 from fbresearch.errors import AnalysisError
 from fbresearch.evidence import is_significant
@@ -40,37 +37,26 @@ from fbresearch.schema import metric_spec
 __all__ = ["kpi_outlook", "forecast_series", "MIN_MONTHS", "SEASONAL_MONTHS"]
 
 MIN_MONTHS = 6
-SEASONAL_MONTHS = 24
-
-
-def _student(level: float, df: int) -> float:
-    return float(stats.t.ppf(0.5 + level / 2, max(df, 1)))
 
 
 def forecast_series(
-    y: np.ndarray, se: np.ndarray, horizon: int = 3
-) -> tuple[np.ndarray, np.ndarray]:
-    """Mean and standard deviation of the next ``horizon`` values of ``y`` (whose sampling
-    standard errors are ``se``).
+    y: np.ndarray, se: np.ndarray, horizon: int = 3, level: float = 0.90
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Forecast mean and ``level`` prediction interval of the next ``horizon`` values of ``y``
+    (monthly KPIs whose sampling standard errors are ``se``; NaN for a month without answers).
 
-    Examples
-    --------
-    >>> mean, sd = forecast_series(np.r_[10.0, 11, 9, 10, 10, 11, 10], np.full(7, 1.0), 2)
-    >>> bool(9 < mean[0] < 11) and bool(sd[1] >= sd[0])
-    True
+    Returns
+    -------
+    mean, low, high : ndarray (horizon,)
     """
-    y, se = np.asarray(y, float), np.asarray(se, float)
-    seasonal = 12 if len(y) >= SEASONAL_MONTHS else None
-    model = UnobservedComponents(y, level="lltrend", seasonal=seasonal)
-    noise = float(np.nanmean(se**2))
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        fit = model.fit_constrained({"sigma2.irregular": max(noise, 1e-12)}, disp=False)
-    f = fit.get_forecast(horizon)
-    return np.asarray(f.predicted_mean), np.sqrt(np.asarray(f.var_pred_mean))
+    p = predictive(y, se, horizon)
+    low, high = p.interval(level)
+    return p.mean(), low, high
 
 
 def _series(kpi: object, metric: str, through: pd.Period | None) -> pd.DataFrame:
+    """The metric's months in order up to ``through``, every calendar month present (NaN where
+    a month has no estimate)."""
     table = kpi.table
     if "month" not in table.columns:
         raise AnalysisError("the outlook needs KPIs by month: kpi_table(frame, by='month').")
@@ -79,11 +65,52 @@ def _series(kpi: object, metric: str, through: pd.Period | None) -> pd.DataFrame
     if through is not None:
         rows = rows[rows["month"] <= pd.Period(through, "M")]
     rows = rows.dropna(subset=["estimate", "se"]).sort_values("month")
-    full = pd.period_range(rows["month"].min(), rows["month"].max(), freq="M") if len(rows) else []
-    if len(rows) != len(full):
-        rows = rows.set_index("month").reindex(full).rename_axis("month").reset_index()
-        rows = rows.dropna(subset=["estimate"])  # gaps: months without answers are skipped
-    return rows.reset_index(drop=True)
+    if rows.empty:
+        return rows[["month", "estimate", "se"]].reset_index(drop=True)
+    # up to the report month: a last month too thin for an estimate is a gap, not the end
+    end = pd.Period(through, "M") if through is not None else rows["month"].max()
+    full = pd.period_range(rows["month"].min(), end, freq="M")
+    rows = rows.set_index("month")[["estimate", "se"]].reindex(full).rename_axis("month")
+    return rows.reset_index()
+
+
+def _forecast_rows(metric: str, months: list, p, level: float) -> list[dict]:
+    low, high = p.interval(level)
+    return [
+        {
+            "metric": metric,
+            "month": months[-1] + k + 1,
+            "forecast": m,
+            "pi_low": lo,
+            "pi_high": hi,
+        }
+        for k, (m, lo, hi) in enumerate(zip(p.mean(), low, high, strict=True))
+    ]
+
+
+def _check_row(metric: str, month, obs: float, p, warn_level: float, origin: int) -> dict:
+    low, high = (float(b[0]) for b in p.interval(warn_level, months=1))
+    mean = float(p.mean()[0])
+    surprise = obs - mean
+    est = Estimate(
+        surprise,
+        obs - high,
+        obs - low,
+        n=origin,
+        confidence=warn_level,
+        name=f"{metric}_surprise",
+    )
+    falls = metric_spec(metric).direction * surprise < 0
+    return {
+        "metric": metric,
+        "month": month,
+        "observed": obs,
+        "forecast": mean,
+        "warn_low": low,
+        "warn_high": high,
+        "warning": bool(is_significant(est) and falls),
+        "surprise": est,
+    }
 
 
 def _one_metric(
@@ -91,26 +118,19 @@ def _one_metric(
 ) -> tuple[list[dict], list[dict], list[dict]]:
     y, se = rows["estimate"].to_numpy(float), rows["se"].to_numpy(float)
     months = list(rows["month"])
-    direction = metric_spec(metric).direction
-    forecasts, backtest, checks = [], [], []
-    for origin in range(MIN_MONTHS, len(y) + 1):
-        h = horizon if origin == len(y) else min(horizon, len(y) - origin)
-        mean, sd = forecast_series(y[:origin], se[:origin], h)
-        q, qw = _student(level, origin - 1), _student(warn_level, origin - 1)
-        if origin == len(y):
-            for k in range(h):
-                forecasts.append(
-                    {
-                        "metric": metric,
-                        "month": months[-1] + k + 1,
-                        "forecast": mean[k],
-                        "pi_low": mean[k] - q * sd[k],
-                        "pi_high": mean[k] + q * sd[k],
-                    }
-                )
+    seen = np.cumsum(np.isfinite(y))
+    backtest, checks = [], []
+    for origin in range(1, len(y)):
+        if seen[origin - 1] < MIN_MONTHS or not np.isfinite(y[origin - 1]):
             continue
+        h = min(horizon, len(y) - origin)
+        p = predictive(y[:origin], se[:origin], h)
+        low, high = p.interval(level)
+        mean = p.mean()
         for k in range(h):
             obs = y[origin + k]
+            if not np.isfinite(obs):
+                continue
             backtest.append(
                 {
                     "metric": metric,
@@ -119,32 +139,14 @@ def _one_metric(
                     "horizon": k + 1,
                     "observed": obs,
                     "forecast": mean[k],
-                    "covered": abs(obs - mean[k]) <= q * sd[k],
+                    "covered": bool(low[k] <= obs <= high[k]),
                     "abs_error": abs(obs - mean[k]),
                 }
             )
-        surprise = y[origin] - mean[0]
-        est = Estimate(
-            surprise,
-            surprise - qw * sd[0],
-            surprise + qw * sd[0],
-            n=origin,
-            confidence=warn_level,
-            name=f"{metric}_surprise",
-        )
-        checks.append(
-            {
-                "metric": metric,
-                "month": months[origin],
-                "observed": y[origin],
-                "forecast": mean[0],
-                "warn_low": mean[0] - qw * sd[0],
-                "warn_high": mean[0] + qw * sd[0],
-                "warning": bool(is_significant(est) and direction * surprise < 0),
-                "surprise": est,
-            }
-        )
-    return forecasts, backtest, checks
+        if np.isfinite(y[origin]):
+            checks.append(_check_row(metric, months[origin], y[origin], p, warn_level, origin))
+    final = predictive(y, se, horizon)
+    return _forecast_rows(metric, months, final, level), backtest, checks
 
 
 def kpi_outlook(
@@ -185,12 +187,13 @@ def kpi_outlook(
     >>> out.forecasts["month"].astype(str).tolist()
     ['2026-11', '2026-12', '2027-01']
     """
-    forecasts, backtest, checks, skipped = [], [], [], []
+    forecasts, backtest, checks, skipped, history = [], [], [], [], []
     for metric in metrics:
         rows = _series(kpi, metric, through)
-        if len(rows) <= MIN_MONTHS:
+        if rows["estimate"].notna().sum() <= MIN_MONTHS:
             skipped.append(metric)
             continue
+        history.append(rows.dropna(subset=["estimate"]).assign(metric=metric))
         f, b, c = _one_metric(rows, metric, horizon, level, warn_level)
         forecasts += f
         backtest += b
@@ -203,6 +206,7 @@ def kpi_outlook(
         table=pd.DataFrame(forecasts),
         backtest=pd.DataFrame(backtest),
         checks=pd.DataFrame(checks),
+        history=pd.concat(history, ignore_index=True)[["metric", "month", "estimate", "se"]],
         metrics=tuple(m for m in metrics if m not in skipped),
         level=level,
         warn_level=warn_level,

@@ -10,12 +10,16 @@ Examples
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import json
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from fbresearch.format import confidence_label
-from fbresearch.results import Finding, format_number
+from fbresearch.format import confidence_label, format_amount
+from fbresearch.privacy import redact
+from fbresearch.results import Finding, Unavailable, format_number
 from fbresearch.schema import metric_spec
 
 if TYPE_CHECKING:
@@ -28,7 +32,11 @@ __all__ = [
     "forecast_display_table",
     "accuracy_display_table",
     "outlook_caption",
+    "outlook_headline",
+    "write_outlook",
 ]
+
+OUTLOOK_VERSION = 1
 
 
 def show_value(metric: str, value: float) -> str:
@@ -113,8 +121,9 @@ def accuracy_display_table(result: OutlookResult) -> pd.DataFrame:
             f"Inside the {level} interval": [
                 format_number(c, 0, percent=True) for c in a["coverage"]
             ],
+            # an error is a difference: percentage points for a share, NPS points for NPS
             "Mean absolute error": [
-                show_value(m, e) for m, e in zip(a["metric"], a["mae"], strict=False)
+                format_amount(e, metric_spec(m)) for m, e in zip(a["metric"], a["mae"], strict=False)
             ],
         }
     )
@@ -123,7 +132,79 @@ def accuracy_display_table(result: OutlookResult) -> pd.DataFrame:
 def outlook_caption(result: OutlookResult) -> str:
     return (
         f"Forecasts for the next {result.horizon} months with {confidence_label(result.level)} "
-        "prediction intervals (a local trend model whose month-to-month noise is the survey's "
-        "own sampling error; a 12-month season once 24 months are known). Accuracy: each past "
-        "month forecast from the months before it (rolling origin)."
+        "prediction intervals (the KPI's true level drifts from month to month at a pace "
+        "learnt from the past months, and each month adds the survey's own sampling error; a "
+        "12-month season once 24 months are known). Accuracy: each past month forecast from "
+        "the months before it (rolling origin)."
     )
+
+
+def outlook_headline(result: OutlookResult) -> dict[str, Any]:
+    """What the period index shows of the outlook: each KPI's next month and any warning.
+
+    Returns
+    -------
+    dict
+        ``level``, ``warn_level``, ``coverage`` and ``checked`` (the backtest), and ``kpis``:
+        one dict per KPI with ``metric``, ``name``, ``month`` ("YYYY-MM"), ``month_label``,
+        ``forecast``, ``pi_low``, ``pi_high`` (numbers), their ``forecast_text`` and
+        ``interval_text``, ``warning`` (bool) and ``warning_text`` (the sentence, or "").
+    """
+    warned = {r["metric"]: r for _, r in result.warnings_now().iterrows()}
+    warn_level = confidence_label(result.warn_level)
+    kpis = []
+    for metric in result.metrics:
+        row = result.table[result.table["metric"] == metric].iloc[0]
+        warning = metric in warned
+        kpis.append(
+            {
+                "metric": metric,
+                "name": metric_spec(metric).label,
+                "month": str(row["month"]),
+                "month_label": f"{row['month']:%B %Y}",
+                "forecast": float(row["forecast"]),
+                "pi_low": float(row["pi_low"]),
+                "pi_high": float(row["pi_high"]),
+                "forecast_text": show_value(metric, row["forecast"]),
+                "interval_text": (
+                    f"{show_value(metric, row['pi_low'])} to {show_value(metric, row['pi_high'])}"
+                ),
+                "warning": warning,
+                "warning_text": _warning_sentence(warned[metric], warn_level) if warning else "",
+            }
+        )
+    return {
+        "version": OUTLOOK_VERSION,
+        "level": result.level,
+        "warn_level": result.warn_level,
+        "coverage": result.coverage(),
+        "checked": len(result.backtest),
+        "kpis": kpis,
+    }
+
+
+def write_outlook(path: str | os.PathLike[str] | None, result: Any) -> dict[str, Any] | None:
+    """Write :func:`outlook_headline` as JSON for the period index (the runner passes ``path``).
+
+    Nothing is written when ``path`` is None (a notebook run by hand) or when the outlook did
+    not run (an :class:`~fbresearch.results.Unavailable` or None): the index then shows no
+    outlook block. Texts pass :func:`fbresearch.privacy.redact`.
+
+    Examples
+    --------
+    >>> write_outlook(None, None) is None
+    True
+    """
+    if result is None or isinstance(result, Unavailable):
+        return None
+    payload = outlook_headline(result)
+    for kpi in payload["kpis"]:
+        for key in ("name", "month_label", "warning_text"):
+            kpi[key] = redact(kpi[key])
+    if path is not None:
+        target = Path(path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(target.name + ".tmp")
+        tmp.write_text(json.dumps(payload, ensure_ascii=False, indent=1), encoding="utf-8")
+        tmp.replace(target)
+    return payload

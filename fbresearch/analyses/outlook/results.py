@@ -24,10 +24,13 @@ class OutlookResult(Result):
     checks : DataFrame
         One row per month checked: the forecast made the month before, the ``warn_level``
         interval, ``warning`` (fell below it; above it for a lower-is-better KPI).
+    history : DataFrame
+        The monthly KPIs the forecasts rest on: ``metric``, ``month``, ``estimate``, ``se``.
     """
 
     backtest: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
     checks: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    history: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
     metrics: tuple[str, ...] = ()
     level: float = 0.90
     warn_level: float = 0.99
@@ -57,7 +60,8 @@ class OutlookResult(Result):
         c = self.checks
         if c.empty:
             return c
-        last = c.groupby("metric").tail(1)
+        now = self.table.groupby("metric")["month"].min() - 1  # the month before the forecasts
+        last = c[c["month"] == c["metric"].map(now)]
         return last[last["warning"]]
 
     def summary(self) -> str:

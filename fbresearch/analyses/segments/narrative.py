@@ -135,26 +135,68 @@ def rfm_findings(res: RFMResult) -> list[Finding]:
     return out
 
 
+def _as_good(res: ClusterResult) -> int:
+    """Reference draws without groups that separate at least as well as the data."""
+    return sum(r >= res.null_observed for r in res.null_silhouette)
+
+
 def cluster_summary(res: ClusterResult) -> str:
-    """Plain sentences of a :class:`ClusterResult`."""
+    """Plain sentences of a :class:`ClusterResult`.
+
+    Examples
+    --------
+    >>> from fbresearch.analyses.segments.results import ClusterResult
+    >>> t = pd.DataFrame({"cluster": ["all customers (no clear groups)"], "share": [1.0]})
+    >>> sil = pd.DataFrame({"k": [2, 3], "silhouette": [0.21, 0.19]})
+    >>> res = ClusterResult(table=t, k=1, silhouette=sil, null_draws=2, null_observed=0.21,
+    ...                     null_silhouette=(0.2, 0.25))
+    >>> print(cluster_summary(res))  # doctest: +NORMALIZE_WHITESPACE
+    The customers show no clear groups, so none are named: the best split k-means finds
+    (silhouette 0.21) is no better separated than data drawn without any groups (as good or
+    better in 1 of 2 such data sets).
+    """
     t = res.table
+    if res.k == 1:
+        text = "The customers show no clear groups, so none are named"
+        if res.null_draws:
+            text += (
+                f": the best split k-means finds (silhouette {res.null_observed:.2f}) is no "
+                f"better separated than data drawn without any groups (as good or better in "
+                f"{_as_good(res)} of {res.null_draws} such data sets)"
+            )
+        return _with_notes(res, text + ".")
     names = "; ".join(f"{r.cluster} ({_pct(r.share)})" for r in t.itertuples())
     text = f"k-means finds {res.k} customer groups: {names}."
     if len(res.silhouette):
         best = res.silhouette.loc[res.silhouette["k"] == res.k, "silhouette"].iloc[0]
-        text += f" {res.k} groups separate best (silhouette {best:.2f})."
+        text += f" {res.k} groups separate best (silhouette {best:.2f})"
+        if res.null_draws:
+            text += (
+                f", better than {res.null_draws - _as_good(res)} of {res.null_draws} data sets "
+                f"drawn without groups (their best {max(res.null_silhouette):.2f})"
+            )
+        text += "."
     if res.stability is not None:
-        s = res.stability.estimate
-        word = "stable" if s >= 0.8 else "fairly stable" if s >= 0.6 else "not stable"
+        s = res.stability
+        word = (
+            "stable"
+            if s.estimate >= 0.8
+            else "fairly stable"
+            if s.estimate >= 0.6
+            else "not stable"
+        )
         text += (
-            f" The grouping is {word} across random starts "
-            f"(adjusted Rand index {s:.2f}; 1 means identical)."
+            f" The grouping is {word} across random starts (adjusted Rand index "
+            f"{s.estimate:.2f}, range {s.ci_low:.2f} to {s.ci_high:.2f} over {s.n} reruns; "
+            f"1 means identical)."
         )
     return _with_notes(res, text)
 
 
 def cluster_findings(res: ClusterResult) -> list[Finding]:
-    """Headline findings of a :class:`ClusterResult`."""
+    """Headline findings of a :class:`ClusterResult` (none when there are no clear groups)."""
+    if res.k == 1:
+        return []
     return [
         Finding(
             res.summary().split(". ")[0] + ".",
@@ -361,11 +403,15 @@ def rfm_plot_caption(result: RFMResult) -> str:
 
 def cluster_caption(result: ClusterResult) -> str:
     """Caption of the cluster table."""
+    if result.k == 1:
+        return "No clear customer groups: the average features of all customers"
     return "Behavioural clusters: size and average features"
 
 
 def cluster_plot_caption(result: ClusterResult) -> str:
     """Caption of the cluster heat map."""
+    if result.k == 1:
+        return "No clear groups: every feature sits at the average (0 standard deviations)"
     return "What sets each cluster apart (standard deviations from the average)"
 
 

@@ -13,6 +13,7 @@ Examples
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -144,12 +145,23 @@ class ClusterResult(SegmentResult):
     labels : Series
         Customer id -> cluster name (categorical); customers with a missing feature are absent.
     k : int
-        Number of clusters.
+        Number of clusters; 1 when the data show no clear groups (one row, no group named).
     silhouette : DataFrame
         ``k``, ``silhouette`` for every candidate k (empty when k was given).
-    stability : Estimate
+    stability : Estimate or None
         Mean adjusted Rand index between the clustering with ``seed`` and those with other seeds
-        (1 = identical partitions), with its range across seeds as the interval.
+        (1 = identical partitions). Its bounds are the lowest and highest rerun (a range, not a
+        confidence interval: ``confidence`` is NaN, the name says over how many reruns). None
+        for k = 1.
+    groups_p_value : float
+        Monte Carlo p-value of "no groups": the share of reference draws without groups (plus
+        one) that separate at least as well as the data; NaN when k was given.
+    null_observed : float
+        Best silhouette of the data's subsample of the same size as each reference draw.
+    null_silhouette : tuple of float
+        Best silhouette of each reference draw made.
+    null_draws : int
+        Reference draws made (they stop once "no clear groups" is settled).
     features : tuple of str
     logged : tuple of str
         Features log-transformed (``log1p``) before standardizing.
@@ -161,6 +173,10 @@ class ClusterResult(SegmentResult):
     stability: Estimate | None = None
     features: tuple[str, ...] = ()
     logged: tuple[str, ...] = ()
+    groups_p_value: float = math.nan
+    null_observed: float = math.nan
+    null_silhouette: tuple[float, ...] = ()
+    null_draws: int = 0
 
     def caption(self) -> str:
         from fbresearch.analyses.segments import narrative

@@ -34,6 +34,10 @@ __all__ = [
     "format_emerging",
     "format_pain_points",
     "score_label",
+    "examples_table",
+    "format_topic_tone",
+    "format_topic_drivers",
+    "format_identity",
 ]
 
 _LANGUAGE_NAMES = {"zh": "Chinese", "en": "English"}
@@ -76,7 +80,7 @@ def _points(share_difference: float) -> str:
 
 
 def overview(model: TopicModel, language: str | None = None, k: int = 3) -> pd.DataFrame:
-    """Display table: each topic's label, top words, share and ``k`` redacted verbatims.
+    """Display table: each topic's label, top words and share (examples: :func:`examples_table`).
 
     Parameters
     ----------
@@ -84,32 +88,54 @@ def overview(model: TopicModel, language: str | None = None, k: int = 3) -> pd.D
     language : {"zh", "en"}, optional
         Only this language's topics (all when None).
     k : int, default 3
-        Representative verbatims per topic (see :meth:`TopicModel.representative`).
+        Kept for callers of the former layout; the examples are a table of their own.
 
     Examples
     --------
     >>> from fbresearch.analyses.topics import fit_topics
     >>> m = fit_topics(["late courier slow"] * 30 + ["refund charge invoice"] * 30, 2,
     ...                language="en")
-    >>> overview(m, k=1).columns.tolist()
-    ['Topic', 'Label', 'Top words', 'Share of texts', 'Example 1']
+    >>> overview(m).columns.tolist()
+    ['Topic', 'Label', 'Top words', 'Share of texts']
     """
-    rows = []
     table = model.table if language is None else model.table[model.table["language"] == language]
-    for row in table.sort_values(["language", "share"], ascending=[False, False]).itertuples():
-        examples = model.representative(row.topic, k)["text"].tolist()
-        rows.append(
-            {
-                "Topic": row.topic,
-                "Label": row.label,
-                "Top words": ", ".join(row.top_terms.split(", ")[:8]),
-                "Share of texts": f"{row.share:.0%}",
-                **{
-                    f"Example {i + 1}": (examples[i] if i < len(examples) else "") for i in range(k)
-                },
-            }
-        )
-    return pd.DataFrame(rows)
+    table = table.sort_values(["language", "share"], ascending=[False, False])
+    return pd.DataFrame(
+        {
+            "Topic": table["topic"].to_numpy(),
+            "Label": table["label"].to_numpy(),
+            "Top words": [", ".join(t.split(", ")[:8]) for t in table["top_terms"]],
+            "Share of texts": [f"{s:.0%}" for s in table["share"]],
+        }
+    )
+
+
+def examples_table(
+    model: TopicModel, examples: pd.DataFrame, language: str | None = None
+) -> pd.DataFrame:
+    """Display table of the examples (:func:`~.examples.topic_examples`): one row each, by
+    topic in the overview's order.
+
+    Examples
+    --------
+    >>> from fbresearch.analyses.topics import fit_topics
+    >>> from fbresearch.analyses.topics.examples import topic_examples
+    >>> m = fit_topics(["late courier slow"] * 30 + ["refund charge invoice"] * 30, 2,
+    ...                language="en")
+    >>> examples_table(m, topic_examples(m, k=1)).columns.tolist()
+    ['Topic', 'Label', 'Example']
+    """
+    order = overview(model, language)["Topic"].tolist()
+    part = examples[examples["topic"].isin(order)].copy()
+    part["order"] = part["topic"].map({t: i for i, t in enumerate(order)})
+    part = part.sort_values(["order", "rank"], kind="stable")
+    return pd.DataFrame(
+        {
+            "Topic": part["topic"].to_numpy(),
+            "Label": part["topic"].map(model.labels).to_numpy(),
+            "Example": part["text"].to_numpy(),
+        }
+    )
 
 
 def summary(model: TopicModel) -> str:
@@ -233,6 +259,126 @@ def format_pain_points(table: pd.DataFrame, confidence: float | None = None) -> 
     )
 
 
+def _with_ci(est: float, low: float, high: float, share: bool) -> str:
+    if pd.isna(est):
+        return "–"
+    return f"{_score(est, share)} ({_score(low, share)} to {_score(high, share)})"
+
+
+def format_topic_tone(table: pd.DataFrame, confidence: float | None = None) -> pd.DataFrame:
+    """Display version of :func:`~.tone.topic_tone`: positive and negative shares and the score
+    of each topic's texts, with intervals.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"topic": ["zh-2"], "label": ["退款"], "language": ["zh"], "n": [120],
+    ...                   "positive": [0.1], "positive_low": [0.06], "positive_high": [0.17],
+    ...                   "negative": [0.7], "negative_low": [0.61], "negative_high": [0.77],
+    ...                   "n_scored": [90], "score": [-35.0], "score_low": [-50.1],
+    ...                   "score_high": [-19.9]})
+    >>> t.attrs.update(metric="nps", confidence=0.9)
+    >>> format_topic_tone(t).iloc[0].tolist()[3:]
+    ['10% (6% to 17%)', '70% (61% to 77%)', '90', '-35.0 (-50.1 to -19.9)']
+    """
+    level = confidence_label(confidence or table.attrs.get("confidence"))
+    metric = table.attrs.get("metric", "nps")
+    out = pd.DataFrame(
+        {
+            "Topic": table["topic"],
+            "Label": table["label"],
+            "Texts": table["n"].map("{:,}".format),
+            f"Positive ({level} CI)": [
+                _with_ci(*r, share=True)
+                for r in table[["positive", "positive_low", "positive_high"]].to_numpy()
+            ],
+            f"Negative ({level} CI)": [
+                _with_ci(*r, share=True)
+                for r in table[["negative", "negative_low", "negative_high"]].to_numpy()
+            ],
+        }
+    )
+    if "score" in table:
+        out["Scored"] = table["n_scored"].map("{:,}".format)
+        out[f"{score_label(metric)} ({level} CI)"] = [
+            _with_ci(*r, share=_is_share(metric))
+            for r in table[["score", "score_low", "score_high"]].to_numpy()
+        ]
+    return out.reset_index(drop=True)
+
+
+def _difference(value: float, metric: str) -> str:
+    """A regression difference in the metric's unit: points, or percentage points of a share."""
+    if _is_share(metric):
+        return f"{_points(value)} pts"
+    return format_signed(value, 1)
+
+
+def format_topic_drivers(table: pd.DataFrame, confidence: float | None = None) -> pd.DataFrame:
+    """Display version of :func:`~.tone.topic_drivers`: the difference each topic makes to the
+    score, the other topics held fixed, its interval, q-value and reading (from ``clear``).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"topic": ["en-1"], "label": ["refund"], "n_present": [80],
+    ...                   "coefficient": [-31.0], "ci_low": [-45.2], "ci_high": [-16.8],
+    ...                   "q_value": [0.001], "clear": [True]})
+    >>> t.attrs.update(metric="nps", confidence=0.95)
+    >>> format_topic_drivers(t).iloc[0].tolist()[2:]
+    ['80', '-31.0 (-45.2 to -16.8)', '0.001', 'clearly lower']
+    """
+    from fbresearch.format import format_p
+
+    metric = table.attrs.get("metric", "nps")
+    level = confidence_label(confidence or table.attrs.get("confidence"))
+    reading = [
+        ("clearly lower" if c < 0 else "clearly higher") if clear else "no clear difference"
+        for c, clear in zip(table["coefficient"], table["clear"], strict=True)
+    ]
+    return pd.DataFrame(
+        {
+            "Topic": table["topic"],
+            "Label": table["label"],
+            "Texts mentioning it": table["n_present"].map("{:,}".format),
+            f"Difference in {score_label(metric)} ({level} CI)": [
+                f"{_difference(c, metric)} ({_difference(lo, metric)} to "
+                f"{_difference(hi, metric)})"
+                for c, lo, hi in zip(table["coefficient"], table["ci_low"], table["ci_high"],
+                                     strict=True)
+            ],  # fmt: skip
+            "q-value (BH)": [format_p(q) for q in table["q_value"]],
+            "Reading": reading,
+        }
+    ).reset_index(drop=True)
+
+
+def format_identity(status: pd.DataFrame, previous_period: str | None) -> pd.DataFrame:
+    """Display table of :func:`~.lineage.align`: whether each topic is last period's, new or
+    vanished.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"topic": ["en-0", "en-4", "en-2"], "label": ["late", "app", "refund"],
+    ...                   "status": ["kept", "new", "vanished"], "distance": [0.12, 0.8, None]})
+    >>> format_identity(s, "2026-09")["Status"].tolist()
+    ['same topic as in 2026-09', 'new this period', 'vanished: not found this period']
+    """
+    words = {
+        "kept": f"same topic as in {previous_period}",
+        "new": "new this period" if previous_period else "first period of this model",
+        "vanished": "vanished: not found this period",
+    }
+    return pd.DataFrame(
+        {
+            "Topic": status["topic"].to_numpy(),
+            "Label": status["label"].to_numpy(),
+            "Status": status["status"].map(words).to_numpy(),
+            "Word distance to last period's": [
+                "–" if pd.isna(d) else f"{d:.2f}" for d in status["distance"]
+            ],
+        }
+    )
+
+
 def rising_tests(rising: pd.DataFrame | None) -> list[float]:
     """The page's family of prevalence changes: one raw p-value per topic compared.
 
@@ -313,10 +459,48 @@ def _pain_finding(pain: pd.DataFrame) -> list[Finding]:
     ]
 
 
+def _driver_finding(drivers: pd.DataFrame) -> list[Finding]:
+    """The topic that goes with the lowest score, others fixed, when it survives BH."""
+    worst = drivers.iloc[0]
+    if not (worst["clear"] and worst["coefficient"] < 0):
+        return []
+    metric = drivers.attrs.get("metric", "nps")
+    share = _is_share(metric)
+    est = Estimate(
+        worst["coefficient"],
+        worst["ci_low"],
+        worst["ci_high"],
+        n=int(worst["n"]),
+        p_value=float(worst["p_value"]),
+        name=f"{score_label(metric)} difference of {worst['topic']}",
+        unit="share" if share else "points",
+    )
+    amount = f"{_points(-worst['coefficient'])} percentage points" if share else (
+        f"{format_number(-worst['coefficient'], 1)} points")  # fmt: skip
+    return [
+        Finding(
+            f"Holding the other topics fixed, comments about “{worst['label']}” go "
+            f"with {score_label(metric)} {amount} lower (CI "
+            f"{_difference(worst['ci_low'], metric)} to {_difference(worst['ci_high'], metric)}).",
+            estimate=est,
+            importance=0.7,
+            analysis="topics",
+            kind="driver",
+            p_value=float(worst["p_value"]),
+            q_value=float(worst["q_value"]),
+            survives_fdr=True,
+        )
+    ]
+
+
 def topic_findings(
-    model: TopicModel, rising: pd.DataFrame | None = None, pain: pd.DataFrame | None = None
+    model: TopicModel,
+    rising: pd.DataFrame | None = None,
+    pain: pd.DataFrame | None = None,
+    drivers: pd.DataFrame | None = None,
 ) -> list[Finding]:
-    """Headline findings for the executive summary: top topics, rising topics, worst pain point.
+    """Headline findings for the executive summary: top topics, rising topics, worst pain
+    point, the topic that goes with the lowest score (others fixed).
 
     Examples
     --------
@@ -331,4 +515,6 @@ def topic_findings(
         out.extend(_rising_findings(rising))
     if pain is not None and len(pain.dropna(subset=["estimate"])):
         out.extend(_pain_finding(pain))
+    if drivers is not None and len(drivers):
+        out.extend(_driver_finding(drivers))
     return out

@@ -12,7 +12,7 @@ Examples
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -205,6 +205,45 @@ class TopicModel(Result):
 
         metric = pain.attrs.get("metric", "nps")
         return plot_pain_points(pain, ax=ax, unit=score_label(metric, axis=True))
+
+    def renamed(self, ids: dict[str, str], labels: dict[str, str] | None = None) -> TopicModel:
+        """The same model with topic ids (and labels) changed, e.g. to last period's ids.
+
+        ``ids`` maps each current id to its new id (same language prefix); ``labels`` gives
+        new labels by current id (the others keep theirs). Column order is unchanged, so a
+        language's topics stay in the order of its fitted model.
+
+        Examples
+        --------
+        >>> from fbresearch.analyses.topics import fit_topics
+        >>> m = fit_topics(["late courier slow"] * 30 + ["refund charge invoice"] * 30, 2,
+        ...                language="en")
+        >>> list(m.renamed({"en-0": "en-5", "en-1": "en-0"}).doc_topics.columns)
+        ['en-5', 'en-0']
+        """
+        ids = {t: ids.get(t, t) for t in self.doc_topics.columns}
+        if len(set(ids.values())) != len(ids):
+            raise AnalysisError(f"renamed topic ids must be distinct, got {ids}.")
+        new_labels = {ids[t]: (labels or {}).get(t, lab) for t, lab in self.labels.items()}
+        table = self.table.assign(topic=self.table["topic"].map(ids))
+        table["label"] = table["topic"].map(new_labels)
+        return replace(
+            self,
+            table=table,
+            topics=self.topics.assign(topic=self.topics["topic"].map(ids)),
+            doc_topics=self.doc_topics.rename(columns=ids),
+            labels=new_labels,
+        )
+
+    def plot_drivers(self, drivers: pd.DataFrame, ax=None):  # noqa: ANN001, ANN201
+        """Each topic's difference in the score, others held fixed (from
+        :func:`~fbresearch.analyses.topics.tone.topic_drivers`), with its CI."""
+        from fbresearch.analyses.topics.narrative import score_label
+        from fbresearch.present.plots.topics import plot_topic_drivers
+
+        metric = drivers.attrs.get("metric", "nps")
+        unit = f"{score_label(metric)} points" if metric != "csat" else "CSAT (points of share)"
+        return plot_topic_drivers(drivers, ax=ax, unit=unit)
 
     # ---------------------------------------------------------------- helpers
 

@@ -132,11 +132,19 @@ def close_the_loop(
     flags: dict[str, np.ndarray] = {}
     t0 = _parse_times(frame[submitted], submitted, flags)
     asof_ts = pd.Timestamp(asof) if asof is not None else t0.max()
-    contacted = np.zeros(len(frame), dtype=bool)
-    for col in (responded, resolved):
-        if col in frame.columns:
-            t = _parse_times(frame[col], col, flags)
-            contacted |= (t.notna() & (t <= asof_ts)).to_numpy()
+    # when each answer was first followed up (answered or resolved) by asof; NaT: not by then
+    contact_t = pd.concat(
+        [
+            t.where(t <= asof_ts)
+            for t in (
+                _parse_times(frame[col], col, flags)
+                for col in (responded, resolved)
+                if col in frame.columns
+            )
+        ],
+        axis=1,
+    ).min(axis=1)
+    contacted = contact_t.notna().to_numpy()
     scored = (score.notna() & t0.notna() & (t0 <= asof_ts)).to_numpy()
     detractor = scored & (score <= UNHAPPY[outcome]).fillna(False).to_numpy(dtype=bool)
     est = proportion(
@@ -153,7 +161,7 @@ def close_the_loop(
             score,
             scored,
             detractor,
-            contacted,
+            contact_t,
             confidence,
             min_n,
             notes,
@@ -181,13 +189,17 @@ def _later_nps(
     score: pd.Series,
     scored: np.ndarray,
     detractor: np.ndarray,
-    contacted: np.ndarray,
+    contact_t: pd.Series,
     confidence: float,
     min_n: int,
     notes: list[str],
     outcome: str = "nps",
 ) -> tuple[list[dict[str, object]], Estimate | None]:
-    """Rows of the later-score table and the contacted-minus-not difference (None: too few)."""
+    """Rows of the later-score table and the contacted-minus-not difference (None: too few).
+
+    An unhappy answer followed by another from the same customer counts as contacted only when
+    the contact came before that next answer: a later contact cannot have changed it.
+    """
     work = pd.DataFrame(
         {
             "c": customer.astype("object").to_numpy(),
@@ -197,10 +209,22 @@ def _later_nps(
         index=customer.index,
     )[scored]
     work = work.sort_values(["c", "t"], kind="stable")
-    work["next_s"] = work.groupby("c", sort=False)["s"].shift(-1)
+    nxt_group = work.groupby("c", sort=False)
     nxt = pd.Series(np.nan, index=customer.index)
-    nxt[work.index] = work["next_s"].to_numpy()
+    nxt[work.index] = nxt_group["s"].shift(-1).to_numpy()
+    nxt_t = pd.Series(pd.NaT, index=customer.index, dtype="datetime64[ns]")
+    nxt_t[work.index] = nxt_group["t"].shift(-1).to_numpy()
     later = nxt.notna().to_numpy()
+    contacted = contact_t.notna().to_numpy()
+    too_late = detractor & later & contacted & (contact_t >= nxt_t).to_numpy()
+    contacted = contacted & ~too_late
+    if too_late.any():
+        k = int(too_late.sum())
+        came, they = ("contact came", "it counts") if k == 1 else ("contacts came", "they count")
+        notes.append(
+            f"{k:,} {came} only after the customer's next answer; in the comparison of later "
+            f"answers {they} as not contacted."
+        )
     rows, ests = [], {}
     estimate, unit = _LATER[outcome]
     columns = _columns(outcome)

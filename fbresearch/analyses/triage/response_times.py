@@ -36,7 +36,9 @@ __all__ = ["response_times"]
 _CHECKS = {
     "mixed_time_zones": "times given with different UTC offsets (converted to UTC)",
     "response_before_feedback": "answer earlier than the feedback (answer ignored)",
-    "resolution_before_response": "resolution earlier than the feedback or answer (ignored)",
+    "resolution_before_response": (
+        "resolution earlier than the feedback or answer (case left out of the time to resolution)"
+    ),
     "resolved_without_response": "resolved with no first answer recorded (counted as not answered)",
 }
 _UNREADABLE = "text that could not be read as a date-time (left out)"
@@ -115,6 +117,7 @@ def response_times(
     notes = _missing_notes(have_resp, have_res, responded, resolved)
     grade = _grades(frame, severity, notes)
     cases = _measure(times, grade, lim, window_days)
+    _left_out_note(cases, notes)
     dims = _dimensions(frame, by, grade)
     table = _group_table(dims, cases, have_resp, have_res, confidence)
     overall = table.iloc[0] if len(table) else None
@@ -131,7 +134,7 @@ def response_times(
         open_urgent=_open_urgent(frame, times, cases, grade, window_days, text)
         if have_res
         else pd.DataFrame(),
-        survival=_curves(cases.dur[cases.keep], cases.resolved[cases.keep], cases.grade[cases.keep])
+        survival=_curves(cases.dur[cases.km], cases.resolved[cases.km], cases.grade[cases.km])
         if have_res
         else pd.DataFrame(),
         limits_hours=lim,
@@ -196,6 +199,8 @@ class _Times:
     t2: pd.Series
     asof: pd.Timestamp
     flags: dict[str, np.ndarray]
+    #: a resolution stamped before the feedback or its first answer (impossible order)
+    bad_resolution: np.ndarray
 
 
 def _read_times(
@@ -230,7 +235,7 @@ def _read_times(
         no_resp = (t2.notna() & t1.isna()).to_numpy(dtype=bool)
         if no_resp.any():
             flags["resolved_without_response"] = no_resp
-    return _Times(t0=t0, t1=t1, t2=t2, asof=asof_ts, flags=flags)
+    return _Times(t0=t0, t1=t1, t2=t2, asof=asof_ts, flags=flags, bad_resolution=res_before)
 
 
 def _quality(flags: dict[str, np.ndarray]) -> pd.DataFrame:
@@ -262,6 +267,7 @@ class _Cases:
     """Per-case arrays (one entry per row of the frame), in hours since submission."""
 
     keep: np.ndarray  # submitted in the window, by asof
+    km: np.ndarray  # kept and in the time to resolution (no resolution before the answer)
     due: np.ndarray  # kept and the grade's limit has passed
     within: np.ndarray  # due and answered within the limit
     resolved: np.ndarray  # a resolution by asof
@@ -291,6 +297,9 @@ def _measure(
     is_resolved = ~np.isnan(res_h)
     return _Cases(
         keep=keep,
+        # a resolution stamped before the answer is no resolution time, and the case is not
+        # open either: left out of the Kaplan-Meier fit (and of the open count), and counted
+        km=keep & ~times.bad_resolution,
         due=due,
         within=due & ~np.isnan(resp_h) & (resp_h <= limit_h),
         resolved=is_resolved,
@@ -300,6 +309,17 @@ def _measure(
         dur=np.where(is_resolved, res_h, age_h),
         grade=grade.to_numpy(dtype=object),
     )
+
+
+def _left_out_note(c: _Cases, notes: list[str]) -> None:
+    """Say how many cases of the window the time to resolution leaves out, and why."""
+    left = int((c.keep & ~c.km).sum())
+    if left:
+        noun = "case" if left == 1 else "cases"
+        notes.append(
+            f"Resolution stamped before the feedback or its first answer: {left:,} {noun} "
+            f"left out of the time to resolution."
+        )
 
 
 def _dimensions(
@@ -322,7 +342,8 @@ def _group_row(
     d = c.due & m
     within = int((c.within & m).sum())
     e = proportion(within, int(d.sum()), conf) if have_resp else None
-    km = _km(c.dur[m], c.resolved[m], conf) if have_res else (math.nan,) * 3
+    k = c.km & m
+    km = _km(c.dur[k], c.resolved[k], conf) if have_res else (math.nan,) * 3
     rr = c.resp_h[m & ~np.isnan(c.resp_h)]
     rs = c.res_h[m & c.resolved]
     return {
@@ -335,7 +356,9 @@ def _group_row(
         "ci_low": e.ci_low if e else math.nan,
         "ci_high": e.ci_high if e else math.nan,
         "median_response_hours": float(np.median(rr)) if len(rr) else math.nan,
-        "open": int((c.keep & ~c.resolved & m).sum()) if have_res else 0,
+        "open": int((k & ~c.resolved).sum()) if have_res else 0,
+        "km_cases": int(k.sum()) if have_res else 0,
+        "resolution_left_out": int((m & ~c.km).sum()) if have_res else 0,
         "km_median_hours": km[0],
         "km_ci_low": km[1],
         "km_ci_high": km[2],
@@ -385,7 +408,7 @@ def _overall(
             float(overall["km_median_hours"]),
             float(overall["km_ci_low"]),
             float(overall["km_ci_high"]),
-            n=int(overall["cases"]),
+            n=int(overall["km_cases"]),
             name="median hours to resolution",
             unit="",
             confidence=confidence,
@@ -421,6 +444,7 @@ def _open_urgent(
     else:
         t0 = times.t0
         ou = t0.notna().to_numpy() & (t0 <= times.asof).to_numpy() & ~c.resolved & urgent
+    ou &= ~times.bad_resolution  # resolved, though stamped out of order: not open
     cols = {
         "submitted_at": times.t0[ou].dt.strftime("%Y-%m-%d %H:%M").to_numpy(),
         "hours_open": np.round(c.age_h[ou], 0),

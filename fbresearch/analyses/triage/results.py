@@ -149,13 +149,17 @@ class ResponseTimesResult(Result):
         ``group``: ``cases``, ``limit_due`` (cases whose limit had passed), ``within``
         (answered within their grade's limit), ``estimate``, ``ci_low``, ``ci_high`` (share
         within, Wilson CI), ``median_response_hours`` (among answered), ``open`` (not resolved
-        at ``asof``), ``km_median_hours``, ``km_ci_low``, ``km_ci_high`` (Kaplan-Meier median time
-        to resolution, open cases censored), ``naive_median_hours`` (median over resolved cases
-        only: what ignoring the open cases would say).
+        at ``asof``), ``km_cases`` (cases in the time to resolution), ``resolution_left_out``
+        (cases whose resolution is stamped before the feedback or its first answer: neither
+        resolved nor open, so left out of it and counted), ``km_median_hours``, ``km_ci_low``,
+        ``km_ci_high`` (Kaplan-Meier median time to resolution, open cases censored),
+        ``naive_median_hours`` (median over resolved cases only: what ignoring the open cases
+        would say).
     within : Estimate
         Share of all due cases answered within their limit.
     resolution : Estimate
-        Kaplan-Meier median hours to resolution (cases of the window), with its CI.
+        Kaplan-Meier median hours to resolution (cases of the window, less those left out), with
+        its CI; ``n`` is the number of cases in the fit.
     naive_median_hours : float
         Median over resolved cases only, for comparison.
     worst : dict

@@ -8,6 +8,8 @@ Examples
 
 from __future__ import annotations
 
+import matplotlib.dates as mdates
+
 from fbresearch.format import confidence_label
 from fbresearch.present.plots.base import PALETTE, new_axes
 from fbresearch.schema import metric_spec
@@ -20,25 +22,30 @@ def _scale(metric: str) -> float:
 
 
 def plot_outlook(result, metric, ax=None):  # noqa: ANN001, ANN201
-    """History (the checks' observed values), forecast line and band, warning months marked."""
+    """The whole monthly history, the forecast line and band joined to the last month, warnings."""
     ax = new_axes(ax)
     k = _scale(metric)
     c = result.checks[result.checks["metric"] == metric]
     f = result.table[result.table["metric"] == metric]
-    hist = result.backtest[(result.backtest["metric"] == metric)]
-    obs = (
-        hist.drop_duplicates("month")[["month", "observed"]]
-        .set_index("month")["observed"]
-        .sort_index()
+    hist = result.history[result.history["metric"] == metric].sort_values("month")
+    x = [m.to_timestamp() for m in hist["month"]]
+    y = hist["estimate"].to_numpy(float) * k
+    ax.plot(x, y, marker="o", color=PALETTE[0], label="observed")
+    # the forecast starts from the last observed month, so line and band join the history
+    fx = [x[-1]] + [m.to_timestamp() for m in f["month"]]
+    ax.plot(
+        fx,
+        [y[-1], *(f["forecast"] * k)],
+        ls="--",
+        marker="o",
+        color=PALETTE[1],
+        label="forecast",
+        markevery=list(range(1, len(fx))),
     )
-    x = [m.to_timestamp() for m in obs.index]
-    ax.plot(x, obs.to_numpy() * k, marker="o", color=PALETTE[0], label="observed")
-    fx = [m.to_timestamp() for m in f["month"]]
-    ax.plot(fx, f["forecast"] * k, ls="--", marker="o", color=PALETTE[1], label="forecast")
     ax.fill_between(
         fx,
-        f["pi_low"] * k,
-        f["pi_high"] * k,
+        [y[-1], *(f["pi_low"] * k)],
+        [y[-1], *(f["pi_high"] * k)],
         color=PALETTE[1],
         alpha=0.2,
         label=f"{confidence_label(result.level)} prediction interval",
@@ -54,6 +61,9 @@ def plot_outlook(result, metric, ax=None):  # noqa: ANN001, ANN201
             linewidths=2,
             label="early warning",
         )
+    locator = mdates.AutoDateLocator(maxticks=8)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
     spec = metric_spec(metric)
     ax.set_ylabel(f"{spec.label}" + (" (%)" if k == 100 else " (points)"))
     ax.legend(loc="best", fontsize=8)

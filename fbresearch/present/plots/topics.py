@@ -1,4 +1,5 @@
-"""Figures of the topics page: topic shares, the K choice, shares over time, pain points.
+"""Figures of the topics page: topic shares, the K choice, shares over time, pain points,
+topics as drivers and the topics' lineage across report periods.
 
 Each function takes the tidy tables of :class:`fbresearch.analyses.topics.TopicModel`, accepts
 ``ax=`` and returns the Axes (or the Figure for multi-panel charts).
@@ -24,6 +25,8 @@ __all__ = [
     "plot_topic_selection",
     "plot_topic_prevalence",
     "plot_pain_points",
+    "plot_topic_drivers",
+    "plot_topic_lineage",
 ]
 
 
@@ -49,6 +52,15 @@ def plot_topic_shares(table, ax=None):  # noqa: ANN001, ANN201
     ax.set_xlabel("share of the language's texts whose main topic it is")
     ax.set_title("What customers talk about")
     return ax
+
+
+def _interval_dots(ax, estimate, low, high, colors):  # noqa: ANN001, ANN202
+    """One dot per topic row with its interval as a grey error bar, first row on top."""
+    y = range(len(estimate))
+    ax.errorbar(estimate, y, xerr=[estimate - low, high - estimate], fmt="none", ecolor="grey",
+                capsize=3)  # fmt: skip
+    ax.scatter(estimate, y, c=colors, zorder=3)
+    return list(y)
 
 
 def plot_topic_selection(selection, axes=None):  # noqa: ANN001, ANN201
@@ -129,28 +141,82 @@ def plot_topic_prevalence(prevalence, ax=None, top: int = 6, confidence=None):  
     return axes[0].figure
 
 
-def plot_pain_points(table, ax=None, unit: str = "NPS", confidence=None):  # noqa: ANN001, ANN201
+def plot_pain_points(table, ax=None, unit: str = "NPS", confidence=None, percent=None):  # noqa: ANN001, ANN201
     """Each topic's score with its CI, worst first; the dashed line is the overall score.
 
     The interval's level is ``confidence``, else the table's ``attrs["confidence"]`` (0.95).
+    A share-valued score (``percent``; by default when the table's ``attrs["metric"]`` is
+    ``csat`` or ``satisfied``) is drawn on a percent axis, as its table shows it.
     """
+    if percent is None:
+        percent = table.attrs.get("metric") in ("csat", "satisfied")
     level = confidence_label(_confidence(table, confidence))
     data = table.dropna(subset=["estimate"])
     ax = new_axes(ax, figsize=(8, 0.35 * len(data) + 1.2))
-    y = range(len(data))
     colors = [PALETTE[3] if b else PALETTE[7] for b in data["below_overall"]]
-    ax.errorbar(
-        data["estimate"],
-        y,
-        xerr=[data["estimate"] - data["ci_low"], data["ci_high"] - data["estimate"]],
-        fmt="none",
-        ecolor="grey",
-        capsize=3,
-    )
-    ax.scatter(data["estimate"], y, c=colors, zorder=3)
+    y = _interval_dots(ax, data["estimate"], data["ci_low"], data["ci_high"], colors)
     ax.axvline(data["overall"].iloc[0], color="black", linestyle="--", linewidth=1)
     ax.set_yticks(list(y), _topic_names(data))
     ax.invert_yaxis()
+    if percent:
+        ax.xaxis.set_major_formatter(lambda v, _: f"{v:.0%}")
     ax.set_xlabel(f"{unit} of the topic's responses ({level} CI); dashed: all responses")
     ax.set_title("Pain points: topics that go with low scores (red: clearly below)")
     return ax
+
+
+def plot_topic_drivers(table, ax=None, unit: str = "NPS points", confidence=None):  # noqa: ANN001, ANN201
+    """Each topic's difference in the score, others held fixed, with its CI (lowest first);
+    red: clearly lower, green: clearly higher (``clear``, from the BH check)."""
+    level = confidence_label(_confidence(table, confidence))
+    ax = new_axes(ax, figsize=(8, 0.35 * len(table) + 1.2))
+    colors = [
+        (PALETTE[3] if c < 0 else PALETTE[2]) if clear else PALETTE[7]
+        for c, clear in zip(table["coefficient"], table["clear"], strict=True)
+    ]
+    y = _interval_dots(ax, table["coefficient"], table["ci_low"], table["ci_high"], colors)
+    ax.axvline(0, color="black", linewidth=1)
+    if table.attrs.get("metric") in ("csat", "satisfied"):
+        ax.xaxis.set_major_formatter(lambda v, _: f"{100 * v:+.0f}")
+    ax.set_yticks(list(y), _topic_names(table))
+    ax.invert_yaxis()
+    ax.set_xlabel(f"difference in {unit} when the topic is mentioned, other topics held fixed "
+                  f"({level} CI)")  # fmt: skip
+    ax.set_title("Topics as drivers (red: clearly lower scores, green: clearly higher)")
+    return ax
+
+
+def plot_topic_lineage(lineage, ax=None):  # noqa: ANN001, ANN201
+    """Each topic's share in each report period, followed by its stable id (one panel per
+    language when ``ax`` is None; then the Figure is returned). A star marks a topic's first
+    period (new), a cross its last one before it vanished."""
+    langs = sorted(lineage["language"].unique())
+    if ax is None:
+        set_theme()
+        _, axes = plt.subplots(1, len(langs), figsize=(6 * len(langs), 4), squeeze=False)
+        axes = list(axes[0])
+    else:
+        axes = [ax] * len(langs)
+    periods = sorted(lineage["period"].unique())
+    pos = {p: i for i, p in enumerate(periods)}
+    for ax_, lang in zip(axes, langs, strict=True):
+        part = lineage[lineage["language"] == lang]
+        for j, (topic, rows) in enumerate(part.groupby("topic", sort=True)):
+            x = rows["period"].map(pos).to_numpy()
+            color = PALETTE[j % len(PALETTE)]
+            name = f"{topic}: {rows['label'].iloc[-1]}"[:34]
+            ax_.plot(x, rows["share"], color=color, marker="o", label=name)
+            new = (rows["status"] == "new").to_numpy() & (x > 0)
+            ax_.scatter(x[new], rows["share"].to_numpy()[new], marker="*", s=220, color=color)
+            if x[-1] < len(periods) - 1:  # not in the latest period: vanished
+                ax_.scatter(x[-1:], rows["share"].to_numpy()[-1:], marker="X", s=120, color=color)
+        ax_.set_xticks(range(len(periods)), periods)
+        ax_.yaxis.set_major_formatter(lambda v, _: f"{v:.0%}")
+        ax_.set_ylabel("share of the language's texts")
+        ax_.set_xlabel("report period (star: new topic, cross: vanished after)")
+        ax_.set_title({"zh": "Chinese topics", "en": "English topics"}.get(lang, lang))
+        ax_.legend(fontsize="x-small", loc="upper left")
+    if ax is not None:
+        return ax
+    axes[0].figure.tight_layout()
+    return axes[0].figure

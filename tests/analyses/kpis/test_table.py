@@ -278,3 +278,12 @@ def test_a_tiny_n_change_is_never_significant_where_an_exact_test_is_not():
                 exact = _brute_force_p(after["ces"], before["ces"])
             assert exact < 0.05, (metric, before[metric].tolist(), after[metric].tolist())
     assert called >= 5  # the property was exercised: some tiny-n changes are real enough
+
+
+def test_a_mean_answers_interval_stays_on_its_scale():
+    # truth: answers 1 and 7 on the 1-7 CES scale: mean 4, t interval 4 +- 12.706 * 3 = -34.1 to
+    # 42.1 by hand; a mean of 1-7 answers lies in [1, 7], so the interval is clipped there
+    frame = pd.DataFrame({"submitted_at": pd.to_datetime(["2026-10-01", "2026-10-02"]),
+                          "ces": [1, 7]})  # fmt: skip
+    row = kpis.kpi_table(frame, metrics="ces").table.iloc[0]
+    assert row["estimate"] == 4.0 and (row["ci_low"], row["ci_high"]) == (1.0, 7.0)
