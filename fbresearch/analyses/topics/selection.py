@@ -18,7 +18,7 @@ import pandas as pd
 
 from fbresearch.analyses.topics.lda import bow, coherence_per_topic, fit_lda, top_terms
 
-__all__ = ["topic_stability", "topic_diversity", "choose_k", "coarse_to_fine", "select_k"]
+__all__ = ["topic_stability", "topic_diversity", "choose_k", "MAX_DIVERSITY_DROP", "coarse_to_fine", "select_k"]
 
 
 def _fit_candidate(args: tuple) -> tuple[int, int, list[list[str]], float]:
@@ -124,39 +124,49 @@ def topic_diversity(topics: Sequence[Sequence[str]]) -> float:
     return len(set(words)) / len(words) if words else math.nan
 
 
-def choose_k(selection: pd.DataFrame, min_stability: float = 0.3) -> int:
-    """The largest K not clearly worse than the best on held-out fit and on topic quality.
+MAX_DIVERSITY_DROP = 0.05  # a K may repeat at most 5 in 100 more top words than the most distinct
 
-    Topic quality is coherence times diversity (Dieng, Ruiz and Blei 2020): coherence alone
-    keeps creeping up as K grows because big subjects split by tone into near-duplicate topics
-    ("fast delivery", "late delivery"), which diversity penalises. The held-out likelihood
-    (:func:`completion_likelihood`) says how well the topics predict unseen texts. A K
-    competes when its held-out likelihood is within two standard errors of the best and its
-    quality within one standard error of the best, and its topics are reproducible across
-    resamples (stability at least ``min_stability``, about half of the top words shared; when
-    no K is, all compete). Of those, the largest is taken: the reader wants every theme the
-    data support, and a K that no measure finds clearly worse is supported.
+
+def choose_k(selection: pd.DataFrame, min_stability: float = 0.3) -> int:
+    """The largest K with distinct topics, not clearly worse than the best on fit and quality.
+
+    A K competes when (1) its topics stay distinct: its diversity (share of distinct words
+    among the top terms, :func:`topic_diversity`) is at most ``MAX_DIVERSITY_DROP`` (0.05)
+    under that of the most distinct K tried; once the data's themes are used up, more topics
+    split them into near-duplicates that repeat each other's words, while c_v coherence and
+    held-out fit can still rise; (2) its quality, coherence times diversity (Dieng, Ruiz and
+    Blei 2020), is within one standard error of the best distinct K's; (3) its held-out
+    likelihood (:func:`completion_likelihood`) is within two standard errors of the best
+    distinct K's; (4) its topics are reproducible across resamples (stability at least
+    ``min_stability``, about half of the top words shared; waived when no distinct K is).
+    Of those, the largest is taken: the reader wants every theme the data support, and a K
+    that no measure finds clearly worse is supported. When none competes, the best distinct
+    K by quality. On the built-in sample (7 planted topics a language) this gives 8 and 8
+    (without (1), Chinese got 9); on 3,000 real hotel and food-delivery reviews 6 and 5.
 
     Examples
     --------
     >>> table = pd.DataFrame({"k": [4, 6, 8], "coherence": [0.5, 0.6, 0.6],
-    ...                       "coherence_se": [0.02] * 3, "diversity": [1.0, 1.0, 0.8],
+    ...                       "coherence_se": [0.02] * 3, "diversity": [1.0, 1.0, 0.96],
     ...                       "stability": [0.7, 0.7, 0.7], "heldout": [-7.0, -6.9, -6.9],
     ...                       "heldout_se": [0.01] * 3})
-    >>> choose_k(table)  # 8 repeats words (quality 0.48, under 0.6 - 0.02)
+    >>> choose_k(table)  # 8's quality 0.576 is under 0.6 - 0.02
+    6
+    >>> # 8 is the best on coherence but repeats one top word in ten: not distinct
+    >>> choose_k(table.assign(coherence=[0.5, 0.6, 0.9], diversity=[1.0, 1.0, 0.9]))
     6
     """
     table = selection
-    ok = pd.Series(True, index=table.index)
-    if "heldout" in table and table["heldout"].notna().any():
-        best = table["heldout"].idxmax()
-        floor = table.loc[best, "heldout"] - 2 * table.loc[best, "heldout_se"]
-        ok &= (table["heldout"] >= floor) | table["heldout"].isna()
-    quality = table["coherence"] * table["diversity"]
+    distinct = table["diversity"] >= table["diversity"].max() - MAX_DIVERSITY_DROP
+    quality = (table["coherence"] * table["diversity"]).where(distinct)
     best = quality.idxmax()
-    ok &= quality >= quality[best] - table.loc[best, "coherence_se"] * table.loc[best, "diversity"]
+    ok = quality >= quality[best] - table.loc[best, "coherence_se"] * table.loc[best, "diversity"]
+    held = table["heldout"].where(distinct) if "heldout" in table else quality * math.nan
+    if held.notna().any():
+        top = held.idxmax()
+        ok &= (held >= held[top] - 2 * table.loc[top, "heldout_se"]) | held.isna()
     stable = table["stability"] >= min_stability
-    if stable.any():
+    if (distinct & stable).any():
         ok &= stable
     return int(table.loc[ok, "k"].max()) if ok.any() else int(table.loc[best, "k"])
 

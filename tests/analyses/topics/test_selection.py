@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from fbresearch.analyses.topics import fit_topics
+from fbresearch.analyses.topics import fit_topics, selection
 from fbresearch.analyses.topics.selection import choose_k, coarse_to_fine
 from fbresearch.analyses.topics.vocab import FILLER_LIFT, word_lift
 
@@ -40,6 +40,28 @@ def test_choose_k_takes_the_largest_k_not_clearly_worse():
         }
     )
     assert choose_k(table) == 8
+
+
+def test_choose_k_stops_where_topics_start_to_repeat_words(monkeypatch):
+    # hand-worked, the built-in sample's pattern: past the 7 planted themes, coherence and
+    # held-out fit keep rising but the topics repeat words (diversity 0.94 and 0.90, more than
+    # 0.05 under the best 1.0): 8 and 9 are out; of 5-7, quality 0.6, 0.7, 0.735 leaves 7 alone
+    # (floor 0.735 - 0.0196). Without the distinctness condition, 9 wins (quality 0.738,
+    # held-out best)
+    table = pd.DataFrame(
+        {
+            "k": [5, 6, 7, 8, 9],
+            "coherence": [0.60, 0.70, 0.75, 0.78, 0.82],
+            "coherence_se": [0.02] * 5,
+            "diversity": [1.0, 1.0, 0.98, 0.94, 0.90],
+            "stability": [0.7] * 5,
+            "heldout": [-4.60, -4.45, -4.33, -4.28, -4.22],
+            "heldout_se": [0.02] * 5,
+        }
+    )
+    assert choose_k(table) == 7
+    monkeypatch.setattr(selection, "MAX_DIVERSITY_DROP", 1.0)
+    assert choose_k(table) == 9
 
 
 def test_lift_flags_planted_filler_and_keeps_theme_words():
