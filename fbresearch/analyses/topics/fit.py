@@ -2,7 +2,8 @@
 
 One gensim :class:`~gensim.models.LdaModel` per language (topic ids say the language: ``zh-3``,
 ``en-0``). With ``num_topics=None`` each candidate K is fitted with several seeds; K is chosen by
-c_v coherence and by stability (see :mod:`fbresearch.analyses.topics.selection`).
+topic distinctness, c_v coherence, held-out fit and stability (see
+:func:`fbresearch.analyses.topics.selection.choose_k`).
 
 Reproducibility: ``LdaModel`` with a fixed ``random_state`` is exact, while ``LdaMulticore`` with
 more than one worker is not (gensim PR 2953). Parallel work therefore runs across K candidates
@@ -130,7 +131,8 @@ def fit_topics(
         The verbatims; missing or empty texts are allowed (see ``TopicModel.doc_topics``).
     num_topics : int or dict, optional
         Topics per language (a dict maps ``"zh"``/``"en"`` to K). None chooses K in
-        ``k_range`` by coherence and stability across ``seeds`` seeds.
+        ``k_range`` by distinctness, coherence, held-out fit and stability across ``seeds``
+        resampled seeds (:func:`~fbresearch.analyses.topics.selection.choose_k`).
     language : {"auto", "zh", "en"} or sequence, default "auto"
         ``"auto"`` detects each text's language and fits one model per language.
     seed : int, default 0
