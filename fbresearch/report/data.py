@@ -159,9 +159,8 @@ def load_data(params: Params, period: str | None = None) -> Inputs:
             scan_feedback(params, check_period(period, "--period") or params.period)
             if scanned
             else params.data,
-            **loader_options(params),
             # names, e-mails: never written anywhere (a scan never reads them)
-            drop_columns=() if scanned else params.drop_columns,
+            **{**loader_options(params), "drop_columns": () if scanned else params.drop_columns},
         )
         if _is_dataset(params.data):
             files["feedback"] = _record_dataset(params.data)
