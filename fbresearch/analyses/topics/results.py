@@ -3,8 +3,8 @@
 Examples
 --------
 >>> from fbresearch.analyses.topics import fit_topics
->>> model = fit_topics(["late courier slow driver"] * 30 + ["refund charge invoice"] * 30,
-...                    num_topics=2, language="en")
+>>> texts = ["delivery courier late slow driver"] * 30 + ["refund charge invoice billing"] * 30
+>>> model = fit_topics(texts, num_topics=2, language="en")
 >>> type(model).__name__, model.doc_topics.shape
 ('TopicModel', (60, 2))
 """
