@@ -2,7 +2,8 @@
 
 One gensim :class:`~gensim.models.LdaModel` per language (topic ids say the language: ``zh-3``,
 ``en-0``). With ``num_topics=None`` each candidate K is fitted with several seeds; K is chosen by
-c_v coherence and by stability (see :mod:`fbresearch.analyses.topics.selection`).
+topic distinctness, c_v coherence, held-out fit and stability (see
+:func:`fbresearch.analyses.topics.selection.choose_k`).
 
 Reproducibility: ``LdaModel`` with a fixed ``random_state`` is exact, while ``LdaMulticore`` with
 more than one worker is not (gensim PR 2953). Parallel work therefore runs across K candidates
@@ -37,6 +38,7 @@ from threadpoolctl import threadpool_limits
 from fbresearch.analyses.topics.lda import bow, coherence_per_topic, fit_lda, top_terms
 from fbresearch.analyses.topics.results import TopicModel
 from fbresearch.analyses.topics.selection import select_k
+from fbresearch.analyses.topics.vocab import topic_vocabulary
 from fbresearch.analyses.topics.words import check_words
 from fbresearch.errors import AnalysisError, FeedbackDataError
 from fbresearch.text.language import _as_series, detect_language
@@ -49,7 +51,9 @@ LANGUAGES = ("zh", "en")
 DOCS_PER_TOPIC = 3
 MIN_DOCS = 20
 _NAMES = {"zh": "Chinese", "en": "English"}
-_SELECTION_COLUMNS = ["language", "k", "coherence", "coherence_se", "diversity", "stability"]
+_SELECTION_COLUMNS = [
+    "language", "k", "coherence", "coherence_se", "diversity", "stability", "heldout", "heldout_se",
+]
 
 
 @dataclass(frozen=True)
@@ -127,7 +131,8 @@ def fit_topics(
         The verbatims; missing or empty texts are allowed (see ``TopicModel.doc_topics``).
     num_topics : int or dict, optional
         Topics per language (a dict maps ``"zh"``/``"en"`` to K). None chooses K in
-        ``k_range`` by coherence and stability across ``seeds`` seeds.
+        ``k_range`` by distinctness, coherence, held-out fit and stability across ``seeds``
+        resampled seeds (:func:`~fbresearch.analyses.topics.selection.choose_k`).
     language : {"auto", "zh", "en"} or sequence, default "auto"
         ``"auto"`` detects each text's language and fits one model per language.
     seed : int, default 0
@@ -276,19 +281,20 @@ def _languages(series: pd.Series, language: str | Sequence[str]) -> pd.Series:
 
 
 def _vocabulary(
-    docs: list[list[str]], n_texts: int, smallest_k: int, options: _Options
-) -> tuple[Any, list[list[str]]]:
-    """The language's filtered gensim dictionary and the texts cut to its terms."""
-    from gensim.corpora import Dictionary
+    docs: list[list[str]], lang: str, n_texts: int, ks: tuple[int, int], options: _Options
+) -> tuple[Any, list[list[str]], dict[str, list[str]]]:
+    """The language's topic dictionary, the texts cut to its terms and the words left out.
 
-    dictionary = Dictionary(docs)
-    # a topic's own words can be in about 1/K of the texts: never drop those as too common
-    dictionary.filter_extremes(
+    Tone and filler words are found at the geometric middle of the K range
+    (:func:`fbresearch.analyses.topics.vocab.topic_vocabulary`).
+    """
+    return topic_vocabulary(
+        docs, lang, round(float(np.sqrt(ks[0] * ks[1]))), options.seed,
         no_below=min(options.no_below, max(2, n_texts // 200)),
-        no_above=max(options.no_above, min(0.9, 1.5 / smallest_k)),
+        # a topic's own words can be in about 1/K of the texts: never drop those as too common
+        no_above=max(options.no_above, min(0.9, 1.5 / ks[0])),
         keep_n=options.keep_n,
-    )
-    return dictionary, [[w for w in d if w in dictionary.token2id] for d in docs]
+    )  # fmt: skip
 
 
 def _fit_language(
@@ -300,8 +306,8 @@ def _fit_language(
         docs = phrases(docs, min_count=max(3, min(10, positions.size // 500)))
     nt = options.num_topics
     want = nt.get(lang) if isinstance(nt, dict) else nt
-    smallest_k = want if want is not None else options.k_low
-    dictionary, docs = _vocabulary(docs, positions.size, smallest_k, options)
+    ks = (want, want) if want is not None else (options.k_low, options.k_high)
+    dictionary, docs, dropped = _vocabulary(docs, lang, positions.size, ks, options)
     ok = np.array([len(d) > 0 for d in docs], dtype=bool)
     count = int(ok.sum())
     max_k = count // DOCS_PER_TOPIC
@@ -313,6 +319,7 @@ def _fit_language(
             f"needed for {want or options.k_low} topics."
         )
         return
+    _note_dropped(name, dropped, fitted.notes)
     kept_docs = [d for d, keep in zip(docs, ok, strict=True) if keep]
     corpus = [bow(dictionary, d, options.max_tokens) for d in kept_docs]
     if want is None:
@@ -349,6 +356,18 @@ def _fit_language(
     ids = [f"{lang}-{t}" for t in range(k)]
     fitted.blocks[lang] = (positions, ok, theta, ids)
     _add_topic_rows(lang, ids, model, dictionary, terms, per_topic, theta, options.topn, fitted)
+
+
+def _note_dropped(name: str, dropped: dict[str, list[str]], notes: list[str]) -> None:
+    """A note naming the most frequent words left out of the topic vocabulary, if any."""
+    kinds = {"tone": "praise or blame used for every subject", "filler": "used for every subject"}
+    parts = [
+        f"{', '.join(words[:8])}{' ...' if len(words) > 8 else ''} ({kinds[kind]})"
+        for kind, words in dropped.items()
+        if words
+    ]
+    if parts:
+        notes.append(f"{name} words left out of the topics: " + "; ".join(parts) + ".")
 
 
 def _theta(model: Any, corpus: list, k: int) -> np.ndarray:

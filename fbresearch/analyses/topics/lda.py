@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["fit_lda", "bow", "top_terms", "coherence_per_topic", "LDA_DEFAULTS"]
+__all__ = ["fit_lda", "bow", "top_terms", "coherence_per_topic", "nmf", "LDA_DEFAULTS"]
 
 #: ``fit_topics``' default gensim options (see its docstring).
 LDA_DEFAULTS = {
@@ -46,6 +46,27 @@ def _quiet_gensim() -> Iterator[None]:
         logger.setLevel(level)
 
 
+def nmf(counts: Any, k: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Text x topic weights and topic x term loadings of a KL-NMF (pLSA) of a count matrix.
+
+    scikit-learn's multiplicative updates from the deterministic NNDSVDa start, 100 iterations
+    (a start for LDA or a quick look at the themes, not a converged model).
+    """
+    import warnings
+
+    from sklearn.decomposition import NMF
+    from sklearn.exceptions import ConvergenceWarning
+
+    model = NMF(
+        k, init="nndsvda", beta_loss="kullback-leibler", solver="mu", max_iter=100,
+        random_state=seed,
+    )  # fmt: skip
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        weights = model.fit_transform(counts)
+    return weights, model.components_
+
+
 def _nmf_start(corpus: list, n_terms: int, k: int, seed: int) -> np.ndarray:
     """Starting topic-word counts for LDA from a Kullback-Leibler NMF of the count matrix.
 
@@ -58,26 +79,11 @@ def _nmf_start(corpus: list, n_terms: int, k: int, seed: int) -> np.ndarray:
     ``tests/benchmarks/bench_topics.py``). Each topic's counts are scaled to its share of the
     corpus's tokens, which is what gensim's ``sstats`` hold.
     """
-    import warnings
-
     from gensim.matutils import corpus2csc
-    from sklearn.decomposition import NMF
-    from sklearn.exceptions import ConvergenceWarning
 
     counts = corpus2csc(corpus, num_terms=n_terms).T.tocsr().astype(float)
-    nmf = NMF(
-        k,
-        init="nndsvda",
-        beta_loss="kullback-leibler",
-        solver="mu",
-        max_iter=100,
-        random_state=seed,
-    )
-    with warnings.catch_warnings():
-        # 100 multiplicative updates are a start for LDA, not a converged model
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        weights = nmf.fit_transform(counts)
-    terms = nmf.components_ + 1e-9
+    weights, components = nmf(counts, k, seed)
+    terms = components + 1e-9
     share = (weights.sum(axis=0) + 1e-9) / (weights.sum() + k * 1e-9)
     return terms / terms.sum(axis=1, keepdims=True) * (share * counts.sum())[:, None]
 

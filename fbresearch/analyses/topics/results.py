@@ -3,8 +3,8 @@
 Examples
 --------
 >>> from fbresearch.analyses.topics import fit_topics
->>> model = fit_topics(["late courier slow driver"] * 30 + ["refund charge invoice"] * 30,
-...                    num_topics=2, language="en")
+>>> texts = ["delivery courier late slow driver"] * 30 + ["refund charge invoice billing"] * 30
+>>> model = fit_topics(texts, num_topics=2, language="en")
 >>> type(model).__name__, model.doc_topics.shape
 ('TopicModel', (60, 2))
 """
@@ -50,12 +50,16 @@ class TopicModel(Result):
     labels : dict
         Topic id -> short label from its top terms (phrases first).
     selection : DataFrame
-        The K choice: ``language``, ``k``, ``coherence`` (mean c_v of the topics of all
-        resampled fits) and ``coherence_se`` (its standard error), ``diversity`` (share of
-        distinct words among the topics' top terms), ``stability`` (mean best-match top-term
-        overlap between fits on different resamples, 0 to 1), ``chosen``. K is the smallest
-        whose coherence x diversity is within one standard error of the best (see
-        ``_choose_k``).
+        The K choice, one row per K tried: ``language``, ``k``, ``coherence`` (mean c_v of the
+        topics of all resampled fits) and ``coherence_se`` (its standard error),
+        ``diversity`` (share of distinct words among the topics' top terms), ``stability``
+        (mean best-match top-term overlap between fits on different resamples, 0 to 1),
+        ``heldout`` and ``heldout_se`` (held-out log-likelihood per word by document
+        completion, and its standard error across resamples), ``chosen``. K is the largest
+        whose topics stay distinct (diversity at most 0.05 under the most distinct K's),
+        whose coherence x diversity is within one standard error of the best and held-out
+        fit within two of the best among those distinct Ks, and whose stability is at least
+        0.3 (see :func:`~fbresearch.analyses.topics.selection.choose_k`).
     languages : Series
         Language of each text.
     usable : Series of bool
