@@ -34,7 +34,7 @@ from fbresearch.engines.base import check_keys, hive_keys, parquet_files, requir
 from fbresearch.engines.pandas_engine import PandasEngine, frame_counts
 from fbresearch.errors import AnalysisError, ParamsError
 
-__all__ = ["DaskEngine", "DaskScan", "connect"]
+__all__ = ["DaskEngine", "DaskScan", "connect", "per_partition", "joined", "text_column"]
 
 
 def connect(scheduler: Any = "local", workers: int | None = None, processes: bool = True) -> Any:
@@ -185,6 +185,36 @@ class DaskScan:
 
 def _identity(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
+
+
+def per_partition(data: Any, func: Callable[..., Any], *args: Any) -> list[Any]:
+    """``func(partition, *args)`` per partition of a Dask scan (on its workers), or
+    ``[func(frame, *args)]`` for a DataFrame or any other engine's scan (read whole).
+
+    Examples
+    --------
+    >>> per_partition(pd.DataFrame({"a": [1, 2]}), len)
+    [2]
+    """
+    if isinstance(data, DaskScan):
+        return data.map(func, *args)
+    frame = data if isinstance(data, pd.DataFrame) else data.to_frame()
+    return [func(frame, *args)]
+
+
+def joined(data: Any, pieces: Sequence[Any]) -> Any:
+    """The per-partition frames or series of :func:`per_partition` as one, in row order."""
+    return data.concat(pieces) if isinstance(data, DaskScan) else pieces[0]
+
+
+def text_column(data: Any, column: str) -> None:
+    """Refuse a text column that the data or scan does not have, naming it."""
+    columns = [str(c) for c in data.columns]
+    if column not in columns:
+        raise AnalysisError(
+            f"column {column!r} (the verbatim) is not in the data (columns: "
+            f"{', '.join(columns)}). Fix: name the text column, or map it to 'text'."
+        )
 
 
 class DaskEngine:
