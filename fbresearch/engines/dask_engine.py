@@ -99,7 +99,9 @@ def _read_file(path: str, columns: list[str] | None, since: Any, through: Any, d
         frame = frame if use is None else frame[[c for c in use if c in frame.columns]]
     else:
         names = _file_columns(path)
-        frame = pd.read_parquet(path, columns=None if use is None else [c for c in use if c in names])
+        frame = pd.read_parquet(
+            path, columns=None if use is None else [c for c in use if c in names]
+        )
     return _select(frame, columns, since, through, date, sorted(hive_keys(path)))
 
 

@@ -162,7 +162,10 @@ def _shuffled_groups(scan: DaskScan, column: str, threshold: float, num_perm: in
     lengths = client.gather([client.submit(_length, s) for s in sigs])
     offsets = np.r_[0, np.cumsum(lengths)].astype(np.int64)
     shards = max(1, len(sigs))
-    keyed = [client.submit(_shard_keys, s, int(o), bands, shards) for s, o in zip(sigs, offsets[:-1], strict=True)]
+    keyed = [
+        client.submit(_shard_keys, s, int(o), bands, shards)
+        for s, o in zip(sigs, offsets[:-1], strict=True)
+    ]
     pieces = [[client.submit(operator.getitem, k, j) for k in keyed] for j in range(shards)]
     found = client.gather([client.submit(bucket_pairs, *p) for p in pieces])
     pairs = np.unique(np.concatenate(found), axis=0) if found else np.zeros((0, 2), np.int64)

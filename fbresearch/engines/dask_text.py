@@ -66,7 +66,9 @@ def text_tokens(
         raise AnalysisError(f"language must be 'auto', 'zh' or 'en', not {language!r}.")
     options = {
         "language": language,
-        "user_dict": user_dict if user_dict is None or isinstance(user_dict, str) else list(user_dict),
+        "user_dict": user_dict
+        if user_dict is None or isinstance(user_dict, str)
+        else list(user_dict),
         "extra_stopwords": None if extra_stopwords is None else list(extra_stopwords),
         "min_length": min_length,
         "remove_stopwords": remove_stopwords,
