@@ -37,11 +37,17 @@ from fbresearch.errors import AnalysisError, ParamsError
 __all__ = ["DaskEngine", "DaskScan", "connect", "per_partition", "joined", "text_column"]
 
 
-def connect(scheduler: Any = "local", workers: int | None = None, processes: bool = True) -> Any:
+def connect(
+    scheduler: Any = "local",
+    workers: int | None = None,
+    processes: bool = True,
+    timeout: str = "20s",
+) -> Any:
     """A :class:`distributed.Client` for ``scheduler``: ``"local"``, an address, or a client.
 
     ``"local"`` starts a LocalCluster of ``workers`` single-threaded workers (default: the
-    number of cores), in processes unless ``processes=False`` (threads of this process).
+    number of cores), in processes unless ``processes=False`` (threads of this process). An
+    address that does not answer within ``timeout`` raises :class:`ParamsError`.
 
     Examples
     --------
@@ -66,7 +72,7 @@ def connect(scheduler: Any = "local", workers: int | None = None, processes: boo
     if not isinstance(scheduler, str):
         raise ParamsError(f"scheduler must be 'local' or an address, not {scheduler!r}.")
     try:
-        return distributed.Client(scheduler, timeout="20s", set_as_default=False)
+        return distributed.Client(scheduler, timeout=timeout, set_as_default=False)
     except (OSError, TimeoutError) as exc:
         raise ParamsError(
             f"cannot reach the Dask scheduler at {scheduler} ({exc}). Fix: start the cluster "
