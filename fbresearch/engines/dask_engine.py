@@ -22,7 +22,9 @@ engine is made.
 from __future__ import annotations
 
 import glob as globlib
+import logging
 import os
+import weakref
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -191,6 +193,24 @@ class DaskScan:
         return _combine_counts(parts, by)
 
 
+def _close(client: Any) -> None:
+    """Close a client and the local cluster it runs on, if any.
+
+    Scans still holding scattered partitions would make the scheduler log "lost scattered
+    data" as the workers stop: nothing is lost that is still wanted, so that log is muted.
+    """
+    logger = logging.getLogger("distributed.scheduler")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        cluster = client.cluster
+        client.close()
+        if cluster is not None:
+            cluster.close()
+    finally:
+        logger.setLevel(level)
+
+
 def _identity(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
@@ -259,22 +279,22 @@ class DaskEngine:
         self.scheduler, self.workers = scheduler, workers
         self.partitions, self.processes = partitions, processes
         self._client: Any = None
+        self._finalizer: weakref.finalize | None = None
 
     @property
     def client(self) -> Any:
         """The :class:`distributed.Client` (a local cluster is started on first use)."""
         if self._client is None:
             self._client = connect(self.scheduler, self.workers, self.processes)
+            if self._client is not self.scheduler:  # ours: closed with the engine or at exit
+                self._finalizer = weakref.finalize(self, _close, self._client)
         return self._client
 
     def close(self) -> None:
-        """Close the client, and the local cluster this engine started."""
-        if self._client is not None and self._client is not self.scheduler:
-            cluster = self._client.cluster
-            self._client.close()
-            if cluster is not None:
-                cluster.close()
-        self._client = None
+        """Close the client, and the local cluster this engine started (not a client given)."""
+        if self._finalizer is not None:
+            self._finalizer()
+        self._client = self._finalizer = None
 
     def __enter__(self) -> DaskEngine:
         return self

@@ -34,11 +34,9 @@ def _tokens(frame: pd.DataFrame, column: str, options: dict[str, Any]) -> pd.Ser
 
 
 def _tone(frame: pd.DataFrame, column: str, language: str, band: float) -> pd.DataFrame:
-    if len(frame) == 0:  # sentiment() refuses no texts; an empty partition has none
-        return pd.DataFrame(
-            {"language": pd.Series(dtype="object"), "score": pd.Series(dtype=float),
-             "sentiment": pd.Series(dtype="object")}, index=frame.index,
-        )  # fmt: skip
+    if len(frame) == 0:  # sentiment() refuses no texts: its table's columns with no rows
+        empty = sentiment(["x"], language=language, method="lexicon").table.iloc[:0]
+        return empty.set_axis(frame.index)
     texts = frame[column].reset_index(drop=True)
     table = sentiment(texts, language=language, method="lexicon", neutral_band=band).table
     return table.set_axis(frame.index)

@@ -46,21 +46,33 @@ def _hash_key(seed: int) -> str:
     return f"fbresearch{int(seed) % 10**6:06d}"
 
 
-def _smallest(frame: pd.DataFrame, column: str, size: int, seed: int) -> pd.DataFrame:
-    """The ``size`` non-empty texts of a partition with the smallest (hash, text)."""
-    texts = frame[column]
-    texts = texts[texts.notna()].astype(str)
-    texts = texts[texts.str.strip() != ""].to_numpy(dtype=object)
-    hashes = pd.util.hash_array(texts, hash_key=_hash_key(seed), categorize=False)
-    found = pd.DataFrame({"hash": hashes, "text": texts})
-    return found.sort_values(["hash", "text"], kind="mergesort").head(size)
+def _smallest(
+    frame: pd.DataFrame, column: str, size: int, seed: int, id_column: str | None = None
+) -> pd.DataFrame:
+    """The ``size`` non-empty texts of a partition with the smallest (hash, text, id)."""
+    keep = frame[column].notna().to_numpy() & (frame[column].astype(str).str.strip() != "")
+    texts = frame[column][keep].astype(str).to_numpy(dtype=object)
+    ids = frame[id_column][keep].astype(str).to_numpy(dtype=object) if id_column else texts[:0]
+    hashed = texts if not id_column else texts + "\x1f" + ids
+    hashes = pd.util.hash_array(hashed, hash_key=_hash_key(seed), categorize=False)
+    found = pd.DataFrame({"hash": hashes, "text": texts, "id": ids if id_column else ""})
+    return found.sort_values(["hash", "text", "id"], kind="mergesort").head(size)
 
 
-def seeded_sample(data: Any, column: str = "text", size: int = 30_000, seed: int = 0) -> pd.Series:
+def seeded_sample(
+    data: Any,
+    column: str = "text",
+    size: int = 30_000,
+    seed: int = 0,
+    id_column: str | None = None,
+) -> pd.Series:
     """At most ``size`` non-empty texts chosen by a seeded hash of their text, in hash order.
 
-    Equal texts share a hash, so the sample holds the same texts, in the same order, whatever
-    the partitioning or the order of the rows.
+    The hash is of the text alone, so the sample holds the same texts, in the same order,
+    whatever the partitioning or the order of the rows. Equal texts share a hash, so the
+    copies of a text come together (all of them, or all but those past ``size``): where stock texts repeat thousands of times,
+    name ``id_column`` (e.g. ``"response_id"``) to hash each text with its row's id, which
+    draws copies one by one and is as independent of the partitioning.
 
     Examples
     --------
@@ -71,19 +83,28 @@ def seeded_sample(data: Any, column: str = "text", size: int = 30_000, seed: int
     (True, 3)
     """
     text_column(data, column)
-    pieces = per_partition(data, _smallest, column, int(size), int(seed))
-    found = _smallest(pd.concat(pieces, ignore_index=True), "text", int(size), int(seed))
+    if id_column is not None:
+        text_column(data, id_column)
+    pieces = per_partition(data, _smallest, column, int(size), int(seed), id_column)
+    found = _smallest(pd.concat(pieces, ignore_index=True), "text", int(size), int(seed),
+                      "id" if id_column else None)  # fmt: skip
     return found["text"].reset_index(drop=True).rename(column)
 
 
 def fit_sample_topics(
-    data: Any, column: str = "text", size: int = 30_000, seed: int = 0, **options: Any
+    data: Any,
+    column: str = "text",
+    size: int = 30_000,
+    seed: int = 0,
+    id_column: str | None = None,
+    **options: Any,
 ) -> Any:
     """:func:`fbresearch.analyses.topics.fit_topics` on :func:`seeded_sample` (``options``
     are passed on); returns its ``TopicModel``."""
     from fbresearch.analyses.topics import fit_topics
 
-    return fit_topics(seeded_sample(data, column, size, seed), seed=seed, **options)
+    sample = seeded_sample(data, column, size, seed, id_column)
+    return fit_topics(sample, seed=seed, **options)
 
 
 @dataclass(frozen=True)

@@ -83,7 +83,8 @@ def test_hive_folder_one_partition_per_month_same_counts(frame, hive, dask_clien
     assert int(got["_rows"].sum()) == len(frame)
 
 
-@pytest.mark.parametrize("by", [None, ["month", "channel"], ["quarter", "region"]])
+# (by month: tests/engines/test_engines_agree.py; kpi_table's own work dominates the time)
+@pytest.mark.parametrize("by", [None, ["quarter", "region"]])
 def test_kpi_table_is_identical_to_pandas(frame, dask_client, by):
     a = kpi_table(frame, by=by, metrics=METRICS)
     b = kpi_table(_engine(dask_client).scan(frame), by=by, metrics=METRICS)
