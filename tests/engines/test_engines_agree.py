@@ -10,7 +10,6 @@ equal, as the one-machine code on the whole frame gives them.
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from fbresearch.analyses.kpis import kpi_table
