@@ -71,8 +71,9 @@ def seeded_sample(
     The hash is of the text alone, so the sample holds the same texts, in the same order,
     whatever the partitioning or the order of the rows. Equal texts share a hash, so the
     copies of a text come together (all of them, or all but those past ``size``): where
-    stock texts repeat thousands of times, name ``id_column`` (e.g. ``"response_id"``) to hash each text with its row's id, which
-    draws copies one by one and is as independent of the partitioning.
+    stock texts repeat thousands of times, name ``id_column`` (e.g. ``"response_id"``) to
+    hash each text with its row's id, which draws copies one by one and is as independent
+    of the partitioning.
 
     Examples
     --------
