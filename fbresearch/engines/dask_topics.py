@@ -7,9 +7,10 @@
    (:func:`fit_sample_topics`).
 3. :class:`TopicScorer` holds what scoring needs (the gensim models, the settings the texts were
    tokenized with, the prevalence given to texts without a modelled word); it is scattered to
-   every worker once, and :func:`topic_mixtures` scores each partition there. Each text's
-   mixture is gensim's variational inference with the random start drawn from ``seed`` afresh
-   for that text, so it depends on the text alone: equal mixtures from every engine.
+   every worker once, and :func:`topic_mixtures` scores each partition there, with one call of
+   gensim's variational inference per language. Every text starts from the same draw from
+   ``seed`` (not from the next draws of a shared random state), so its mixture depends on the
+   text alone: equal mixtures from every engine and every partitioning.
 
 Analyses sit above engines, so the topic code is imported where it is used.
 
@@ -163,33 +164,49 @@ class TopicScorer:
         langs = detect_language(texts).to_numpy(dtype=object)
         tokens = tokenize(texts, langs.tolist(), self.user_dict, self.extra_stopwords,
                           min_length=self.min_length)  # fmt: skip
-        models = {lang: copy.copy(m) for lang, m in self.models.items()}  # own random state
-        for m in models.values():
-            m.random_state = np.random.RandomState(self.seed)
+        models = {lang: _fixed_start(m, self.seed) for lang, m in self.models.items()}
         out = np.empty((len(texts), len(self.columns)))
-        seen: dict[tuple[str, str], np.ndarray] = {}
+        rows: dict[str, list[int]] = {lang: [] for lang in models}
+        bags: dict[str, list[list]] = {lang: [] for lang in models}
+        seen: dict[tuple[str, str], int] = {}
         for row, (text, lang, words) in enumerate(zip(texts, langs, tokens, strict=True)):
-            mix = seen.get((text, lang))
-            if mix is None:
-                mix = self.other
-                if lang in models:
-                    m = models[lang]
-                    kept = [w for w in words if w in m.id2word.token2id]
-                    mix = self.fallback[lang] if not kept else self._infer(
-                        m, bow(m.id2word, kept, self.max_tokens), lang
-                    )  # fmt: skip
-                seen[(text, lang)] = mix
-            out[row] = mix
-        return pd.DataFrame(out, index=texts.index, columns=list(self.columns))
+            first = seen.setdefault((text, lang), row)
+            if first != row:
+                continue  # a repeat: copied from its first row below
+            out[row] = self.other
+            if lang in models:
+                m = models[lang]
+                kept = [w for w in words if w in m.id2word.token2id]
+                out[row] = self.fallback[lang]
+                if kept:
+                    rows[lang].append(row)
+                    bags[lang].append(bow(m.id2word, kept, self.max_tokens))
+        for lang, m in models.items():
+            if rows[lang]:
+                gamma, _ = m.inference(bags[lang])
+                lo, hi = self.spans[lang]
+                out[rows[lang]] = 0.0
+                out[rows[lang], lo:hi] = gamma / gamma.sum(axis=1, keepdims=True)
+        firsts = np.array([seen[(t, g)] for t, g in zip(texts, langs, strict=True)], dtype=int)
+        return pd.DataFrame(out[firsts], index=texts.index, columns=list(self.columns))
 
-    def _infer(self, model: Any, bag: list, lang: str) -> np.ndarray:
-        """One text's mixture over all columns: gensim's inference from a start drawn afresh."""
-        model.random_state.seed(self.seed)
-        gamma, _ = model.inference([bag])
-        mix = np.zeros(len(self.columns))
-        lo, hi = self.spans[lang]
-        mix[lo:hi] = gamma[0] / gamma[0].sum()
-        return mix
+
+class _FixedStart:
+    """A stand-in for an LdaModel's random state: every text's variational start is the same
+    draw from ``seed``, so a text's mixture does not depend on the texts scored with it."""
+
+    def __init__(self, seed: int, k: int) -> None:
+        self._row = np.random.RandomState(seed).gamma(100.0, 1.0 / 100.0, (1, k))
+
+    def gamma(self, shape: float, scale: float, size: tuple[int, int]) -> np.ndarray:
+        return np.repeat(self._row, size[0], axis=0)
+
+
+def _fixed_start(model: Any, seed: int) -> Any:
+    """A shallow copy of ``model`` (its arrays shared) whose inference starts from a fixed draw."""
+    own = copy.copy(model)
+    own.random_state = _FixedStart(seed, model.num_topics)
+    return own
 
 
 def _score(frame: pd.DataFrame, scorer: TopicScorer, column: str) -> pd.DataFrame:
