@@ -118,8 +118,6 @@ def test_interval_p_value_inverts_a_wald_interval():
     # estimate 2.5, se 1: Wald p = 2 * (1 - Phi(2.5)) = 0.012419
     p = interval_p_value(lambda z: (2.5 - z, 2.5 + z))
     assert abs(float(p) - 2 * stats.norm.sf(2.5)) < 1e-9
-
-
 def test_holm_by_hand():
     # m = 4: sorted 0.01, 0.02, 0.03, 0.5 times 4, 3, 2, 1 -> 0.04, 0.06, 0.06 (kept >=), 0.5
     adjusted = holm_adjust([0.5, 0.03, 0.01, 0.02])

@@ -119,7 +119,9 @@ def test_pre_post_matches_welch_and_hand_worked_nps():
     # Rocks (2016) adjusted Wald, by hand: 3/4 promoter, 3/2 passive, 3/4 detractor added to
     # each sample (n + 3 = 13); pre 5.75 and 3.75 of 13, post 7.75 and 1.75 of 13
     pp0, pd0, pp1, pd1 = 5.75 / 13, 3.75 / 13, 7.75 / 13, 1.75 / 13
-    se = 100 * math.sqrt((pp0 + pd0 - (pp0 - pd0) ** 2) / 13 + (pp1 + pd1 - (pp1 - pd1) ** 2) / 13)
+    se = 100 * math.sqrt(
+        (pp0 + pd0 - (pp0 - pd0) ** 2) / 13 + (pp1 + pd1 - (pp1 - pd1) ** 2) / 13
+    )
     assert se == pytest.approx(30.695, abs=1e-3)
     assert res.effect.se == pytest.approx(se)
     mean_row = res.table.set_index("statistic").loc["mean"]

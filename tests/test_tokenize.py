@@ -135,8 +135,6 @@ def test_stopword_file_section_headings_are_comments_not_stopwords():
         for line in text.read_text(encoding="utf-8").splitlines():
             # every line is a comment or one word (a heading without '#' would be a "word")
             assert line.startswith("#") or (line.strip() and " " not in line.strip()), line
-
-
 def test_a_chinese_run_is_cut_once_across_calls_and_settings(monkeypatch):
     # truth: jieba's own cut of each run; the second call (other settings) cuts nothing again
     import jieba

@@ -30,9 +30,8 @@ def _load(path, *p, notebooks=None):
 
 
 def test_an_override_sets_one_parameter_and_keeps_the_files_others(params_file):
-    loaded = _load(
-        params_file, "topics.num_topics=6", "overview.metrics=[nps]", notebooks="overview,topics"
-    )
+    loaded = _load(params_file, "topics.num_topics=6", "overview.metrics=[nps]",
+                   notebooks="overview,topics")
     assert list(loaded.notebooks) == ["overview", "topics"]
     assert loaded.notebooks["topics"] == {"num_topics": 6, "k_min": 5}  # k_min from the file
     assert loaded.notebooks["overview"] == {"trend_months": 6, "metrics": ["nps"]}
@@ -82,25 +81,16 @@ def test_a_file_parameter_is_relative_to_where_the_command_runs(params_file, tmp
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (
-            ["-p", "topic.num_topics=6"],
-            "-p topic.num_topics: there is no notebook 'topic'. "
-            "Did you mean 'topics'? Notebooks: closed_loop, drivers, improvement, overview, "
-            "segmentation, topics, value.",
-        ),
-        (
-            ["-p", "topics.num_topic=6"],
-            "-p topics.num_topic: topics.ipynb has no parameter "
-            "'num_topic'. Did you mean 'num_topics'? Its parameters: months, num_topics, k_min",
-        ),
+        (["-p", "topic.num_topics=6"], "-p topic.num_topics: there is no notebook 'topic'. "
+         "Did you mean 'topics'? Notebooks: closed_loop, drivers, improvement, overview, "
+         "segmentation, topics, value."),
+        (["-p", "topics.num_topic=6"], "-p topics.num_topic: topics.ipynb has no parameter "
+         "'num_topic'. Did you mean 'num_topics'? Its parameters: months, num_topics, k_min"),
         (["-p", "topics.period=2026-01"], "'period' is set by the runner for every notebook"),
         (["-p", "topics=6"], "-p 'topics=6': write notebook.parameter=value"),
         (["-p", "topics.num_topics=[6"], "the value '[6' is not valid YAML"),
-        (
-            ["--notebooks", "overview,topcs"],
-            "--notebooks: there is no notebook 'topcs'. "
-            "Did you mean 'topics'? Notebooks: closed_loop",
-        ),
+        (["--notebooks", "overview,topcs"], "--notebooks: there is no notebook 'topcs'. "
+         "Did you mean 'topics'? Notebooks: closed_loop"),
         (["--notebooks", ","], "--notebooks: name at least one page"),
     ],
 )

@@ -106,9 +106,7 @@ def _page_tables(html: str) -> list[dict]:
         tables.append(
             {
                 "headers": [th.get_text() for th in table.select("thead th")],
-                "rows": [
-                    [td.get_text() for td in tr.select("td")] for tr in table.select("tbody tr")
-                ],
+                "rows": [[td.get_text() for td in tr.select("td")] for tr in table.select("tbody tr")],
                 "total": int(total.group(1).replace(",", "")) if total else None,
             }
         )
