@@ -68,7 +68,7 @@ def connect(
             n_workers=workers or os.cpu_count() or 1,
             threads_per_worker=1,
             processes=processes,
-            dashboard_address=None,
+            dashboard_address=":0",
         )
         return distributed.Client(cluster, set_as_default=False)
     if not isinstance(scheduler, str):
