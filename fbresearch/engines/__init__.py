@@ -1,4 +1,4 @@
-"""Where heavy per-row work runs: in-process pandas (default) or embedded DuckDB.
+"""Where heavy per-row work runs: in-process pandas (default), embedded DuckDB, or Dask.
 
 :func:`get_engine` names one; ``engine.scan(source, columns, since=, through=)`` reads a
 source with its column selection and period filter pushed down, and the scan's
@@ -19,15 +19,28 @@ Examples
 from __future__ import annotations
 
 from fbresearch.engines.base import ENGINE_NAMES, EXTRA, Engine, Scan, require
+from fbresearch.engines.dask_engine import DaskEngine
 from fbresearch.engines.duckdb_engine import DuckDBEngine
 from fbresearch.engines.pandas_engine import PandasEngine
 from fbresearch.errors import ParamsError
 
-__all__ = ["Engine", "Scan", "PandasEngine", "DuckDBEngine", "get_engine", "ENGINE_NAMES", "EXTRA"]
+__all__ = [
+    "Engine",
+    "Scan",
+    "PandasEngine",
+    "DuckDBEngine",
+    "DaskEngine",
+    "get_engine",
+    "ENGINE_NAMES",
+    "EXTRA",
+]
 
 
 def get_engine(name: str = "pandas", **options: object) -> Engine:
-    """The engine called ``name`` (``"pandas"`` or ``"duckdb"``), with its ``options``.
+    """The engine called ``name`` (``"pandas"``, ``"duckdb"`` or ``"dask"``), with its ``options``.
+
+    ``options`` are the engine's parameters: ``threads``, ``memory_limit`` for DuckDB;
+    ``scheduler`` (``"local"`` or an address), ``workers``, ``partitions`` for Dask.
 
     Raises
     ------
@@ -45,6 +58,6 @@ def get_engine(name: str = "pandas", **options: object) -> Engine:
         return PandasEngine()
     if name == "duckdb":
         return DuckDBEngine(**options)  # type: ignore[arg-type]
-    raise ParamsError(
-        f"the {name} engine is not built yet; use --engine duckdb for large data (issue 20)."
-    )
+    if name == "dask":
+        return DaskEngine(**options)  # type: ignore[arg-type]
+    raise ParamsError(f"unknown engine {name!r}.")  # pragma: no cover - require() refused it

@@ -102,8 +102,15 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument(
         "--engine",
         choices=("pandas", "duckdb", "dask"),  # engines.ENGINE_NAMES (no pandas import here)
-        help="what scans the data: pandas (default, in memory) or duckdb (large Parquet, "
-        'a glob or a month=YYYY-MM/ folder; pip install "fbresearch[engines]")',
+        help="what scans the data: pandas (default, in memory), duckdb (large Parquet, "
+        "a glob or a month=YYYY-MM/ folder) or dask (the same on a Dask cluster); "
+        'pip install "fbresearch[engines]"',
+    )
+    rep.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="the Dask cluster of --engine dask: local (default: one on this machine) or a "
+        "scheduler address such as tcp://10.0.0.5:8786 (params report.scheduler)",
     )
     rep.add_argument(
         "--dry-run",
@@ -137,13 +144,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _report(args: argparse.Namespace) -> int:
+    from fbresearch.report.data import with_overrides
     from fbresearch.report.overrides import parse_overrides, parse_pages
     from fbresearch.report.params import load_params
     from fbresearch.report.runner import run_report
 
     overrides, pages = parse_overrides(args.parameters), parse_pages(args.notebooks)
+    params = load_params(args.params, overrides=overrides, pages=pages)
     run_report(
-        load_params(args.params, overrides=overrides, pages=pages),
+        with_overrides(params, scheduler=args.scheduler),
         period=args.period,
         out=args.out,
         data=args.data,

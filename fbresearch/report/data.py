@@ -71,22 +71,36 @@ def loader_options(params: Params) -> dict[str, Any]:
     }
 
 
-def with_overrides(params: Params, data: Any = None, engine: str | None = None) -> Params:
-    """``params`` with the command line's ``--data`` and ``--engine`` in place of params'.
+def with_overrides(
+    params: Params, data: Any = None, engine: str | None = None, scheduler: str | None = None
+) -> Params:
+    """``params`` with the command line's ``--data``, ``--engine`` and ``--scheduler`` in place
+    of params'.
 
     Examples
     --------
     >>> with_overrides(load_params({"pages": []}), engine="pandas").engine
     'pandas'
+    >>> with_overrides(load_params({"pages": []}), scheduler="tcp://10.0.0.5:8786").scheduler
+    'tcp://10.0.0.5:8786'
     """
-    if data is None and engine is None:
+    if data is None and engine is None and scheduler is None:
         return params
     raw = dict(params.raw)
     if data is not None:
         raw["data"] = str(Path(data).resolve())
     if engine is not None:
         raw["report"] = {**raw["report"], "engine": engine}
+    if scheduler is not None:
+        raw["report"] = {**raw["report"], "scheduler": scheduler}
     return load_params(raw)
+
+
+def _engine(params: Params) -> Any:
+    """Params' engine (a Dask engine on params' ``report.scheduler``)."""
+    if params.engine == "dask":
+        return get_engine("dask", scheduler=params.scheduler)
+    return get_engine(params.engine)
 
 
 def _is_dataset(path: Path) -> bool:
@@ -109,10 +123,15 @@ def scan_feedback(params: Params, period: str | None = None) -> Any:
     '2025-06'
     """
     date = params.columns.get("submitted_at", "submitted_at")
-    scan = get_engine(params.engine).scan(params.data, through=period, date=date)
-    label = params.data.name
-    keep = list(_drop_columns(pd.DataFrame(columns=scan.columns), params.drop_columns, label))
-    return get_engine(params.engine).scan(params.data, keep, through=period, date=date).to_frame()
+    engine = _engine(params)
+    try:
+        scan = engine.scan(params.data, through=period, date=date)
+        label = params.data.name
+        keep = list(_drop_columns(pd.DataFrame(columns=scan.columns), params.drop_columns, label))
+        return engine.scan(params.data, keep, through=period, date=date).to_frame()
+    finally:
+        if hasattr(engine, "close"):  # a Dask engine's local cluster
+            engine.close()
 
 
 def _record_dataset(path: Path) -> dict[str, Any]:

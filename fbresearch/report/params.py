@@ -95,6 +95,8 @@ DEFAULTS: dict[str, Any] = {
         "unit_pages": ["overview", "closed_loop"],
         # where the per-row work runs (fbresearch.engines): pandas, duckdb or dask
         "engine": "pandas",
+        # the Dask cluster of engine: dask: local (on this machine) or a scheduler address
+        "scheduler": "local",
     },
 }
 
@@ -151,6 +153,11 @@ class Params:
     def engine(self) -> str:
         """Where the data is scanned: ``"pandas"`` (default), ``"duckdb"`` or ``"dask"``."""
         return str(self.report.get("engine") or "pandas")
+
+    @property
+    def scheduler(self) -> str:
+        """The Dask cluster of ``engine: dask``: ``"local"`` or an address (tcp://host:8786)."""
+        return str(self.report.get("scheduler") or "local")
 
     @property
     def workers(self) -> int | None:
@@ -667,6 +674,12 @@ def load_params(
         require_engine(report["engine"])  # unknown, or its library not installed
     except ParamsError as exc:
         raise ParamsError(f"{source}: report.engine: {exc}") from None
+    scheduler = report.get("scheduler") or "local"
+    if not isinstance(scheduler, str) or not (scheduler == "local" or ":" in scheduler):
+        raise ParamsError(
+            f"{source}: report.scheduler must be 'local' or a Dask scheduler address such as "
+            f"tcp://10.0.0.5:8786, not {scheduler!r}."
+        )
     period = check_period(merged["period"], source)
 
     notebooks_dir = (

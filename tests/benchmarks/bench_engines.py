@@ -8,10 +8,17 @@ maxrss would carry over the parent's peak across ``exec`` on Linux):
 - ``pandas``: the export read whole (every column, as the report's loading does today), then
   ``kpi_table(by=["month", "channel"])``;
 - ``pandas-columns``: only the four columns the table needs read, then the same table;
-- ``duckdb``: ``kpi_table`` of a DuckDB scan of the folder (columns and counts pushed down).
+- ``duckdb``: ``kpi_table`` of a DuckDB scan of the folder (columns and counts pushed down);
+- ``dask`` with 1 and then 2 workers (a LocalCluster of single-threaded worker processes, one
+  partition per month folder): the same ``kpi_table``, then the text work of issue 20 on every
+  response: tone (tokenizing and the lexicon), near-duplicate groups (MinHash and the LSH band
+  shuffle), and topic mixtures of a model fitted on a seeded sample of 5,000 texts. The
+  speed-up from 1 to 2 workers is printed per step; the peak is the client process's (each
+  worker's own peak is printed beside it).
 
-The tables must be identical (every number to the last bit); the script prints whether they
-are. Run: ``python tests/benchmarks/bench_engines.py [--n 1000000] [--threads 1]``.
+The tables must be identical (every number to the last bit), and so must the Dask text
+results with 1 and 2 workers; the script prints whether they are. Run:
+``python tests/benchmarks/bench_engines.py [--n 1000000] [--threads 1] [--no-dask]``.
 """
 
 from __future__ import annotations
@@ -33,6 +40,9 @@ from _measure import measure  # noqa: E402
 CACHE = Path(os.environ.get("FBRESEARCH_BENCH_CACHE", Path.home() / ".cache" / "fbresearch-bench"))
 BY = ["month", "channel"]
 METRICS = ["nps", "csat", "ces", "volume"]
+#: the synthetic verbatims draw 12 of 13 words each, so every word is in most texts: kept
+#: (no_above), the topics are meaningless and only their time is measured
+TOPICS = {"num_topics": 4, "no_above": 0.95}
 WORDS = np.array("delivery slow great price app crash refund 送货 很快 客服 太贵 包装 满意".split())
 
 
@@ -82,14 +92,88 @@ def _step(name: str, folder: Path, out: Path, threads: int) -> None:
     print(f"{'':15s} ({figures['peak_mib'] - base:.0f} MiB above the {base:.0f} MiB after imports)")
 
 
+def _dask_step(folder: Path, out: Path, workers: int) -> None:
+    """The Dask steps on ``workers`` single-threaded worker processes (in its own process)."""
+    from fbresearch.analyses.kpis import kpi_table
+    from fbresearch.engines import DaskEngine
+    from fbresearch.engines.dask_minhash import near_duplicates
+    from fbresearch.engines.dask_text import text_sentiment
+    from fbresearch.engines.dask_topics import TopicScorer, fit_sample_topics, topic_mixtures
+
+    times: dict[str, float] = {}
+    with DaskEngine(workers=workers) as engine:
+        t0 = time.perf_counter()
+        engine.client.wait_for_workers(workers)
+        times["start cluster"] = time.perf_counter() - t0
+        with measure(f"dask {workers} worker(s): read + kpi_table"):
+            t0 = time.perf_counter()
+            table = kpi_table(engine.scan(folder), by=BY, metrics=METRICS).table
+            times["kpi_table"] = time.perf_counter() - t0
+        texts = engine.scan(folder, ["text"])
+        steps = {
+            "tone": lambda: text_sentiment(texts)["score"].to_numpy(),
+            "near-duplicates": lambda: near_duplicates(texts),
+            "topics": lambda: topic_mixtures(
+                texts, TopicScorer.from_model(fit_sample_topics(texts, size=5000, **TOPICS))
+            ).to_numpy(),
+        }
+        results = {}
+        for name, step in steps.items():
+            with measure(f"dask {workers} worker(s): {name}"):
+                t0 = time.perf_counter()
+                results[name] = step()
+                times[name] = time.perf_counter() - t0
+        peaks = engine.client.run(lambda: psutil.Process().memory_info().rss / 2**20)
+    print(f"{'':15s} (worker resident sets at the end: "
+          f"{', '.join(f'{v:.0f}' for v in peaks.values())} MiB)")  # fmt: skip
+    table.assign(channel=table["channel"].astype(str), month=table["month"].astype(str)).to_parquet(
+        out
+    )
+    np.savez(out.with_suffix(".npz"), **{k.replace("-", "_"): v for k, v in results.items()})
+    pd.Series(times).to_json(out.with_suffix(".json"))
+
+
+def _compare_dask(folder: Path, cmd: list[str], ref: pd.DataFrame) -> None:
+    """Run the Dask step with 1 and 2 workers; print identity and the speed-ups."""
+    runs = {}
+    for workers in (1, 2):
+        out = folder.parent / f"table_dask{workers}.parquet"
+        step = [*cmd, "--step", "dask", "--workers", str(workers), "--out", str(out)]
+        subprocess.run(step, check=True)
+        runs[workers] = (
+            pd.read_parquet(out),
+            np.load(out.with_suffix(".npz")),
+            pd.read_json(out.with_suffix(".json"), typ="series"),
+        )
+    numbers = ref.select_dtypes("number").columns
+    for workers, (table, _, _) in runs.items():
+        same = ref[BY + ["metric"]].equals(table[BY + ["metric"]]) and np.array_equal(
+            ref[numbers].to_numpy(float), table[numbers].to_numpy(float), equal_nan=True
+        )
+        print(f"dask ({workers} worker(s)) table identical to pandas (bit for bit): {same}")
+    one, two = runs[1][1], runs[2][1]
+    same = all(np.array_equal(one[k], two[k]) for k in one.files)
+    print(f"dask text results (tone, near-duplicate groups, topic mixtures) equal with 1 and "
+          f"2 workers: {same}")  # fmt: skip
+    print("dask speed-up from 1 to 2 workers:")
+    for name in runs[1][2].index:
+        t1, t2 = float(runs[1][2][name]), float(runs[2][2][name])
+        print(f"  {name:16s} {t1:7.1f} s -> {t2:7.1f} s  ({t1 / t2:.2f}x)")
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=1_000_000)
     parser.add_argument("--threads", type=int, default=2, help="DuckDB threads (default 2)")
+    parser.add_argument("--no-dask", action="store_true", help="skip the Dask steps")
+    parser.add_argument("--workers", type=int, default=1, help=argparse.SUPPRESS)
     parser.add_argument("--step", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     folder = CACHE / f"engines_{args.n}" / "feedback"
+    if args.step == "dask":
+        _dask_step(folder, Path(args.out), args.workers)
+        return 0
     if args.step:
         _step(args.step, folder, Path(args.out), args.threads)
         return 0
@@ -123,6 +207,14 @@ def main(argv: list[str]) -> int:
             ref[numbers].to_numpy(float), other[numbers].to_numpy(float), equal_nan=True
         )
         print(f"{name} table identical to pandas (every number, bit for bit): {same}")
+    try:
+        import distributed  # noqa: F401
+    except ImportError:
+        print('dask[distributed] is not installed: pip install "fbresearch[engines]"; skipped')
+    else:
+        if not args.no_dask:
+            cmd = [sys.executable, __file__, "--n", str(args.n)]
+            _compare_dask(folder, cmd, ref)
     print(
         "Not measured here: the whole report on 10,000,000 responses (issue 20's target: under "
         "20 min and 6 GiB with DuckDB); see the README's Large data section for what it needs."

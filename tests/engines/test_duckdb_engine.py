@@ -14,29 +14,11 @@ from fbresearch.analyses.kpis import kpi_table
 from fbresearch.engines import DuckDBEngine, PandasEngine, get_engine
 from fbresearch.engines.base import parquet_files
 from fbresearch.errors import AnalysisError
-from fbresearch.io.load import load_feedback
-from fbresearch.io.sample import sample_data
 
 pytest.importorskip("duckdb")
 
 METRICS = ["nps", "csat", "ces", "csat_mean", "volume"]
 SCORES = {"nps": (0, 10), "csat": (1, 5), "ces": (1, 7)}
-
-
-@pytest.fixture(scope="module")
-def frame() -> pd.DataFrame:
-    """3,000 validated sample responses (with missing answers: CES is asked of some only)."""
-    return load_feedback(sample_data(3000, seed=3).feedback).frame
-
-
-@pytest.fixture(scope="module")
-def hive(frame, tmp_path_factory) -> str:
-    """The sample as hive-partitioned Parquet: one ``month=YYYY-MM`` folder per month."""
-    folder = tmp_path_factory.mktemp("exports") / "feedback"
-    frame.assign(month=frame["submitted_at"].dt.strftime("%Y-%m")).to_parquet(
-        folder, partition_cols=["month"], index=False
-    )
-    return str(folder)
 
 
 def _same(a: pd.DataFrame, b: pd.DataFrame, keys: list[str]) -> None:
