@@ -19,7 +19,10 @@ import pytest
 from fbresearch.analyses.segments import profile_attributes, rfm_segments, segment_attributes
 from fbresearch.results import Unavailable, attempt
 
-PAGES = ("overview", "segmentation", "topics", "drivers", "improvement", "closed_loop")
+PAGES = (
+    "overview", "segmentation", "topics", "drivers", "improvement", "closed_loop", "value",
+    "journey",
+)  # fmt: skip
 
 
 def _survey(n: int = 4000, gap: float = 0.25, seed: int = 1) -> pd.DataFrame:

@@ -82,8 +82,8 @@ def test_a_file_parameter_is_relative_to_where_the_command_runs(params_file, tmp
     ("args", "message"),
     [
         (["-p", "topic.num_topics=6"], "-p topic.num_topics: there is no notebook 'topic'. "
-         "Did you mean 'topics'? Notebooks: closed_loop, drivers, improvement, overview, "
-         "segmentation, topics, value."),
+         "Did you mean 'topics'? Notebooks: closed_loop, drivers, improvement, journey, "
+         "overview, segmentation, topics, value."),
         (["-p", "topics.num_topic=6"], "-p topics.num_topic: topics.ipynb has no parameter "
          "'num_topic'. Did you mean 'num_topics'? Its parameters: months, num_topics, k_min"),
         (["-p", "topics.period=2026-01"], "'period' is set by the runner for every notebook"),

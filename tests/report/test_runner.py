@@ -24,6 +24,7 @@ EXPECTED = {
     "improvement": ("skipped", ["improvements"]),
     "closed_loop": ("partial", ["suspicious", "categories"]),
     "value": ("skipped", ["value", "outlook"]),  # no orders file
+    "journey": ("complete", []),  # the sample's export has touchpoint
 }
 
 
@@ -76,7 +77,7 @@ def test_closing_line_counts_pages(run):
     _, lines, out = run
     closing = lines[-1]
     assert re.fullmatch(
-        r"Report for 2026-10 written to .*/2026-10/ \(7 pages: 1 complete, 3 partial, 3 skipped; "
+        r"Report for 2026-10 written to .*/2026-10/ \(8 pages: 2 complete, 3 partial, 3 skipped; "
         r"\d+\.\d s\); all periods: .*index\.html",
         closing,
     ), closing

@@ -300,7 +300,8 @@ class TopicsPage:
         )
         show(
             self.model.plot_drivers(self.drivers),
-            caption="Each topic's difference with its confidence interval; 0: no difference.",
+            caption=f"Each topic's difference with its {confidence_label(self.confidence)} "
+            "confidence interval; 0: no difference.",
         )
 
     def save_model(self) -> Any:
