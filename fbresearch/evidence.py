@@ -43,6 +43,7 @@ __all__ = [
     "FDR_METHOD",
     "fdr_level",
     "fdr_adjust",
+    "fdr_adjust_within",
     "fdr_survivors",
     "significant_in_family",
     "correction_text",
@@ -350,6 +351,8 @@ def mean_permutation_test(a: Any, b: Any) -> float:
 
 def _log_comb(n: Any, k: Any) -> Any:
     return special.gammaln(n + 1) - special.gammaln(k + 1) - special.gammaln(n - k + 1)
+
+
 # --- multiplicity: false discovery rate within a page's family of tests ----------------------
 #: the name a page gives the check (kept in one place, so every page says the same)
 FDR_METHOD = "Benjamini-Hochberg"
@@ -398,6 +401,23 @@ def fdr_adjust(p_values: Any) -> np.ndarray:
     order = known[np.argsort(p[known], kind="mergesort")]
     scaled = p[order] * m / np.arange(1, m + 1)
     q[order] = np.minimum(np.minimum.accumulate(scaled[::-1])[::-1], 1.0)
+    return q
+
+
+def fdr_adjust_within(p_values: Any, groups: Any) -> np.ndarray:
+    """Benjamini-Hochberg q-values with each group its own family (e.g. per metric or language).
+
+    Examples
+    --------
+    >>> fdr_adjust_within([0.01, 0.04, 0.03, 0.5], ["a", "a", "b", "b"]).round(3).tolist()
+    [0.02, 0.04, 0.06, 0.5]
+    """
+    p = np.asarray(p_values, dtype=float)
+    groups = np.asarray(groups, dtype=object)
+    q = np.full(p.shape, np.nan)
+    for group in dict.fromkeys(groups.tolist()):
+        mask = groups == group
+        q[mask] = fdr_adjust(p[mask])
     return q
 
 
@@ -553,6 +573,8 @@ def summary_sentence(
         f"Changes are listed only if they survive {check} across the {n_tests} changes tested "
         f"in this report; {n_survived} {'does' if n_survived == 1 else 'do'}."
     )
+
+
 def holm_adjust(p_values: Sequence[float] | np.ndarray) -> np.ndarray:
     """Holm's step-down adjustment of p-values for many tests at once (Holm 1979).
 

@@ -269,10 +269,8 @@ def profile_findings(res: ProfileResult) -> list[Finding]:
     """Headline findings of a :class:`ProfileResult`: the differences that survive Holm."""
     out = []
     t = res.table
-    q = {}
-    for _, rows in t.groupby("metric", sort=False):
-        ok = rows["p_value"].notna()
-        q.update(zip(rows.index[ok], evidence.fdr_adjust(rows.loc[ok, "p_value"]), strict=True))
+    adjusted = evidence.fdr_adjust_within(t["p_value"], t["metric"])
+    q = {i: v for i, v in zip(t.index, adjusted, strict=True) if v == v}  # tested rows only
     for i, r in zip(t.index[t["significant"]], t[t["significant"]].itertuples(), strict=True):
         est = res.estimates[(r.segment, r.metric, "diff")]
         out.append(

@@ -391,11 +391,8 @@ def rising_tests(rising: pd.DataFrame | None) -> list[float]:
 
 
 def _bh_by_language(rising: pd.DataFrame) -> pd.Series:
-    q = pd.Series(np.nan, index=rising.index)
-    for _, part in rising.groupby("language", sort=False):
-        ok = part["p_value"].notna()
-        q[part.index[ok]] = evidence.fdr_adjust(part.loc[ok, "p_value"])
-    return q
+    q = evidence.fdr_adjust_within(rising["p_value"], rising["language"])
+    return pd.Series(q, index=rising.index)
 
 
 def _rising_findings(rising: pd.DataFrame) -> list[Finding]:

@@ -29,6 +29,9 @@ __all__ = [
     "plot_topic_lineage",
 ]
 
+#: a language panel's title
+_PANEL_TITLES = {"zh": "Chinese topics", "en": "English topics"}
+
 
 def _confidence(table, confidence):  # noqa: ANN001, ANN202
     """The level to label: given, else the table's ``attrs["confidence"]``, else 0.95."""
@@ -133,7 +136,7 @@ def plot_topic_prevalence(prevalence, ax=None, top: int = 6, confidence=None):  
         ax_.set_xticks(range(0, len(periods), step), periods[::step])
         ax_.yaxis.set_major_formatter(lambda v, _: f"{v:.0%}")
         ax_.set_ylabel(f"share of texts ({level} CI band)")
-        ax_.set_title({"zh": "Chinese topics", "en": "English topics"}.get(lang, lang))
+        ax_.set_title(_PANEL_TITLES.get(lang, lang))
         ax_.legend(fontsize="x-small", loc="upper left")
     if ax is not None:
         return ax
@@ -214,7 +217,7 @@ def plot_topic_lineage(lineage, ax=None):  # noqa: ANN001, ANN201
         ax_.yaxis.set_major_formatter(lambda v, _: f"{v:.0%}")
         ax_.set_ylabel("share of the language's texts")
         ax_.set_xlabel("report period (star: new topic, cross: vanished after)")
-        ax_.set_title({"zh": "Chinese topics", "en": "English topics"}.get(lang, lang))
+        ax_.set_title(_PANEL_TITLES.get(lang, lang))
         ax_.legend(fontsize="x-small", loc="upper left")
     if ax is not None:
         return ax
