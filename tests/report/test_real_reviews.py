@@ -42,6 +42,7 @@ EXPECTED = {
     "improvement": "skipped",
     "closed_loop": "partial",
     "value": "skipped",  # no orders file
+    "journey": "skipped",  # no touchpoint column
 }
 LEFT_OUT = {
     "overview": {"trends", "channel", "response_rate", "acknowledged"},
@@ -51,6 +52,7 @@ LEFT_OUT = {
     "improvement": {"improvements"},
     "closed_loop": {"response_times"},
     "value": {"value", "outlook"},  # no orders file, no months
+    "journey": {"stages", "profiles"},  # no touchpoint column
 }
 
 
