@@ -63,7 +63,7 @@ def test_matching_is_on_tokens_not_substrings():
 
 
 def test_uncategorized_share_and_candidates():
-    # hand-worked: 2 of 4 texts with words match nothing; "wifi" dominates them
+    # hand-worked: 2 of 4 texts (the blank one is no text) match nothing; "wifi" dominates them
     r = categorize(
         ["wifi is down", "wifi slow again", "late courier", "refund please", ""],
         {"delivery": ["courier"], "refund": ["refund"]},

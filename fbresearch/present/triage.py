@@ -29,7 +29,12 @@ import pandas as pd
 from fbresearch.analyses.kpis.narrative import period_label
 from fbresearch.analyses.kpis.suppress import hidden_note
 from fbresearch.analyses.triage import category_kpis
-from fbresearch.analyses.triage.config import NO_TEXT, UNCATEGORIZED, UNSORTED_LABELS
+from fbresearch.analyses.triage.config import (
+    NO_TEXT,
+    UNCATEGORIZED,
+    UNSORTED_LABELS,
+    UNSORTED_MEANING,
+)
 from fbresearch.format import confidence_label
 from fbresearch.present.display import show
 from fbresearch.present.plots.kpis import axis_label
@@ -42,6 +47,7 @@ from fbresearch.schema import metric_spec
 __all__ = [
     "TOP_CATEGORIES",
     "TREND_CATEGORIES",
+    "category_caption",
     "category_table",
     "category_trend",
     "show_categories",
@@ -65,7 +71,10 @@ def _labels(categories: Any) -> dict[str, str]:
 def category_table(kpis: Any, categories: Any, top: int | None = None) -> pd.DataFrame:
     """One row per category: its responses, then each score with its interval, largest first.
 
-    Texts in no category come last whatever their number, then responses without a text. The count is the count (no interval:
+    Texts in no category come last whatever their number, then responses without a text (one
+    definition with :func:`~fbresearch.analyses.triage.categorize`: a response with a non-blank
+    text in none of the categories is "No category", whether or not words are left once it is
+    tokenized). The count is the count (no interval:
     the export keeps the Poisson interval of the volume); each score's header names the result's
     own confidence level and the score's label and unit come from the METRICS registry.
     A cell left out for anonymity (``kpis.hidden``) says so instead of its number.
@@ -109,6 +118,26 @@ def category_table(kpis: Any, categories: Any, top: int | None = None) -> pd.Dat
     )
     wide = wide.reset_index(drop=True).fillna("–")
     return wide if top is None else wide.head(top)
+
+
+def category_caption(wide: pd.DataFrame, window: str, top: int = TOP_CATEGORIES) -> str:
+    """Caption of the category table: its month, how many rows it shows, and what its
+    "No category" and "No text" rows mean (the same definition as the table of texts by category).
+
+    Examples
+    --------
+    >>> wide = pd.DataFrame({"Category": ["Packaging", "No category", "No text"]})
+    >>> category_caption(wide, "October 2026")  # doctest: +NORMALIZE_WHITESPACE
+    "Volume and satisfaction by category, October 2026. No category: texts with none of the
+    taxonomy's words, however short; No text: responses without a text."
+    """
+    caption = f"Volume and satisfaction by category, {window}"
+    if len(wide) > top:
+        caption += f": the {top} largest of {len(wide)} categories"
+        caption += " (every category, with its intervals, in the report's tables.xlsx)"
+    shown = set(wide.head(top)["Category"]) if "Category" in wide.columns else set()
+    meant = [UNSORTED_MEANING[c] for c in (UNCATEGORIZED, NO_TEXT) if UNSORTED_LABELS[c] in shown]
+    return caption + (f". {'; '.join(meant)}." if meant else "")
 
 
 def category_trend(
@@ -189,11 +218,7 @@ def show_categories(
         show(kpis)
     else:
         wide = category_table(kpis, categories)
-        caption = f"Volume and satisfaction by category, {window}"
-        if len(wide) > top:
-            caption += f": the {top} largest of {len(wide)} categories"
-            caption += " (every category, with its intervals, in the report's tables.xlsx)"
-        show(wide.head(top), caption=caption, full=wide)
+        show(wide.head(top), caption=category_caption(wide, window, top), full=wide)
     trend = attempt(
         category_kpis,
         feedback,

@@ -262,7 +262,7 @@ def categorize(
     >>> r = categorize(["Refund still not here and the app crashes", "配送费太贵了", ""])
     >>> r.labels[["app_website", "refund_return", "price"]].values.tolist()
     [[True, True, False], [False, False, True], [False, False, False]]
-    >>> round(r.uncategorized.estimate, 2)   # 0 of the 2 texts with words
+    >>> round(r.uncategorized.estimate, 2)   # 0 of the 2 texts (the blank one is no text)
     0.0
     """
     series = _as_series(texts)
@@ -277,18 +277,22 @@ def categorize(
     index, longest, unmatchable = _entry_keys(tax, user_words)
     cats = tax.categories
     hits, primary = _match(tokens, index, longest, cats)
-    has_words = np.fromiter((len(t) > 0 for t in tokens), bool, len(tokens))
+    # one definition for every table: a text is any response with a non-blank text, and "No
+    # category" is a text in none of the categories, even one left with no words once tokenized
+    # (single characters, stopwords or symbols: "送的好慢啊"); a response without one is "No text"
+    has_text = series.fillna("").astype(str).str.strip().ne("").rename("has_text")
+    texts = has_text.to_numpy()
     label_frame = pd.DataFrame(hits, index=series.index, columns=cats)
     primary_s = pd.Series(primary, index=series.index, name="category", dtype=object)
 
-    n_words = int(has_words.sum())
+    n_texts = int(texts.sum())
     rows = []
     for j, c in enumerate(cats):
-        k = int(hits[has_words, j].sum())
-        e = proportion(k, n_words, confidence)
+        k = int(hits[texts, j].sum())
+        e = proportion(k, n_texts, confidence)
         rows.append((c, tax.labels[c], k, e.estimate, e.ci_low, e.ci_high))
-    none = has_words & ~hits.any(axis=1)
-    unc = proportion(int(none.sum()), n_words, confidence, name="uncategorized")
+    none = texts & ~hits.any(axis=1)
+    unc = proportion(int(none.sum()), n_texts, confidence, name="uncategorized")
     rows.append(
         (UNCATEGORIZED, "No category", int(none.sum()), unc.estimate, unc.ci_low, unc.ci_high)
     )
@@ -317,7 +321,7 @@ def categorize(
         predicted=predicted,
         notes=tuple(notes),
         confidence=confidence,
-        has_text=series.fillna("").astype(str).str.strip().ne("").rename("has_text"),
+        has_text=has_text,
     )
 
 

@@ -20,7 +20,16 @@ import yaml
 
 from fbresearch.errors import ParamsError
 
-__all__ = ["SEVERITIES", "DEFAULT_LIMITS_HOURS", "UNCATEGORIZED", "NO_TEXT", "UNHAPPY", "OUTCOMES"]
+__all__ = [
+    "SEVERITIES",
+    "DEFAULT_LIMITS_HOURS",
+    "UNCATEGORIZED",
+    "NO_TEXT",
+    "UNSORTED_LABELS",
+    "UNSORTED_MEANING",
+    "UNHAPPY",
+    "OUTCOMES",
+]
 
 #: Grades from most to least pressing.
 SEVERITIES = ("urgent", "important", "general")
@@ -32,6 +41,11 @@ UNCATEGORIZED = "uncategorized"
 NO_TEXT = "no_text"
 #: The reader's names of the two rows outside the taxonomy.
 UNSORTED_LABELS = {UNCATEGORIZED: "No category", NO_TEXT: "No text"}
+#: What the two rows mean, for every caption that shows them (one definition for all tables).
+UNSORTED_MEANING = {
+    UNCATEGORIZED: "No category: texts with none of the taxonomy's words, however short",
+    NO_TEXT: "No text: responses without a text",
+}
 #: outcome -> the highest answer that counts as unhappy (followed up, graded important)
 UNHAPPY = {"nps": 6, "csat": 2, "satisfied": 0, "ces": 3}
 #: the outcomes triage reads, in the order a page falls back to them

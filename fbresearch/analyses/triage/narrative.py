@@ -8,7 +8,7 @@ Examples
 --------
 >>> from fbresearch.analyses.triage import categorize
 >>> category_summary(categorize(["The courier was late", "Nice"])).split(",")[0]
-'Of 1 texts with words'
+'Of 2 texts'
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from fbresearch.analyses.triage.config import SEVERITIES, UNCATEGORIZED
+from fbresearch.analyses.triage.config import SEVERITIES, UNCATEGORIZED, UNSORTED_MEANING
 from fbresearch.format import confidence_label, format_number
 from fbresearch.results import Estimate, Finding
 from fbresearch.schema import METRICS
@@ -44,6 +44,7 @@ __all__ = [
     "loop_findings",
     "suspicious_summary",
     "suspicious_findings",
+    "category_caption",
     "category_plot_caption",
     "severity_caption",
     "response_times_plot_caption",
@@ -74,16 +75,16 @@ def category_summary(result: CategoryResult) -> str:
     --------
     >>> from fbresearch.analyses.triage import categorize
     >>> category_summary(categorize([""]))
-    'No texts with words to categorize.'
+    'No texts to categorize.'
     """
     unc = result.uncategorized
     if unc is None or unc.n == 0:
-        return "No texts with words to categorize."
+        return "No texts to categorize."
     table = result.table
     rows = table[table["category"] != UNCATEGORIZED].sort_values("n", ascending=False)
     top = ", ".join(f"{r.label} {_percent(r.estimate, 0)}" for r in rows.head(3).itertuples())
     text = (
-        f"Of {unc.n:,} texts with words, the largest categories were {top} "
+        f"Of {unc.n:,} texts, the largest categories were {top} "
         f"(a text can be in several). {unc.format(0)} fell in no category"
     )
     if len(result.candidates):
@@ -482,6 +483,20 @@ def suspicious_findings(result: SuspiciousResult) -> list[Finding]:
 # --------------------------------------------------------------------------------------------
 # captions: what each table or chart shows, with the run's confidence level where it has one
 # --------------------------------------------------------------------------------------------
+
+
+def category_caption(result: CategoryResult, window: object = "") -> str:
+    """Caption of the table of categories: what it counts, and what "No category" means.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from fbresearch.analyses.triage.results import CategoryResult
+    >>> category_caption(CategoryResult(table=pd.DataFrame()), "October 2026")
+    "Texts by category, October 2026 (No category: texts with none of the taxonomy's words, however short)"
+    """
+    when = f", {window}" if str(window) else ""
+    return f"Texts by category{when} ({UNSORTED_MEANING[UNCATEGORIZED]})"
 
 
 def category_plot_caption(result: CategoryResult, period: object) -> str:

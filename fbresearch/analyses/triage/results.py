@@ -45,7 +45,7 @@ class CategoryResult(Result):
     ----------
     table : DataFrame
         One row per category (and ``uncategorized``): ``category``, ``label``, ``n`` (texts in
-        it), ``estimate``, ``ci_low``, ``ci_high`` (its share of texts with words, Wilson CI),
+        it), ``estimate``, ``ci_low``, ``ci_high`` (its share of texts, Wilson CI),
         ``unit``.
     labels : DataFrame
         One row per text (input index), one boolean column per category; a text may be in
@@ -53,7 +53,8 @@ class CategoryResult(Result):
     primary : Series
         Each text's main category (most matched words; ties: the earliest), None when none.
     uncategorized : Estimate
-        Share of texts with words that fell in no category.
+        Share of texts (responses with a non-blank text) that fell in no category, texts
+        left with no words once tokenized included.
     candidates : DataFrame
         Words that dominate the uncategorized texts (``term``, ``texts``, ``share``): candidate
         keywords for the taxonomy.
@@ -86,6 +87,10 @@ class CategoryResult(Result):
         table = table.rename(columns={"n": "texts"})
         table.attrs["estimate_label"] = "Share of texts"  # the renderer's name for the estimate
         return table
+
+    def caption(self, window: object = "") -> str:
+        """Caption of the table of categories for ``window`` (e.g. "October 2026")."""
+        return narrative.category_caption(self, window)
 
     def plot_caption(self, period: object = "") -> str:
         """Caption of :meth:`plot` for the month ``period``."""

@@ -3,7 +3,7 @@
 import pandas as pd
 
 from fbresearch.analyses.triage import categorize, category_kpis
-from fbresearch.present.triage import category_table
+from fbresearch.present.triage import category_caption, category_table
 
 
 def test_no_text_is_its_own_row_apart_from_no_category():
@@ -25,6 +25,36 @@ def test_no_text_is_its_own_row_apart_from_no_category():
     assert wide.loc["No text", "Responses"] == 2
     assert wide.loc["No text", "NPS (95% CI)"].startswith("-100")  # 2 detractors of 2
     assert list(wide.index[-2:]) == ["No category", "No text"]
+
+
+def test_no_category_is_one_count_in_both_tables_even_for_texts_without_words():
+    # hand-worked: 5 responses; "late courier" is delivery; "purple elephants dance" and
+    # "送的好慢啊" (single characters and a stopword: no words once tokenized) are texts in no
+    # category; None and "  " have no text. Both tables say 2 in no category, of 3 texts.
+    df = pd.DataFrame(
+        {
+            "submitted_at": pd.Timestamp("2026-10-02"),
+            "text": ["late courier", "purple elephants dance", "送的好慢啊", None, "  "],
+            "nps": [9, 10, 0, 3, 6],
+        }
+    )
+    cats = categorize(df["text"])
+    by_code = cats.table.set_index("category")
+    assert by_code.loc["uncategorized", "n"] == 2
+    assert cats.uncategorized.n == 3  # the share's denominator: every text, words or not
+    assert abs(cats.uncategorized.estimate - 2 / 3) < 1e-12
+    assert by_code.loc["delivery_logistics", "estimate"] == 1 / 3
+    wide = category_table(category_kpis(df, cats, period="2026-10", metrics=["volume", "nps"]),
+                          cats).set_index("Category")
+    assert wide.loc["No category", "Responses"] == 2
+    assert wide.loc["No text", "Responses"] == 2
+    assert wide.loc["No category", "NPS (95% CI)"].startswith("0.0")  # 1 promoter, 1 detractor
+    assert cats.summary().startswith("Of 3 texts, the largest categories were")
+    # each caption says what its unsorted rows mean
+    assert "No category: texts with none of the taxonomy's words" in cats.caption("October 2026")
+    caption = category_caption(wide.reset_index(), "October 2026")
+    assert "No category: texts with none" in caption
+    assert "No text: responses without a text" in caption
 
 
 def test_response_times_name_categories_by_their_labels():

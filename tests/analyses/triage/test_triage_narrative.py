@@ -18,10 +18,10 @@ TEXTS = ["The courier was late", "late courier again", "cold food", "lovely weat
 
 
 def test_category_sentences_by_hand():
-    # 4 texts with words: delivery 2 (50%), product quality 1 (25%); the weather in none (25%)
+    # 4 texts: delivery 2 (50%), product quality 1 (25%); the weather in none (25%)
     r = categorize(TEXTS, confidence=0.9)
     assert r.summary().startswith(
-        "Of 4 texts with words, the largest categories were Delivery and logistics 50%"
+        "Of 4 texts, the largest categories were Delivery and logistics 50%"
     )
     first, unc = narrative.category_findings(r)
     assert first.sentence.startswith(
