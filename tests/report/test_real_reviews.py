@@ -101,3 +101,22 @@ def test_closed_loop_runs_cleanly(reviews, monkeypatch):
     shown = execute_page(prepared, "closed_loop", monkeypatch)
     assert shown
     assert not forbidden_in(shown), forbidden_in(shown)
+
+
+def test_closed_loop_tables_agree_on_no_category(reviews, monkeypatch):
+    # real texts left with no words once tokenized ("送的好慢啊": single characters and a
+    # stopword) are texts in no category in both tables: one count, one definition
+    from fbresearch.analyses.triage import category_kpis
+    from fbresearch.present.triage import category_table
+
+    _name, prepared = reviews
+    namespace: dict = {}
+    shown = execute_page(prepared, "closed_loop", monkeypatch, namespace)
+    cats, feedback = namespace["all_cats"], namespace["feedback"]
+    texts_table = namespace["cats"].table.set_index("category")
+    wide = category_table(category_kpis(feedback, cats, period=prepared.period), cats)
+    by_label = wide.set_index("Category")["Responses"]
+    assert texts_table.loc["uncategorized", "n"] == by_label["No category"]
+    assert namespace["cats"].uncategorized.n == len(feedback)  # every review is a text
+    assert "No text" not in by_label.index
+    assert any("No category: texts with none of the taxonomy" in s for s in shown)  # captioned
