@@ -101,6 +101,11 @@ def test_closed_loop_runs_cleanly(reviews, monkeypatch):
     shown = execute_page(prepared, "closed_loop", monkeypatch)
     assert shown
     assert not forbidden_in(shown), forbidden_in(shown)
+    # a satisfied label, no NPS and no reply times: the follow-up names that outcome's customers
+    # and the columns that would enable it
+    follow_up = [s for s in shown if "Follow-up of" in s]
+    assert follow_up and "Follow-up of dissatisfied customers could not run" in follow_up[0]
+    assert "responded_at" in follow_up[0] and "detractor" not in follow_up[0]
 
 
 def test_closed_loop_tables_agree_on_no_category(reviews, monkeypatch):

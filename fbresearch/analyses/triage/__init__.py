@@ -36,6 +36,7 @@ from fbresearch.analyses.triage.minhash import (
     near_duplicate_groups,
     shingle_hashes,
 )
+from fbresearch.analyses.triage.narrative import loop_task
 from fbresearch.analyses.triage.response_times import response_times
 from fbresearch.analyses.triage.results import (
     CategoryResult,
@@ -69,6 +70,7 @@ __all__ = [
     "ResponseTimesResult",
     "close_the_loop",
     "LoopResult",
+    "loop_task",
     "suspicious_feedback",
     "SuspiciousResult",
     "minhash_signatures",

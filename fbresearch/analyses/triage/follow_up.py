@@ -123,8 +123,10 @@ def close_the_loop(
         )
     if responded not in frame.columns and resolved not in frame.columns:
         raise AnalysisError(
-            f"closing the loop needs {responded!r} or {resolved!r} to know who was "
-            f"contacted; the data has neither."
+            f"it needs a {responded!r} column (when each response was first answered) or a "
+            f"{resolved!r} column (when its case was resolved) to know who was contacted, and "
+            f"the data has neither. Fix: map one of them in params (columns: {{{responded}: "
+            f"<your column>}})."
         )
     flags: dict[str, np.ndarray] = {}
     t0 = _parse_times(frame[submitted], submitted, flags)

@@ -40,6 +40,7 @@ __all__ = [
     "severity_findings",
     "response_times_summary",
     "response_times_findings",
+    "loop_task",
     "loop_summary",
     "loop_findings",
     "suspicious_summary",
@@ -351,6 +352,19 @@ def _later_label(result: LoopResult) -> str:
 def _who(result: LoopResult, ranged: bool = True) -> str:
     words = _UNHAPPY_WORDS.get(result.outcome, _UNHAPPY_WORDS["nps"])
     return words if ranged else words.split(" (")[0]
+
+
+def loop_task(outcome: str = "nps") -> str:
+    """The follow-up section's task in the words of the page's outcome, for
+    :func:`fbresearch.results.attempt` (``what=``): whom it follows up.
+
+    Examples
+    --------
+    >>> loop_task("nps"), loop_task("satisfied")
+    ('Follow-up of detractors', 'Follow-up of dissatisfied customers')
+    """
+    words = _UNHAPPY_WORDS.get(outcome, "unhappy customers")
+    return f"Follow-up of {words.split(' (')[0]}"
 
 
 def _later_text(result: LoopResult) -> str:

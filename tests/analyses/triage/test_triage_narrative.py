@@ -88,3 +88,27 @@ def test_loop_sentence_and_confidence():
     # 1 of 2 detractors contacted
     assert r.summary().startswith("50% (")
     assert "of 2 detractors (NPS 0-6) were contacted" in r.summary()
+
+
+def test_follow_up_without_contact_times_speaks_of_the_outcome_and_names_the_columns():
+    # reviews with a satisfied label only (no NPS, no reply times): the page's outcome is
+    # "satisfied", so the follow-up is of dissatisfied customers, and it needs a reply column
+    from fbresearch.analyses.triage import loop_task
+    from fbresearch.results import attempt
+
+    df = pd.DataFrame(
+        {"submitted_at": pd.Timestamp("2026-10-01"), "satisfied": [0, 1, 0], "text": "x"}
+    )
+    loop = attempt(
+        close_the_loop, df, asof="2026-11-01", outcome="satisfied", what=loop_task("satisfied")
+    )
+    assert loop.summary() == (
+        "Follow-up of dissatisfied customers could not run: it needs a 'responded_at' column "
+        "(when each response was first answered) or a 'resolved_at' column (when its case was "
+        "resolved) to know who was contacted, and the data has neither. Fix: map one of them in "
+        "params (columns: {responded_at: <your column>})."
+    )
+    assert "detractor" not in loop.summary()
+    assert loop_task("nps") == "Follow-up of detractors"
+    assert loop_task("csat") == "Follow-up of unhappy customers"
+    assert loop_task("ces") == "Follow-up of customers who found it hard"
