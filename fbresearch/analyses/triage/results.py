@@ -209,14 +209,15 @@ class ResponseTimesResult(Result):
         return narrative.response_times_findings(self)
 
     def display_table(self) -> pd.DataFrame:
-        """A readable table: shares within limits and medians with CIs."""
-        from fbresearch.present.tables import format_ci
+        """A readable table: shares within limits and medians with CIs; each row's dimension
+        by its display label, as other tables head that column ("Severity", "Channel")."""
+        from fbresearch.present.tables import column_label, format_ci
 
         t = self.table
         level = confidence_label(self.confidence)
         return pd.DataFrame(
             {
-                "By": t["dimension"],
+                "By": [column_label(d) for d in t["dimension"]],
                 "Group": t["group"],
                 "Cases": t["cases"],
                 f"Answered within limit ({level} CI)": [

@@ -112,3 +112,21 @@ def test_follow_up_without_contact_times_speaks_of_the_outcome_and_names_the_col
     assert loop_task("nps") == "Follow-up of detractors"
     assert loop_task("csat") == "Follow-up of unhappy customers"
     assert loop_task("ces") == "Follow-up of customers who found it hard"
+
+
+def test_response_times_by_column_uses_the_display_labels():
+    # two channels and two categories: the "By" column heads its groups as other tables head
+    # those columns (Channel, Category), never the raw lowercase dimension names
+    from fbresearch.analyses.triage import add_triage_columns, categorize
+
+    cases = _cases().assign(
+        channel=["email", "app", "email", "app"],
+        text=["late courier", "refund please", "late again", "refund still"],
+        nps=[2, 9, 3, 10],
+    )
+    cases = add_triage_columns(cases, categorize(cases["text"]), severity(cases))
+    table = response_times(cases, asof="2026-10-10", window_days=None, min_cases=1)
+    shown = table.display_table()
+    assert list(dict.fromkeys(shown["By"])) == ["All", "Severity", "Channel", "Category"]
+    assert set(shown.loc[shown["By"] == "Channel", "Group"]) == {"email", "app"}
+    assert table.table["dimension"].iloc[0] == "all"  # the tidy table keeps the codes
