@@ -278,6 +278,16 @@ METRICS: dict[str, MetricSpec] = {
         1,
         "percentage points",
     ),
+    "response_rate": MetricSpec(
+        "response_rate",
+        "Response rate",
+        "share of invited customers who answered (needs invitation counts)",
+        "percent",
+        (0, 100),
+        1,
+        1,
+        "percentage points",
+    ),
     "volume": MetricSpec(
         "volume",
         "Responses",

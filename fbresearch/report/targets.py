@@ -1,8 +1,12 @@
 """KPI targets in params (``targets:``): validation, and the verdicts the period index shows.
 
-``targets:`` is ``null`` (the default: no targets), ``default`` (the background's benchmark,
+``targets:`` is ``null`` (the default: no targets), ``default`` (the background's benchmarks,
 :data:`fbresearch.analyses.targets.DEFAULT_TARGETS`: CSAT 10% above the report month within 12
+months, and, where the run has invitation counts, a response rate of at least 15% within 12
 months) or a list of ``{metric, value | relative_change | change, by | within_months, from}``.
+A ``response_rate`` target needs an invitations file (params ``invitations:``); without one the
+overview says so instead of a verdict. A share (CSAT, satisfied, response rate) is written as
+a share: ``value: 0.15`` for 15%.
 Defaults apply only when asked for (``targets: default``; params/monthly.yaml, the default run,
 asks for them): a target is a decision of the business, never invented for it. The overview
 page gets them as its ``targets`` parameter; the index page shows each headline KPI's verdict,
@@ -23,6 +27,7 @@ from typing import Any
 
 from fbresearch.analyses.targets import TARGET_METRICS
 from fbresearch.errors import ParamsError
+from fbresearch.schema import metric_spec
 
 __all__ = ["check_targets", "target_arguments", "TARGET_KEYS"]
 
@@ -64,6 +69,12 @@ def _check_one(i: int, t: Any, source: str) -> None:
         raise ParamsError(
             f"{where} needs one number: value (the level to reach), relative_change (0.10: 10% "
             "up) or change (in the KPI's units)."
+        )
+    share = metric_spec(t["metric"]).unit == "percent"
+    if share and "value" in t and not 0 <= t["value"] <= 1:
+        raise ParamsError(
+            f"{where}.value of {t['metric']} is a share between 0 and 1 (0.15 for 15%), not "
+            f"{t['value']!r}."
         )
     for key in ("by", "from"):
         if key in t and not _month(t[key]):

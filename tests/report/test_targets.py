@@ -51,7 +51,20 @@ def test_index_cards_show_the_overviews_verdict():
         row = overview[overview["metric"] == column].iloc[0]
         assert kpis[name]["targets"][0]["sentence"] == target_sentence(row, 0.9)
     page = period_page(
-        report_title="R", period_label="October 2026", kpis=list(kpis.values()), findings=[],
-        notebooks=[], footer={},
+        report_title="R",
+        period_label="October 2026",
+        kpis=list(kpis.values()),
+        findings=[],
+        notebooks=[],
+        footer={},
     )
     assert "Target 50.0% by Sep 2026: met" in page and 'class="fb-targets"' in page
+
+
+def test_response_rate_is_a_target_and_shares_are_shares():
+    from fbresearch.report.targets import check_targets
+
+    given = [{"metric": "response_rate", "value": 0.15, "by": "2027-06"}]
+    assert check_targets(given, "<dict>") == given
+    with pytest.raises(ParamsError, match=r"share between 0 and 1 \(0.15 for 15%\), not 15"):
+        check_targets([{"metric": "response_rate", "value": 15, "by": "2027-06"}], "<dict>")

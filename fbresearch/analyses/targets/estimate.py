@@ -1,6 +1,6 @@
 """KPI targets: is the trend on course to reach each target by its date?
 
-A target names a KPI, a value (``value: 30``) or a rise from a baseline month (``relative_change:
+A target names a KPI (or the response rate), a value (``value: 30``) or a rise from a baseline month (``relative_change:
 0.10`` or ``change: 5``, from ``from``, default the report month) and a due month (``by``, or
 ``within_months`` of the baseline). The monthly figures up to the report month (the last
 ``months`` of them) are projected to the due month by a trend model
@@ -15,8 +15,13 @@ target (in the KPI's better direction), **behind** when the whole interval falls
 interval instead: met, missed, or too close to call.
 
 :data:`DEFAULT_TARGETS` are the background's benchmarks (``targets: default`` in params): CSAT
-10% above the report month within 12 months. (The other benchmark, a 15-25% survey response
-rate, is the overview's response-rate band, ``benchmark_response_rate``.)
+10% above the report month within 12 months, and a survey response rate of at least 15% (the low
+end of the usual 15-25%) within 12 months where the run has invitation counts.
+
+A ``response_rate`` target is judged on the monthly response rate of the invited channels
+(:func:`fbresearch.analyses.targets.rates.rate_months`), so it needs the invitations
+(``invitations=`` with ``feedback=``); without them its row says so (``needs``: an invitations
+file) instead of a verdict, and the default one is left out.
 
 Examples
 --------
@@ -42,32 +47,38 @@ import pandas as pd
 
 from fbresearch.analyses.outlook.forecast import MIN_MONTHS
 from fbresearch.analyses.targets.projection import trend_projection
+from fbresearch.analyses.targets.rates import NEEDS_INVITATIONS, NEEDS_MONTHS, RATE, rate_months
 from fbresearch.analyses.targets.results import TargetResult
 from fbresearch.errors import AnalysisError
 from fbresearch.schema import metric_spec
 
 __all__ = ["DEFAULT_TARGETS", "TARGET_METRICS", "MIN_MONTHS", "target_progress", "resolve_targets"]
 
-#: ``targets: default``: the background's benchmark of a 10-15% satisfaction rise in 12 months
+#: ``targets: default``: the background's benchmarks, a 10-15% satisfaction rise in 12 months
+#: and a 15-25% survey response rate (its low end; only where the run has invitation counts)
 DEFAULT_TARGETS: tuple[dict[str, Any], ...] = (
     {"metric": "csat", "relative_change": 0.10, "within_months": 12},
+    {"metric": RATE, "value": 0.15, "within_months": 12},
 )
-#: KPIs a target may name (the monthly KPI table's)
-TARGET_METRICS = ("nps", "csat", "csat_mean", "ces", "satisfied")
+#: KPIs a target may name (the monthly KPI table's, and the response rate)
+TARGET_METRICS = ("nps", "csat", "csat_mean", "ces", "satisfied", RATE)
 
 
-def resolve_targets(targets: Any) -> list[dict[str, Any]]:
-    """The targets of params as a list of dicts (``"default"``: :data:`DEFAULT_TARGETS`).
+def resolve_targets(targets: Any, *, invitations: bool = True) -> list[dict[str, Any]]:
+    """The targets of params as a list of dicts (``"default"``: :data:`DEFAULT_TARGETS`, less
+    the response-rate one when the run has no invitation counts: ``invitations=False``).
 
     Examples
     --------
-    >>> resolve_targets(None), resolve_targets("default")[0]["metric"]
-    ([], 'csat')
+    >>> resolve_targets(None), [t["metric"] for t in resolve_targets("default")]
+    ([], ['csat', 'response_rate'])
+    >>> [t["metric"] for t in resolve_targets("default", invitations=False)]
+    ['csat']
     """
     if targets is None:
         return []
     if targets == "default":
-        return [dict(t) for t in DEFAULT_TARGETS]
+        return [dict(t) for t in DEFAULT_TARGETS if invitations or t["metric"] != RATE]
     if isinstance(targets, Mapping):
         targets = [targets]
     return [dict(t) for t in targets]
@@ -159,6 +170,9 @@ def target_progress(
     months: int | None = 24,
     through: Any = None,
     trend_months: int | None = None,
+    invitations: Any = None,
+    feedback: Any = None,
+    inputs: Any = None,
 ) -> TargetResult:
     """Each target's projected level at its date with a CI, and whether the KPI is on track.
 
@@ -176,18 +190,41 @@ def target_progress(
     trend_months : int, optional
         Months of the trend charts the targets are drawn on (:meth:`TargetResult.plot`); None:
         every month of ``kpi``.
+    invitations, feedback : DataFrame, optional
+        Invitation counts (``channel``, ``month``, ``invited``) and the canonical feedback, for
+        ``response_rate`` targets (:func:`~fbresearch.analyses.targets.rates.rate_months`).
+        Without them a response-rate target is not judged: its ``needs`` says an invitations
+        file would enable it.
+    inputs : Inputs, optional
+        A page's inputs (:func:`fbresearch.load_inputs`): short for ``through=inputs.period``,
+        ``invitations=inputs.invitations`` and ``feedback=inputs.feedback``.
 
     Returns
     -------
     TargetResult
     """
-    specs = resolve_targets(targets)
+    if inputs is not None:
+        through, invitations, feedback = inputs.period, inputs.invitations, inputs.feedback
+    have_rates = invitations is not None and feedback is not None
+    specs = resolve_targets(targets, invitations=have_rates)
     if kpi.time is None:
         raise AnalysisError("targets need a KPI table by month: kpi_table(frame, by='month').")
     if through is not None and not kpi.table.empty:
         kept = kpi.table[kpi.table[kpi.time] <= pd.Period(str(through), freq="M")]
         kpi = type(kpi)(kept.reset_index(drop=True), kpi.by, kpi.time, kpi.metrics, kpi.confidence)
-    rows = [_one(kpi, spec, months) for spec in specs]
+    rates = None
+    if have_rates and any(spec.get("metric") == RATE for spec in specs):
+        last = through if through is not None else kpi.latest_period
+        rates = rate_months(invitations, feedback, through=last, confidence=kpi.confidence)
+    rows = []
+    for spec in specs:
+        if spec.get("metric") != RATE:
+            rows.append(_one(kpi, spec, months))
+        elif rates is None or rates.table.empty:  # its level and date, no verdict, and why
+            needs = NEEDS_INVITATIONS if rates is None else NEEDS_MONTHS
+            rows.append({**_one(kpi, spec, months), "needs": needs})
+        else:
+            rows.append(_one(rates, spec, months))
     columns = [
         "metric",
         "target",
@@ -201,6 +238,7 @@ def target_progress(
         "slope_se",
         "months",
         "status",
+        "needs",
     ]
     table = pd.DataFrame(rows).reindex(columns=columns)
     latest = None if kpi.table.empty else str(kpi.latest_period)

@@ -78,6 +78,24 @@ def level_text(metric: str, value: float) -> str:
     return f"{text}%" if percent and text != "–" else text
 
 
+def _in_sentence(label: str) -> str:
+    """A KPI label inside a sentence: acronyms kept ("NPS", "CSAT"), words in lower case
+    ("response rate", "mean CSAT").
+
+    Examples
+    --------
+    >>> _in_sentence("CSAT"), _in_sentence("Response rate"), _in_sentence("Mean CSAT")
+    ('CSAT', 'response rate', 'mean CSAT')
+    """
+    return label if label[:2].isupper() else label[:1].lower() + label[1:]
+
+
+def _needs(row: Any) -> str:
+    """What the run lacks to judge a target (``needs``), or ``""``."""
+    needs = row.get("needs") if hasattr(row, "get") else None
+    return needs if isinstance(needs, str) else ""
+
+
 def _goal(row: Any) -> str:
     label = metric_spec(row["metric"]).label
     head = f"{label} target: {level_text(row['metric'], row['target'])} by {month_label(row['by'])}"
@@ -89,32 +107,46 @@ def _goal(row: Any) -> str:
 
 
 def target_sentence(row: Any, confidence: float) -> str:
-    """One target: its level, the projection (or the due month) with its CI, and the verdict."""
+    """One target: its level, the projection (or the due month) with its CI, and the verdict;
+    a target whose figures the run lacks (``needs``) says what would enable it.
+
+    Examples
+    --------
+    >>> row = {"metric": "response_rate", "target": 0.15, "by": "2027-10", "baseline": math.nan,
+    ...        "status": "no data", "needs": "an invitations file"}
+    >>> target_sentence(row, 0.95)
+    'Response rate target: 15.0% by October 2027. Not judged: it needs an invitations file.'
+    """
     metric, status = row["metric"], row["status"]
     label, spec = metric_spec(metric).label, metric_spec(metric)
+    inner = _in_sentence(label)
+    needs = _needs(row)
+    if needs:
+        unset = isinstance(row["target"], float) and math.isnan(row["target"])
+        return f"{f'{label} target' if unset else _goal(row)}. Not judged: it needs {needs}."
     if status == "no data" or (isinstance(row["target"], float) and math.isnan(row["target"])):
-        return f"{label} target: no {label} figure to judge it by."
+        return f"{label} target: no {inner} figure to judge it by."
     goal = _goal(row)
     level = confidence_label(confidence)
     percent = spec.unit == "percent"
     if math.isnan(row.get("estimate", math.nan)):
         months = int(row["months"]) if not math.isnan(row.get("months", math.nan)) else 0
-        return f"{goal}: too early to say (only {months} months of {label} to project)."
+        return f"{goal}: too early to say (only {months} months of {inner} to project)."
     interval = format_interval(row["ci_low"], row["ci_high"], spec.digits, percent=percent)
     interval = f"{interval}%" if percent else interval
     if status in ("met", "missed", "too close to call"):
         return (
-            f"{goal}: {label} was {level_text(metric, row['estimate'])} ({level} CI {interval}) "
+            f"{goal}: {inner} was {level_text(metric, row['estimate'])} ({level} CI {interval}) "
             f"in {month_label(row['by'])}: {status}, as {_WHY[status]}."
         )
     if not projected(row):
         return (
             f"{goal}: too early to say. The {int(row['months'])} months so far vary too much to "
-            f"project {label} to {month_label(row['by'])} (the {level} prediction interval "
+            f"project {inner} to {month_label(row['by'])} (the {level} prediction interval "
             "covers the whole scale)."
         )
     return (
-        f"{goal}. Projected from the last {int(row['months'])} months, {label} would be "
+        f"{goal}. Projected from the last {int(row['months'])} months, {inner} would be "
         f"{level_text(metric, row['estimate'])} in {month_label(row['by'])} ({level} prediction "
         f"interval {interval}): {status}, as {_WHY[status]}."
     )
@@ -140,7 +172,7 @@ def targets_display_table(result: TargetResult) -> pd.DataFrame:
                 "By": month_label(r["by"]),
                 f"Projected ({level} CI)": f"{level_text(r['metric'], r['estimate'])} "
                 f"({interval}{'%' if percent and interval != '–' else ''})",
-                "Status": r["status"],
+                "Status": f"needs {_needs(r).split(' (')[0]}" if _needs(r) else r["status"],
             }
         )
     return pd.DataFrame(rows)

@@ -129,3 +129,68 @@ def test_a_projection_over_the_whole_scale_is_neither_drawn_nor_quoted():
     assert "vary too much to project" in goals.caption("csat")
     assert "vary too much" in goals.summary() and "35" not in goals.summary()
     plt.close("all")
+
+
+def _invited(months=12, start="2025-11", invited=1000, answered=200, social=50):
+    """Email invitations and answers (answered of invited each month, exactly) plus social
+    responses nobody was invited to: the response rate is answered / invited, social left out."""
+    periods = pd.period_range(start, periods=months, freq="M")
+    invitations = pd.DataFrame(
+        {"channel": "email", "month": [str(m) for m in periods], "invited": invited}
+    )
+    rows = [
+        pd.DataFrame({"channel": channel, "submitted_at": m.start_time, "csat": 5}, index=range(k))
+        for m in periods
+        for channel, k in (("email", answered), ("social", social))
+    ]
+    return invitations, pd.concat(rows, ignore_index=True)
+
+
+def test_response_rate_target_is_judged_on_the_invited_channels():
+    from fbresearch.analyses.kpis.scores import proportion
+
+    invitations, feedback = _invited()
+    kpi = kpi_table(feedback, by="month", metrics="csat")
+    goals = [
+        {"metric": "response_rate", "value": 0.15, "by": "2027-04"},  # 20% a month: on track
+        {"metric": "response_rate", "value": 0.30, "by": "2027-04"},  # far above: behind
+        {"metric": "response_rate", "value": 0.15, "by": "2026-10"},  # the report month: met
+    ]
+    result = target_progress(kpi, goals, invitations=invitations, feedback=feedback)
+    t = result.table
+    assert t["status"].tolist() == ["on track", "behind", "met"]
+    # the due month is judged on its own rate: 200 of 1,000 invited (the 50 social responses
+    # were never invited), with its Wilson interval
+    truth = proportion(200, 1000)
+    assert t.loc[2, "estimate"] == pytest.approx(0.20)
+    assert (t.loc[2, "ci_low"], t.loc[2, "ci_high"]) == pytest.approx((truth.ci_low, truth.ci_high))
+    assert t.loc[0, "ci_low"] < 0.20 < t.loc[0, "ci_high"]  # the projection of a flat 20%
+    assert t["needs"].isna().all()
+    assert (
+        "Response rate target: 15.0% by April 2027. Projected from the last 12 months, "
+        "response rate would be 20.0%" in result.summary()
+    )
+    # "default" adds the background's 15% response rate where invitations exist, else not
+    both = target_progress(kpi, "default", invitations=invitations, feedback=feedback).table
+    assert both["metric"].tolist() == ["csat", "response_rate"]
+    assert both.loc[1, "target"] == 0.15 and both.loc[1, "by"] == "2027-10"
+    assert target_progress(kpi, "default").table["metric"].tolist() == ["csat"]
+
+
+def test_response_rate_target_without_invitations_says_what_would_enable_it():
+    _invitations, feedback = _invited()
+    kpi = kpi_table(feedback, by="month", metrics="csat")
+    goal = [{"metric": "response_rate", "value": 0.15, "by": "2027-06"}]
+    result = target_progress(kpi, goal)
+    row = result.table.iloc[0]
+    assert row["status"] == "no data" and row["target"] == 0.15 and row["by"] == "2027-06"
+    assert result.summary() == (
+        "Response rate target: 15.0% by June 2027. Not judged: it needs an invitations file "
+        "(params invitations: a file of channel, month and invited, the number of customers "
+        "asked to answer)."
+    )
+    assert result.display_table().loc[0, "Status"] == "needs an invitations file"
+    # invitations that stop before the report month's history: said so too
+    late = pd.DataFrame({"channel": ["email"], "month": ["2027-01"], "invited": [10]})
+    later = target_progress(kpi, goal, invitations=late, feedback=feedback).table.iloc[0]
+    assert later["status"] == "no data" and "months up to the report month" in later["needs"]

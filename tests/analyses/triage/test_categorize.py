@@ -19,8 +19,9 @@ def test_no_text_is_its_own_row_apart_from_no_category():
     # the month's category shares count texts only: 1 of 2 texts is in no category
     unc = cats.table.set_index("category").loc["uncategorized", "n"]
     assert unc == 1
-    wide = category_table(category_kpis(df, cats, period="2026-10", metrics=["volume", "nps"]),
-                          cats).set_index("Category")
+    wide = category_table(
+        category_kpis(df, cats, period="2026-10", metrics=["volume", "nps"]), cats
+    ).set_index("Category")
     assert wide.loc["No category", "Responses"] == 1
     assert wide.loc["No text", "Responses"] == 2
     assert wide.loc["No text", "NPS (95% CI)"].startswith("-100")  # 2 detractors of 2
@@ -44,8 +45,9 @@ def test_no_category_is_one_count_in_both_tables_even_for_texts_without_words():
     assert cats.uncategorized.n == 3  # the share's denominator: every text, words or not
     assert abs(cats.uncategorized.estimate - 2 / 3) < 1e-12
     assert by_code.loc["delivery_logistics", "estimate"] == 1 / 3
-    wide = category_table(category_kpis(df, cats, period="2026-10", metrics=["volume", "nps"]),
-                          cats).set_index("Category")
+    wide = category_table(
+        category_kpis(df, cats, period="2026-10", metrics=["volume", "nps"]), cats
+    ).set_index("Category")
     assert wide.loc["No category", "Responses"] == 2
     assert wide.loc["No text", "Responses"] == 2
     assert wide.loc["No category", "NPS (95% CI)"].startswith("0.0")  # 1 promoter, 1 detractor
