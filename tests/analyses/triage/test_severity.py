@@ -18,11 +18,7 @@ def _reviews() -> pd.DataFrame:
 def test_satisfied_label_grades_unhappy_important_without_nps():
     graded = severity(_reviews())
     assert graded["rule"].tolist() == [
-        "detractor",
-        "detractor",
-        "default",
-        "default",
-        "legal_or_regulator",
+        "detractor", "detractor", "default", "default", "legal_or_regulator"
     ]
     mix = severity_mix(graded)
     important = mix.grades.set_index("severity").loc["important", "n"]
