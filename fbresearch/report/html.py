@@ -510,9 +510,16 @@ _STATUS_TEXT = {
 
 
 def reports_page(
-    *, report_title: str, periods: Sequence[Mapping[str, Any]], footer: Mapping[str, Any]
+    *,
+    report_title: str,
+    periods: Sequence[Mapping[str, Any]],
+    footer: Mapping[str, Any],
+    targets: Sequence[Mapping[str, Any]] = (),
 ) -> str:
-    """``reports/index.html``: every period, newest first, with its headline KPIs and movement.
+    """``reports/index.html``: every period, newest first, with its headline KPIs and movement,
+    and each KPI target's latest verdict (``targets``: the KPI's ``name``, ``unit``, the report
+    month's ``label`` and the target as the period's index holds it; see
+    :func:`fbresearch.report.index.latest_targets`).
 
     Examples
     --------
@@ -554,6 +561,9 @@ def reports_page(
         subtitle="All monthly reports",
         periods=views,
         kpi_names=names,
+        targets=[
+            {**_target_view(t, t.get("unit") == "share"), "label": t["label"]} for t in targets
+        ],
         **_levels(newest.get("confidence")),
         footer=footer,
     )

@@ -18,6 +18,7 @@ from fbresearch.report.targets import target_arguments
 __all__ = [
     "headline_kpis",
     "headline_targets",
+    "latest_targets",
     "period_label",
     "read_outlook",
     "update_reports_index",
@@ -192,6 +193,42 @@ def headline_targets(
     return out
 
 
+def latest_targets(periods: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each KPI's targets as the newest period that judged them says (``periods`` newest first,
+    as :func:`update_reports_index` reads them from the manifests): the target with the KPI's
+    ``unit`` and the period's ``period`` and ``label``.
+
+    A KPI's targets are taken whole from one period (its newest with any), so a target that moves
+    with the report month (``relative_change`` from it) is stated once, as of then.
+
+    Examples
+    --------
+    >>> goal = {"sentence": "CSAT target: ...", "status": "on track", "target": 0.8, "by": "2027-06"}
+    >>> periods = [
+    ...     {"period": "2026-11", "label": "November 2026", "kpis": [{"name": "NPS"}]},
+    ...     {"period": "2026-10", "label": "October 2026",
+    ...      "kpis": [{"name": "CSAT", "unit": "share", "targets": [goal]}]}]
+    >>> [(t["name"], t["label"], t["status"]) for t in latest_targets(periods)]
+    [('CSAT', 'October 2026', 'on track')]
+    """
+    found: dict[str, list[dict[str, Any]]] = {}
+    for p in periods:
+        for k in p.get("kpis", []):
+            goals = k.get("targets") or []
+            if goals and k.get("name") not in found:
+                found[k["name"]] = [
+                    {
+                        **t,
+                        "name": k["name"],
+                        "unit": k.get("unit"),
+                        "period": p["period"],
+                        "label": p["label"],
+                    }
+                    for t in goals
+                ]
+    return [t for goals in found.values() for t in goals]
+
+
 def write_text(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` atomically (a reader never sees half a page).
 
@@ -243,7 +280,12 @@ def update_reports_index(out: Path, title: str) -> Path:
                 ],
             }
         )
-    page = reports_page(report_title=title, periods=periods, footer={"source": "", "rows": ""})
+    page = reports_page(
+        report_title=title,
+        periods=periods,
+        footer={"source": "", "rows": ""},
+        targets=latest_targets(periods),
+    )
     target = out / "index.html"
     write_text(target, page)
     return target

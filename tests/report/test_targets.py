@@ -68,3 +68,49 @@ def test_response_rate_is_a_target_and_shares_are_shares():
     assert check_targets(given, "<dict>") == given
     with pytest.raises(ParamsError, match=r"share between 0 and 1 \(0.15 for 15%\), not 15"):
         check_targets([{"metric": "response_rate", "value": 15, "by": "2027-06"}], "<dict>")
+
+
+def test_all_periods_index_states_each_targets_latest_verdict(tmp_path):
+    import json
+
+    from fbresearch.report.index import update_reports_index
+
+    def goal(status, when):
+        return {
+            "sentence": f"CSAT target: 76.7% by October 2027: {status} ({when}).",
+            "status": status,
+            "target": 0.767,
+            "by": "2027-10",
+        }
+
+    csat = {
+        "name": "CSAT",
+        "estimate": 0.7,
+        "ci_low": 0.65,
+        "ci_high": 0.75,
+        "n": 300,
+        "unit": "share",
+        "confidence": 0.95,
+    }
+    months = {
+        # the newest report has no CSAT that month: its verdict comes from September's
+        "2026-10": [{**csat, "name": "NPS", "unit": "points", "estimate": 20.0}],
+        "2026-09": [{**csat, "targets": [goal("on track", "Sep")]}],
+        "2026-08": [{**csat, "targets": [goal("behind", "Aug")]}],
+    }
+    for month, kpis in months.items():
+        (tmp_path / month).mkdir()
+        manifest = {"status": "ok", "headline": kpis, "notebooks": []}
+        (tmp_path / month / "manifest.json").write_text(json.dumps(manifest))
+    page = update_reports_index(tmp_path, "R").read_text(encoding="utf-8")
+    assert '<h2 id="targets">Targets</h2>' in page
+    assert "CSAT target: 76.7% by October 2027: on track (Sep)." in page
+    assert "(as of the September 2026 report)" in page
+    assert "behind (Aug)" not in page  # an older verdict of the same KPI is not repeated
+    assert 'class="fb-up">CSAT target' in page
+    # no targets in any manifest: no section
+    for month in months:
+        (tmp_path / month / "manifest.json").write_text(
+            json.dumps({"status": "ok", "headline": months["2026-10"], "notebooks": []})
+        )
+    assert "Targets</h2>" not in update_reports_index(tmp_path, "R").read_text(encoding="utf-8")
