@@ -35,6 +35,7 @@ from fbresearch.analyses.triage.config import (
     UNSORTED_LABELS,
     UNSORTED_MEANING,
 )
+from fbresearch.analyses.triage.narrative import loop_task
 from fbresearch.format import confidence_label
 from fbresearch.present.display import show
 from fbresearch.present.plots.kpis import axis_label
@@ -50,6 +51,7 @@ __all__ = [
     "category_caption",
     "category_table",
     "category_trend",
+    "loop_task",
     "show_categories",
 ]
 
