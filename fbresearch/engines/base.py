@@ -21,12 +21,21 @@ With ``cluster=`` a customer column (repeat customers), the table also holds, pe
 the sum over customers of (their answers of value ``v``) times (their answers of value ``w``).
 A row with no customer counts as a customer of its own. Integers again, so every engine gives
 the same ones.
+
+For data too large for memory, the pandas and DuckDB scans also give :meth:`count` (rows
+selected), ``month_counts(date)`` (dated rows per month and the latest date: what the default
+report month needs) and ``sample(key, threshold, seed)``: the rows whose :func:`sample_hash`
+of the ``key`` column is below ``threshold``. The hash is the first 32 bits of the MD5 of
+``"<seed>:<key>"``, so a seeded sample is the same rows whichever engine draws it, whatever
+the order or partitioning of the files, and a larger threshold only adds rows.
 """
 
 from __future__ import annotations
 
 import glob as globlib
+import hashlib
 import importlib.util
+import math
 import os
 import re
 from collections.abc import Mapping, Sequence
@@ -49,7 +58,13 @@ __all__ = [
     "require",
     "parquet_files",
     "hive_keys",
+    "sample_hash",
+    "sample_threshold",
+    "HASH_RANGE",
 ]
+
+#: :func:`sample_hash` values lie in ``[0, HASH_RANGE)``.
+HASH_RANGE = 2**32
 
 #: The engines ``--engine`` / ``report.engine`` may name, the default first.
 ENGINE_NAMES = ("pandas", "duckdb", "dask")
@@ -153,6 +168,31 @@ def parquet_files(
             continue
         keep.append(path)
     return keep
+
+
+def sample_hash(key: Any, seed: int = 0) -> int:
+    """The sampling hash of one key: the first 32 bits of MD5(``"<seed>:<key>"``), in
+    ``[0, HASH_RANGE)``; every engine computes the same (DuckDB: ``md5`` in SQL).
+
+    Examples
+    --------
+    >>> sample_hash("R1", seed=0)
+    83040147
+    """
+    return int(hashlib.md5(f"{int(seed)}:{key}".encode()).hexdigest()[:8], 16)
+
+
+def sample_threshold(size: int, total: int) -> int:
+    """The hash threshold that keeps about ``size`` of ``total`` rows (all: ``HASH_RANGE``).
+
+    Examples
+    --------
+    >>> sample_threshold(1, 4) == HASH_RANGE // 4, sample_threshold(10, 4) == HASH_RANGE
+    (True, True)
+    """
+    if total <= 0 or size >= total:
+        return HASH_RANGE
+    return max(1, math.floor(HASH_RANGE * size / total))
 
 
 def hive_keys(path: str | os.PathLike[str]) -> set[str]:

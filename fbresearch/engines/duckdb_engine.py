@@ -73,6 +73,50 @@ class DuckDBScan:
         """The selected rows and columns as a pandas DataFrame."""
         return self.sql(", ".join(_q(c) for c in self.columns))
 
+    def month_counts(
+        self, date: str = "submitted_at", before: Any = None
+    ) -> tuple[pd.Series, pd.Timestamp]:
+        """Dated rows per month (a Series indexed by Periods, sorted) and the latest date,
+        counting only rows dated before ``before`` (a Timestamp; None: all). One SQL aggregate.
+        """
+        ts = f"TRY_CAST({_q(date)} AS TIMESTAMP)"
+        cond = f"{ts} IS NOT NULL" + (
+            "" if before is None else f" AND {ts} < TIMESTAMP {_lit(pd.Timestamp(before))}"
+        )
+        rows = self.sql(
+            f"date_trunc('month', {ts}) AS m, count(*) AS n, max({ts}) AS last",
+            f"AND {cond} GROUP BY 1 ORDER BY 1",
+        )
+        months = pd.PeriodIndex(pd.to_datetime(rows["m"]), freq="M")
+        counts = pd.Series(rows["n"].to_numpy(dtype=np.int64), index=months, name="n")
+        last = pd.Timestamp(rows["last"].max()) if len(rows) else pd.NaT
+        return counts, last
+
+    def kept(
+        self, date: str, answers: Sequence[str], text: str | None = None, before: Any = None
+    ) -> DuckDBScan:
+        """The rows loading keeps: dated (before ``before``, a Timestamp), with an answer in
+        one of ``answers`` or a non-blank ``text``."""
+        ts = f"TRY_CAST({_q(date)} AS TIMESTAMP)"
+        cond = [f"{ts} IS NOT NULL"]
+        if before is not None:
+            cond.append(f"{ts} < TIMESTAMP {_lit(pd.Timestamp(before))}")
+        any_answer = [f"{_q(c)} IS NOT NULL" for c in answers if c in self.columns]
+        if text is not None and text in self.columns:
+            any_answer.append(f"length(trim(CAST({_q(text)} AS VARCHAR))) > 0")
+        cond.append("(" + (" OR ".join(any_answer) or "FALSE") + ")")
+        where = f"{self._where} AND " + " AND ".join(cond)
+        return DuckDBScan(self._con, self._relation, self.columns, where, self._label)
+
+    def sample(self, key: str, threshold: int, seed: int = 0) -> DuckDBScan:
+        """The rows whose :func:`fbresearch.engines.base.sample_hash` of ``key`` is below
+        ``threshold`` (the same rows as every engine's)."""
+        if key not in self.columns:
+            raise AnalysisError(f"cannot sample by {key!r}: no such column in {self._label}.")
+        digest = f"md5(concat({_lit(f'{int(seed)}:')}, CAST({_q(key)} AS VARCHAR)))"
+        where = f"{self._where} AND CAST('0x' || left({digest}, 8) AS UBIGINT) < {int(threshold)}"
+        return DuckDBScan(self._con, self._relation, self.columns, where, self._label)
+
     def kpi_counts(
         self,
         by: Sequence[str],

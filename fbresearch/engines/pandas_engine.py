@@ -25,6 +25,7 @@ from fbresearch.engines.base import (
     hive_keys,
     parquet_files,
     period_bounds,
+    sample_hash,
     source_label,
 )
 from fbresearch.errors import AnalysisError
@@ -249,6 +250,78 @@ class PandasScan:
     ) -> pd.DataFrame:
         """Integer answer counts per group (see :func:`frame_counts`)."""
         return frame_counts(self.frame, by, scores, date, cluster)
+
+    def count(self) -> int:
+        """The number of rows selected."""
+        return len(self.frame)
+
+    def month_counts(
+        self, date: str = "submitted_at", before: Any = None
+    ) -> tuple[pd.Series, pd.Timestamp]:
+        """Dated rows per month (indexed by Periods, sorted) and the latest date, counting
+        only rows dated before ``before`` (None: all), as the DuckDB scan's.
+
+        Examples
+        --------
+        >>> days = pd.to_datetime(["2026-09-30", "2026-10-01", "2026-10-09"])
+        >>> counts, last = PandasScan(pd.DataFrame({"submitted_at": days})).month_counts()
+        >>> counts.to_dict(), str(last.date())
+        ({Period('2026-09', 'M'): 1, Period('2026-10', 'M'): 2}, '2026-10-09')
+        """
+        dates = pd.to_datetime(self.frame[date], errors="coerce", format="mixed")
+        if getattr(dates.dt, "tz", None) is not None:
+            dates = dates.dt.tz_convert("UTC").dt.tz_localize(None)
+        dates = dates[dates.notna()]
+        if before is not None:
+            dates = dates[dates < pd.Timestamp(before)]
+        counts = dates.dt.to_period("M").value_counts().sort_index().astype(np.int64)
+        counts.name = "n"
+        counts.index.name = None
+        return counts, (dates.max() if len(dates) else pd.NaT)
+
+    def kept(
+        self, date: str, answers: Sequence[str], text: str | None = None, before: Any = None
+    ) -> PandasScan:
+        """The rows loading keeps: dated (before ``before``), with an answer in one of
+        ``answers`` or a non-blank ``text`` (as the DuckDB scan's).
+
+        Examples
+        --------
+        >>> df = pd.DataFrame({"submitted_at": pd.to_datetime(["2026-10-01", None, "2026-10-02"]),
+        ...                    "nps": [None, 3, None], "text": [" ", "ok", "fine"]})
+        >>> len(PandasScan(df).kept("submitted_at", ["nps"], "text").frame)
+        1
+        """
+        frame = self.frame
+        dates = pd.to_datetime(frame[date], errors="coerce", format="mixed")
+        if getattr(dates.dt, "tz", None) is not None:
+            dates = dates.dt.tz_convert("UTC").dt.tz_localize(None)
+        keep = dates.notna()
+        if before is not None:
+            keep &= dates < pd.Timestamp(before)
+        answered = pd.Series(False, index=frame.index)
+        for column in answers:
+            if column in frame.columns:
+                answered |= frame[column].notna()
+        if text is not None and text in frame.columns:
+            answered |= frame[text].astype("string").str.strip().str.len().fillna(0) > 0
+        return PandasScan(frame[(keep & answered).to_numpy()])
+
+    def sample(self, key: str, threshold: int, seed: int = 0) -> PandasScan:
+        """The rows whose :func:`fbresearch.engines.base.sample_hash` of ``key`` is below
+        ``threshold`` (the same rows as every engine's; a missing key hashes as "").
+
+        Examples
+        --------
+        >>> scan = PandasScan(pd.DataFrame({"response_id": ["R1", "R2", "R3"]}))
+        >>> scan.sample("response_id", 2**31).frame["response_id"].tolist()
+        ['R1', 'R3']
+        """
+        if key not in self.frame.columns:
+            raise AnalysisError(f"cannot sample by {key!r}: no such column.")
+        keys = self.frame[key].astype("object").where(self.frame[key].notna(), "")
+        hashes = np.fromiter((sample_hash(k, seed) for k in keys), dtype=np.int64, count=len(keys))
+        return PandasScan(self.frame[hashes < int(threshold)])
 
 
 class PandasEngine:

@@ -54,6 +54,7 @@ __all__ = [
     "LoadedSample",
     "latest_complete_month",
     "default_period",
+    "month_from_counts",
     "MIN_PERIOD_RESPONSES",
     "load_inputs",
     "load_sample",
@@ -246,9 +247,24 @@ def default_period(
             fix='check the submitted_at column, or set period: "YYYY-MM".',
         )
     counts = dates.dt.to_period("M").value_counts().sort_index()
-    last = dates.max()
+    return month_from_counts(counts, dates.max(), "wave" in frame.columns, min_responses)
+
+
+def month_from_counts(
+    counts: pd.Series, last: pd.Timestamp, waves: bool, min_responses: int = MIN_PERIOD_RESPONSES
+) -> tuple[pd.Period, str | None]:
+    """:func:`default_period` from dated responses per month up to today (``counts``, indexed
+    by sorted Periods) and the latest date: what an engine counts without loading the rows.
+    ``waves``: the data has a ``wave`` column (every month complete).
+
+    Examples
+    --------
+    >>> counts = pd.Series([30, 40], index=pd.PeriodIndex(["2026-09", "2026-10"], freq="M"))
+    >>> month_from_counts(counts, pd.Timestamp("2026-10-20"), waves=False)
+    (Period('2026-09', 'M'), None)
+    """
     last_month = last.to_period("M")
-    whole = "wave" in frame.columns or last.normalize() >= last_month.end_time.normalize()
+    whole = waves or last.normalize() >= last_month.end_time.normalize()
     complete = counts[(counts.index < last_month) | whole]
     if complete.empty:  # data within one month: a single day, a partial month
         complete = counts

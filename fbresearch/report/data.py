@@ -23,6 +23,7 @@ from fbresearch.io.canonical import file_sha256
 from fbresearch.io.inputs import MIN_PERIOD_RESPONSES, default_period, load_sample
 from fbresearch.io.load import _drop_columns, load_feedback
 from fbresearch.io.orders import load_invitations, load_orders
+from fbresearch.report.large import DEFAULT_MAX_ROWS, LargeData, can_count, read_large
 from fbresearch.report.pages import HEADLINE_KPIS
 from fbresearch.report.params import Params, check_period, load_params  # noqa: F401 - doctests
 
@@ -34,6 +35,7 @@ __all__ = [
     "slim",
     "release_memory",
     "pick_period",
+    "kpi_source",
     "MIN_PERIOD_RESPONSES",
 ]
 
@@ -47,6 +49,9 @@ class Inputs:
     invitations: Any
     source: str
     files: dict[str, dict[str, Any]]
+    #: above ``report.max_rows`` responses: the engine's counts of all of them (``feedback``
+    #: then holds the pages' sample); None: every response is in ``feedback``
+    large: LargeData | None = None
 
 
 def loader_options(params: Params) -> dict[str, Any]:
@@ -122,13 +127,35 @@ def scan_feedback(params: Params, period: str | None = None) -> Any:
     >>> str(frame["submitted_at"].max().to_period("M"))
     '2025-06'
     """
+    return _read_scanned(params, period, large=False)[0]
+
+
+def _read_scanned(
+    params: Params, period: str | None, large: bool = True
+) -> tuple[pd.DataFrame, LargeData | None]:
+    """The scanned rows; with ``large`` and more than ``report.max_rows`` of them (an engine
+    that can sample, params that do not transform answers), the pages' sample and the counts
+    of every response (:func:`fbresearch.report.large.read_large`)."""
     date = params.columns.get("submitted_at", "submitted_at")
     engine = _engine(params)
     try:
         scan = engine.scan(params.data, through=period, date=date)
         label = params.data.name
         keep = list(_drop_columns(pd.DataFrame(columns=scan.columns), params.drop_columns, label))
-        return engine.scan(params.data, keep, through=period, date=date).to_frame()
+        scan = engine.scan(params.data, keep, through=period, date=date)
+        max_rows = int(params.report.get("max_rows") or DEFAULT_MAX_ROWS)
+        if not (large and hasattr(scan, "sample") and can_count(params.raw)):
+            return scan.to_frame(), None
+        if scan.count() <= max_rows:
+            return scan.to_frame(), None
+        return read_large(
+            scan,
+            max_rows=max_rows,
+            period=period,
+            seed=params.seed,
+            columns=params.columns,
+            rescan=lambda through: engine.scan(params.data, keep, through=through, date=date),
+        )
     finally:
         if hasattr(engine, "close"):  # a Dask engine's local cluster
             engine.close()
@@ -170,14 +197,18 @@ def load_data(params: Params, period: str | None = None) -> Inputs:
         sample = load_sample(params.sample_size, params.seed)
         feedback, orders, invitations = sample.feedback, sample.orders, sample.invitations
         source = feedback.source
+        large = None
     else:
         scanned = _is_dataset(params.data) or (
             params.engine != "pandas" and params.data.suffix.lower() in (".parquet", ".pq")
         )
-        feedback = load_feedback(
-            scan_feedback(params, check_period(period, "--period") or params.period)
+        rows, large = (
+            _read_scanned(params, check_period(period, "--period") or params.period)
             if scanned
-            else params.data,
+            else (params.data, None)
+        )
+        feedback = load_feedback(
+            rows,
             # names, e-mails: never written anywhere (a scan never reads them)
             **{**loader_options(params), **({"drop_columns": ()} if scanned else {})},
         )
@@ -192,7 +223,7 @@ def load_data(params: Params, period: str | None = None) -> Inputs:
         )
         record("invitations", params.invitations)
         source = params.data.name
-    return Inputs(feedback, orders, invitations, source, files)
+    return Inputs(feedback, orders, invitations, source, files, large)
 
 
 def slim(inputs: Inputs) -> Inputs:
@@ -207,7 +238,19 @@ def slim(inputs: Inputs) -> Inputs:
     frame = inputs.feedback.frame
     keep = [c for c in ("submitted_at", *(k for k, _ in HEADLINE_KPIS)) if c in frame.columns]
     feedback = replace(inputs.feedback, frame=frame[keep].copy())
-    return Inputs(feedback, None, None, inputs.source, inputs.files)
+    return Inputs(feedback, None, None, inputs.source, inputs.files, inputs.large)
+
+
+def kpi_source(inputs: Inputs) -> Any:
+    """What the index page's headline KPIs are computed from: the counts of every response
+    (large data), else the feedback frame.
+
+    Examples
+    --------
+    >>> type(kpi_source(load_data(load_params({"pages": [], "sample_size": 300})))).__name__
+    'DataFrame'
+    """
+    return inputs.large.scan() if inputs.large is not None else inputs.feedback.frame
 
 
 def release_memory() -> None:
@@ -229,9 +272,14 @@ def release_memory() -> None:
 
 
 def pick_period(
-    params: Params, period: str | None, frame: Any, say: Callable[[str], None] | None = None
+    params: Params,
+    period: str | None,
+    frame: Any,
+    say: Callable[[str], None] | None = None,
+    large: LargeData | None = None,
 ) -> str:
-    """The report month: ``period``, else params', else the default month of the data.
+    """The report month: ``period``, else params', else the default month of the data
+    (with ``large``, the month the engine chose over every response).
 
     The default is :func:`fbresearch.io.inputs.default_period`: the latest complete month with
     at least :data:`MIN_PERIOD_RESPONSES` responses (a single day or one wave: that month;
@@ -255,6 +303,10 @@ def pick_period(
     """
     import sys
 
+    if large is not None:
+        if large.period_note:
+            (say or (lambda text: print(text, file=sys.stderr, flush=True)))(large.period_note)
+        return large.period
     chosen = check_period(period, "--period") or params.period
     dates = frame["submitted_at"]
     if chosen is not None:

@@ -12,6 +12,7 @@ from typing import Any
 
 from fbresearch import evidence
 from fbresearch.report.html import reports_page
+from fbresearch.report.large import months_upto
 from fbresearch.report.pages import HEADLINE_KPIS
 from fbresearch.report.targets import target_arguments
 
@@ -79,8 +80,7 @@ def headline_kpis(
     from fbresearch.analyses.kpis.narrative import kpi_tests
 
     current = pd.Period(period, freq="M")
-    month = frame["submitted_at"].dt.to_period("M")
-    window = frame.loc[(month == current) | (month == current - 1)]
+    window = months_upto(frame, current, months=2)  # rows, or counts of every response
     present = [column for column, _ in HEADLINE_KPIS if column in window.columns]
     if window.empty or not present:
         return []
@@ -166,7 +166,6 @@ def headline_targets(
     >>> list(goals), goals["csat"][0]["status"]
     (['csat'], 'too early to say')
     """
-    import pandas as pd
 
     from fbresearch.analyses.kpis import kpi_table
     from fbresearch.analyses.targets import resolve_targets, target_progress
@@ -174,7 +173,7 @@ def headline_targets(
 
     specs = resolve_targets(targets)
     metrics = [m for m in dict.fromkeys(t["metric"] for t in specs) if m.split("_")[0] in frame]
-    upto = frame[frame["submitted_at"].dt.to_period("M") <= pd.Period(period, freq="M")]
+    upto = months_upto(frame, period)  # rows, or counts of every response
     if not specs or not metrics or upto.empty:
         return {}
     kpi = kpi_table(upto, by="month", metrics=metrics, confidence=confidence)

@@ -97,6 +97,9 @@ DEFAULTS: dict[str, Any] = {
         "engine": "pandas",
         # the Dask cluster of engine: dask: local (on this machine) or a scheduler address
         "scheduler": "local",
+        # above this many responses an engine counts them all and the pages get a sample
+        # of this size (fbresearch.report.large)
+        "max_rows": 250_000,
     },
 }
 
@@ -659,6 +662,7 @@ def load_params(
     if report["workers"] != "auto":
         _int(report["workers"], "report.workers", source, 1)
     _int(report["findings"], "report.findings", source, 1)
+    _int(report["max_rows"], "report.max_rows", source, 1)
     if (
         not isinstance(report["timeout"], int | float)
         or isinstance(report["timeout"], bool)

@@ -40,7 +40,14 @@ from fbresearch.io import canonical as fbdata
 from fbresearch.io.inputs import write_inputs
 from fbresearch.present.findings import read_findings, read_tests, summary_note, top_findings
 from fbresearch.privacy import redact
-from fbresearch.report.data import Inputs, load_data, pick_period, release_memory, slim
+from fbresearch.report.data import (
+    Inputs,
+    kpi_source,
+    load_data,
+    pick_period,
+    release_memory,
+    slim,
+)
 from fbresearch.report.data import with_overrides as override
 from fbresearch.report.execute import run_notebooks
 from fbresearch.report.exports import write_exports
@@ -255,7 +262,7 @@ def run_report(
     frame = inputs.feedback.frame
     check_improvements(loaded, frame)
     n_workers = workers or loaded.workers or auto_workers(len(frame))
-    chosen = pick_period(loaded, period, frame, say=say)
+    chosen = pick_period(loaded, period, frame, say=say, large=inputs.large)
     month = frame["submitted_at"].dt.to_period("M")
     rows = {
         "feedback": len(frame),
@@ -264,8 +271,12 @@ def run_report(
         "orders": None if inputs.orders is None else len(inputs.orders),
         "invitations": None if inputs.invitations is None else len(inputs.invitations),
     }
+    if inputs.large is not None:  # large data: the pages get a sample (fbresearch.report.large)
+        rows.update(inputs.large.rows())
     files = {"orders": inputs.orders, "invitations": inputs.invitations}
     plan = plan_pages(DataSummary.from_frame(frame, chosen, files, loaded), loaded)
+    if inputs.large is not None:
+        plan = inputs.large.annotate(plan)
     units = plan_units(loaded, frame, chosen, files, by=by, confidence=_headline_confidence(loaded))
     frame = month = None
     if dry_run:
@@ -368,7 +379,8 @@ def _run_locked(
         footer = {
             "source": inputs.source,
             "rows": f"{rows['feedback']:,} responses in total, "
-            f"{rows['period']:,} in {period_label(chosen)}",
+            f"{rows['period']:,} in {period_label(chosen)}"
+            + (f"; pages use a random sample of {rows['sampled']:,}" if "sampled" in rows else ""),
             "generated": started.strftime("%Y-%m-%d %H:%M UTC"),
         }
         with owner_only():  # the raw data files: 0600 from the moment they exist
@@ -612,7 +624,7 @@ def _finish(
     runs, all_findings, tests = _collect(tasks, results, staging, loaded, plan)
     failed = [r for r in runs if r.status == "failed"]
     confidence = _headline_confidence(loaded)
-    kpis = headline_kpis(inputs.feedback.frame, chosen, confidence=confidence, params=loaded)
+    kpis = headline_kpis(kpi_source(inputs), chosen, confidence=confidence, params=loaded)
     level = 0.95 if confidence is None else float(confidence)
     block = None
     if units is not None:  # each unit's index.html; the units table of this period's index
