@@ -46,7 +46,7 @@ def _quiet_gensim() -> Iterator[None]:
         logger.setLevel(level)
 
 
-def nmf(counts: Any, k: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+def nmf(counts: Any, k: int, seed: int, max_iter: int = 100) -> tuple[np.ndarray, np.ndarray]:
     """Text x topic weights and topic x term loadings of a KL-NMF (pLSA) of a count matrix.
 
     scikit-learn's multiplicative updates from the deterministic NNDSVDa start, 100 iterations
@@ -58,7 +58,7 @@ def nmf(counts: Any, k: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     from sklearn.exceptions import ConvergenceWarning
 
     model = NMF(
-        k, init="nndsvda", beta_loss="kullback-leibler", solver="mu", max_iter=100,
+        k, init="nndsvda", beta_loss="kullback-leibler", solver="mu", max_iter=max_iter,
         random_state=seed,
     )  # fmt: skip
     with warnings.catch_warnings():
@@ -67,7 +67,7 @@ def nmf(counts: Any, k: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     return weights, model.components_
 
 
-def _nmf_start(corpus: list, n_terms: int, k: int, seed: int) -> np.ndarray:
+def _nmf_start(corpus: list, n_terms: int, k: int, seed: int, max_iter: int = 100) -> np.ndarray:
     """Starting topic-word counts for LDA from a Kullback-Leibler NMF of the count matrix.
 
     gensim's variational LDA starts from random topics and, on short reviews, often stops in a
@@ -82,7 +82,7 @@ def _nmf_start(corpus: list, n_terms: int, k: int, seed: int) -> np.ndarray:
     from gensim.matutils import corpus2csc
 
     counts = corpus2csc(corpus, num_terms=n_terms).T.tocsr().astype(float)
-    weights, components = nmf(counts, k, seed)
+    weights, components = nmf(counts, k, seed, max_iter)
     terms = components + 1e-9
     share = (weights.sum(axis=0) + 1e-9) / (weights.sum() + k * 1e-9)
     return terms / terms.sum(axis=1, keepdims=True) * (share * counts.sum())[:, None]
@@ -106,7 +106,9 @@ def fit_lda(corpus: list, dictionary: Any, k: int, seed: int, opts: dict[str, An
             eval_every=None,
             minimum_probability=0.0,
         )
-        model.state.sstats = _nmf_start(corpus, len(dictionary), k, seed).astype(model.dtype)
+        model.state.sstats = _nmf_start(
+            corpus, len(dictionary), k, seed, opts.get("nmf_iter", 100)
+        ).astype(model.dtype)
         model.sync_state()
         if opts["passes"] > 0:
             model.update(
