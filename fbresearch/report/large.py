@@ -21,11 +21,13 @@ The in-memory path is kept whenever params transform answers on loading (``missi
 Examples
 --------
 >>> from fbresearch.engines import get_engine
+>>> from fbresearch.io.inputs import load_feedback
 >>> from fbresearch.io.sample import sample_data
 >>> frame = sample_data(2000).feedback
 >>> rows, large = read_large(get_engine("duckdb").scan(frame), max_rows=500)
->>> large.period, large.total, len(rows) == large.sampled, 400 < large.sampled < 600
-('2026-10', 2000, True, True)
+>>> kept = len(load_feedback(frame).frame)  # loading drops the 10 rows with no answer
+>>> large.period, large.total == kept, len(rows) == large.sampled, 400 < large.sampled < 600
+('2026-10', True, True, True)
 """
 
 from __future__ import annotations
