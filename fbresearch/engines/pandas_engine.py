@@ -97,6 +97,15 @@ def to_period(series: pd.Series, column: str, freq: str = "M") -> pd.Series:
     return dates.dt.to_period(freq)
 
 
+def _naive_dates(series: pd.Series) -> pd.Series:
+    """A date column as naive UTC timestamps, NaT where a value is not a date (as DuckDB's
+    ``TRY_CAST(... AS TIMESTAMP)``)."""
+    dates = pd.to_datetime(series, errors="coerce", format="mixed")
+    if getattr(dates.dt, "tz", None) is not None:
+        dates = dates.dt.tz_convert("UTC").dt.tz_localize(None)
+    return dates
+
+
 def customer_codes(frame: pd.DataFrame, cluster: str) -> tuple[np.ndarray, int]:
     """Integer codes of the customer column (a row with no customer: a customer of its own).
 
@@ -268,9 +277,7 @@ class PandasScan:
         >>> counts.to_dict(), str(last.date())
         ({Period('2026-09', 'M'): 1, Period('2026-10', 'M'): 2}, '2026-10-09')
         """
-        dates = pd.to_datetime(self.frame[date], errors="coerce", format="mixed")
-        if getattr(dates.dt, "tz", None) is not None:
-            dates = dates.dt.tz_convert("UTC").dt.tz_localize(None)
+        dates = _naive_dates(self.frame[date])
         dates = dates[dates.notna()]
         if before is not None:
             dates = dates[dates < pd.Timestamp(before)]
@@ -293,9 +300,7 @@ class PandasScan:
         1
         """
         frame = self.frame
-        dates = pd.to_datetime(frame[date], errors="coerce", format="mixed")
-        if getattr(dates.dt, "tz", None) is not None:
-            dates = dates.dt.tz_convert("UTC").dt.tz_localize(None)
+        dates = _naive_dates(frame[date])
         keep = dates.notna()
         if before is not None:
             keep &= dates < pd.Timestamp(before)

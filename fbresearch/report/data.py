@@ -18,12 +18,17 @@ import pandas as pd
 
 from fbresearch.engines import get_engine
 from fbresearch.engines.base import parquet_files
-from fbresearch.errors import FeedbackDataError
 from fbresearch.io.canonical import file_sha256
 from fbresearch.io.inputs import MIN_PERIOD_RESPONSES, default_period, load_sample
 from fbresearch.io.load import _drop_columns, load_feedback
 from fbresearch.io.orders import load_invitations, load_orders
-from fbresearch.report.large import DEFAULT_MAX_ROWS, LargeData, can_count, read_large
+from fbresearch.report.large import (
+    DEFAULT_MAX_ROWS,
+    LargeData,
+    can_count,
+    period_not_in_data,
+    read_large,
+)
 from fbresearch.report.pages import HEADLINE_KPIS
 from fbresearch.report.params import Params, check_period, load_params  # noqa: F401 - doctests
 
@@ -313,12 +318,7 @@ def pick_period(
         months = dates.dt.to_period("M")
         if not (months == pd.Period(chosen, freq="M")).any():
             covered = f"{dates.min():%Y-%m} to {dates.max():%Y-%m}" if len(dates) else "no months"
-            raise FeedbackDataError(
-                f"no responses in the period {chosen}; the data covers {covered}",
-                column="submitted_at",
-                fix="choose a period inside the data (--period YYYY-MM), or leave it empty "
-                "for the latest complete month.",
-            )
+            raise period_not_in_data(chosen, covered)
         return chosen
     month, note = default_period(frame)
     if note:

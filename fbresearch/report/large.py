@@ -224,18 +224,29 @@ def can_count(raw: Mapping[str, Any]) -> bool:
     return not (raw.get("wave") or raw.get("missing_codes") or raw.get("value_maps"))
 
 
+def period_not_in_data(period: str, covered: str) -> FeedbackDataError:
+    """The error for a chosen period with no responses (one wording for every path).
+
+    Examples
+    --------
+    >>> str(period_not_in_data("2024-01", "2025-01 to 2025-06")).split(". Fix")[0]
+    "column 'submitted_at': no responses in the period 2024-01; the data covers 2025-01 to 2025-06"
+    """
+    return FeedbackDataError(
+        f"no responses in the period {period}; the data covers {covered}",
+        column="submitted_at",
+        fix="choose a period inside the data (--period YYYY-MM), or leave it empty "
+        "for the latest complete month.",
+    )
+
+
 def _month(scan: Any, date: str, period: str | None, waves: bool) -> tuple[str, str | None]:
     """The report month: ``period`` (checked to have responses), else the engine's default."""
     if period is not None:
         counts, last = scan.month_counts(date)
         if int(counts.get(pd.Period(period, freq="M"), 0)) == 0:
             covered = f"{counts.index[0]} to {counts.index[-1]}" if len(counts) else "no months"
-            raise FeedbackDataError(
-                f"no responses in the period {period}; the data covers {covered}",
-                column="submitted_at",
-                fix="choose a period inside the data (--period YYYY-MM), or leave it empty "
-                "for the latest complete month.",
-            )
+            raise period_not_in_data(period, covered)
         return period, None
     today = pd.Timestamp.now(tz="UTC").tz_localize(None).normalize()
     counts, last = scan.month_counts(date, before=today + pd.Timedelta(days=1))
