@@ -1,13 +1,19 @@
 """Executing notebooks: each in its own kernel (papermill), in a spawned worker pool.
 
-:func:`run_notebooks` runs the tasks the runner built and returns, per notebook, its error (the
-failing cell located in the source notebook), seconds, title and the kernel's peak memory. Each
-worker also renders its notebook's HTML page and writes the cleaned executed record.
+:func:`run_task` runs and renders one page (the same callable on a local worker process and,
+through :mod:`fbresearch.report.cluster`, on a Dask worker). :func:`run_notebooks` runs the
+tasks the runner built in a local process pool and returns, per notebook, its error (the
+failing cell located in the source notebook), seconds, title and the kernel's peak memory.
+Each page writes its executed record, HTML page and table side file in a private folder beside
+them and moves each into place only when whole, so a page killed halfway (a dead worker, a
+retried task, SIGTERM) never leaves a half-written file under its final name.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -18,11 +24,31 @@ from fbresearch.present.exports import TABLES_ENV
 from fbresearch.privacy import redact
 from fbresearch.report.html import clean_notebook, notebook_page
 
-__all__ = ["run_notebooks", "locate_error", "first_heading"]
+__all__ = [
+    "run_notebooks",
+    "run_task",
+    "failed_result",
+    "progress_line",
+    "locate_error",
+    "first_heading",
+]
 
 
-def _execute(task: dict[str, Any]) -> dict[str, Any]:
-    """Run and render one notebook (in a worker process; its kernel is a child of it)."""
+def run_task(task: dict[str, Any]) -> dict[str, Any]:
+    """Run and render one page (see ``runner._build_tasks``): its result, never raising for
+    a failing notebook.
+
+    Runs in a process of its own (a local pool worker, or the child a Dask worker starts): it
+    points this process's stderr at the run's log and sets the kernel's environment. papermill
+    writes into a private folder beside ``task["output"]``; the cleaned executed notebook, the
+    HTML page and the tables side file are moved to their final names only when complete.
+
+    Returns
+    -------
+    dict
+        ``name``, ``error`` (None, or the failing cell located by :func:`locate_error`),
+        ``seconds``, ``title`` and ``peak_rss_mib``.
+    """
     import nbformat
     import papermill as pm
 
@@ -31,59 +57,67 @@ def _execute(task: dict[str, Any]) -> dict[str, Any]:
     os.dup2(log_fd, 2)
     os.environ["PYTHONHASHSEED"] = "0"
     os.environ.setdefault("JUPYTER_PLATFORM_DIRS", "1")
+    output = Path(task["output"])
+    scratch = Path(tempfile.mkdtemp(prefix=f".{task['name']}.running-", dir=output.parent))
+    executed = scratch / output.name
+    tables = output.with_suffix(".tables.jsonl")
     # the kernel records every table it shows beside the executed notebook (report/exports.py)
-    os.environ[TABLES_ENV] = str(Path(task["output"]).with_suffix(".tables.jsonl"))
+    os.environ[TABLES_ENV] = str(scratch / tables.name)
     start = time.perf_counter()
     error = None
     memory = _KernelMemory()
     try:
-        pm.execute_notebook(
-            task["input"],
-            task["output"],
-            parameters=task["parameters"],
-            kernel_name="python3",
-            cwd=task["cwd"],
-            execution_timeout=task["timeout"],
-            progress_bar=False,
-            log_output=False,
-            request_save_on_cell_execute=False,
+        try:
+            pm.execute_notebook(
+                task["input"],
+                str(executed),
+                parameters=task["parameters"],
+                kernel_name="python3",
+                cwd=task["cwd"],
+                execution_timeout=task["timeout"],
+                progress_bar=False,
+                log_output=False,
+                request_save_on_cell_execute=False,
+            )
+        except pm.PapermillExecutionError as exc:
+            error = {
+                "cell_index": exc.cell_index,
+                "execution_count": exc.exec_count,
+                "ename": exc.ename,
+                "evalue": exc.evalue,
+            }
+        except Exception as exc:  # noqa: BLE001 - kernel died, timeout, ...: reported, not raised
+            error = {
+                "cell_index": None,
+                "execution_count": None,
+                "ename": type(exc).__name__,
+                "evalue": str(exc),
+            }
+        finally:
+            memory.stop()
+        nb = nbformat.read(executed if executed.exists() else task["input"], as_version=4)
+        if error is not None:
+            error = locate_error(nb, error)
+        page = notebook_page(
+            nb,
+            name=task["name"],
+            report_title=task["title"],
+            period_label=task["period_label"],
+            footer=task["footer"],
+            error=error,
+            crumbs=task.get("crumbs"),
         )
-    except pm.PapermillExecutionError as exc:
-        error = {
-            "cell_index": exc.cell_index,
-            "execution_count": exc.exec_count,
-            "ename": exc.ename,
-            "evalue": exc.evalue,
-        }
-    except Exception as exc:  # noqa: BLE001 - kernel died, timeout, ...: reported, not raised
-        error = {
-            "cell_index": None,
-            "execution_count": None,
-            "ename": type(exc).__name__,
-            "evalue": str(exc),
-        }
+        # The executed record keeps code but, like the page, no personal data and no stderr.
+        nbformat.write(clean_notebook(nb), executed)
+        (scratch / "page.html").write_text(page, encoding="utf-8")
+        if (scratch / tables.name).exists():
+            os.replace(scratch / tables.name, tables)
+        else:  # a retried task: no tables left from an earlier attempt
+            tables.unlink(missing_ok=True)
+        os.replace(executed, output)
+        os.replace(scratch / "page.html", task["html"])
     finally:
-        memory.stop()
-    output = Path(task["output"])
-    nb = (
-        nbformat.read(output, as_version=4)
-        if output.exists()
-        else nbformat.read(task["input"], as_version=4)
-    )
-    if error is not None:
-        error = locate_error(nb, error)
-    page = notebook_page(
-        nb,
-        name=task["name"],
-        report_title=task["title"],
-        period_label=task["period_label"],
-        footer=task["footer"],
-        error=error,
-        crumbs=task.get("crumbs"),
-    )
-    # The executed record keeps code but, like the page, no personal data and no stderr.
-    nbformat.write(clean_notebook(nb), output)
-    Path(task["html"]).write_text(page, encoding="utf-8")
+        shutil.rmtree(scratch, ignore_errors=True)
     title = first_heading(nb) or task["name"]
     return {
         "name": task["name"],
@@ -92,6 +126,50 @@ def _execute(task: dict[str, Any]) -> dict[str, Any]:
         "title": title,
         "peak_rss_mib": memory.peak_mib,
     }
+
+
+def failed_result(task: dict[str, Any], ename: str, evalue: str) -> dict[str, Any]:
+    """The result of a page whose process or worker died before it could report (no cell).
+
+    Examples
+    --------
+    >>> r = failed_result({"name": "topics"}, "KilledWorker", "the worker died")
+    >>> r["error"]["cell"], r["error"]["ename"], r["title"]
+    ('?', 'KilledWorker', 'topics')
+    """
+    return {
+        "name": task["name"],
+        "error": {
+            "cell": "?",
+            "cell_index": None,
+            "execution_count": None,
+            "ename": ename,
+            "evalue": redact(str(evalue)),
+            "source": "",
+        },
+        "seconds": 0.0,
+        "title": task["name"],
+        "peak_rss_mib": None,
+    }
+
+
+def progress_line(task: dict[str, Any], result: dict[str, Any], done: int, total: int) -> str:
+    """The progress line of a finished page.
+
+    Examples
+    --------
+    >>> ok = {"error": None, "seconds": 3.21}
+    >>> progress_line({"name": "overview"}, ok, 1, 6)
+    '[1/6] overview ... ok 3.2 s'
+    >>> progress_line({"name": "drivers"}, {"error": {"cell": 4}, "seconds": 1.0}, 2, 6)
+    '[2/6] drivers ... FAILED at cell 4 1.0 s'
+    """
+    status = (
+        task.get("plan_status", "ok")
+        if result["error"] is None
+        else f"FAILED at cell {result['error'].get('cell', '?')}"
+    )
+    return f"[{done}/{total}] {task['name']} ... {status} {result['seconds']:.1f} s"
 
 
 class _KernelMemory:
@@ -290,29 +368,12 @@ def _collect_results(
 ) -> None:
     """Submit every task (longest first) and record each result as it finishes."""
     total = len(tasks)
-    futures = {pool.submit(_execute, t): t for t in submission_order(tasks, workers)}
+    futures = {pool.submit(run_task, t): t for t in submission_order(tasks, workers)}
     for done, future in enumerate(as_completed(futures), start=1):
         task = futures[future]
         try:
             result = future.result()
         except Exception as exc:  # noqa: BLE001 - a worker crashed: the notebook failed
-            result = {
-                "name": task["name"],
-                "error": {
-                    "cell": "?",
-                    "cell_index": None,
-                    "ename": type(exc).__name__,
-                    "evalue": str(exc),
-                    "source": "",
-                },
-                "seconds": 0.0,
-                "title": task["name"],
-                "peak_rss_mib": None,
-            }
+            result = failed_result(task, type(exc).__name__, str(exc))
         results[task["name"]] = result
-        status = (
-            task.get("plan_status", "ok")
-            if result["error"] is None
-            else f"FAILED at cell {result['error'].get('cell', '?')}"
-        )
-        progress(f"[{done}/{total}] {task['name']} ... {status} {result['seconds']:.1f} s")
+        progress(progress_line(task, result, done, total))

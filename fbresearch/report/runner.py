@@ -40,6 +40,7 @@ from fbresearch.io import canonical as fbdata
 from fbresearch.io.inputs import write_inputs
 from fbresearch.present.findings import read_findings, read_tests, summary_note, top_findings
 from fbresearch.privacy import redact
+from fbresearch.report.cluster import run_pages
 from fbresearch.report.data import (
     Inputs,
     kpi_source,
@@ -49,7 +50,6 @@ from fbresearch.report.data import (
     slim,
 )
 from fbresearch.report.data import with_overrides as override
-from fbresearch.report.execute import run_notebooks
 from fbresearch.report.exports import write_exports
 from fbresearch.report.folders import check_out, owner_only, publish, remove_leftovers
 from fbresearch.report.html import period_page
@@ -222,8 +222,9 @@ def run_report(
     by : str, optional
         Unit column (params ``report.by`` when None): also write one report per unit under
         ``<out>/<period>/units/<unit>/`` (see :mod:`fbresearch.report.units`).
-    engine : {"pandas", "duckdb"}, optional
+    engine : {"pandas", "duckdb", "dask"}, optional
         What scans the data (params ``report.engine`` when None); the tables do not change.
+        With ``dask`` the pages also run as tasks on the cluster (:mod:`.cluster`).
 
     Returns
     -------
@@ -411,7 +412,10 @@ def _run_locked(
         for name, page_plan in plan.items():
             if page_plan.status == "skipped":
                 note(f"{name}: {page_plan.summary()}; not run")
-        results = run_notebooks(tasks + extra, n_workers, note)
+        # where pages run: the local pool, or tasks on the Dask cluster (engine dask)
+        results = run_pages(
+            tasks + extra, n_workers, note, engine=loaded.engine, scheduler=loaded.scheduler
+        )
         shutil.rmtree(staging / ".plan", ignore_errors=True)
         return _finish(
             out=out,
