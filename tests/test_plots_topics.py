@@ -78,8 +78,13 @@ def test_shares_and_selection_draw():
             "chosen": [False, True],
         }
     )
-    fig = plot_topic_selection(selection)
-    assert [a.get_title()[:9] for a in fig.axes] == ["Coherence", "Stability"]
+    fig = plot_topic_selection(selection)  # an older table without "reproduced"
+    assert [a.get_title()[:9] for a in fig.axes] == ["Stability", "Coherence"]
+    fig = plot_topic_selection(selection.assign(reproduced=[4.0, 4.0]))
+    assert [a.get_title()[:10] for a in fig.axes] == ["Topics tha", "Coherence "]
+    # the dashed "needed" line is K - 1 at every K tried: 3 at K=4, 4 at K=5
+    needed = [line for line in fig.axes[0].lines if line.get_linestyle() == "--"][0]
+    assert list(needed.get_ydata()) == [3, 4]
     plt.close("all")
 
 

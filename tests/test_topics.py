@@ -253,7 +253,7 @@ def test_bad_arguments():
 
 @pytest.fixture(scope="module")
 def sample_model(sample):
-    return fit_topics(sample.feedback["text"], seed=0, k_range=(4, 10))
+    return fit_topics(sample.feedback["text"], seed=0)  # the default K range, 2 to 16
 
 
 def sample_overlap(model, truth, language: str) -> dict[str, int]:
@@ -270,14 +270,15 @@ def sample_overlap(model, truth, language: str) -> dict[str, int]:
 def test_sample_planted_topics_and_k(sample, sample_model):
     # truth: the sample's planted topics (truth["topics"], 7 per language). Criterion: every
     # planted topic's word list shares at least 4 of its 10 words with the top-10 terms of some
-    # fitted topic of that language, and the chosen K is within one of 7.
+    # fitted topic of that language, and the chosen K is 7.
     truth = sample.truth
     for lang in ("zh", "en"):
         overlap = sample_overlap(sample_model, truth, lang)
         assert min(overlap.values()) >= 4, (lang, overlap)
         chosen = sample_model.selection.query("language == @lang and chosen")["k"].item()
-        assert abs(chosen - len(truth["topic_names"])) <= 1, (lang, chosen)
+        assert chosen == len(truth["topic_names"]), (lang, chosen)
     assert sample_model.selection["stability"].between(0, 1).all()
+    assert (sample_model.selection["reproduced"] <= sample_model.selection["k"]).all()
 
 
 @pytest.mark.slow

@@ -25,7 +25,8 @@ __all__ = ["fit_lda", "bow", "top_terms", "coherence_per_topic", "nmf", "LDA_DEF
 
 #: ``fit_topics``' default gensim options (see its docstring).
 LDA_DEFAULTS = {
-    "passes": 5,
+    "passes": 1,
+    "nmf_iter": 50,
     "iterations": 100,
     "alpha": "auto",
     "eta": "auto",
@@ -107,7 +108,7 @@ def fit_lda(corpus: list, dictionary: Any, k: int, seed: int, opts: dict[str, An
             minimum_probability=0.0,
         )
         model.state.sstats = _nmf_start(
-            corpus, len(dictionary), k, seed, opts.get("nmf_iter", 100)
+            corpus, len(dictionary), k, seed, opts.get("nmf_iter", 50)
         ).astype(model.dtype)
         model.sync_state()
         if opts["passes"] > 0:

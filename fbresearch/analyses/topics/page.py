@@ -372,12 +372,15 @@ class TopicsPage:
             show(f"The tone of comments is not shown: {err}")
 
     def selection(self, show: Show) -> None:
-        """Coherence and stability for each number of topics tried."""
+        """Topics reproduced and coherence for each number of topics tried."""
         if self.model is not None and len(self.model.selection):
             show(
                 self.model.plot_selection(),
-                caption="Coherence and stability for each number of topics; circled: the "
-                "number chosen.",
+                caption="How the number of topics was chosen: for each number tried, how many "
+                "topics came back when the topics were found again on other random samples "
+                "of the comments (left; the dashed line is all topics but one), and how "
+                "clearly each topic's words go together (right). Circled: the largest number "
+                "at which all topics but one came back.",
             )
 
     def findings(self) -> list[Finding]:

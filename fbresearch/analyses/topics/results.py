@@ -54,12 +54,12 @@ class TopicModel(Result):
         topics of all resampled fits) and ``coherence_se`` (its standard error),
         ``diversity`` (share of distinct words among the topics' top terms), ``stability``
         (mean best-match top-term overlap between fits on different resamples, 0 to 1),
-        ``heldout`` and ``heldout_se`` (held-out log-likelihood per word by document
-        completion, and its standard error across resamples), ``chosen``. K is the largest
-        whose topics stay distinct (diversity at most 0.05 under the most distinct K's),
-        whose coherence x diversity is within one standard error of the best and held-out
-        fit within two of the best among those distinct Ks, and whose stability is at least
-        0.3 (see :func:`~fbresearch.analyses.topics.selection.choose_k`).
+        ``reproduced`` (mean number of topics that come back, most of their top words shared,
+        in the fit on another resample), ``heldout`` and ``heldout_se`` (held-out
+        log-likelihood per word by document completion, and its standard error across
+        resamples), ``chosen``. K is the largest that reproduces all its topics but one
+        without a held-out fit two standard errors under the best (see
+        :func:`~fbresearch.analyses.topics.selection.choose_k`).
     languages : Series
         Language of each text.
     usable : Series of bool
@@ -190,7 +190,8 @@ class TopicModel(Result):
         return plot_topic_shares(self.table, ax=ax)
 
     def plot_selection(self, axes=None):  # noqa: ANN001, ANN201
-        """The K choice: coherence and stability against K, the chosen K marked (a Figure)."""
+        """The K choice: topics reproduced and coherence against K, the chosen K marked (a
+        Figure)."""
         from fbresearch.present.plots.topics import plot_topic_selection
 
         return plot_topic_selection(self.selection, axes=axes)

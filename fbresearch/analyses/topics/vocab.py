@@ -34,6 +34,8 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
+from importlib import resources
 from typing import Any
 
 import numpy as np
@@ -41,7 +43,7 @@ import numpy as np
 from fbresearch.analyses.topics.lda import nmf
 from fbresearch.text.sentiment import _lexicon
 
-__all__ = ["tone_words", "word_lift", "topic_vocabulary", "TONE_LIFT", "FILLER_LIFT"]
+__all__ = ["platform_words", "tone_words", "word_lift", "topic_vocabulary", "TONE_LIFT", "FILLER_LIFT"]
 
 #: A sentiment-lexicon word whose lift is under this is used for any subject: left out.
 TONE_LIFT = 0.25
@@ -62,6 +64,26 @@ def tone_words(language: str) -> frozenset[str]:
     (True, True)
     """
     return frozenset(_lexicon(language)) if language in ("zh", "en") else frozenset()
+
+
+@cache
+def platform_words(language: str) -> frozenset[str]:
+    """Platform, marketplace and review-site names of ``language`` (``resources/platforms_*.txt``).
+
+    Customers name the platform they ordered or booked through whatever they talk about, so a
+    topic built on 携程 or 美团 says where they bought, not what about; these names are left
+    out of the topic vocabulary (and said so), like tone words and filler.
+
+    Examples
+    --------
+    >>> "携程" in platform_words("zh"), "amazon" in platform_words("en"), platform_words("fr")
+    (True, True, frozenset())
+    """
+    if language not in ("zh", "en"):
+        return frozenset()
+    path = resources.files("fbresearch") / "resources" / f"platforms_{language}.txt"
+    words = (line.split("#", 1)[0].strip() for line in path.read_text("utf-8").splitlines())
+    return frozenset(w.lower() for w in words if w)
 
 
 def word_lift(docs: Sequence[Sequence[str]], language: str, k: int, seed: int) -> dict[str, float]:
@@ -110,13 +132,17 @@ def topic_vocabulary(
 
     gensim's ``filter_extremes(no_below, no_above, keep_n)`` first, then the tone and filler
     words found by :func:`word_lift` at ``k`` topics are dropped. Returns the dictionary, the
-    texts cut to its terms and the words dropped, ``{"tone": [...], "filler": [...]}`` (most
-    frequent first).
+    texts cut to its terms and the words dropped, ``{"tone": [...], "filler": [...],
+    "platform": [...]}`` (most frequent first; platform names: :func:`platform_words`).
     """
     from gensim.corpora import Dictionary
 
     dictionary = Dictionary(docs)
     dictionary.filter_extremes(no_below=no_below, no_above=no_above, keep_n=keep_n)
+    platforms = [w for w in dictionary.token2id if w in platform_words(language)]
+    platforms.sort(key=lambda w: -dictionary.dfs[dictionary.token2id[w]])
+    dictionary.filter_tokens(bad_ids=[dictionary.token2id[w] for w in platforms])
+    dictionary.compactify()
     kept = [[w for w in d if w in dictionary.token2id] for d in docs]
     lift = word_lift([d for d in kept if d], language, k, seed)
     tone = tone_words(language)
@@ -128,4 +154,5 @@ def topic_vocabulary(
         words.sort(key=lambda w: -dictionary.dfs[dictionary.token2id[w]])
     dictionary.filter_tokens(bad_ids=[dictionary.token2id[w] for w in sum(dropped.values(), [])])
     dictionary.compactify()
+    dropped["platform"] = platforms
     return dictionary, [[w for w in d if w in dictionary.token2id] for d in kept], dropped

@@ -16,6 +16,7 @@ Examples
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
+import numpy as np
 
 from fbresearch.format import confidence_label
 from fbresearch.present.plots.base import PALETTE, new_axes, set_theme
@@ -67,33 +68,36 @@ def _interval_dots(ax, estimate, low, high, colors):  # noqa: ANN001, ANN202
 
 
 def plot_topic_selection(selection, axes=None):  # noqa: ANN001, ANN201
-    """Coherence and stability against the number of topics K, per language; chosen K marked.
+    """Topics reproduced and coherence against the number of topics K; chosen K circled.
 
-    Draws on two Axes (``axes``, or a new figure's) and returns their Figure.
+    Left: how many of a K's topics came back in fits on other resamples of the texts, with
+    the line ``K - 1`` that a K must reach to hold (the rule of
+    :func:`~fbresearch.analyses.topics.selection.choose_k`); right: c_v coherence. One line
+    per language. Draws on two Axes (``axes``, or a new figure's) and returns their Figure.
     """
     if axes is None:
         set_theme()
-        set_theme()
         _, axes = plt.subplots(1, 2, figsize=(9, 3.6))
+    column_of = ("reproduced" if "reproduced" in selection else "stability", "coherence")
     for i, (lang, part) in enumerate(selection.groupby("language", sort=True)):
         color = PALETTE[i]
-        for ax, column in zip(axes, ("coherence", "stability"), strict=True):
+        for ax, column in zip(axes, column_of, strict=True):
             ax.plot(part["k"], part[column], marker="o", color=color, label=lang)
             chosen = part[part["chosen"]]
-            ax.scatter(
-                chosen["k"],
-                chosen[column],
-                s=160,
-                facecolors="none",
-                edgecolors=color,
-                linewidths=2,
-            )
-    axes[0].set_title("Coherence (c_v): higher = clearer")
-    axes[1].set_title("Stability across resamples")
+            ax.scatter(chosen["k"], chosen[column], s=160, facecolors="none", edgecolors=color,
+                       linewidths=2)  # fmt: skip
+    if column_of[0] == "reproduced":
+        ks = np.arange(selection["k"].min(), selection["k"].max() + 1)
+        axes[0].plot(ks, ks - 1, color="grey", linestyle="--", linewidth=1,
+                     label="needed: all topics but one")  # fmt: skip
+        axes[0].set_title("Topics that come back in other samples")
+    else:
+        axes[0].set_title("Stability across resamples")
+        axes[0].set_ylim(0, 1.05)
+    axes[1].set_title("Coherence (c_v): higher = clearer")
     for ax in axes:
         ax.set_xlabel("number of topics K (circled: chosen)")
         ax.legend(title="language")
-    axes[1].set_ylim(0, 1.05)
     axes[0].figure.tight_layout()
     return axes[0].figure
 
