@@ -198,7 +198,6 @@ def automatic_k(file: str) -> None:
 
     from fbresearch import fit_topics
     from fbresearch.analyses.topics.lda import LDA_DEFAULTS, bow, fit_lda
-
     from fbresearch.text import tokenize
 
     texts = pd.read_csv(SHARED_DATA / file).dropna()["review"].reset_index(drop=True)

@@ -1,4 +1,4 @@
-"""Topics customers talk about: bilingual LDA with K chosen by coherence and stability.
+"""Topics customers talk about: bilingual LDA with K chosen by topics that come back across resamples.
 
 Modules: :mod:`~.fit` (``fit_topics``), :mod:`~.selection` (the K choice), :mod:`~.lda` (the
 gensim primitives), :mod:`~.prevalence` (shares over time, rising topics, pain points),

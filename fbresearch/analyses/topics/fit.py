@@ -147,7 +147,7 @@ def fit_topics(
         row no longer hold (:func:`~fbresearch.analyses.topics.selection.scan_k`), so a
         wide range costs little.
     seeds : int, default 3
-        Seeds per K for the stability measure (at least 2 for stability; 3 recommended).
+        Resamples per K behind the K choice (at least 2; 3 recommended).
     passes, iterations, alpha, eta, chunksize, offset
         gensim ``LdaModel`` options. The model starts from NMF topics (see ``_nmf_start``,
         ``nmf_iter`` multiplicative updates, default 50) and refines them in ``passes``

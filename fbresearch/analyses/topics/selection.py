@@ -267,7 +267,7 @@ def select_k(
     workers: int,
     max_tokens: int,
 ) -> tuple[int, pd.DataFrame]:
-    """Choose K in ``min(ks)..max(ks)`` by held-out fit, coherence and stability.
+    """Choose K in ``min(ks)..max(ks)`` by topics reproduced across resamples and held-out fit.
 
     Run ``s`` fits 80% of the texts (at most ``sample``) drawn with seed ``seed + s`` and is
     scored on up to 1,000 of the texts it did not see (:func:`completion_likelihood`):
