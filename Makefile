@@ -37,7 +37,7 @@ report: $(STAMP)
 # small fits run faster without thread start-up and oversubscription.
 test: $(STAMP)
 	$(VENV)/bin/ruff check fbresearch tests
-	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 $(PY) -m pytest -n $(WORKERS) --dist loadfile --doctest-modules --nbval-lax fbresearch tests notebooks
+	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 $(PY) -m pytest -n $(WORKERS) --dist loadfile --durations=30 --doctest-modules --nbval-lax fbresearch tests notebooks
 
 bench: $(STAMP)
 	$(PY) tests/benchmarks/run_all.py
