@@ -311,7 +311,7 @@ def test_dry_run_runs_nothing_and_writes_nothing(setup, tmp_path, monkeypatch, c
     def boom(*args, **kwargs):
         raise AssertionError("a dry run must not run notebooks")
 
-    monkeypatch.setattr(runner_module, "run_notebooks", boom)
+    monkeypatch.setattr(runner_module, "run_pages", boom)
     _, params = setup
     out = tmp_path / "reports"
     run = run_report(params, out=out, dry_run=True)

@@ -58,7 +58,7 @@ def run_task(task: dict[str, Any]) -> dict[str, Any]:
     os.environ["PYTHONHASHSEED"] = "0"
     os.environ.setdefault("JUPYTER_PLATFORM_DIRS", "1")
     output = Path(task["output"])
-    scratch = Path(tempfile.mkdtemp(prefix=f".{task['name']}.running-", dir=output.parent))
+    scratch = Path(tempfile.mkdtemp(prefix=f".{output.stem}.running-", dir=output.parent))
     executed = scratch / output.name
     tables = output.with_suffix(".tables.jsonl")
     # the kernel records every table it shows beside the executed notebook (report/exports.py)

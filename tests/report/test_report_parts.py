@@ -101,7 +101,7 @@ def test_exit_codes():
 
 
 def test_a_worker_imports_execute_without_the_runner_and_nbformat_still_validates():
-    # a report worker unpickles execute._execute: it must not pay for the runner, the loaders
+    # a report worker unpickles execute.run_task: it must not pay for the runner, the loaders
     # and the sample model (scipy.stats), nor for rfc3987_syntax's grammar (via jsonschema)
     import subprocess
     import sys
