@@ -29,6 +29,7 @@ __all__ = [
     "rising_tests",
     "overview",
     "summary",
+    "k_choice",
     "model_findings",
     "topic_findings",
     "format_emerging",
@@ -158,8 +159,49 @@ def summary(model: TopicModel) -> str:
             f"the main topic of {top['share']:.0%} of them."
         )
     parts.append(f"Mean topic coherence (c_v) is {model.coherence:.2f}.")
+    parts.extend(k_choice(model.selection))
     parts.extend(model.notes)
     return " ".join(parts)
+
+
+def k_choice(selection: pd.DataFrame) -> list[str]:
+    """One sentence per language on why its number of topics was chosen (none for a fixed K).
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"language": "en", "k": [2, 3, 4, 5],
+    ...                       "reproduced": [2.0, 3.0, 3.2, 3.0],
+    ...                       "chosen": [False, False, True, False]})
+    >>> k_choice(table)[0]  # doctest: +NORMALIZE_WHITESPACE
+    'The number of English topics was tried from 2 to 5: 4 is the largest whose topics, all
+    but one, come back when the model is refitted on other samples of the comments (3.2 of 4
+    on average).'
+    >>> k_choice(table.assign(reproduced=[1.0, 1.5, 2.0, 2.0]))[0]  # doctest: +ELLIPSIS
+    '...no number of topics came back whole; 4 brought back the most (2.0 of 4...'
+    """
+    if selection is None or selection.empty or "chosen" not in selection:
+        return []
+    out = []
+    for lang, part in selection.groupby("language", sort=False):
+        chosen = part[part["chosen"].astype(bool)]
+        if chosen.empty or part["reproduced"].isna().all():
+            continue
+        k = int(chosen["k"].iloc[0])
+        kept = float(chosen["reproduced"].iloc[0])
+        name = _LANGUAGE_NAMES.get(lang, lang)
+        tried = f"The number of {name} topics was tried from {part['k'].min()} to {part['k'].max()}"
+        if kept >= k - 1 - 1e-9:
+            out.append(
+                f"{tried}: {k} is the largest whose topics, all but one, come back when the "
+                f"model is refitted on other samples of the comments ({kept:.1f} of {k} on "
+                "average)."
+            )
+        else:
+            out.append(
+                f"{tried}: no number of topics came back whole; {k} brought back the most "
+                f"({kept:.1f} of {k} on average), so read its smaller topics with care."
+            )
+    return out
 
 
 def model_findings(model: TopicModel) -> list[Finding]:
@@ -340,10 +382,10 @@ def format_topic_drivers(table: pd.DataFrame, confidence: float | None = None) -
             "Label": table["label"],
             "Texts mentioning it": table["n_present"].map("{:,}".format),
             f"Difference in {score_label(metric)} ({level} CI)": [
-                f"{_difference(c, metric)} ({_difference(lo, metric)} to "
-                f"{_difference(hi, metric)})"
-                for c, lo, hi in zip(table["coefficient"], table["ci_low"], table["ci_high"],
-                                     strict=True)
+                f"{_difference(c, metric)} ({_difference(lo, metric)} to {_difference(hi, metric)})"
+                for c, lo, hi in zip(
+                    table["coefficient"], table["ci_low"], table["ci_high"], strict=True
+                )
             ],  # fmt: skip
             "q-value (BH)": [format_p(q) for q in table["q_value"]],
             "Reading": reading,
