@@ -18,6 +18,7 @@ import pandas as pd
 
 from fbresearch import evidence
 from fbresearch.analyses.kpis import scores as kpi
+from fbresearch.analyses.topics.selection import k_holds
 from fbresearch.format import confidence_label, format_number, format_signed
 from fbresearch.results import Estimate, Finding
 from fbresearch.schema import METRICS, metric_spec
@@ -176,7 +177,7 @@ def k_choice(selection: pd.DataFrame) -> list[str]:
     'The number of English topics was tried from 2 to 5: 4 is the largest whose topics, all
     but one, come back when the model is refitted on other samples of the comments (3.2 of 4
     on average).'
-    >>> k_choice(table.assign(reproduced=[1.0, 1.5, 2.0, 2.0]))[0]  # doctest: +ELLIPSIS
+    >>> k_choice(table.assign(reproduced=[0.5, 1.5, 2.0, 2.0]))[0]  # doctest: +ELLIPSIS
     '...no number of topics came back whole; 4 brought back the most (2.0 of 4...'
     """
     if selection is None or selection.empty or "chosen" not in selection:
@@ -190,7 +191,7 @@ def k_choice(selection: pd.DataFrame) -> list[str]:
         kept = float(chosen["reproduced"].iloc[0])
         name = _LANGUAGE_NAMES.get(lang, lang)
         tried = f"The number of {name} topics was tried from {part['k'].min()} to {part['k'].max()}"
-        if kept >= k - 1 - 1e-9:
+        if k_holds(part)[chosen.index[0]]:  # choose_k took the largest K that holds
             out.append(
                 f"{tried}: {k} is the largest whose topics, all but one, come back when the "
                 f"model is refitted on other samples of the comments ({kept:.1f} of {k} on "
@@ -382,10 +383,10 @@ def format_topic_drivers(table: pd.DataFrame, confidence: float | None = None) -
             "Label": table["label"],
             "Texts mentioning it": table["n_present"].map("{:,}".format),
             f"Difference in {score_label(metric)} ({level} CI)": [
-                f"{_difference(c, metric)} ({_difference(lo, metric)} to {_difference(hi, metric)})"
-                for c, lo, hi in zip(
-                    table["coefficient"], table["ci_low"], table["ci_high"], strict=True
-                )
+                f"{_difference(c, metric)} ({_difference(lo, metric)} to "
+                f"{_difference(hi, metric)})"
+                for c, lo, hi in zip(table["coefficient"], table["ci_low"], table["ci_high"],
+                                     strict=True)
             ],  # fmt: skip
             "q-value (BH)": [format_p(q) for q in table["q_value"]],
             "Reading": reading,

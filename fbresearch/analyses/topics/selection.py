@@ -18,7 +18,7 @@ import pandas as pd
 
 from fbresearch.analyses.topics.lda import bow, coherence_per_topic, fit_lda, top_terms
 
-__all__ = ["topic_stability", "topic_diversity", "reproduced_topics", "choose_k", "scan_k", "select_k"]
+__all__ = ["topic_stability", "topic_diversity", "reproduced_topics", "choose_k", "k_holds", "scan_k", "select_k"]
 
 
 def _fit_candidate(args: tuple) -> tuple[int, int, list[list[str]], float]:
@@ -187,7 +187,7 @@ def choose_k(selection: pd.DataFrame) -> int:
     """
     table = selection.sort_values("k").reset_index(drop=True)
     quality = table["coherence"] * table["diversity"]
-    holds = _holds(table)
+    holds = k_holds(table)
     if holds.any():
         return int(table.loc[holds, "k"].max())
     reproduced = table["reproduced"] if "reproduced" in table else quality * math.nan
@@ -196,7 +196,7 @@ def choose_k(selection: pd.DataFrame) -> int:
     return int(table.loc[quality.idxmax(), "k"])
 
 
-def _holds(table: pd.DataFrame) -> pd.Series:
+def k_holds(table: pd.DataFrame) -> pd.Series:
     """Whether each K reproduces all its topics but one and predicts unseen words as well."""
     if "reproduced" not in table or table["reproduced"].isna().all():
         return pd.Series(False, index=table.index)
@@ -296,7 +296,7 @@ def select_k(
             rows[k] = _row(k, [r[2] for r in block], [r[3] for r in block],
                            per_topic[i * seeds : (i + 1) * seeds], seeds)  # fmt: skip
         table = pd.DataFrame([rows[k] for k in sorted(rows)])
-        return dict(zip(table["k"].tolist(), _holds(table).tolist(), strict=True))
+        return dict(zip(table["k"].tolist(), k_holds(table).tolist(), strict=True))
 
     if seeds >= 2:
         scan_k(min(ks), max(ks), score, step=max(1, workers))
