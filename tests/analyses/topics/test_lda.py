@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 from gensim.corpora import Dictionary
@@ -62,3 +64,29 @@ def test_other_measures_still_go_through_gensim(corpus):
     assert coherence_per_topic([topics], texts, d, "c_npmi")[0] == pytest.approx(
         cm.get_coherence_per_topic(), abs=1e-12
     )
+
+
+@pytest.mark.parametrize("k, max_iter", [(2, 7), (4, 50), (9, 200)])
+def test_nmf_equals_scikit_learn_kl_multiplicative_updates(k, max_iter):
+    """The hand-rolled updates are scikit-learn's (same start, steps, floor and stopping rule):
+    the factors agree to rounding, with a stop inside the run (200 iterations) and without."""
+    import scipy.sparse as sp
+    from sklearn.decomposition import NMF
+
+    from fbresearch.analyses.topics.lda import nmf
+
+    rng = np.random.default_rng(k)
+    topics = rng.dirichlet(np.full(60, 0.1), size=k)
+    mix = rng.dirichlet(np.full(k, 0.3), size=400)
+    dense = rng.poisson(8 * mix @ topics).astype(float)
+    dense[3] = 0  # an empty text
+    counts = sp.csr_matrix(dense)
+    ours_w, ours_h = nmf(counts, k, seed=0, max_iter=max_iter)
+    model = NMF(k, init="nndsvda", beta_loss="kullback-leibler", solver="mu",
+                max_iter=max_iter, random_state=0)  # fmt: skip
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # ConvergenceWarning at 7 and 50 iterations
+        theirs_w = model.fit_transform(counts)
+    assert (model.n_iter_ < max_iter) == (max_iter == 200)  # the stopping rule is exercised
+    assert np.abs(ours_h - model.components_).max() <= 1e-10 * model.components_.max()
+    assert np.abs(ours_w - theirs_w).max() <= 1e-10 * theirs_w.max()

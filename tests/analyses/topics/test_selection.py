@@ -107,3 +107,30 @@ def test_automatic_k_is_strictly_inside_its_range_on_real_reviews(shared_data, f
     chosen = model.selection.query("chosen")["k"].item()
     assert 2 < chosen < 16, model.selection
     assert not {"不错", "喜欢", "满意", "好吃", "携程", "百度", "美团"} & set(model.topics["term"])
+
+
+def test_batched_mixtures_equal_gensims_per_text_inference():
+    """selection.mixtures runs gensim's inference on all texts at once: same start, same
+    updates, same per-text stop; the weights agree with gensim's loop to float32 rounding."""
+    import copy
+
+    from gensim.corpora import Dictionary
+    from gensim.matutils import corpus2csc
+
+    from fbresearch.analyses.topics.lda import LDA_DEFAULTS, fit_lda
+    from fbresearch.analyses.topics.selection import mixtures
+
+    rng = np.random.default_rng(3)
+    themes = [["late", "driver", "slow", "cold"], ["refund", "charge", "bank"], ["app", "crash"]]
+    docs = [list(rng.choice(themes[i % 3], 3)) + list(rng.choice(themes[(i + 1) % 3], 1))
+            for i in range(300)]  # fmt: skip
+    docs[5] = []  # a text with no words
+    d = Dictionary(docs)
+    bows = [d.doc2bow(t) for t in docs]
+    model = fit_lda(bows, d, 3, 0, dict(LDA_DEFAULTS, iterations=50))
+    state = copy.deepcopy(model.random_state)
+    theirs = model.inference(bows)[0]
+    model.random_state = state
+    ours = mixtures(model, corpus2csc(bows, num_terms=len(d)).T.tocsr())
+    assert ours.dtype == theirs.dtype
+    np.testing.assert_allclose(ours, theirs, rtol=1e-5)
