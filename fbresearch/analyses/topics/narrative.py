@@ -178,7 +178,7 @@ def k_choice(selection: pd.DataFrame) -> list[str]:
     but one, come back when the model is refitted on other samples of the comments (3.2 of 4
     on average).'
     >>> k_choice(table.assign(reproduced=[0.5, 1.5, 2.0, 2.0]))[0]  # doctest: +ELLIPSIS
-    '...as well as the best; 4 brought back the most (2.0 of 4...'
+    '...as well as fewer topics did; 4 brought back the most (2.0 of 4...'
     """
     if selection is None or selection.empty or "chosen" not in selection:
         return []
@@ -200,7 +200,7 @@ def k_choice(selection: pd.DataFrame) -> list[str]:
         else:
             out.append(
                 f"{tried}: none both came back, all topics but one, in other samples and "
-                "predicted unseen comments nearly as well as the best; "
+                "predicted unseen comments nearly as well as fewer topics did; "
                 f"{k} brought back the most ({kept:.1f} of {k} on average), so read its smaller "
                 "topics with care."
             )

@@ -209,8 +209,8 @@ def choose_k(selection: pd.DataFrame) -> int:
     A K *holds* when (1) its fits on resamples of the texts reproduce at least K - 1 of its
     topics (:func:`reproduced_topics`: matched topics sharing most of their top words): the
     reader can trust every theme shown, save perhaps one leftover mixture; and (2) its held-out
-    fit (:func:`completion_likelihood`) is within two standard errors of the best K's, so more
-    topics do not just predict unseen words worse. The largest K that holds is taken: too many
+    fit (:func:`completion_likelihood`) is within two standard errors of the best of the Ks up
+    to it (:func:`k_holds`), so more topics do not just predict unseen words worse. The largest K that holds is taken: too many
     topics split or shuffle the themes, and the pieces stop coming back. When no K holds (or
     with one seed), the K with the most reproduced topics, ties (and no resamples) going to the
     higher quality, c_v coherence times topic diversity (Dieng, Ruiz and Blei 2020).
@@ -243,14 +243,30 @@ def choose_k(selection: pd.DataFrame) -> int:
 
 
 def k_holds(table: pd.DataFrame) -> pd.Series:
-    """Whether each K reproduces all its topics but one and predicts unseen words as well."""
+    """Whether each K reproduces all its topics but one and predicts unseen words as well.
+
+    The held-out fit is compared with the best of the Ks up to this one: more topics must not
+    predict unseen words worse than fewer did (overfitting), while a K is not faulted because
+    a larger K predicts better (on texts built from stock phrases the held-out fit can rise
+    with every K tried). Adding a larger K therefore never changes a smaller K's answer.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"k": [2, 3, 4], "reproduced": [2.0, 3.0, 3.0],
+    ...                       "heldout": [-7.0, -6.9, -6.95], "heldout_se": [0.01] * 3})
+    >>> k_holds(table).tolist()  # 4 keeps 3 of its 4 topics but predicts worse than 3
+    [True, True, False]
+    """
     if "reproduced" not in table or table["reproduced"].isna().all():
         return pd.Series(False, index=table.index)
     holds = table["reproduced"] >= table["k"] - 1 - 1e-9
-    held = table["heldout"] if "heldout" in table else None
-    if held is not None and held.notna().any():
-        top = held.idxmax()
-        holds &= (held >= held[top] - 2 * table.loc[top, "heldout_se"]) | held.isna()
+    if "heldout" in table and table["heldout"].notna().any():
+        ordered = table.sort_values("k")
+        held = ordered["heldout"]
+        best = held.fillna(-np.inf).cummax()  # best held-out fit of the Ks up to each K
+        se = ordered["heldout_se"].where(held.fillna(-np.inf) >= best).ffill().fillna(0.0)
+        fits = (held >= best - 2 * se) | held.isna()
+        holds &= fits.reindex(table.index)
     return holds
 
 
@@ -258,7 +274,7 @@ def scan_k(low: int, high: int, holds: Callable[[list[int]], dict[int, bool]], s
     """Try Ks upwards from ``low``, ``step`` at a time, until two Ks in a row fail or ``high``.
 
     ``holds`` gets the new Ks of each round and returns, for every K tried so far, whether it
-    holds (a rule such as :func:`choose_k`'s compares Ks, so earlier answers may change). Two
+    holds (a rule may compare Ks, so it answers for every K tried). Two
     failures in a row end the scan: topics that stop coming back at K and K + 1 do not come
     back at K + 5 either, and each round costs a fit per seed.
 
@@ -326,7 +342,7 @@ def select_k(
     parts = _resamples(docs, seed, seeds, sample)
     corpora = [[bow(dictionary, d, max_tokens) for d in part] for part, _ in parts]
     held = [[d[:max_tokens] for d in rest] for _, rest in parts]
-    rows: dict[int, dict[str, Any]] = {}
+    fits: dict[int, list[tuple]] = {}  # K -> its seeds' (k, seed, top terms, held-out fit)
 
     def score(new: list[int]) -> dict[int, bool]:
         jobs = [
@@ -335,20 +351,23 @@ def select_k(
             for s in range(seeds)
         ]
         results = _run(jobs, workers)
-        runs = [terms for _, _, terms, _ in results]
-        per_topic = coherence_per_topic(runs, parts[0][0], dictionary, measure)
         for i, k in enumerate(new):
-            block = results[i * seeds : (i + 1) * seeds]
-            rows[k] = _row(k, [r[2] for r in block], [r[3] for r in block],
-                           per_topic[i * seeds : (i + 1) * seeds], seeds)  # fmt: skip
-        table = pd.DataFrame([rows[k] for k in sorted(rows)])
+            fits[k] = results[i * seeds : (i + 1) * seeds]
+        table = pd.DataFrame([_row(k, fits[k], None, seeds) for k in sorted(fits)])
         return dict(zip(table["k"].tolist(), k_holds(table).tolist(), strict=True))
 
     if seeds >= 2:
         scan_k(min(ks), max(ks), score, step=max(1, workers))
     else:  # nothing can hold without resamples: every K is scored on quality
         score(list(ks))
-    table = pd.DataFrame([rows[k] for k in sorted(rows)])
+    # coherence does not decide whether a K holds: scored once, after the scan, for every fit
+    # (one pass of gensim's sliding windows over the texts for all the fits' words)
+    tried = sorted(fits)
+    runs = [terms for k in tried for _, _, terms, _ in fits[k]]
+    per_topic = coherence_per_topic(runs, parts[0][0], dictionary, measure)
+    table = pd.DataFrame(
+        [_row(k, fits[k], per_topic[i * seeds : (i + 1) * seeds], seeds) for i, k in enumerate(tried)]
+    )
     chosen = choose_k(table)
     table["chosen"] = table["k"] == chosen
     return chosen, table
@@ -365,12 +384,15 @@ def _run(jobs: list[tuple], workers: int) -> list[tuple]:
     return [_fit_candidate(job) for job in jobs]
 
 
-def _row(
-    k: int, terms: list, bounds: list[float], per_topic: list, seeds: int
-) -> dict[str, Any]:
-    """One K's row of the selection table from its ``seeds`` resampled fits."""
-    values = np.concatenate(per_topic)
-    bounds_ = np.array(bounds, dtype=float)
+def _row(k: int, fits: list[tuple], per_topic: list | None, seeds: int) -> dict[str, Any]:
+    """One K's row of the selection table from its ``seeds`` resampled fits.
+
+    ``per_topic`` (each fit's topics' coherence) None: the coherence columns are NaN (the
+    scan's rounds decide on the topics that come back and the held-out fit alone).
+    """
+    terms = [f[2] for f in fits]
+    bounds_ = np.array([f[3] for f in fits], dtype=float)
+    values = np.concatenate(per_topic) if per_topic is not None else np.array([math.nan] * 2)
     return {
         "k": k,
         "coherence": float(values.mean()),

@@ -41,6 +41,13 @@ def test_choose_k_takes_the_largest_k_whose_topics_come_back():
     none = table.assign(reproduced=[2.0, 2.0, 3.0, 5.0, 5.0], heldout=-6.9)
     assert choose_k(none) == 8
     assert choose_k(none.assign(coherence=[0.4, 0.5, 0.5, 0.6, 0.5])) == 7
+    # held-out fit rising with every K (texts of stock phrases): a K is judged against the Ks
+    # up to it, not faulted for a larger K's better fit; 4 and 5 hold, 6-8 lose topics: 5
+    rising = table.assign(reproduced=[4.0, 4.0, 4.0, 5.0, 5.0], heldout=[-7.2, -7.15, -7.1,
+                          -7.05, -7.0])  # fmt: skip
+    assert choose_k(rising) == 5
+    # and a K that predicts 3 standard errors worse than a smaller K fails, wherever it lies
+    assert choose_k(rising.assign(heldout=[-7.0, -7.03, -7.1, -7.05, -7.0])) == 4
 
 
 def test_scan_k_stops_after_two_failures_in_a_row_and_never_passes_high():
