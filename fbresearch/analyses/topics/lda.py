@@ -77,10 +77,10 @@ def nmf(counts: Any, k: int, seed: int, max_iter: int = 100) -> tuple[np.ndarray
     fit = _KLFit(x)
     initial = previous = fit.divergence(w, h)
     for done in range(1, max_iter + 1):
-        ratio = fit.ratio(w, h)  # counts / model, at the counts
+        ratio, _ = fit.ratio(w, h)  # counts / model, at the counts
         w *= (ratio @ h.T) / _nonzero(h.sum(axis=1)[None, :])
-        ratio = fit.ratio(w, h)
-        h *= (ratio.T @ w).T / _nonzero(w.sum(axis=0)[:, None])
+        _, ratio_t = fit.ratio(w, h)
+        h *= (ratio_t @ w).T / _nonzero(w.sum(axis=0)[:, None])
         h[h < np.finfo(np.float64).eps] = 0.0
         if done % 10 == 0:
             error = fit.divergence(w, h)
@@ -99,24 +99,28 @@ def _nonzero(denominator: np.ndarray) -> np.ndarray:
 
 
 class _KLFit:
-    """A count matrix's nonzero cells and the KL-NMF quantities evaluated there."""
+    """A count matrix's nonzero cells and the KL-NMF quantities evaluated there.
+
+    The ratio matrix is built once and its values overwritten at each update (its transpose
+    shares them), so no sparse matrix is constructed or checked inside the loop.
+    """
 
     def __init__(self, x: Any) -> None:
         self.x = x
         self.rows = np.repeat(np.arange(x.shape[0]), np.diff(x.indptr))
+        self._ratio = x.copy()
+        self._ratio_t = self._ratio.T  # CSC view on the same values
 
     def model(self, w: np.ndarray, h: np.ndarray) -> np.ndarray:
         """``(w @ h)`` at the nonzero counts (gathers of contiguous columns: the fast way)."""
         left = np.take(np.ascontiguousarray(w.T), self.rows, axis=1)
         return (left * np.take(h, self.x.indices, axis=1)).sum(axis=0)
 
-    def ratio(self, w: np.ndarray, h: np.ndarray) -> Any:
-        """Counts over the model at the counts (model floored at scikit-learn's epsilon)."""
-        import scipy.sparse as sp
-
-        x = self.x
-        values = x.data / np.maximum(self.model(w, h), _EPS32)
-        return sp.csr_matrix((values, x.indices, x.indptr), shape=x.shape)
+    def ratio(self, w: np.ndarray, h: np.ndarray) -> tuple[Any, Any]:
+        """Counts over the model at the counts (model floored at scikit-learn's epsilon), and
+        its transpose."""
+        np.divide(self.x.data, np.maximum(self.model(w, h), _EPS32), out=self._ratio.data)
+        return self._ratio, self._ratio_t
 
     def divergence(self, w: np.ndarray, h: np.ndarray) -> float:
         """``sqrt(2 KL(x || w @ h))``, scikit-learn's ``_beta_divergence(..., square_root=True)``."""

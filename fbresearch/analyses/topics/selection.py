@@ -36,7 +36,7 @@ def _fit_candidate(args: tuple) -> tuple[int, int, list[list[str]], float]:
     corpus, heldout, dictionary, k, seed, opts, topn = args
     with threadpool_limits(1):
         model = fit_lda(corpus, dictionary, k, seed, opts)
-        return k, seed, top_terms(model, topn), completion_likelihood(model, heldout)
+        return k, seed, top_terms(model, topn), _completion(model, *heldout)
 
 
 def completion_likelihood(model: Any, heldout: list[list[str]]) -> float:
@@ -60,17 +60,32 @@ def completion_likelihood(model: Any, heldout: list[list[str]]) -> float:
     >>> round(completion_likelihood(m, docs[:2]), 2)
     -1.4
     """
+    return _completion(model, *completion_halves(model.id2word, heldout))
+
+
+def completion_halves(dictionary: Any, heldout: list[list[str]]) -> tuple[Any, Any] | tuple[()]:
+    """The observed and held halves of the held-out texts as texts x terms count matrices.
+
+    What :func:`completion_likelihood` scores; the same for every K fitted on one resample, so
+    the K search builds them once per resample. Empty when no text has two tokens.
+    """
     from gensim.matutils import corpus2csc
 
-    dictionary = model.id2word
     halves = [(d[0::2], d[1::2]) for d in heldout if len(d) >= 2]
     if not halves:
+        return ()
+    n = len(dictionary)
+    seen = corpus2csc([dictionary.doc2bow(a) for a, _ in halves], num_terms=n).T.tocsr()
+    held = corpus2csc([dictionary.doc2bow(b) for _, b in halves], num_terms=n).T.tocsr()
+    return seen, held
+
+
+def _completion(model: Any, seen: Any = None, held: Any = None) -> float:
+    """:func:`completion_likelihood` from the halves' count matrices (NaN without them)."""
+    if seen is None:
         return math.nan
-    seen = corpus2csc([dictionary.doc2bow(a) for a, _ in halves], num_terms=len(dictionary))
-    held = corpus2csc([dictionary.doc2bow(b) for _, b in halves], num_terms=len(dictionary))
-    gamma = mixtures(model, seen.T.tocsr())
+    gamma = mixtures(model, seen)
     theta = gamma / gamma.sum(axis=1, keepdims=True)
-    held = held.T.tocsr()  # texts x terms
     rows, cols = held.nonzero()
     topics = model.get_topics()  # K x terms, rows sum to 1
     p = np.einsum("ik,ki->i", theta[rows], topics[:, cols])
@@ -341,7 +356,7 @@ def select_k(
     """
     parts = _resamples(docs, seed, seeds, sample)
     corpora = [[bow(dictionary, d, max_tokens) for d in part] for part, _ in parts]
-    held = [[d[:max_tokens] for d in rest] for _, rest in parts]
+    held = [completion_halves(dictionary, [d[:max_tokens] for d in rest]) for _, rest in parts]
     fits: dict[int, list[tuple]] = {}  # K -> its seeds' (k, seed, top terms, held-out fit)
 
     def score(new: list[int]) -> dict[int, bool]:
