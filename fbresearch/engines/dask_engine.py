@@ -77,8 +77,9 @@ def connect(
         return distributed.Client(scheduler, timeout=timeout, set_as_default=False)
     except (OSError, TimeoutError) as exc:
         raise ParamsError(
-            f"cannot reach the Dask scheduler at {scheduler} ({exc}). Fix: start the cluster "
-            "first (see the README's 'Running on a Dask cluster'), or use --scheduler local."
+            f"cannot reach the Dask scheduler at {scheduler}, the address in report.scheduler "
+            f"or --scheduler ({exc}). Fix: start the cluster first (see the README's 'Running "
+            "on a Dask cluster'), correct the address, or use --scheduler local."
         ) from None
 
 

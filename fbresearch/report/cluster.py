@@ -47,7 +47,7 @@ from fbresearch.report.execute import (
     submission_order,
 )
 
-__all__ = ["run_pages", "run_on_cluster", "check_reach", "page_on_worker"]
+__all__ = ["run_pages", "run_on_cluster", "check_reach", "check_scheduler", "page_on_worker"]
 
 #: seconds between the worker's checks of its page's child process and of the task's state
 POLL_SECONDS = 0.2
@@ -93,6 +93,28 @@ def run_pages(
     if engine == "dask":
         return run_on_cluster(tasks, scheduler, workers, progress)
     return run_notebooks(tasks, workers, progress)
+
+
+def check_scheduler(engine: str, scheduler: Any, timeout: str = "20s") -> None:
+    """Raise :class:`ParamsError` now if the pages go to a scheduler address that does not answer.
+
+    Called by the runner before it reads the data or stages anything, so a cluster that is down
+    costs seconds and leaves no ``<period>.failed/`` folder behind; ``"local"`` (started on
+    demand) and a client passed in need no check.
+
+    Examples
+    --------
+    >>> check_scheduler("pandas", "tcp://10.0.0.5:8786")  # the local pool: nothing to reach
+    >>> check_scheduler("dask", "tcp://127.0.0.1:9", timeout="1s")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    fbresearch.errors.ParamsError: cannot reach the Dask scheduler at ..., the address in report.scheduler or --scheduler ...
+    """
+    if engine != "dask" or not isinstance(scheduler, str) or scheduler in ("", "local"):
+        return
+    from fbresearch.engines.dask_engine import connect
+
+    connect(scheduler, timeout=timeout).close()
 
 
 def run_on_cluster(

@@ -40,7 +40,7 @@ from fbresearch.io import canonical as fbdata
 from fbresearch.io.inputs import write_inputs
 from fbresearch.present.findings import read_findings, read_tests, summary_note, top_findings
 from fbresearch.privacy import redact
-from fbresearch.report.cluster import run_pages
+from fbresearch.report.cluster import check_scheduler, run_pages
 from fbresearch.report.data import (
     Inputs,
     kpi_source,
@@ -259,6 +259,7 @@ def run_report(
     ):
         raise ParamsError(f"workers must be a whole number >= 1, not {workers!r}.")
     check_out(Path(out))
+    check_scheduler(loaded.engine, loaded.scheduler)  # a cluster that is down: before any work
     inputs = load_data(loaded, period)  # an engine reads responses up to the period's end
     frame = inputs.feedback.frame
     check_improvements(loaded, frame)

@@ -249,3 +249,29 @@ def test_sigterm_cancels_the_pages_and_leaves_no_half_written_report(notebooks, 
     kept = out / "2026-10.failed"  # what ran is kept for diagnosis, never a half-written page
     assert not (kept / "sleeper.html").exists() and not (kept / "sleeper.ipynb").exists()
     assert "index.html" in os.listdir(out)  # the reports index of the earlier period
+
+
+def test_a_scheduler_that_does_not_answer_fails_before_any_work(notebooks, tmp_path, monkeypatch):
+    """An unreachable address is found before the data are read or anything is staged: the
+    error names the setting to fix, and the reports folder is left exactly as it was."""
+    import functools
+
+    from fbresearch.report import cluster
+
+    monkeypatch.setattr(
+        runner, "check_scheduler", functools.partial(cluster.check_scheduler, timeout="1s")
+    )
+    out = tmp_path / "reports"
+    (out / "2026-09").mkdir(parents=True)
+    (out / "2026-09" / "fine.html").write_text("September's page", encoding="utf-8")
+    params = {
+        "notebooks_dir": str(notebooks), "pages": ["fine"], "sample_size": 300,
+        "report": {"engine": "dask", "scheduler": "tcp://127.0.0.1:9"},
+    }  # fmt: skip
+    loaded = []
+    monkeypatch.setattr(runner, "load_data", lambda *a, **k: loaded.append(a))
+    with pytest.raises(ParamsError, match="report.scheduler or --scheduler"):
+        run_report(params, out=out, period="2026-10", workers=1, progress=None)
+    assert not loaded  # the data were never read
+    assert sorted(p.name for p in out.iterdir()) == ["2026-09"]  # no .failed, no staging
+    assert (out / "2026-09" / "fine.html").read_text(encoding="utf-8") == "September's page"
