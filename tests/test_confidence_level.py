@@ -91,3 +91,12 @@ def test_headline_kpis_are_the_90_percent_ones(run):
     view = kpi_view({**headline, "name": "NPS"})
     index = _text(Path(run.folder) / "index.html")
     assert view["ci"] in index and "90%" in index
+
+
+def test_no_page_shows_a_python_value(run):
+    """A cell's last expression is shown on the page: a stakeholder must never see a Python
+    repr (the topics page once showed the model file's PosixPath in the staging folder)."""
+    for page in _pages(run):
+        html = page.read_text(encoding="utf-8")
+        assert "output_text output_subarea output_execute_result" not in html, page.name
+        assert ".building-" not in html and "PosixPath(" not in html, page.name
