@@ -32,6 +32,8 @@ __all__ = [
 
 #: a language panel's title
 _PANEL_TITLES = {"zh": "Chinese topics", "en": "English topics"}
+#: a language's name in legends
+_LANGUAGE_NAMES = {"zh": "Chinese", "en": "English"}
 
 
 def _confidence(table, confidence):  # noqa: ANN001, ANN202
@@ -82,7 +84,8 @@ def plot_topic_selection(selection, axes=None):  # noqa: ANN001, ANN201
     for i, (lang, part) in enumerate(selection.groupby("language", sort=True)):
         color = PALETTE[i]
         for ax, column in zip(axes, column_of, strict=True):
-            ax.plot(part["k"], part[column], marker="o", color=color, label=lang)
+            name = _LANGUAGE_NAMES.get(lang, lang)
+            ax.plot(part["k"], part[column], marker="o", color=color, label=name)
             chosen = part[part["chosen"]]
             ax.scatter(chosen["k"], chosen[column], s=160, facecolors="none", edgecolors=color,
                        linewidths=2)  # fmt: skip
@@ -97,7 +100,8 @@ def plot_topic_selection(selection, axes=None):  # noqa: ANN001, ANN201
     axes[1].set_title("Coherence (c_v): higher = clearer")
     for ax in axes:
         ax.set_xlabel("number of topics K (circled: chosen)")
-        ax.legend(title="language")
+    axes[0].legend(loc="upper left", fontsize="small")  # the lines rise to the right
+    axes[1].legend(loc="lower right", fontsize="small")
     axes[0].figure.tight_layout()
     return axes[0].figure
 
