@@ -172,7 +172,11 @@ def fit_topics(
         Tokens of a text used for the model (counts capped at 5 per term), so one very long
         text cannot outweigh hundreds of reviews.
     min_length, user_dict, extra_stopwords
-        Passed to :func:`fbresearch.text.tokenize.tokenize`.
+        Passed to :func:`fbresearch.text.tokenize.tokenize`. ``min_length=2`` leaves out single
+        Chinese characters: 17% (hotel) and 23% (food delivery) of the real reviews' tokens, some
+        of them words (房, 粥, 辣); kept, with 250 function characters as stopwords, they
+        lowered c_v at the chosen K from 0.619 to 0.605 and from 0.513 to 0.510 (tomotopy's
+        level) and added 吃, 送, 离 and 订 to the top words, so the default leaves them out.
     topn : int, default 10
         Top terms per topic (for the tables, coherence and stability).
     coherence : {"c_v", "c_npmi"}, default "c_v"
