@@ -6,7 +6,9 @@ main topic it is) that
 * were not screened as suspicious (:func:`fbresearch.analyses.triage.suspicious_feedback`:
   copied batches, near-duplicate long texts, gibberish, template-only answers),
 * are not a near-duplicate of an example already chosen for any topic on the page (Jaccard
-  similarity of their two-unit shingles, the triage screen's shingles, below ``similarity``),
+  similarity of their two-unit shingles, the triage screen's shingles, below ``similarity``)
+  and repeat none of its sentences (of five units or more: a stock sentence customers paste
+  into different comments would otherwise open every example of a topic),
 * are cut to ``max_chars`` at a sentence end (a single over-long sentence at a word), after
   personal data is redacted (:func:`fbresearch.privacy.redact`).
 
@@ -34,7 +36,9 @@ from fbresearch.privacy import redact
 if TYPE_CHECKING:
     from fbresearch.analyses.topics.results import TopicModel
 
-__all__ = ["topic_examples", "short_text", "suspicious_rows", "shingle_sets", "MAX_CHARS"]
+__all__ = [
+    "topic_examples", "short_text", "suspicious_rows", "shingle_sets", "sentences", "MAX_CHARS",
+]
 
 #: longest example shown, in characters
 MAX_CHARS = 200
@@ -70,6 +74,25 @@ def short_text(text: str, max_chars: int = MAX_CHARS) -> str:
     if " " in cut and not _is_cjk(cut[-1]):
         cut = cut[: cut.rindex(" ")]
     return cut.rstrip(" ,，、") + "…"
+
+
+def sentences(text: str, min_units: int = 5) -> set[str]:
+    """The sentences of ``text`` with at least ``min_units`` units (Chinese characters or Latin
+    words), lower-cased and stripped of punctuation: what two examples must not share.
+
+    Examples
+    --------
+    >>> sorted(sentences("Late AGAIN!! The driver went in circles. Ok."))
+    ['the driver went in circles']
+    >>> sentences("外卖提前十分钟送到，太惊喜了。好。")
+    {'外卖提前十分钟送到太惊喜了'}
+    """
+    out = set()
+    for sentence in _SENTENCE_END.split(str(text)):
+        units = _UNIT.findall(sentence.lower())
+        if len(units) >= min_units:
+            out.add("".join(u if len(u) == 1 and _is_cjk(u) else f" {u}" for u in units).strip())
+    return out
 
 
 def _is_cjk(char: str) -> bool:
@@ -161,6 +184,7 @@ def topic_examples(
     order = topics or model.table.sort_values("share", ascending=False)["topic"].tolist()
     position = pd.Series(np.arange(n), index=model.doc_topics.index)
     chosen: list[set[int]] = []
+    shown: set[str] = set()  # the sentences of the examples chosen so far
     rows = []
     for topic in order:
         weights = _candidates(model, topic, flagged, pool)
@@ -169,9 +193,13 @@ def topic_examples(
         for (idx, weight), shingles in zip(weights.items(), sets, strict=True):
             if any(_jaccard(shingles, other) >= similarity for other in chosen):
                 continue
-            chosen.append(shingles)
-            rank += 1
             text = short_text(redact(str(model.texts.loc[idx]).strip()), max_chars)
+            said = sentences(text)
+            if said & shown:
+                continue
+            chosen.append(shingles)
+            shown |= said
+            rank += 1
             rows.append([topic, rank, float(weight), text, int(position[idx])])
             if rank == k:
                 break

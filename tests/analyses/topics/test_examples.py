@@ -28,6 +28,14 @@ def _check(examples: pd.DataFrame, flagged: pd.Series, texts: pd.Series) -> None
         for j in range(i):
             jaccard = len(sets[i] & sets[j]) / len(sets[i] | sets[j])
             assert jaccard < 0.5, (examples["text"].iloc[i], examples["text"].iloc[j])
+    # no sentence (five units or more) is shown twice: split here by hand on sentence marks
+    seen: dict[str, str] = {}
+    for text in examples["text"]:
+        for sentence in re.split(r"[。！？!?；;.…\n]", text.lower()):
+            units = "".join(re.findall(r"[\u3400-\u9fff]|[a-z0-9']+", sentence))
+            if len(re.findall(r"[\u3400-\u9fff]|[a-z0-9']+", sentence)) >= 5:
+                assert units not in seen, (text, seen.get(units))
+                seen[units] = text
     assert not flagged.iloc[examples["row"]].any()
     assert (examples["text"].str.len() <= 200).all()
     for row, text in zip(examples["row"], examples["text"], strict=True):
@@ -74,6 +82,22 @@ def test_copies_and_suspicious_texts_are_left_out():
     examples = topic_examples(model, 3, suspicious=flagged)
     assert examples["row"].isin(range(25, 50)).sum() == 0
     assert examples.groupby("topic").size().tolist() == [1, 1]  # copies of one text: one
+
+
+def test_a_sentence_pasted_into_several_comments_is_shown_once():
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    stock = "The driver went to the wrong address again"
+    words = ("late cold soup bag rider door phone map tip rain night lunch box lid hot slow "
+             "street gate floor code call app route minutes hour wait help desk").split()
+    # each text: the pasted sentence, then its own long sentence (not near-copies of each other)
+    texts = ([f"{stock}. " + " ".join(rng.choice(words, 14, replace=False)) + "."
+              for _ in range(40)]
+             + ["refund charge invoice billing money back"] * 40)  # fmt: skip
+    model = fit_topics(texts, num_topics=2, language="en")
+    examples = topic_examples(model, 3)
+    assert examples["text"].str.contains(stock).sum() == 1
 
 
 def test_short_text_cuts_at_a_sentence_end():
