@@ -469,11 +469,30 @@ def rate_sentence(result: ResponseRateResult, row: pd.Series) -> str:
         if row["clear"] or row["status"] == "within"
         else ", though its confidence interval reaches into the range"
     )
+    shown = est.format()
+    edge = _at_edge(est.estimate, row["status"], result.benchmark)
     return (
-        f"The response rate{group} was {est.format()} in {period_label(row['month'])} "
+        f"The response rate{group} was {shown}{edge} in {period_label(row['month'])} "
         f"({row['responses']:,} of {row['invited']:,} invited), {clear}{row['status']} the "
         f"{benchmark_text(result.benchmark)} benchmark{hedge}."
     )
+
+
+def _at_edge(rate: float, status: str, benchmark: tuple[float, float]) -> str:
+    """", just under 15%," when a rate below (above) the range rounds to its bound, so that
+    "15.0%, below the 15-25% benchmark" does not read as a contradiction.
+
+    Examples
+    --------
+    >>> _at_edge(49 / 327, "below", (0.15, 0.25)), _at_edge(0.12, "below", (0.15, 0.25))
+    (', just under 15%,', '')
+    """
+    if status not in ("below", "above"):
+        return ""
+    bound = benchmark[0] if status == "below" else benchmark[1]
+    if round(100 * rate, 1) != round(100 * bound, 1):
+        return ""
+    return f", just {'under' if status == 'below' else 'over'} {100 * bound:.0f}%,"
 
 
 def rate_summary(result: ResponseRateResult) -> str:

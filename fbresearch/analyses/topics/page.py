@@ -247,8 +247,9 @@ class TopicsPage:
         if not self.history:
             show(
                 "The topic ids start with this report: "
-                + ("the topics were refitted on purpose (refit)." if self.refit else
-                   "no earlier period's topics were found beside it.")
+                + ("the topics were found afresh on purpose, not matched to last month's."
+                   if self.refit else "it is the first report with topics in this folder; from"
+                   " the next one on, each topic keeps its id and a chart follows its share.")
             )  # fmt: skip
             return
         previous = self.history[-1]["period"]
