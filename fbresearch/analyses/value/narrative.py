@@ -209,6 +209,8 @@ def stakes_table(result: ValueResult) -> pd.DataFrame:
                 "Figure": name,
                 "Estimate": money(e.estimate, result.currency),
                 f"{level} CI": _ci(e, currency=result.currency),
+                # the evidence policy says whether the interval clears zero
+                "Clearly not zero?": "yes" if is_significant(e) else "no: the interval includes 0",
                 "Assumptions": ASSUMPTIONS[key],
             }
             for name, e, key in rows

@@ -54,6 +54,10 @@ def test_stakes_are_positive_and_named_with_assumptions(value):
     assert value.revenue_at_risk.ci_low > 0
     table = value.stakes_table()
     assert table["Assumptions"].str.len().min() > 40
+    # an interval that includes zero is said to (checked here on the bounds themselves)
+    stakes = [value.spend_gap, value.revenue_at_risk, value.move_value]
+    clear = ["yes" if e.ci_low > 0 or e.ci_high < 0 else "no" for e in stakes]
+    assert table["Clearly not zero?"].str.split(":").str[0].tolist() == clear
     findings = value.findings()
     assert findings and isinstance(findings[0], Finding) and "at risk" in findings[0].sentence
 
