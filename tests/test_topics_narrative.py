@@ -51,7 +51,7 @@ def test_score_labels_come_from_the_metrics_registry():
 
 def test_summary_and_findings_name_the_largest_topic(model):
     text = summary(model)
-    assert text.startswith("3 topics in English texts") and "coherence (c_v)" in text
+    assert text.startswith("3 topics in English texts") and "coherence is" in text
     (finding,) = model_findings(model)
     assert "The most discussed English topic" in finding.sentence
     # a third of the texts each: the share's estimate is 40 / 120

@@ -159,7 +159,10 @@ def summary(model: TopicModel) -> str:
             f"{len(part)} topics in {name} texts; the largest, \u201c{top['label']}\u201d, is "
             f"the main topic of {top['share']:.0%} of them."
         )
-    parts.append(f"Mean topic coherence (c_v) is {model.coherence:.2f}.")
+    parts.append(
+        f"Mean topic coherence is {model.coherence:.2f} (c_v: the higher, the more often a "
+        "topic's top words appear together in the same comments)."
+    )
     parts.extend(k_choice(model.selection))
     parts.extend(model.notes)
     return " ".join(parts)
