@@ -10,10 +10,13 @@ When an engine's scan selects more than ``report.max_rows`` responses (default
   headline KPIs are computed from these counts (:class:`CountsScan`), so they are exactly the
   estimates and intervals the in-memory path would give on the same rows;
 - the pages (notebooks) get a seeded, hash-based sample of about ``max_rows`` responses: a
-  response is kept when the hash of its response id (:func:`fbresearch.engines.base.sample_hash`)
-  falls below a threshold, so the sample is the same rows whatever the engine, file order or
-  partitioning, and the same data, params and seed give the same report. Each page says so in
-  its note (:meth:`LargeData.annotate`).
+  customer is kept when the hash of their customer id (:func:`fbresearch.engines.base.sample_hash`;
+  the response id when the data has no customers) falls below a threshold, with all their
+  responses and, when the report has an orders file, all their orders
+  (:func:`sample_orders`), so the sample is the same rows whatever the engine, file order or
+  partitioning, the value and segment pages see each sampled customer whole, and the same
+  data, params and seed give the same report. Each page says so in its note
+  (:meth:`LargeData.annotate`).
 
 The in-memory path is kept whenever params transform answers on loading (``missing_codes``,
 ``value_maps``) or date rows by ``wave``: the engine counts raw answers, which would then differ.
@@ -38,12 +41,19 @@ from typing import Any
 
 import pandas as pd
 
-from fbresearch.engines.base import cluster_columns, count_columns, sample_threshold
+from fbresearch.engines.base import (
+    HASH_RANGE,
+    cluster_columns,
+    count_columns,
+    sample_threshold,
+)
 from fbresearch.errors import AnalysisError, FeedbackDataError
 from fbresearch.io.inputs import month_from_counts
 from fbresearch.schema import ANSWER_COLUMNS, SCORES
 
-__all__ = ["DEFAULT_MAX_ROWS", "LargeData", "CountsScan", "read_large", "months_upto"]
+__all__ = [
+    "DEFAULT_MAX_ROWS", "LargeData", "CountsScan", "read_large", "sample_orders", "months_upto",
+]
 
 #: ``report.max_rows``: above this many responses, pages get a sample of this size.
 DEFAULT_MAX_ROWS = 250_000
@@ -153,7 +163,7 @@ class LargeData:
     seed : int
         The seed of the sampling hash.
     key : str
-        The column hashed (``response_id`` when the data has it).
+        The column hashed (``customer_id`` when the data has it, else ``response_id``).
     counts : pandas.DataFrame
         Canonical answer counts by month of every response (:meth:`Scan.kpi_counts` layout).
     scores : tuple of str
@@ -175,6 +185,7 @@ class LargeData:
     scores: tuple[str, ...]
     clustered: bool
     period_note: str | None = None
+    threshold: int = HASH_RANGE
 
     def note(self) -> str:
         """The sentence every page shows.
@@ -313,9 +324,11 @@ def read_large(
     )
     counts = counts.rename(columns=_canonical_names(raw_scores, scores, clustered))
     counts = counts[counts["month"] <= pd.Period(chosen, freq="M")].reset_index(drop=True)
-    key = next((k for k in ("response_id", "customer_id") if name[k] in scan.columns), None)
+    # a customer's responses (and orders) are kept or left together
+    key = next((k for k in ("customer_id", "response_id") if name[k] in scan.columns), None)
     key = name[key] if key is not None else date
-    rows = scan.sample(key, sample_threshold(max_rows, total), seed).to_frame()
+    threshold = sample_threshold(max_rows, total)
+    rows = scan.sample(key, threshold, seed).to_frame()
     in_period = counts.loc[counts["month"] == pd.Period(chosen, freq="M"), "_rows"]
     large = LargeData(
         period=chosen,
@@ -329,8 +342,34 @@ def read_large(
         scores=tuple(scores),
         clustered=clustered,
         period_note=note,
+        threshold=threshold,
     )
     return rows, large
+
+
+def sample_orders(scan: Any, large: LargeData, customer: str = "customer_id") -> pd.DataFrame:
+    """The orders of the customers in the pages' sample: every order whose customer's hash is
+    below the sample's threshold (the rule that drew the responses), read by the engine.
+
+    A uniform random sample of all customers (with or without feedback) at the responses'
+    sampling rate, so RFM segments and their shares stay unbiased, and every sampled
+    respondent's orders are all there for the value page. None of this applies when the
+    responses were drawn by response id (no customer ids): the orders are then read whole.
+
+    Examples
+    --------
+    >>> from fbresearch.engines import get_engine
+    >>> orders = pd.DataFrame({"customer_id": [f"C{i % 400}" for i in range(2000)],
+    ...                        "amount": 1.0})
+    >>> large = LargeData("2026-10", 0, 0, 0, 0, 0, "customer_id", pd.DataFrame(), (), True,
+    ...                   threshold=2**30)  # a quarter of the customers
+    >>> kept = sample_orders(get_engine("pandas").scan(orders), large)
+    >>> 60 < kept["customer_id"].nunique() < 140, len(kept) == 5 * kept["customer_id"].nunique()
+    (True, True)
+    """
+    if large.key != "customer_id":
+        return scan.to_frame()
+    return scan.sample(customer, large.threshold, large.seed).to_frame()
 
 
 def _canonical_names(

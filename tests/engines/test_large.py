@@ -1,7 +1,7 @@
 """The large-data path (fbresearch.report.large): counts of every response, a seeded sample.
 
 Truth: the same rows loaded whole (the in-memory path) and the period's NPS worked by hand
-from the rows; the sample's rule is recomputed row by row from the MD5 of the response id.
+from the rows; the sample's rule is recomputed row by row from the MD5 of the customer id.
 """
 
 from __future__ import annotations
@@ -77,20 +77,56 @@ def test_sample_is_the_hash_rule_and_the_same_from_every_engine(export):
         scan = get_engine(engine).scan(str(folder) if engine == "duckdb" else frame)
         rows, large = read_large(scan, max_rows=MAX_ROWS, seed=3)
         got[engine] = sorted(rows["response_id"])
-        assert large.read == N and large.sampled == len(rows)
-    # by hand: the rows loading keeps (some answer), each kept when its hash is below
-    # 2**32 * MAX_ROWS / (rows kept)
+        assert large.read == N and large.sampled == len(rows) and large.key == "customer_id"
+    # by hand: the rows loading keeps (some answer), each kept when its customer's hash is
+    # below 2**32 * MAX_ROWS / (rows kept): a customer's responses stay together
     text = frame["text"].fillna("").str.strip() != ""
     kept = frame[frame[["nps", "csat", "ces"]].notna().any(axis=1) | text]
     assert large.total == len(kept) == N - 25  # the 25 that loading drops (no answer at all)
     threshold = int(2**32 * MAX_ROWS / len(kept))
-    truth = sorted(
-        r
-        for r in kept["response_id"]
-        if int(hashlib.md5(f"3:{r}".encode()).hexdigest()[:8], 16) < threshold
-    )
+    chosen = {
+        c for c in kept["customer_id"].unique()
+        if int(hashlib.md5(f"3:{c}".encode()).hexdigest()[:8], 16) < threshold
+    }  # fmt: skip
+    truth = sorted(kept.loc[kept["customer_id"].isin(chosen), "response_id"])
     assert got["duckdb"] == got["pandas"] == truth
-    assert abs(len(truth) - MAX_ROWS) < 100  # about max_rows (binomial sd ~ 24)
+    # about max_rows: customers are kept with probability f, so the sample's size has the
+    # variance f (1 - f) sum(m_i^2) over the customers' response counts m_i; within 4 sd
+    f = MAX_ROWS / len(kept)
+    sd = (f * (1 - f) * (kept["customer_id"].value_counts() ** 2).sum()) ** 0.5
+    assert abs(len(truth) - MAX_ROWS) < 4 * sd
+    assert kept["customer_id"].value_counts().max() > 1  # repeat customers: the rule matters
+
+
+def test_orders_are_the_sampled_customers_whole_and_a_uniform_share(export, tmp_path):
+    """With large data the orders are read by the engine for the customers whose hash is below
+    the sample's threshold: every sampled respondent's orders, and the same share of all
+    customers (with or without a response), worked out here from the MD5 rule by hand."""
+    from fbresearch.io.orders import load_orders
+
+    folder, frame = export
+    orders = sample_data(N, seed=0).orders
+    path = tmp_path / "orders.parquet"
+    orders.to_parquet(path, index=False)
+    raw = {"pages": [], "data": str(folder), "orders": str(path),
+           "report": {"engine": "duckdb", "max_rows": MAX_ROWS}, "seed": 3}  # fmt: skip
+    inputs = load_data(load_params(raw))
+    large = inputs.large
+    whole = load_orders(orders)
+    chosen = {
+        c for c in whole["customer_id"].unique()
+        if int(hashlib.md5(f"3:{c}".encode()).hexdigest()[:8], 16) < large.threshold
+    }  # fmt: skip
+    got = inputs.orders
+    assert set(got["customer_id"]) == chosen
+    assert len(got) == whole["customer_id"].isin(chosen).sum()  # each kept customer whole
+    respondents = set(inputs.feedback.frame["customer_id"])
+    with_orders = respondents & set(whole["customer_id"])
+    assert with_orders <= set(got["customer_id"])  # every sampled respondent's orders
+    share = len(chosen) / whole["customer_id"].nunique()
+    f = large.threshold / 2**32
+    n = whole["customer_id"].nunique()
+    assert abs(share - f) < 4 * (f * (1 - f) / n) ** 0.5
 
 
 def test_explicit_period_and_params_that_transform_answers(export):
