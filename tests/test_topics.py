@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 from scipy.optimize import linear_sum_assignment
 
+import fbresearch as fb
 from fbresearch.analyses.kpis import scores as kpi_scores
 from fbresearch.analyses.topics import fit_topics, topic_diversity, topic_stability
 from fbresearch.errors import AnalysisError, FeedbackDataError
@@ -377,3 +378,27 @@ def test_topics_page_sections_with_empty_texts_and_no_channel():
     assert page.no_words and page.findings() == []
     assert shown[0].startswith("Topics are not shown: no words left in the 60 texts")
     assert any(s.startswith("The tone of comments is not shown: no words left") for s in shown)
+
+
+@pytest.mark.slow
+def test_rising_or_falling_flags_on_shuffled_months_stay_within_the_family_rate():
+    """Null calibration: months drawn at random, so no topic's share changes; a language's
+    topics are flagged (rising or falling) in at most 5% of runs (Holm, family-wise), within
+    a binomial band that a method at twice the rate fails (computed here)."""
+    from scipy.stats import binom
+
+    sample = fb.sample_data(n_responses=2000, seed=0)
+    texts = sample.feedback["text"]
+    model = fit_topics(texts, num_topics={"zh": 6, "en": 6}, seed=0)
+    months = pd.period_range("2026-07", "2026-10", freq="M")
+    rng = np.random.default_rng(7)
+    reps = 300
+    alarms = 0
+    for _ in range(reps):
+        month = pd.Series(months[rng.integers(0, 4, len(texts))], index=texts.index)
+        table = model.emerging(month)
+        alarms += int((table["rising"] | table["falling"]).groupby(table["language"]).any().sum())
+    n = 2 * reps  # language-runs
+    limit = int(binom.ppf(0.99, n, 0.05))  # above this: 1% chance at the nominal 5%
+    assert binom.cdf(limit, n, 0.10) < 0.01  # a method at 10% would pass under 1% of the time
+    assert alarms <= limit, (alarms, limit)

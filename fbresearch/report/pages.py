@@ -140,7 +140,7 @@ PAGES: dict[str, Page] = {
             sections=_sections(
                 ("topics", "What customers talk about", ("text",)),
                 ("prevalence", "How the topics moved over the months", ("text", "months:2")),
-                ("emerging", "Rising topics this month", ("text", "months:2")),
+                ("emerging", "Rising and falling topics this month", ("text", "months:2")),
                 (
                     "pain_points",
                     "Pain points: which topics go with low scores",

@@ -77,7 +77,7 @@ TITLES: dict[str, dict[str, str]] = {
     "topics": {
         "topics": "What customers talk about",
         "prevalence": "How the topics moved over the months",
-        "emerging": "Rising topics this month",
+        "emerging": "Rising and falling topics this month",
         "pain_points": "Pain points: which topics go with low scores",
         "tone": "Tone of comments without a score",
         "selection": "How the number of topics was chosen",

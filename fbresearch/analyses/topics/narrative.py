@@ -248,9 +248,9 @@ def format_emerging(table: pd.DataFrame, confidence: float | None = None) -> pd.
     >>> t = pd.DataFrame({"topic": ["en-1"], "label": ["late / driver"], "share_now": [0.3],
     ...                   "share_before": [0.2], "difference": [0.1], "ci_low": [0.02],
     ...                   "ci_high": [0.18], "n_now": [200], "p_adjusted": [0.01],
-    ...                   "rising": [True]})
+    ...                   "rising": [True], "falling": [False]})
     >>> format_emerging(t).iloc[0].tolist()
-    ['en-1', 'late / driver', '30%', '20%', '+10 pts (+2 to +18)', 'yes']
+    ['en-1', 'late / driver', '30%', '20%', '+10 pts (+2 to +18)', 'rising']
     """
     return pd.DataFrame(
         {
@@ -264,7 +264,12 @@ def format_emerging(table: pd.DataFrame, confidence: float | None = None) -> pd.
                     table["difference"], table["ci_low"], table["ci_high"], strict=True
                 )
             ],
-            "Rising": table["rising"].map({True: "yes", False: "no"}),
+            "Clear change": [
+                "rising" if up else "falling" if down else "no"
+                for up, down in zip(
+                    table["rising"], table.get("falling", [False] * len(table)), strict=True
+                )
+            ],
         }
     )
 
@@ -444,11 +449,12 @@ def _bh_by_language(rising: pd.DataFrame) -> pd.Series:
 
 
 def _rising_findings(rising: pd.DataFrame) -> list[Finding]:
+    """A finding per topic whose share clearly rose, or fell, this period."""
     out = []
     q = _bh_by_language(rising) if "language" in rising else pd.Series(np.nan, rising.index)
-    for i, row in zip(
-        rising.index[rising["rising"]], rising[rising["rising"]].itertuples(), strict=True
-    ):
+    falling = rising["falling"] if "falling" in rising else pd.Series(False, rising.index)
+    clear = rising["rising"] | falling
+    for i, row in zip(rising.index[clear], rising[clear].itertuples(), strict=True):
         est = Estimate(
             row.difference,
             row.ci_low,
@@ -458,15 +464,16 @@ def _rising_findings(rising: pd.DataFrame) -> list[Finding]:
             name=f"change in share of {row.topic}",
             unit="share",
         )
+        kind = "Rising" if row.difference > 0 else "Falling"
         out.append(
             Finding(
-                f"Rising topic in {rising.attrs.get('period', 'this period')}: "
+                f"{kind} topic in {rising.attrs.get('period', 'this period')}: "
                 f"\u201c{row.label}\u201d is the main topic of {row.share_now:.0%} of texts "
                 f"against {row.share_before:.0%} before (change "
                 f"{_points(row.difference)} points, CI {_points(row.ci_low)} to "
                 f"{_points(row.ci_high)}).",
                 estimate=est,
-                importance=0.75,
+                importance=0.75 if row.difference > 0 else 0.6,
                 analysis="topics",
                 kind="change",
                 p_value=float(row.p_value) if hasattr(row, "p_value") else None,

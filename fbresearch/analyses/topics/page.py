@@ -159,7 +159,7 @@ class TopicsPage:
         try:
             return self.model.emerging(self.month, period=self.period, confidence=self.confidence)
         except FbResearchError as err:
-            self._errors["rising"] = f"Rising topics are not shown: {err}"
+            self._errors["rising"] = f"Rising and falling topics are not shown: {err}"
             return None
 
     @cached_property

@@ -114,20 +114,21 @@ def prevalence(model: TopicModel, by: Any, confidence: float = 0.95) -> pd.DataF
 def emerging(
     model: TopicModel, by: Any, period: Any = None, window: int = 3, confidence: float = 0.95
 ) -> pd.DataFrame:
-    """Topics whose share this period is significantly above the trailing ``window`` periods.
+    """Topics whose share this period is clearly above (or below) the trailing ``window`` periods.
 
     For each topic, the share in ``period`` is compared with the pooled share of the
-    ``window`` periods before it: a one-sided score test of two independent proportions
+    ``window`` periods before it: a two-sided score test of two independent proportions
     (statsmodels ``test_proportions_2indep``), Holm-adjusted across the topics of a language,
-    and a Newcombe interval for the difference. ``rising`` is True when the adjusted p-value
-    is below ``1 - confidence``.
+    and a Newcombe interval for the difference. ``rising`` (``falling``) is True when the
+    adjusted p-value is below ``1 - confidence`` and the share went up (down): a subject
+    customers stop writing about is news too (fewer complaints about delivery after a fix).
 
     Returns
     -------
     DataFrame
         ``topic``, ``label``, ``language``, ``share_now``, ``share_before``, ``difference``,
         ``ci_low``, ``ci_high`` (of the difference), ``n_now``, ``n_before``, ``p_value``,
-        ``p_adjusted``, ``rising``; sorted by difference, largest first.
+        ``p_adjusted``, ``rising``, ``falling``; sorted by difference, largest first.
     """
     table = prevalence(model, by, confidence)
     periods = sorted(table["period"].unique())
@@ -171,6 +172,7 @@ def emerging(
             for r, p in zip(lang_rows, adjusted, strict=True):
                 r["p_adjusted"] = float(p)
                 r["rising"] = bool(p < 1 - confidence and r["difference"] > 0)
+                r["falling"] = bool(p < 1 - confidence and r["difference"] < 0)
             rows.extend(lang_rows)
     columns = [
         "topic",
@@ -186,6 +188,7 @@ def emerging(
         "p_value",
         "p_adjusted",
         "rising",
+        "falling",
     ]
     out = pd.DataFrame(rows, columns=columns)
     out.attrs.update(period=current, before=before, confidence=confidence)
@@ -193,14 +196,15 @@ def emerging(
 
 
 def _compare_shares(x1: int, n1: int, x0: int, n0: int, confidence: float) -> tuple:
-    """One-sided score test (share now above before) and Newcombe interval of the difference."""
+    """Two-sided score test (share now differs from before) and Newcombe interval of the
+    difference."""
     from statsmodels.stats.proportion import confint_proportions_2indep, test_proportions_2indep
 
     if not 0 < x1 + x0 < n1 + n0:
         return 1.0, x1 / n1 - x0 / n0, x1 / n1 - x0 / n0
     with np.errstate(divide="ignore", invalid="ignore"):  # ratios of a zero share
         p_value = float(
-            test_proportions_2indep(x1, n1, x0, n0, method="score", alternative="larger").pvalue
+            test_proportions_2indep(x1, n1, x0, n0, method="score", alternative="two-sided").pvalue
         )
         low, high = confint_proportions_2indep(
             x1, n1, x0, n0, method="newcomb", alpha=1 - confidence
