@@ -119,8 +119,7 @@ def plot_topic_prevalence(prevalence, ax=None, top: int = 6, confidence=None):  
     langs = sorted(data["language"].unique())
     if ax is None:
         set_theme()
-        set_theme()
-        _, axes = plt.subplots(1, len(langs), figsize=(6 * len(langs), 4), squeeze=False)
+        _, axes = plt.subplots(1, len(langs), figsize=(6 * len(langs), 5), squeeze=False)
         axes = list(axes[0])
     else:
         axes = [ax] * len(langs)
@@ -145,7 +144,9 @@ def plot_topic_prevalence(prevalence, ax=None, top: int = 6, confidence=None):  
         ax_.yaxis.set_major_formatter(lambda v, _: f"{v:.0%}")
         ax_.set_ylabel(f"share of texts ({level} CI band)")
         ax_.set_title(_PANEL_TITLES.get(lang, lang))
-        ax_.legend(fontsize="x-small", loc="upper left")
+        # below the panel: over it, the legend hid the lines and bands it names
+        ax_.legend(fontsize="x-small", loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2,
+                   frameon=False)  # fmt: skip
     if ax is not None:
         return ax
     axes[0].figure.tight_layout()
@@ -226,7 +227,9 @@ def plot_topic_lineage(lineage, ax=None):  # noqa: ANN001, ANN201
         ax_.set_ylabel("share of the language's texts")
         ax_.set_xlabel("report period (star: new topic, cross: vanished after)")
         ax_.set_title(_PANEL_TITLES.get(lang, lang))
-        ax_.legend(fontsize="x-small", loc="upper left")
+        # below the panel: over it, the legend hid the lines and bands it names
+        ax_.legend(fontsize="x-small", loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2,
+                   frameon=False)  # fmt: skip
     if ax is not None:
         return ax
     axes[0].figure.tight_layout()
