@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from fbresearch.engines.base import check_keys, hive_keys, parquet_files, require, source_label
-from fbresearch.engines.pandas_engine import PandasEngine, frame_counts
+from fbresearch.engines.pandas_engine import PandasEngine, PandasScan, frame_counts
 from fbresearch.errors import AnalysisError, ParamsError
 
 __all__ = ["DaskEngine", "DaskScan", "connect", "per_partition", "joined", "text_column"]
@@ -176,6 +176,39 @@ class DaskScan:
         """The number of rows the scan selects."""
         return int(sum(self.map(len)))
 
+    def _each(self, func: Callable[..., Any], *args: Any) -> DaskScan:
+        """The scan whose partitions are ``func(partition, *args)`` (lazy: nothing computed)."""
+        import dask  # optional dependency: imported when used
+
+        parts = [dask.delayed(func, pure=True)(part, *args) for part in self.parts]
+        return DaskScan(self.client, parts, self.columns, self._label, self._keep_index)
+
+    def month_counts(
+        self, date: str = "submitted_at", before: Any = None
+    ) -> tuple[pd.Series, pd.Timestamp]:
+        """Dated rows per month and the latest date, as the pandas and DuckDB scans': each
+        partition counted on its worker, the counts added up."""
+        pieces = self.map(_month_counts, date, before)
+        counts = pd.concat([c for c, _ in pieces]).groupby(level=0).sum().sort_index()
+        counts = counts.astype(np.int64).rename("n")
+        counts.index.name = None
+        lasts = [last for _, last in pieces if not pd.isna(last)]
+        return counts, (max(lasts) if lasts else pd.NaT)
+
+    def kept(
+        self, date: str, answers: Sequence[str], text: str | None = None, before: Any = None
+    ) -> DaskScan:
+        """The rows loading keeps (dated before ``before``, with an answer), per partition."""
+        return self._each(_kept, date, list(answers), text, before)
+
+    def sample(self, key: str, threshold: int, seed: int = 0) -> DaskScan:
+        """The rows whose :func:`fbresearch.engines.base.sample_hash` of ``key`` is below
+        ``threshold``, filtered on the workers: the same rows as the pandas and DuckDB scans'
+        (a row's hash depends on its key alone, not on its partition)."""
+        if key not in self.columns:
+            raise AnalysisError(f"cannot sample by {key!r}: no such column in {self._label}.")
+        return self._each(_sample, key, threshold, seed)
+
     def kpi_counts(
         self,
         by: Sequence[str],
@@ -220,6 +253,18 @@ def _close(client: Any) -> None:
             cluster.close()
     finally:
         logger.setLevel(level)
+
+
+def _month_counts(frame: pd.DataFrame, date: str, before: Any) -> tuple[pd.Series, Any]:
+    return PandasScan(frame).month_counts(date, before)
+
+
+def _kept(frame: pd.DataFrame, date: str, answers: list[str], text: str | None, before: Any):  # noqa: ANN202
+    return PandasScan(frame).kept(date, answers, text, before).frame
+
+
+def _sample(frame: pd.DataFrame, key: str, threshold: int, seed: int) -> pd.DataFrame:
+    return PandasScan(frame).sample(key, threshold, seed).frame
 
 
 def _identity(frame: pd.DataFrame) -> pd.DataFrame:

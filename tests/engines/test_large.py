@@ -70,13 +70,23 @@ def test_headline_kpis_from_counts_equal_the_in_memory_ones(export):
     assert next(k for k in sampled if k["name"] == "NPS")["n"] < len(nps)
 
 
-def test_sample_is_the_hash_rule_and_the_same_from_every_engine(export):
+def test_sample_is_the_hash_rule_and_the_same_from_every_engine(export, dask_client):
+    from fbresearch.engines import DaskEngine
+
     folder, frame = export
     got = {}
-    for engine in ("duckdb", "pandas"):
-        scan = get_engine(engine).scan(str(folder) if engine == "duckdb" else frame)
+    scans = {
+        "duckdb": get_engine("duckdb").scan(str(folder)),
+        "pandas": get_engine("pandas").scan(frame),
+        # 7 partitions of the frame, and the hive folder's month files
+        "dask": DaskEngine(scheduler=dask_client, partitions=7).scan(frame),
+        "dask folder": DaskEngine(scheduler=dask_client).scan(str(folder)),
+    }
+    counts = {}
+    for engine, scan in scans.items():
         rows, large = read_large(scan, max_rows=MAX_ROWS, seed=3)
         got[engine] = sorted(rows["response_id"])
+        counts[engine] = large.counts
         assert large.read == N and large.sampled == len(rows) and large.key == "customer_id"
     # by hand: the rows loading keeps (some answer), each kept when its customer's hash is
     # below 2**32 * MAX_ROWS / (rows kept): a customer's responses stay together
@@ -89,7 +99,9 @@ def test_sample_is_the_hash_rule_and_the_same_from_every_engine(export):
         if int(hashlib.md5(f"3:{c}".encode()).hexdigest()[:8], 16) < threshold
     }  # fmt: skip
     truth = sorted(kept.loc[kept["customer_id"].isin(chosen), "response_id"])
-    assert got["duckdb"] == got["pandas"] == truth
+    assert got["duckdb"] == got["pandas"] == got["dask"] == got["dask folder"] == truth
+    for engine in ("pandas", "dask", "dask folder"):  # every response counted alike
+        pd.testing.assert_frame_equal(counts[engine], counts["duckdb"], check_dtype=False)
     # about max_rows: customers are kept with probability f, so the sample's size has the
     # variance f (1 - f) sum(m_i^2) over the customers' response counts m_i; within 4 sd
     f = MAX_ROWS / len(kept)
