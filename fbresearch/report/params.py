@@ -98,8 +98,9 @@ DEFAULTS: dict[str, Any] = {
         # the Dask cluster of engine: dask: local (on this machine) or a scheduler address
         "scheduler": "local",
         # above this many responses an engine counts them all and the pages get a sample
-        # of this size (fbresearch.report.large)
-        "max_rows": 250_000,
+        # of this size (fbresearch.report.large): 1,000,000 responses in 2.7 min at 50,000
+        # (6.4 min at 250,000), the pages' intervals about 2.2 times wider than at 250,000
+        "max_rows": 50_000,
     },
 }
 
