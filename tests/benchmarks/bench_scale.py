@@ -15,7 +15,11 @@ tree (runner and kernels, psutil, every 0.2 s) are printed beside the targets, a
 seconds and kernel peak from the manifest (``bench_report.run_cli``). Figures are printed,
 never asserted.
 
-Run: ``python tests/benchmarks/bench_scale.py [--sizes 1000000 10000000] [--max-rows N]``.
+With ``--dask``, the same report then runs with ``--engine dask`` on a LocalCluster of 1 and of
+2 workers (the engine's reads and the pages both on the cluster), and the speed-up from 1 to 2
+workers is printed.
+
+Run: ``python tests/benchmarks/bench_scale.py [--sizes 1000000 10000000] [--max-rows N] [--dask]``.
 """
 
 from __future__ import annotations
@@ -111,6 +115,7 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000_000, 10_000_000])
     parser.add_argument("--max-rows", type=int, default=None, help="report.max_rows")
+    parser.add_argument("--dask", action="store_true", help="also Dask LocalCluster, 1 and 2 workers")
     args = parser.parse_args(argv)
     print(f"load: {os.getloadavg()[0]:.2f} (1 min), {os.cpu_count()} cores", flush=True)
     for n in args.sizes:
@@ -124,6 +129,18 @@ def main(argv: list[str]) -> int:
                 Path(out),
                 target=target,
             )
+        if args.dask:
+            dask_seconds = {}
+            for workers in (1, 2):
+                with tempfile.TemporaryDirectory(prefix="fbresearch-scale-") as out:
+                    dask_seconds[workers] = run_cli(
+                        f"whole report, {n:,} responses, Dask LocalCluster, {workers} worker(s)",
+                        ["--params", str(params), "--data", str(folder / "feedback"),
+                         "--engine", "dask", "--scheduler", "local", "--workers", str(workers)],
+                        Path(out),
+                    )["seconds"]  # fmt: skip
+            print(f"  Dask speed-up from 1 to 2 workers: {dask_seconds[1] / dask_seconds[2]:.2f}x "
+                  f"({dask_seconds[1]:.0f} s -> {dask_seconds[2]:.0f} s)", flush=True)
         peak_gib = figures["peak"] / 2**30
         print(
             f"  {n:,}: {figures['seconds'] / 60:.1f} min (target {seconds / 60:.0f} min), "
