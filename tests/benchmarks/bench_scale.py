@@ -15,11 +15,12 @@ tree (runner and kernels, psutil, every 0.2 s) are printed beside the targets, a
 seconds and kernel peak from the manifest (``bench_report.run_cli``). Figures are printed,
 never asserted.
 
-With ``--dask``, the same report then runs with ``--engine dask`` on a LocalCluster of 1 and of
-2 workers (the engine's reads and the pages both on the cluster), and the speed-up from 1 to 2
-workers is printed.
+On the largest size (unless ``--no-dask``), the same report then runs with ``--engine dask`` on
+a LocalCluster of 1 and of 2 workers (the engine's reads and the pages both on the cluster), and
+the speed-up from 1 to 2 workers is printed.
 
-Run: ``python tests/benchmarks/bench_scale.py [--sizes 1000000 10000000] [--max-rows N] [--dask]``.
+Run: ``python tests/benchmarks/bench_scale.py [--sizes 1000000 10000000] [--max-rows N]
+[--no-dask]``.
 """
 
 from __future__ import annotations
@@ -115,7 +116,7 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000_000, 10_000_000])
     parser.add_argument("--max-rows", type=int, default=None, help="report.max_rows")
-    parser.add_argument("--dask", action="store_true", help="also Dask LocalCluster, 1 and 2 workers")
+    parser.add_argument("--no-dask", action="store_true", help="skip the Dask LocalCluster runs")
     args = parser.parse_args(argv)
     print(f"load: {os.getloadavg()[0]:.2f} (1 min), {os.cpu_count()} cores", flush=True)
     for n in args.sizes:
@@ -129,7 +130,7 @@ def main(argv: list[str]) -> int:
                 Path(out),
                 target=target,
             )
-        if args.dask:
+        if not args.no_dask and n == max(args.sizes):
             dask_seconds = {}
             for workers in (1, 2):
                 with tempfile.TemporaryDirectory(prefix="fbresearch-scale-") as out:
