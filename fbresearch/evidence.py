@@ -22,7 +22,10 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-from scipy import special, stats
+
+# scipy.stats is imported by the functions that use it, not here: fbresearch.results imports
+# this module, and so does every report worker (report.html), which never tests anything and
+# would otherwise pay ~0.8 s for scipy.stats at start (tests/report/test_report_parts.py)
 
 __all__ = [
     "null_value",
@@ -170,6 +173,8 @@ def normal_p_value(estimate: Any, se: Any, null: float = 0.0) -> Any:
     >>> round(float(normal_p_value(1.96, 1.0)), 3)
     0.05
     """
+    from scipy import stats
+
     estimate, se = np.asarray(estimate, dtype=float), np.asarray(se, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
         p = 2 * stats.norm.sf(np.abs(estimate - null) / se)
@@ -190,6 +195,8 @@ def interval_p_value(bounds_at: Any, null: float = 0.0, iterations: int = 60) ->
     >>> round(float(interval_p_value(wald)), 4)
     0.05
     """
+    from scipy import stats
+
     low0, _ = bounds_at(np.float64(0.0))
     shape = np.shape(low0)
     lo, hi = np.zeros(shape), np.full(shape, 40.0)
@@ -289,6 +296,8 @@ def nps_sign_test(pro: Any, det: Any) -> Any:
     >>> float(nps_sign_test(31, 0)) == 2 * 0.5**31   # 31 promoters, no detractor
     True
     """
+    from scipy import stats
+
     pro, det = np.asarray(pro, dtype=float), np.asarray(det, dtype=float)
     m = pro + det
     p = np.minimum(1.0, 2 * stats.binom.cdf(np.minimum(pro, det), m, 0.5))
@@ -304,6 +313,8 @@ def share_exact_test(x1: int, n1: int, x2: int, n2: int) -> float:
     >>> round(share_exact_test(3, 3, 0, 3), 3)
     0.1
     """
+    from scipy import stats
+
     table = [[x1, n1 - x1], [x2, n2 - x2]]
     return float(stats.fisher_exact(table).pvalue)
 
@@ -316,6 +327,8 @@ def count_exact_test(k1: int, k2: int) -> float:
     >>> count_exact_test(5, 0)   # 2 * 0.5**5
     0.0625
     """
+    from scipy import stats
+
     if k1 + k2 == 0:
         return 1.0
     return float(stats.binomtest(int(k1), int(k1 + k2), 0.5).pvalue)
@@ -340,6 +353,8 @@ def mean_permutation_test(a: Any, b: Any) -> float:
     >>> round(mean_permutation_test([5, 4, 5, 3, 4] * 4, [2, 3, 1, 2, 4] * 4), 6)   # random
     0.0002
     """
+    from scipy import stats
+
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
     if a.size < 1 or b.size < 1:
         return float("nan")
@@ -378,6 +393,8 @@ def _random_split_p(a: np.ndarray, b: np.ndarray) -> float:
 
 
 def _log_comb(n: Any, k: Any) -> Any:
+    from scipy import special
+
     return special.gammaln(n + 1) - special.gammaln(k + 1) - special.gammaln(n - k + 1)
 
 

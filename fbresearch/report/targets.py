@@ -25,7 +25,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from fbresearch.analyses.targets import TARGET_METRICS
 from fbresearch.errors import ParamsError
 from fbresearch.schema import metric_spec
 
@@ -48,6 +47,10 @@ def _month(value: Any) -> bool:
 
 
 def _check_one(i: int, t: Any, source: str) -> None:
+    # imported here: the params (and so each report worker, through report.html and
+    # report.plan) would otherwise import the estimators, statsmodels and scipy.stats with it
+    from fbresearch.analyses.targets import TARGET_METRICS
+
     where = f"{source}: targets[{i}]"
     if not isinstance(t, Mapping):
         raise ParamsError(f"{where} must be a mapping ({_EXAMPLE}), not {t!r}.")
