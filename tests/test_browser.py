@@ -254,15 +254,20 @@ def browser(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def real_report(tmp_path_factory):
-    """The report of every notebook in notebooks/ on the built-in sample."""
-    from fbresearch.report import run_report
+    """The report of every notebook in notebooks/ on the built-in sample (5,000 responses).
+
+    The session's monthly report at confidence 0.9 (tests/shared_runs.py), which
+    tests/test_confidence_level.py reads too: every page, the default parameters otherwise.
+    """
+    from tests.shared_runs import monthly_report_at_90
 
     available = [n for n in NOTEBOOK_ORDER if (DEFAULT_NOTEBOOKS_DIR / f"{n}.ipynb").exists()]
     if not available:
         pytest.skip("no report notebooks in notebooks/ yet")
-    out = tmp_path_factory.mktemp("browser") / "reports"
-    run_report({"notebooks": {n: {} for n in available}}, out=out, progress=None, workers=2)
-    return out
+    run = monthly_report_at_90(tmp_path_factory)
+    pages = {n["name"] for n in run.manifest["notebooks"] if n["status"] != "skipped"}
+    assert pages == set(available) and run.params["sample_size"] == 5000
+    return run.out
 
 
 def test_pages_load_offline_without_errors_or_external_requests(browser, real_report, tmp_path):

@@ -1,8 +1,10 @@
 """The whole report at confidence 0.9: every page and the index name 90%, never 95%.
 
-Runs params/monthly.yaml on the built-in sample (2,000 responses) with ``confidence: 0.9`` for
-every notebook, as tests/report_snapshot.py runs it, and reads the HTML text (bs4). Figures are
-embedded PNGs, so the captions around them carry the level that a reader sees.
+Runs params/monthly.yaml on the built-in sample (its 5,000 responses) with ``confidence: 0.9``
+for every notebook, as tests/report_snapshot.py runs it, and reads the HTML text (bs4). Figures
+are embedded PNGs, so the captions around them carry the level that a reader sees. The run is
+made once per test session (tests/shared_runs.py) and also opened in Chromium by
+tests/test_browser.py.
 """
 
 from __future__ import annotations
@@ -12,25 +14,16 @@ import re
 from pathlib import Path
 
 import pytest
-import yaml
+
+from tests.shared_runs import monthly_report_at_90
 
 pytestmark = pytest.mark.slow
-
-REPO = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
 def run(tmp_path_factory):
-    from fbresearch.report import run_report
-
-    params = yaml.safe_load((REPO / "params" / "monthly.yaml").read_text(encoding="utf-8"))
-    params["sample_size"] = 2000
-    params["seed"] = 0
-    for name, own in params["notebooks"].items():
-        params["notebooks"][name] = {**(own or {}), "confidence": 0.9}
-    out = tmp_path_factory.mktemp("reports")
-    result = run_report(params, out=str(out), progress=None)
-    assert result.folder is not None
+    result = monthly_report_at_90(tmp_path_factory)
+    assert all(v["confidence"] == 0.9 for v in result.params["notebooks"].values())
     return result
 
 
@@ -76,7 +69,7 @@ def test_headline_kpis_are_the_90_percent_ones(run):
     import fbresearch as fb
     from fbresearch.report.html import kpi_view
 
-    frame = fb.sample_data(2000, seed=0).feedback
+    frame = fb.sample_data(run.params["sample_size"], seed=run.params["seed"]).feedback
     month = frame[frame["submitted_at"].dt.to_period("M").astype(str) == run.period]
     truth = fb.nps(month["nps"].dropna(), confidence=0.9)
     # hand check of the estimator once: the normal interval of a difference of two shares

@@ -47,6 +47,10 @@ def _month(value: Any) -> bool:
 
 
 def _check_one(i: int, t: Any, source: str) -> None:
+    # imported here: the params (and so each report worker, through report.html and
+    # report.plan) would otherwise import the estimators, statsmodels and scipy.stats with it
+    from fbresearch.analyses.targets import TARGET_METRICS
+
     where = f"{source}: targets[{i}]"
     if not isinstance(t, Mapping):
         raise ParamsError(f"{where} must be a mapping ({_EXAMPLE}), not {t!r}.")

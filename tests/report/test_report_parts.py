@@ -102,13 +102,15 @@ def test_exit_codes():
 
 def test_a_worker_imports_execute_without_the_runner_and_nbformat_still_validates():
     # a report worker unpickles execute.run_task: it must not pay for the runner, the loaders
-    # and the sample model (scipy.stats), nor for rfc3987_syntax's grammar (via jsonschema)
+    # and the sample model (scipy.stats), nor for rfc3987_syntax's grammar (via jsonschema),
+    # nor for the estimators (statsmodels, through the params' targets check)
     import subprocess
     import sys
 
     code = (
         "import sys, fbresearch.report.execute, papermill, nbformat\n"
-        "heavy = ('fbresearch.report.runner', 'fbresearch.io.sample', 'fbresearch.io.inputs')\n"
+        "heavy = ('fbresearch.report.runner', 'fbresearch.io.sample', 'fbresearch.io.inputs',\n"
+        "         'scipy.stats', 'statsmodels', 'fbresearch.analyses.targets')\n"
         "print(sorted(m for m in heavy if m in sys.modules), sys.modules['rfc3987_syntax'])\n"
         "nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell('x = 1')])\n"
         "nbformat.validate(nb)\n"
