@@ -59,10 +59,6 @@ def _check_one(i: int, t: Any, source: str) -> None:
         raise ParamsError(
             f"{where}: unknown key {unknown[0]!r}; allowed: {', '.join(TARGET_KEYS)}."
         )
-    # imported here: the targets' estimators (statsmodels) are not needed to read params, and a
-    # page's process (report.execute, which reads params) starts 1.5 s sooner without them
-    from fbresearch.analyses.targets import TARGET_METRICS
-
     if t.get("metric") not in TARGET_METRICS:
         raise ParamsError(
             f"{where}.metric must be one of {', '.join(TARGET_METRICS)}, not {t.get('metric')!r}."
