@@ -34,10 +34,11 @@ report: $(STAMP)
 
 # Lint (ruff check), then unit, statistical and end-to-end tests plus every notebook under nbval, on $(WORKERS) processes.
 # One BLAS thread per test process: the $(WORKERS) processes already use the cores, and many
-# small fits run faster without thread start-up and oversubscription.
+# small fits run faster without thread start-up and oversubscription. Files go to the workers
+# whole, slowest first (tests/conftest.py's SLOW_FILES; --no-loadscope-reorder keeps that order).
 test: $(STAMP)
 	$(VENV)/bin/ruff check fbresearch tests
-	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 $(PY) -m pytest -n $(WORKERS) --dist loadfile --durations=30 --doctest-modules --nbval-lax fbresearch tests notebooks
+	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 $(PY) -m pytest -n $(WORKERS) --dist loadfile --no-loadscope-reorder --durations=30 --doctest-modules --nbval-lax fbresearch tests notebooks
 
 bench: $(STAMP)
 	$(PY) tests/benchmarks/run_all.py

@@ -86,11 +86,12 @@ def test_exact_tests_match_hand_worked_values_and_scipy():
 
 
 def test_mean_permutation_test_equals_scipys_permutation_test_to_the_last_bit():
-    # evidence draws the random splits itself (one Generator.permuted call) instead of scipy's
-    # loop of Generator.permutation calls: the same splits, so the same p-values, exactly.
+    # evidence computes scipy's p-value faster: the random splits drawn in one
+    # Generator.permuted call instead of scipy's loop of Generator.permutation calls (the same
+    # splits), the exact splits of whole numbers counted by their sums instead of listed.
     # Truth: scipy.stats.permutation_test as evidence called it before, on answers (1-5 and
-    # 0-10 scores, heavy ties, equal means: observed 0) and on continuous values, at sizes
-    # on both sides of the exact enumeration (at most 9,999 splits) and the random splits.
+    # 0-10 scores, heavy ties, equal means: observed 0) and on continuous values, at sizes on
+    # both sides of the exact enumeration (at most 9,999 splits) and the random splits.
     import math
 
     from scipy import stats
@@ -110,9 +111,16 @@ def test_mean_permutation_test_equals_scipys_permutation_test_to_the_last_bit():
         return float(min(1.0, res.pvalue))
 
     rng = np.random.default_rng(11)
-    cases = [([5, 4, 5, 3, 4] * 4, [2, 3, 1, 2, 4] * 4), ([1, 2] * 8, [2, 1] * 9)]  # p 0.0002, 1
-    for i in range(46):
-        n1, n2 = (int(v) for v in rng.integers(2, 45, 2))
+    cases = [
+        ([5, 4, 5, 3, 4] * 4, [2, 3, 1, 2, 4] * 4),  # random splits, p 0.0002
+        ([1, 2] * 8, [2, 1] * 9),  # random, equal means: p 1
+        ([7, 7], [1, 1]),  # exact: 2 of the 6 splits as extreme
+        ([3, 1, 2], [2, 3, 1, 2]),  # exact, equal means
+        ([4, 5], [1, 2, 3, 4, 5, 2, 1] * 20),  # exact: 2 of 142 values (9,870 splits)
+    ]
+    for i in range(96):
+        exact = i % 2 == 0
+        n1, n2 = (int(v) for v in rng.integers(2, 10 if exact else 45, 2))
         if i % 3 == 0:
             a, b = rng.integers(1, 6, n1), rng.integers(1, 6, n2)
         elif i % 3 == 1:
@@ -124,7 +132,7 @@ def test_mean_permutation_test_equals_scipys_permutation_test_to_the_last_bit():
     for a, b in cases:
         assert mean_permutation_test(a, b) == scipy_p(a, b), (list(a), list(b))
         random_splits += math.comb(len(a) + len(b), len(a)) > PERMUTATIONS
-    assert random_splits >= 40  # most cases are the random splits, the others exact
+    assert random_splits >= 40 and len(cases) - random_splits >= 40  # both kinds, many times
 
 
 def test_small_samples_and_small_cells_need_exact_tests():
