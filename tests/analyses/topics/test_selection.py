@@ -141,3 +141,33 @@ def test_batched_mixtures_equal_gensims_per_text_inference():
     ours = mixtures(model, corpus2csc(bows, num_terms=len(d)).T.tocsr())
     assert ours.dtype == theirs.dtype
     np.testing.assert_allclose(ours, theirs, rtol=1e-5)
+
+
+def test_page_mixtures_equal_gensims_document_topics():
+    """fit._theta (the page's mixtures) runs gensim's get_document_topics for every text at
+    once: the same starts drawn in turn from the model's random state, so the mixtures agree
+    with gensim's one-text-at-a-time loop to float32 rounding, text by text."""
+    import copy
+
+    from gensim.corpora import Dictionary
+
+    from fbresearch.analyses.topics.fit import _theta
+    from fbresearch.analyses.topics.lda import LDA_DEFAULTS, fit_lda
+
+    rng = np.random.default_rng(5)
+    themes = [["late", "driver", "slow", "cold"], ["refund", "charge", "bank"], ["app", "crash"]]
+    docs = [list(rng.choice(themes[i % 3], 3)) + list(rng.choice(themes[(i + 2) % 3], 1))
+            for i in range(200)]  # fmt: skip
+    d = Dictionary(docs)
+    bows = [d.doc2bow(t) for t in docs]
+    model = fit_lda(bows, d, 3, 0, dict(LDA_DEFAULTS, iterations=50))
+    state = copy.deepcopy(model.random_state)
+    theirs = np.zeros((len(bows), 3))
+    for row, bag in enumerate(bows):
+        for t, p in model.get_document_topics(bag, minimum_probability=0.0):
+            theirs[row, t] = p
+    model.random_state = state
+    ours = _theta(model, bows, 3)
+    np.testing.assert_allclose(ours.sum(axis=1), 1.0, rtol=1e-12)
+    np.testing.assert_allclose(ours, theirs, atol=2e-6)
+    assert (ours.argmax(axis=1) == theirs.argmax(axis=1)).all()
