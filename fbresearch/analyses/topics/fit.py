@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 from threadpoolctl import threadpool_limits
 
+from fbresearch.analyses.topics.gloss import english_gloss
 from fbresearch.analyses.topics.lda import bow, coherence_per_topic, fit_lda, top_terms
 from fbresearch.analyses.topics.results import TopicModel
 from fbresearch.analyses.topics.selection import mixtures, select_k
@@ -462,16 +463,28 @@ def _add_topic_rows(
 
 
 def _label(terms: list[str], language: str, taken: set[str]) -> str:
+    """Three distinct top words (a phrase first); Chinese with their English gloss.
+
+    Examples
+    --------
+    >>> _label(["配送", "配送费", "太慢", "小时"], "zh", set())
+    '配送 / 太慢 / 小时 (delivery / too slow / hours)'
+    >>> _label(["late", "driver", "cold"], "en", {"late / driver / cold"})
+    'late / driver / cold (1)'
+    """
     joiner = "" if language == "zh" else " "
-    words = [t.replace("_", joiner) for t in terms]
-    phrase_first = [w for t, w in zip(terms, words, strict=True) if "_" in t][:1]
-    chosen: list[str] = []
-    for w in phrase_first + words:
-        if w not in chosen and not any(w in c or c in w for c in chosen):
-            chosen.append(w)
+    pairs = list(zip(terms, [t.replace("_", joiner) for t in terms], strict=True))
+    phrase_first = [p for p in pairs if "_" in p[0]][:1]
+    chosen: list[tuple[str, str]] = []
+    for term, w in phrase_first + pairs:
+        if all(w != c and w not in c and c not in w for _, c in chosen):
+            chosen.append((term, w))
         if len(chosen) == 3:
             break
-    label = " / ".join(chosen)
+    label = " / ".join(w for _, w in chosen)
+    gloss = english_gloss([t for t, _ in chosen]) if language == "zh" else None
+    if gloss:
+        label = f"{label} ({gloss})"
     return label if label not in taken else f"{label} ({len(taken)})"
 
 

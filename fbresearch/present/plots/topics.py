@@ -15,6 +15,8 @@ Examples
 
 from __future__ import annotations
 
+import re
+
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -42,8 +44,36 @@ def _confidence(table, confidence):  # noqa: ANN001, ANN202
 
 
 def _topic_names(table, width: int = 38):  # noqa: ANN001, ANN202
-    """``"id: label"`` of each topic row, cut to ``width`` characters."""
-    return [f"{t}: {lab}"[:width] for t, lab in zip(table["topic"], table["label"], strict=True)]
+    """``"id: label"`` of each topic row, at most ``width`` characters (:func:`topic_name`)."""
+    return [topic_name(t, lab, width) for t, lab in zip(table["topic"], table["label"], strict=True)]
+
+
+_GLOSSED = re.compile(r"^(?P<words>.+?) \((?P<gloss>[^()]+)\)(?P<suffix> \(\d+\))?$")
+
+
+def topic_name(topic: str, label: str, width: int = 38) -> str:
+    """A topic's name on a chart: ``"id: label"``; when too long for ``width`` characters, a
+    Chinese label gives way to its English gloss (the page's tables show both, by id), and
+    what is still too long is cut with an ellipsis.
+
+    Examples
+    --------
+    >>> topic_name("zh-1", "新鲜 / 味道 / 质量 (fresh / taste / quality)", 34)
+    'zh-1: fresh / taste / quality'
+    >>> topic_name("en-0", "delivery / courier / driver")
+    'en-0: delivery / courier / driver'
+    >>> topic_name("en-0", "delivery / courier / driver", 20)
+    'en-0: delivery / co…'
+    """
+    full = f"{topic}: {label}"
+    if len(full) <= width:
+        return full
+    glossed = _GLOSSED.match(label)
+    if glossed:
+        full = f"{topic}: {glossed['gloss']}{glossed['suffix'] or ''}"
+        if len(full) <= width:
+            return full
+    return full[: width - 1] + "\u2026"
 
 
 def plot_topic_shares(table, ax=None):  # noqa: ANN001, ANN201
@@ -136,7 +166,7 @@ def plot_topic_prevalence(prevalence, ax=None, top: int = 6, confidence=None):  
                 rows["share"],
                 color=color,
                 marker=".",
-                label=f"{topic}: {rows['label'].iloc[0]}"[:34],
+                label=topic_name(topic, rows["label"].iloc[0], 34),
             )
             ax_.fill_between(x, rows["ci_low"], rows["ci_high"], color=color, alpha=0.15)
         step = max(1, len(periods) // 6)
@@ -216,7 +246,7 @@ def plot_topic_lineage(lineage, ax=None):  # noqa: ANN001, ANN201
         for j, (topic, rows) in enumerate(part.groupby("topic", sort=True)):
             x = rows["period"].map(pos).to_numpy()
             color = PALETTE[j % len(PALETTE)]
-            name = f"{topic}: {rows['label'].iloc[-1]}"[:34]
+            name = topic_name(topic, rows["label"].iloc[-1], 34)
             ax_.plot(x, rows["share"], color=color, marker="o", label=name)
             new = (rows["status"] == "new").to_numpy() & (x > 0)
             ax_.scatter(x[new], rows["share"].to_numpy()[new], marker="*", s=220, color=color)
