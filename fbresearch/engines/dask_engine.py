@@ -162,10 +162,13 @@ def customer_buckets(customers: pd.Series, buckets: int) -> np.ndarray:
     known = customers[~missing]
     if pd.api.types.is_numeric_dtype(known.dtype):
         text = known.astype("float64").astype(str).to_numpy(dtype=object)
+    elif pd.api.types.infer_dtype(known, skipna=True) == "string":
+        text = known.to_numpy(dtype=object)
     else:
         text = np.array([_id_text(v) for v in known], dtype=object)
     out = np.arange(len(customers), dtype=np.int64) % buckets
-    out[~missing] = (pd.util.hash_array(text) % np.uint64(buckets)).astype(np.int64)
+    hashes = pd.util.hash_array(text, categorize=False)  # ids are mostly distinct
+    out[~missing] = (hashes % np.uint64(buckets)).astype(np.int64)
     return out
 
 
