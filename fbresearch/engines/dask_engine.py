@@ -33,10 +33,28 @@ import numpy as np
 import pandas as pd
 
 from fbresearch.engines.base import check_keys, hive_keys, parquet_files, require, source_label
-from fbresearch.engines.pandas_engine import PandasEngine, PandasScan, frame_counts
+from fbresearch.engines.pandas_engine import (
+    PandasEngine,
+    PandasScan,
+    check_cluster,
+    frame_counts,
+)
 from fbresearch.errors import AnalysisError, ParamsError
 
-__all__ = ["DaskEngine", "DaskScan", "connect", "per_partition", "joined", "text_column"]
+__all__ = [
+    "DaskEngine",
+    "DaskScan",
+    "connect",
+    "per_partition",
+    "joined",
+    "text_column",
+    "customer_buckets",
+    "CUSTOMER_BUCKETS",
+]
+
+#: At most this many buckets in the customer shuffle of clustered counts
+#: (:meth:`DaskScan.kpi_counts`); the counts do not depend on it.
+CUSTOMER_BUCKETS = 16
 
 
 def connect(
@@ -123,8 +141,71 @@ def _file_columns(path: str) -> list[str]:
     return [n for n in pq.read_schema(path).names if n not in hive_keys(path)]
 
 
+def customer_buckets(customers: pd.Series, buckets: int) -> np.ndarray:
+    """The bucket (``0 .. buckets - 1``) of each row's customer, the same in every partition.
+
+    The bucket is pandas' SipHash of the id as text (a fixed key: the same in every process),
+    numbers written as floats, so that ids pandas counts as one customer share a bucket
+    whatever each partition's dtype (``5`` of an int column, ``5.0`` of a float one). Two
+    customers may share a bucket; one customer is never split. A row without a customer
+    (a customer of its own) goes to the bucket of its position.
+
+    Examples
+    --------
+    >>> customer_buckets(pd.Series(["x", "y", "x", None]), 4).tolist()
+    [1, 2, 1, 3]
+    >>> customer_buckets(pd.Series([5, 7]), 4).tolist() == customer_buckets(
+    ...     pd.Series([5.0, 7.0]), 4).tolist()
+    True
+    """
+    missing = customers.isna().to_numpy()
+    known = customers[~missing]
+    if pd.api.types.is_numeric_dtype(known.dtype):
+        text = known.astype("float64").astype(str).to_numpy(dtype=object)
+    elif pd.api.types.infer_dtype(known, skipna=True) == "string":
+        text = known.to_numpy(dtype=object)
+    else:
+        text = np.array([_id_text(v) for v in known], dtype=object)
+    out = np.arange(len(customers), dtype=np.int64) % buckets
+    hashes = pd.util.hash_array(text, categorize=False)  # ids are mostly distinct
+    out[~missing] = (hashes % np.uint64(buckets)).astype(np.int64)
+    return out
+
+
+def _id_text(value: Any) -> str:
+    """An id as the text :func:`customer_buckets` hashes: a real number as its float."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        return str(float(value))
+    return str(value)
+
+
+def _cut_by_customer(
+    frame: pd.DataFrame, columns: list[str], cluster: str, buckets: int
+) -> tuple[pd.DataFrame, ...]:
+    """One partition's ``columns`` cut into ``buckets`` pieces by :func:`customer_buckets`."""
+    bucket = customer_buckets(frame[cluster], buckets)
+    order = np.argsort(bucket, kind="stable")
+    edges = np.searchsorted(bucket[order], np.arange(buckets + 1))
+    frame = frame[columns]
+    return tuple(frame.iloc[order[lo:hi]] for lo, hi in zip(edges[:-1], edges[1:], strict=True))
+
+
+def _bucket_counts(pieces: list[pd.DataFrame], by: list[str], scores: dict, date: str,
+                   cluster: str, keep_index: bool) -> pd.DataFrame:  # fmt: skip
+    """One bucket's pieces from every partition counted together (its customers are whole)."""
+    frame = pd.concat(pieces, ignore_index=not keep_index)
+    return frame_counts(frame, by, scores, date, cluster)
+
+
 def _combine_counts(parts: list[pd.DataFrame], by: list[str]) -> pd.DataFrame:
-    """Per-partition count tables added up: the layout of :func:`frame_counts`."""
+    """Per-partition count tables added up: the layout of :func:`frame_counts`.
+
+    Tables without groups (a partition or bucket with no rows) are left out: their empty
+    key columns would not have the keys' dtypes.
+    """
+    parts = [p for p in parts if len(p)] or parts[:1]
     stacked = pd.concat(parts, ignore_index=True)
     if not by:
         return stacked.sum().to_frame().T.astype(np.int64)
@@ -221,20 +302,41 @@ class DaskScan:
         :func:`fbresearch.engines.pandas_engine.frame_counts` on its worker, then added up.
 
         With ``cluster`` (customer-clustered variances), a customer's answers may lie in several
-        partitions and their per-customer products do not add up across partitions: the needed
-        columns are gathered and counted once on the client (exact; not distributed).
+        partitions, and the per-customer products do not add up across partitions; customers
+        do. So the rows are shuffled by customer on the workers: each partition cuts its
+        needed columns into ``min(partitions, CUSTOMER_BUCKETS)`` buckets by
+        :func:`customer_buckets` (every row of a customer in the same bucket, whatever its
+        partition), each bucket's pieces are counted together by ``frame_counts`` on a
+        worker, and the buckets' count tables are added up on the client. Exact, and only
+        the small count tables come back.
         """
         by = list(by)
         check_keys(by, self.columns, date)
         for column in scores:
             if column not in self.columns:
                 raise AnalysisError(f"column {column!r} is not in {self._label}.")
-        if cluster is not None and cluster in self.columns:
-            wanted = [c for c in dict.fromkeys([date, *by, *scores, cluster]) if c in self.columns]
-            gathered = self.concat(self.map(_only, wanted))
-            return frame_counts(gathered, by, dict(scores), date, cluster)
-        parts = self.map(frame_counts, by, dict(scores), date)
-        return _combine_counts(parts, by)
+        if cluster is None:
+            return _combine_counts(self.map(frame_counts, by, dict(scores), date), by)
+        check_cluster(self.columns, cluster)
+        return self._customer_counts(by, dict(scores), date, cluster)
+
+    def _customer_counts(
+        self, by: list[str], scores: dict[str, tuple[int, int]], date: str, cluster: str,
+        buckets: int | None = None,
+    ) -> pd.DataFrame:  # fmt: skip
+        """The clustered counts by the customer shuffle of :meth:`kpi_counts`."""
+        import dask  # optional dependency: imported when used
+
+        buckets = buckets or min(self.npartitions, CUSTOMER_BUCKETS)
+        wanted = [c for c in dict.fromkeys([date, *by, *scores, cluster]) if c in self.columns]
+        cut = dask.delayed(_cut_by_customer, pure=True, nout=buckets)
+        pieces = [cut(part, wanted, cluster, buckets) for part in self.parts]
+        count = dask.delayed(_bucket_counts, pure=True)
+        tasks = [
+            count([p[b] for p in pieces], by, scores, date, cluster, self._keep_index)
+            for b in range(buckets)
+        ]
+        return _combine_counts(self.client.gather(self.client.compute(tasks)), by)
 
 
 def _close(client: Any) -> None:
@@ -269,10 +371,6 @@ def _sample(frame: pd.DataFrame, key: str, threshold: int, seed: int) -> pd.Data
 
 def _identity(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
-
-
-def _only(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    return frame[columns]
 
 
 def per_partition(data: Any, func: Callable[..., Any], *args: Any) -> list[Any]:

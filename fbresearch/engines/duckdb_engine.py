@@ -32,6 +32,7 @@ from fbresearch.engines.base import (
     require,
     source_label,
 )
+from fbresearch.engines.pandas_engine import check_cluster
 from fbresearch.errors import AnalysisError
 
 __all__ = ["DuckDBEngine", "DuckDBScan"]
@@ -183,11 +184,7 @@ class DuckDBScan:
         """The per-customer columns (:func:`fbresearch.engines.base.cluster_columns`) per group:
         value counts per group and customer, then their products summed per group. The rows
         without a customer form one inner group per group, counted as customers of their own."""
-        if cluster not in self.columns:
-            raise AnalysisError(
-                f"cannot cluster by {cluster!r}: no such column. Fix: name the customer column, "
-                "or cluster=None to treat every answer as independent."
-            )
+        check_cluster(self.columns, cluster)
         inner = [f"{e} AS {_q(k)}" for e, k in zip(keys, by, strict=True)]
         inner.append(f"{_q(cluster)} AS _cid")
         outer = [_q(k) for k in by]

@@ -30,7 +30,14 @@ from fbresearch.engines.base import (
 )
 from fbresearch.errors import AnalysisError
 
-__all__ = ["PandasEngine", "PandasScan", "score_values", "to_period", "rows_hint"]
+__all__ = [
+    "PandasEngine",
+    "PandasScan",
+    "score_values",
+    "to_period",
+    "rows_hint",
+    "check_cluster",
+]
 
 
 def rows_hint(index: pd.Index, mask: np.ndarray) -> str:
@@ -106,6 +113,24 @@ def _naive_dates(series: pd.Series) -> pd.Series:
     return dates
 
 
+def check_cluster(columns: Sequence[Any], cluster: str) -> None:
+    """Refuse a customer column (``cluster=``) that is not among ``columns``.
+
+    Examples
+    --------
+    >>> check_cluster(["customer_id", "nps"], "customer_id")
+    >>> check_cluster(["nps"], "account")
+    Traceback (most recent call last):
+    ...
+    fbresearch.errors.AnalysisError: cannot cluster by 'account': no such column. Fix: name the customer column, or cluster=None to treat every answer as independent.
+    """
+    if cluster not in columns:
+        raise AnalysisError(
+            f"cannot cluster by {cluster!r}: no such column. Fix: name the customer column, or "
+            "cluster=None to treat every answer as independent."
+        )
+
+
 def customer_codes(frame: pd.DataFrame, cluster: str) -> tuple[np.ndarray, int]:
     """Integer codes of the customer column (a row with no customer: a customer of its own).
 
@@ -114,11 +139,7 @@ def customer_codes(frame: pd.DataFrame, cluster: str) -> tuple[np.ndarray, int]:
     >>> customer_codes(pd.DataFrame({"customer_id": ["a", None, "a", None]}), "customer_id")
     (array([0, 2, 0, 4]), 5)
     """
-    if cluster not in frame.columns:
-        raise AnalysisError(
-            f"cannot cluster by {cluster!r}: no such column. Fix: name the customer column, or "
-            "cluster=None to treat every answer as independent."
-        )
+    check_cluster(frame.columns, cluster)
     codes, uniques = pd.factorize(frame[cluster], use_na_sentinel=True)
     codes = codes.astype(np.int64)
     known = len(uniques)
