@@ -19,8 +19,8 @@ def show_improvements(results: Sequence[ImpactResult | ImprovementFailure]) -> N
     """Show each evaluation in a notebook: verdict, effect table, chart, checks, progress."""
     if not results:
         show(
-            "No improvements are listed in params (notebooks: improvement: improvements:), so "
-            "there is nothing to evaluate this month."
+            "No improvements are listed for this report, so there is nothing to evaluate this "
+            "month. Fix: list them in params (notebooks: improvement: improvements:)."
         )
     for res in results:
         if isinstance(res, ImprovementFailure):

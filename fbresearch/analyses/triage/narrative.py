@@ -466,7 +466,8 @@ def suspicious_summary(result: SuspiciousResult) -> str:
             + (
                 "They are left out of the KPIs on this page."
                 if result.exclude
-                else "They are shown here and still counted in the KPIs (params can exclude them)."
+                else "They are shown here and still counted in the KPIs (the report's settings "
+                "can leave them out)."
             )
         )
     return text + _notes(result.notes)

@@ -1,0 +1,67 @@
+"""The stakeholder pages in plain words: the monthly report as a reader who reads no code sees it.
+
+Reads the shared monthly run (tests/shared_runs.py: params/monthly.yaml on the built-in sample at
+confidence 0.9) and checks every page but the topics page (its own module's) for what a
+stakeholder review found: category codes shown raw (``call_center``), setup detail (params keys,
+column and file names) outside the one "For analysts:" line.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from fbresearch.schema import display_label
+from tests.page_text import SETUP_DETAIL, reader_text
+from tests.shared_runs import monthly_report_at_90
+
+pytestmark = pytest.mark.slow
+
+#: table headers whose cells are codes in the data (channels, stages, segments, grades)
+CODE_HEADERS = {"Channel", "Stage", "Segment", "Severity", "Group", "By", "Metric"}
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory):
+    return monthly_report_at_90(tmp_path_factory)
+
+
+def _pages(run) -> list[Path]:
+    pages = sorted(p for p in Path(run.folder).glob("*.html") if p.stem != "topics")
+    assert {p.stem for p in pages} >= {"index", "overview", "segmentation", "closed_loop"}
+    return pages
+
+
+def test_no_page_shows_a_category_code(run):
+    from bs4 import BeautifulSoup
+
+    import fbresearch as fb
+
+    # the truth: the sample's own snake_case codes (channels, stages), as the data stores them
+    frame = fb.sample_data(run.params["sample_size"], seed=run.params["seed"]).feedback
+    codes = {
+        str(v)
+        for column in ("channel", "touchpoint")
+        for v in frame[column].dropna().unique()
+        if "_" in str(v)
+    }
+    assert "call_center" in codes
+    for page in _pages(run):
+        text = reader_text(page)
+        assert not [c for c in codes if c in text], page.name
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        for table in soup.find_all("table"):
+            heads = [th.get_text(" ", strip=True) for th in table.find_all("th")]
+            for row in table.find_all("tr")[1:]:
+                cells = [td.get_text(" ", strip=True) for td in row.find_all("td")]
+                for head, cell in zip(heads, cells, strict=False):
+                    if head in CODE_HEADERS and cell:
+                        assert display_label(cell) == cell, (page.name, head, cell)
+
+
+def test_setup_detail_stands_only_on_the_analysts_line(run):
+    # params keys, column and file names: never in the findings, only on "For analysts:"
+    for page in _pages(run):
+        text = reader_text(page)
+        assert not SETUP_DETAIL.search(text), (page.name, SETUP_DETAIL.search(text))
