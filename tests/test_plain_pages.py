@@ -65,3 +65,20 @@ def test_setup_detail_stands_only_on_the_analysts_line(run):
     for page in _pages(run):
         text = reader_text(page)
         assert not SETUP_DETAIL.search(text), (page.name, SETUP_DETAIL.search(text))
+
+
+def test_the_index_counts_answers_and_responses_in_the_pages_words(run):
+    # the truth by hand: October's rows of the loaded sample, and those with an NPS answer
+    import fbresearch as fb
+
+    raw = fb.sample_data(run.params["sample_size"], seed=run.params["seed"]).feedback
+    frame = fb.load_feedback(raw).frame
+    month = frame[frame["submitted_at"].dt.to_period("M").astype(str) == run.period]
+    responses, answers = len(month), int(month["nps"].notna().sum())
+    assert answers < responses  # channels such as reviews carry no score
+    index = reader_text(Path(run.folder) / "index.html")
+    overview = reader_text(Path(run.folder) / "overview.html")
+    assert f"{answers} answers (of {responses} responses)" in index
+    assert f"There were {responses} responses in October 2026" in overview
+    footer = (Path(run.folder) / "index.html").read_text(encoding="utf-8")
+    assert f"{responses} in October 2026" in footer  # the footer's count of responses
