@@ -82,3 +82,28 @@ def test_the_index_counts_answers_and_responses_in_the_pages_words(run):
     assert f"There were {responses} responses in October 2026" in overview
     footer = (Path(run.folder) / "index.html").read_text(encoding="utf-8")
     assert f"{responses} in October 2026" in footer  # the footer's count of responses
+
+
+def test_each_page_names_one_correction_and_its_groups_match_the_sentences(run):
+    import re
+
+    for page in _pages(run):
+        if page.stem == "index":  # the summary of every page (its own check across them all)
+            continue
+        text = reader_text(page)
+        named = {m for m in ("Holm", "Benjamini-Hochberg") if m in text}
+        assert len(named) <= 1, (page.name, named)
+        note = re.search(r"With (\d+) comparisons on this page[^.]*\.", text)
+        inline = {int(n) for n in re.findall(r"after correcting for (\d+) comparisons", text)}
+        if note is None:  # a page that names its check in its own words (drivers: "adjusted
+            # for 5 drivers tested, false discovery rate 10%") corrects in groups of that size
+            stated = {int(n) for n in re.findall(r"adjusted for (\d+)", text)}
+            assert inline <= stated, (page.name, inline, stated)
+            continue
+        groups = re.search(r"\(groups of ([\d, and]+)\)", note.group(0))
+        sizes = {int(n) for n in re.findall(r"\d+", groups.group(1))} if groups else set()
+        # each sentence's "after correcting for N" is the size of the group it is checked in
+        assert inline <= (sizes or {int(note.group(1))}), (page.name, inline, note.group(0))
+    overview = reader_text(Path(run.folder) / "overview.html")
+    assert "after correcting for 4 comparisons" in overview  # the headline table: 3 KPIs + volume
+    assert "(groups of 4 and " in overview
