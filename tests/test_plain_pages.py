@@ -107,3 +107,31 @@ def test_each_page_names_one_correction_and_its_groups_match_the_sentences(run):
     overview = reader_text(Path(run.folder) / "overview.html")
     assert "after correcting for 4 comparisons" in overview  # the headline table: 3 KPIs + volume
     assert "(groups of 4 and " in overview
+
+
+#: statistics terms and the plain words a reader gets at the term's first mention on a page
+#: (within a sentence or two of it)
+JARGON = {
+    "HC3": "intervals that do not assume every answer is equally noisy",
+    "VIF": "variance inflation factor",
+    "silhouette": "closer customers are to their own group",
+    "Kaplan-Meier": "survival estimate",
+    "Benjamini-Hochberg": "false-discovery-rate check",
+    "AUC": "the chance it ranks",
+    "adjusted Rand index": "1 means identical",
+}
+
+
+def test_statistics_terms_come_with_plain_words_at_first_mention(run):
+    import re
+
+    for page in _pages(run):
+        text = reader_text(page)
+        for term, words in JARGON.items():
+            at = text.find(term)
+            if at < 0:
+                continue
+            near = text[max(0, at - 300) : at + 300]
+            assert words in near, (page.name, term, near)
+        # q-values and F statistics are not shown: "adjusted p" and the joint test's p say it
+        assert not re.search(r"\bq [<=] \d|\bF = \d|Q \(BH\)", text), page.name

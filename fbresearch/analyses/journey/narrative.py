@@ -65,7 +65,7 @@ def _drop_sentence(result: JourneyResult, metric: str) -> str:
     head = (
         f"The largest drop in {spec.label} is from {_stage(previous)} to {_stage(stage)}: "
         f"{format_amount(e.estimate, spec)} lower ({confidence_label(e.confidence)} CI of the "
-        f"change {interval}; {p_text(e.p_value)}, {p_text(q).replace('p', 'q', 1)})"
+        f"change {interval}; {p_text(e.p_value)}, adjusted {p_text(q)})"
     )
     if result.drop_is_significant(metric):
         if metric == next(m for m in result.metrics if result.drop_is_significant(m)):
@@ -153,12 +153,12 @@ def steps_display_table(result: JourneyResult) -> pd.DataFrame:
                 "Measure": spec.label,
                 "Change": f"{unit} ({interval})",
                 "p_value": float(r["p_value"]),
-                "q (BH)": format_p(r["q_value"]),
+                "Adjusted p": format_p(r["q_value"]),
                 "Significant": "yes" if bool(r["significant"]) else "no",
             }
         )
     return pd.DataFrame(
-        rows, columns=["Step", "Measure", "Change", "p_value", "q (BH)", "Significant"]
+        rows, columns=["Step", "Measure", "Change", "p_value", "Adjusted p", "Significant"]
     )
 
 
@@ -247,5 +247,5 @@ def profiles_caption(result: StageProfiles) -> str:
         f"What customers write about at each stage (triage categories; a text may be in "
         f"several) and which ratings go with a better {outcome} (driver regression on the "
         f"stage's answers, {confidence_label(result.confidence)} CI; n.s.: not significant "
-        "after Benjamini-Hochberg over the drivers)."
+        "after the false-discovery-rate check over the drivers)."
     )
