@@ -578,7 +578,13 @@ def correction_text(
     return f"after correcting for {n_tests} comparisons"
 
 
-def family_sentence(n_tests: int, confidence: float = 0.95, method: str = FDR_METHOD) -> str:
+def family_sentence(
+    n_tests: int,
+    confidence: float = 0.95,
+    method: str = FDR_METHOD,
+    groups: Sequence[int] | None = None,
+    unadjusted: int = 0,
+) -> str:
     """The plain sentence a page states once about its family of tests.
 
     Parameters
@@ -590,6 +596,12 @@ def family_sentence(n_tests: int, confidence: float = 0.95, method: str = FDR_ME
     method : str
         ``"Benjamini-Hochberg"`` (false discovery rate) or ``"Holm"`` (family-wise error rate,
         which is stricter, so a Holm result also survives the false-discovery-rate check).
+    groups : sequence of int, optional
+        The sizes of the groups the correction runs in, each on its own (the page's tables or
+        measures: 4 headline changes, 15 by channel); None: one group of all ``n_tests``.
+    unadjusted : int
+        Further estimates the page judges each by its own confidence interval, without a
+        correction (a model's odds ratios).
 
     Examples
     --------
@@ -601,24 +613,51 @@ def family_sentence(n_tests: int, confidence: float = 0.95, method: str = FDR_ME
     'One comparison on this page is tested for significance at the 5% level.'
     >>> family_sentence(0)
     ''
+    >>> family_sentence(19, groups=[4, 15])  # doctest: +NORMALIZE_WHITESPACE
+    'With 19 comparisons on this page, a result is called significant only if it survives a
+    false-discovery-rate check (Benjamini-Hochberg, 5%) among the comparisons of its own group
+    (groups of 4 and 15).'
+    >>> family_sentence(0, unadjusted=5)
+    'The 5 estimates on this page are each judged by their own confidence interval, without a correction.'
     """
     level = f"{100 * fdr_level(confidence):.2g}%"
+    tail = ""
+    if unadjusted > 0:  # "5 more estimates are ...", alone "The 5 estimates on this page are ..."
+        one = unadjusted == 1
+        who = (
+            ("One more estimate is" if one else f"{unadjusted} more estimates are")
+            if n_tests > 0
+            else (
+                "The estimate on this page is"
+                if one
+                else f"The {unadjusted} estimates on this page are"
+            )
+        )
+        how = "judged by its own" if one else "each judged by their own"
+        tail = f" {who} {how} confidence interval, without a correction."
     if n_tests <= 0:
-        return ""
+        return tail.strip()
     if n_tests == 1:
-        return f"One comparison on this page is tested for significance at the {level} level."
+        return (
+            f"One comparison on this page is tested for significance at the {level} level." + tail
+        )
+    sizes = [int(g) for g in (groups or [n_tests]) if g > 0]
+    where = ""
+    if len(sizes) > 1:
+        listed = ", ".join(map(str, sizes[:-1])) + f" and {sizes[-1]}"
+        where = f" among the comparisons of its own group (groups of {listed})"
     head = f"With {n_tests} comparisons on this page, a result is called significant only if it"
     if method == "mixed":
         return (
             f"{head} survives a correction for multiple comparisons (Holm or {FDR_METHOD}, "
-            f"{level})."
+            f"{level}){where}." + tail
         )
     if method == "Holm":
         return (
             f"{head} survives a Holm correction for multiple comparisons (family-wise error rate "
-            f"{level}), which is stricter than a false-discovery-rate check."
+            f"{level}){where}, which is stricter than a false-discovery-rate check." + tail
         )
-    return f"{head} survives a false-discovery-rate check ({method}, {level})."
+    return f"{head} survives a false-discovery-rate check ({method}, {level}){where}." + tail
 
 
 def summary_sentence(

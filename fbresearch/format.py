@@ -56,7 +56,9 @@ def _missing(x: object) -> bool:
         return True
 
 
-def format_number(x: float | None, digits: int = 1, *, percent: bool = False) -> str:
+def format_number(
+    x: float | None, digits: int = 1, *, percent: bool = False, grouped: bool = False
+) -> str:
     """Format one value with fixed decimals, never showing ``-0``.
 
     Parameters
@@ -67,6 +69,8 @@ def format_number(x: float | None, digits: int = 1, *, percent: bool = False) ->
         Decimals.
     percent : bool, default False
         Multiply by 100 (a share shown as a percentage; no ``%`` sign is added).
+    grouped : bool, default False
+        Thousands separators (``9,045``), as amounts are written in sentences.
 
     Returns
     -------
@@ -80,12 +84,14 @@ def format_number(x: float | None, digits: int = 1, *, percent: bool = False) ->
     '0.0'
     >>> format_number(0.381, percent=True)
     '38.1'
+    >>> format_number(9045.2, 0, grouped=True), format_number(-0.3, 0, grouped=True)
+    ('9,045', '0')
     """
     if _missing(x):
         return "–"
     v = float(x) * (100 if percent else 1)  # type: ignore[arg-type]
-    s = f"{v:.{digits}f}"
-    if s.startswith("-") and float(s) == 0:
+    s = f"{v:{',' if grouped else ''}.{digits}f}"
+    if s.startswith("-") and float(s.replace(",", "")) == 0:
         s = s[1:]
     return s
 

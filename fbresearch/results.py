@@ -334,7 +334,10 @@ TASK_NAMES: dict[str, str] = {
     "kpi_outlook": "The outlook",
 }
 
-_ORDERS = "an orders file (customer_id, order_date, amount): set orders: in the params file"
+_ORDERS = (
+    "an orders file (who bought, when and for how much). Fix: name the orders export "
+    '(customer_id, order_date, amount) in params: orders: "orders.csv"'
+)
 #: what an analysis needs, for :func:`attempt` when ``needs`` is not given (``__name__`` -> text)
 TASK_NEEDS: dict[str, str] = {
     "rfm_segments": _ORDERS,
@@ -343,7 +346,7 @@ TASK_NEEDS: dict[str, str] = {
     "segment_migration": _ORDERS,
     "churn_risk": _ORDERS,
     "customer_value": _ORDERS,
-    "profile_attributes": "a column such as region, plan or age",
+    "profile_attributes": "a customer attribute such as region, plan or age",
 }
 
 

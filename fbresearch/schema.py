@@ -14,12 +14,15 @@ ScoreSpec(low=0, high=10, label='NPS (likelihood to recommend)')
 5
 >>> schema.is_rating("rating_price"), schema.is_rating("ratings")
 (True, False)
+>>> schema.display_label("call_center"), schema.display_label("nps")
+('Call center', 'NPS')
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 __all__ = [
     "ScoreSpec",
@@ -45,6 +48,7 @@ __all__ = [
     "MetricSpec",
     "METRICS",
     "metric_spec",
+    "display_label",
 ]
 
 
@@ -356,3 +360,54 @@ def metric_spec(key: str) -> MetricSpec:
             "points",
         )
     raise KeyError(f"unknown metric {key!r}; known: {', '.join(METRICS)} or rating_<name>")
+
+
+#: metric keys a code may be: shown by their METRICS label ("nps" -> "NPS"); other METRICS keys
+#: ("volume", "retention", "spend") are also ordinary words a category may hold, and keep them
+_METRIC_CODES = ("nps", "csat", "csat_mean", "ces", "satisfied", "response_rate", "nps_answer")
+#: words of a code written in capitals ("sms_survey" -> "SMS survey")
+_ACRONYMS = frozenset(
+    {"nps", "csat", "ces", "id", "sms", "ivr", "faq", "vip", "b2b", "b2c", "api", "url"}
+)
+#: a code: lower-case letters (any script without case, too), digits, ``_``, ``-``, ``'`` and
+#: spaces, starting with a letter; anything with a capital is a name already ("East")
+_CODE = re.compile(r"^[^\W\d_][\w' -]*$")
+
+
+def display_label(code: Any) -> Any:
+    """The reader's name of a code: what pages show where the data holds a code.
+
+    The data (and the exported tables) keep the codes; tables, charts and sentences show this.
+    A metric key or a rating column gets its :data:`METRICS` label; any other code (a channel,
+    a segment, a journey stage, a grade: lower case, ``_`` for spaces, as
+    :data:`CATEGORY_COLUMNS` are stored) gets spaces and a capital, acronyms in capitals. A
+    value with a capital letter is a name already, and anything else (a number, a date, a
+    missing value, ``"25-34"``) is returned as it is. An attribute's group (``"region: West"``)
+    gets both parts labelled.
+
+    Examples
+    --------
+    >>> display_label("call_center"), display_label("nps"), display_label("rating_delivery")
+    ('Call center', 'NPS', 'Delivery rating')
+    >>> display_label("potential loyalists"), display_label("sms_survey"), display_label("East")
+    ('Potential loyalists', 'SMS survey', 'East')
+    >>> display_label("25-34"), display_label(3), display_label("配送")
+    ('25-34', 3, '配送')
+    >>> display_label("age_band: 25-34")
+    'Age band: 25-34'
+    """
+    if not isinstance(code, str):
+        return code
+    attribute, sep, value = code.partition(": ")
+    if sep:  # a group of an attribute, as segments name it: "region: West" -> "Region: West"
+        return f"{display_label(attribute)}: {display_label(value)}"
+    if code in _METRIC_CODES:
+        return METRICS[code].label
+    if is_rating(code):
+        return metric_spec(code).label
+    if code != code.lower() or not _CODE.match(code):
+        return code
+    words = code.replace("_", " ").split()
+    words = [w.upper() if w in _ACRONYMS else w for w in words]
+    text = " ".join(words)
+    return text[:1].upper() + text[1:]

@@ -86,3 +86,15 @@ def test_estimate_and_long_tables(shown):
     assert "CSAT: <strong>42.0% (38.0% to 46.0%)</strong>" in shown[0]
     html = table_html(pd.DataFrame({"x": range(100)}), max_rows=10)
     assert html.count("<tr>") == 12 and "First 10 of 100 rows" in html
+
+
+def test_a_not_shown_block_keeps_the_setup_detail_for_the_analysts_line():
+    from fbresearch.present.display import unavailable_html
+
+    html = unavailable_html(
+        "Churn risk is not shown: it needs an orders file. Fix: name it in params: orders: x.csv"
+    )
+    plain, analysts = html.split("</p>", 1)
+    assert plain == '<p class="fb-unavailable">Churn risk is not shown: it needs an orders file.'
+    assert analysts == '<p class="fb-analysts">For analysts: name it in params: orders: x.csv</p>'
+    assert "fb-analysts" not in unavailable_html("Churn risk is not shown: too few answers.")

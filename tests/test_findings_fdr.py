@@ -121,7 +121,9 @@ def test_a_group_change_is_called_significant_only_after_bh_in_its_table():
     # a clear fall (p < 0.001) survives and is worded so
     clear = kpi_table(_by_channel(-0.16), by=["month", "channel"], metrics="nps").last(1)
     (f,) = clear.findings()
-    assert f.kind == "change" and f.survives_fdr and "call_center" in f.sentence
+    assert (
+        f.kind == "change" and f.survives_fdr and "Call center" in f.sentence
+    )  # its display label
     expected = multipletests(clear._latest_rows()["change_p_value"], method="fdr_bh")[1][0]
     assert f.q_value == pytest.approx(expected, rel=1e-12)
     # one test on its own is judged at the plain 5% level
@@ -200,4 +202,41 @@ def test_the_summary_note_says_what_passes_on_its_page_and_what_across_the_repor
 def test_a_kpi_change_finding_names_its_group():
     clear = kpi_table(_by_channel(-0.16), by=["month", "channel"], metrics="nps").last(1)
     (f,) = clear.findings()
-    assert f.estimate.name == "NPS for call_center"
+    assert f.estimate.name == "NPS for Call center"
+
+
+def test_the_page_note_names_the_groups_its_tables_correct_in():
+    """The overview corrects each table on its own: its headline table (by month: NPS and
+    volume, 2 changes) and its table by channel (10 channels, 1 metric: 10 changes). The note
+    says so, not "19 comparisons" in one check; a segment profile Holm-corrects per measure and
+    a churn model's odds ratios are judged by their own intervals."""
+    from fbresearch.analyses.segments.results import ChurnResult, ProfileResult
+
+    frame = _by_channel(0.0)
+    headline = kpi_table(frame, by="month", metrics=("nps", "volume"))
+    channels = kpi_table(frame, by=["month", "channel"], metrics="nps").last(1)
+    assert len(page_tests(headline)) == 2
+    assert multiplicity_note(headline, channels) == (
+        "With 12 comparisons on this page, a result is called significant only if it survives a "
+        "false-discovery-rate check (Benjamini-Hochberg, 5%) among the comparisons of its own "
+        "group (groups of 2 and 10)."
+    )
+    profile = ProfileResult(
+        table=pd.DataFrame(
+            {"metric": ["NPS"] * 3 + ["CSAT"] * 3, "p_value": [0.01, 0.2, 0.5, 0.3, 0.4, np.nan]}
+        )
+    )
+    churn = ChurnResult(
+        table=pd.DataFrame(),
+        odds_ratios={
+            "detractor": Estimate(4.3, 3.2, 5.8, n=900, p_value=1e-6),
+            "passive": Estimate(1.9, 1.6, 2.4, n=900, p_value=1e-4),
+        },
+    )
+    assert multiplicity_note(profile, churn, confidence=0.9) == (
+        "With 5 comparisons on this page, a result is called significant only if it survives a "
+        "Holm correction for multiple comparisons (family-wise error rate 10%) among the "
+        "comparisons of its own group (groups of 3 and 2), which is stricter than a "
+        "false-discovery-rate check. 2 more estimates are each judged by their own confidence "
+        "interval, without a correction."
+    )

@@ -49,3 +49,23 @@ def test_the_registry_names_the_unit_of_every_kpi():
     assert (m["csat_mean"].unit, m["csat_mean"].scale) == ("score", (1, 5))
     assert (m["nps_answer"].unit, m["nps_answer"].scale) == ("score", (0, 10))
     assert schema.metric_spec("rating_food").scale == (1, 5)
+
+
+def test_display_label_names_codes_as_a_reader_reads_them():
+    # hand-written truths: the stored code on the left, what a stakeholder reads on the right
+    cases = {
+        "call_center": "Call center",  # a channel (stored lower case, _ for spaces)
+        "nps": "NPS",  # a metric key: its METRICS label
+        "csat_mean": "Mean CSAT",
+        "rating_delivery": "Delivery rating",
+        "potential loyalists": "Potential loyalists",  # an RFM segment
+        "can't lose": "Can't lose",
+        "customer_id": "Customer ID",
+        "region: West": "Region: West",  # an attribute's group
+        "East": "East",  # a name already: kept
+        "Product quality": "Product quality",
+        "25-34": "25-34",  # not a word: kept
+        "retention": "Retention",  # a journey stage, not the 12-month retention metric
+    }
+    assert {code: schema.display_label(code) for code in cases} == cases
+    assert schema.display_label(None) is None and schema.display_label(7) == 7

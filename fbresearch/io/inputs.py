@@ -47,6 +47,7 @@ from fbresearch.io.orders import load_invitations, load_orders
 from fbresearch.io.sample import sample_data
 from fbresearch.io.validate import _closest, _empty_quality, describe_quality
 from fbresearch.privacy import set_anonymity
+from fbresearch.schema import display_label
 
 __all__ = [
     "PAGE_COLUMNS",
@@ -161,9 +162,12 @@ class ReportInputs:
         return f"{self.period:%B %Y}"
 
     def quality_table(self) -> pd.DataFrame:
-        """The data-quality checks as a reader sees them: check, column, rows, action, message."""
+        """The data-quality checks as a reader sees them: check, column, rows, action, message;
+        checks and columns by their display labels ("No answer"; "NPS, CSAT, CES, Text")."""
         columns = ["check", "column", "rows", "action", "message"]
-        shown = self.quality[columns].assign(check=lambda t: t["check"].map(_words))
+        shown = self.quality[columns].assign(
+            check=lambda t: t["check"].map(display_label), column=lambda t: t["column"].map(_names)
+        )
         return shown.rename(columns=str.capitalize)
 
     def quality_summary(self) -> str:
@@ -173,16 +177,17 @@ class ReportInputs:
         return describe_quality(self.quality, n_read, n_kept, self.source)
 
 
-def _words(name: Any) -> str:
-    """A check's code as words: ``"straight_lined"`` -> ``"Straight lined"``.
+def _names(columns: Any) -> Any:
+    """A check's columns (``"nps, csat, text"``) by their display labels.
 
     Examples
     --------
-    >>> _words("no_answer")
-    'No answer'
+    >>> _names("nps, csat, text"), _names("submitted_at"), _names(None)
+    ('NPS, CSAT, Text', 'Submitted at', None)
     """
-    text = str(name).replace("_", " ").strip()
-    return text[:1].upper() + text[1:]
+    if not isinstance(columns, str):
+        return columns
+    return ", ".join(str(display_label(c)) for c in columns.split(", "))
 
 
 def latest_complete_month(dates: Iterable[Any]) -> pd.Period:

@@ -37,6 +37,8 @@ __all__ = [
     "format_value",
     "format_ci",
     "reset_numbering",
+    "analysts_html",
+    "unavailable_html",
     "MAX_ROWS",
 ]
 
@@ -135,6 +137,35 @@ def figure_html(figure: Any, caption: str | None = None) -> str:
     return f'<figure class="fb-figure">{img}{cap}</figure>'
 
 
+#: where a message's plain words end and its setup detail (columns, files, params) begins
+FIX_MARK = " Fix: "
+
+
+def analysts_html(detail: str) -> str:
+    """The page's line of setup detail for analysts: "For analysts: ...", small, escaped.
+
+    Examples
+    --------
+    >>> analysts_html("map it in params: columns: {touchpoint: <yours>}")
+    '<p class="fb-analysts">For analysts: map it in params: columns: {touchpoint: &lt;yours&gt;}</p>'
+    """
+    return f'<p class="fb-analysts">For analysts: {escape(_redact(detail.strip()))}</p>'
+
+
+def unavailable_html(message: str) -> str:
+    """A "not shown" block: the plain words of ``message``, then its ``Fix:`` (the columns,
+    files and params keys that would enable it) on a "For analysts:" line.
+
+    Examples
+    --------
+    >>> print(unavailable_html("Churn is not shown: it needs the orders. Fix: set orders: x.csv"))
+    <p class="fb-unavailable">Churn is not shown: it needs the orders.</p><p class="fb-analysts">For analysts: set orders: x.csv</p>
+    """
+    plain, mark, fix = message.partition(FIX_MARK)
+    block = f'<p class="fb-unavailable">{escape(_redact(plain.strip()))}</p>'
+    return block + (analysts_html(fix) if mark and fix.strip() else "")
+
+
 def _html(markup: str) -> None:
     from IPython.display import HTML, display
 
@@ -151,7 +182,9 @@ def show(obj: Any, caption: str | None = None, *, full: pd.DataFrame | None = No
     Parameters
     ----------
     obj : Result, DataFrame, Estimate, matplotlib Figure or Axes, or str
-        What to show. A string is shown as an escaped paragraph (redacted of personal data).
+        What to show. A string is shown as an escaped paragraph (redacted of personal data);
+        what follows ``" Fix: "`` in it (or in an ``Unavailable``'s message: the column, file
+        or params key that would supply what is missing) goes on a "For analysts:" line.
     caption : str, optional
         Caption. Figures become "Figure N. caption" and tables (of DataFrames and results)
         "Table N. caption", numbered in the order they are shown. Without one, a result with a
@@ -181,7 +214,7 @@ def show(obj: Any, caption: str | None = None, *, full: pd.DataFrame | None = No
         # would promise a table or chart the page does not have
         if not any(seen is obj for seen in _SHOWN_UNAVAILABLE):
             _SHOWN_UNAVAILABLE.append(obj)
-            _html(f'<p class="fb-unavailable">{escape(_redact(obj.message))}</p>')
+            _html(unavailable_html(obj.message))
         return
     if isinstance(obj, Axes):
         obj = obj.figure
@@ -205,8 +238,11 @@ def show(obj: Any, caption: str | None = None, *, full: pd.DataFrame | None = No
         record_table(anonymize(obj if full is None else full), number, caption)
         return
     if isinstance(obj, str):
-        if obj.strip():  # nothing to say (e.g. no targets set): no empty paragraph
-            _html(f'<p class="fb-text">{escape(_redact(obj))}</p>')
+        plain, mark, fix = obj.partition(FIX_MARK)  # setup detail goes on the analysts' line
+        if plain.strip():  # nothing to say (e.g. no targets set): no empty paragraph
+            _html(f'<p class="fb-text">{escape(_redact(plain))}</p>')
+        if mark and fix.strip():
+            _html(analysts_html(fix))
         return
     if hasattr(obj, "format") and hasattr(obj, "ci_low"):  # an Estimate
         name = f"{obj.name}: " if getattr(obj, "name", "") else ""

@@ -52,11 +52,15 @@ __all__ = [
 
 _VERSION = 1
 
+#: the "correction" of estimates judged each by its own interval (a model's odds ratios)
+OWN_INTERVAL = "own interval"
+
 #: result class name -> (its family of tests, what they test, the correction its page states)
 _FAMILIES: dict[str, tuple[Any, str, str]] = {
     "KpiTable": (kpi_tests, "change", evidence.FDR_METHOD),
     "ProfileResult": (profile_tests, "difference", "Holm"),
-    "ChurnResult": (churn_tests, "difference", evidence.FDR_METHOD),
+    # each odds ratio is called clear by its own interval (evidence.is_significant), uncorrected
+    "ChurnResult": (churn_tests, "difference", OWN_INTERVAL),
     "TopicsPage": (lambda page: rising_tests(page.rising), "change", "Holm"),
     "ImpactResult": (improvement_tests, "change", evidence.FDR_METHOD),
     "DriverResult": (driver_tests, "difference", evidence.FDR_METHOD),
@@ -109,21 +113,52 @@ def page_tests(*items: Any) -> list[dict[str, Any]]:
     ]
 
 
+def _groups(item: Any, p_values: list[float]) -> list[int]:
+    """The sizes of the groups a result's correction runs in, each on its own: a segment
+    profile Holm-corrects per measure (``profile_segments``); any other result, all at once."""
+    table = getattr(item, "table", None)
+    if type(item).__name__ == "ProfileResult" and {"p_value", "metric"} <= set(table.columns):
+        tested = table[table["p_value"].notna()]
+        return [int(n) for n in tested.groupby("metric", sort=False).size()]
+    return [len(p_values)]
+
+
+def _flat(items: Iterable[Any]) -> list[Any]:
+    out: list[Any] = []
+    for item in items:
+        out.extend(_flat(item) if isinstance(item, list | tuple) else [item])
+    return out
+
+
 def multiplicity_note(*items: Any, confidence: float = 0.95) -> str:
     """The sentence a page states once: how many comparisons it makes and the check they pass.
 
-    Pages call it with the results whose sentences call something significant or not.
+    Pages call it with the results whose sentences call something significant or not. It says
+    what the results do: the correction each runs, in the groups it runs in (each of a page's
+    tables is its own group: the overview's 4 headline changes, its 15 changes by channel), and
+    the estimates judged by their own intervals.
 
     Examples
     --------
     >>> multiplicity_note()
     ''
     """
-    families = [f for f in _families(items) if f[0]]
-    n = sum(len(p) for p, _, _ in families)
-    methods = {method for _, _, method in families}
-    method = methods.pop() if len(methods) == 1 else "mixed"
-    return evidence.family_sentence(n, confidence, method)
+    methods: list[str] = []
+    groups: list[int] = []
+    unadjusted = 0
+    for item in _flat(items):
+        found = _families([item])
+        if not found or not found[0][0]:
+            continue
+        p_values, _, method = found[0]
+        if method == OWN_INTERVAL:
+            unadjusted += len(p_values)
+            continue
+        methods.append(method)
+        groups += _groups(item, p_values)
+    distinct = set(methods)
+    method = distinct.pop() if len(distinct) == 1 else "mixed"
+    return evidence.family_sentence(sum(groups), confidence, method, groups, unadjusted)
 
 
 def _expand(items: Iterable[Any]) -> list[Finding]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import pandas as pd
@@ -12,15 +13,15 @@ from fbresearch.analyses.impact.results import ImpactResult, ImprovementFailure
 from fbresearch.format import confidence_label, format_interval, format_number, format_p
 from fbresearch.present.display import show
 
-__all__ = ["show_improvements", "effect_table", "checks_table"]
+__all__ = ["show_improvements", "effect_table", "checks_table", "check_words"]
 
 
 def show_improvements(results: Sequence[ImpactResult | ImprovementFailure]) -> None:
     """Show each evaluation in a notebook: verdict, effect table, chart, checks, progress."""
     if not results:
         show(
-            "No improvements are listed in params (notebooks: improvement: improvements:), so "
-            "there is nothing to evaluate this month."
+            "No improvements are listed for this report, so there is nothing to evaluate this "
+            "month. Fix: list them in params (notebooks: improvement: improvements:)."
         )
     for res in results:
         if isinstance(res, ImprovementFailure):
@@ -72,6 +73,35 @@ def effect_table(res: ImpactResult) -> pd.DataFrame:
     return pd.DataFrame([row])
 
 
+#: what each check of the estimators asks, in plain words (the statistics term follows in brackets)
+_CHECK_WORDS = (
+    (re.compile(r"^pre-trends: all (\d+) leads zero"), "No drift before the change: the {0} "
+     "months before it show no gap between the groups (pre-trends)"),
+    (re.compile(r"autocorrelation", re.IGNORECASE), "Good and bad months carry over to the "
+     "next, beyond what the model allows for ({check})"),
+)  # fmt: skip
+
+
+def check_words(check: str) -> str:
+    """A check's name as a reader reads it: the question it asks, then its technical name.
+
+    Examples
+    --------
+    >>> check_words("pre-trends: all 9 leads zero")
+    'No drift before the change: the 9 months before it show no gap between the groups (pre-trends)'
+    >>> check_words("lag-1 autocorrelation of cluster-month residuals")[:45]
+    'Good and bad months carry over to the next, b'
+    >>> check_words("placebo dates")
+    'placebo dates'
+    """
+    for pattern, words in _CHECK_WORDS:
+        found = pattern.search(check)
+        if found:
+            rest = check[found.end() :] if pattern.pattern.startswith("^") else ""
+            return words.format(*found.groups(), check=check) + rest
+    return check
+
+
 def checks_table(res: ImpactResult) -> pd.DataFrame:
     """The checks behind the estimate as a reader-facing table (statistic and p-value as text).
 
@@ -85,7 +115,7 @@ def checks_table(res: ImpactResult) -> pd.DataFrame:
     c = res.checks
     return pd.DataFrame(
         {
-            "check": c["check"],
+            "check": [check_words(str(v)) for v in c["check"]],
             "statistic": [format_number(v, 2) for v in c["statistic"]],
             "p-value": [format_p(v) for v in c["p_value"]],
             "conclusion": c["conclusion"],

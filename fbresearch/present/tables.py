@@ -25,7 +25,7 @@ import pandas as pd
 from fbresearch.format import INTERVAL_SEPARATOR, confidence_label, format_number, format_p
 from fbresearch.privacy import anonymity_note, hidden_group, min_responses, verbatims_hidden
 from fbresearch.privacy import redact as _redact
-from fbresearch.schema import METRICS, MetricSpec, is_rating, metric_spec
+from fbresearch.schema import CATEGORY_COLUMNS, METRICS, MetricSpec, display_label
 
 __all__ = [
     "table_html",
@@ -35,6 +35,7 @@ __all__ = [
     "format_value",
     "format_ci",
     "column_label",
+    "code_column",
     "column_digits",
     "MISSING",
     "MAX_ROWS",
@@ -201,15 +202,44 @@ def column_label(name: Any) -> str:
     name = str(name)
     if name in COLUMN_LABELS:
         return COLUMN_LABELS[name]
-    if is_rating(name):
-        return metric_spec(name).label
     if name.endswith("_z") and len(name) > 2:
         base = column_label(name[:-2])
         return f"{base.split(' (')[0]} (z)"
-    if "_" not in name:
-        return name[:1].upper() + name[1:]
+    label = display_label(name)  # a code: "nps" -> "NPS", "rating_delivery" -> "Delivery rating"
+    if label != name:
+        return label
     text = name.replace("_", " ").strip()
     return text[:1].upper() + text[1:]
+
+
+#: columns (by name, any case; canonical or as a table heads them) whose cells are codes the page
+#: shows by their display labels (:func:`fbresearch.schema.display_label`): "call_center" is
+#: read as "Call center"; the data and the exported tables keep the codes
+CODE_COLUMNS = frozenset(
+    {
+        *CATEGORY_COLUMNS,
+        "stage",
+        "segment",
+        "severity",
+        "grade",
+        "group",
+        "by",
+        "dimension",
+        "metric",
+        "answer group",
+    }
+)
+
+
+def code_column(name: Any) -> bool:
+    """Whether a column's cells are codes shown by their display labels.
+
+    Examples
+    --------
+    >>> code_column("channel"), code_column("Stage"), code_column("Excerpt")
+    (True, True, False)
+    """
+    return str(name).casefold() in CODE_COLUMNS
 
 
 def _is_p_column(name: str) -> bool:
@@ -337,6 +367,11 @@ def readable(frame: pd.DataFrame) -> pd.DataFrame:
             ]
         elif values.dtype.kind == "b":
             out[label] = ["yes" if v else "no" for v in values]
+        elif code_column(col) and values.dtype.kind not in "iufbM":
+            out[label] = [
+                MISSING if _is_missing(v) else _redact(format_value(display_label(v)))
+                for v in values
+            ]
         elif values.dtype.kind in "OUT" or isinstance(values.dtype, pd.StringDtype):
             out[label] = [MISSING if _is_missing(v) else _redact(format_value(v)) for v in values]
         else:

@@ -333,6 +333,9 @@ def kpi_view(kpi: Mapping[str, Any]) -> dict[str, str]:
     ...                  "n": 1200, "unit": "points"})
     >>> view["value"], view["ci"], view["n"], view["level"]
     ('31.2', '27.5 to 34.9', '1,200', '95%')
+    >>> kpi_view({"name": "NPS", "estimate": 0.0, "ci_low": -8.6, "ci_high": 8.6, "n": 241,
+    ...           "responses": 345, "unit": "points"})["count"]
+    '241 answers (of 345 responses)'
     """
     percent = kpi.get("unit") == "share"
     value = format_value(kpi["estimate"], percent=percent, digits=1)
@@ -357,12 +360,23 @@ def kpi_view(kpi: Mapping[str, Any]) -> dict[str, str]:
         "value": value,
         "ci": ci,
         "n": format_value(int(kpi["n"])),
+        "count": _count_text(kpi),
         "change": change,
         "short_change": short,
         "change_class": cls,
         "targets": [_target_view(t, percent) for t in kpi.get("targets") or []],
         **_levels(kpi.get("confidence")),
     }
+
+
+def _count_text(kpi: Mapping[str, Any]) -> str:
+    """What a KPI card counts, in the pages' words: the score's *answers* (its n) of the month's
+    *responses* (every response, scored or not, as the overview and the footer count them)."""
+    answers = f"{format_value(int(kpi['n']))} answers"
+    responses = kpi.get("responses")
+    if responses is None or int(responses) == int(kpi["n"]):
+        return answers if responses is None else f"{format_value(int(responses))} responses"
+    return f"{answers} (of {format_value(int(responses))} responses)"
 
 
 def _target_view(target: Mapping[str, Any], percent: bool) -> dict[str, str]:

@@ -62,9 +62,10 @@ def headline_kpis(
     Returns
     -------
     list of dict
-        One per KPI with responses in the period: ``Estimate.to_dict()`` plus ``name`` and,
-        when the month before has responses, ``previous_period``, ``previous``, ``change`` and
-        ``change_significant``.
+        One per KPI with responses in the period: ``Estimate.to_dict()`` (its ``n``: the answers
+        to that score) plus ``name``, ``responses`` (every response of the period, answered or
+        not: the count the pages call responses) and, when the month before has responses,
+        ``previous_period``, ``previous``, ``change`` and ``change_significant``.
 
     Examples
     --------
@@ -73,6 +74,8 @@ def headline_kpis(
     >>> kpis = headline_kpis(frame, "2026-10", confidence=0.9)
     >>> [k["name"] for k in kpis], kpis[0]["confidence"]
     (['NPS', 'CSAT', 'CES'], 0.9)
+    >>> kpis[0]["n"] < kpis[0]["responses"]  # NPS answers of the month's responses
+    True
     """
     import pandas as pd
 
@@ -87,6 +90,7 @@ def headline_kpis(
     # volume too: the overview's headline table tests it with the KPIs, as one family
     table = kpi_table(window, by="month", metrics=(*present, "volume"), confidence=confidence)
     months = set(table.table[table.time])
+    responses = int(round(table.estimate("volume", month=current).estimate))
     kpis = []
     for column, label in HEADLINE_KPIS:
         if column not in present or current not in months:
@@ -94,7 +98,7 @@ def headline_kpis(
         now = table.estimate(column, month=current)
         if now.n == 0 or math.isnan(now.estimate):
             continue
-        entry = {**now.to_dict(), "name": label}
+        entry = {**now.to_dict(), "name": label, "responses": responses}
         if current - 1 in months:
             before = table.estimate(column, month=current - 1)
             change = table.change(column, month=current)

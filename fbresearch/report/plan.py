@@ -25,7 +25,7 @@ import pandas as pd
 
 from fbresearch.report.pages import PAGES, Page, Section, page
 from fbresearch.report.params import notebook_defaults, notebook_parameters
-from fbresearch.schema import METRICS, RATING_PREFIX
+from fbresearch.schema import METRICS, RATING_PREFIX, display_label
 
 __all__ = [
     "DataSummary",
@@ -34,6 +34,7 @@ __all__ = [
     "plan_pages",
     "trim_notebook",
     "group_left_out",
+    "analysts_line",
     "OUTCOMES",
     "PAGE_STATUSES",
 ]
@@ -201,9 +202,11 @@ class SectionPlan:
     key, title : str
     included : bool
     reason : str
-        Empty when included, else e.g. ``"needs a text column"``.
+        Empty when included, else what is missing in plain words (the page shows it), e.g.
+        ``"needs the customers' comments"``: no column, file or params key.
     fix : str
-        How to supply it, naming the column or file and the params line.
+        How to supply it, for analysts: the column or file and the params line (the page
+        shows it on its one "For analysts:" line).
     """
 
     key: str
@@ -268,8 +271,19 @@ class PagePlan:
         return f"{self.status} ({parts})"
 
 
+#: a column a section needs, in the words of a page (what it holds, not its name)
+_COLUMN_WORDS = {
+    "responded_at": "the time each response was first answered",
+    "resolved_at": "the time each case was resolved",
+    "customer_id": "a customer identifier on each response",
+    "touchpoint": "the journey stage of each response",
+    "channel": "the channel of each response",
+    "submitted_at": "the date of each response",
+}
+
+
 def _check(token: str, s: DataSummary) -> tuple[str, str] | None:
-    """None when ``s`` meets ``token``, else (reason, fix)."""
+    """None when ``s`` meets ``token``, else (reason in plain words, fix for analysts)."""
     kind, _, arg = token.partition(":")
     if kind == "file":
         if arg in s.files:
@@ -288,16 +302,17 @@ def _check(token: str, s: DataSummary) -> tuple[str, str] | None:
             "touchpoint": "Journey stage",
         }
         return (
-            f"needs a {arg} column with answers",
+            f"needs {_COLUMN_WORDS.get(arg, f'answers in a {display_label(arg)} column')}",
             f'map your {arg} column in params: columns: {{{arg}: "{example.get(arg, arg)}"}}',
         )
     if kind == "outcome":
         wanted = [arg] if arg else list(OUTCOMES)
         if any(s.has(m) for m in wanted):
             return None
-        names = ", ".join(wanted)
         return (
-            f"needs answers in an outcome column ({names})" if not arg else f"needs {arg} answers",
+            f"needs scores ({' or '.join(map(_label, wanted))} answers)"
+            if not arg
+            else f"needs {_label(arg)} answers",
             f'map your score column in params, e.g. columns: {{{wanted[0]}: "Score"}}',
         )
     if kind == "text":
@@ -305,11 +320,11 @@ def _check(token: str, s: DataSummary) -> tuple[str, str] | None:
             return None
         if "text" in s.answers:
             return (
-                f"needs texts: the text column is empty up to {s.period}",
+                f"needs the customers' comments: there are none up to {s.period}",
                 'map the column that holds the comments in params: columns: {text: "Comment"}',
             )
         return (
-            "needs a text column",
+            "needs the customers' comments",
             'map your comment column in params: columns: {text: "Comment"}',
         )
     if kind == "ratings":
@@ -317,7 +332,8 @@ def _check(token: str, s: DataSummary) -> tuple[str, str] | None:
         if found >= int(arg):
             return None
         return (
-            f"needs at least {arg} attribute ratings with answers (found {found})",
+            f"needs answers to at least {arg} attribute ratings, such as delivery or price "
+            f"(found {found})",
             'map them in params: ratings: {rating_delivery: "Delivery", rating_price: "Price"}',
         )
     if kind == "months":
@@ -331,7 +347,7 @@ def _check(token: str, s: DataSummary) -> tuple[str, str] | None:
         if s.attributes:
             return None
         return (
-            "needs a segment attribute column (such as region, plan or age)",
+            "needs a customer attribute such as region, plan or age",
             f"keep such a column in the export: one with 2 to {MAX_ATTRIBUTE_LEVELS} distinct "
             "values, or numeric, that is not one of the canonical columns",
         )
@@ -339,7 +355,8 @@ def _check(token: str, s: DataSummary) -> tuple[str, str] | None:
         if s.improvements > 0:
             return None
         return (
-            "needs at least one improvement declared in params",
+            "needs the improvements made to be listed (what changed, when, and what it should "
+            "move)",
             "declare them in params: notebooks: {improvement: {improvements: [{name: ..., "
             'change_date: "2026-03-01", metric: csat, treated_regions: [...], '
             "control_regions: [...]}]}}",
@@ -418,7 +435,7 @@ def plan_pages(summary: DataSummary, params: Any) -> dict[str, PagePlan]:
     >>> s = DataSummary("2026-10", answers={"csat": 80}, months=3)
     >>> plan = plan_pages(s, params)["topics"]
     >>> plan.status, plan.left_out[0]["reason"]
-    ('skipped', 'needs a text column')
+    ('skipped', "needs the customers' comments")
     """
     plans: dict[str, PagePlan] = {}
     notebooks: Mapping[str, Mapping[str, Any]] = params.notebooks
@@ -516,14 +533,15 @@ def _stub(removed: Mapping[str, Any], needed: set[str]) -> str:
 
 
 def group_left_out(left_out: Iterable[Mapping[str, str]]) -> list[dict[str, Any]]:
-    """Left-out sections grouped by reason and fix: ``titles``, ``reason``, ``fix``, ``text``.
+    """Left-out sections grouped by reason and fix: ``titles``, ``reason``, ``fix``, ``text``
+    (what is left out and why, in plain words) and ``analysts`` (how to supply it).
 
     Examples
     --------
     >>> rows = [{"title": "RFM", "reason": "needs an orders file", "fix": "add it"},
     ...         {"title": "Churn", "reason": "needs an orders file", "fix": "add it"}]
-    >>> group_left_out(rows)[0]["text"]
-    'RFM and Churn: needs an orders file. To show them, add it.'
+    >>> group_left_out(rows)[0]["text"], group_left_out(rows)[0]["analysts"]
+    ('RFM and Churn: needs an orders file.', 'Add it.')
     """
     groups: dict[tuple[str, str], list[str]] = {}
     for s in left_out:
@@ -531,17 +549,29 @@ def group_left_out(left_out: Iterable[Mapping[str, str]]) -> list[dict[str, Any]
     out = []
     for (reason, fix), titles in groups.items():
         names = titles[0] if len(titles) == 1 else ", ".join(titles[:-1]) + " and " + titles[-1]
-        them = "it" if len(titles) == 1 else "them"
         out.append(
             {
                 "titles": titles,
                 "names": names,
                 "reason": reason,
                 "fix": fix,
-                "text": f"{names}: {reason}. To show {them}, {fix}.",
+                "text": f"{names}: {reason}.",
+                "analysts": f"{fix[:1].upper()}{fix[1:]}." if fix else "",
             }
         )
     return out
+
+
+def analysts_line(fixes: Iterable[str]) -> str:
+    """The one "For analysts:" line of a page: the settings that would supply what is missing.
+
+    Examples
+    --------
+    >>> analysts_line(['map it in params: columns: {touchpoint: "Stage"}', "add orders"])
+    '*For analysts:* map it in params: columns: {touchpoint: "Stage"}; add orders.'
+    """
+    shown = list(dict.fromkeys(f.rstrip(".") for f in fixes if f))
+    return f"*For analysts:* {'; '.join(shown)}." if shown else ""
 
 
 def _note(plan: PagePlan) -> str:
@@ -549,9 +579,9 @@ def _note(plan: PagePlan) -> str:
     left = plan.left_out
     if left:
         parts.append("**Left out of this page** (the data of this run cannot support them):\n")
-        for g in group_left_out(left):
-            them = "it" if len(g["titles"]) == 1 else "them"
-            parts.append(f"* **{g['names']}**: {g['reason']}. To show {them}, {g['fix']}.")
+        groups = group_left_out(left)
+        parts += [f"* **{g['names']}**: {g['reason']}." for g in groups]
+        parts.append("\n" + analysts_line(g["fix"] for g in groups))
     if plan.notes:
         parts.append(("\n" if left else "") + " ".join(plan.notes))
     return "\n".join(parts)
@@ -579,8 +609,8 @@ def trim_notebook(nb: Any, page_plan: PagePlan) -> Any:
     ...                 "file", 'name it in params: orders: "orders.csv"'),))
     >>> [c.source for c in trim_notebook(nb, plan).cells]  # doctest: +NORMALIZE_WHITESPACE
     ['# Title', '**Left out of this page** (the data of this run cannot support them):\\n\\n*
-    **Churn**: needs an orders file. To show it, name it in params: orders: "orders.csv".',
-    'churn = None', 'print(churn)']
+    **Churn**: needs an orders file.\\n\\n*For analysts:* name it in params: orders:
+    "orders.csv".', 'churn = None', 'print(churn)']
     """
     out = copy.deepcopy(nb)
     excluded = {s.key for s in page_plan.sections if not s.included}

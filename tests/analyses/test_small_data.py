@@ -223,12 +223,12 @@ def test_no_customer_id_says_segments_need_it(base):
     profile = fb.attempt(fb.profile_segments, rfm.assign(d.recent(3)), "segment")
     assert isinstance(profile, Unavailable)
     assert profile.summary() == (
-        "Satisfaction by RFM segment is not shown: it needs a 'customer_id' column in the "
-        "feedback to match "
-        "responses to customers' segments."
+        "Satisfaction by RFM segment is not shown: it needs a customer identifier on each "
+        "response to match responses to customers' segments. Fix: map the customer column to "
+        "'customer_id' (params columns:)."
     )
     loop = fb.close_the_loop(d.feedback, asof=d.period.end_time)
-    assert "Without a 'customer_id' column" in loop.summary()
+    assert "Without a customer identifier" in loop.summary()
 
 
 def test_all_nps_missing_names_the_outcomes_the_data_has(base):

@@ -244,3 +244,23 @@ def test_the_closed_loop_category_table_is_one_row_per_category(page_tables):
     counts = [int(r[1].replace(",", "")) for r in rest]
     assert counts == sorted(counts, reverse=True)
     assert not any("(" in r[1] for r in body)  # a count is a count: no interval on it
+
+
+def test_code_cells_show_display_labels_and_the_export_keeps_the_codes():
+    from fbresearch.present.exports import export_frame
+
+    frame = pd.DataFrame(
+        {
+            "channel": pd.Categorical(["call_center", "email"]),
+            "metric": ["nps", "csat"],
+            "excerpt": ["call_center was slow", "fine"],  # a verbatim is never relabelled
+            "n": [27, 49],
+        }
+    )
+    shown = readable(frame)
+    assert shown["Channel"].tolist() == ["Call center", "Email"]
+    assert shown["Metric"].tolist() == ["NPS", "CSAT"]
+    assert shown["Excerpt"].tolist() == ["call_center was slow", "fine"]
+    assert "call_center</td>" not in table_html(frame)
+    table, _ = export_frame(frame)
+    assert table["Channel"].tolist() == ["call_center", "email"]  # the spreadsheet keeps codes

@@ -119,3 +119,12 @@ def test_period_page_states_the_kpis_own_confidence():
         footer=FOOTER,
     )
     assert "give 95% confidence intervals" in index and "at the 5% level" in index
+
+
+def test_kpi_card_counts_the_scores_answers_of_the_months_responses():
+    # 241 NPS answers among 345 responses (104 reviews and social posts carry no score): the
+    # card names both in the words the pages use, never "241 responses"
+    kpi = {"name": "NPS", "estimate": 0.0, "ci_low": -8.6, "ci_high": 8.6, "n": 241}
+    assert kpi_view({**kpi, "responses": 345})["count"] == "241 answers (of 345 responses)"
+    assert kpi_view({**kpi, "responses": 241})["count"] == "241 responses"  # every one scored
+    assert kpi_view(kpi)["count"] == "241 answers"

@@ -74,14 +74,14 @@ def test_no_orders_and_no_attributes_skips_segmentation(params):
     s = DataSummary(s.period, s.answers, s.answers_in_period, s.months, s.files, 1, ())
     plan = plan_pages(s, params)["segmentation"]
     assert plan.status == "skipped"
-    assert sections(plan)["attributes"].reason.startswith("needs a segment attribute column")
+    assert sections(plan)["attributes"].reason.startswith("needs a customer attribute")
 
 
 def test_no_text_skips_topics_and_trims_closed_loop(params):
     plans = plan_pages(summary(drop=("text",)), params)
     topics = plans["topics"]
     assert topics.status == "skipped" and not any(s.included for s in topics.sections)
-    assert topics.sections[0].reason == "needs a text column"
+    assert topics.sections[0].reason == "needs the customers' comments"
     assert topics.sections[0].fix == 'map your comment column in params: columns: {text: "Comment"}'
     closed = plans["closed_loop"]
     assert closed.status == "partial" and [d["section"] for d in closed.left_out] == [
@@ -93,7 +93,7 @@ def test_no_text_skips_topics_and_trims_closed_loop(params):
 def test_empty_text_column_says_it_is_empty(params):
     plan = plan_pages(summary(text=0), params)["topics"]
     assert plan.status == "skipped"
-    assert plan.sections[0].reason == "needs texts: the text column is empty up to 2026-10"
+    assert plan.sections[0].reason == "needs the customers' comments: there are none up to 2026-10"
 
 
 def test_no_nps_drivers_use_csat_and_say_it(params):
@@ -140,14 +140,14 @@ def test_no_channel_overview_partial(params):
 def test_no_improvements_skips_improvement(params):
     plan = plan_pages(summary(improvements=0), params)["improvement"]
     assert plan.status == "skipped"
-    assert plan.left_out[0]["reason"] == "needs at least one improvement declared in params"
+    assert plan.left_out[0]["reason"].startswith("needs the improvements made to be listed")
 
 
 def test_one_month_and_one_rating(params):
     plans = plan_pages(summary(months=1, drop=("rating_price", "rating_quality")), params)
     assert plans["drivers"].status == "skipped"
     assert plans["drivers"].sections[0].reason == (
-        "needs at least 2 attribute ratings with answers (found 1)"
+        "needs answers to at least 2 attribute ratings, such as delivery or price (found 1)"
     )
     topics = plans["topics"]
     assert topics.status == "partial"
@@ -221,7 +221,9 @@ def test_trim_removes_exactly_the_tagged_cells_and_adds_one_note(params):
     assert body[0].source == nb.cells[0].source and "plan-note" in body[1].metadata["tags"]
     assert [c.source for c in body[2:]] == [c.source for c in kept[1:]]
     note = body[1].source
-    assert "and Churn risk**: needs an orders file. To show them, name your orders" in note
+    assert "and Churn risk**: needs an orders file.\n" in note
+    # the params line goes to the one "For analysts:" line, not into the reason
+    assert note.endswith('*For analysts:* name your orders export in params: orders: "orders.csv".')
     assert note.count("needs an orders file") == 1 and "**RFM segments: size and revenue, " in note
     assert "## " not in note  # no heading of a section that is left out
     assert len(nb.cells) == 17  # the source is untouched
@@ -270,7 +272,7 @@ def test_journey_page_is_skipped_without_touchpoint_and_says_which_column(params
     plan = plan_pages(summary(drop=("touchpoint",)), params)["journey"]
     assert plan.status == "skipped"
     reasons = {s["reason"] for s in plan.left_out}
-    assert reasons == {"needs a touchpoint column with answers"}
+    assert reasons == {"needs the journey stage of each response"}
     assert any("columns: {touchpoint:" in s["fix"] for s in plan.left_out)
     # with the column it runs whole, even without texts or scores (volume per stage)
     plan = plan_pages(summary(drop=("text", "nps", "csat", "ces")), params)["journey"]

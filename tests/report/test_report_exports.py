@@ -23,6 +23,7 @@ from bs4 import BeautifulSoup
 
 from fbresearch.present.exports import TABLES_ENV, record_table
 from fbresearch.report.exports import sheet_name, write_exports
+from fbresearch.schema import display_label
 
 PAGES = ("overview", "drivers", "closed_loop")
 PHONE, EMAIL = "13912345678", "jane.doe@example.com"
@@ -106,7 +107,9 @@ def _page_tables(html: str) -> list[dict]:
         tables.append(
             {
                 "headers": [th.get_text() for th in table.select("thead th")],
-                "rows": [[td.get_text() for td in tr.select("td")] for tr in table.select("tbody tr")],
+                "rows": [
+                    [td.get_text() for td in tr.select("td")] for tr in table.select("tbody tr")
+                ],
                 "total": int(total.group(1).replace(",", "")) if total else None,
             }
         )
@@ -123,8 +126,12 @@ def _matches(text: str, value) -> bool:
         return missing or value == "–"
     if missing:
         return False
-    if isinstance(value, str):
-        return value == text
+    if isinstance(value, str):  # the workbook keeps a code, the page shows its display label
+        # (of the code before redaction: "email_<phone>" reads "Email [phone]")
+        return (
+            text in (value, display_label(value))
+            or text.casefold() == value.replace("_", " ").casefold()
+        )
     if isinstance(value, bool) or text in ("yes", "no"):
         return bool(value) == (text == "yes")
     if isinstance(value, pd.Timestamp):

@@ -69,7 +69,7 @@ def test_skipped_page_is_not_executed(run):
     _, lines, out = run
     folder = out / "2026-10"
     assert not (folder / "topics.html").exists() and not (folder / "topics.ipynb").exists()
-    assert "topics: skipped (needs a text column); not run" in lines
+    assert "topics: skipped (needs the customers' comments); not run" in lines
     assert not [p for p in folder.iterdir() if p.name.startswith(".")]  # no trimmed copies left
 
 
@@ -93,9 +93,9 @@ def test_index_shows_status_and_what_is_left_out(run):
     text = {k: tr.get_text(" ", strip=True) for k, tr in rows.items()}
     topics = next(tr for k, tr in rows.items() if k.startswith("Topics"))
     assert topics.find("a") is None  # a skipped page has no link
-    assert "skipped" in topics.get_text() and "needs a text column" in topics.get_text()
+    assert "skipped" in topics.get_text() and "needs the customers' comments" in topics.get_text()
     seg = next(v for k, v in text.items() if k.startswith("Customer segments"))
-    assert "partial" in seg and "needs an orders file. To show them, name your orders export" in seg
+    assert "partial" in seg and "needs an orders file. For analysts: Name your orders export" in seg
     drivers = next(tr for k, tr in rows.items() if k.startswith("Drivers"))
     assert drivers.find("a")["href"] == "drivers.html" and "complete" in drivers.get_text()
     reports = (out / "index.html").read_text()
@@ -115,3 +115,24 @@ def test_no_page_shows_a_heading_of_a_left_out_section(run):
         assert "Traceback" not in page_text and "AttributeError" not in page_text, name
         if left_out:
             assert "Left out of this page" in page_text, name
+
+
+def test_left_out_sections_say_what_is_missing_in_plain_words(run):
+    # the pages and the index say what is missing in words; the params line, column and file
+    # names stand only on the one "For analysts:" line of each page (or index row)
+    from tests.page_text import SETUP_DETAIL, analysts_lines, reader_text
+
+    _, _, out = run
+    pages = sorted((out / "2026-10").glob("*.html"))
+    assert {p.stem for p in pages} >= {"index", "overview", "segmentation", "closed_loop"}
+    for page in pages:
+        # the data file's own name is provenance ("800 responses read from export.csv")
+        text = reader_text(page).replace("export.csv", "the export")
+        assert not SETUP_DETAIL.search(text), (page.name, SETUP_DETAIL.search(text))
+    overview = out / "2026-10" / "overview.html"
+    assert "Response rate : needs an invitations file" in reader_text(overview)
+    assert analysts_lines(overview) == [
+        'For analysts: name your invitations export in params: invitations: "invitations.csv".'
+    ]
+    index = analysts_lines(out / "2026-10" / "index.html")
+    assert 'For analysts: Name your orders export in params: orders: "orders.csv".' in index

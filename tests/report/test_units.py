@@ -153,7 +153,7 @@ def test_a_units_tiny_channel_shows_no_number_on_its_overview(tmp_path):
     }
     run_report(params, out=tmp_path / "out", workers=1, progress=None)
     page = (tmp_path / "out" / "2026-10" / "units" / "east" / "overview.html").read_text()
-    rows = re.findall(r"<tr><td>call_center</td>(.*?)</tr>", page)
+    rows = re.findall(r"<tr><td>Call center</td>(.*?)</tr>", page)
     assert rows, "the channel's rows say it is hidden"
     for row in rows:  # the 2026-10 rows: the notice, no digit besides the threshold's
         text = re.sub(r"<[^>]+>", " ", row)
@@ -163,7 +163,7 @@ def test_a_units_tiny_channel_shows_no_number_on_its_overview(tmp_path):
     # the cell's own figures (3 answers: NPS 33.3, CSAT 2 of 3) appear nowhere on the page
     for figure in ("33.3 (", "66.7% (", "5.3 ("):
         assert figure not in page, figure
-    assert "call_center was" not in page and "for call_center" not in page
+    assert "Call center was" not in page and "for Call center" not in page
     # the organisation's own overview is not affected (no threshold on its cells)
     org = (tmp_path / "out" / "2026-10" / "overview.html").read_text()
     assert "not shown to protect anonymity" not in org

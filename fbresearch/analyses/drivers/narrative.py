@@ -252,7 +252,10 @@ def driver_summary(result: DriverResult) -> str:
     """How the model was fitted, what it explains, the strongest drivers that matter, the
     drivers without evidence, the unit and the warnings."""
     model = {
-        "ols": f"a linear regression with {result.cov_type} robust standard errors",
+        "ols": (
+            f"a linear regression with robust standard errors ({result.cov_type}: intervals "
+            "that do not assume every answer is equally noisy)"
+        ),
         "ordinal": "an ordinal logistic regression",
         "logit": "a logistic regression",
     }[result.model]

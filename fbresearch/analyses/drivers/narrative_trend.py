@@ -97,9 +97,8 @@ def trend_summary(result: DriverTrendResult) -> str:
         f"({result.n_previous:,}), other ratings held equal."
     )
     joint = (
-        f"the joint test of all {p} drivers' changes gives p {format_p(result.joint_p_value)} "
-        f"(F = {result.joint_statistic:.2f} on {result.joint_df[0]} and {result.joint_df[1]:,} "
-        "degrees of freedom)"
+        f"the joint test of all {p} drivers' changes (one test of whether any changed) gives "
+        f"p {format_p(result.joint_p_value)}"
     )
     changed = trend_sentences(result)
     if not result.joint_rejects:

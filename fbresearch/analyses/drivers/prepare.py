@@ -314,7 +314,7 @@ def check(data: Prepared, n_terms: int) -> None:
     if n < needed:
         dropped = ""
         if data.missing_by_column:
-            parts = ", ".join(f"{c} {k:,}" for c, k in data.missing_by_column.items())
+            parts = ", ".join(f"{driver_label(c)} {k:,}" for c, k in data.missing_by_column.items())
             dropped = f" (responses with a missing answer were dropped: {parts})"
         raise AnalysisError(
             f"Only {n:,} complete responses for {n_terms} model terms{dropped}: the model needs "

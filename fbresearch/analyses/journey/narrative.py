@@ -2,8 +2,8 @@
 
 Examples
 --------
->>> step_label("purchase", "delivery")
-'purchase → delivery'
+>>> step_label("purchase", "post_purchase")
+'Purchase → Post purchase'
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from fbresearch.analyses.kpis.narrative import p_text
 from fbresearch.analyses.kpis.scores import row_estimate
 from fbresearch.format import confidence_label, format_amount, format_interval, format_p
 from fbresearch.results import Finding
-from fbresearch.schema import metric_spec
+from fbresearch.schema import display_label, metric_spec
 
 if TYPE_CHECKING:
     from fbresearch.analyses.journey.results import JourneyResult, StageProfiles
@@ -35,7 +35,13 @@ __all__ = [
 
 
 def step_label(previous: str, stage: str) -> str:
-    return f"{previous} → {stage}"
+    """One step of the journey, the stages by their display labels."""
+    return f"{display_label(previous)} → {display_label(stage)}"
+
+
+def _stage(stage: str) -> str:
+    """A stage as sentences name it (its display label: "Post purchase", not post_purchase)."""
+    return str(display_label(stage))
 
 
 def _level_text(result: JourneyResult, metric: str, stage: str) -> str:
@@ -57,13 +63,15 @@ def _drop_sentence(result: JourneyResult, metric: str) -> str:
     previous, q = str(row["previous_stage"].iloc[0]), float(row["q_value"].iloc[0])
     interval = format_interval(e.ci_low, e.ci_high, spec.digits, percent=spec.unit == "percent")
     head = (
-        f"The largest drop in {spec.label} is from {previous} to {stage}: "
+        f"The largest drop in {spec.label} is from {_stage(previous)} to {_stage(stage)}: "
         f"{format_amount(e.estimate, spec)} lower ({confidence_label(e.confidence)} CI of the "
-        f"change {interval}; {p_text(e.p_value)}, {p_text(q).replace('p', 'q', 1)})"
+        f"change {interval}; {p_text(e.p_value)}, adjusted {p_text(q)})"
     )
     if result.drop_is_significant(metric):
         if metric == next(m for m in result.metrics if result.drop_is_significant(m)):
-            return f"{head}: a significant drop, so {stage} is the weak stage of the journey."
+            return (
+                f"{head}: a significant drop, so {_stage(stage)} is the weak stage of the journey."
+            )
         return f"{head}: a significant drop."
     return f"{head}: not a significant drop; it may be chance."
 
@@ -72,7 +80,7 @@ def journey_summary(result: JourneyResult) -> str:
     """Volumes, the best and worst stage of the first outcome, and each outcome's largest drop."""
     parts = [
         f"{result.n:,} responses had a journey stage{_window(result)}, across "
-        f"{len(result.stages)} stages: {', '.join(result.stages)}."
+        f"{len(result.stages)} stages: {', '.join(map(_stage, result.stages))}."
     ]
     if not result.metrics:
         return " ".join([*parts, "None of them has a score to compare the stages on."])
@@ -83,8 +91,8 @@ def journey_summary(result: JourneyResult) -> str:
         worst = rows.loc[rows["estimate"].idxmin(), "stage"]
         label = metric_spec(first).label
         parts.append(
-            f"{label} is highest at {best} ({_level_text(result, first, best)}) and lowest at "
-            f"{worst} ({_level_text(result, first, worst)})."
+            f"{label} is highest at {_stage(best)} ({_level_text(result, first, best)}) and "
+            f"lowest at {_stage(worst)} ({_level_text(result, first, worst)})."
         )
     parts += [_drop_sentence(result, m) for m in result.metrics]
     return " ".join(parts)
@@ -145,12 +153,12 @@ def steps_display_table(result: JourneyResult) -> pd.DataFrame:
                 "Measure": spec.label,
                 "Change": f"{unit} ({interval})",
                 "p_value": float(r["p_value"]),
-                "q (BH)": format_p(r["q_value"]),
+                "Adjusted p": format_p(r["q_value"]),
                 "Significant": "yes" if bool(r["significant"]) else "no",
             }
         )
     return pd.DataFrame(
-        rows, columns=["Step", "Measure", "Change", "p_value", "q (BH)", "Significant"]
+        rows, columns=["Step", "Measure", "Change", "p_value", "Adjusted p", "Significant"]
     )
 
 
@@ -202,8 +210,8 @@ def profiles_summary(result: StageProfiles) -> str:
                 f"({format_amount(d['coef'], spec)} per rating point)"
             )
         if bits:
-            parts.append(f"At {stage}, " + " and ".join(bits) + ".")
-    parts += [f"At {stage}: {note}." for stage, note in result.notes.items()]
+            parts.append(f"At {_stage(stage)}, " + " and ".join(bits) + ".")
+    parts += [f"At {_stage(stage)}: {note}." for stage, note in result.notes.items()]
     return " ".join(parts) or "No stage has enough texts or answers to profile."
 
 
@@ -239,5 +247,5 @@ def profiles_caption(result: StageProfiles) -> str:
         f"What customers write about at each stage (triage categories; a text may be in "
         f"several) and which ratings go with a better {outcome} (driver regression on the "
         f"stage's answers, {confidence_label(result.confidence)} CI; n.s.: not significant "
-        "after Benjamini-Hochberg over the drivers)."
+        "after the false-discovery-rate check over the drivers)."
     )

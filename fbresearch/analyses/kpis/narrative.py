@@ -20,7 +20,7 @@ from fbresearch.analyses.kpis.suppress import hidden_note
 from fbresearch.format import confidence_label, format_amount, format_number, format_p
 from fbresearch.privacy import anonymity_note
 from fbresearch.results import Estimate, Finding
-from fbresearch.schema import metric_spec
+from fbresearch.schema import display_label, metric_spec
 
 if TYPE_CHECKING:
     from fbresearch.analyses.kpis.results import (
@@ -115,11 +115,18 @@ def _format_amount(metric: str, value: float) -> str:
 
 
 def _group_text(row: pd.Series, others: list[str]) -> str:
-    return " for " + ", ".join(str(row[k]) for k in others) if others else ""
+    """" for Call center": the row's groups by their display labels (never the data's codes).
+
+    Examples
+    --------
+    >>> _group_text(pd.Series({"channel": "call_center", "n": 3}), ["channel"])
+    ' for Call center'
+    """
+    return " for " + ", ".join(str(display_label(row[k])) for k in others) if others else ""
 
 
 def _named(est: Estimate, row: pd.Series, result: KpiTable) -> Estimate:
-    """``est`` named with its group ("NPS for call_center"), as the executive summary names it."""
+    """``est`` named with its group ("NPS for Call center"), as the executive summary names it."""
     return dataclasses.replace(est, name=f"{est.name}{_group_text(row, result._others)}")
 
 

@@ -226,7 +226,7 @@ def comparison_display_table(result: UnitComparison, unit: object = None) -> pd.
                     f"Rest {ci}": "",
                     f"Difference {ci}": "",
                     "p": "",
-                    "q (BH)": "",
+                    "Adjusted p": "",
                     "Verdict": "",
                 }
             )
@@ -254,7 +254,7 @@ def comparison_display_table(result: UnitComparison, unit: object = None) -> pd.
             digits=digits,
         )
         line["p"] = format_p(r["p_value"])
-        line["q (BH)"] = format_p(r["q_value"])
+        line["Adjusted p"] = format_p(r["q_value"])  # after the false-discovery-rate check
         line["Verdict"] = (
             f"significantly {_direction(r)}" if bool(r["significant"]) else "no clear difference"
         )

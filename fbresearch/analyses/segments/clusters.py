@@ -21,6 +21,7 @@ from fbresearch.analyses.segments.common import _asof_timestamp, _clean_orders, 
 from fbresearch.analyses.segments.results import ClusterResult
 from fbresearch.errors import AnalysisError
 from fbresearch.results import Estimate
+from fbresearch.schema import display_label
 
 __all__ = ["FEATURE_WORDS", "NO_GROUPS", "customer_features", "cluster_segments"]
 
@@ -43,6 +44,14 @@ FEATURE_WORDS: dict[str, tuple[str, str]] = {
     "responses": ("vocal", "quiet"),
 }
 
+
+#: Features in words, for the page's notes ("days since the last order", not recency_days).
+_FEATURE_NAMES = {
+    "recency_days": "days since the last order",
+    "tenure_days": "days since the first order",
+    "orders": "number of orders",
+    "avg_order_value": "average order value",
+}
 
 #: Counts and money: multiplicative scales, log-transformed by ``log="auto"``.
 _LOG_FEATURES = {"orders", "frequency", "spend", "monetary", "avg_order_value", "responses"}
@@ -210,9 +219,11 @@ def cluster_segments(
     complete = data.notna().all(axis=1).to_numpy()
     notes = []
     if (~complete).any():
-        worst = data.isna().sum().idxmax()
+        worst = str(data.isna().sum().idxmax())
+        name = _FEATURE_NAMES.get(worst, str(display_label(worst)).lower())
         notes.append(
-            f"{int((~complete).sum()):,} customers with a missing feature (most often {worst}) were not clustered."
+            f"{int((~complete).sum()):,} customers with a missing feature (most often the {name}) "
+            "were not clustered."
         )
     data = data.loc[complete]
     lo, hi = k_range

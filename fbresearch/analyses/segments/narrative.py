@@ -24,7 +24,7 @@ from fbresearch.analyses.kpis import scores as kpi
 from fbresearch.analyses.segments.common import MIN_RESPONSES, NEW_CUSTOMER
 from fbresearch.format import confidence_label, format_number
 from fbresearch.results import Finding
-from fbresearch.schema import METRICS
+from fbresearch.schema import METRICS, display_label
 
 if TYPE_CHECKING:
     from fbresearch.analyses.segments.results import (
@@ -63,6 +63,23 @@ __all__ = [
 
 #: table label ("NPS", "CSAT", ...) -> METRICS key
 _KEY_BY_LABEL = {spec.label: key for key, spec in METRICS.items()}
+#: the RFM segments of once-valuable customers who have not bought for a long time
+_LAPSED_VALUABLE = ("at risk", "can't lose")
+
+
+def _name(segment: Any) -> str:
+    """A segment as a page names it: its display label; an attribute's group as "the West
+    region" (the data's ``region: West``).
+
+    Examples
+    --------
+    >>> _name("potential loyalists"), _name("region: West"), _name("age_band: 25-34")
+    ('Potential loyalists', 'the West region', 'the 25-34 age band')
+    """
+    attribute, sep, value = str(segment).partition(": ")
+    if not sep:
+        return str(display_label(segment))
+    return f"the {display_label(value)} {str(display_label(attribute)).lower()}"
 
 
 def _pct(x: float, digits: int = 0) -> str:
@@ -94,10 +111,10 @@ def rfm_summary(res: RFMResult) -> str:
     n = int(t["customers"].sum())
     top = t.sort_values("revenue_share", ascending=False).iloc[0]
     champ = t.set_index("segment").get("customers", pd.Series(dtype=float))
-    risk = t[t["segment"].isin(["at risk", "can't lose"])]
+    risk = t[t["segment"].isin(_LAPSED_VALUABLE)]
     parts = [
         f"{n:,} customers with orders up to {res.asof:%Y-%m-%d} fall into {len(t)} RFM segments.",
-        f"The largest share of revenue comes from {top['segment']} "
+        f"The largest share of revenue comes from {_name(top['segment'])} "
         f"({_pct(top['revenue_share'])} of revenue from {_pct(top['share'])} of customers).",
     ]
     if "champions" in champ.index:
@@ -108,7 +125,8 @@ def rfm_summary(res: RFMResult) -> str:
     if len(risk):
         parts.append(
             f"{int(risk['customers'].sum()):,} once-valuable customers have not bought for a long time "
-            f"(at risk or can't lose; {_pct(risk['revenue_share'].sum())} of revenue)."
+            f"({' or '.join(_name(r) for r in _LAPSED_VALUABLE)}; "
+            f"{_pct(risk['revenue_share'].sum())} of revenue)."
         )
     return _with_notes(res, " ".join(parts))
 
@@ -117,7 +135,7 @@ def rfm_findings(res: RFMResult) -> list[Finding]:
     """Headline findings of a :class:`RFMResult`."""
     t = res.table.set_index("segment")
     out = []
-    risk = t.loc[[s for s in ("at risk", "can't lose") if s in t.index]]
+    risk = t.loc[[s for s in _LAPSED_VALUABLE if s in t.index]]
     n = int(t["customers"].sum())
     k = int(risk["customers"].sum())
     if k:
@@ -221,7 +239,7 @@ def _gap_text(row: Any, metric: str) -> str:
     else:
         size, low, high, word = -row.difference, -row.diff_high, -row.diff_low, "lower"
     return (
-        f"{row.segment} {word} by {_diff_text(size, metric)} "
+        f"{_name(row.segment)} {word} by {_diff_text(size, metric)} "
         f"({_diff_text(low, metric)} to {_diff_text(high, metric)})"
     )
 
@@ -246,7 +264,8 @@ def profile_summary(res: ProfileResult) -> str:
     small = sorted(set(t.loc[t["small_sample"], "segment"]))
     if small:
         parts.append(
-            f"Fewer than {MIN_RESPONSES} responses in {', '.join(small)}: too few to say; "
+            f"Fewer than {MIN_RESPONSES} responses in {', '.join(map(_name, small))}: too few to "
+            "say; "
             "their figures are shown for completeness only."
         )
     return _with_notes(res, " ".join(parts))
@@ -292,17 +311,15 @@ def profile_findings(res: ProfileResult) -> list[Finding]:
 
 def _among(segment: str) -> str:
     """Who a segment is, in a sentence: ``region: West`` -> "in the West region", ``champions``
-    -> "among champions".
+    -> "in the Champions segment".
 
     Examples
     --------
     >>> _among("region: West"), _among("age_band: 25-34"), _among("champions")
-    ('in the West region', 'in the 25-34 age band', 'among champions')
+    ('in the West region', 'in the 25-34 age band', 'in the Champions segment')
     """
-    attribute, sep, value = str(segment).partition(": ")
-    if not sep:
-        return f"among {segment}"
-    return f"in the {value} {attribute.replace('_', ' ')}"
+    name = _name(segment)
+    return f"in {name}" if name.startswith("the ") else f"in the {name} segment"
 
 
 def _span(metric: str) -> float:
@@ -330,7 +347,8 @@ def migration_summary(res: MigrationResult) -> str:
         text += (
             " Largest moves: "
             + "; ".join(
-                f"{int(r.customers):,} from {r.previous} to {r.current}" for r in moves.itertuples()
+                f"{int(r.customers):,} from {_name(r.previous)} to {_name(r.current)}"
+                for r in moves.itertuples()
             )
             + "."
         )

@@ -58,16 +58,18 @@ class SegmentResult(Result):
         >>> object.__setattr__(res, "labels", pd.Series({"c1": "loyal"}))
         >>> res.assign(pd.DataFrame({"customer_id": ["c1", "c2"]}))["segment"].tolist()
         ['loyal', nan]
-        >>> res.assign(pd.DataFrame({"nps": [9]})).reason
-        "it needs a 'customer_id' column in the feedback to match responses to customers' segments."
+        >>> res.assign(pd.DataFrame({"nps": [9]})).reason  # doctest: +NORMALIZE_WHITESPACE
+        "it needs a customer identifier on each response to match responses to customers'
+        segments. Fix: map the customer column to 'customer_id' (params columns:)."
         """
         labels = getattr(self, "labels", None)
         if labels is None:
             raise AnalysisError(f"{type(self).__name__} holds no per-customer segments to assign.")
         if customer not in frame.columns:
             reason = (
-                f"it needs a {customer!r} column in the feedback to match responses to "
-                "customers' segments."
+                "it needs a customer identifier on each response to match responses to "
+                f"customers' segments. Fix: map the customer column to {customer!r} (params "
+                "columns:)."
             )
             return Unavailable(
                 table=pd.DataFrame(), message=f"Segments are not shown: {reason}", reason=reason

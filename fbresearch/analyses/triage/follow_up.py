@@ -123,10 +123,9 @@ def close_the_loop(
         )
     if responded not in frame.columns and resolved not in frame.columns:
         raise AnalysisError(
-            f"it needs a {responded!r} column (when each response was first answered) or a "
-            f"{resolved!r} column (when its case was resolved) to know who was contacted, and "
-            f"the data has neither. Fix: map one of them in params (columns: {{{responded}: "
-            f"<your column>}})."
+            "it needs the time each response was first answered or the time its case was "
+            "resolved to know who was contacted, and the data has neither. Fix: map one of "
+            f"them in params (columns: {{{responded}: <your column>}} or {resolved})."
         )
     flags: dict[str, np.ndarray] = {}
     t0 = _parse_times(frame[submitted], submitted, flags)
@@ -169,7 +168,7 @@ def close_the_loop(
     else:
         rows, difference = [], None
         notes.append(
-            f"Without a {customer!r} column, later answers of the same customer cannot be found."
+            "Without a customer identifier, later answers of the same customer cannot be found."
         )
     table = pd.DataFrame(rows, columns=_columns(outcome))
     return LoopResult(

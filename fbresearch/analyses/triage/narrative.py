@@ -21,7 +21,7 @@ import pandas as pd
 from fbresearch.analyses.triage.config import SEVERITIES, UNCATEGORIZED, UNSORTED_MEANING
 from fbresearch.format import confidence_label, format_number
 from fbresearch.results import Estimate, Finding
-from fbresearch.schema import METRICS
+from fbresearch.schema import METRICS, display_label
 
 if TYPE_CHECKING:  # pragma: no cover - types only
     from fbresearch.analyses.triage.results import (
@@ -256,7 +256,9 @@ def response_times_summary(result: ResponseTimesResult) -> str:
         )
     text += _resolution_text(result)
     if "channel" in result.worst:
-        text += f" The channel that breaks its limits most is {result.worst['channel']}."
+        text += (
+            f" The channel that breaks its limits most is {display_label(result.worst['channel'])}."
+        )
     if "category" in result.worst:
         text += f" The category answered late most often is {result.worst['category']}."
     flagged = int(result.quality["rows"].sum()) if len(result.quality) else 0
@@ -295,12 +297,12 @@ def response_times_findings(result: ResponseTimesResult) -> list[Finding]:
             r["ci_high"],
             n=int(r["limit_due"]),
             confidence=result.confidence,
-            name=f"within limit ({r['group']})",
+            name=f"within limit ({display_label(r['group'])})",
             unit="share",
         )
         out.append(
             Finding(
-                f"{r['group']} breaks its response-time limits most: only "
+                f"{display_label(r['group'])} breaks its response-time limits most: only "
                 f"{est.format(0)} answered in time.",
                 est,
                 importance=0.7,
@@ -464,7 +466,8 @@ def suspicious_summary(result: SuspiciousResult) -> str:
             + (
                 "They are left out of the KPIs on this page."
                 if result.exclude
-                else "They are shown here and still counted in the KPIs (params can exclude them)."
+                else "They are shown here and still counted in the KPIs (the report's settings "
+                "can leave them out)."
             )
         )
     return text + _notes(result.notes)

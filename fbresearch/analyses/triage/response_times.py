@@ -167,9 +167,9 @@ def _check_frame(
         )
     if responded not in frame.columns and resolved not in frame.columns:
         raise AnalysisError(
-            f"response times need a column {responded!r} (when each response was first answered) "
-            f"and/or {resolved!r} (when its case was resolved); the data has neither. Fix: map "
-            f"your columns to these names in params columns:."
+            "response times need the time each response was first answered or the time its "
+            f"case was resolved, and the data has neither. Fix: map your columns to {responded!r} "
+            f"and/or {resolved!r} in params columns:."
         )
     return frame
 
@@ -189,11 +189,14 @@ def _missing_notes(have_resp: bool, have_res: bool, responded: str, resolved: st
     notes = []
     if not have_resp:
         notes.append(
-            f"The data has no {responded!r} column, so the share answered within the "
-            f"limits cannot be shown; map it in params columns: to see it."
+            "The data does not say when each response was first answered, so the share "
+            "answered within the limits cannot be shown."
         )
     if not have_res:
-        notes.append(f"The data has no {resolved!r} column, so time to resolution cannot be shown.")
+        notes.append(
+            "The data does not say when each case was resolved, so time to resolution cannot "
+            "be shown."
+        )
     return notes
 
 

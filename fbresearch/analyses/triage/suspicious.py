@@ -323,7 +323,9 @@ def _customer_codes(frame: pd.DataFrame, customer: str | None, notes: list[str])
         else np.arange(n).astype(object)
     )
     if customer and customer not in frame.columns:
-        notes.append(f"No {customer!r} column: every response is treated as a different customer.")
+        notes.append(
+            "Without a customer identifier, every response is treated as a different customer."
+        )
     return pd.factorize(who)[0]
 
 

@@ -16,8 +16,8 @@ import pandas as pd
 
 from fbresearch.analyses.value.groups import GROUPS
 from fbresearch.evidence import is_significant
-from fbresearch.format import confidence_label
-from fbresearch.results import Estimate, Finding, format_number
+from fbresearch.format import confidence_label, format_number
+from fbresearch.results import Estimate, Finding
 from fbresearch.schema import METRICS
 
 if TYPE_CHECKING:
@@ -30,6 +30,7 @@ __all__ = [
     "value_findings",
     "value_display_table",
     "stakes_table",
+    "stakes_summary",
     "value_caption",
     "ASSUMPTIONS",
 ]
@@ -57,7 +58,7 @@ def money(value: float, currency: str = "") -> str:
     >>> money(9045.2, "EUR")
     '9,045 EUR'
     """
-    text = format_number(value, _SPEND_DIGITS)
+    text = format_number(value, _SPEND_DIGITS, grouped=True)
     return f"{text} {currency}" if currency else text
 
 
@@ -104,9 +105,69 @@ def risk_explained(result: ValueResult) -> str:
     )
 
 
+def _each(total: float, n: int) -> str:
+    """``total / n`` written with the fewest decimals (0 to 2) whose ``n`` times gives back the
+    total as :func:`money` writes it, so that the reader's multiplication checks out.
+
+    Examples
+    --------
+    >>> _each(9045.0, 56), _each(22568.0, 56)  # 56 × 161.52 = 9,045.12; 56 × 403 = 22,568
+    ('161.52', '403')
+    """
+    for digits in (0, 1, 2):
+        shown = format_number(total / n, digits, grouped=True)
+        if money(n * float(shown.replace(",", ""))) == money(total):
+            return shown
+    return format_number(total / n, 2, grouped=True)
+
+
+def stakes_summary(result: ValueResult) -> str:
+    """How the revenue at risk and the value of one move follow from the spend by answer group
+    (the first table), one sentence each; ``""`` without this month's detractors.
+
+    Both come from the model behind that table, applied to this month's detractors with their
+    own tenure, prior orders and spend: the sentence starts from the table's average customer
+    and says what the detractors' own figures make of it, with the multiplication spelled out.
+
+    Examples
+    --------
+    >>> from fbresearch.analyses.value.results import ValueResult
+    >>> e = lambda v, lo, hi, n=903: Estimate(v, lo, hi, n=n)
+    >>> result = ValueResult(table=pd.DataFrame(), n_current=56,
+    ...     spend={"detractor": e(1300.2, 1059, 1512), "passive": e(1372.4, 1216, 1546),
+    ...            "promoter": e(1703.1, 1443, 1955)},
+    ...     spend_gap=e(402.9, 143, 687), revenue_at_risk=e(9045.0, 3230, 16710, 56),
+    ...     move_value=e(29.0, -52, 139, 56))
+    >>> print(stakes_summary(result))  # doctest: +NORMALIZE_WHITESPACE
+    From the spend by answer group above: promoters spent 1,703 and detractors 1,300 in the 12
+    months, a gap of 403 for the average customer; for this month's 56 detractors, each with
+    their own tenure, past orders and spend, the same model predicts a gap of 161.52 each, and
+    56 × 161.52 = 9,045 is the revenue at risk. Likewise passives spent 1,372, 72 more than
+    detractors for the average customer; for this month's detractors the model predicts 29
+    more each as passives (95% CI -52 to 139), the value of moving one detractor to passive.
+    """
+    risk, move, n = result.revenue_at_risk, result.move_value, result.n_current
+    if risk is None or move is None or n <= 0 or not result.spend:
+        return ""
+    cur, level = result.currency, confidence_label(result.confidence)
+    d, pa, pr = (result.spend[g].estimate for g in ("detractor", "passive", "promoter"))
+    each = _each(risk.estimate, n)
+    return (
+        f"From the spend by answer group above: promoters spent {money(pr, cur)} and "
+        f"detractors {money(d, cur)} in the 12 months, a gap of {money(pr - d, cur)} for the "
+        f"average customer; for this month's {n:,} detractors, each with their own tenure, past "
+        f"orders and spend, the same model predicts a gap of {each} each, and {n:,} × {each} = "
+        f"{money(risk.estimate, cur)} is the revenue at risk. Likewise passives spent "
+        f"{money(pa, cur)}, {money(pa - d, cur)} more than detractors for the average customer; "
+        f"for this month's detractors the model predicts {money(move.estimate, cur)} more each "
+        f"as passives ({level} CI {_ci(move, currency=cur)}), the value of moving one detractor "
+        "to passive."
+    )
+
+
 def pct(value: float) -> str:
     """A share as a whole percentage, e.g. ``'78%'``."""
-    return format_number(value, _RET_DIGITS, percent=True)
+    return f"{format_number(value, _RET_DIGITS, percent=True)}%"
 
 
 def value_summary(result: ValueResult) -> str:
@@ -233,7 +294,9 @@ def value_caption(result: ValueResult) -> str:
     names = [c.replace("_", " ") for c in result.controls]
     controls = ""
     if names:
-        controls = ", " + (names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}")
+        controls = ", " + (
+            names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+        )
     return (
         f"12-month retention and net spend after a customer's first answer, by answer group, "
         f"adjusted for tenure, the year's prior orders and spend{controls}; {level} intervals "

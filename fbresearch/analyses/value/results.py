@@ -91,6 +91,12 @@ class ValueResult(Result):
 
         return narrative.stakes_table(self)
 
+    def stakes_summary(self) -> str:
+        """How the revenue at risk and the value of one move follow from the spend table."""
+        from fbresearch.analyses.value import narrative
+
+        return narrative.stakes_summary(self)
+
     def caption(self) -> str:
         from fbresearch.analyses.value import narrative
 

@@ -2,8 +2,8 @@
 
 Examples
 --------
->>> _tick("delivery", 1234)
-'delivery\\nn = 1,234'
+>>> _tick("post_purchase", 1234)
+'Post purchase\\nn = 1,234'
 """
 
 from __future__ import annotations
@@ -12,13 +12,13 @@ import numpy as np
 
 from fbresearch.format import confidence_label
 from fbresearch.present.plots.base import PALETTE, new_axes
-from fbresearch.schema import metric_spec
+from fbresearch.schema import display_label, metric_spec
 
 __all__ = ["plot_journey"]
 
 
 def _tick(stage: str, n: int) -> str:
-    return f"{stage}\nn = {n:,}"
+    return f"{display_label(stage)}\nn = {n:,}"
 
 
 def plot_journey(result, ax=None, metric: str | None = None):  # noqa: ANN001, ANN201

@@ -17,7 +17,7 @@ from fbresearch.analyses.kpis.narrative import benchmark_text, period_label
 from fbresearch.analyses.targets.narrative import projected
 from fbresearch.errors import AnalysisError
 from fbresearch.present.plots.base import PALETTE, new_axes
-from fbresearch.schema import metric_spec
+from fbresearch.schema import display_label, metric_spec
 
 if TYPE_CHECKING:
     from fbresearch.analyses.kpis.results import AcknowledgedResult, KpiTable, ResponseRateResult
@@ -43,12 +43,13 @@ def _kpi_dates(values):  # noqa: ANN001, ANN202
 
 
 def _kpi_tick(value, first: bool) -> str:  # noqa: ANN001
-    """ "Oct" within a year, "Jan\\n2026" at the first bar and at each new year."""
+    """ "Oct" within a year, "Jan\\n2026" at the first bar and at each new year; a group by its
+    display label ("Call center")."""
     if isinstance(value, pd.Period) and value.freqstr.startswith("M"):
         return value.strftime("%b\n%Y") if first or value.month == 1 else value.strftime("%b")
     if isinstance(value, pd.Timestamp):
         return value.strftime("%b\n%Y") if first or value.month == 1 else value.strftime("%b")
-    return str(value)
+    return str(display_label(value))
 
 
 def _kpi_finish(ax, xlabel, ylabel, title, created=False):  # noqa: ANN001, ANN202
@@ -113,7 +114,7 @@ def kpi_trend_plot(
         part = part.sort_values(x)
         xs = _kpi_dates(part[x]).to_numpy()
         color = PALETTE[i % len(PALETTE)]
-        label = None if level is None else str(level)
+        label = None if level is None else str(display_label(level))
         ax.plot(xs, part[y].to_numpy(float), marker="o", color=color, label=label)
         ax.fill_between(
             xs,
@@ -128,7 +129,9 @@ def kpi_trend_plot(
         ax.xaxis.set_major_locator(locator)
         ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
     if hue is not None:
-        ax.legend(title=hue, frameon=False, loc="center left", bbox_to_anchor=(1.0, 0.5))
+        ax.legend(
+            title=display_label(hue), frameon=False, loc="center left", bbox_to_anchor=(1.0, 0.5)
+        )
     return _kpi_finish(ax, xlabel, ylabel, title, created)
 
 
@@ -176,14 +179,16 @@ def volume_plot(
             width=width,
             bottom=bottom if stacked else None,
             color=PALETTE[i % len(PALETTE)],
-            label=None if hue is None else str(column),
+            label=None if hue is None else str(display_label(column)),
         )
         if stacked:
             bottom = bottom + values
     ax.set_xticks(positions, [_kpi_tick(v, i == 0) for i, v in enumerate(wide.index)])
     ax.grid(axis="x", visible=False)
     if hue is not None:
-        ax.legend(title=hue, frameon=False, loc="center left", bbox_to_anchor=(1.0, 0.5))
+        ax.legend(
+            title=display_label(hue), frameon=False, loc="center left", bbox_to_anchor=(1.0, 0.5)
+        )
     return _kpi_finish(ax, xlabel, ylabel, title, created)
 
 
@@ -300,7 +305,7 @@ def plot_kpi_table(result: KpiTable, ax=None, metric: str | None = None, hue: st
             hue=hue,
             ax=ax,
             ylabel=ylabel,
-            title="Responses by month" + (f" and {hue}" if hue else ""),
+            title="Responses by month" + (f" and {str(display_label(hue)).lower()}" if hue else ""),
         )
     return kpi_trend_plot(
         data,

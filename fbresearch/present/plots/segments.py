@@ -9,18 +9,19 @@ Examples
 >>> table = pd.DataFrame({"term": ["detractor"], "odds_ratio": [2.0], "ci_low": [1.5],
 ...                       "ci_high": [2.7], "meaning": ["NPS 0-6 vs promoters"]})
 >>> plot_odds_ratios(table, confidence=0.9).get_xlabel()
-'odds ratio of lapsing (90% CI; right of 1 = more likely to lapse)'
+'Odds ratio of lapsing (90% CI; right of 1 = more likely to lapse)'
 """
 
 from __future__ import annotations
 
 import seaborn as sns
+from matplotlib.ticker import FuncFormatter
 
 from fbresearch.analyses.segments.common import MIN_RESPONSES
 from fbresearch.format import confidence_label
 from fbresearch.present.plots.base import PALETTE, new_axes
 from fbresearch.present.tables import column_label
-from fbresearch.schema import METRICS
+from fbresearch.schema import METRICS, display_label
 
 __all__ = [
     "plot_rfm_segments",
@@ -41,15 +42,16 @@ def plot_rfm_segments(table, ax=None):  # noqa: ANN001, ANN201
 
     ax = new_axes(ax, figsize=(8, 5))
     data = table[table["customers"] > 0]
+    data = data.assign(segment=[display_label(s) for s in data["segment"]])  # "At risk"
     long = pd.concat(
         [
             pd.DataFrame(
-                {"segment": data["segment"], "measure": "customers", "share": 100 * data["share"]}
+                {"segment": data["segment"], "measure": "Customers", "share": 100 * data["share"]}
             ),
             pd.DataFrame(
                 {
                     "segment": data["segment"],
-                    "measure": "revenue",
+                    "measure": "Revenue",
                     "share": 100 * data["revenue_share"],
                 }
             ),
@@ -106,7 +108,7 @@ def plot_segment_scores(table, ax=None, confidence: float = 0.95):  # noqa: ANN0
     ax.set_yticks(
         list(y),
         [
-            f"{s}{f' (n<{MIN_RESPONSES})' if small else ''}"
+            f"{display_label(s)}{f' (n<{MIN_RESPONSES})' if small else ''}"
             for s, small in zip(table["segment"], table["small_sample"], strict=True)
         ],
     )
@@ -122,6 +124,8 @@ def plot_segment_migration(matrix, ax=None):  # noqa: ANN001, ANN201
     ax = new_axes(ax, figsize=(9, 6))
     rows = matrix[matrix.sum(axis=1) > 0]
     shares = rows.div(rows.sum(axis=1), axis=0) * 100
+    shares.index = [display_label(s) for s in shares.index]  # "Potential loyalists"
+    shares.columns = [display_label(s) for s in shares.columns]
     sns.heatmap(
         shares,
         annot=True,
@@ -130,9 +134,9 @@ def plot_segment_migration(matrix, ax=None):  # noqa: ANN001, ANN201
         cbar_kws={"label": "% of previous segment"},
         ax=ax,
     )
-    ax.set_xlabel("segment now")
-    ax.set_ylabel("segment last period")
-    ax.set_title("Where last period's customers are now (% of each row)")
+    ax.set_xlabel("Segment now")
+    ax.set_ylabel("Segment last month")
+    ax.set_title("Where last month's customers are now (% of each row)")
     return ax
 
 
@@ -150,10 +154,14 @@ def plot_odds_ratios(table, ax=None, confidence: float = 0.95):  # noqa: ANN001,
         )
     ax.axvline(1, color="grey", lw=1, ls="--")
     ax.set_xscale("log")
+    # plain numbers on the log axis ("2", "0.5"), never matplotlib's "2 x 10^0"
+    plain = FuncFormatter(lambda value, _: f"{value:g}")
+    ax.xaxis.set_major_formatter(plain)
+    ax.xaxis.set_minor_formatter(plain)
     ax.set_yticks(range(len(table)), table["meaning"])
     ax.invert_yaxis()
     ax.set_xlabel(
-        f"odds ratio of lapsing ({confidence_label(confidence)} CI; right of 1 = more likely to lapse)"
+        f"Odds ratio of lapsing ({confidence_label(confidence)} CI; right of 1 = more likely to lapse)"
     )
     ax.set_title("What goes with customers lapsing")
     return ax

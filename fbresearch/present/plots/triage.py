@@ -13,6 +13,7 @@ import numpy as np
 from fbresearch.format import confidence_label
 from fbresearch.present.plots.base import PALETTE, new_axes, set_theme
 from fbresearch.present.plots.kpis import kpi_trend_plot
+from fbresearch.schema import display_label
 
 __all__ = [
     "category_shares",
@@ -87,7 +88,11 @@ def severity_rules(table, ax=None):  # noqa: ANN001, ANN201
         list(y), table["responses"], color=[colors.get(s, PALETTE[0]) for s in table["severity"]]
     )
     ax.set_yticks(
-        list(y), [f"{r} ({s})" for r, s in zip(table["rule"], table["severity"], strict=True)]
+        list(y),
+        [
+            f"{r} ({display_label(s)})"
+            for r, s in zip(table["rule"], table["severity"], strict=True)
+        ],
     )
     ax.invert_yaxis()
     ax.set_xlabel("responses graded by the rule")
@@ -121,7 +126,7 @@ def within_limit(  # noqa: ANN201
     ]
     _hbar_ci(
         ax,
-        data["group"],
+        [display_label(g) for g in data["group"]],
         data["estimate"],
         data["ci_low"],
         data["ci_high"],
@@ -154,7 +159,7 @@ def resolution_curves(survival, ax=None):  # noqa: ANN001, ANN201
             part["hours"],
             100 * part["resolved_share"],
             where="post",
-            label=grade,
+            label=display_label(grade),
             color=colors.get(grade),
         )
     ax.axhline(50, color="grey", ls=":", lw=1)
@@ -163,7 +168,7 @@ def resolution_curves(survival, ax=None):  # noqa: ANN001, ANN201
     ax.set_title("Time to resolution (open cases counted until the end of the period)")
     ax.set_ylim(0, 100)
     if len(survival):
-        ax.legend(frameon=False, title="grade")
+        ax.legend(frameon=False, title="Grade")
     return ax
 
 
@@ -175,13 +180,13 @@ def suspicious_reasons(table, ax=None):  # noqa: ANN001, ANN201
     >>> import pandas as pd
     >>> t = pd.DataFrame({"reason": ["gibberish", "template_only"], "responses": [2, 1]})
     >>> [t.get_text() for t in suspicious_reasons(t).get_yticklabels()]
-    ['gibberish', 'template only']
+    ['Gibberish', 'Template only']
     >>> import matplotlib.pyplot as plt; plt.close("all")
     """
     ax = new_axes(ax, figsize=(8, 0.45 * len(table) + 1.2))
     y = range(len(table))
     ax.barh(list(y), table["responses"], color=PALETTE[3])
-    ax.set_yticks(list(y), [r.replace("_", " ") for r in table["reason"]])
+    ax.set_yticks(list(y), [display_label(r) for r in table["reason"]])
     ax.invert_yaxis()
     ax.set_xlabel("responses flagged")
     ax.set_title("Suspicious feedback by reason")

@@ -64,6 +64,6 @@ def test_journey_chart_marks_the_largest_drop():
     ax = r.plot()
     marked = [line for line in ax.lines if line.get_label().startswith("largest drop")]
     assert len(marked) == 1 and list(marked[0].get_xdata()) == [1, 2]
-    assert [t.get_text().split("\n")[0] for t in ax.get_xticklabels()] == list(r.stages)
+    assert [t.get_text().split("\n")[0] for t in ax.get_xticklabels()] == [s.capitalize() for s in r.stages]
     assert "n = 80" in ax.get_xticklabels()[0].get_text()
     plt.close("all")

@@ -173,3 +173,23 @@ def test_the_headline_caption_names_only_the_shares_the_table_holds():
     assert "CSAT" not in caption and caption.endswith(
         " Changes in Satisfied are in percentage points."
     )
+
+
+def test_channel_sentences_and_finding_names_use_the_display_label():
+    # planted: call_center all detractors (NPS -100), email all promoters (+100), in one month;
+    # the sentence names "Call center", never the stored code, and so does the executive
+    # summary's estimate name
+    df = pd.DataFrame(
+        {"channel": ["call_center"] * 40 + ["email"] * 40, "nps": [2] * 40 + [10] * 40}
+    )
+    t = kpis.kpi_table(df, by="channel", metrics="nps")
+    text = t.summary()
+    assert (
+        text.startswith("NPS was highest for Email at 100.0") and "lowest for Call center" in text
+    )
+    assert "call_center" not in text
+    month = df.assign(submitted_at=pd.Timestamp("2026-10-05"))
+    before = month.assign(submitted_at=pd.Timestamp("2026-09-05"), nps=[10] * 40 + [2] * 40)
+    both = kpis.kpi_table(pd.concat([before, month]), by=["month", "channel"], metrics="nps")
+    names = [f.estimate.name for f in both.findings()]
+    assert "NPS for Call center" in names and not any("call_center" in n for n in names)

@@ -52,7 +52,7 @@ def test_response_rate_against_hand_counts_and_benchmark():
     assert not bool(tab.loc[("email", "2026-10"), "clear"])  # Wilson 12/100 reaches 0.199
     assert "social" not in set(r.table["channel"])  # not invited: no rate
     assert "clearly above the 15-25% benchmark" in r.summary()
-    assert [f.sentence.split(" was")[0] for f in r.findings()] == ["The response rate for app"]
+    assert [f.sentence.split(" was")[0] for f in r.findings()] == ["The response rate for App"]
 
 
 def test_response_rate_bad_inputs():

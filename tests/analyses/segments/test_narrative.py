@@ -31,8 +31,8 @@ def test_profile_sentences_name_the_difference_in_points():
         {"seg": ["a"] * 40 + ["b"] * 40, "nps": [10] * 30 + [3] * 10 + [10] * 10 + [3] * 30}
     )
     res = profile_segments(frame, "seg", metrics=("nps",))
-    assert "a higher by 100.0 points" in res.summary()
-    assert res.findings()[0].sentence.startswith("NPS among a is 100.0 points higher")
+    assert "A higher by 100.0 points" in res.summary()
+    assert res.findings()[0].sentence.startswith("NPS in the A segment is 100.0 points higher")
 
 
 def test_churn_importance_asks_evidence():

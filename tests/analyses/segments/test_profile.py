@@ -150,7 +150,7 @@ def test_segment_of_five_is_never_called_different():
     res = profile_segments(frame, "seg", metrics=("nps",))
     tiny = res.table.set_index("segment").loc["tiny"]
     assert bool(tiny["small_sample"]) and not bool(tiny["significant"])
-    assert "Fewer than 30 responses in tiny" in res.summary()
-    assert not any("among tiny" in f.sentence for f in res.findings())
+    assert "Fewer than 30 responses in Tiny" in res.summary()
+    assert not any("Tiny segment" in f.sentence for f in res.findings())
     labels = [t.get_text() for t in res.plot().get_yticklabels()]
-    assert "tiny (n<30)" in labels
+    assert "Tiny (n<30)" in labels

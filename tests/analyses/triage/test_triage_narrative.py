@@ -103,10 +103,10 @@ def test_follow_up_without_contact_times_speaks_of_the_outcome_and_names_the_col
         close_the_loop, df, asof="2026-11-01", outcome="satisfied", what=loop_task("satisfied")
     )
     assert loop.summary() == (
-        "Follow-up of dissatisfied customers could not run: it needs a 'responded_at' column "
-        "(when each response was first answered) or a 'resolved_at' column (when its case was "
-        "resolved) to know who was contacted, and the data has neither. Fix: map one of them in "
-        "params (columns: {responded_at: <your column>})."
+        "Follow-up of dissatisfied customers could not run: it needs the time each response was "
+        "first answered or the time its case was resolved to know who was contacted, and the "
+        "data has neither. Fix: map one of them in params (columns: {responded_at: <your "
+        "column>} or resolved_at)."
     )
     assert "detractor" not in loop.summary()
     assert loop_task("nps") == "Follow-up of detractors"

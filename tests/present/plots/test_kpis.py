@@ -48,7 +48,7 @@ def test_kpi_trend_plot_draws_a_line_and_band_per_level():
     assert len(ax.lines[0].get_xdata()) == 12
     ax = kpi_plots.kpi_trend_plot(_trend(True), "month", "est", "lo", "hi", hue="channel")
     assert len(ax.lines) == 2 and _bands(ax) == 2
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["app", "web"]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["App", "Web"]  # display labels
 
 
 def test_kpi_trend_plot_uses_the_given_axes_and_month_labels():
@@ -92,7 +92,7 @@ def test_estimate_plot_draws_points_and_band():
     ax = kpi_plots.estimate_plot(d, "channel", "r", "lo", "hi", band=(15, 25))
     assert isinstance(ax, Axes)
     assert len(ax.patches) == 1  # the benchmark band
-    assert [t.get_text() for t in ax.get_xticklabels()] == ["app", "web", "email"]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["App", "Web", "Email"]
 
 
 def test_result_plot_methods_return_axes():

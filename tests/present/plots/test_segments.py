@@ -33,7 +33,7 @@ def profile_frame() -> pd.DataFrame:
 def test_rfm_and_migration_charts_draw():
     assert rfm_segments(ORDERS).plot().get_title() == "RFM segments: size and revenue"
     mig = segment_migration(ORDERS, "2026-01", "2026-02")
-    assert mig.plot().get_xlabel() == "segment now"
+    assert mig.plot().get_xlabel() == "Segment now"
 
 
 @pytest.mark.parametrize(("confidence", "label"), [(0.95, "95%"), (0.9, "90%")])
