@@ -24,6 +24,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from fbresearch.privacy import redact
+
 __all__ = [
     "ScoreSpec",
     "ID_COLUMNS",
@@ -383,7 +385,8 @@ def display_label(code: Any) -> Any:
     :data:`CATEGORY_COLUMNS` are stored) gets spaces and a capital, acronyms in capitals. A
     value with a capital letter is a name already, and anything else (a number, a date, a
     missing value, ``"25-34"``) is returned as it is. An attribute's group (``"region: West"``)
-    gets both parts labelled.
+    gets both parts labelled. A code holding personal data (``wxid_...``, a phone number) is
+    returned as it is, so that redaction, which every page applies after, still finds it whole.
 
     Examples
     --------
@@ -393,8 +396,8 @@ def display_label(code: Any) -> Any:
     ('Potential loyalists', 'SMS survey', 'East')
     >>> display_label("25-34"), display_label(3), display_label("配送")
     ('25-34', 3, '配送')
-    >>> display_label("age_band: 25-34")
-    'Age band: 25-34'
+    >>> display_label("age_band: 25-34"), display_label("wxid_ab23cd45ef")
+    ('Age band: 25-34', 'wxid_ab23cd45ef')
     """
     if not isinstance(code, str):
         return code
@@ -406,6 +409,8 @@ def display_label(code: Any) -> Any:
     if is_rating(code):
         return metric_spec(code).label
     if code != code.lower() or not _CODE.match(code):
+        return code
+    if redact(code) != code:  # personal data: left as it is for redaction to find it whole
         return code
     words = code.replace("_", " ").split()
     words = [w.upper() if w in _ACRONYMS else w for w in words]

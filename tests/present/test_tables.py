@@ -264,3 +264,16 @@ def test_code_cells_show_display_labels_and_the_export_keeps_the_codes():
     assert "call_center</td>" not in table_html(frame)
     table, _ = export_frame(frame)
     assert table["Channel"].tolist() == ["call_center", "email"]  # the spreadsheet keeps codes
+
+
+def test_a_code_holding_personal_data_is_not_relabelled_past_redaction():
+    # "wxid_..." is a WeChat ID the redaction finds only whole: labelled first ("Wxid ab23...")
+    # it would slip through; the page must show the placeholder, in cells and in sentences
+    from fbresearch.analyses.kpis import kpi_table
+    from fbresearch.present.display import result_html
+
+    frame = pd.DataFrame({"channel": ["wxid_ab23cd45ef"] * 30 + ["email"] * 30, "nps": 9})
+    cells = readable(frame.drop_duplicates())["Channel"].tolist()
+    assert cells == ["[wechat]", "Email"]
+    page = result_html(kpi_table(frame, by="channel", metrics="nps"))
+    assert "ab23cd45ef" not in page and "[wechat]" in page
