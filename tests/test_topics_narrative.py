@@ -56,6 +56,10 @@ def test_summary_and_findings_name_the_largest_topic(model):
     assert "The most discussed English topic" in finding.sentence
     # a third of the texts each: the share's estimate is 40 / 120
     assert finding.estimate.estimate == pytest.approx(1 / 3)
+    # the estimate's name (listed in the page's multiplicity note) names the topic by its
+    # label, as the sentence does, not by its id
+    assert finding.estimate.name == f"share of \u201c{model.table['label'].iloc[0]}\u201d"
+    assert "en-" not in finding.estimate.name
 
 
 def test_pain_point_finding_names_the_planted_refund_topic(model, frame):

@@ -225,7 +225,7 @@ def model_findings(model: TopicModel) -> list[Finding]:
     for lang, part in model.table.groupby("language", sort=False):
         top = part.sort_values("share", ascending=False).iloc[0]
         n = int(model.usable[model.languages == lang].sum())
-        est = kpi.proportion(int(top["n_texts"]), n, name=f"share of {top['topic']}")
+        est = kpi.proportion(int(top["n_texts"]), n, name=f"share of \u201c{top['label']}\u201d")
         out.append(
             Finding(
                 f"The most discussed {'Chinese' if lang == 'zh' else 'English'} topic is "
@@ -461,7 +461,7 @@ def _rising_findings(rising: pd.DataFrame) -> list[Finding]:
             row.ci_high,
             n=int(row.n_now),
             p_value=row.p_adjusted,
-            name=f"change in share of {row.topic}",
+            name=f"change in share of \u201c{row.label}\u201d",
             unit="share",
         )
         kind = "Rising" if row.difference > 0 else "Falling"
