@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -178,6 +180,32 @@ def test_a_cancelled_page_ends_its_process_and_kernel(tmp_path):
     assert ran_in and not psutil.pid_exists(ran_in[0])  # its page process ended
     assert not _our_kernels()
     assert not (tmp_path / "staging" / "sleeper.html").exists()  # never a half-written page
+
+
+def test_an_idle_page_process_ends_when_its_worker_dies(tmp_path):
+    page, folder = _settings_page(tmp_path, "page")
+    (tmp_path / "task.json").write_text(json.dumps(page), encoding="utf-8")
+    code = (  # a stand-in for a Dask worker: one page, then it waits
+        "import json, sys, time\n"
+        "from fbresearch.report.page_process import run_page\n"
+        f"task = json.load(open({str(tmp_path / 'task.json')!r}))\n"
+        "print(run_page(task, '', lambda: False)['error'], flush=True)\n"
+        "time.sleep(120)"
+    )
+    worker = subprocess.Popen(
+        [sys.executable, "-c", code],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert worker.stdout.readline() == "None\n"  # the page is done, its process idle
+        idle = psutil.Process(_observed(folder)["page_pid"])
+        assert idle.is_running()
+    finally:
+        worker.kill()
+        worker.wait()
+    idle.wait(timeout=10)  # ended by itself, not left behind for good
+    assert not idle.is_running()
 
 
 def test_the_package_stamp_sees_a_changed_source_file_and_not_compiled_caches(tmp_path):
