@@ -7,14 +7,18 @@ cluster ``report.scheduler`` names (:func:`run_on_cluster`): ``local`` starts a
 :class:`distributed.LocalCluster` of ``workers`` single-threaded worker processes for the run
 and closes it after; an address connects to a running scheduler (its workers stay up).
 
-On a worker, the task (:func:`page_on_worker`) starts a child Python process that runs
-:func:`~fbresearch.report.execute.run_task`, the same callable the local pool runs, so a page
-is rendered identically wherever it runs; the child owns its stderr and environment (which a
-worker's threads share) and its notebook kernel. The worker watches its child: when the task
-is cancelled (the runner stopped, SIGTERM) it ends the child and the kernel; the child ends
-itself if its worker dies. Pages write to a private folder and move each file into place, so
-a retried or killed page leaves no half-written file, and the report folder itself is only
-published by the runner (:mod:`fbresearch.report.folders`).
+On a worker, the task (:func:`page_on_worker`) runs :func:`~fbresearch.report.execute.run_task`,
+the same callable the local pool runs, in a page process of the worker
+(:mod:`fbresearch.report.page_process`), so a page is rendered identically wherever it runs: a
+child process that owns its stderr and environment (which a worker's threads share) and its
+notebook kernel. Like the pool's processes it is kept for the next page the worker runs, so a
+page pays no interpreter start and no papermill import; each page still gets the worker's
+environment and working folder, and no process of the page before it. The worker watches the
+page process: when the task is cancelled (the runner stopped, SIGTERM) it ends the process and
+the kernel, and a fresh process serves the next page; the page process ends itself if its
+worker dies. Pages write to a private folder and move each file into place, so a retried or
+killed page leaves no half-written file, and the report folder itself is only published by the
+runner (:mod:`fbresearch.report.folders`).
 
 Before any page is sent, every worker is asked whether it can read the notebooks and the
 canonical data and write the staging folder (:func:`check_reach`): workers on other machines
@@ -28,11 +32,6 @@ page failed with the reason, and the other pages go on.
 from __future__ import annotations
 
 import os
-import pickle
-import subprocess
-import sys
-import tempfile
-import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -43,14 +42,11 @@ from fbresearch.report.execute import (
     failed_result,
     progress_line,
     run_notebooks,
-    run_task,
     submission_order,
 )
+from fbresearch.report.page_process import POLL_SECONDS, run_page, running_pages
 
 __all__ = ["run_pages", "run_on_cluster", "check_reach", "check_scheduler", "page_on_worker"]
-
-#: seconds between the worker's checks of its page's child process and of the task's state
-POLL_SECONDS = 0.2
 
 #: how long a cancelled run waits for the workers to end their pages' processes
 CANCEL_GRACE_SECONDS = 10.0
@@ -225,11 +221,7 @@ def _cancel(client: Any, futures: list[Any]) -> None:
 
 def _running_pages(keys: set[str]) -> list[str]:
     """On a worker: which of ``keys`` still have a page process running there."""
-    return sorted(k for k in _CHILDREN if k in keys)
-
-
-#: on a worker: task key -> the page's child process (while it runs)
-_CHILDREN: dict[str, subprocess.Popen[bytes]] = {}
+    return running_pages(keys)
 
 
 # --------------------------------------------------------------------------- reach
@@ -286,43 +278,15 @@ def _missing_here(read: dict[str, str], write: dict[str, str]) -> list[str]:
 
 
 def page_on_worker(task: dict[str, Any]) -> dict[str, Any]:
-    """The Dask task of one page: :func:`~fbresearch.report.execute.run_task` in a child
-    process of the worker; its result.
+    """The Dask task of one page: :func:`~fbresearch.report.execute.run_task` in a page process
+    of the worker (:func:`fbresearch.report.page_process.run_page`); its result.
 
-    The child's death before it reports makes the page failed (``PageProcessDied``, with its
-    exit code); the task's cancellation (or its worker forgetting it) ends the child and its
+    The process's death before it reports makes the page failed (``PageProcessDied``, with its
+    exit code); the task's cancellation (or its worker forgetting it) ends the process and its
     kernel at once.
     """
     key = _task_key()
-    with tempfile.TemporaryDirectory(prefix="fbresearch-page-") as scratch:
-        task_file, result_file = Path(scratch) / "task.pickle", Path(scratch) / "result.pickle"
-        task_file.write_bytes(pickle.dumps(task))
-        child = subprocess.Popen(
-            [sys.executable, "-c", "from fbresearch.report.cluster import _child_main; "
-             "_child_main()", str(task_file), str(result_file)],  # fmt: skip
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,  # the worker's signals (Ctrl-C of a terminal) are not its own
-        )
-        _CHILDREN[key] = child
-        try:
-            while child.poll() is None:
-                if _cancelled(key):
-                    _end_tree(child.pid)
-                    child.wait()
-                    return failed_result(task, "Cancelled", "the run was stopped")
-                time.sleep(POLL_SECONDS)
-        finally:
-            if child.poll() is None:
-                _end_tree(child.pid)
-            _CHILDREN.pop(key, None)
-        if result_file.exists():
-            return pickle.loads(result_file.read_bytes())
-        return failed_result(
-            task,
-            "PageProcessDied",
-            f"the page's process on the Dask worker ended with exit code {child.returncode} "
-            "before it finished (killed, or out of memory?)",
-        )
+    return run_page(task, key, lambda: _cancelled(key))
 
 
 def _task_key() -> str:
@@ -344,45 +308,3 @@ def _cancelled(key: str) -> bool:
     except (ImportError, ValueError):  # not on a worker
         return False
     return state is None or state.state in ("cancelled", "released", "forgotten")
-
-
-def _end_tree(pid: int) -> None:
-    """Kill a process and everything it started (the page's kernel)."""
-    import psutil
-
-    try:
-        root = psutil.Process(pid)
-        tree = root.children(recursive=True) + [root]
-    except psutil.Error:
-        return
-    for proc in tree:
-        try:
-            proc.kill()
-        except psutil.Error:
-            pass
-    psutil.wait_procs(tree, timeout=5)
-
-
-def _child_main() -> None:
-    """The page's child process: run the task file's page, write its result file."""
-    task_file, result_file = Path(sys.argv[1]), Path(sys.argv[2])
-    task = pickle.loads(task_file.read_bytes())
-    threading.Thread(target=_end_if_orphaned, args=(os.getppid(),), daemon=True).start()
-    result = run_task(task)
-    partial = result_file.with_suffix(".partial")
-    partial.write_bytes(pickle.dumps(result))
-    os.replace(partial, result_file)
-
-
-def _end_if_orphaned(parent: int) -> None:
-    """In the child: when its worker dies, end the page's kernel and this process."""
-    while os.getppid() == parent:
-        time.sleep(POLL_SECONDS * 2.5)
-    import psutil
-
-    for proc in psutil.Process().children(recursive=True):
-        try:
-            proc.kill()
-        except psutil.Error:
-            pass
-    os._exit(1)

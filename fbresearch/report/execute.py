@@ -31,6 +31,7 @@ __all__ = [
     "progress_line",
     "locate_error",
     "first_heading",
+    "end_tree",
 ]
 
 
@@ -38,7 +39,7 @@ def run_task(task: dict[str, Any]) -> dict[str, Any]:
     """Run and render one page (see ``runner._build_tasks``): its result, never raising for
     a failing notebook.
 
-    Runs in a process of its own (a local pool worker, or the child a Dask worker starts): it
+    Runs in a process of its own (a local pool worker, or a Dask worker's page process): it
     points this process's stderr at the run's log and sets the kernel's environment. papermill
     writes into a private folder beside ``task["output"]``; the cleaned executed notebook, the
     HTML page and the tables side file are moved to their final names only when complete.
@@ -55,6 +56,7 @@ def run_task(task: dict[str, Any]) -> dict[str, Any]:
     # Kernel chatter goes to run.log, not to the terminal; hash seed fixed for reproducible sets.
     log_fd = os.open(task["log"], os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
     os.dup2(log_fd, 2)
+    os.close(log_fd)  # fd 2 holds the log now; a process that runs many pages keeps no copy
     os.environ["PYTHONHASHSEED"] = "0"
     os.environ.setdefault("JUPYTER_PLATFORM_DIRS", "1")
     output = Path(task["output"])
@@ -340,23 +342,37 @@ def run_notebooks(
 
 def _kill_workers(pool: ProcessPoolExecutor) -> None:
     """End the pool's workers and everything they started (papermill kernels) at once."""
-    import psutil
-
     workers = list((getattr(pool, "_processes", None) or {}).values())
     pool.shutdown(wait=False, cancel_futures=True)
     for worker in workers:
+        end_tree(worker.pid)
+
+
+def end_tree(pid: int, *, itself: bool = True) -> None:
+    """Kill everything process ``pid`` started (notebook kernels) and, unless ``itself`` is
+    False, the process; wait (5 s at most) until they are gone.
+
+    Examples
+    --------
+    >>> import subprocess, sys, psutil
+    >>> child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    >>> end_tree(child.pid)  # psutil waits for it: ended and reaped
+    >>> psutil.pid_exists(child.pid)
+    False
+    """
+    import psutil
+
+    try:
+        root = psutil.Process(pid)
+        tree = root.children(recursive=True) + ([root] if itself else [])
+    except psutil.Error:
+        return
+    for proc in tree:
         try:
-            tree = psutil.Process(worker.pid).children(recursive=True) + [
-                psutil.Process(worker.pid)
-            ]
+            proc.kill()
         except psutil.Error:
-            continue
-        for proc in tree:
-            try:
-                proc.kill()
-            except psutil.Error:
-                pass
-        psutil.wait_procs(tree, timeout=5)
+            pass
+    psutil.wait_procs(tree, timeout=5)
 
 
 def _collect_results(
