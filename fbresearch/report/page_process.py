@@ -82,10 +82,12 @@ def run_page(task: dict[str, Any], key: str, cancelled: Callable[[], bool]) -> d
 
     Examples
     --------
-    >>> result = run_page({"name": "overview"}, "", cancelled=lambda: True)
+    >>> result = run_page({"name": "overview"}, "", cancelled=lambda: True)  # already stopped
     >>> result["error"]["ename"], result["error"]["evalue"]
     ('Cancelled', 'the run was stopped')
     """
+    if cancelled():  # stopped before the page started: no process is asked to take it
+        return failed_result(task, "Cancelled", "the run was stopped")
     for _attempt in range(3):  # a fresh process takes a page an idle one could not
         process = _take()
         _RUNNING[key] = process
