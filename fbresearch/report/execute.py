@@ -35,6 +35,11 @@ __all__ = [
 ]
 
 
+#: seconds a page's kernel may take to start (papermill's default is 60: on 2 busy cores a
+#: kernel started beside others once took longer, failing a page that would have run)
+KERNEL_START_SECONDS = 180
+
+
 def run_task(task: dict[str, Any]) -> dict[str, Any]:
     """Run and render one page (see ``runner._build_tasks``): its result, never raising for
     a failing notebook.
@@ -77,6 +82,7 @@ def run_task(task: dict[str, Any]) -> dict[str, Any]:
                 kernel_name="python3",
                 cwd=task["cwd"],
                 execution_timeout=task["timeout"],
+                start_timeout=KERNEL_START_SECONDS,
                 progress_bar=False,
                 log_output=False,
                 request_save_on_cell_execute=False,
